@@ -1,0 +1,161 @@
+package network
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+// aclRule is one allow entry of a tier's network ACL. Anything not allowed
+// falls to the ACL's implicit deny (WP-20.2). NACLs are stateless, so each
+// flow needs its return path on ephemeral ports; link-local traffic (DNS
+// resolver, NTP, instance metadata) is not filtered by NACLs.
+type aclRule struct {
+	egress   bool
+	from, to int
+	cidr     string
+	why      string
+}
+
+const ephemeralLow, ephemeralHigh = 1024, 65535
+
+// aclRules derives each tier's allowed flows.
+func aclRules(args *Args) (map[string][]aclRule, error) {
+	cidrs := func(tier string) ([]string, error) {
+		var out []string
+		for _, z := range args.ZoneIDs {
+			c, err := SubnetCidr(args.VpcCidr, tier, z)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	}
+	public, err := cidrs(config.TierPublic)
+	if err != nil {
+		return nil, err
+	}
+	private, err := cidrs(config.TierPrivate)
+	if err != nil {
+		return nil, err
+	}
+	rules := map[string][]aclRule{}
+	add := func(tier string, r aclRule) { rules[tier] = append(rules[tier], r) }
+
+	// Public tier: clients reach the load balancer; the load balancer
+	// reaches the app tier.
+	for _, c := range args.IngressCidrs {
+		add(config.TierPublic, aclRule{from: 443, to: 443, cidr: c, why: "HTTPS from an allowed CIDR"})
+		add(config.TierPublic, aclRule{from: 80, to: 80, cidr: c, why: "HTTP (redirect only) from an allowed CIDR"})
+		add(config.TierPublic, aclRule{egress: true, from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "replies to clients"})
+	}
+	for _, c := range private {
+		add(config.TierPublic, aclRule{egress: true, from: args.AppPort, to: args.AppPort, cidr: c, why: "load balancer to the app tier"})
+		add(config.TierPublic, aclRule{from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "app-tier replies to the load balancer"})
+	}
+
+	// Private (app) tier.
+	for _, c := range public {
+		add(config.TierPrivate, aclRule{from: args.AppPort, to: args.AppPort, cidr: c, why: "from the load balancer"})
+		add(config.TierPrivate, aclRule{egress: true, from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "replies to the load balancer"})
+	}
+	isolated, err := cidrs(config.TierIsolated)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range isolated {
+		add(config.TierPrivate, aclRule{egress: true, from: args.DBPort, to: args.DBPort, cidr: c, why: "to the database"})
+		add(config.TierPrivate, aclRule{from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "database replies"})
+	}
+	// Interface endpoints sit in the private subnets; the S3 gateway
+	// endpoint answers from S3's public addresses, which NACLs cannot name.
+	add(config.TierPrivate, aclRule{from: 443, to: 443, cidr: args.VpcCidr, why: "HTTPS to the interface endpoints"})
+	add(config.TierPrivate, aclRule{egress: true, from: 443, to: 443, cidr: "0.0.0.0/0", why: "HTTPS to AWS services (endpoints, S3 gateway, NAT)"})
+	add(config.TierPrivate, aclRule{from: ephemeralLow, to: ephemeralHigh, cidr: "0.0.0.0/0", why: "replies from AWS services"})
+	add(config.TierPrivate, aclRule{egress: true, from: ephemeralLow, to: ephemeralHigh, cidr: args.VpcCidr, why: "endpoint replies inside the VPC"})
+
+	if args.NatEgress {
+		// NAT gateways live in the public tier and forward the app tier's HTTPS.
+		for _, c := range private {
+			add(config.TierPublic, aclRule{from: 443, to: 443, cidr: c, why: "app-tier HTTPS to the NAT gateway"})
+			add(config.TierPublic, aclRule{egress: true, from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "NAT replies to the app tier"})
+		}
+		add(config.TierPublic, aclRule{egress: true, from: 443, to: 443, cidr: "0.0.0.0/0", why: "NAT gateway HTTPS to the internet"})
+		add(config.TierPublic, aclRule{from: ephemeralLow, to: ephemeralHigh, cidr: "0.0.0.0/0", why: "internet replies to the NAT gateway"})
+	}
+
+	// Isolated (database) tier: the app tier only.
+	for _, c := range private {
+		add(config.TierIsolated, aclRule{from: args.DBPort, to: args.DBPort, cidr: c, why: "from the app tier"})
+		add(config.TierIsolated, aclRule{egress: true, from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "replies to the app tier"})
+	}
+	return rules, nil
+}
+
+// acls creates one network ACL per tier, its allow rules and an association
+// for every subnet of the tier.
+func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
+	rules, err := aclRules(args)
+	if err != nil {
+		return err
+	}
+	for _, tier := range config.Tiers {
+		acl, err := ec2.NewNetworkAcl(ctx, name+"-nacl-"+tier, &ec2.NetworkAclArgs{
+			VpcId: n.Vpc.ID(),
+			Tags:  pulumi.StringMap{"Name": pulumi.String(name + "-nacl-" + tier), "Tier": pulumi.String(tier)},
+		}, child)
+		if err != nil {
+			return err
+		}
+		// Rule numbers are positions in the derived list; names use the
+		// rule's content, so they stay stable when a CIDR is added.
+		in, out := 100, 100
+		for _, r := range rules[tier] {
+			num := &in
+			dir := "in"
+			if r.egress {
+				num, dir = &out, "out"
+			}
+			rn := fmt.Sprintf("%s-nacl-%s-%s-%d-%d-%s", name, tier, dir, r.from, r.to, r.cidr)
+			if _, err := ec2.NewNetworkAclRule(ctx, ruleName(rn), &ec2.NetworkAclRuleArgs{
+				NetworkAclId: acl.ID(),
+				RuleNumber:   pulumi.Int(*num),
+				Egress:       pulumi.Bool(r.egress),
+				Protocol:     pulumi.String("tcp"),
+				RuleAction:   pulumi.String("allow"),
+				CidrBlock:    pulumi.String(r.cidr),
+				FromPort:     pulumi.Int(r.from),
+				ToPort:       pulumi.Int(r.to),
+			}, child); err != nil {
+				return err
+			}
+			*num += 10
+		}
+		for _, s := range n.Subnets {
+			if s.Tier != tier {
+				continue
+			}
+			if _, err := ec2.NewNetworkAclAssociation(ctx, fmt.Sprintf("%s-nacl-assoc-%s-%s", name, s.ZoneID, tier), &ec2.NetworkAclAssociationArgs{
+				NetworkAclId: acl.ID(),
+				SubnetId:     s.Subnet.ID(),
+			}, child); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func ruleName(s string) string {
+	out := []byte(s)
+	for i, c := range out {
+		if c == '/' || c == '.' || c == ':' {
+			out[i] = '-'
+		}
+	}
+	return string(out)
+}

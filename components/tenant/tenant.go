@@ -1,0 +1,149 @@
+package tenant
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/network"
+	"github.com/tenantkit/tenantkit/components/security"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+// ManagedBy is the value of the ManagedBy tag on every tenant resource.
+const ManagedBy = "tenantkit"
+
+// Tenant is one customer's whole environment.
+type Tenant struct {
+	pulumi.ResourceState
+
+	Provider  *aws.Provider
+	Key       *storage.Key
+	Network   *network.Network
+	Groups    *security.Groups
+	Endpoints *network.Endpoints
+
+	Inventory pulumi.MapOutput `pulumi:"inventory"`
+}
+
+// Tags are the provider default tags that mark every tenant resource (WP-11).
+func Tags(cfg *config.Tenant) map[string]string {
+	return map[string]string{"Tenant": cfg.TenantID, "ManagedBy": ManagedBy, "Environment": cfg.Environment}
+}
+
+// New builds the tenant. The explicit provider pins the region and tags
+// everything; Pulumi.yaml disables default providers, so no resource can
+// land in another region unnoticed (WP-07).
+func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.ResourceOption) (*Tenant, error) {
+	t := &Tenant{}
+	if err := ctx.RegisterComponentResource("tenantkit:tenant:Tenant", name, t, opts...); err != nil {
+		return nil, err
+	}
+	var err error
+	t.Provider, err = aws.NewProvider(ctx, name+"-aws", &aws.ProviderArgs{
+		Region:      pulumi.String(cfg.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(Tags(cfg))},
+	}, pulumi.Parent(t))
+	if err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(t), pulumi.Provider(t.Provider)}
+	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(t.Provider), pulumi.Parent(t))
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: read the account id (are AWS credentials set?): %w", name, err)
+	}
+	account := caller.AccountId
+	classification := highestClassification(cfg.DataClassifications)
+
+	t.Key, err = storage.NewKey(ctx, name+"-kms", &storage.KeyArgs{
+		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account,
+		RotationDays: cfg.KeyRotationDays, DeletionWindowDays: cfg.KeyDeletionWindowDays,
+		RoleArnPrefix: RoleArnPrefix(account, cfg.TenantID),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	t.Network, err = network.New(ctx, name+"-net", &network.Args{
+		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account,
+		VpcCidr: cfg.VpcCidr, ZoneIDs: cfg.AvailabilityZoneIDs, IngressCidrs: cfg.IngressCidrs,
+		NatEgress: cfg.EgressMode == "nat", AppPort: cfg.AppPort, DBPort: cfg.Database.Port,
+		KeyArn: t.Key.Arn, LogRetentionDays: cfg.LogRetentionDays, Classification: classification,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	t.Groups, err = security.New(ctx, name+"-sg", &security.Args{
+		Region: cfg.Region, VpcID: t.Network.VpcID, VpcCidr: cfg.VpcCidr,
+		IngressCidrs: cfg.IngressCidrs, AppPort: cfg.AppPort, DBPort: cfg.Database.Port,
+		NatEgress: cfg.EgressMode == "nat", Suspended: cfg.Suspended(),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	zones := cfg.EndpointAzCount
+	if zones == 0 {
+		zones = len(cfg.AvailabilityZoneIDs)
+	}
+	t.Endpoints, err = network.NewEndpoints(ctx, name+"-vpce", &network.EndpointsArgs{
+		Region:          cfg.Region,
+		VpcID:           t.Network.VpcID,
+		Services:        InterfaceEndpoints(cfg),
+		SubnetIDs:       t.Network.SubnetIDs(config.TierPrivate)[:zones],
+		RouteTableIDs:   t.Network.PrivateRouteTableIDs(),
+		SecurityGroupID: t.Groups.Endpoints.ID(),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+
+	t.Inventory = pulumi.Map{
+		"tenant":    pulumi.String(cfg.TenantID),
+		"region":    pulumi.String(cfg.Region),
+		"accountId": pulumi.String(account),
+		"vpcId":     t.Network.VpcID,
+		"vpcCidr":   pulumi.String(cfg.VpcCidr),
+		"subnetIds": pulumi.StringArray(append(append(t.Network.SubnetIDs(config.TierPublic), t.Network.SubnetIDs(config.TierPrivate)...), t.Network.SubnetIDs(config.TierIsolated)...)),
+		"securityGroups": pulumi.StringMap{
+			security.GroupLB: t.Groups.LB.ID().ToStringOutput(), security.GroupApp: t.Groups.App.ID().ToStringOutput(),
+			security.GroupDB: t.Groups.DB.ID().ToStringOutput(), security.GroupEndpoints: t.Groups.Endpoints.ID().ToStringOutput(),
+		},
+		"keyArn":       t.Key.Arn,
+		"flowLogGroup": t.Network.FlowLogGroup.Name,
+	}.ToMapOutput()
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"inventory": t.Inventory}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// RoleArnPrefix matches every IAM role of the tenant: roles live under the
+// path /tenants/<tenant>/.
+func RoleArnPrefix(account, tenantID string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", account, tenantID)
+}
+
+// InterfaceEndpoints are the required endpoints plus the stack's extras.
+func InterfaceEndpoints(cfg *config.Tenant) []string {
+	out := slices.Clone(config.RequiredInterfaceEndpoints)
+	for _, e := range cfg.InterfaceEndpoints {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// highestClassification labels stores that hold mixed tenant data (logs)
+// with the most protective of the tenant's classifications.
+func highestClassification(cs []string) string {
+	best := config.Classifications[0]
+	for _, c := range cs {
+		if slices.Index(config.Classifications, c) > slices.Index(config.Classifications, best) {
+			best = c
+		}
+	}
+	return best
+}

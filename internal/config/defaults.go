@@ -1,0 +1,70 @@
+package config
+
+// Regions where tenant data may live (WP-07, whitepaper §7).
+const (
+	RegionTokyo = "ap-northeast-1"
+	RegionOsaka = "ap-northeast-3"
+)
+
+// OperatorReservedCidrs are the operator's own ranges (corporate network,
+// VPN, shared services). No tenant VPC may overlap them (WP-31). A stack may
+// add ranges with reservedCidrs; it cannot remove these.
+var OperatorReservedCidrs = []string{
+	"10.0.0.0/16",   // operator shared services VPC
+	"10.255.0.0/16", // operator VPN and office network
+	"172.16.0.0/12", // operator data-centre interconnect
+}
+
+// RequiredInterfaceEndpoints are the interface endpoints every tenant VPC has,
+// so the private tiers reach SSM, CloudWatch and KMS without the internet.
+var RequiredInterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "kms", "monitoring"}
+
+// AllowedTLSPolicies are the load-balancer TLS policies accepted (WP-21.2):
+// TLS 1.2 as a floor with TLS 1.3, or stricter.
+var AllowedTLSPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-2-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-3-2021-06",
+	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+}
+
+// RetentionDays are the values CloudWatch Logs accepts for retentionInDays;
+// 0 means never expire.
+var RetentionDays = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// Classifications are the data labels of WP-12 (一般情報, 個人情報, 秘密情報).
+var Classifications = []string{"public", "personal", "confidential"}
+
+// Defaults returns a tenant with every optional knob at its secure default.
+func Defaults() *Tenant {
+	return &Tenant{
+		Environment:           "production",
+		Region:                RegionTokyo,
+		AvailabilityZoneIDs:   []string{"apne1-az1", "apne1-az2", "apne1-az4"},
+		EgressMode:            "endpoints",
+		AppPort:               8080,
+		LogRetentionDays:      0,
+		TrailMode:             "shared",
+		ObjectLockMode:        "COMPLIANCE",
+		ObjectLockDays:        365,
+		KeyRotationDays:       365,
+		KeyDeletionWindowDays: 30,
+		DataClassifications:   []string{"confidential"},
+		NoncurrentVersionDays: 30,
+		Database: Database{
+			Enabled:             true,
+			InstanceClass:       "db.t4g.medium",
+			EngineVersion:       "16.4",
+			AllocatedStorageGB:  20,
+			BackupRetentionDays: 7,
+			Port:                5432,
+		},
+		TLSPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		InstanceType: "t3.small",
+		ImageID:      "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+		Capacity:     Capacity{Min: 2, Max: 4, Desired: 2},
+		Alarms:       Alarms{CPUPercent: 80, MemoryPercent: 80, DiskPercent: 85},
+		Lifecycle:    Lifecycle{State: StateActive},
+	}
+}

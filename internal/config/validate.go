@@ -1,0 +1,280 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+var (
+	tenantIDPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
+	arnPattern      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
+	certPattern     = regexp.MustCompile(`^arn:aws:acm:(ap-northeast-[13]):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
+	emailPattern    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	azIDPattern     = regexp.MustCompile(`^apne([13])-az([0-9])$`)
+)
+
+// ReservedTenantIDs cannot be tenant ids: they name the operator's own stacks
+// or would be confused with AWS or Pulumi words.
+var ReservedTenantIDs = []string{"admin", "aws", "baseline", "default", "dev", "operator", "prod", "pulumi", "root", "shared", "stack", "system", "tenant", "test"}
+
+// Validate checks every field and returns all problems at once, each naming
+// the field, the bad value and the fix.
+func (t *Tenant) Validate() error {
+	var errs []error
+	bad := func(field string, value any, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Value: fmt.Sprint(value), Fix: fmt.Sprintf(format, args...)})
+	}
+
+	// Identity.
+	switch {
+	case len(t.TenantID) < 3 || len(t.TenantID) > 32:
+		bad("tenantId", t.TenantID, "use 3 to 32 characters: lowercase letters, digits and hyphens")
+	case !tenantIDPattern.MatchString(t.TenantID) || strings.Contains(t.TenantID, "--"):
+		bad("tenantId", t.TenantID, "use lowercase letters, digits and single hyphens, starting and ending with a letter or digit")
+	case slices.Contains(ReservedTenantIDs, t.TenantID):
+		bad("tenantId", t.TenantID, "%q is reserved; choose another id (reserved: %s)", t.TenantID, strings.Join(ReservedTenantIDs, ", "))
+	}
+	if !slices.Contains([]string{"production", "staging", "development"}, t.Environment) {
+		bad("environment", t.Environment, "use production, staging or development")
+	}
+
+	// WP-07: data stays in Japan.
+	switch t.Region {
+	case RegionTokyo:
+	case RegionOsaka:
+		if !t.DisasterRecovery {
+			bad("region", t.Region, "Osaka is allowed only for disaster recovery: set tenantkit:disasterRecovery: true, or use %s", RegionTokyo)
+		}
+	default:
+		bad("region", t.Region, "customer data stays in Japan (whitepaper §7, WP-07): use %s (Tokyo), or %s (Osaka) with disasterRecovery: true", RegionTokyo, RegionOsaka)
+	}
+
+	// WP-19/WP-31: the network.
+	vpc, err := netip.ParsePrefix(t.VpcCidr)
+	switch {
+	case err != nil || vpc.Masked() != vpc || !vpc.Addr().Is4():
+		bad("vpcCidr", t.VpcCidr, "write an IPv4 network in CIDR form with no host bits, e.g. 10.20.0.0/20 (tenantctl onboard --cidr auto allocates one)")
+	case !isRFC1918(vpc):
+		bad("vpcCidr", t.VpcCidr, "use a private (RFC 1918) range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+	case vpc.Bits() < 16 || vpc.Bits() > 24:
+		bad("vpcCidr", t.VpcCidr, "use a prefix length from /16 to /24")
+	default:
+		for _, r := range t.AllReserved() {
+			rp, err := netip.ParsePrefix(r)
+			if err == nil && rp.Overlaps(vpc) {
+				bad("vpcCidr", t.VpcCidr, "overlaps the operator's reserved range %s (WP-31); choose a range outside it", r)
+			}
+		}
+	}
+	for _, r := range t.ReservedCidrs {
+		if p, err := netip.ParsePrefix(r); err != nil || p.Masked() != p {
+			bad("reservedCidrs", r, "write IPv4 networks in CIDR form, e.g. 10.254.0.0/16")
+		}
+	}
+	t.validateZones(bad)
+	t.validateIngress(bad)
+	if !slices.Contains([]string{"endpoints", "nat"}, t.EgressMode) {
+		bad("egressMode", t.EgressMode, "use endpoints (private tiers reach only AWS services; the default) or nat (opt-in internet egress)")
+	}
+	for _, e := range t.InterfaceEndpoints {
+		if !regexp.MustCompile(`^[a-z0-9.-]+$`).MatchString(e) {
+			bad("interfaceEndpoints", e, "name the AWS service as in com.amazonaws.<region>.<service>, e.g. secretsmanager")
+		}
+	}
+	if t.EndpointAzCount < 0 || t.EndpointAzCount > len(t.AvailabilityZoneIDs) {
+		bad("endpointAzCount", t.EndpointAzCount, "use 1 to %d (the number of availability zones), or 0 for all", len(t.AvailabilityZoneIDs))
+	}
+	if t.AppPort < 1024 || t.AppPort > 65535 || t.AppPort == 3389 {
+		bad("appPort", t.AppPort, "use an unprivileged port from 1024 to 65535 (not 3389)")
+	}
+
+	// Logging and records.
+	if !slices.Contains(RetentionDays, t.LogRetentionDays) {
+		bad("logRetentionDays", t.LogRetentionDays, "use a value CloudWatch Logs accepts: %s (0 means never expire)", joinInts(RetentionDays))
+	}
+	if !slices.Contains([]string{"shared", "dedicated"}, t.TrailMode) {
+		bad("trailMode", t.TrailMode, "use shared (the baseline trail covers this tenant; the default) or dedicated (a trail of the tenant's own; 5 per account and region)")
+	}
+	if !slices.Contains([]string{"GOVERNANCE", "COMPLIANCE"}, t.ObjectLockMode) {
+		bad("objectLockMode", t.ObjectLockMode, "use COMPLIANCE (production) or GOVERNANCE")
+	}
+	if t.ObjectLockDays < 1 || t.ObjectLockDays > 3650 {
+		bad("objectLockDays", t.ObjectLockDays, "use 1 to 3650 days of default Object Lock retention")
+	}
+
+	// Keys.
+	if t.KeyRotationDays < 90 || t.KeyRotationDays > 2560 {
+		bad("keyRotationDays", t.KeyRotationDays, "KMS rotates every 90 to 2560 days; use a value in that range (365 is the default)")
+	}
+	if t.KeyDeletionWindowDays < 7 || t.KeyDeletionWindowDays > 30 {
+		bad("keyDeletionWindowDays", t.KeyDeletionWindowDays, "KMS accepts a deletion window of 7 to 30 days")
+	}
+
+	// Data.
+	if len(t.DataClassifications) == 0 {
+		bad("dataClassifications", "[]", "list at least one of %s", strings.Join(Classifications, ", "))
+	}
+	seen := map[string]bool{}
+	for _, c := range t.DataClassifications {
+		if !slices.Contains(Classifications, c) {
+			bad("dataClassifications", c, "use %s (WP-12)", strings.Join(Classifications, ", "))
+		}
+		if seen[c] {
+			bad("dataClassifications", c, "list each classification once")
+		}
+		seen[c] = true
+	}
+	if t.NoncurrentVersionDays < 1 || t.NoncurrentVersionDays > 3650 {
+		bad("noncurrentVersionDays", t.NoncurrentVersionDays, "use 1 to 3650 days before noncurrent object versions expire")
+	}
+	if t.Database.Enabled {
+		d := t.Database
+		if !strings.HasPrefix(d.InstanceClass, "db.") {
+			bad("database.instanceClass", d.InstanceClass, "use an RDS instance class such as db.t4g.medium")
+		}
+		if d.AllocatedStorageGB < 20 || d.AllocatedStorageGB > 65536 {
+			bad("database.allocatedStorageGb", d.AllocatedStorageGB, "use 20 to 65536")
+		}
+		if d.BackupRetentionDays < 1 || d.BackupRetentionDays > 35 {
+			bad("database.backupRetentionDays", d.BackupRetentionDays, "automated backups must be on: use 1 to 35 days")
+		}
+		if d.Port < 1024 || d.Port > 65535 || d.Port == t.AppPort {
+			bad("database.port", d.Port, "use an unprivileged port from 1024 to 65535, different from appPort")
+		}
+		if !regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`).MatchString(d.EngineVersion) {
+			bad("database.engineVersion", d.EngineVersion, "write a PostgreSQL version such as 16.4")
+		}
+	}
+
+	// Application tier.
+	if m := certPattern.FindStringSubmatch(t.CertificateArn); m == nil {
+		bad("certificateArn", t.CertificateArn, "set the ACM certificate ARN of the tenant's HTTPS listener, arn:aws:acm:%s:<account>:certificate/<id>", t.Region)
+	} else if m[1] != t.Region {
+		bad("certificateArn", t.CertificateArn, "the certificate must be in the stack's region %s", t.Region)
+	}
+	if !slices.Contains(AllowedTLSPolicies, t.TLSPolicy) {
+		bad("tlsPolicy", t.TLSPolicy, "use one of %s (TLS 1.2 or later, WP-21.2)", strings.Join(AllowedTLSPolicies, ", "))
+	}
+	if !regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`).MatchString(t.InstanceType) {
+		bad("instanceType", t.InstanceType, "use an EC2 instance type such as t3.small")
+	}
+	if !strings.HasPrefix(t.ImageID, "ami-") && !strings.HasPrefix(t.ImageID, "resolve:ssm:") {
+		bad("imageId", t.ImageID, "use an AMI id (ami-...) or resolve:ssm:<parameter>")
+	}
+	c := t.Capacity
+	if c.Min < 1 || c.Max < c.Min || c.Desired < c.Min || c.Desired > c.Max || c.Max > 20 {
+		bad("capacity", fmt.Sprintf("min=%d max=%d desired=%d", c.Min, c.Max, c.Desired), "use 1 <= min <= desired <= max <= 20")
+	}
+	for name, v := range map[string]float64{"alarms.cpuPercent": t.Alarms.CPUPercent, "alarms.memoryPercent": t.Alarms.MemoryPercent, "alarms.diskPercent": t.Alarms.DiskPercent} {
+		if v <= 0 || v > 100 {
+			bad(name, v, "use a threshold above 0 and at most 100 percent")
+		}
+	}
+	for _, e := range t.AlertEmails {
+		if !emailPattern.MatchString(e) {
+			bad("alertEmails", e, "write an e-mail address")
+		}
+	}
+
+	// Access.
+	for _, a := range t.AdminPrincipalArns {
+		if !arnPattern.MatchString(a) {
+			bad("adminPrincipalArns", a, "write an IAM role, user or account-root ARN")
+		}
+	}
+	for _, a := range t.LogReaderPrincipalArns {
+		if !arnPattern.MatchString(a) {
+			bad("logReaderPrincipalArns", a, "write an IAM role, user or account-root ARN")
+		}
+	}
+
+	// Lifecycle.
+	l := t.Lifecycle
+	if !slices.Contains([]string{StateActive, StateSuspended, StateDeleting, StateDeleted}, l.State) {
+		bad("lifecycle.state", l.State, "use active, suspended, deleting or deleted (tenantctl offboard sets it)")
+	}
+	for name, d := range map[string]string{"lifecycle.cancelledOn": l.CancelledOn, "lifecycle.suspendOn": l.SuspendOn, "lifecycle.deleteBy": l.DeleteBy} {
+		if d == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			bad(name, d, "write a JST date as YYYY-MM-DD")
+		}
+	}
+	if l.State != StateActive && l.CancelledOn == "" {
+		bad("lifecycle.cancelledOn", "", "a %s tenant needs its cancellation date; run tenantctl offboard <tenant> --cancelled-on YYYY-MM-DD", l.State)
+	}
+	sortErrs(errs)
+	return errors.Join(errs...)
+}
+
+func (t *Tenant) validateZones(bad func(string, any, string, ...any)) {
+	if len(t.AvailabilityZoneIDs) < 2 || len(t.AvailabilityZoneIDs) > 3 {
+		bad("availabilityZoneIds", strings.Join(t.AvailabilityZoneIDs, ","), "list 2 or 3 zone IDs (load balancers need two zones)")
+	}
+	want := map[string]string{RegionTokyo: "1", RegionOsaka: "3"}[t.Region]
+	seen := map[string]bool{}
+	for _, z := range t.AvailabilityZoneIDs {
+		m := azIDPattern.FindStringSubmatch(z)
+		switch {
+		case strings.HasPrefix(z, "ap-northeast-"):
+			bad("availabilityZoneIds", z, "zone letters map to different zones in each account; use zone IDs (apne1-az1, apne1-az2, apne1-az4)")
+		case m == nil:
+			bad("availabilityZoneIds", z, "write a zone ID such as apne1-az1")
+		case want != "" && m[1] != want:
+			bad("availabilityZoneIds", z, "the zone is not in the stack's region %s", t.Region)
+		case z == "apne1-az3":
+			bad("availabilityZoneIds", z, "apne1-az3 is constrained and new accounts cannot launch in it; use apne1-az1, apne1-az2 and apne1-az4")
+		case seen[z]:
+			bad("availabilityZoneIds", z, "list each zone once")
+		}
+		seen[z] = true
+	}
+}
+
+func (t *Tenant) validateIngress(bad func(string, any, string, ...any)) {
+	if len(t.IngressCidrs) == 0 {
+		bad("ingressCidrs", "[]", "list the CIDRs allowed to reach the tenant's HTTPS endpoint, e.g. the customer's office range")
+	}
+	for _, c := range t.IngressCidrs {
+		p, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil || p.Masked() != p:
+			bad("ingressCidrs", c, "write a network in CIDR form with no host bits, e.g. 203.0.113.0/24")
+		case p.Bits() == 0 && !t.AllowInternetIngress:
+			bad("ingressCidrs", c, "the whole internet is refused by default; list the customer's ranges, or set tenantkit:allowInternetIngress: true to opt in explicitly")
+		}
+	}
+}
+
+// AllReserved returns the operator's reserved ranges plus the stack's own.
+func (t *Tenant) AllReserved() []string {
+	return append(slices.Clone(OperatorReservedCidrs), t.ReservedCidrs...)
+}
+
+func isRFC1918(p netip.Prefix) bool {
+	for _, r := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"} {
+		rp := netip.MustParsePrefix(r)
+		if rp.Bits() <= p.Bits() && rp.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+func sortErrs(errs []error) {
+	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+}
