@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -48,7 +49,9 @@ func aclRules(args *Args) (map[string][]aclRule, error) {
 
 	// Public tier: clients reach the load balancer; the load balancer
 	// reaches the app tier.
-	for _, c := range args.IngressCidrs {
+	// Sorted, so rule numbers do not move when the config lists CIDRs in
+	// another order.
+	for _, c := range slices.Sorted(slices.Values(args.IngressCidrs)) {
 		add(config.TierPublic, aclRule{from: 443, to: 443, cidr: c, why: "HTTPS from an allowed CIDR"})
 		add(config.TierPublic, aclRule{from: 80, to: 80, cidr: c, why: "HTTP (redirect only) from an allowed CIDR"})
 		add(config.TierPublic, aclRule{egress: true, from: ephemeralLow, to: ephemeralHigh, cidr: c, why: "replies to clients"})

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -148,4 +150,18 @@ func Write(dir string, t *config.Tenant) (string, error) {
 		return "", err
 	}
 	return path, os.Rename(tmp, path)
+}
+
+// Overlaps reports every pair of stacks whose VPC ranges overlap (WP-31).
+func Overlaps(cidrs map[string]netip.Prefix) error {
+	names := slices.Sorted(maps.Keys(cidrs))
+	var errs []error
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			if cidrs[a].Overlaps(cidrs[b]) {
+				errs = append(errs, fmt.Errorf("stacks %s (%s) and %s (%s) overlap; give one a free range (tenantctl onboard --cidr auto allocates one)", a, cidrs[a], b, cidrs[b]))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

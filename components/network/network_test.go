@@ -1,0 +1,76 @@
+package network
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+func TestSubnetCidr(t *testing.T) {
+	cases := []struct{ vpc, tier, zone, want string }{
+		{"10.16.0.0/20", config.TierPublic, "apne1-az1", "10.16.0.0/24"},
+		{"10.16.0.0/20", config.TierPublic, "apne1-az4", "10.16.3.0/24"},
+		{"10.16.0.0/20", config.TierPrivate, "apne1-az2", "10.16.5.0/24"},
+		{"10.16.0.0/20", config.TierIsolated, "apne1-az4", "10.16.11.0/24"},
+		{"192.168.4.0/24", config.TierIsolated, "apne1-az1", "192.168.4.128/28"},
+	}
+	for _, c := range cases {
+		got, err := SubnetCidr(c.vpc, c.tier, c.zone)
+		if err != nil || got != c.want {
+			t.Errorf("SubnetCidr(%s, %s, %s) = %s, %v; want %s", c.vpc, c.tier, c.zone, got, err, c.want)
+		}
+	}
+	if _, err := SubnetCidr("10.16.0.0/20", config.TierPublic, "apne1-az9"); err == nil {
+		t.Error("zone az9 accepted")
+	}
+}
+
+// Every tier and zone of the smallest and largest VPC gets a distinct
+// subnet inside the VPC.
+func TestSubnetCidrsDisjoint(t *testing.T) {
+	for _, vpc := range []string{"10.16.0.0/16", "10.16.0.0/24"} {
+		v := netip.MustParsePrefix(vpc)
+		var seen []netip.Prefix
+		for _, tier := range config.Tiers {
+			for _, z := range []string{"apne1-az1", "apne1-az2", "apne1-az4"} {
+				c, err := SubnetCidr(vpc, tier, z)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := netip.MustParsePrefix(c)
+				if !v.Contains(p.Addr()) || p.Bits() > 28 {
+					t.Errorf("%s %s %s: %s outside %s or below /28", vpc, tier, z, c, vpc)
+				}
+				for _, q := range seen {
+					if q.Overlaps(p) {
+						t.Errorf("%s overlaps %s", p, q)
+					}
+				}
+				seen = append(seen, p)
+			}
+		}
+	}
+}
+
+// The isolated tier's ACL allows only the database port from the app tier
+// and the replies; nothing from or to the internet.
+func TestIsolatedACLAdmitsOnlyTheAppTier(t *testing.T) {
+	args := &Args{VpcCidr: "10.16.0.0/20", ZoneIDs: []string{"apne1-az1", "apne1-az2"}, IngressCidrs: []string{"203.0.113.0/24"}, AppPort: 8080, DBPort: 5432}
+	rules, err := aclRules(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules[config.TierIsolated] {
+		p := netip.MustParsePrefix(r.cidr)
+		if p.Bits() == 0 {
+			t.Errorf("isolated tier rule to the internet: %+v", r)
+		}
+		if !r.egress && (r.from != 5432 || r.to != 5432) {
+			t.Errorf("isolated tier admits %d-%d", r.from, r.to)
+		}
+	}
+	if len(rules[config.TierIsolated]) != 4 {
+		t.Errorf("want in+out for each of 2 app subnets, got %d rules", len(rules[config.TierIsolated]))
+	}
+}
