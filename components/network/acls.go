@@ -27,7 +27,7 @@ const ephemeralLow, ephemeralHigh = 1024, 65535
 func aclRules(args *Args) (map[string][]aclRule, error) {
 	cidrs := func(tier string) ([]string, error) {
 		var out []string
-		for _, z := range args.ZoneIDs {
+		for _, z := range slices.Sorted(slices.Values(args.ZoneIDs)) {
 			c, err := SubnetCidr(args.VpcCidr, tier, z)
 			if err != nil {
 				return nil, err
