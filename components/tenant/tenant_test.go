@@ -120,7 +120,7 @@ func TestSecurityGroupRules(t *testing.T) {
 		}
 		var lbPorts []int
 		for _, r := range ingress {
-			cidr := str(r, "cidrIpv4") + fmt.Sprint(r.Get("ruleNumber"))
+			cidr := str(r, "cidrIpv4")
 			switch {
 			case strings.Contains(r.Name, "-rule-lb-in-"):
 				if !slices.Contains(cfg.IngressCidrs, cidr) {
