@@ -114,6 +114,23 @@ func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulum
 		if err != nil {
 			return err
 		}
+		// Entries are evaluated lowest number first: SSH and RDP are denied
+		// before any allow, so the ephemeral return ranges never admit them
+		// (WP-18).
+		for i, port := range []int{22, 3389} {
+			if _, err := ec2.NewNetworkAclRule(ctx, fmt.Sprintf("%s-nacl-%s-deny-%d", name, tier, port), &ec2.NetworkAclRuleArgs{
+				NetworkAclId: acl.ID(),
+				RuleNumber:   pulumi.Int(10 + i),
+				Egress:       pulumi.Bool(false),
+				Protocol:     pulumi.String("tcp"),
+				RuleAction:   pulumi.String("deny"),
+				CidrBlock:    pulumi.String("0.0.0.0/0"),
+				FromPort:     pulumi.Int(port),
+				ToPort:       pulumi.Int(port),
+			}, child); err != nil {
+				return err
+			}
+		}
 		// Rule numbers are positions in the derived list; names use the
 		// rule's content, so they stay stable when a CIDR is added.
 		in, out := 100, 100

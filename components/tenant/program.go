@@ -5,11 +5,14 @@ package tenant
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 // LoadConfig reads every tenantkit:* key through the Pulumi config API,
@@ -45,4 +48,42 @@ func Program(ctx *pulumi.Context) error {
 	}
 	ctx.Export("inventory", t.Inventory)
 	return nil
+}
+
+// Guarded runs Program with the control guard installed in the real
+// engine: mandatory per-resource violations fail the step before the
+// resource is created. The caller runs guard.Finish after the program has
+// registered everything (see main.go).
+func Guarded(guard **policy.Guard) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg, err := LoadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		g := policy.NewGuard(cfg, false)
+		g.SetOtherStacks(otherStacks(cfg.TenantID))
+		*guard = g
+		if err := g.Install(ctx); err != nil {
+			return err
+		}
+		return Program(ctx)
+	}
+}
+
+// otherStacks reads the other tenants' ranges from the stacks directory the
+// program runs beside, for the cross-stack WP-31 rule.
+func otherStacks(self string) map[string]netip.Prefix {
+	out := map[string]netip.Prefix{}
+	names, _ := stackfile.List("stacks")
+	for _, n := range names {
+		if n == self {
+			continue
+		}
+		if raw, err := stackfile.ReadRaw(stackfile.Path("stacks", n)); err == nil {
+			if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
+				out[n] = p
+			}
+		}
+	}
+	return out
 }

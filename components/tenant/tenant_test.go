@@ -180,13 +180,29 @@ func TestNetworkACLs(t *testing.T) {
 				t.Errorf("subnet %s has no network ACL", s.Name)
 			}
 		}
+		denies := 0
 		for _, r := range requireSome(t, g, "aws:ec2/networkAclRule:NetworkAclRule") {
-			if str(r, "ruleAction") != "allow" || str(r, "protocol") != "tcp" {
-				t.Errorf("%s: %s %s; rules allow tcp only, the default denies", r.Name, str(r, "ruleAction"), str(r, "protocol"))
+			from, to, number := num(r, "fromPort"), num(r, "toPort"), num(r, "ruleNumber")
+			if str(r, "protocol") != "tcp" {
+				t.Errorf("%s: protocol %s; tcp only", r.Name, str(r, "protocol"))
 			}
-			if num(r, "fromPort") == 22 || num(r, "fromPort") == 3389 {
-				t.Errorf("%s opens %d", r.Name, num(r, "fromPort"))
+			if str(r, "ruleAction") == "deny" {
+				// SSH and RDP denied ahead of every allow (WP-18).
+				if r.Get("egress") == true || from != to || (from != 22 && from != 3389) || number >= 100 {
+					t.Errorf("%s: unexpected deny entry %d %d-%d", r.Name, number, from, to)
+				}
+				denies++
+				continue
 			}
+			if str(r, "ruleAction") != "allow" || number < 100 {
+				t.Errorf("%s: %s numbered %d; allows start at 100, after the denies", r.Name, str(r, "ruleAction"), number)
+			}
+			if from == to && (from == 22 || from == 3389) {
+				t.Errorf("%s allows %d", r.Name, from)
+			}
+		}
+		if denies != 2*len(config.Tiers) {
+			t.Errorf("want deny entries for 22 and 3389 in each tier's NACL, got %d", denies)
 		}
 	})
 }

@@ -1,0 +1,149 @@
+// Package catalog is the control catalog of ../shared/CONTROLS.md as code:
+// each control's ID, whitepaper section, titles and severity, written once.
+// Plan rules (internal/policy) and live checks (internal/verify) register
+// under these IDs; tests fail if a control with a plan or live column has
+// none.
+package catalog
+
+import "fmt"
+
+// Severity says whether a FAIL stops a deployment.
+type Severity string
+
+// Severities.
+const (
+	Mandatory Severity = "mandatory"
+	Advisory  Severity = "advisory"
+)
+
+// Status of a control after a rule or check ran.
+type Status string
+
+// Statuses. ERROR and UNKNOWN are never PASS: the verifier fails closed.
+const (
+	Pass    Status = "PASS"
+	Fail    Status = "FAIL"
+	NA      Status = "N/A"
+	Error   Status = "ERROR"   // a live check could not read what it needs
+	Unknown Status = "UNKNOWN" // a plan value is computed at deploy time
+)
+
+// Control is one entry of the catalog.
+type Control struct {
+	ID       string
+	Section  string
+	Title    string
+	TitleJA  string // the whitepaper section's title
+	Severity Severity
+	Plan     string // what the plan rule checks; "" if none
+	Live     string // what the live check reads; "" if none
+}
+
+// Finding is one observation about one resource.
+type Finding struct {
+	Resource string `json:"resource"`
+	Observed string `json:"observed"`
+	Expected string `json:"expected"`
+}
+
+// Result is a control's status with the findings behind it.
+type Result struct {
+	ID       string    `json:"id"`
+	Section  string    `json:"section"`
+	Title    string    `json:"title"`
+	Severity Severity  `json:"severity"`
+	Status   Status    `json:"status"`
+	Findings []Finding `json:"findings"`
+	Note     string    `json:"note,omitempty"`
+}
+
+// Controls lists the catalog in document order.
+var Controls = []Control{
+	{"WP-07", "7", "Customer data stays in Japan", "関係当局との連絡", Mandatory,
+		"Provider region is an allowed Japanese region; no resource overrides it; no S3 replication.",
+		"Bucket locations, trail home region, key and log-group ARNs in the allowed regions."},
+	{"WP-10", "10", "Offboarding: access stops the next day, deletion within 30 days", "クラウドサービス利用者の資産の除去", Mandatory,
+		"A suspended stack has no ingress from outside the VPC; key deletion window fits the days left to the deadline.",
+		"After suspension no listener or rule admits outside traffic; after deletion nothing tagged remains."},
+	{"WP-11", "11", "Inventory: every resource tagged Tenant, ManagedBy, Environment", "資産目録", Mandatory,
+		"Every taggable resource gets the three tags with the stack's values.",
+		"Resources found by the tenant tag equal the stack's inventory."},
+	{"WP-12", "12", "Labelling: every data store has a DataClassification", "情報のラベル付け", Mandatory,
+		"Every bucket, volume, database and log group has a valid label.",
+		"Labels present and valid on the deployed stores."},
+	{"WP-15", "15–16", "Privileged access needs MFA; no long-lived tenant keys", "特権的アクセス権の管理", Mandatory,
+		"Admin role trust requires MFA; no IAM users or access keys; password policy meets the minimums.",
+		"Same, read back from IAM."},
+	{"WP-17", "17", "Access restricted to the tenant's own resources", "情報へのアクセス制限", Mandatory,
+		"Policies scoped to tenant ARNs; no * principal without a restricting condition.",
+		"Bucket and role policies read back and evaluated the same way."},
+	{"WP-18", "18", "No back doors: no SSH/RDP; Session Manager logged", "特権的なユーティリティプログラムの使用", Mandatory,
+		"No rule opens 22/3389; Session Manager preferences set (baseline).",
+		"No security-group rule opens 22/3389; session logging configured."},
+	{"WP-19", "19", "Isolation: dedicated VPC, key and buckets", "仮想コンピューティング環境における分離", Mandatory,
+		"One VPC and one key per tenant; default SG emptied; no peering or transit gateway.",
+		"Same, read back."},
+	{"WP-20.1", "20", "Only the needed ports", "仮想マシンの要塞化", Mandatory,
+		"No internet ingress except 443/80 on the load balancer; no port ranges; tiers reference groups.",
+		"Every deployed rule matches the declared tier matrix."},
+	{"WP-20.2", "20", "Only the needed protocols; NACLs deny by default", "仮想マシンの要塞化", Mandatory,
+		"No all-protocol ingress; a NACL on every subnet.",
+		"Same, read back."},
+	{"WP-20.3", "20", "Anti-malware: GuardDuty with EBS malware protection", "仮想マシンの要塞化", Mandatory,
+		"Baseline declares the detector and the feature.",
+		"Detector enabled; feature enabled."},
+	{"WP-20.4", "20", "Instances hardened: IMDSv2, encrypted EBS, no public IP", "仮想マシンの要塞化", Mandatory,
+		"Launch template: httpTokens=required, encrypted volumes, no public IP.",
+		"Launch template read back; EBS encryption by default on."},
+	{"WP-21.1", "21", "Encryption at rest with the tenant key, rotation on", "暗号による管理策の利用方針", Mandatory,
+		"Every store names the tenant key (service-logs bucket: SSE-S3); key rotation on.",
+		"Bucket encryption, key rotation, log-group key, database encryption read back."},
+	{"WP-21.2", "21, 43", "Encryption in transit: TLS 1.2+", "暗号による管理策の利用方針", Mandatory,
+		"Listener policy allowed; 80 redirects; buckets deny non-TLS and TLS < 1.2; database forces TLS.",
+		"Listener, bucket policy, database parameter read back."},
+	{"WP-22", "22", "Secure disposal: key deletion; noncurrent versions expire", "装置のセキュリティを保った処分又は再利用", Mandatory,
+		"Lifecycle rule for noncurrent versions on every bucket.",
+		"Lifecycle read back; after offboarding, key state."},
+	{"WP-24", "24, 29", "Capacity and monitoring alarms", "容量・能力の管理", Mandatory,
+		"Memory, CPU and disk alarms with thresholds from config, to an encrypted topic.",
+		"Alarms exist and point at the topic."},
+	{"WP-27", "27", "Event logs: trail, flow logs, access logs", "イベントログ取得", Mandatory,
+		"Flow log on the VPC; access logging on buckets and load balancer; trail coverage of the buckets.",
+		"A trail logging, validated, encrypted, covering the buckets; flow log active; access logs on."},
+	{"WP-28", "28", "Clock sync to NTP in JST", "クロックの同期", Mandatory,
+		"DHCP options with 169.254.169.123 associated; bootstrap sets chrony and Asia/Tokyo.",
+		"DHCP options of the VPC read back."},
+	{"WP-30", "30", "Vulnerability management", "技術的脆弱性の管理", Mandatory,
+		"Baseline declares Inspector; a patch association per tenant.",
+		"Inspector account status; association present."},
+	{"WP-31", "31", "Network separation", "ネットワークの分離", Mandatory,
+		"CIDR unique across stacks and outside reserved ranges; no route to another tenant; endpoints present.",
+		"Route tables read back; endpoints present."},
+	{"WP-37", "37–38", "Incident notification", "責任および手順", Mandatory,
+		"EventBridge rule for GuardDuty findings of medium severity and up, targeting the topic.",
+		"Rule enabled and targets the topic."},
+	{"WP-39", "39, 42", "Evidence and records protection", "証拠の収集", Mandatory,
+		"Log archive with Object Lock and retention from config; deny-delete statement; log retention from config.",
+		"Same, read back."},
+	{"WP-44", "44", "Independent review: evidence reports", "情報セキュリティの独立したレビュー", Advisory,
+		"", "The report itself."},
+}
+
+// ByID returns a control.
+func ByID(id string) (Control, bool) {
+	for _, c := range Controls {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Control{}, false
+}
+
+// NewResult starts a result for a control.
+func NewResult(id string) Result {
+	c, ok := ByID(id)
+	if !ok {
+		panic(fmt.Sprintf("catalog: unknown control %s", id))
+	}
+	return Result{ID: c.ID, Section: c.Section, Title: c.Title, Severity: c.Severity}
+}

@@ -1,0 +1,268 @@
+// Package plan is `tenantctl plan`: it runs the tenant program with a
+// stack's config under the Pulumi mock engine, in-process and offline, and
+// reports the resources it would create and the control matrix.
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tenantkit/tenantkit/components/tenant"
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
+	"github.com/tenantkit/tenantkit/internal/mockengine"
+	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0
+	ExitFail     = 1
+	ExitBadInput = 2
+)
+
+// Schema names the JSON report's format; it changes only with the format.
+const Schema = "tenantkit.plan/v1"
+
+// Resource is one resource the program would create.
+type Resource struct {
+	Type      string `json:"type"`
+	Name      string `json:"name"`
+	Component string `json:"component"`
+}
+
+// Report is one tenant's plan.
+type Report struct {
+	Schema    string           `json:"schema"`
+	Tenant    string           `json:"tenant"`
+	Region    string           `json:"region"`
+	Resources []Resource       `json:"resources"`
+	Controls  []catalog.Result `json:"controls"`
+}
+
+// Tenant plans one tenant stack of dir.
+func Tenant(dir, name string, today time.Time) (*Report, error) {
+	cfg, raw, err := stackfile.Load(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	g, err := mockengine.Run(tenant.Program, mockengine.Options{Stack: name, Config: raw, Region: cfg.Region})
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: the program failed under the mock engine: %w", name, err)
+	}
+	others, err := otherStacks(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	in := &policy.Input{Graph: g, Tenant: cfg, OtherStacks: others, Today: today, MockIDs: true}
+	return &Report{Schema: Schema, Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
+}
+
+func otherStacks(dir, self string) (map[string]netip.Prefix, error) {
+	names, err := stackfile.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]netip.Prefix{}
+	for _, n := range names {
+		if n == self {
+			continue
+		}
+		raw, err := stackfile.ReadRaw(stackfile.Path(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
+			out[n] = p
+		}
+	}
+	return out, nil
+}
+
+func resources(g *graph.Graph) []Resource {
+	var out []Resource
+	for _, r := range g.All() {
+		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
+			continue
+		}
+		comp := ""
+		if p := g.ByName(r.Parent); p != nil {
+			comp = p.Type
+		}
+		out = append(out, Resource{Type: r.Type, Name: r.Name, Component: comp})
+	}
+	return out
+}
+
+// Failed reports whether a mandatory control failed.
+func (r *Report) Failed() bool { return len(policy.MandatoryFailures(r.Controls)) > 0 }
+
+// Options of the command.
+type Options struct {
+	StacksDir string
+	Format    string
+	All       bool
+	Tenants   []string
+	Today     time.Time
+}
+
+// Main runs `tenantctl plan` and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := Options{Today: policy.TodayJST()}
+	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the stack files")
+	fs.StringVar(&o.Format, "format", "text", "text, json or markdown")
+	fs.BoolVar(&o.All, "all", false, "plan every tenant stack")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: tenantctl plan [--stacks-dir DIR] [--format text|json|markdown] (<tenant>... | --all)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return ExitBadInput
+	}
+	o.Tenants = fs.Args()
+	return Run(o, stdout, stderr)
+}
+
+// Run plans and prints.
+func Run(o Options, stdout, stderr io.Writer) int {
+	if o.Format != "text" && o.Format != "json" && o.Format != "markdown" {
+		fmt.Fprintf(stderr, "tenantctl plan: --format %q: use text, json or markdown\n", o.Format)
+		return ExitBadInput
+	}
+	if o.All {
+		names, err := stackfile.List(o.StacksDir)
+		if err != nil || len(names) == 0 {
+			fmt.Fprintf(stderr, "tenantctl plan: no stack files in %s (%v)\n", o.StacksDir, err)
+			return ExitBadInput
+		}
+		o.Tenants = names
+	}
+	if len(o.Tenants) == 0 {
+		fmt.Fprintln(stderr, "tenantctl plan: name a tenant, or pass --all")
+		return ExitBadInput
+	}
+	var reports []*Report
+	for _, name := range o.Tenants {
+		rep, err := Tenant(o.StacksDir, name, o.Today)
+		if errors.Is(err, stackfile.ErrNotFound) {
+			known, _ := stackfile.List(o.StacksDir)
+			fmt.Fprintf(stderr, "tenantctl plan: unknown tenant %q: no %s\n  known tenants: %s\n  to add one: tenantctl onboard %s --dry-run\n", name, stackfile.Path(o.StacksDir, name), strings.Join(known, ", "), name)
+			return ExitBadInput
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "tenantctl plan: %v\n", err)
+			return ExitBadInput
+		}
+		reports = append(reports, rep)
+	}
+	switch o.Format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		var err error
+		if o.All || len(reports) > 1 {
+			err = enc.Encode(reports)
+		} else {
+			err = enc.Encode(reports[0])
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return ExitBadInput
+		}
+	case "markdown":
+		for _, r := range reports {
+			writeMarkdown(stdout, r)
+		}
+	default:
+		for _, r := range reports {
+			writeText(stdout, r)
+		}
+	}
+	for _, r := range reports {
+		if r.Failed() {
+			return ExitFail
+		}
+	}
+	return ExitOK
+}
+
+func groups(r *Report) ([]string, map[string]map[string]int) {
+	by := map[string]map[string]int{}
+	for _, res := range r.Resources {
+		if by[res.Component] == nil {
+			by[res.Component] = map[string]int{}
+		}
+		by[res.Component][res.Type]++
+	}
+	keys := make([]string, 0, len(by))
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys, by
+}
+
+func writeText(w io.Writer, r *Report) {
+	fmt.Fprintf(w, "Tenant %s (%s): %d resources\n\n", r.Tenant, r.Region, len(r.Resources))
+	comps, by := groups(r)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, c := range comps {
+		total := 0
+		for _, n := range by[c] {
+			total += n
+		}
+		fmt.Fprintf(tw, "%s\t%d\n", c, total)
+		types := make([]string, 0, len(by[c]))
+		for t := range by[c] {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		for _, t := range types {
+			fmt.Fprintf(tw, "  %s\t%d\n", t, by[c][t])
+		}
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROL\t§\tSEVERITY\tSTATUS\tEVIDENCE")
+	for _, c := range r.Controls {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Section, c.Severity, c.Status, evidence(c))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}
+
+func evidence(c catalog.Result) string {
+	if len(c.Findings) == 0 {
+		if c.Note != "" {
+			return c.Note
+		}
+		return c.Title
+	}
+	f := c.Findings[0]
+	more := ""
+	if len(c.Findings) > 1 {
+		more = fmt.Sprintf(" (+%d more)", len(c.Findings)-1)
+	}
+	return fmt.Sprintf("%s: %s; expected %s%s", f.Resource, f.Observed, f.Expected, more)
+}
+
+func writeMarkdown(w io.Writer, r *Report) {
+	fmt.Fprintf(w, "## Plan: %s (%s), %d resources\n\n| Control | § | Severity | Status | Evidence |\n|---|---|---|---|---|\n", r.Tenant, r.Region, len(r.Resources))
+	for _, c := range r.Controls {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.ID, c.Section, c.Severity, c.Status, strings.ReplaceAll(evidence(c), "|", "\\|"))
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,137 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
+)
+
+// Guard enforces the catalog inside `pulumi preview` and `pulumi up`:
+//   - a stack transform records every resource into the graph and binds a
+//     before-create and before-update hook to it;
+//   - the hook runs the per-resource part of every mandatory rule on the
+//     resource's resolved inputs and fails the step, so a violating resource
+//     is never created (also during preview);
+//   - Finish runs the whole-graph rules once the program has registered
+//     everything; a mandatory FAIL fails the run. tenantctl always previews
+//     before it deploys, so such a failure stops the deploy before `up`.
+type Guard struct {
+	mu    sync.Mutex
+	input Input
+	hook  *pulumi.ResourceHook
+}
+
+// NewGuard makes a guard for a tenant (nil for the baseline stack).
+func NewGuard(t *config.Tenant, baseline bool) *Guard {
+	return &Guard{input: Input{Graph: &graph.Graph{}, Tenant: t, Baseline: baseline, Today: TodayJST()}}
+}
+
+// TodayJST is the current calendar day in Japan.
+func TodayJST() time.Time {
+	jst := time.FixedZone("JST", 9*60*60)
+	y, m, d := time.Now().In(jst).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Install registers the transform and the hook in a real engine run.
+func (g *Guard) Install(ctx *pulumi.Context) error {
+	hook, err := ctx.RegisterResourceHook("tenantkit-controls", g.beforeHook, &pulumi.ResourceHookOptions{OnDryRun: true})
+	if err != nil {
+		return fmt.Errorf("register the controls hook: %w", err)
+	}
+	g.hook = hook
+	return ctx.RegisterResourceTransform(g.Transform)
+}
+
+// Transform records the resource and binds the hook.
+func (g *Guard) Transform(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+	r := &graph.Resource{Type: args.Type, Name: args.Name, Custom: args.Custom, Inputs: fromMap(args.Props)}
+	g.input.Graph.Add(r)
+	if !args.Custom || g.hook == nil {
+		return nil
+	}
+	opts := args.Opts
+	if opts.Hooks == nil {
+		opts.Hooks = &pulumi.ResourceHookBinding{}
+	}
+	opts.Hooks.BeforeCreate = append(opts.Hooks.BeforeCreate, g.hook)
+	opts.Hooks.BeforeUpdate = append(opts.Hooks.BeforeUpdate, g.hook)
+	return &pulumi.ResourceTransformResult{Props: args.Props, Opts: opts}
+}
+
+func (g *Guard) beforeHook(args *pulumi.ResourceHookArgs) error {
+	return g.Check(&graph.Resource{Type: string(args.Type), Name: args.Name, Custom: true, Inputs: graph.FromPropertyMap(args.NewInputs)})
+}
+
+// Check runs the per-resource mandatory rules on one resource.
+func (g *Guard) Check(r *graph.Resource) error {
+	return CheckResource(&g.input, r)
+}
+
+// Finish runs every rule over the recorded graph: mandatory FAILs make an
+// error naming each control; advisory FAILs and UNKNOWNs come back as
+// warnings.
+func (g *Guard) Finish() (warnings []string, err error) {
+	results := Evaluate(&g.input)
+	var fails []string
+	for _, r := range results {
+		for _, f := range r.Findings {
+			line := fmt.Sprintf("%s %s (%s): %s: observed %s, expected %s", r.ID, r.Status, r.Title, f.Resource, f.Observed, f.Expected)
+			if r.Status == catalog.Fail && r.Severity == catalog.Mandatory {
+				fails = append(fails, line)
+			} else if r.Status != catalog.Pass {
+				warnings = append(warnings, line)
+			}
+		}
+	}
+	if len(fails) > 0 {
+		return warnings, fmt.Errorf("mandatory controls failed:\n  %s", strings.Join(fails, "\n  "))
+	}
+	return warnings, nil
+}
+
+// fromMap converts the transform's property values to plain values; outputs
+// not yet known become graph.Unknown.
+func fromMap(m pulumi.Map) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = fromInput(v)
+	}
+	return out
+}
+
+func fromInput(v pulumi.Input) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case pulumi.String:
+		return string(x)
+	case pulumi.Bool:
+		return bool(x)
+	case pulumi.Float64:
+		return float64(x)
+	case pulumi.Int:
+		return float64(x)
+	case pulumi.Map:
+		return fromMap(x)
+	case pulumi.Array:
+		arr := make([]any, len(x))
+		for i, e := range x {
+			arr[i] = fromInput(e)
+		}
+		return arr
+	}
+	return graph.Unknown{}
+}
+
+// SetOtherStacks gives the WP-31 rule the other tenants' ranges.
+func (g *Guard) SetOtherStacks(m map[string]netip.Prefix) { g.input.OtherStacks = m }

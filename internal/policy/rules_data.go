@@ -1,0 +1,384 @@
+package policy
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+const (
+	tBucket      = "aws:s3/bucketV2:BucketV2"
+	tBucketSSE   = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	tBucketVer   = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	tBucketPAB   = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	tBucketPol   = "aws:s3/bucketPolicy:BucketPolicy"
+	tBucketLog   = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	tBucketLife  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	tBucketLock  = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	tLogGroup    = "aws:cloudwatch/logGroup:LogGroup"
+	tTopic       = "aws:sns/topic:Topic"
+	tDB          = "aws:rds/instance:Instance"
+	tDBParams    = "aws:rds/parameterGroup:ParameterGroup"
+	tTrail       = "aws:cloudtrail/trail:Trail"
+	tKeyPolicyOf = "policy"
+)
+
+// Bucket roles, from the bucket's Role tag.
+const (
+	roleData        = "data"
+	roleServiceLogs = "service-logs"
+	roleLogArchive  = "log-archive"
+)
+
+func bucketRole(r *graph.Resource) string { s, _ := r.String("tags.Role"); return s }
+
+// configOf finds the configuration resource of a type attached to a bucket.
+func configOf(in *Input, typ string, bucket *graph.Resource) (*graph.Resource, refState) {
+	state := refNo
+	var found *graph.Resource
+	for _, c := range in.Graph.OfType(typ) {
+		switch ref(in, c.Get("bucket"), bucket) {
+		case refYes:
+			return c, refYes
+		case refUnknown:
+			found, state = c, refUnknown
+		}
+	}
+	return found, state
+}
+
+func tenantKey(in *Input) *graph.Resource {
+	keys := in.Graph.OfType(tKey)
+	if len(keys) == 1 {
+		return keys[0]
+	}
+	return nil
+}
+
+// usesTenantKey checks a key reference (ARN) against the tenant key.
+func usesTenantKey(in *Input, e *Eval, r *graph.Resource, v any, what string) {
+	switch ref(in, v, tenantKey(in)) {
+	case refYes:
+		e.Applies()
+	case refUnknown:
+		e.Unknown(label(r), what, "the tenant key")
+	default:
+		e.Fail(label(r), v, what+" encrypted with the tenant's customer-managed key")
+	}
+}
+
+var dataStores = []string{tBucket, tLogGroup, tDB, tLaunchTemplate}
+
+// WP-12: every data store carries a valid DataClassification.
+var _ = register(Rule{ID: "WP-12",
+	Each: func(in *Input, r *graph.Resource, e *Eval) {
+		if !isType(r, dataStores...) {
+			return
+		}
+		label_ := tags(in, r)["DataClassification"]
+		if r.Type == tLaunchTemplate {
+			label_ = nil
+			for _, ts := range asList(r.Get("tagSpecifications")) {
+				if ts["resourceType"] == "volume" {
+					if m, ok := ts["tags"].(map[string]any); ok {
+						label_ = m["DataClassification"]
+					}
+				}
+			}
+		}
+		s, _ := label_.(string)
+		if !slices.Contains(config.Classifications, s) {
+			e.Fail(label(r), label_, "DataClassification public, personal or confidential")
+			return
+		}
+		e.Applies()
+	},
+})
+
+// WP-21.1: at rest with the tenant key; rotation on.
+var _ = register(Rule{ID: "WP-21.1",
+	Each: func(in *Input, r *graph.Resource, e *Eval) {
+		switch r.Type {
+		case tKey:
+			if r.Get("enableKeyRotation") != true {
+				e.Fail(label(r), r.Get("enableKeyRotation"), "key rotation enabled")
+			} else {
+				e.Applies()
+			}
+		case tLogGroup:
+			if !in.Baseline {
+				usesTenantKey(in, e, r, r.Get("kmsKeyId"), "log group")
+			} else if r.Get("kmsKeyId") == nil {
+				e.Fail(label(r), "no KMS key", "a customer-managed key")
+			}
+		case tTopic:
+			if !in.Baseline {
+				usesTenantKey(in, e, r, r.Get("kmsMasterKeyId"), "topic")
+			}
+		case tDB:
+			if r.Get("storageEncrypted") != true {
+				e.Fail(label(r), "storageEncrypted false", "encrypted storage")
+				return
+			}
+			usesTenantKey(in, e, r, r.Get("kmsKeyId"), "database storage")
+		case tTrail:
+			usesTenantKeyOrAny(in, e, r)
+		}
+	},
+	Whole: func(in *Input, e *Eval) {
+		for _, b := range in.Graph.OfType(tBucket) {
+			sse, state := configOf(in, tBucketSSE, b)
+			if sse == nil {
+				e.Fail(label(b), "no default encryption", "SSE-KMS with the tenant key")
+				continue
+			}
+			if state == refUnknown {
+				e.Unknown(label(b), "the bucket's encryption", "SSE-KMS with the tenant key")
+				continue
+			}
+			rules := asList(sse.Get("rules"))
+			if len(rules) == 0 {
+				e.Fail(label(sse), "no rule", "SSE-KMS with the tenant key")
+				continue
+			}
+			def, _ := rules[0]["applyServerSideEncryptionByDefault"].(map[string]any)
+			algo, _ := def["sseAlgorithm"].(string)
+			if bucketRole(b) == roleServiceLogs {
+				// AWS delivers ALB and S3 access logs only to SSE-S3 buckets.
+				if algo != "AES256" {
+					e.Fail(label(b), algo, "SSE-S3 (AES256): ALB and S3 access logs cannot be delivered to SSE-KMS buckets")
+				} else {
+					e.Applies()
+				}
+				continue
+			}
+			if algo != "aws:kms" && algo != "aws:kms:dsse" {
+				e.Fail(label(b), algo, "aws:kms with the tenant key")
+				continue
+			}
+			if rules[0]["bucketKeyEnabled"] != true {
+				e.Fail(label(b), "bucket key off", "bucket key enabled")
+				continue
+			}
+			usesTenantKey(in, e, b, def["kmsMasterKeyId"], "bucket")
+		}
+	},
+})
+
+func usesTenantKeyOrAny(in *Input, e *Eval, r *graph.Resource) {
+	if in.Baseline {
+		if r.Get("kmsKeyId") == nil {
+			e.Fail(label(r), "no KMS key", "a customer-managed key")
+		} else {
+			e.Applies()
+		}
+		return
+	}
+	usesTenantKey(in, e, r, r.Get("kmsKeyId"), "trail")
+}
+
+// policyOf parses the policy of a bucket.
+func bucketPolicy(in *Input, b *graph.Resource) (*policydoc.Document, refState) {
+	p, state := configOf(in, tBucketPol, b)
+	if p == nil || state == refUnknown {
+		return nil, state
+	}
+	s, ok := p.String("policy")
+	if !ok {
+		return nil, refUnknown
+	}
+	doc, err := policydoc.Parse(s)
+	if err != nil {
+		return nil, refNo
+	}
+	return doc, refYes
+}
+
+func hasDeny(doc *policydoc.Document, op, key, value string) bool {
+	for _, s := range doc.Statement {
+		if s.Effect == "Deny" && slices.Contains(s.ConditionValues(op, key), value) {
+			return true
+		}
+	}
+	return false
+}
+
+// WP-21.2 (bucket part, the listener part is in rules_compute.go).
+func bucketTransit(in *Input, e *Eval) {
+	for _, b := range in.Graph.OfType(tBucket) {
+		doc, state := bucketPolicy(in, b)
+		switch {
+		case state == refUnknown:
+			e.Unknown(label(b), "the bucket policy", "TLS-only statements")
+		case doc == nil:
+			e.Fail(label(b), "no bucket policy", "deny aws:SecureTransport=false and TLS below 1.2")
+		case !hasDeny(doc, "Bool", "aws:SecureTransport", "false"):
+			e.Fail(label(b), "no deny of aws:SecureTransport=false", "deny non-TLS requests")
+		case !hasDeny(doc, "NumericLessThan", "s3:TlsVersion", "1.2"):
+			e.Fail(label(b), "no deny of s3:TlsVersion < 1.2", "deny TLS below 1.2")
+		default:
+			e.Applies()
+		}
+	}
+}
+
+// WP-22: noncurrent versions expire on every bucket.
+var _ = register(Rule{ID: "WP-22",
+	Whole: func(in *Input, e *Eval) {
+		for _, b := range in.Graph.OfType(tBucket) {
+			lc, state := configOf(in, tBucketLife, b)
+			if state == refUnknown {
+				e.Unknown(label(b), "the lifecycle", "noncurrent version expiration")
+				continue
+			}
+			ok := false
+			for _, rule := range asList(lockOrEmpty(lc).Get("rules")) {
+				if x, _ := rule["noncurrentVersionExpiration"].(map[string]any); x != nil && rule["status"] == "Enabled" {
+					ok = true
+				}
+			}
+			if lc == nil || !ok {
+				e.Fail(label(b), "no enabled noncurrent-version expiration", "a lifecycle rule that expires noncurrent versions")
+			} else {
+				e.Applies()
+			}
+		}
+	},
+})
+
+// WP-17: buckets accept only the tenant's endpoint or roles; no open
+// principals; roles scoped.
+var _ = register(Rule{ID: "WP-17",
+	Whole: func(in *Input, e *Eval) {
+		for _, b := range in.Graph.OfType(tBucket) {
+			doc, state := bucketPolicy(in, b)
+			if state == refUnknown || doc == nil {
+				continue // WP-21.2 reports a missing policy
+			}
+			for _, s := range doc.Statement {
+				if s.Effect == "Allow" && slices.Contains(s.Principals("AWS"), "*") && len(s.Condition) == 0 {
+					e.Fail(label(b), "Allow to * without a condition", "principals restricted to the tenant")
+				}
+			}
+			if bucketRole(b) == roleData {
+				restricted := false
+				for _, s := range doc.Statement {
+					if s.Effect == "Deny" && (len(s.ConditionValues("StringNotEquals", "aws:SourceVpce")) > 0) {
+						restricted = true
+					}
+				}
+				if !restricted {
+					e.Fail(label(b), "no aws:SourceVpce restriction", "data reached only through the tenant's endpoint or roles")
+					continue
+				}
+			}
+			e.Applies()
+		}
+		for _, k := range in.Graph.OfType(tKey) {
+			s, _ := k.String("policy")
+			doc, err := policydoc.Parse(s)
+			if err != nil {
+				e.Fail(label(k), "unreadable key policy", "a key policy scoped to the tenant")
+				continue
+			}
+			for _, st := range doc.Statement {
+				if st.Effect == "Allow" && slices.Contains(st.Principals("AWS"), "*") && len(st.Condition) == 0 {
+					e.Fail(label(k), st.Sid+": * without a condition", "principals restricted to the tenant")
+				}
+			}
+			e.Applies()
+		}
+		for _, p := range in.Graph.OfType("aws:iam/rolePolicy:RolePolicy") {
+			s, _ := p.String("policy")
+			doc, err := policydoc.Parse(s)
+			if err != nil {
+				e.Unknown(label(p), "the policy", "a policy scoped to tenant ARNs")
+				continue
+			}
+			for _, st := range doc.Statement {
+				if st.Effect == "Allow" && slices.Contains(st.Resource, "*") && !readOnlyDescribe(st) {
+					e.Failf(label(p), "actions on tenant ARNs only", "%v on Resource *", st.Action)
+				}
+			}
+			e.Applies()
+		}
+	},
+})
+
+// readOnlyDescribe: some read actions (ec2:Describe*, cloudwatch:PutMetricData)
+// have no resource-level scoping in IAM.
+func readOnlyDescribe(st policydoc.Statement) bool {
+	for _, a := range st.Action {
+		if !strings.Contains(a, ":Describe") && !strings.Contains(a, ":List") && a != "cloudwatch:PutMetricData" && !strings.HasPrefix(a, "ssm:UpdateInstance") && !strings.HasPrefix(a, "ssmmessages:") && !strings.HasPrefix(a, "ec2messages:") {
+			return false
+		}
+	}
+	return true
+}
+
+// WP-39: the log archive is locked and deletes are denied; log groups keep
+// the configured retention.
+var _ = register(Rule{ID: "WP-39",
+	Whole: func(in *Input, e *Eval) {
+		archives := 0
+		for _, b := range in.Graph.OfType(tBucket) {
+			role := bucketRole(b)
+			if role != roleLogArchive && role != roleServiceLogs {
+				continue
+			}
+			if ver, _ := configOf(in, tBucketVer, b); ver == nil || ver.Get("versioningConfiguration.status") != "Enabled" {
+				e.Fail(label(b), "versioning not enabled", "versioning on log buckets")
+				continue
+			}
+			doc, _ := bucketPolicy(in, b)
+			denied := false
+			if doc != nil {
+				for _, s := range doc.Statement {
+					if s.Effect == "Deny" && (s.HasAction("s3:DeleteObject") || s.HasAction("s3:DeleteObjectVersion")) {
+						denied = true
+					}
+				}
+			}
+			if !denied {
+				e.Fail(label(b), "deletes allowed", "deletes denied except to the log-admin role")
+				continue
+			}
+			if role == roleLogArchive {
+				archives++
+				if b.Get("objectLockEnabled") != true {
+					e.Fail(label(b), "Object Lock off", "Object Lock enabled at creation")
+					continue
+				}
+				lock, _ := configOf(in, tBucketLock, b)
+				days, _ := num(lockOrEmpty(lock), "rule.defaultRetention.days")
+				if in.Tenant != nil && days != in.Tenant.ObjectLockDays {
+					e.Failf(label(b), "default retention of objectLockDays", "default retention %d days", days)
+					continue
+				}
+			}
+			e.Applies()
+		}
+		if in.Tenant != nil {
+			if archives == 0 {
+				e.Fail("stack", "no log archive bucket", "a log archive with Object Lock")
+			}
+			for _, lg := range in.Graph.OfType(tLogGroup) {
+				if d, _ := num(lg, "retentionInDays"); d != in.Tenant.LogRetentionDays {
+					e.Failf(label(lg), "retention from config", "retention %d days, config %d", d, in.Tenant.LogRetentionDays)
+				} else {
+					e.Applies()
+				}
+			}
+		}
+	},
+})
+
+func lockOrEmpty(r *graph.Resource) *graph.Resource {
+	if r == nil {
+		return &graph.Resource{}
+	}
+	return r
+}
