@@ -78,12 +78,12 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		}
 		r.Provider = resource.URN(ref).Name()
 	}
-	m.g.Add(r)
 	if m.observe != nil {
 		if err := m.observe(r); err != nil {
-			return "", nil, err
+			return "", nil, err // refused: never created, never recorded
 		}
 	}
+	m.g.Add(r)
 	id := fmt.Sprintf("%s-%04d", strings.ReplaceAll(args.Name, "/", "-"), m.ids.Add(1))
 	state := args.Inputs.Copy()
 	svc := "aws"

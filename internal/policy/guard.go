@@ -55,6 +55,9 @@ func (g *Guard) Install(ctx *pulumi.Context) error {
 // Transform records the resource and binds the hook.
 func (g *Guard) Transform(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
 	r := &graph.Resource{Type: args.Type, Name: args.Name, Custom: args.Custom, Inputs: fromMap(args.Props)}
+	if args.Opts.Provider != nil {
+		r.Provider = explicitProvider
+	}
 	g.input.Graph.Add(r)
 	if !args.Custom || g.hook == nil {
 		return nil
@@ -68,8 +71,14 @@ func (g *Guard) Transform(_ context.Context, args *pulumi.ResourceTransformArgs)
 	return &pulumi.ResourceTransformResult{Props: args.Props, Opts: opts}
 }
 
+// explicitProvider marks, in the engine's graph, a resource the transform
+// saw with an explicit provider. Hooks do not see providers: provider
+// placement (WP-07) is judged on the transform's record by Finish.
+const explicitProvider = "(explicit)"
+
 func (g *Guard) beforeHook(args *pulumi.ResourceHookArgs) error {
-	return g.Check(&graph.Resource{Type: string(args.Type), Name: args.Name, Custom: true, Inputs: graph.FromPropertyMap(args.NewInputs)})
+	return g.Check(&graph.Resource{Type: string(args.Type), Name: args.Name, Custom: true, Provider: explicitProvider,
+		Inputs: graph.FromPropertyMap(args.NewInputs)})
 }
 
 // Check runs the per-resource mandatory rules on one resource.

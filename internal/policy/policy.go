@@ -76,7 +76,9 @@ func (e *Eval) Unknown(resource, what, expected string) {
 }
 
 // Note adds context to the result (why N/A, what is checked elsewhere).
-func (e *Eval) Note(format string, args ...any) { e.notes = append(e.notes, fmt.Sprintf(format, args...)) }
+func (e *Eval) Note(format string, args ...any) {
+	e.notes = append(e.notes, fmt.Sprintf(format, args...))
+}
 
 func (e *Eval) result(id string) catalog.Result {
 	res := catalog.NewResult(id)

@@ -374,7 +374,11 @@ var _ = register(Rule{ID: "WP-10",
 			return
 		}
 		if t.Suspended() {
-			vpc := netip.MustParsePrefix(t.VpcCidr)
+			vpc, err := netip.ParsePrefix(t.VpcCidr)
+			if err != nil {
+				e.Fail("vpcCidr", t.VpcCidr, "a valid VPC range")
+				return
+			}
 			for _, r := range append(in.Graph.OfType(tIngress), in.Graph.OfType(tSGRule)...) {
 				if !isIngress(r) {
 					continue

@@ -379,7 +379,11 @@ var _ = register(Rule{ID: "WP-31",
 		if in.Tenant == nil {
 			return
 		}
-		vpcCidr := netip.MustParsePrefix(in.Tenant.VpcCidr)
+		vpcCidr, err := netip.ParsePrefix(in.Tenant.VpcCidr)
+		if err != nil {
+			e.Fail("vpcCidr", in.Tenant.VpcCidr, "a valid VPC range")
+			return
+		}
 		for _, r := range in.Tenant.AllReserved() {
 			if p, err := netip.ParsePrefix(r); err == nil && p.Overlaps(vpcCidr) {
 				e.Failf("vpcCidr", "outside the operator's reserved ranges", "%s overlaps reserved %s", vpcCidr, r)

@@ -32,8 +32,6 @@ func TestStacksDoNotOverlap(t *testing.T) {
 	}
 }
 
-
-
 func TestOverlapDetected(t *testing.T) {
 	err := stackfile.Overlaps(map[string]netip.Prefix{
 		"a": netip.MustParsePrefix("10.16.0.0/20"),

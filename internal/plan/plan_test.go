@@ -1,0 +1,119 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+func run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestPlanTextShowsMatrix(t *testing.T) {
+	code, out, _ := run("--stacks-dir", testkit.StacksDir(), "acme")
+	if code != ExitOK && code != ExitFail {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Tenant acme", "tenantkit:network:Network", "WP-20.1", "CONTROL"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q", want)
+		}
+	}
+}
+
+func TestPlanJSONParsesAndExitMatches(t *testing.T) {
+	code, out, _ := run("--stacks-dir", testkit.StacksDir(), "--format", "json", "acme")
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("JSON does not parse: %v", err)
+	}
+	if rep.Schema != Schema || rep.Tenant != "acme" || len(rep.Resources) == 0 || len(rep.Controls) == 0 {
+		t.Fatalf("report incomplete: %+v", rep)
+	}
+	failed := false
+	for _, c := range rep.Controls {
+		if c.Status == catalog.Fail && c.Severity == catalog.Mandatory {
+			failed = true
+		}
+	}
+	if failed != (code == ExitFail) {
+		t.Errorf("exit %d with mandatory failure %v", code, failed)
+	}
+}
+
+// Breaking a protective property in a stack flips its control to FAIL and
+// the exit code to 1.
+func TestBrokenStackFailsPlan(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	os.WriteFile(filepath.Join(dir, "Pulumi.acme.yaml"), b, 0o644)
+	// globex's range inside acme's: WP-31 must fail.
+	os.WriteFile(filepath.Join(dir, "Pulumi.globex.yaml"), []byte(strings.Replace(strings.Replace(string(b), "10.16.0.0/20", "10.16.4.0/22", 1), "tenantId: acme", "tenantId: globex", 1)), 0o644)
+	code, out, _ := run("--stacks-dir", dir, "--format", "json", "acme")
+	if code != ExitFail {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	var rep Report
+	json.Unmarshal([]byte(out), &rep)
+	for _, c := range rep.Controls {
+		if c.ID == "WP-31" && c.Status != catalog.Fail {
+			t.Errorf("WP-31 %s, want FAIL", c.Status)
+		}
+	}
+}
+
+func TestPlanBadInput(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "Pulumi.broken.yaml"), []byte("config:\n  tenantkit:tenantId: broken\n  tenantkit:vpcCidr: 8.8.8.0/24\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--stacks-dir", dir, "nobody"}, "unknown tenant"},
+		{[]string{"--stacks-dir", dir, "broken"}, "tenantkit:vpcCidr"},
+		{[]string{"--stacks-dir", dir, "--format", "xml", "broken"}, "--format"},
+		{[]string{"--stacks-dir", dir}, "name a tenant"},
+		{[]string{"--bogus"}, "flag provided but not defined"},
+	} {
+		code, _, errs := run(tc.args...)
+		if code != ExitBadInput || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
+func TestPlanAll(t *testing.T) {
+	_, out, _ := run("--stacks-dir", testkit.StacksDir(), "--all", "--format", "json")
+	var reps []Report
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) < 3 {
+		t.Fatalf("--all: %d reports, %v", len(reps), err)
+	}
+}
+
+func BenchmarkPlanOneTenant(b *testing.B) {
+	for b.Loop() {
+		if _, err := Tenant(testkit.StacksDir(), "acme", policy.TodayJST()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPlanAllExamples(b *testing.B) {
+	for b.Loop() {
+		for _, n := range []string{"acme", "globex", "initech"} {
+			if _, err := Tenant(testkit.StacksDir(), n, policy.TodayJST()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

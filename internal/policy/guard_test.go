@@ -1,0 +1,84 @@
+package policy
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/mockengine"
+)
+
+// A program that registers an SSH rule fails at registration with WP-18 in
+// the error, and the rule after it is never registered.
+func TestGuardStopsViolationUnderMocks(t *testing.T) {
+	g := NewGuard(&config.Tenant{TenantID: "acme", Environment: "production", VpcCidr: "10.16.0.0/20"}, false)
+	program := func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "acme-aws", &aws.ProviderArgs{Region: pulumi.String("ap-northeast-1"),
+			DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{"Tenant": pulumi.String("acme"), "ManagedBy": pulumi.String("tenantkit"), "Environment": pulumi.String("production")}}})
+		if err != nil {
+			return err
+		}
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, "acme-ssh", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: pulumi.String("sg-1"), IpProtocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(22), ToPort: pulumi.Int(22), CidrIpv4: pulumi.String("10.0.0.0/8"),
+		}, pulumi.Provider(p)); err != nil {
+			return err
+		}
+		_, err = vpc.NewSecurityGroupIngressRule(ctx, "acme-after", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: pulumi.String("sg-1"), IpProtocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(443), ToPort: pulumi.Int(443), CidrIpv4: pulumi.String("10.0.0.0/8"),
+		}, pulumi.Provider(p))
+		return err
+	}
+	graph, err := mockengine.Run(program, mockengine.Options{Stack: "acme", Observer: g.Check})
+	if err == nil || !strings.Contains(err.Error(), "WP-18") || !strings.Contains(err.Error(), "acme-ssh") {
+		t.Fatalf("want the run to fail naming WP-18 and acme-ssh, got %v", err)
+	}
+	if graph.ByName("acme-ssh") != nil {
+		t.Error("the violating rule was created")
+	}
+	if graph.ByName("acme-after") == nil {
+		t.Error("the compliant rule was refused")
+	}
+}
+
+// The engine adapter: the transform records the resource and binds the
+// hook; the hook refuses a violating resource's resolved inputs.
+func TestTransformAndHook(t *testing.T) {
+	g := NewGuard(&config.Tenant{TenantID: "acme", Environment: "production", VpcCidr: "10.16.0.0/20"}, false)
+	g.hook = &pulumi.ResourceHook{Name: "tenantkit-controls"}
+	res := g.Transform(context.Background(), &pulumi.ResourceTransformArgs{
+		Custom: true, Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-rdp",
+		Props: pulumi.Map{"fromPort": pulumi.Int(3389), "toPort": pulumi.Int(3389), "ipProtocol": pulumi.String("tcp"), "cidrIpv4": pulumi.String("10.0.0.0/8")},
+	})
+	if res == nil || res.Opts.Hooks == nil || len(res.Opts.Hooks.BeforeCreate) != 1 || len(res.Opts.Hooks.BeforeUpdate) != 1 {
+		t.Fatalf("hook not bound: %+v", res)
+	}
+	if r := g.input.Graph.ByName("acme-rdp"); r == nil || r.Inputs["fromPort"] != 3389.0 {
+		t.Fatalf("transform did not record the resource: %+v", r)
+	}
+	err := g.beforeHook(&pulumi.ResourceHookArgs{
+		Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-rdp",
+		NewInputs: resource.NewPropertyMapFromMap(map[string]any{"fromPort": 3389, "toPort": 3389, "ipProtocol": "tcp", "cidrIpv4": "10.0.0.0/8"}),
+	})
+	if err == nil || !strings.Contains(err.Error(), "WP-18") {
+		t.Fatalf("hook let RDP through: %v", err)
+	}
+	ok := g.beforeHook(&pulumi.ResourceHookArgs{
+		Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-https",
+		NewInputs: resource.NewPropertyMapFromMap(map[string]any{"fromPort": 443, "toPort": 443, "ipProtocol": "tcp", "cidrIpv4": "10.0.0.0/8"}),
+	})
+	if ok != nil {
+		t.Fatalf("hook refused a compliant rule: %v", ok)
+	}
+	// Whole-graph rules run at the end; the recorded graph lacks a VPC.
+	if _, err := g.Finish(); err == nil || !strings.Contains(err.Error(), "WP-19") {
+		t.Fatalf("Finish: want mandatory failures naming WP-19, got %v", err)
+	}
+}

@@ -1,0 +1,244 @@
+package policy_test
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
+	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+func input(t *testing.T, tenant string) *policy.Input {
+	cfg := testkit.Load(t, tenant)
+	return &policy.Input{Graph: testkit.Run(t, cfg), Tenant: cfg, MockIDs: true}
+}
+
+func status(in *policy.Input, id string) catalog.Result {
+	for _, r := range policy.Evaluate(in) {
+		if r.ID == id {
+			return r
+		}
+	}
+	return catalog.Result{}
+}
+
+func first(in *policy.Input, typ string, match string) *graph.Resource {
+	for _, r := range in.Graph.OfType(typ) {
+		if strings.Contains(r.Name, match) {
+			return r
+		}
+	}
+	panic("no " + typ + " " + match)
+}
+
+func add(in *policy.Input, typ, name string, inputs map[string]any) {
+	in.Graph.Add(&graph.Resource{Type: typ, Name: name, Custom: true, Provider: in.Tenant.TenantID + "-aws", Inputs: inputs})
+}
+
+// Every rule, broken by one change, reports FAIL naming the resource.
+func TestEachRuleFails(t *testing.T) {
+	cases := []struct {
+		id, name string
+		breakIt  func(in *policy.Input)
+		resource string // substring of a finding's resource
+	}{
+		{"WP-07", "provider outside Japan", func(in *policy.Input) { first(in, "pulumi:providers:aws", "").Inputs["region"] = "us-east-1" }, "acme-aws"},
+		{"WP-07", "default provider", func(in *policy.Input) { first(in, "aws:ec2/vpc:Vpc", "").Provider = "" }, "acme-net-vpc"},
+		{"WP-07", "replication", func(in *policy.Input) {
+			add(in, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "acme-repl", map[string]any{})
+		}, "acme-repl"},
+		{"WP-10", "suspended but open", func(in *policy.Input) {
+			in.Tenant.Lifecycle = config.Lifecycle{State: config.StateSuspended, CancelledOn: "2026-11-01"}
+		}, "lb-in-https"},
+		{"WP-10", "key window past deadline", func(in *policy.Input) {
+			in.Tenant.Lifecycle = config.Lifecycle{State: config.StateActive, CancelledOn: "2026-11-01", DeleteBy: "2026-12-01"}
+			in.Today = mustDate("2026-11-25")
+		}, "acme-kms-key"},
+		{"WP-11", "wrong default tag", func(in *policy.Input) {
+			first(in, "pulumi:providers:aws", "").Inputs["defaultTags"] = map[string]any{"tags": map[string]any{"Tenant": "globex", "ManagedBy": "tenantkit", "Environment": "production"}}
+		}, "acme-aws"},
+		{"WP-11", "tag override", func(in *policy.Input) {
+			first(in, "aws:ec2/vpc:Vpc", "").Inputs["tags"] = map[string]any{"Tenant": "someone-else"}
+		}, "acme-net-vpc"},
+		{"WP-12", "unlabelled log group", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/logGroup:LogGroup", "").Inputs["tags"] = map[string]any{}
+		}, "flowlog-group"},
+		{"WP-15", "access key", func(in *policy.Input) { add(in, "aws:iam/accessKey:AccessKey", "acme-key", map[string]any{}) }, "acme-key"},
+		{"WP-15", "admin without MFA", func(in *policy.Input) {
+			add(in, "aws:iam/role:Role", "acme-admin", map[string]any{"tags": map[string]any{"Access": "admin"},
+				"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`})
+		}, "acme-admin"},
+		{"WP-17", "open key policy", func(in *policy.Input) {
+			first(in, "aws:kms/key:Key", "").Inputs["policy"] = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`
+		}, "acme-kms-key"},
+		{"WP-17", "role policy on *", func(in *policy.Input) {
+			first(in, "aws:iam/rolePolicy:RolePolicy", "").Inputs["policy"] = `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+		}, "flowlog-write"},
+		{"WP-18", "ssh rule", func(in *policy.Input) {
+			setPorts(first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "endpoints-in"), 22, 22)
+		}, "endpoints-in-vpc"},
+		{"WP-18", "rdp through a range", func(in *policy.Input) {
+			setPorts(first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "app-in"), 3000, 4000)
+		}, "app-in-lb"},
+		{"WP-18", "NACL deny removed", func(in *policy.Input) {
+			first(in, "aws:ec2/networkAclRule:NetworkAclRule", "private-deny-3389").Inputs["ruleAction"] = "allow"
+		}, "private"},
+		{"WP-19", "default SG keeps a rule", func(in *policy.Input) {
+			first(in, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "").Inputs["ingress"] = []any{map[string]any{"fromPort": 443.0, "toPort": 443.0}}
+		}, "default-sg"},
+		{"WP-19", "second key", func(in *policy.Input) {
+			add(in, "aws:kms/key:Key", "acme-extra-key", map[string]any{"enableKeyRotation": true})
+		}, "stack"},
+		{"WP-19", "peering", func(in *policy.Input) {
+			add(in, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "acme-peer", map[string]any{})
+		}, "acme-peer"},
+		{"WP-20.1", "port range", func(in *policy.Input) {
+			setPorts(first(in, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "app-out-db"), 5432, 5440)
+		}, "app-out-db"},
+		{"WP-20.1", "internet to the app port", func(in *policy.Input) {
+			r := first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "app-in")
+			delete(r.Inputs, "referencedSecurityGroupId")
+			r.Inputs["cidrIpv4"] = "0.0.0.0/0"
+		}, "app-in-lb"},
+		{"WP-20.1", "app tier by CIDR", func(in *policy.Input) {
+			r := first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-in")
+			delete(r.Inputs, "referencedSecurityGroupId")
+			r.Inputs["cidrIpv4"] = "10.16.0.0/20"
+		}, "db-in-app"},
+		{"WP-20.1", "load balancer open beyond ingressCidrs", func(in *policy.Input) {
+			first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "lb-in-https").Inputs["cidrIpv4"] = "198.18.0.0/15"
+		}, "lb-in-https"},
+		{"WP-20.2", "all protocols", func(in *policy.Input) {
+			first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "app-in").Inputs["ipProtocol"] = "-1"
+		}, "app-in-lb"},
+		{"WP-20.2", "subnet without NACL", func(in *policy.Input) {
+			first(in, "aws:ec2/networkAclAssociation:NetworkAclAssociation", "apne1-az2-isolated").Inputs["subnetId"] = "subnet-elsewhere"
+		}, "apne1-az2-isolated"},
+		{"WP-20.3", "detector without malware protection", func(in *policy.Input) {
+			in.Baseline, in.Tenant = true, nil
+			in.Graph = &graph.Graph{}
+			in.Graph.Add(&graph.Resource{Type: "aws:guardduty/detector:Detector", Name: "baseline-gd", Inputs: map[string]any{"enable": true}})
+		}, "baseline-gd"},
+		{"WP-20.4", "IMDSv1", func(in *policy.Input) {
+			add(in, "aws:ec2/launchTemplate:LaunchTemplate", "acme-lt", map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional"}})
+		}, "acme-lt"},
+		{"WP-21.1", "rotation off", func(in *policy.Input) { first(in, "aws:kms/key:Key", "").Inputs["enableKeyRotation"] = false }, "acme-kms-key"},
+		{"WP-21.1", "log group with another key", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/logGroup:LogGroup", "").Inputs["kmsKeyId"] = "arn:aws:kms:ap-northeast-1:123456789012:key/other"
+		}, "flowlog-group"},
+		{"WP-21.2", "listener without redirect", func(in *policy.Input) {
+			add(in, "aws:lb/listener:Listener", "acme-http", map[string]any{"protocol": "HTTP", "port": 80.0, "defaultActions": []any{map[string]any{"type": "forward"}}})
+		}, "acme-http"},
+		{"WP-21.2", "old TLS policy", func(in *policy.Input) {
+			add(in, "aws:lb/listener:Listener", "acme-https", map[string]any{"protocol": "HTTPS", "port": 443.0, "sslPolicy": "ELBSecurityPolicy-2016-08"})
+		}, "acme-https"},
+		{"WP-22", "bucket without lifecycle", func(in *policy.Input) { add(in, "aws:s3/bucketV2:BucketV2", "acme-data", map[string]any{}) }, "acme-data"},
+		{"WP-24", "no alarms", func(in *policy.Input) {}, "stack"},
+		{"WP-27", "flow log removed", func(in *policy.Input) { first(in, "aws:ec2/flowLog:FlowLog", "").Inputs["trafficType"] = "REJECT" }, "acme-net-vpc"},
+		{"WP-28", "NTP elsewhere", func(in *policy.Input) {
+			first(in, "aws:ec2/vpcDhcpOptions:VpcDhcpOptions", "").Inputs["ntpServers"] = []any{"10.0.0.2"}
+		}, "acme-net-dhcp"},
+		{"WP-28", "DHCP not associated", func(in *policy.Input) {
+			first(in, "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation", "").Inputs["vpcId"] = "vpc-other"
+		}, "acme-net-vpc"},
+		{"WP-30", "no patch association", func(in *policy.Input) {}, "stack"},
+		{"WP-31", "route to another network", func(in *policy.Input) {
+			add(in, "aws:ec2/route:Route", "acme-route-x", map[string]any{"destinationCidrBlock": "10.16.16.0/20", "routeTableId": "x"})
+		}, "acme-route-x"},
+		{"WP-31", "overlapping stack", func(in *policy.Input) {
+			in.OtherStacks = map[string]netip.Prefix{"other": netip.MustParsePrefix("10.16.8.0/22")}
+		}, "vpcCidr"},
+		{"WP-31", "endpoint missing", func(in *policy.Input) {
+			first(in, "aws:ec2/vpcEndpoint:VpcEndpoint", "vpce-kms").Inputs["serviceName"] = "com.amazonaws.ap-northeast-1.sts"
+		}, "stack"},
+		{"WP-37", "no GuardDuty rule", func(in *policy.Input) {}, "stack"},
+		{"WP-39", "retention changed", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/logGroup:LogGroup", "").Inputs["retentionInDays"] = 7.0
+		}, "flowlog-group"},
+	}
+	covered := map[string]bool{}
+	for _, tc := range cases {
+		t.Run(tc.id+" "+tc.name, func(t *testing.T) {
+			in := input(t, "acme")
+			tc.breakIt(in)
+			r := status(in, tc.id)
+			if r.Status != catalog.Fail {
+				t.Fatalf("%s: status %s after breaking it, want FAIL (findings %v)", tc.id, r.Status, r.Findings)
+			}
+			found := false
+			for _, f := range r.Findings {
+				if strings.Contains(f.Resource, tc.resource) && f.Observed != "" && f.Expected != "" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s: no finding names %q with observed and expected values: %+v", tc.id, tc.resource, r.Findings)
+			}
+		})
+		covered[tc.id] = true
+	}
+	for _, c := range catalog.Controls {
+		if _, ok := policy.RuleFor(c.ID); ok && !covered[c.ID] {
+			t.Errorf("rule %s has no breaking case", c.ID)
+		}
+	}
+}
+
+func setPorts(r *graph.Resource, from, to int) {
+	r.Inputs["fromPort"], r.Inputs["toPort"] = float64(from), float64(to)
+}
+
+// The network-level controls PASS for every example stack as built now.
+func TestExampleStacksPassNetworkControls(t *testing.T) {
+	for _, name := range testkit.ExampleTenants(t) {
+		in := input(t, name)
+		for _, id := range []string{"WP-07", "WP-11", "WP-12", "WP-17", "WP-18", "WP-19", "WP-20.1", "WP-20.2", "WP-21.1", "WP-28", "WP-31"} {
+			if r := status(in, id); r.Status != catalog.Pass {
+				t.Errorf("%s %s: %s %+v", name, id, r.Status, r.Findings)
+			}
+		}
+	}
+}
+
+// A value computed at deploy time is UNKNOWN, never PASS.
+func TestUnknownIsNotPass(t *testing.T) {
+	in := input(t, "acme")
+	first(in, "pulumi:providers:aws", "").Inputs["region"] = graph.Unknown{}
+	if r := status(in, "WP-07"); r.Status != catalog.Unknown {
+		t.Fatalf("unknown region gave %s", r.Status)
+	}
+	in = input(t, "acme")
+	first(in, "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation", "").Inputs["dhcpOptionsId"] = graph.Unknown{}
+	if r := status(in, "WP-28"); r.Status != catalog.Unknown {
+		t.Fatalf("DHCP association to an unknown options set gave %s", r.Status)
+	}
+	in = input(t, "acme")
+	in.MockIDs = false // real ids: a reference the rules cannot resolve
+	first(in, "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation", "").Inputs["dhcpOptionsId"] = "dopt-0123456789"
+	if r := status(in, "WP-28"); r.Status == catalog.Pass {
+		t.Fatalf("unresolvable DHCP association gave PASS")
+	}
+}
+
+// Every control with a plan column has a rule; WP-44 has none.
+func TestCatalogHasRules(t *testing.T) {
+	for _, c := range catalog.Controls {
+		_, ok := policy.RuleFor(c.ID)
+		if (c.Plan != "") != ok {
+			t.Errorf("%s: plan column %q, rule registered %v", c.ID, c.Plan, ok)
+		}
+	}
+}
+
+func mustDate(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
