@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +116,37 @@ func BenchmarkPlanAllExamples(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+// generate writes n valid tenant stacks with disjoint /24 ranges.
+func generate(b *testing.B, n int) string {
+	dir := b.TempDir()
+	src, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("gen%03d", i)
+		s := strings.Replace(string(src), "tenantId: acme", "tenantId: "+name, 1)
+		s = strings.Replace(s, "10.16.0.0/20", fmt.Sprintf("10.%d.%d.0/24", 20+i/256, i%256), 1)
+		if err := os.WriteFile(filepath.Join(dir, "Pulumi."+name+".yaml"), []byte(s), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// BenchmarkPlanFleet plans every stack of fleets of 10 and 100 generated
+// tenants; ns/op divided by the fleet size is the cost per tenant.
+func BenchmarkPlanFleet(b *testing.B) {
+	for _, n := range []int{10, 100} {
+		dir := generate(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				for i := 0; i < n; i++ {
+					if _, err := Tenant(dir, fmt.Sprintf("gen%03d", i), policy.TodayJST()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
