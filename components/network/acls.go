@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/naming"
 )
 
 // aclRule is one allow entry of a tier's network ACL. Anything not allowed
@@ -141,7 +142,7 @@ func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulum
 				num, dir = &out, "out"
 			}
 			rn := fmt.Sprintf("%s-nacl-%s-%s-%d-%d-%s", name, tier, dir, r.from, r.to, r.cidr)
-			if _, err := ec2.NewNetworkAclRule(ctx, ruleName(rn), &ec2.NetworkAclRuleArgs{
+			if _, err := ec2.NewNetworkAclRule(ctx, naming.Safe(rn), &ec2.NetworkAclRuleArgs{
 				NetworkAclId: acl.ID(),
 				RuleNumber:   pulumi.Int(*num),
 				Egress:       pulumi.Bool(r.egress),
@@ -168,14 +169,4 @@ func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulum
 		}
 	}
 	return nil
-}
-
-func ruleName(s string) string {
-	out := []byte(s)
-	for i, c := range out {
-		if c == '/' || c == '.' || c == ':' {
-			out[i] = '-'
-		}
-	}
-	return string(out)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/internal/naming"
 )
 
 // Group tiers.
@@ -147,7 +149,7 @@ func (r rule) register(ctx *pulumi.Context, name string, child pulumi.ResourceOp
 	if r.prefix != nil {
 		prefix = r.prefix
 	}
-	n := ruleName(name, r.key)
+	n := naming.Safe(name + "-rule-" + r.key)
 	if r.egress {
 		_, err := vpc.NewSecurityGroupEgressRule(ctx, n, &vpc.SecurityGroupEgressRuleArgs{
 			SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
@@ -164,15 +166,4 @@ func (r rule) register(ctx *pulumi.Context, name string, child pulumi.ResourceOp
 		Description: pulumi.String(r.comment),
 	}, child)
 	return err
-}
-
-// ruleName keeps names valid and stable: a CIDR's "/" and "." become "-".
-func ruleName(name, key string) string {
-	out := []byte(name + "-rule-" + key)
-	for i, c := range out {
-		if c == '/' || c == '.' || c == ':' {
-			out[i] = '-'
-		}
-	}
-	return string(out)
 }

@@ -258,10 +258,8 @@ var _ = register(Rule{ID: "WP-17",
 			if state == refUnknown || doc == nil {
 				continue // WP-21.2 reports a missing policy
 			}
-			for _, s := range doc.Statement {
-				if s.Effect == "Allow" && slices.Contains(s.Principals("AWS"), "*") && len(s.Condition) == 0 {
-					e.Fail(label(b), "Allow to * without a condition", "principals restricted to the tenant")
-				}
+			for _, st := range openAllows(doc) {
+				e.Fail(label(b), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
 			}
 			if bucketRole(b) == roleData {
 				restricted := false
@@ -284,10 +282,8 @@ var _ = register(Rule{ID: "WP-17",
 				e.Fail(label(k), "unreadable key policy", "a key policy scoped to the tenant")
 				continue
 			}
-			for _, st := range doc.Statement {
-				if st.Effect == "Allow" && slices.Contains(st.Principals("AWS"), "*") && len(st.Condition) == 0 {
-					e.Fail(label(k), st.Sid+": * without a condition", "principals restricted to the tenant")
-				}
+			for _, st := range openAllows(doc) {
+				e.Fail(label(k), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
 			}
 			e.Applies()
 		}
@@ -307,6 +303,18 @@ var _ = register(Rule{ID: "WP-17",
 		}
 	},
 })
+
+// openAllows returns the statements that allow any principal with no
+// condition to restrict it.
+func openAllows(doc *policydoc.Document) []policydoc.Statement {
+	var out []policydoc.Statement
+	for _, st := range doc.Statement {
+		if st.Effect == "Allow" && slices.Contains(st.Principals("AWS"), "*") && len(st.Condition) == 0 {
+			out = append(out, st)
+		}
+	}
+	return out
+}
 
 // readOnlyDescribe: some read actions (ec2:Describe*, cloudwatch:PutMetricData)
 // have no resource-level scoping in IAM.
