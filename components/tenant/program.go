@@ -5,7 +5,6 @@ package tenant
 
 import (
 	"fmt"
-	"net/netip"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -61,29 +60,16 @@ func Guarded(guard **policy.Guard) pulumi.RunFunc {
 			return err
 		}
 		g := policy.NewGuard(cfg, false)
-		g.SetOtherStacks(otherStacks(cfg.TenantID))
+		// The program runs beside the stacks directory (stackConfigDir).
+		others, err := stackfile.OtherCidrs("stacks", cfg.TenantID)
+		if err != nil {
+			return fmt.Errorf("read the other tenant stacks for the overlap check: %w", err)
+		}
+		g.SetOtherStacks(others)
 		*guard = g
 		if err := g.Install(ctx); err != nil {
 			return err
 		}
 		return Program(ctx)
 	}
-}
-
-// otherStacks reads the other tenants' ranges from the stacks directory the
-// program runs beside, for the cross-stack WP-31 rule.
-func otherStacks(self string) map[string]netip.Prefix {
-	out := map[string]netip.Prefix{}
-	names, _ := stackfile.List("stacks")
-	for _, n := range names {
-		if n == self {
-			continue
-		}
-		if raw, err := stackfile.ReadRaw(stackfile.Path("stacks", n)); err == nil {
-			if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
-				out[n] = p
-			}
-		}
-	}
-	return out
 }

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/catalog"
-	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policy"
@@ -60,33 +58,12 @@ func Tenant(dir, name string, today time.Time) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: the program failed under the mock engine: %w", name, err)
 	}
-	others, err := otherStacks(dir, name)
+	others, err := stackfile.OtherCidrs(dir, name)
 	if err != nil {
 		return nil, err
 	}
 	in := &policy.Input{Graph: g, Tenant: cfg, OtherStacks: others, Today: today, MockIDs: true}
 	return &Report{Schema: Schema, Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
-}
-
-func otherStacks(dir, self string) (map[string]netip.Prefix, error) {
-	names, err := stackfile.List(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]netip.Prefix{}
-	for _, n := range names {
-		if n == self {
-			continue
-		}
-		raw, err := stackfile.ReadRaw(stackfile.Path(dir, n))
-		if err != nil {
-			return nil, err
-		}
-		if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
-			out[n] = p
-		}
-	}
-	return out, nil
 }
 
 func resources(g *graph.Graph) []Resource {

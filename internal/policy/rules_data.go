@@ -10,20 +10,19 @@ import (
 )
 
 const (
-	tBucket      = "aws:s3/bucketV2:BucketV2"
-	tBucketSSE   = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
-	tBucketVer   = "aws:s3/bucketVersioningV2:BucketVersioningV2"
-	tBucketPAB   = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-	tBucketPol   = "aws:s3/bucketPolicy:BucketPolicy"
-	tBucketLog   = "aws:s3/bucketLoggingV2:BucketLoggingV2"
-	tBucketLife  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
-	tBucketLock  = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
-	tLogGroup    = "aws:cloudwatch/logGroup:LogGroup"
-	tTopic       = "aws:sns/topic:Topic"
-	tDB          = "aws:rds/instance:Instance"
-	tDBParams    = "aws:rds/parameterGroup:ParameterGroup"
-	tTrail       = "aws:cloudtrail/trail:Trail"
-	tKeyPolicyOf = "policy"
+	tBucket     = "aws:s3/bucketV2:BucketV2"
+	tBucketSSE  = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	tBucketVer  = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	tBucketPAB  = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	tBucketPol  = "aws:s3/bucketPolicy:BucketPolicy"
+	tBucketLog  = "aws:s3/bucketLoggingV2:BucketLoggingV2"
+	tBucketLife = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	tBucketLock = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	tLogGroup   = "aws:cloudwatch/logGroup:LogGroup"
+	tTopic      = "aws:sns/topic:Topic"
+	tDB         = "aws:rds/instance:Instance"
+	tDBParams   = "aws:rds/parameterGroup:ParameterGroup"
+	tTrail      = "aws:cloudtrail/trail:Trail"
 )
 
 // Bucket roles, from the bucket's Role tag.
@@ -235,7 +234,7 @@ var _ = register(Rule{ID: "WP-22",
 				continue
 			}
 			ok := false
-			for _, rule := range asList(lockOrEmpty(lc).Get("rules")) {
+			for _, rule := range asList(orEmpty(lc).Get("rules")) {
 				if x, _ := rule["noncurrentVersionExpiration"].(map[string]any); x != nil && rule["status"] == "Enabled" {
 					ok = true
 				}
@@ -361,7 +360,7 @@ var _ = register(Rule{ID: "WP-39",
 					continue
 				}
 				lock, _ := configOf(in, tBucketLock, b)
-				days, _ := num(lockOrEmpty(lock), "rule.defaultRetention.days")
+				days, _ := num(orEmpty(lock), "rule.defaultRetention.days")
 				if in.Tenant != nil && days != in.Tenant.ObjectLockDays {
 					e.Failf(label(b), "default retention of objectLockDays", "default retention %d days", days)
 					continue
@@ -384,7 +383,8 @@ var _ = register(Rule{ID: "WP-39",
 	},
 })
 
-func lockOrEmpty(r *graph.Resource) *graph.Resource {
+// orEmpty lets a missing configuration resource be read as one with no inputs.
+func orEmpty(r *graph.Resource) *graph.Resource {
 	if r == nil {
 		return &graph.Resource{}
 	}

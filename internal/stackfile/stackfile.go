@@ -165,3 +165,27 @@ func Overlaps(cidrs map[string]netip.Prefix) error {
 	}
 	return errors.Join(errs...)
 }
+
+// OtherCidrs reads the VPC range of every stack in dir except self, for the
+// cross-stack overlap rule (WP-31). A stack whose range does not parse is
+// skipped: its own validation reports it.
+func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
+	names, err := List(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]netip.Prefix{}
+	for _, n := range names {
+		if n == self {
+			continue
+		}
+		raw, err := ReadRaw(Path(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
+			out[n] = p
+		}
+	}
+	return out, nil
+}
