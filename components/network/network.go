@@ -13,11 +13,10 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/logs"
 	"github.com/tenantkit/tenantkit/internal/config"
-	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
 // TimeSyncServer is the Amazon Time Sync Service, reachable from every VPC.
@@ -274,42 +273,21 @@ func (n *Network) routes(ctx *pulumi.Context, name string, args *Args, child pul
 // through a role that can write only to that group.
 func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
 	groupName := fmt.Sprintf("/tenants/%s/vpc-flow-logs", args.TenantID)
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-flowlog-group", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(groupName),
-		KmsKeyId:        args.KeyArn,
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		Tags:            pulumi.StringMap{"DataClassification": pulumi.String(args.Classification)},
+	group, err := logs.NewGroup(ctx, name+"-flowlog-group", &logs.GroupArgs{
+		Name: groupName, KeyArn: args.KeyArn, RetentionDays: args.LogRetentionDays, Classification: args.Classification,
 	}, child)
 	if err != nil {
 		return err
 	}
 	n.FlowLogGroup = group
-	trust := policydoc.Document{Statement: []policydoc.Statement{{
-		Effect:    "Allow",
-		Principal: policydoc.Service("vpc-flow-logs.amazonaws.com"),
-		Action:    policydoc.List("sts:AssumeRole"),
-		Condition: policydoc.Condition{
-			"StringEquals": {"aws:SourceAccount": policydoc.List(args.AccountID)},
-			"ArnLike":      {"aws:SourceArn": policydoc.List(fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID))},
-		},
-	}}}
-	role, err := iam.NewRole(ctx, name+"-flowlog-role", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(trust.JSON()),
-		Description:      pulumi.String("VPC flow logs of tenant " + args.TenantID + " write to their own log group only"),
+	role, err := logs.NewWriterRole(ctx, name+"-flowlog-role", &logs.WriterArgs{
+		Service:     "vpc-flow-logs.amazonaws.com",
+		AccountID:   args.AccountID,
+		SourceArn:   fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID),
+		GroupArn:    logs.GroupArn(args.Region, args.AccountID, groupName),
+		Description: "VPC flow logs of tenant " + args.TenantID + " write to their own log group only",
 	}, child)
 	if err != nil {
-		return err
-	}
-	groupArn := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", args.Region, args.AccountID, groupName)
-	write := policydoc.Document{Statement: []policydoc.Statement{{
-		Effect:   "Allow",
-		Action:   policydoc.List("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
-		Resource: policydoc.List(groupArn, groupArn+":*"),
-	}}}
-	if _, err := iam.NewRolePolicy(ctx, name+"-flowlog-write", &iam.RolePolicyArgs{
-		Role:   role.ID(),
-		Policy: pulumi.String(write.JSON()),
-	}, child); err != nil {
 		return err
 	}
 	n.FlowLog, err = ec2.NewFlowLog(ctx, name+"-flowlog", &ec2.FlowLogArgs{

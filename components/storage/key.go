@@ -74,7 +74,9 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 // the tenant's data use it, each held to this tenant by a condition.
 func KeyPolicy(a *KeyArgs) policydoc.Document {
 	root := fmt.Sprintf("arn:aws:iam::%s:root", a.AccountID)
-	logGroups := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", a.Region, a.AccountID, a.TenantID)
+	logGroups := policydoc.List(
+		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", a.Region, a.AccountID, a.TenantID),
+		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/rds/instance/%s/*", a.Region, a.AccountID, DatabaseIdentifier(a.TenantID)))
 	trails := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/*", a.Region, a.AccountID)
 	asg := fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", a.AccountID)
 	account := policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(a.AccountID)}}
@@ -90,7 +92,7 @@ func KeyPolicy(a *KeyArgs) policydoc.Document {
 		{Sid: "CloudWatchLogsForTenantGroups", Effect: "Allow", Principal: policydoc.Service(fmt.Sprintf("logs.%s.amazonaws.com", a.Region)),
 			Action:    policydoc.List("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
 			Resource:  policydoc.List("*"),
-			Condition: policydoc.Condition{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": policydoc.List(logGroups)}}},
+			Condition: policydoc.Condition{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": logGroups}}},
 		{Sid: "CloudTrailEncrypts", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
 			Action: policydoc.List("kms:GenerateDataKey*"), Resource: policydoc.List("*"),
 			Condition: policydoc.Condition{

@@ -7,6 +7,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/compute"
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/network"
 	"github.com/tenantkit/tenantkit/components/security"
 	"github.com/tenantkit/tenantkit/components/storage"
@@ -25,6 +28,11 @@ type Tenant struct {
 	Network   *network.Network
 	Groups    *security.Groups
 	Endpoints *network.Endpoints
+	Logging   *logging.Logging
+	Data      *storage.Data
+	Database  *storage.Database // nil when the stack has no database
+	App       *compute.App
+	Monitor   *monitoring.Monitoring
 
 	Inventory pulumi.MapOutput `pulumi:"inventory"`
 }
@@ -99,20 +107,10 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 		return nil, err
 	}
 
-	t.Inventory = pulumi.Map{
-		"tenant":    pulumi.String(cfg.TenantID),
-		"region":    pulumi.String(cfg.Region),
-		"accountId": pulumi.String(account),
-		"vpcId":     t.Network.VpcID,
-		"vpcCidr":   pulumi.String(cfg.VpcCidr),
-		"subnetIds": pulumi.StringArray(append(append(t.Network.SubnetIDs(config.TierPublic), t.Network.SubnetIDs(config.TierPrivate)...), t.Network.SubnetIDs(config.TierIsolated)...)),
-		"securityGroups": pulumi.StringMap{
-			security.GroupLB: t.Groups.LB.ID().ToStringOutput(), security.GroupApp: t.Groups.App.ID().ToStringOutput(),
-			security.GroupDB: t.Groups.DB.ID().ToStringOutput(), security.GroupEndpoints: t.Groups.Endpoints.ID().ToStringOutput(),
-		},
-		"keyArn":       t.Key.Arn,
-		"flowLogGroup": t.Network.FlowLogGroup.Name,
-	}.ToMapOutput()
+	if err := t.dataAndApp(ctx, name, cfg, account, classification, child); err != nil {
+		return nil, err
+	}
+	t.Inventory = t.inventory(cfg, account)
 	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"inventory": t.Inventory}); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policy"
@@ -24,9 +25,9 @@ import (
 
 // Exit codes.
 const (
-	ExitOK       = 0
-	ExitFail     = 1
-	ExitBadInput = 2
+	ExitOK       = cli.ExitOK
+	ExitFail     = cli.ExitFail
+	ExitBadInput = cli.ExitBadInput
 )
 
 // Schema names the JSON report's format; it changes only with the format.
@@ -105,10 +106,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: tenantctl plan [--stacks-dir DIR] [--format text|json|markdown] (<tenant>... | --all)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	tenants, err := cli.Parse(fs, args)
+	if err != nil {
 		return ExitBadInput
 	}
-	o.Tenants = fs.Args()
+	o.Tenants = tenants
 	return Run(o, stdout, stderr)
 }
 

@@ -229,10 +229,27 @@ func ref(in *Input, v any, target *graph.Resource) refState {
 			return refUnknown
 		}
 		return refNo
-	case target != nil && s != "" && (strings.HasPrefix(s, target.Name+"-") || strings.Contains(s, "/"+target.Name+"-")):
+	case target != nil && s != "" && (isMockID(s, target.Name) || isMockID(s[strings.LastIndex(s, "/")+1:], target.Name)):
 		return refYes
+	case target != nil && s != "" && target.Get("name") == s:
+		return refYes // by physical name, known before deploy
 	case !in.MockIDs:
 		return refUnknown
 	}
 	return refNo
+}
+
+// isMockID: the mocks make ids "<name>-NNNN"; a name that merely starts with
+// another's (acme-data, acme-data-personal) is not a match.
+func isMockID(s, name string) bool {
+	rest, ok := strings.CutPrefix(s, name+"-")
+	if !ok || rest == "" {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -247,21 +248,13 @@ var _ = register(Rule{ID: "WP-37",
 			var p struct {
 				Source []string `json:"source"`
 				Detail struct {
-					Severity []map[string][]float64 `json:"severity"`
+					Severity []map[string][]any `json:"severity"`
 				} `json:"detail"`
 			}
 			if json.Unmarshal([]byte(s), &p) != nil || !slices.Contains(p.Source, "aws.guardduty") {
 				continue
 			}
-			min := 99.0
-			for _, cond := range p.Detail.Severity {
-				if v := cond[">="]; len(v) == 2 && v[0] == 0 {
-					min = v[1]
-				}
-				if v, ok := cond["numeric"]; ok && len(v) > 0 {
-					min = v[len(v)-1]
-				}
-			}
+			min := minSeverity(p.Detail.Severity)
 			if min > 4 {
 				e.Failf(label(r), "findings of severity 4 (medium) and up", "pattern %s", s)
 				continue
@@ -282,6 +275,30 @@ var _ = register(Rule{ID: "WP-37",
 		e.Fail("stack", "no GuardDuty finding rule", "an EventBridge rule for GuardDuty findings to the topic")
 	},
 })
+
+// minSeverity reads the lowest severity an EventBridge pattern admits:
+// {"numeric": [">=", 4]} or [">", 3.9]; no numeric bound admits none of the
+// findings we need to be sure of, so it reads as 99.
+func minSeverity(conds []map[string][]any) float64 {
+	min := 99.0
+	for _, cond := range conds {
+		v := cond["numeric"]
+		for i := 0; i+1 < len(v); i += 2 {
+			op, _ := v[i].(string)
+			n, ok := v[i+1].(float64)
+			if !ok {
+				continue
+			}
+			switch op {
+			case ">=":
+				min = math.Min(min, n)
+			case ">":
+				min = math.Min(min, n+0.1)
+			}
+		}
+	}
+	return min
+}
 
 // WP-15: MFA for admin roles, no IAM users or keys, password policy.
 var _ = register(Rule{ID: "WP-15",

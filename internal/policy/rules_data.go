@@ -344,7 +344,7 @@ var _ = register(Rule{ID: "WP-39",
 			denied := false
 			if doc != nil {
 				for _, s := range doc.Statement {
-					if s.Effect == "Deny" && (s.HasAction("s3:DeleteObject") || s.HasAction("s3:DeleteObjectVersion")) {
+					if s.Effect == "Deny" && s.HasAction("s3:DeleteObject") && s.HasAction("s3:DeleteObjectVersion") && onlyPrincipalExempt(s) {
 						denied = true
 					}
 				}
@@ -382,6 +382,19 @@ var _ = register(Rule{ID: "WP-39",
 		}
 	},
 })
+
+// onlyPrincipalExempt: a deny whose only condition exempts named principals
+// (a deny conditioned on, say, TLS would not keep records).
+func onlyPrincipalExempt(s policydoc.Statement) bool {
+	for _, keys := range s.Condition {
+		for k := range keys {
+			if k != "aws:PrincipalArn" {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // orEmpty lets a missing configuration resource be read as one with no inputs.
 func orEmpty(r *graph.Resource) *graph.Resource {

@@ -1,0 +1,203 @@
+// Package logging keeps a tenant's event logs (WP-27) and protects them as
+// records (WP-39): the service-logs bucket for ALB and S3 access logs, the
+// log archive under Object Lock, the dedicated trail when the tenant has
+// one, and the roles through which the customer reads its logs (§27) and
+// the operator administers them.
+package logging
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/access"
+	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// Trail modes.
+const (
+	TrailShared    = "shared"
+	TrailDedicated = "dedicated"
+)
+
+// ElbLogPrefix is where the load balancer writes its access logs.
+const ElbLogPrefix = "alb"
+
+// Args configures the tenant's logging.
+type Args struct {
+	TenantID       string
+	Region         string
+	AccountID      string
+	KeyArn         pulumi.StringOutput
+	Classification string
+	// RetentionDays of the log groups; 0 keeps events forever.
+	RetentionDays  int
+	NoncurrentDays int
+	ObjectLock     storage.ObjectLock
+	// TrailMode: dedicated builds the tenant's own trail; shared leaves it to
+	// the baseline and exports what it must cover.
+	TrailMode string
+	// DataBucketArns are covered by the trail's data events.
+	DataBucketArns []string
+	// ElbAccountArn is the region's Elastic Load Balancing account, which
+	// writes ALB access logs (aws.elb.getServiceAccount).
+	ElbAccountArn string
+	// RolePath is /tenants/<tenant>/; the tenant key admits roles under it.
+	RolePath string
+	// AdminPrincipals may assume the log-admin role, ReaderPrincipals the
+	// log-reader role, both with MFA only (WP-15). Empty: the account root,
+	// i.e. whoever the account's IAM policies allow.
+	AdminPrincipals  []string
+	ReaderPrincipals []string
+}
+
+// Logging is the tenant's log storage and access.
+type Logging struct {
+	pulumi.ResourceState
+
+	ServiceLogs *storage.Bucket
+	Archive     *storage.Bucket
+	Trail       *Trail // nil in shared mode
+	LogAdmin    *iam.Role
+	LogReader   *iam.Role
+	// TrailArn is the trail that must cover the tenant: its own, or the
+	// baseline's shared trail.
+	TrailArn string
+}
+
+// New builds the tenant's logging.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Logging, error) {
+	if args == nil {
+		return nil, fmt.Errorf("logging %s: args are required", name)
+	}
+	l := &Logging{}
+	if err := ctx.RegisterComponentResource("tenantkit:logging:Logging", name, l, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(l)
+	var err error
+	adminArn := fmt.Sprintf("arn:aws:iam::%s:role%s%s", args.AccountID, args.RolePath, RoleName(args.TenantID, "log-admin"))
+	serviceLogs := storage.BucketName(args.TenantID, storage.RoleServiceLogs, args.AccountID)
+	archive := storage.BucketName(args.TenantID, storage.RoleLogArchive, args.AccountID)
+
+	// Access logs of the load balancer and the buckets: SSE-S3, because AWS
+	// delivers them to nothing else; no Object Lock, because S3 refuses it
+	// as a logging target.
+	l.ServiceLogs, err = storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
+		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: args.Classification,
+		NoncurrentDays: args.NoncurrentDays,
+		Statements: func(arn string, _ []string) []policydoc.Statement {
+			return append(AccessLogStatements(arn, args.AccountID, args.TenantID, args.ElbAccountArn), storage.DenyDeletesExcept(arn, adminArn))
+		},
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+
+	l.TrailArn = TrailArn(args.Region, args.AccountID, SharedTrailName)
+	if args.TrailMode == TrailDedicated {
+		l.TrailArn = TrailArn(args.Region, args.AccountID, TrailName(args.TenantID))
+	}
+	l.Archive, err = storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
+		Name: archive, Role: storage.RoleLogArchive, Classification: args.Classification,
+		KeyArn: args.KeyArn, NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days),
+		LogBucket: serviceLogs, ObjectLock: &args.ObjectLock,
+		// Object Lock keeps a non-empty archive from being deleted; Pulumi
+		// leaves it in place and offboarding lists it with its retention end.
+		Retain: true,
+		Statements: func(arn string, _ []string) []policydoc.Statement {
+			st := []policydoc.Statement{storage.DenyDeletesExcept(arn, adminArn)}
+			if args.TrailMode == TrailDedicated {
+				st = append(st, TrailStatements(arn, args.AccountID, l.TrailArn)...)
+			}
+			return st
+		},
+	}, child, pulumi.DependsOn([]pulumi.Resource{l.ServiceLogs}))
+	if err != nil {
+		return nil, err
+	}
+
+	if args.TrailMode == TrailDedicated {
+		l.Trail, err = NewTrail(ctx, name+"-trail", &TrailArgs{
+			Name: TrailName(args.TenantID), Region: args.Region, AccountID: args.AccountID, KeyArn: args.KeyArn,
+			Bucket: archive, DependsOn: []pulumi.Resource{l.Archive},
+			LogGroup: fmt.Sprintf("/tenants/%s/cloudtrail", args.TenantID), RetentionDays: args.RetentionDays,
+			Classification: args.Classification, DataBucketArns: args.DataBucketArns,
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := l.roles(ctx, name, args, serviceLogs, archive, child); err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(l, pulumi.Map{
+		"serviceLogsBucket": pulumi.String(serviceLogs), "archiveBucket": pulumi.String(archive), "trailArn": pulumi.String(l.TrailArn),
+	}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// AccessLogStatements let the region's ELB account write ALB access logs
+// under alb/, and S3 server access logging write the tenant's buckets' logs
+// under s3/ (a bucket policy, since ownership enforced disables ACLs).
+func AccessLogStatements(arn, account, tenantID, elbAccountArn string) []policydoc.Statement {
+	return []policydoc.Statement{
+		{Sid: "ElbAccessLogs", Effect: "Allow", Principal: policydoc.AWS(elbAccountArn),
+			Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, ElbLogPrefix, account))},
+		{Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: policydoc.Service("logging.s3.amazonaws.com"),
+			Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(arn + "/s3/*"),
+			Condition: policydoc.Condition{
+				"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
+				"ArnLike":      {"aws:SourceArn": policydoc.List(storage.BucketArn(fmt.Sprintf("tk-%s-*", tenantID)))},
+			}},
+	}
+}
+
+// roles: log-admin (the only principal that may delete log objects, WP-39)
+// and log-reader (the customer's read-only view of its logs, §27). Both can
+// be assumed only with MFA (WP-15).
+func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLogs, archive string, child pulumi.ResourceOption) error {
+	logGroups := []string{
+		logs.GroupArn(args.Region, args.AccountID, "/tenants/"+args.TenantID+"/*"),
+		logs.GroupArn(args.Region, args.AccountID, "/aws/rds/instance/"+storage.DatabaseIdentifier(args.TenantID)+"/*"),
+	}
+	buckets := []string{storage.BucketArn(serviceLogs), storage.BucketArn(archive)}
+	objects := []string{storage.BucketArn(serviceLogs) + "/*", storage.BucketArn(archive) + "/*"}
+	var err error
+	l.LogReader, err = access.NewRole(ctx, name+"-log-reader", &access.RoleArgs{
+		Name: RoleName(args.TenantID, "log-reader"), Path: args.RolePath, Access: "log-reader", AccountID: args.AccountID, Principals: args.ReaderPrincipals,
+		Description: "Tenant " + args.TenantID + ": read-only access to the tenant's own logs",
+		Policy: policydoc.Document{Statement: []policydoc.Statement{
+			{Sid: "ReadTenantLogGroups", Effect: "Allow",
+				Action:   policydoc.List("logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetLogGroupFields"),
+				Resource: policydoc.List(append(logGroups, logGroups[0]+":*", logGroups[1]+":*")...)},
+			{Sid: "ListTenantLogBuckets", Effect: "Allow", Action: policydoc.List("s3:ListBucket", "s3:GetBucketLocation"), Resource: policydoc.List(buckets...)},
+			{Sid: "ReadTenantLogObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:GetObjectVersion"), Resource: policydoc.List(objects...)},
+		}},
+		KeyArn: args.KeyArn,
+	}, child)
+	if err != nil {
+		return err
+	}
+	l.LogAdmin, err = access.NewRole(ctx, name+"-log-admin", &access.RoleArgs{
+		Name: RoleName(args.TenantID, "log-admin"), Path: args.RolePath, Access: "admin", AccountID: args.AccountID, Principals: args.AdminPrincipals,
+		Description: "Tenant " + args.TenantID + ": administers the tenant's log records; the only role that may delete them",
+		Policy: policydoc.Document{Statement: []policydoc.Statement{
+			{Sid: "AdministerTenantLogBuckets", Effect: "Allow", Action: policydoc.List("s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation"), Resource: policydoc.List(buckets...)},
+			{Sid: "AdministerTenantLogObjects", Effect: "Allow",
+				Action:   policydoc.List("s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObjectRetention"),
+				Resource: policydoc.List(objects...)},
+		}},
+		KeyArn: args.KeyArn,
+	}, child)
+	return err
+}
+
+// RoleName: IAM role names are unique in the account whatever their path,
+// so each carries the tenant.
+func RoleName(tenantID, role string) string { return "tk-" + tenantID + "-" + role }

@@ -1,0 +1,145 @@
+package logging
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// SharedTrailName is the baseline's account trail, which covers the data
+// buckets of every tenant in trailMode shared.
+const SharedTrailName = "tenantkit-shared"
+
+// TrailName is a tenant's dedicated trail.
+func TrailName(tenantID string) string { return "tk-" + tenantID }
+
+// TrailArn is built as a string: the trail needs the bucket policy first,
+// and the policy names the trail.
+func TrailArn(region, account, name string) string {
+	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, name)
+}
+
+// TrailArgs configures a trail (WP-27).
+type TrailArgs struct {
+	Name      string
+	Region    string
+	AccountID string
+	KeyArn    pulumi.StringInput
+	// Bucket receives the log files under cloudtrail/; its policy must
+	// already allow the trail (TrailStatements), hence DependsOn.
+	Bucket    string
+	DependsOn []pulumi.Resource
+	// LogGroup receives the events too.
+	LogGroup       string
+	RetentionDays  int
+	Classification string
+	// DataBucketArns are the buckets whose object events are recorded.
+	DataBucketArns []string
+	// MultiRegion records management events of every region (the baseline).
+	MultiRegion bool
+}
+
+// Trail is a trail with its CloudWatch Logs delivery.
+type Trail struct {
+	pulumi.ResourceState
+
+	Trail *cloudtrail.Trail
+	Arn   string
+}
+
+// NewTrail builds the trail: log-file validation, the given key, delivery
+// to CloudWatch Logs through a role that writes to that group only, all
+// management events and the object events of the listed buckets.
+func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.ResourceOption) (*Trail, error) {
+	if args == nil || args.Name == "" || args.Bucket == "" {
+		return nil, fmt.Errorf("trail %s: Name and Bucket are required", name)
+	}
+	t := &Trail{Arn: TrailArn(args.Region, args.AccountID, args.Name)}
+	if err := ctx.RegisterComponentResource("tenantkit:logging:Trail", name, t, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(t)
+	group, err := logs.NewGroup(ctx, name+"-group", &logs.GroupArgs{
+		Name: args.LogGroup, KeyArn: args.KeyArn, RetentionDays: args.RetentionDays, Classification: args.Classification,
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	groupArn := logs.GroupArn(args.Region, args.AccountID, args.LogGroup)
+	role, err := logs.NewWriterRole(ctx, name+"-cwl-role", &logs.WriterArgs{
+		Service: "cloudtrail.amazonaws.com", AccountID: args.AccountID, SourceArn: t.Arn, GroupArn: groupArn,
+		Description: "CloudTrail " + args.Name + " writes to its own log group only",
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	t.Trail, err = cloudtrail.NewTrail(ctx, name+"-trail", &cloudtrail.TrailArgs{
+		Name:                       pulumi.String(args.Name),
+		S3BucketName:               pulumi.String(args.Bucket),
+		S3KeyPrefix:                pulumi.String("cloudtrail"),
+		KmsKeyId:                   args.KeyArn,
+		EnableLogFileValidation:    pulumi.Bool(true),
+		EnableLogging:              pulumi.Bool(true),
+		IncludeGlobalServiceEvents: pulumi.Bool(true),
+		IsMultiRegionTrail:         pulumi.Bool(args.MultiRegion),
+		CloudWatchLogsGroupArn:     pulumi.String(groupArn + ":*"),
+		CloudWatchLogsRoleArn:      role.Arn,
+		AdvancedEventSelectors:     EventSelectors(args.DataBucketArns),
+	}, child, pulumi.DependsOn(append(args.DependsOn, group)))
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"arn": pulumi.String(t.Arn)}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// EventSelectors record every management event and the object-level events
+// of the given buckets. Advanced selectors allow 500 values in all, which is
+// what lets one shared trail cover many tenants (AWS-NOTES).
+func EventSelectors(bucketArns []string) cloudtrail.TrailAdvancedEventSelectorArray {
+	sel := cloudtrail.TrailAdvancedEventSelectorArray{
+		cloudtrail.TrailAdvancedEventSelectorArgs{
+			Name: pulumi.String("Management events"),
+			FieldSelectors: cloudtrail.TrailAdvancedEventSelectorFieldSelectorArray{
+				cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventCategory"), Equals: pulumi.ToStringArray([]string{"Management"})},
+			},
+		},
+	}
+	if len(bucketArns) == 0 {
+		return sel
+	}
+	prefixes := make([]string, len(bucketArns))
+	for i, b := range bucketArns {
+		prefixes[i] = b + "/"
+	}
+	return append(sel, cloudtrail.TrailAdvancedEventSelectorArgs{
+		Name: pulumi.String("Tenant data buckets"),
+		FieldSelectors: cloudtrail.TrailAdvancedEventSelectorFieldSelectorArray{
+			cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("eventCategory"), Equals: pulumi.ToStringArray([]string{"Data"})},
+			cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.type"), Equals: pulumi.ToStringArray([]string{"AWS::S3::Object"})},
+			cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs{Field: pulumi.String("resources.ARN"), StartsWiths: pulumi.ToStringArray(prefixes)},
+		},
+	})
+}
+
+// TrailStatements let CloudTrail write to a bucket, for the named trail of
+// this account only (confused deputy: aws:SourceArn).
+func TrailStatements(bucketArn, account, trailArn string) []policydoc.Statement {
+	source := policydoc.Condition{"StringEquals": {"aws:SourceArn": policydoc.List(trailArn)}}
+	return []policydoc.Statement{
+		{Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
+			Action: policydoc.List("s3:GetBucketAcl"), Resource: policydoc.List(bucketArn), Condition: source},
+		{Sid: "CloudTrailWrite", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
+			Action:   policydoc.List("s3:PutObject"),
+			Resource: policydoc.List(fmt.Sprintf("%s/cloudtrail/AWSLogs/%s/*", bucketArn, account)),
+			Condition: policydoc.Condition{
+				"StringEquals": {"aws:SourceArn": policydoc.List(trailArn), "s3:x-amz-acl": policydoc.List("bucket-owner-full-control")},
+			}},
+	}
+}

@@ -1,0 +1,158 @@
+// Package monitoring watches a tenant (WP-24, WP-37): alarms on memory, CPU
+// and disk of its instances, and GuardDuty findings of medium severity and
+// up, all sent to the operator's alert topic, encrypted with the tenant key.
+package monitoring
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// Args configures the tenant's monitoring.
+type Args struct {
+	TenantID  string
+	Region    string
+	AccountID string
+	KeyArn    pulumi.StringInput
+	// Emails subscribe to the topic (each confirms by mail).
+	Emails []string
+	// AutoScalingGroup is the name of the app tier's group; the CloudWatch
+	// agent aggregates its metrics by it.
+	AutoScalingGroup string
+	CPUPercent       float64
+	MemoryPercent    float64
+	DiskPercent      float64
+}
+
+// Monitoring is the topic, its subscriptions, the alarms and the findings
+// rule.
+type Monitoring struct {
+	pulumi.ResourceState
+
+	Topic  *sns.Topic
+	Alarms []*cloudwatch.MetricAlarm
+	Rule   *cloudwatch.EventRule
+}
+
+// TopicName is the tenant's alert topic.
+func TopicName(tenantID string) string { return "tk-" + tenantID + "-alerts" }
+
+// FindingsRuleName is the tenant's GuardDuty findings rule.
+func FindingsRuleName(tenantID string) string { return "tk-" + tenantID + "-guardduty" }
+
+// MinFindingSeverity is GuardDuty's lower bound of medium severity.
+const MinFindingSeverity = 4
+
+// alarm describes one of the instance alarms.
+type alarm struct {
+	key, metric, namespace string
+	threshold              float64
+}
+
+// New builds the monitoring.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Monitoring, error) {
+	if args == nil || args.AutoScalingGroup == "" {
+		return nil, fmt.Errorf("monitoring %s: args with the auto scaling group are required", name)
+	}
+	m := &Monitoring{}
+	if err := ctx.RegisterComponentResource("tenantkit:monitoring:Monitoring", name, m, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(m)
+	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, TopicName(args.TenantID))
+	ruleArn := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", args.Region, args.AccountID, FindingsRuleName(args.TenantID))
+	var err error
+	m.Topic, err = sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
+		Name:           pulumi.String(TopicName(args.TenantID)),
+		KmsMasterKeyId: args.KeyArn,
+		Policy:         pulumi.String(TopicPolicy(topicArn, args.AccountID, ruleArn).JSON()),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range args.Emails {
+		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-email-%d", name, i), &sns.TopicSubscriptionArgs{
+			Topic: m.Topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(e),
+		}, child); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range []alarm{
+		{"cpu", "CPUUtilization", "AWS/EC2", args.CPUPercent},
+		{"memory", "mem_used_percent", "CWAgent", args.MemoryPercent},
+		{"disk", "disk_used_percent", "CWAgent", args.DiskPercent},
+	} {
+		al, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+a.key, &cloudwatch.MetricAlarmArgs{
+			Name:               pulumi.String(fmt.Sprintf("tk-%s-%s", args.TenantID, a.key)),
+			AlarmDescription:   pulumi.String(fmt.Sprintf("Tenant %s: %s of the app tier above %v%%", args.TenantID, a.metric, a.threshold)),
+			Namespace:          pulumi.String(a.namespace),
+			MetricName:         pulumi.String(a.metric),
+			Dimensions:         pulumi.StringMap{"AutoScalingGroupName": pulumi.String(args.AutoScalingGroup)},
+			Statistic:          pulumi.String("Maximum"),
+			Period:             pulumi.Int(300),
+			EvaluationPeriods:  pulumi.Int(2),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+			Threshold:          pulumi.Float64(a.threshold),
+			// No data means the agent or the instances are gone: alarm.
+			TreatMissingData: pulumi.String("breaching"),
+			AlarmActions:     pulumi.Array{m.Topic.Arn},
+			OkActions:        pulumi.Array{m.Topic.Arn},
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		m.Alarms = append(m.Alarms, al)
+	}
+	m.Rule, err = cloudwatch.NewEventRule(ctx, name+"-guardduty", &cloudwatch.EventRuleArgs{
+		Name:         pulumi.String(FindingsRuleName(args.TenantID)),
+		Description:  pulumi.String("GuardDuty findings of medium severity and up, to the operator's alert topic"),
+		EventPattern: pulumi.String(FindingsPattern()),
+		State:        pulumi.String("ENABLED"),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cloudwatch.NewEventTarget(ctx, name+"-guardduty-topic", &cloudwatch.EventTargetArgs{
+		Rule: m.Rule.Name, Arn: m.Topic.Arn, TargetId: pulumi.String("alert-topic"),
+	}, child); err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{"topicArn": m.Topic.Arn}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// FindingsPattern matches GuardDuty findings of severity 4 (medium) and up.
+func FindingsPattern() string {
+	b, _ := json.Marshal(map[string]any{
+		"source":      []string{"aws.guardduty"},
+		"detail-type": []string{"GuardDuty Finding"},
+		"detail":      map[string]any{"severity": []any{map[string]any{"numeric": []any{">=", MinFindingSeverity}}}},
+	})
+	return string(b)
+}
+
+// TopicPolicy lets the account manage the topic, CloudWatch alarms of this
+// account and the findings rule publish to it, and nobody else.
+func TopicPolicy(topicArn, account, ruleArn string) policydoc.Document {
+	return policydoc.Document{Statement: []policydoc.Statement{
+		{Sid: "AccountManages", Effect: "Allow", Principal: policydoc.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
+			Action:   policydoc.List("sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"),
+			Resource: policydoc.List(topicArn)},
+		{Sid: "AlarmsPublish", Effect: "Allow", Principal: policydoc.Service("cloudwatch.amazonaws.com"),
+			Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
+			Condition: policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(account)}}},
+		{Sid: "FindingsRulePublishes", Effect: "Allow", Principal: policydoc.Service("events.amazonaws.com"),
+			Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
+			Condition: policydoc.Condition{"ArnEquals": {"aws:SourceArn": policydoc.List(ruleArn)}}},
+		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
+			Condition: policydoc.Condition{"Bool": {"aws:SecureTransport": policydoc.List("false")}}},
+	}}
+}

@@ -1,0 +1,89 @@
+package storage
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// DataArgs configures the tenant's data buckets.
+type DataArgs struct {
+	TenantID  string
+	AccountID string
+	// Classifications: one bucket per label the tenant uses (WP-12).
+	Classifications []string
+	KeyArn          pulumi.StringOutput
+	NoncurrentDays  int
+	// LogBucket is the service-logs bucket that receives access logs.
+	LogBucket string
+	// S3EndpointID is the tenant VPC's S3 gateway endpoint; with the
+	// tenant's roles it is the only way to the data (WP-17).
+	S3EndpointID  pulumi.StringInput
+	RoleArnPrefix string
+}
+
+// Data is the set of data buckets, keyed by classification.
+type Data struct {
+	pulumi.ResourceState
+
+	Buckets map[string]*Bucket
+}
+
+// NewData builds one data bucket per classification.
+func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.ResourceOption) (*Data, error) {
+	if args == nil || len(args.Classifications) == 0 {
+		return nil, fmt.Errorf("data %s: at least one classification is required", name)
+	}
+	d := &Data{Buckets: map[string]*Bucket{}}
+	if err := ctx.RegisterComponentResource("tenantkit:storage:Data", name, d, opts...); err != nil {
+		return nil, err
+	}
+	outputs := pulumi.Map{}
+	for _, c := range args.Classifications {
+		b, err := NewBucket(ctx, name+"-"+c, &BucketArgs{
+			Name:           BucketName(args.TenantID, c, args.AccountID),
+			Role:           RoleData,
+			Classification: c,
+			KeyArn:         args.KeyArn,
+			NoncurrentDays: args.NoncurrentDays,
+			LogBucket:      args.LogBucket,
+			PolicyInputs:   pulumi.StringArray{args.KeyArn, args.S3EndpointID},
+			Statements: func(arn string, in []string) []policydoc.Statement {
+				return DataStatements(arn, in[0], in[1], args.RoleArnPrefix)
+			},
+		}, pulumi.Parent(d))
+		if err != nil {
+			return nil, err
+		}
+		d.Buckets[c] = b
+		outputs[c] = pulumi.String(b.Name)
+	}
+	if err := ctx.RegisterResourceOutputs(d, outputs); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// DataStatements keep a data bucket to the tenant: uploads only under the
+// tenant key (an upload without encryption headers gets the bucket default,
+// the tenant key), and object access only through the tenant's S3 endpoint
+// or by the tenant's own roles (WP-17). Bucket administration (Pulumi's own
+// calls) is left to IAM, so the deploying role is not locked out.
+func DataStatements(arn, keyArn, endpointID, roleArnPrefix string) []policydoc.Statement {
+	objects := policydoc.List(arn + "/*")
+	return []policydoc.Statement{
+		{Sid: "DenyUploadsNotKMS", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
+			Condition: policydoc.Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": policydoc.List("aws:kms")}}},
+		{Sid: "DenyUploadsOtherKey", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
+			Condition: policydoc.Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": policydoc.List(keyArn)}}},
+		{Sid: "DenyOutsideTenant", Effect: "Deny", Principal: policydoc.AWS("*"),
+			Action:   policydoc.List("s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject", "s3:ListBucket*"),
+			Resource: policydoc.List(arn, arn+"/*"),
+			Condition: policydoc.Condition{
+				"StringNotEquals": {"aws:SourceVpce": policydoc.List(endpointID)},
+				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(roleArnPrefix + "*")},
+			}},
+	}
+}

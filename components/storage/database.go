@@ -1,0 +1,131 @@
+package storage
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/logs"
+)
+
+// DatabaseArgs configures the tenant's PostgreSQL instance.
+type DatabaseArgs struct {
+	TenantID            string
+	InstanceClass       string
+	EngineVersion       string
+	AllocatedStorageGB  int
+	BackupRetentionDays int
+	Port                int
+	MultiAZ             bool
+	KeyArn              pulumi.StringInput
+	// SubnetIDs are the isolated subnets; SecurityGroupID the database group.
+	SubnetIDs       pulumi.StringArrayInput
+	SecurityGroupID pulumi.StringInput
+	// Log groups of the exported logs.
+	LogRetentionDays int
+	Classification   string
+}
+
+// Database is the instance with its subnet group, TLS-forcing parameter
+// group and the log groups its logs are exported to.
+type Database struct {
+	pulumi.ResourceState
+
+	Instance  *rds.Instance
+	LogGroups []*cloudwatch.LogGroup
+}
+
+// DatabaseIdentifier is the RDS identifier of a tenant's database; its log
+// groups are /aws/rds/instance/<identifier>/<log>.
+func DatabaseIdentifier(tenantID string) string { return "tk-" + tenantID }
+
+// DatabaseLogs are the logs the instance exports to CloudWatch Logs.
+var DatabaseLogs = []string{"postgresql", "upgrade"}
+
+// NewDatabase builds the database.
+func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
+	if args == nil {
+		return nil, fmt.Errorf("database %s: args are required", name)
+	}
+	major, _, _ := strings.Cut(args.EngineVersion, ".")
+	d := &Database{}
+	if err := ctx.RegisterComponentResource("tenantkit:storage:Database", name, d, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(d)
+	id := DatabaseIdentifier(args.TenantID)
+	// RDS would create these groups itself, unencrypted and kept forever;
+	// made first, they use the tenant key and the stack's retention.
+	var deps []pulumi.Resource
+	for _, l := range DatabaseLogs {
+		g, err := logs.NewGroup(ctx, name+"-log-"+l, &logs.GroupArgs{
+			Name: fmt.Sprintf("/aws/rds/instance/%s/%s", id, l), KeyArn: args.KeyArn,
+			RetentionDays: args.LogRetentionDays, Classification: args.Classification,
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		d.LogGroups = append(d.LogGroups, g)
+		deps = append(deps, g)
+	}
+	subnets, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
+		Description: pulumi.String("Isolated subnets of tenant " + args.TenantID),
+		SubnetIds:   args.SubnetIDs,
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	params, err := rds.NewParameterGroup(ctx, name+"-params", &rds.ParameterGroupArgs{
+		Family:      pulumi.String("postgres" + major),
+		Description: pulumi.String("Tenant " + args.TenantID + ": TLS forced, connections logged"),
+		Parameters: rds.ParameterGroupParameterArray{
+			rds.ParameterGroupParameterArgs{Name: pulumi.String("rds.force_ssl"), Value: pulumi.String("1")},
+			rds.ParameterGroupParameterArgs{Name: pulumi.String("ssl_min_protocol_version"), Value: pulumi.String("TLSv1.2")},
+			rds.ParameterGroupParameterArgs{Name: pulumi.String("log_connections"), Value: pulumi.String("1")},
+			rds.ParameterGroupParameterArgs{Name: pulumi.String("log_disconnections"), Value: pulumi.String("1")},
+		},
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	d.Instance, err = rds.NewInstance(ctx, name+"-instance", &rds.InstanceArgs{
+		Identifier:                       pulumi.String(id),
+		Engine:                           pulumi.String("postgres"),
+		EngineVersion:                    pulumi.String(args.EngineVersion),
+		InstanceClass:                    pulumi.String(args.InstanceClass),
+		AllocatedStorage:                 pulumi.Int(args.AllocatedStorageGB),
+		StorageType:                      pulumi.String("gp3"),
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         args.KeyArn,
+		Port:                             pulumi.Int(args.Port),
+		DbSubnetGroupName:                subnets.Name,
+		VpcSecurityGroupIds:              pulumi.StringArray{args.SecurityGroupID},
+		PubliclyAccessible:               pulumi.Bool(false),
+		MultiAz:                          pulumi.Bool(args.MultiAZ),
+		ParameterGroupName:               params.Name,
+		Username:                         pulumi.String("tenantadmin"),
+		ManageMasterUserPassword:         pulumi.Bool(true),
+		MasterUserSecretKmsKeyId:         args.KeyArn,
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		BackupRetentionPeriod:            pulumi.Int(args.BackupRetentionDays),
+		CopyTagsToSnapshot:               pulumi.Bool(true),
+		DeletionProtection:               pulumi.Bool(true),
+		// Offboarding deletes the tenant's data within 30 days (WP-10): no
+		// final snapshot outlives it. Deletion protection guards mistakes.
+		SkipFinalSnapshot:            pulumi.Bool(true),
+		DeleteAutomatedBackups:       pulumi.Bool(true),
+		EnabledCloudwatchLogsExports: pulumi.ToStringArray(DatabaseLogs),
+		AutoMinorVersionUpgrade:      pulumi.Bool(true),
+		Tags:                         pulumi.StringMap{"DataClassification": pulumi.String(args.Classification)},
+	}, child, pulumi.DependsOn(deps))
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{"identifier": pulumi.String(id), "endpoint": d.Instance.Endpoint}); err != nil {
+		return nil, err
+	}
+	return d, nil
+}

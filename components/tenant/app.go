@@ -1,0 +1,164 @@
+package tenant
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/compute"
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/monitoring"
+	"github.com/tenantkit/tenantkit/components/security"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+// AppLogGroup is where the application writes its own logs.
+func AppLogGroup(tenantID string) string { return fmt.Sprintf("/tenants/%s/app", tenantID) }
+
+// RolePath is the IAM path of every tenant role.
+func RolePath(tenantID string) string { return "/tenants/" + tenantID + "/" }
+
+// DataBucketArns are the tenant's data buckets, one per classification:
+// what the trail must cover.
+func DataBucketArns(cfg *config.Tenant, account string) []string {
+	out := make([]string, len(cfg.DataClassifications))
+	for i, c := range cfg.DataClassifications {
+		out[i] = storage.BucketArn(storage.BucketName(cfg.TenantID, c, account))
+	}
+	return out
+}
+
+// dataAndApp builds what sits on the network: logs, data, database, the
+// application tier and its monitoring.
+func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant, account, classification string, child []pulumi.ResourceOption) error {
+	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: pulumi.StringRef(cfg.Region)}, pulumi.Provider(t.Provider), pulumi.Parent(t))
+	if err != nil {
+		return fmt.Errorf("tenant %s: read the region's ELB account: %w", name, err)
+	}
+	dataArns := DataBucketArns(cfg, account)
+	t.Logging, err = logging.New(ctx, name+"-logs", &logging.Args{
+		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
+		Classification: classification, RetentionDays: cfg.LogRetentionDays, NoncurrentDays: cfg.NoncurrentVersionDays,
+		ObjectLock: storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
+		TrailMode:  cfg.TrailMode, DataBucketArns: dataArns, ElbAccountArn: elbAccount.Arn,
+		RolePath: RolePath(cfg.TenantID), AdminPrincipals: cfg.AdminPrincipalArns, ReaderPrincipals: cfg.LogReaderPrincipalArns,
+	}, child...)
+	if err != nil {
+		return err
+	}
+	t.Data, err = storage.NewData(ctx, name+"-data", &storage.DataArgs{
+		TenantID: cfg.TenantID, AccountID: account, Classifications: cfg.DataClassifications,
+		KeyArn: t.Key.Arn, NoncurrentDays: cfg.NoncurrentVersionDays, LogBucket: t.Logging.ServiceLogs.Name,
+		S3EndpointID: t.Endpoints.S3.ID().ToStringOutput(), RoleArnPrefix: RoleArnPrefix(account, cfg.TenantID),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{t.Logging.ServiceLogs}))...)
+	if err != nil {
+		return err
+	}
+	if cfg.Database.Enabled {
+		d := cfg.Database
+		t.Database, err = storage.NewDatabase(ctx, name+"-db", &storage.DatabaseArgs{
+			TenantID: cfg.TenantID, InstanceClass: d.InstanceClass, EngineVersion: d.EngineVersion,
+			AllocatedStorageGB: d.AllocatedStorageGB, BackupRetentionDays: d.BackupRetentionDays, Port: d.Port,
+			MultiAZ: cfg.Environment == "production", KeyArn: t.Key.Arn,
+			SubnetIDs: t.Network.SubnetIDs(config.TierIsolated), SecurityGroupID: t.Groups.DB.ID(),
+			LogRetentionDays: cfg.LogRetentionDays, Classification: classification,
+		}, child...)
+		if err != nil {
+			return err
+		}
+	}
+	appLogs, err := logs.NewGroup(ctx, name+"-app-logs", &logs.GroupArgs{
+		Name: AppLogGroup(cfg.TenantID), KeyArn: t.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: classification,
+	}, child...)
+	if err != nil {
+		return err
+	}
+	t.App, err = compute.New(ctx, name+"-app", &compute.Args{
+		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
+		Tags: Tags(cfg), Classification: classification,
+		InstanceType: cfg.InstanceType, ImageID: cfg.ImageID,
+		Min: cfg.Capacity.Min, Max: cfg.Capacity.Max, Desired: cfg.Capacity.Desired, AppPort: cfg.AppPort,
+		PublicSubnetIDs: t.Network.SubnetIDs(config.TierPublic), PrivateSubnetIDs: t.Network.SubnetIDs(config.TierPrivate),
+		VpcID: t.Network.VpcID, LBGroupID: t.Groups.LB.ID(), AppGroupID: t.Groups.App.ID(),
+		CertificateArn: cfg.CertificateArn, TLSPolicy: cfg.TLSPolicy,
+		AccessLogBucket: t.Logging.ServiceLogs.Name, LogPrefix: logging.ElbLogPrefix,
+		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
+		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,
+		LogGroupArn: logs.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
+		Suspended:   cfg.Suspended(),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs}))...)
+	if err != nil {
+		return err
+	}
+	t.Monitor, err = monitoring.New(ctx, name+"-mon", &monitoring.Args{
+		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
+		Emails: cfg.AlertEmails, AutoScalingGroup: t.App.GroupName,
+		CPUPercent: cfg.Alarms.CPUPercent, MemoryPercent: cfg.Alarms.MemoryPercent, DiskPercent: cfg.Alarms.DiskPercent,
+	}, child...)
+	return err
+}
+
+// inventory is the structured stack output that post-deploy checks read
+// (schema tenantkit.inventory/v1, documented in the README).
+func (t *Tenant) inventory(cfg *config.Tenant, account string) pulumi.MapOutput {
+	data := pulumi.StringMap{}
+	for c, b := range t.Data.Buckets {
+		data[c] = pulumi.String(b.Name)
+	}
+	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(AppLogGroup(cfg.TenantID))}
+	if t.Logging.Trail != nil {
+		logGroups = append(logGroups, pulumi.String(fmt.Sprintf("/tenants/%s/cloudtrail", cfg.TenantID)))
+	}
+	database := pulumi.Map{"enabled": pulumi.Bool(false)}
+	if t.Database != nil {
+		database = pulumi.Map{"enabled": pulumi.Bool(true), "identifier": pulumi.String(storage.DatabaseIdentifier(cfg.TenantID)), "arn": t.Database.Instance.Arn}
+		for _, g := range t.Database.LogGroups {
+			logGroups = append(logGroups, g.Name)
+		}
+	}
+	alarms := pulumi.StringArray{}
+	for _, a := range t.Monitor.Alarms {
+		alarms = append(alarms, a.Name)
+	}
+	return pulumi.Map{
+		"schema":    pulumi.String("tenantkit.inventory/v1"),
+		"tenant":    pulumi.String(cfg.TenantID),
+		"region":    pulumi.String(cfg.Region),
+		"accountId": pulumi.String(account),
+		"state":     pulumi.String(cfg.Lifecycle.State),
+		"vpcId":     t.Network.VpcID,
+		"vpcCidr":   pulumi.String(cfg.VpcCidr),
+		"subnetIds": pulumi.StringArray(append(append(t.Network.SubnetIDs(config.TierPublic), t.Network.SubnetIDs(config.TierPrivate)...), t.Network.SubnetIDs(config.TierIsolated)...)),
+		"securityGroups": pulumi.StringMap{
+			security.GroupLB: t.Groups.LB.ID().ToStringOutput(), security.GroupApp: t.Groups.App.ID().ToStringOutput(),
+			security.GroupDB: t.Groups.DB.ID().ToStringOutput(), security.GroupEndpoints: t.Groups.Endpoints.ID().ToStringOutput(),
+		},
+		"s3EndpointId": t.Endpoints.S3.ID().ToStringOutput(),
+		"keyArn":       t.Key.Arn,
+		"buckets": pulumi.Map{
+			"data":        data,
+			"serviceLogs": pulumi.String(t.Logging.ServiceLogs.Name),
+			"logArchive":  pulumi.String(t.Logging.Archive.Name),
+		},
+		"trail": pulumi.Map{
+			"mode":     pulumi.String(cfg.TrailMode),
+			"arn":      pulumi.String(t.Logging.TrailArn),
+			"coverage": pulumi.ToStringArray(DataBucketArns(cfg, account)),
+		},
+		"flowLogGroup":     t.Network.FlowLogGroup.Name,
+		"logGroups":        logGroups,
+		"database":         database,
+		"loadBalancerArn":  t.App.LoadBalancer.Arn,
+		"launchTemplate":   t.App.LaunchTemplate.ID().ToStringOutput(),
+		"autoScalingGroup": pulumi.String(t.App.GroupName),
+		"topicArn":         t.Monitor.Topic.Arn,
+		"alarms":           alarms,
+		"findingsRule":     pulumi.String(monitoring.FindingsRuleName(cfg.TenantID)),
+		"roles": pulumi.StringMap{
+			"logAdmin": t.Logging.LogAdmin.Arn, "logReader": t.Logging.LogReader.Arn,
+		},
+	}.ToMapOutput()
+}
