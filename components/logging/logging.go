@@ -149,13 +149,20 @@ func AccessLogStatements(arn, account, tenantID, elbAccountArn string) []policyd
 	return []policydoc.Statement{
 		{Sid: "ElbAccessLogs", Effect: "Allow", Principal: policydoc.AWS(elbAccountArn),
 			Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, ElbLogPrefix, account))},
-		{Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: policydoc.Service("logging.s3.amazonaws.com"),
-			Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(arn + "/s3/*"),
-			Condition: policydoc.Condition{
-				"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
-				"ArnLike":      {"aws:SourceArn": policydoc.List(storage.BucketArn(fmt.Sprintf("tk-%s-*", tenantID)))},
-			}},
+		S3AccessLogStatement(arn, account, storage.BucketArn(fmt.Sprintf("tk-%s-*", tenantID))),
 	}
+}
+
+// S3AccessLogStatement lets S3 server access logging write under s3/, for
+// this account's buckets matching sourceArn only (a bucket policy: object
+// ownership enforced disables ACLs).
+func S3AccessLogStatement(arn, account, sourceArn string) policydoc.Statement {
+	return policydoc.Statement{Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: policydoc.Service("logging.s3.amazonaws.com"),
+		Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(arn + "/s3/*"),
+		Condition: policydoc.Condition{
+			"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
+			"ArnLike":      {"aws:SourceArn": policydoc.List(sourceArn)},
+		}}
 }
 
 // roles: log-admin (the only principal that may delete log objects, WP-39)

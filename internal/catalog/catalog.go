@@ -147,3 +147,13 @@ func NewResult(id string) Result {
 	}
 	return Result{ID: c.ID, Section: c.Section, Title: c.Title, Severity: c.Severity}
 }
+
+// ByIDResult finds a control's result in a list (zero Result if absent).
+func ByIDResult(results []Result, id string) Result {
+	for _, r := range results {
+		if r.ID == id {
+			return r
+		}
+	}
+	return Result{}
+}

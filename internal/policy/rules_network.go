@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -180,8 +181,39 @@ var _ = register(Rule{ID: "WP-18",
 				}
 			}
 		}
+		if in.Baseline {
+			sessionLogging(in, e)
+		}
 	},
 })
+
+// sessionLogging: the baseline's Session Manager preferences log every
+// session to an encrypted log group (WP-18).
+func sessionLogging(in *Input, e *Eval) {
+	for _, d := range in.Graph.OfType(tSSMDocument) {
+		if n, _ := d.String("name"); n != "SSM-SessionManagerRunShell" {
+			continue
+		}
+		s, ok := d.String("content")
+		if !ok {
+			e.Unknown(label(d), "the preferences", "session logs to an encrypted log group")
+			return
+		}
+		var doc struct {
+			Inputs struct {
+				Group     string `json:"cloudWatchLogGroupName"`
+				Encrypted bool   `json:"cloudWatchEncryptionEnabled"`
+			} `json:"inputs"`
+		}
+		if json.Unmarshal([]byte(s), &doc) != nil || doc.Inputs.Group == "" || !doc.Inputs.Encrypted {
+			e.Fail(label(d), s, "cloudWatchLogGroupName set and cloudWatchEncryptionEnabled true")
+			return
+		}
+		e.Applies()
+		return
+	}
+	e.Fail("baseline", "no Session Manager preferences", "SSM-SessionManagerRunShell logging sessions to an encrypted log group")
+}
 
 func asList(v any) []map[string]any {
 	var out []map[string]any

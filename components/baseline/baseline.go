@@ -1,0 +1,304 @@
+// Package baseline is what is set once per AWS account and region and
+// shared by the tenants in it: GuardDuty with EBS malware protection
+// (WP-20.3), Inspector for EC2 and ECR (WP-30), EBS encryption by default,
+// the IAM password policy (WP-15), the account S3 public access block,
+// Session Manager preferences that log sessions to an encrypted log group
+// (WP-18), the Auto Scaling service-linked role the tenant keys name, and
+// the shared trail (WP-27). Two stacks owning one of these would fight, and
+// destroying a tenant would turn it off for all, so they live here only,
+// protected and retained on delete.
+package baseline
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/inspector2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/access"
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// ID stands where a tenant id would in names; no tenant may use it.
+const ID = "baseline"
+
+// SessionLogGroup receives Session Manager session logs.
+const SessionLogGroup = "/tenantkit/session-manager"
+
+// SessionDocument is the document that holds Session Manager preferences.
+const SessionDocument = "SSM-SessionManagerRunShell"
+
+// MalwareFeatures are the GuardDuty features the baseline turns on.
+var MalwareFeatures = []string{"EBS_MALWARE_PROTECTION", "S3_DATA_EVENTS"}
+
+// Baseline is the account baseline.
+type Baseline struct {
+	pulumi.ResourceState
+
+	Provider *aws.Provider
+	Key      *kms.Key
+	Trail    *logging.Trail
+	Outputs  pulumi.MapOutput `pulumi:"baseline"`
+}
+
+// Args: the config plus the tenants' data buckets the shared trail covers
+// (their ARNs depend on the account, so the caller passes a function).
+type Args struct {
+	Config   *Config
+	Coverage func(account string) []string
+}
+
+// New builds the baseline.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Baseline, error) {
+	cfg := args.Config
+	b := &Baseline{}
+	if err := ctx.RegisterComponentResource("tenantkit:baseline:Baseline", name, b, opts...); err != nil {
+		return nil, err
+	}
+	var err error
+	b.Provider, err = aws.NewProvider(ctx, name+"-aws", &aws.ProviderArgs{
+		Region:      pulumi.String(cfg.Region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{"ManagedBy": pulumi.String("tenantkit"), "Scope": pulumi.String("account-baseline")}},
+	}, pulumi.Parent(b))
+	if err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(b), pulumi.Provider(b.Provider)}
+	// Singletons: protected, and left in place if the stack is destroyed.
+	singleton := append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(b.Provider), pulumi.Parent(b))
+	if err != nil {
+		return nil, fmt.Errorf("baseline: read the account id (are AWS credentials set?): %w", err)
+	}
+	account := caller.AccountId
+
+	asg, err := iam.NewServiceLinkedRole(ctx, name+"-asg-slr", &iam.ServiceLinkedRoleArgs{
+		AwsServiceName: pulumi.String("autoscaling.amazonaws.com"),
+		Description:    pulumi.String("Auto Scaling; the tenant keys name this role"),
+	}, singleton...)
+	if err != nil {
+		return nil, err
+	}
+	b.Key, err = kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:          pulumi.String("tenantkit account baseline: EBS default, shared trail, session logs"),
+		EnableKeyRotation:    pulumi.Bool(true),
+		RotationPeriodInDays: pulumi.Int(365),
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(KeyPolicy(cfg.Region, account).JSON()),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{asg}))...)
+	if err != nil {
+		return nil, err
+	}
+
+	// WP-20.3: GuardDuty, each feature's status declared.
+	det, err := guardduty.NewDetector(ctx, name+"-guardduty", &guardduty.DetectorArgs{
+		Enable: pulumi.Bool(true), FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
+	}, singleton...)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range MalwareFeatures {
+		if _, err := guardduty.NewDetectorFeature(ctx, name+"-guardduty-"+f, &guardduty.DetectorFeatureArgs{
+			DetectorId: det.ID(), Name: pulumi.String(f), Status: pulumi.String("ENABLED"),
+		}, child...); err != nil {
+			return nil, err
+		}
+	}
+	// WP-30: Inspector for EC2 and ECR; enabling can take over 15 minutes.
+	if _, err := inspector2.NewEnabler(ctx, name+"-inspector", &inspector2.EnablerArgs{
+		AccountIds: pulumi.StringArray{pulumi.String(account)}, ResourceTypes: pulumi.ToStringArray([]string{"EC2", "ECR"}),
+	}, append(singleton, pulumi.Timeouts(&pulumi.CustomTimeouts{Create: "30m", Delete: "30m"}))...); err != nil {
+		return nil, err
+	}
+	// EBS encryption by default, with the baseline's key.
+	if _, err := ebs.NewEncryptionByDefault(ctx, name+"-ebs-default", &ebs.EncryptionByDefaultArgs{Enabled: pulumi.Bool(true)}, singleton...); err != nil {
+		return nil, err
+	}
+	if _, err := ebs.NewDefaultKmsKey(ctx, name+"-ebs-default-key", &ebs.DefaultKmsKeyArgs{KeyArn: b.Key.Arn}, singleton...); err != nil {
+		return nil, err
+	}
+	// WP-15: password policy.
+	if _, err := iam.NewAccountPasswordPolicy(ctx, name+"-password-policy", &iam.AccountPasswordPolicyArgs{
+		MinimumPasswordLength: pulumi.Int(cfg.PasswordMinLength), MaxPasswordAge: pulumi.Int(cfg.PasswordMaxAgeDays),
+		PasswordReusePrevention: pulumi.Int(cfg.PasswordReuse), RequireLowercaseCharacters: pulumi.Bool(true),
+		RequireUppercaseCharacters: pulumi.Bool(true), RequireNumbers: pulumi.Bool(true), RequireSymbols: pulumi.Bool(true),
+		AllowUsersToChangePassword: pulumi.Bool(true),
+	}, singleton...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewAccountPublicAccessBlock(ctx, name+"-s3-pab", &s3.AccountPublicAccessBlockArgs{
+		AccountId: pulumi.String(account), BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, singleton...); err != nil {
+		return nil, err
+	}
+	if err := b.sessionManager(ctx, name, cfg, child, singleton); err != nil {
+		return nil, err
+	}
+	var coverage []string
+	if cfg.SharedTrail {
+		if coverage, err = b.sharedTrail(ctx, name, cfg, account, args.Coverage, child); err != nil {
+			return nil, err
+		}
+	}
+	b.Outputs = pulumi.Map{
+		"accountId": pulumi.String(account), "region": pulumi.String(cfg.Region), "keyArn": b.Key.Arn,
+		"guardDutyDetectorId": det.ID(), "sessionLogGroup": pulumi.String(SessionLogGroup),
+		"sharedTrailArn": pulumi.String(logging.TrailArn(cfg.Region, account, logging.SharedTrailName)),
+		"trailCoverage":  pulumi.ToStringArray(coverage),
+	}.ToMapOutput()
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"baseline": b.Outputs}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// sessionManager: sessions logged to an encrypted log group, encrypted in
+// no run-as, idle sessions closed (WP-18).
+func (b *Baseline) sessionManager(ctx *pulumi.Context, name string, cfg *Config, child, singleton []pulumi.ResourceOption) error {
+	if _, err := logs.NewGroup(ctx, name+"-session-logs", &logs.GroupArgs{
+		Name: SessionLogGroup, KeyArn: b.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: "confidential",
+	}, child...); err != nil {
+		return err
+	}
+	_, err := ssm.NewDocument(ctx, name+"-session-prefs", &ssm.DocumentArgs{
+		Name: pulumi.String(SessionDocument), DocumentType: pulumi.String("Session"), DocumentFormat: pulumi.String("JSON"),
+		Content: pulumi.String(SessionPreferences(cfg.SessionIdleMinutes)),
+	}, singleton...)
+	return err
+}
+
+// SessionPreferences is the Session Manager preferences document. Session
+// data travels over TLS; a KMS key for the session stream itself would need
+// every tenant's instance role to use the baseline key, so it is left out.
+func SessionPreferences(idleMinutes int) string {
+	doc, _ := json.Marshal(map[string]any{
+		"schemaVersion": "1.0",
+		"description":   "tenantkit: Session Manager preferences (sessions logged, encrypted)",
+		"sessionType":   "Standard_Stream",
+		"inputs": map[string]any{
+			"cloudWatchLogGroupName":      SessionLogGroup,
+			"cloudWatchEncryptionEnabled": true,
+			"cloudWatchStreamingEnabled":  true,
+			"runAsEnabled":                false,
+			"idleSessionTimeout":          fmt.Sprint(idleMinutes),
+		},
+	})
+	return string(doc)
+}
+
+// sharedTrail: one multi-region account trail whose advanced selectors
+// cover the tenants' data buckets (5 trails per region and account would
+// not stretch to a trail per tenant).
+func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, account string, cover func(string) []string, child []pulumi.ResourceOption) ([]string, error) {
+	var coverage []string
+	if cover != nil {
+		coverage = cover(account)
+	}
+	if len(coverage) > MaxCoveredBuckets {
+		return nil, fmt.Errorf("baseline: the shared trail would cover %d buckets; advanced selectors hold %d values: split tenants across accounts or give some a dedicated trail", len(coverage), MaxCoveredBuckets)
+	}
+	serviceLogs := storage.BucketName(ID, storage.RoleServiceLogs, account)
+	sl, err := storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
+		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: "confidential", NoncurrentDays: 30,
+		Statements: func(arn string, _ []string) []policydoc.Statement {
+			return []policydoc.Statement{
+				logging.S3AccessLogStatement(arn, account, storage.BucketArn(storage.BucketName(ID, "*", account))),
+				storage.DenyDeletesExcept(arn, LogAdminArn(account)),
+			}
+		},
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	archive := storage.BucketName(ID, storage.RoleLogArchive, account)
+	trailArn := logging.TrailArn(cfg.Region, account, logging.SharedTrailName)
+	ab, err := storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
+		Name: archive, Role: storage.RoleLogArchive, Classification: "confidential", KeyArn: b.Key.Arn,
+		NoncurrentDays: cfg.ObjectLockDays, LogBucket: serviceLogs, Retain: true,
+		ObjectLock: &storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
+		Statements: func(arn string, _ []string) []policydoc.Statement {
+			return append(logging.TrailStatements(arn, account, trailArn), storage.DenyDeletesExcept(arn, LogAdminArn(account)))
+		},
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{sl}))...)
+	if err != nil {
+		return nil, err
+	}
+	buckets := []string{storage.BucketArn(serviceLogs), storage.BucketArn(archive)}
+	if _, err := access.NewRole(ctx, name+"-log-admin", &access.RoleArgs{
+		Name: LogAdminRole, Path: "/", Access: "admin", AccountID: account,
+		Description: "tenantkit baseline: administers the shared trail's records; the only role that may delete them",
+		Policy: policydoc.Document{Statement: []policydoc.Statement{
+			{Sid: "AdministerTrailBuckets", Effect: "Allow", Action: policydoc.List("s3:ListBucket", "s3:ListBucketVersions"), Resource: policydoc.List(buckets...)},
+			{Sid: "AdministerTrailObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"),
+				Resource: policydoc.List(buckets[0]+"/*", buckets[1]+"/*")},
+		}},
+		KeyArn: b.Key.Arn,
+	}, child...); err != nil {
+		return nil, err
+	}
+	b.Trail, err = logging.NewTrail(ctx, name+"-trail", &logging.TrailArgs{
+		Name: logging.SharedTrailName, Region: cfg.Region, AccountID: account, KeyArn: b.Key.Arn,
+		Bucket: archive, DependsOn: []pulumi.Resource{ab},
+		LogGroup: "/tenantkit/cloudtrail", RetentionDays: cfg.LogRetentionDays, Classification: "confidential",
+		DataBucketArns: coverage, MultiRegion: true,
+	}, child...)
+	return coverage, err
+}
+
+// LogAdminRole may delete the shared trail's records (WP-39), with MFA.
+const LogAdminRole = "tenantkit-log-admin"
+
+// LogAdminArn is its ARN.
+func LogAdminArn(account string) string { return fmt.Sprintf("arn:aws:iam::%s:role/%s", account, LogAdminRole) }
+
+// MaxCoveredBuckets: advanced event selectors allow 500 values in all; a
+// few go to the other field selectors.
+const MaxCoveredBuckets = 490
+
+// KeyPolicy of the baseline key: the account administers it; CloudTrail,
+// CloudWatch Logs (the baseline's groups), EC2 (EBS by default) and the Auto
+// Scaling service-linked role use it.
+func KeyPolicy(region, account string) policydoc.Document {
+	root := fmt.Sprintf("arn:aws:iam::%s:root", account)
+	asg := fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", account)
+	return policydoc.Document{Statement: []policydoc.Statement{
+		{Sid: "AccountAdministers", Effect: "Allow", Principal: policydoc.AWS(root), Action: policydoc.List("kms:*"), Resource: policydoc.List("*")},
+		{Sid: "CloudWatchLogsForBaselineGroups", Effect: "Allow", Principal: policydoc.Service(fmt.Sprintf("logs.%s.amazonaws.com", region)),
+			Action:    policydoc.List("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+			Resource:  policydoc.List("*"),
+			Condition: policydoc.Condition{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": policydoc.List(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenantkit/*", region, account))}}},
+		{Sid: "CloudTrailEncrypts", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
+			Action: policydoc.List("kms:GenerateDataKey*"), Resource: policydoc.List("*"),
+			Condition: policydoc.Condition{
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": policydoc.List(fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account))},
+				"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
+			}},
+		{Sid: "CloudTrailDescribes", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
+			Action: policydoc.List("kms:DescribeKey"), Resource: policydoc.List("*"),
+			Condition: policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(account)}}},
+		{Sid: "EbsByDefault", Effect: "Allow", Principal: policydoc.AWS("*"),
+			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"),
+			Resource: policydoc.List("*"),
+			Condition: policydoc.Condition{"StringEquals": {
+				"kms:CallerAccount": policydoc.List(account), "kms:ViaService": policydoc.List(fmt.Sprintf("ec2.%s.amazonaws.com", region), fmt.Sprintf("ssm.%s.amazonaws.com", region)),
+			}}},
+		{Sid: "AutoScalingEncryptsVolumes", Effect: "Allow", Principal: policydoc.AWS(asg),
+			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
+			Resource: policydoc.List("*")},
+		{Sid: "AutoScalingGrants", Effect: "Allow", Principal: policydoc.AWS(asg),
+			Action: policydoc.List("kms:CreateGrant"), Resource: policydoc.List("*"),
+			Condition: policydoc.Condition{"Bool": {"kms:GrantIsForAWSResource": policydoc.List("true")}}},
+	}}
+}

@@ -1,0 +1,98 @@
+package baseline
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/tenant"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
+)
+
+// Keys are the baseline project's config keys.
+var Keys = []string{"region", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
+	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes"}
+
+// LoadConfig reads the baseline config through the Pulumi config API.
+func LoadConfig(ctx *pulumi.Context) (*Config, error) {
+	c := pconfig.New(ctx, Namespace)
+	cfg, err := Load(func(k string) (string, bool) {
+		v, err := c.Try(k)
+		return v, err == nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("baseline stack %s: invalid config, nothing was created:\n%w", ctx.Stack(), err)
+	}
+	return cfg, nil
+}
+
+// Coverage lists the data buckets of the tenants in dir that the shared
+// trail must cover: trailMode shared, not deleted, in the baseline's region.
+func Coverage(dir, region string) (func(account string) []string, error) {
+	names, err := stackfile.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	var tenants []*config.Tenant
+	for _, n := range names {
+		t, _, err := stackfile.Load(dir, n)
+		if err != nil {
+			return nil, err
+		}
+		if t.TrailMode == logging.TrailShared && t.Lifecycle.State != config.StateDeleted && t.Region == region {
+			tenants = append(tenants, t)
+		}
+	}
+	return func(account string) []string {
+		var out []string
+		for _, t := range tenants {
+			out = append(out, tenant.DataBucketArns(t, account)...)
+		}
+		return out
+	}, nil
+}
+
+// Program is the baseline program.
+func Program(ctx *pulumi.Context) error {
+	cfg, err := LoadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	return build(ctx, cfg)
+}
+
+func build(ctx *pulumi.Context, cfg *Config) error {
+	var cover func(string) []string
+	if cfg.SharedTrail {
+		var err error
+		if cover, err = Coverage(cfg.TenantStacksDir, cfg.Region); err != nil {
+			return fmt.Errorf("baseline: read the tenant stacks the shared trail covers (tenantStacksDir %q): %w", cfg.TenantStacksDir, err)
+		}
+	}
+	b, err := New(ctx, "baseline", &Args{Config: cfg, Coverage: cover})
+	if err != nil {
+		return err
+	}
+	ctx.Export("baseline", b.Outputs)
+	return nil
+}
+
+// Guarded runs the program with the control guard (see tenant.Guarded).
+func Guarded(guard **policy.Guard) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg, err := LoadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		g := policy.NewGuard(nil, true)
+		*guard = g
+		if err := g.Install(ctx); err != nil {
+			return err
+		}
+		return build(ctx, cfg)
+	}
+}
