@@ -430,4 +430,26 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 	if n := len(g.All()); n != 0 {
 		t.Errorf("%d resources registered despite invalid config", n)
 	}
+	// The knobs of the stores, logs and application tier, through the program.
+	for _, tc := range []struct {
+		key, value string
+		set        func(*config.Tenant)
+	}{
+		{"logRetentionDays", "42", func(c *config.Tenant) { c.LogRetentionDays = 42 }},
+		{"keyDeletionWindowDays", "3", func(c *config.Tenant) { c.KeyDeletionWindowDays = 3 }},
+		{"tlsPolicy", "ELBSecurityPolicy-2016-08", func(c *config.Tenant) { c.TLSPolicy = "ELBSecurityPolicy-2016-08" }},
+		{"certificateArn", "", func(c *config.Tenant) { c.CertificateArn = "" }},
+		{"objectLockDays", "0", func(c *config.Tenant) { c.ObjectLockDays = 0 }},
+		{"trailMode", "none", func(c *config.Tenant) { c.TrailMode = "none" }},
+	} {
+		cfg := testkit.Load(t, "acme")
+		tc.set(cfg)
+		g, err := testkit.RunErr(cfg)
+		if err == nil || !strings.Contains(err.Error(), "tenantkit:"+tc.key) || !strings.Contains(err.Error(), fmt.Sprintf("%q", tc.value)) {
+			t.Errorf("%s=%q: want an error naming the key and value, got %v", tc.key, tc.value, err)
+		}
+		if n := len(g.All()); n != 0 {
+			t.Errorf("%s=%q: %d resources registered before the refusal", tc.key, tc.value, n)
+		}
+	}
 }

@@ -1,0 +1,412 @@
+package tenant_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
+	"github.com/tenantkit/tenantkit/internal/mockengine"
+	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+// Assertions of the stores, logs, application tier and monitoring of every
+// example stack, property by property (WP-12, 17, 21, 22, 24, 27, 30, 37,
+// 39, 10).
+
+// isTenantKey: the mocks give the key the ARN .../kms-key-NNNN.
+func isTenantKey(cfg *config.Tenant, v any) bool {
+	s, _ := v.(string)
+	return strings.Contains(s, ":kms:") && strings.Contains(s, "/"+cfg.TenantID+"-kms-key-")
+}
+
+// attached finds the configuration resource of a bucket (the component
+// names it <bucket component>-<suffix>; its bucket input is the bucket's id).
+func attached(t *testing.T, g *graph.Graph, b *graph.Resource, typ, suffix string) *graph.Resource {
+	t.Helper()
+	want := strings.TrimSuffix(b.Name, "-bucket") + "-" + suffix
+	r := g.ByName(want)
+	if r == nil {
+		t.Fatalf("%s: no %s %s", b.Name, typ, want)
+	}
+	if id := str(r, "bucket"); !strings.HasPrefix(id, b.Name+"-") {
+		t.Fatalf("%s %s configures %q, not %s", typ, want, id, b.Name)
+	}
+	return r
+}
+
+func policyOf(t *testing.T, g *graph.Graph, b *graph.Resource) *policydoc.Document {
+	t.Helper()
+	doc, err := policydoc.Parse(str(attached(t, g, b, "aws:s3/bucketPolicy:BucketPolicy", "policy"), "policy"))
+	if err != nil {
+		t.Fatalf("%s: policy: %v", b.Name, err)
+	}
+	return doc
+}
+
+func statement(doc *policydoc.Document, sid string) *policydoc.Statement {
+	for i := range doc.Statement {
+		if doc.Statement[i].Sid == sid {
+			return &doc.Statement[i]
+		}
+	}
+	return nil
+}
+
+func TestBuckets(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		byRole := map[string][]*graph.Resource{}
+		for _, b := range requireSome(t, g, "aws:s3/bucketV2:BucketV2") {
+			byRole[str(b, "tags.Role")] = append(byRole[str(b, "tags.Role")], b)
+		}
+		if len(byRole[storage.RoleData]) != len(cfg.DataClassifications) || len(byRole[storage.RoleServiceLogs]) != 1 || len(byRole[storage.RoleLogArchive]) != 1 {
+			t.Fatalf("buckets by role: %d data (want %d), %d service-logs, %d archive", len(byRole[storage.RoleData]), len(cfg.DataClassifications), len(byRole[storage.RoleServiceLogs]), len(byRole[storage.RoleLogArchive]))
+		}
+		serviceLogs := str(byRole[storage.RoleServiceLogs][0], "bucket")
+		for _, b := range g.OfType("aws:s3/bucketV2:BucketV2") {
+			role, label := str(b, "tags.Role"), str(b, "tags.DataClassification")
+			// WP-12.
+			if !slices.Contains(config.Classifications, label) {
+				t.Errorf("%s: DataClassification %q", b.Name, label)
+			}
+			if role == storage.RoleData && str(b, "bucket") != storage.BucketName(cfg.TenantID, label, mockengine.AccountID) {
+				t.Errorf("%s: name %q, want %q", b.Name, str(b, "bucket"), storage.BucketName(cfg.TenantID, label, mockengine.AccountID))
+			}
+			pab := attached(t, g, b, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab")
+			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+				if pab.Get(k) != true {
+					t.Errorf("%s: public access block %s = %v", b.Name, k, pab.Get(k))
+				}
+			}
+			if o := attached(t, g, b, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "ownership"); str(o, "rule.objectOwnership") != "BucketOwnerEnforced" {
+				t.Errorf("%s: ownership %q", b.Name, str(o, "rule.objectOwnership"))
+			}
+			if v := attached(t, g, b, "aws:s3/bucketVersioningV2:BucketVersioningV2", "versioning"); str(v, "versioningConfiguration.status") != "Enabled" {
+				t.Errorf("%s: versioning %q", b.Name, str(v, "versioningConfiguration.status"))
+			}
+			// WP-21.1.
+			sse := attached(t, g, b, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "sse").Get("rules").([]any)[0].(map[string]any)
+			def := sse["applyServerSideEncryptionByDefault"].(map[string]any)
+			if role == storage.RoleServiceLogs {
+				if def["sseAlgorithm"] != "AES256" || def["kmsMasterKeyId"] != nil {
+					t.Errorf("%s: service-logs encryption %v, want SSE-S3 only", b.Name, def)
+				}
+			} else if def["sseAlgorithm"] != "aws:kms" || !isTenantKey(cfg, def["kmsMasterKeyId"]) || sse["bucketKeyEnabled"] != true {
+				t.Errorf("%s: encryption %v bucket key %v, want the tenant key with a bucket key", b.Name, def, sse["bucketKeyEnabled"])
+			}
+			// WP-22.
+			lc := attached(t, g, b, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "lifecycle").Get("rules").([]any)[0].(map[string]any)
+			nve, _ := lc["noncurrentVersionExpiration"].(map[string]any)
+			if lc["status"] != "Enabled" || nve == nil || nve["noncurrentDays"].(float64) < float64(cfg.NoncurrentVersionDays) {
+				t.Errorf("%s: lifecycle %v", b.Name, lc)
+			}
+			// WP-27: access logs to the service-logs bucket.
+			if role != storage.RoleServiceLogs {
+				l := attached(t, g, b, "aws:s3/bucketLoggingV2:BucketLoggingV2", "logging")
+				if str(l, "targetBucket") != serviceLogs {
+					t.Errorf("%s: access logs to %q, want %q", b.Name, str(l, "targetBucket"), serviceLogs)
+				}
+			}
+			// WP-21.2: TLS only, 1.2 and up.
+			doc := policyOf(t, g, b)
+			tls, old := statement(doc, "DenyInsecureTransport"), statement(doc, "DenyTLSBelow12")
+			if tls == nil || tls.Effect != "Deny" || !slices.Contains(tls.ConditionValues("Bool", "aws:SecureTransport"), "false") {
+				t.Errorf("%s: no deny of non-TLS requests", b.Name)
+			}
+			if old == nil || old.Effect != "Deny" || !slices.Contains(old.ConditionValues("NumericLessThan", "s3:TlsVersion"), "1.2") {
+				t.Errorf("%s: no deny of TLS below 1.2", b.Name)
+			}
+			switch role {
+			case storage.RoleData: // WP-17, WP-21.1
+				out := statement(doc, "DenyOutsideTenant")
+				if out == nil || !strings.HasPrefix(strings.Join(out.ConditionValues("StringNotEquals", "aws:SourceVpce"), ""), cfg.TenantID+"-vpce-s3-") ||
+					!slices.Contains(out.ConditionValues("ArnNotLike", "aws:PrincipalArn"), "arn:aws:iam::123456789012:role/tenants/"+cfg.TenantID+"/*") {
+					t.Errorf("%s: data not held to the tenant's endpoint and roles: %+v", b.Name, out)
+				}
+				if st := statement(doc, "DenyUploadsOtherKey"); st == nil || !isTenantKey(cfg, strings.Join(st.ConditionValues("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption-aws-kms-key-id"), "")) {
+					t.Errorf("%s: uploads under another key not denied", b.Name)
+				}
+			case storage.RoleServiceLogs, storage.RoleLogArchive: // WP-39
+				del := statement(doc, "DenyDeletesExceptLogAdmin")
+				if del == nil || !del.HasAction("s3:DeleteObjectVersion") ||
+					!slices.Contains(del.ConditionValues("ArnNotLike", "aws:PrincipalArn"), "arn:aws:iam::123456789012:role/tenants/"+cfg.TenantID+"/tk-"+cfg.TenantID+"-log-admin") {
+					t.Errorf("%s: deletes not denied except to the log-admin role: %+v", b.Name, del)
+				}
+			}
+			if role == storage.RoleLogArchive {
+				lock := attached(t, g, b, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "lock")
+				if b.Get("objectLockEnabled") != true || num(lock, "rule.defaultRetention.days") != cfg.ObjectLockDays || str(lock, "rule.defaultRetention.mode") != cfg.ObjectLockMode {
+					t.Errorf("%s: Object Lock %v %v, want %s %d days", b.Name, b.Get("objectLockEnabled"), lock.Inputs["rule"], cfg.ObjectLockMode, cfg.ObjectLockDays)
+				}
+			} else if b.Get("objectLockEnabled") == true {
+				t.Errorf("%s: Object Lock on a %s bucket (S3 refuses it as a log target)", b.Name, role)
+			}
+		}
+		// The service-logs bucket admits the ELB account for Tokyo.
+		elb := statement(policyOf(t, g, byRole[storage.RoleServiceLogs][0]), "ElbAccessLogs")
+		if elb == nil || !slices.Contains(elb.Principals("AWS"), "arn:aws:iam::582318560864:root") {
+			t.Errorf("service-logs bucket does not admit the ELB account: %+v", elb)
+		}
+	})
+}
+
+func TestLogGroups(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		for _, lg := range requireSome(t, g, "aws:cloudwatch/logGroup:LogGroup") {
+			if !isTenantKey(cfg, lg.Get("kmsKeyId")) || num(lg, "retentionInDays") != cfg.LogRetentionDays || !slices.Contains(config.Classifications, str(lg, "tags.DataClassification")) {
+				t.Errorf("%s: key %v retention %d label %q; want the tenant key, %d days, a label", str(lg, "name"), lg.Get("kmsKeyId"), num(lg, "retentionInDays"), str(lg, "tags.DataClassification"), cfg.LogRetentionDays)
+			}
+		}
+	})
+}
+
+func TestDatabase(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		dbs := g.OfType("aws:rds/instance:Instance")
+		if !cfg.Database.Enabled {
+			if len(dbs) != 0 {
+				t.Fatalf("database disabled but %d instances", len(dbs))
+			}
+			return
+		}
+		if len(dbs) != 1 {
+			t.Fatalf("want one database, got %d", len(dbs))
+		}
+		db := dbs[0]
+		for k, want := range map[string]any{
+			"engine": "postgres", "storageEncrypted": true, "publiclyAccessible": false, "deletionProtection": true,
+			"iamDatabaseAuthenticationEnabled": true, "manageMasterUserPassword": true,
+			"backupRetentionPeriod": float64(cfg.Database.BackupRetentionDays), "engineVersion": cfg.Database.EngineVersion,
+		} {
+			if db.Get(k) != want {
+				t.Errorf("database %s = %v, want %v", k, db.Get(k), want)
+			}
+		}
+		if db.Get("password") != nil {
+			t.Error("database has a password in the program; AWS must manage it")
+		}
+		if !isTenantKey(cfg, db.Get("kmsKeyId")) || !isTenantKey(cfg, db.Get("masterUserSecretKmsKeyId")) {
+			t.Errorf("database keys %v / %v, want the tenant key", db.Get("kmsKeyId"), db.Get("masterUserSecretKmsKeyId"))
+		}
+		if exports := db.Get("enabledCloudwatchLogsExports"); !slices.Contains(exports.([]any), any("postgresql")) {
+			t.Errorf("database log exports %v", exports)
+		}
+		if sgs := db.Get("vpcSecurityGroupIds").([]any); len(sgs) != 1 || !strings.HasPrefix(sgs[0].(string), cfg.TenantID+"-sg-db-") {
+			t.Errorf("database groups %v, want the database group only", sgs)
+		}
+		for _, s := range requireSome(t, g, "aws:rds/subnetGroup:SubnetGroup")[0].Get("subnetIds").([]any) {
+			if !strings.Contains(s.(string), "-isolated-") {
+				t.Errorf("database subnet %v is not isolated", s)
+			}
+		}
+		params := requireSome(t, g, "aws:rds/parameterGroup:ParameterGroup")[0]
+		forced := false
+		for _, p := range params.Get("parameters").([]any) {
+			if p.(map[string]any)["name"] == "rds.force_ssl" && p.(map[string]any)["value"] == "1" {
+				forced = true
+			}
+		}
+		if !forced || !strings.HasPrefix(str(db, "parameterGroupName"), params.Name) {
+			t.Errorf("database TLS not forced through its parameter group (%v)", params.Inputs["parameters"])
+		}
+	})
+}
+
+func TestAppTier(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		lt := requireSome(t, g, "aws:ec2/launchTemplate:LaunchTemplate")[0]
+		// WP-20.4.
+		if str(lt, "metadataOptions.httpTokens") != "required" {
+			t.Errorf("IMDSv2 not required: %v", lt.Get("metadataOptions"))
+		}
+		ni := lt.Get("networkInterfaces").([]any)[0].(map[string]any)
+		if ni["associatePublicIpAddress"] != "false" {
+			t.Errorf("public IP %v", ni["associatePublicIpAddress"])
+		}
+		ebs := lt.Get("blockDeviceMappings").([]any)[0].(map[string]any)["ebs"].(map[string]any)
+		if ebs["encrypted"] != "true" || !isTenantKey(cfg, ebs["kmsKeyId"]) {
+			t.Errorf("root volume %v, want encrypted with the tenant key", ebs)
+		}
+		if !strings.Contains(str(lt, "iamInstanceProfile.arn"), "-app-profile-") {
+			t.Errorf("instance profile %v", lt.Get("iamInstanceProfile"))
+		}
+		// WP-28 and WP-24: bootstrap.
+		ud, err := base64.StdEncoding.DecodeString(str(lt, "userData"))
+		for _, want := range []string{"server 169.254.169.123", "timedatectl set-timezone Asia/Tokyo", "mem_used_percent", "amazon-cloudwatch-agent-ctl"} {
+			if err != nil || !strings.Contains(string(ud), want) {
+				t.Errorf("bootstrap lacks %q", want)
+			}
+		}
+		// Instance role: managed SSM and agent policies, the rest scoped.
+		for _, p := range g.OfType("aws:iam/rolePolicy:RolePolicy") {
+			doc, err := policydoc.Parse(str(p, "policy"))
+			if err != nil {
+				t.Fatalf("%s: %v", p.Name, err)
+			}
+			for _, st := range doc.Statement {
+				if slices.Contains(st.Resource, "*") {
+					t.Errorf("%s: %v on Resource *", p.Name, st.Action)
+				}
+			}
+		}
+		asg := requireSome(t, g, "aws:autoscaling/group:Group")[0]
+		for _, s := range asg.Get("vpcZoneIdentifiers").([]any) {
+			if !strings.Contains(s.(string), "-private-") {
+				t.Errorf("app instance subnet %v is not private", s)
+			}
+		}
+		// WP-21.2 and WP-27.
+		alb := requireSome(t, g, "aws:lb/loadBalancer:LoadBalancer")[0]
+		if alb.Get("dropInvalidHeaderFields") != true || alb.Get("enableDeletionProtection") != true || alb.Get("accessLogs.enabled") != true ||
+			str(alb, "accessLogs.bucket") != storage.BucketName(cfg.TenantID, storage.RoleServiceLogs, mockengine.AccountID) {
+			t.Errorf("load balancer %v", alb.Inputs)
+		}
+		https, http := g.ByName(cfg.TenantID+"-app-https"), g.ByName(cfg.TenantID+"-app-http")
+		if https == nil || http == nil {
+			t.Fatal("listeners missing")
+		}
+		if str(https, "protocol") != "HTTPS" || str(https, "sslPolicy") != cfg.TLSPolicy || str(https, "certificateArn") != cfg.CertificateArn {
+			t.Errorf("HTTPS listener %v", https.Inputs)
+		}
+		red := http.Get("defaultActions").([]any)[0].(map[string]any)
+		to, _ := red["redirect"].(map[string]any)
+		if red["type"] != "redirect" || to["protocol"] != "HTTPS" || to["port"] != "443" || len(http.Get("defaultActions").([]any)) != 1 {
+			t.Errorf("port 80 does not only redirect to HTTPS 443: %v", red)
+		}
+		// WP-30.
+		assoc := requireSome(t, g, "aws:ssm/association:Association")[0]
+		if str(assoc, "name") != "AWS-RunPatchBaseline" || str(assoc, "parameters.Operation") != "Install" {
+			t.Errorf("patch association %v", assoc.Inputs)
+		}
+	})
+}
+
+func TestMonitoring(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		topic := requireSome(t, g, "aws:sns/topic:Topic")[0]
+		if !isTenantKey(cfg, topic.Get("kmsMasterKeyId")) {
+			t.Errorf("topic key %v", topic.Get("kmsMasterKeyId"))
+		}
+		if n := len(g.OfType("aws:sns/topicSubscription:TopicSubscription")); n != len(cfg.AlertEmails) {
+			t.Errorf("%d subscriptions for %d alert e-mails", n, len(cfg.AlertEmails))
+		}
+		want := map[string]float64{"CPUUtilization": cfg.Alarms.CPUPercent, "mem_used_percent": cfg.Alarms.MemoryPercent, "disk_used_percent": cfg.Alarms.DiskPercent}
+		for _, a := range requireSome(t, g, "aws:cloudwatch/metricAlarm:MetricAlarm") {
+			m := str(a, "metricName")
+			th, ok := want[m]
+			if !ok || a.Get("threshold") != th || !strings.HasPrefix(a.Get("alarmActions").([]any)[0].(string), "arn:aws:sns:") || str(a, "dimensions.AutoScalingGroupName") != "tk-"+cfg.TenantID+"-app" {
+				t.Errorf("alarm %s: %v", a.Name, a.Inputs)
+			}
+			delete(want, m)
+		}
+		if len(want) != 0 {
+			t.Errorf("alarms missing: %v", want)
+		}
+		rule := requireSome(t, g, "aws:cloudwatch/eventRule:EventRule")[0]
+		var p struct {
+			Source []string `json:"source"`
+			Detail struct {
+				Severity []map[string][]any `json:"severity"`
+			} `json:"detail"`
+		}
+		if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &p); err != nil || p.Source[0] != "aws.guardduty" || p.Detail.Severity[0]["numeric"][1] != 4.0 {
+			t.Errorf("findings rule pattern %s", str(rule, "eventPattern"))
+		}
+		target := requireSome(t, g, "aws:cloudwatch/eventTarget:EventTarget")[0]
+		if str(target, "rule") != str(rule, "name") || !strings.HasPrefix(str(target, "arn"), "arn:aws:sns:") {
+			t.Errorf("findings target %v", target.Inputs)
+		}
+	})
+}
+
+func TestTrailModes(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		trails := g.OfType("aws:cloudtrail/trail:Trail")
+		if cfg.TrailMode == "shared" {
+			if len(trails) != 0 {
+				t.Errorf("shared mode built %d trails (the baseline's trail covers the tenant)", len(trails))
+			}
+			return
+		}
+		if len(trails) != 1 {
+			t.Fatalf("dedicated mode: %d trails", len(trails))
+		}
+		tr := trails[0]
+		if tr.Get("enableLogFileValidation") != true || !isTenantKey(cfg, tr.Get("kmsKeyId")) || !strings.HasSuffix(str(tr, "cloudWatchLogsGroupArn"), ":log-group:/tenants/"+cfg.TenantID+"/cloudtrail:*") ||
+			str(tr, "s3BucketName") != storage.BucketName(cfg.TenantID, storage.RoleLogArchive, mockengine.AccountID) {
+			t.Errorf("trail %v", tr.Inputs)
+		}
+		sel, _ := json.Marshal(tr.Get("advancedEventSelectors"))
+		for _, c := range cfg.DataClassifications {
+			if !strings.Contains(string(sel), storage.BucketArn(storage.BucketName(cfg.TenantID, c, mockengine.AccountID))+"/") {
+				t.Errorf("trail does not cover the %s bucket: %s", c, sel)
+			}
+		}
+	})
+}
+
+// WP-15: the human roles need MFA and stay on the tenant's path.
+func TestHumanRoles(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		n := 0
+		for _, r := range g.OfType("aws:iam/role:Role") {
+			access := str(r, "tags.Access")
+			if access == "" {
+				continue
+			}
+			n++
+			doc, err := policydoc.Parse(str(r, "assumeRolePolicy"))
+			if err != nil || !slices.Contains(doc.Statement[0].ConditionValues("Bool", "aws:MultiFactorAuthPresent"), "true") || str(r, "path") != "/tenants/"+cfg.TenantID+"/" {
+				t.Errorf("%s: trust %s path %s", r.Name, str(r, "assumeRolePolicy"), str(r, "path"))
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d human roles, want log-admin and log-reader", n)
+		}
+		if len(g.OfType("aws:iam/user:User"))+len(g.OfType("aws:iam/accessKey:AccessKey")) != 0 {
+			t.Error("tenant stack creates IAM users or access keys")
+		}
+	})
+}
+
+// WP-10: a suspended tenant admits nothing from outside and answers 503.
+func TestSuspendedTenant(t *testing.T) {
+	for _, name := range testkit.ExampleTenants(t) {
+		cfg := testkit.Load(t, name)
+		cfg.Lifecycle = config.Lifecycle{State: config.StateSuspended, CancelledOn: "2026-11-20", SuspendOn: "2026-11-21", DeleteBy: "2026-12-20"}
+		cfg.KeyDeletionWindowDays = 14 // offboarding shortens it to end before the deadline
+		g := testkit.Run(t, cfg)
+		for _, r := range g.OfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+			if c := str(r, "cidrIpv4"); c != "" && c != cfg.VpcCidr {
+				t.Errorf("%s: suspended tenant admits %s", r.Name, c)
+			}
+		}
+		for _, l := range requireSome(t, g, "aws:lb/listener:Listener") {
+			a := l.Get("defaultActions").([]any)[0].(map[string]any)
+			if a["type"] != "fixed-response" || a["fixedResponse"].(map[string]any)["statusCode"] != "503" {
+				t.Errorf("%s %s: suspended listener %v", name, l.Name, a)
+			}
+		}
+		in := &policy.Input{Graph: g, Tenant: cfg, MockIDs: true, Today: mustDate(t, "2026-11-21")}
+		if r := catalog.ByIDResult(policy.Evaluate(in), "WP-10"); r.Status != catalog.Pass {
+			t.Errorf("%s: WP-10 %s %+v", name, r.Status, r.Findings)
+		}
+	}
+}
+
+func mustDate(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
