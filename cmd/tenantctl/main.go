@@ -1,22 +1,38 @@
-// Command tenantctl is the operator's tool: plan a tenant offline, and (as
-// the lifecycle grows) verify, onboard and offboard tenants.
+// Command tenantctl is the operator's tool: plan a tenant offline, onboard
+// and offboard tenants, list them (and, as the toolkit grows, verify them).
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+
+	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/deploy"
+	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/plan"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 const usage = `usage: tenantctl <command> [flags]
 
 commands:
-  plan <tenant> | --all   run the tenant program offline under the Pulumi mock
-                          engine and print its resources and control matrix
+  plan <tenant> | --all        run the tenant program offline under the Pulumi mock
+                               engine and print its resources and control matrix
+  onboard <tenant> [flags]     allocate a range, write and plan the stack, deploy it
+                               (--dry-run: write and plan only, offline)
+  offboard <tenant> --cancelled-on YYYY-MM-DD
+  offboard suspend|delete <tenant>
+  offboard due                 the tenant lifecycle of whitepaper §10 (WP-10)
+  list                         every tenant, its state, range, dates and days left
 
-exit codes: 0 ok, 1 a mandatory control failed, 2 bad input or usage
+exit codes: 0 ok, 1 a control or step failed, 2 bad input or usage,
+            3 no failure but a check could not run
 `
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -24,15 +40,46 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return plan.ExitBadInput
+		return cli.ExitBadInput
 	}
+	ctx := context.Background()
 	switch args[0] {
 	case "plan":
 		return plan.Main(args[1:], stdout, stderr)
+	case "onboard":
+		return newEnv(stdout, stderr).Onboard(ctx, args[1:])
+	case "offboard":
+		return newEnv(stdout, stderr).Offboard(ctx, args[1:])
+	case "list":
+		return newEnv(stdout, stderr).List(args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
-		return plan.ExitOK
+		return cli.ExitOK
 	}
 	fmt.Fprintf(stderr, "tenantctl: unknown command %q\n%s", args[0], usage)
-	return plan.ExitBadInput
+	return cli.ExitBadInput
+}
+
+// newEnv is the real environment: the stacks and evidence directories of
+// the working directory, the Automation API on the local program, the AWS
+// tagging API for the leftover check.
+func newEnv(stdout, stderr io.Writer) *ops.Env {
+	e := &ops.Env{
+		StacksDir: "stacks", EvidenceDir: "evidence",
+		Deployer: &deploy.Local{WorkDir: ".", Out: stderr},
+		Now:      time.Now, Stdout: stdout, Stderr: stderr,
+		Confirm: ops.TerminalConfirm(os.Stdin, stderr),
+	}
+	e.Leftovers = func(ctx context.Context, tenant string) ([]string, error) {
+		t, _, err := stackfile.Load(e.StacksDir, tenant)
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(t.Region))
+		if err != nil {
+			return nil, err
+		}
+		return deploy.Leftovers(ctx, resourcegroupstaggingapi.NewFromConfig(cfg), tenant)
+	}
+	return e
 }

@@ -261,7 +261,9 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 const LogAdminRole = "tenantkit-log-admin"
 
 // LogAdminArn is its ARN.
-func LogAdminArn(account string) string { return fmt.Sprintf("arn:aws:iam::%s:role/%s", account, LogAdminRole) }
+func LogAdminArn(account string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/%s", account, LogAdminRole)
+}
 
 // MaxCoveredBuckets: advanced event selectors allow 500 values in all; a
 // few go to the other field selectors.

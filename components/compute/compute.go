@@ -56,6 +56,8 @@ type Args struct {
 	LogGroupArn    string
 
 	Suspended bool
+	// Deleting turns the load balancer's deletion protection off.
+	Deleting bool
 }
 
 // App is the application tier.
@@ -255,7 +257,7 @@ func (a *App) loadBalancer(ctx *pulumi.Context, name string, args *Args, child p
 		Subnets:                  args.PublicSubnetIDs,
 		SecurityGroups:           pulumi.StringArray{args.LBGroupID},
 		DropInvalidHeaderFields:  pulumi.Bool(true),
-		EnableDeletionProtection: pulumi.Bool(true),
+		EnableDeletionProtection: pulumi.Bool(!args.Deleting),
 		DesyncMitigationMode:     pulumi.String("strictest"),
 		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
 			Bucket: pulumi.String(args.AccessLogBucket), Prefix: pulumi.String(args.LogPrefix), Enabled: pulumi.Bool(true),

@@ -52,6 +52,9 @@ type Args struct {
 	// i.e. whoever the account's IAM policies allow.
 	AdminPrincipals  []string
 	ReaderPrincipals []string
+	// Deleting lets destroy empty the service-logs bucket: its delete deny
+	// goes (the archive keeps its Object Lock and is retained).
+	Deleting bool
 }
 
 // Logging is the tenant's log storage and access.
@@ -88,9 +91,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// as a logging target.
 	l.ServiceLogs, err = storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
 		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: args.Classification,
-		NoncurrentDays: args.NoncurrentDays,
+		NoncurrentDays: args.NoncurrentDays, ForceDestroy: args.Deleting,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			return append(AccessLogStatements(arn, args.AccountID, args.TenantID, args.ElbAccountArn), storage.DenyDeletesExcept(arn, adminArn))
+			st := AccessLogStatements(arn, args.AccountID, args.TenantID, args.ElbAccountArn)
+			if !args.Deleting {
+				st = append(st, storage.DenyDeletesExcept(arn, adminArn))
+			}
+			return st
 		},
 	}, child)
 	if err != nil {

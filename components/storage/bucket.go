@@ -60,8 +60,10 @@ type BucketArgs struct {
 	// bucket's own statements (added to the TLS denies).
 	PolicyInputs pulumi.StringArray
 	Statements   func(arn string, inputs []string) []policydoc.Statement
-	// Protect the bucket from deletion by Pulumi (retained on destroy).
+	// Retain keeps the bucket when the stack is destroyed (Object Lock).
 	Retain bool
+	// ForceDestroy lets destroy empty the bucket (offboarding only).
+	ForceDestroy bool
 }
 
 // Bucket is one hardened S3 bucket and its configuration resources.
@@ -97,6 +99,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	b.Bucket, err = s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		Bucket:            pulumi.String(args.Name),
 		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != nil),
+		ForceDestroy:      pulumi.Bool(args.ForceDestroy),
 		Tags:              pulumi.StringMap{"Role": pulumi.String(args.Role), "DataClassification": pulumi.String(args.Classification)},
 	}, bucketOpts...)
 	if err != nil {

@@ -22,6 +22,8 @@ type DataArgs struct {
 	// tenant's roles it is the only way to the data (WP-17).
 	S3EndpointID  pulumi.StringInput
 	RoleArnPrefix string
+	// Deleting lets destroy empty the buckets (offboarding, WP-10).
+	Deleting bool
 }
 
 // Data is the set of data buckets, keyed by classification.
@@ -49,6 +51,7 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 			KeyArn:         args.KeyArn,
 			NoncurrentDays: args.NoncurrentDays,
 			LogBucket:      args.LogBucket,
+			ForceDestroy:   args.Deleting,
 			PolicyInputs:   pulumi.StringArray{args.KeyArn, args.S3EndpointID},
 			Statements: func(arn string, in []string) []policydoc.Statement {
 				return DataStatements(arn, in[0], in[1], args.RoleArnPrefix)

@@ -27,6 +27,8 @@ type DatabaseArgs struct {
 	// Log groups of the exported logs.
 	LogRetentionDays int
 	Classification   string
+	// Deleting turns deletion protection off (offboarding, WP-10).
+	Deleting bool
 }
 
 // Database is the instance with its subnet group, TLS-forcing parameter
@@ -112,7 +114,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 		BackupRetentionPeriod:            pulumi.Int(args.BackupRetentionDays),
 		CopyTagsToSnapshot:               pulumi.Bool(true),
-		DeletionProtection:               pulumi.Bool(true),
+		DeletionProtection:               pulumi.Bool(!args.Deleting),
 		// Offboarding deletes the tenant's data within 30 days (WP-10): no
 		// final snapshot outlives it. Deletion protection guards mistakes.
 		SkipFinalSnapshot:            pulumi.Bool(true),

@@ -45,6 +45,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		ObjectLock: storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
 		TrailMode:  cfg.TrailMode, DataBucketArns: dataArns, ElbAccountArn: elbAccount.Arn,
 		RolePath: RolePath(cfg.TenantID), AdminPrincipals: cfg.AdminPrincipalArns, ReaderPrincipals: cfg.LogReaderPrincipalArns,
+		Deleting: cfg.Deleting(),
 	}, child...)
 	if err != nil {
 		return err
@@ -53,6 +54,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		TenantID: cfg.TenantID, AccountID: account, Classifications: cfg.DataClassifications,
 		KeyArn: t.Key.Arn, NoncurrentDays: cfg.NoncurrentVersionDays, LogBucket: t.Logging.ServiceLogs.Name,
 		S3EndpointID: t.Endpoints.S3.ID().ToStringOutput(), RoleArnPrefix: RoleArnPrefix(account, cfg.TenantID),
+		Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{t.Logging.ServiceLogs}))...)
 	if err != nil {
 		return err
@@ -64,7 +66,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 			AllocatedStorageGB: d.AllocatedStorageGB, BackupRetentionDays: d.BackupRetentionDays, Port: d.Port,
 			MultiAZ: cfg.Environment == "production", KeyArn: t.Key.Arn,
 			SubnetIDs: t.Network.SubnetIDs(config.TierIsolated), SecurityGroupID: t.Groups.DB.ID(),
-			LogRetentionDays: cfg.LogRetentionDays, Classification: classification,
+			LogRetentionDays: cfg.LogRetentionDays, Classification: classification, Deleting: cfg.Deleting(),
 		}, child...)
 		if err != nil {
 			return err
@@ -88,7 +90,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
 		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,
 		LogGroupArn: logs.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
-		Suspended:   cfg.Suspended(),
+		Suspended:   cfg.Suspended(), Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs}))...)
 	if err != nil {
 		return err

@@ -128,6 +128,10 @@ func (t *Tenant) Suspended() bool {
 	return t.Lifecycle.State == StateSuspended || t.Lifecycle.State == StateDeleting
 }
 
+// Deleting reports whether the environment is being destroyed: deletion
+// protection comes off and the non-archive buckets may be emptied (WP-10).
+func (t *Tenant) Deleting() bool { return t.Lifecycle.State == StateDeleting }
+
 // Key describes one config key for Pulumi.yaml and the README.
 type Key struct {
 	Name string // without namespace

@@ -56,7 +56,7 @@ func TestEachRuleFails(t *testing.T) {
 			in.Tenant.Lifecycle = config.Lifecycle{State: config.StateSuspended, CancelledOn: "2026-11-01"}
 		}, "lb-in-https"},
 		{"WP-10", "key window past deadline", func(in *policy.Input) {
-			in.Tenant.Lifecycle = config.Lifecycle{State: config.StateActive, CancelledOn: "2026-11-01", DeleteBy: "2026-12-01"}
+			in.Tenant.Lifecycle = config.Lifecycle{State: config.StateDeleting, CancelledOn: "2026-11-01", DeleteBy: "2026-12-01"}
 			in.Today = mustDate("2026-11-25")
 		}, "acme-kms-key"},
 		{"WP-11", "wrong default tag", func(in *policy.Input) {

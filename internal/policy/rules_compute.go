@@ -382,8 +382,8 @@ var _ = register(Rule{ID: "WP-30",
 	},
 })
 
-// WP-10: suspended stacks admit nothing from outside the VPC; key deletion
-// windows fit the time left to the deadline.
+// WP-10: suspended stacks admit nothing from outside the VPC; a stack being
+// deleted has key deletion windows that end by the deadline.
 var _ = register(Rule{ID: "WP-10",
 	Whole: func(in *Input, e *Eval) {
 		t := in.Tenant
@@ -422,7 +422,9 @@ var _ = register(Rule{ID: "WP-10",
 			}
 			e.Applies()
 		}
-		if t.Lifecycle.DeleteBy != "" && !in.Today.IsZero() {
+		// Keys are scheduled for deletion when the stack is destroyed: then
+		// their window must end by the deadline.
+		if t.Deleting() && t.Lifecycle.DeleteBy != "" && !in.Today.IsZero() {
 			deadline, err := time.Parse(time.DateOnly, t.Lifecycle.DeleteBy)
 			if err == nil {
 				left := int(deadline.Sub(in.Today).Hours() / 24)

@@ -349,7 +349,9 @@ var _ = register(Rule{ID: "WP-39",
 					}
 				}
 			}
-			if !denied {
+			if !denied && role == roleServiceLogs && in.Tenant != nil && in.Tenant.Deleting() {
+				e.Note("deleting: the service-logs bucket may be emptied; the log archive keeps its Object Lock")
+			} else if !denied {
 				e.Fail(label(b), "deletes allowed", "deletes denied except to the log-admin role")
 				continue
 			}

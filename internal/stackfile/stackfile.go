@@ -12,8 +12,10 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -124,12 +126,27 @@ func Write(dir string, t *config.Tenant) (string, error) {
 	}
 	order = append(order, other...)
 
+	kinds := map[string]reflect.Kind{}
+	for _, k := range config.Keys() {
+		kinds[config.Namespace+":"+k.Name] = k.Kind
+	}
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	for _, k := range order {
 		var v any = enc[k]
-		if s := enc[k]; strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
+		s := enc[k]
+		switch {
+		case strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["):
 			if err := json.Unmarshal([]byte(s), &v); err != nil {
 				return "", err
+			}
+		case kinds[k] == reflect.Int:
+			// Typed scalars, as Pulumi.yaml declares them (integer, boolean).
+			if n, err := strconv.Atoi(s); err == nil {
+				v = n
+			}
+		case kinds[k] == reflect.Bool:
+			if b, err := strconv.ParseBool(s); err == nil {
+				v = b
 			}
 		}
 		var val yaml.Node
@@ -166,8 +183,13 @@ func Overlaps(cidrs map[string]netip.Prefix) error {
 	return errors.Join(errs...)
 }
 
-// OtherCidrs reads the VPC range of every stack in dir except self, for the
-// cross-stack overlap rule (WP-31). A stack whose range does not parse is
+func deleted(raw map[string]string) bool {
+	var l config.Lifecycle
+	return json.Unmarshal([]byte(raw[config.Namespace+":lifecycle"]), &l) == nil && l.State == config.StateDeleted
+}
+
+// OtherCidrs reads the VPC range of every stack in dir except self and the
+// deleted ones, for the cross-stack overlap rule (WP-31) and the allocator. A stack whose range does not parse is
 // skipped: its own validation reports it.
 func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
 	names, err := List(dir)
@@ -182,6 +204,9 @@ func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
 		raw, err := ReadRaw(Path(dir, n))
 		if err != nil {
 			return nil, err
+		}
+		if deleted(raw) {
+			continue // its VPC is gone; the range is free again
 		}
 		if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
 			out[n] = p

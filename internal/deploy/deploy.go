@@ -1,0 +1,119 @@
+// Package deploy runs a tenant stack for real through the Pulumi Automation
+// API: the local program (main.go) with the stack's config from stacks/.
+// Lifecycle commands see only the Deployer interface, so they are tested
+// offline with a fake; the real implementation needs the Pulumi CLI, the
+// AWS provider plugin and AWS credentials.
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+)
+
+// Deployer deploys and destroys tenant stacks.
+type Deployer interface {
+	// Ready says what is missing for a deploy (nil when nothing is), so a
+	// command can refuse before it changes anything.
+	Ready() error
+	// Preview runs the program in preview (the control guard included) and
+	// returns the number of changes by operation.
+	Preview(ctx context.Context, stack string) (map[string]int, error)
+	// Up deploys and returns the stack outputs.
+	Up(ctx context.Context, stack string) (map[string]any, error)
+	// Destroy deletes every resource of the stack (retained ones stay).
+	Destroy(ctx context.Context, stack string) error
+	// Remove deletes the stack itself from the backend.
+	Remove(ctx context.Context, stack string) error
+}
+
+// Local is the Automation API on the local program in WorkDir (the
+// repository root, where Pulumi.yaml is).
+type Local struct {
+	WorkDir string
+	// Out receives the engine's progress.
+	Out io.Writer
+}
+
+// Available says what is missing for a real deploy, or nil.
+func Available() error {
+	if _, err := exec.LookPath("pulumi"); err != nil {
+		return fmt.Errorf("the Pulumi CLI is not on PATH (install it from https://www.pulumi.com/docs/install/, then `pulumi login`)")
+	}
+	return nil
+}
+
+// Ready implements Deployer.
+func (l *Local) Ready() error { return Available() }
+
+func (l *Local) stack(ctx context.Context, name string) (auto.Stack, error) {
+	if err := Available(); err != nil {
+		return auto.Stack{}, err
+	}
+	s, err := auto.UpsertStackLocalSource(ctx, name, l.WorkDir)
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("select stack %s in %s: %w", name, l.WorkDir, err)
+	}
+	return s, nil
+}
+
+// Preview implements Deployer.
+func (l *Local) Preview(ctx context.Context, name string) (map[string]int, error) {
+	s, err := l.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Preview(ctx, optpreview.ProgressStreams(l.Out))
+	if err != nil {
+		return nil, fmt.Errorf("preview %s: %w", name, err)
+	}
+	out := map[string]int{}
+	for op, n := range res.ChangeSummary {
+		out[string(op)] = n
+	}
+	return out, nil
+}
+
+// Up implements Deployer.
+func (l *Local) Up(ctx context.Context, name string) (map[string]any, error) {
+	s, err := l.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Up(ctx, optup.ProgressStreams(l.Out))
+	if err != nil {
+		return nil, fmt.Errorf("up %s: %w", name, err)
+	}
+	out := map[string]any{}
+	for k, v := range res.Outputs {
+		out[k] = v.Value
+	}
+	return out, nil
+}
+
+// Destroy implements Deployer.
+func (l *Local) Destroy(ctx context.Context, name string) error {
+	s, err := l.stack(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(l.Out)); err != nil {
+		return fmt.Errorf("destroy %s: %w", name, err)
+	}
+	return nil
+}
+
+// Remove implements Deployer.
+func (l *Local) Remove(ctx context.Context, name string) error {
+	s, err := l.stack(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.Workspace().RemoveStack(ctx, name)
+}

@@ -1,0 +1,141 @@
+package lifecycle
+
+import (
+	"fmt"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+// Step is one move of the lifecycle.
+type Step string
+
+// The steps.
+const (
+	StepOnboard = Step("onboard")
+	StepCancel  = Step("cancel")  // record the cancellation and its dates
+	StepSuspend = Step("suspend") // stop all outside access
+	StepDelete  = Step("delete")  // destroy the environment
+	StepDeleted = Step("deleted") // destroy done, nothing tagged remains
+)
+
+// Check says whether a step may run on a tenant in its current state, and
+// why not. force lets delete skip the suspension (never the cancellation).
+func Check(t *config.Tenant, step Step, force bool) error {
+	state := t.Lifecycle.State
+	cancelled := t.Lifecycle.CancelledOn != ""
+	switch step {
+	case StepOnboard:
+		if state != config.StateActive {
+			return fmt.Errorf("tenant %s is %s: a tenant being offboarded cannot be onboarded again; choose a new tenant id", t.TenantID, state)
+		}
+	case StepCancel:
+		if state == config.StateDeleted {
+			return fmt.Errorf("tenant %s is already deleted", t.TenantID)
+		}
+	case StepSuspend:
+		switch {
+		case !cancelled:
+			return fmt.Errorf("tenant %s has no cancellation recorded: run tenantctl offboard %s --cancelled-on YYYY-MM-DD first", t.TenantID, t.TenantID)
+		case state == config.StateDeleting || state == config.StateDeleted:
+			return fmt.Errorf("tenant %s is %s: suspension is behind it", t.TenantID, state)
+		}
+	case StepDelete:
+		switch {
+		case !cancelled:
+			return fmt.Errorf("tenant %s has no cancellation recorded: run tenantctl offboard %s --cancelled-on YYYY-MM-DD first", t.TenantID, t.TenantID)
+		case state == config.StateDeleted:
+			return fmt.Errorf("tenant %s is already deleted", t.TenantID)
+		case state == config.StateActive && !force:
+			return fmt.Errorf("tenant %s was not suspended: run tenantctl offboard suspend %s first, or pass --force to delete an active tenant", t.TenantID, t.TenantID)
+		}
+	case StepDeleted:
+		if state != config.StateDeleting {
+			return fmt.Errorf("tenant %s is %s, not deleting", t.TenantID, state)
+		}
+	default:
+		return fmt.Errorf("unknown step %q", step)
+	}
+	return nil
+}
+
+// Cancel records a cancellation and its dates. Recording the same date
+// again changes nothing; a different date is refused (the first one started
+// the clock).
+func Cancel(t *config.Tenant, cancelled Date) error {
+	if err := Check(t, StepCancel, false); err != nil {
+		return err
+	}
+	s := ScheduleFor(cancelled)
+	if prev := t.Lifecycle.CancelledOn; prev != "" && prev != s.CancelledOn.String() {
+		return fmt.Errorf("tenant %s was already cancelled on %s; the deadline %s runs from that date and cannot move", t.TenantID, prev, t.Lifecycle.DeleteBy)
+	}
+	t.Lifecycle.CancelledOn, t.Lifecycle.SuspendOn, t.Lifecycle.DeleteBy = s.CancelledOn.String(), s.SuspendOn.String(), s.DeleteBy.String()
+	return nil
+}
+
+// Dates reads a tenant's recorded schedule.
+func Dates(t *config.Tenant) (Schedule, error) {
+	var s Schedule
+	var err error
+	for _, f := range []struct {
+		v   string
+		dst *Date
+	}{{t.Lifecycle.CancelledOn, &s.CancelledOn}, {t.Lifecycle.SuspendOn, &s.SuspendOn}, {t.Lifecycle.DeleteBy, &s.DeleteBy}} {
+		if f.v == "" {
+			continue
+		}
+		if *f.dst, err = ParseDate(f.v); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// Due is what the daily job must do for a tenant today.
+type Due struct {
+	Tenant string
+	Step   Step // "" when nothing is due
+	// Missed: the deadline of a step already passed without it.
+	Missed string
+}
+
+// DeleteLeadDays: the daily job starts deletion this many days before the
+// deadline. That leaves the customer 16 days after cancellation to take its
+// data out, and the job a week of daily retries before the 7-day minimum
+// key window stops fitting.
+const DeleteLeadDays = 14
+
+// DueOn decides a tenant's due step on a day: suspension from the day after
+// cancellation, deletion from DeleteLeadDays before the deadline. A
+// suspension later than its day, or a deletion that can no longer finish by
+// the deadline, is reported as missed.
+func DueOn(t *config.Tenant, today Date) (Due, error) {
+	d := Due{Tenant: t.TenantID}
+	s, err := Dates(t)
+	if err != nil || s.CancelledOn.IsZero() {
+		return d, err
+	}
+	switch t.Lifecycle.State {
+	case config.StateActive:
+		if !today.Before(s.SuspendOn) {
+			d.Step = StepSuspend
+			if s.SuspendOn.Before(today) {
+				d.Missed = fmt.Sprintf("suspension was due on %s", s.SuspendOn)
+			}
+		}
+	case config.StateSuspended, config.StateDeleting:
+		if !today.Before(s.DeleteBy.AddDays(-DeleteLeadDays)) {
+			d.Step = StepDelete
+		}
+	}
+	if t.Lifecycle.State == config.StateDeleted {
+		return d, nil
+	}
+	switch left := today.DaysUntil(s.DeleteBy); {
+	case left < 0:
+		d.Missed = fmt.Sprintf("deletion deadline %s passed %d days ago", s.DeleteBy, -left)
+	case left < MinKeyWindowDays:
+		d.Missed = fmt.Sprintf("only %d days left until the deletion deadline %s: a 7-day key window no longer fits", left, s.DeleteBy)
+	}
+	return d, nil
+}

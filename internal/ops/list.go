@@ -1,0 +1,104 @@
+package ops
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
+)
+
+// ListSchema names the JSON of `tenantctl list`.
+const ListSchema = "tenantkit.tenants/v1"
+
+// Row is one tenant in the list.
+type Row struct {
+	Tenant      string `json:"tenant"`
+	State       string `json:"state"`
+	VpcCidr     string `json:"vpcCidr"`
+	Environment string `json:"environment"`
+	CancelledOn string `json:"cancelledOn,omitempty"`
+	SuspendOn   string `json:"suspendOn,omitempty"`
+	DeleteBy    string `json:"deleteBy,omitempty"`
+	// DaysLeft to the deletion deadline (negative once missed); absent for
+	// tenants that are not offboarding.
+	DaysLeft *int   `json:"daysLeft,omitempty"`
+	Due      string `json:"due,omitempty"`
+	Missed   string `json:"missed,omitempty"`
+}
+
+// List runs `tenantctl list`.
+func (e *Env) List(args []string) int {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	e.dirFlags(fs)
+	format := fs.String("format", "text", "text or json")
+	pos, err := cli.Parse(fs, args)
+	if err != nil || len(pos) != 0 || (*format != "text" && *format != "json") {
+		fmt.Fprintln(e.Stderr, "usage: tenantctl list [--stacks-dir DIR] [--format text|json]")
+		return cli.ExitBadInput
+	}
+	rows, err := e.Rows()
+	if err != nil {
+		return e.exit("list", bad("%v", err))
+	}
+	if *format == "json" {
+		b, _ := json.MarshalIndent(map[string]any{"schema": ListSchema, "today": e.today().String(), "tenants": rows}, "", "  ")
+		fmt.Fprintln(e.Stdout, string(b))
+		return cli.ExitOK
+	}
+	w := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "TENANT\tSTATE\tVPC CIDR\tCANCELLED\tSUSPEND ON\tDELETE BY\tDAYS LEFT\tDUE")
+	for _, r := range rows {
+		left := "-"
+		if r.DaysLeft != nil {
+			left = fmt.Sprint(*r.DaysLeft)
+		}
+		due := r.Due
+		if r.Missed != "" {
+			due += " MISSED: " + r.Missed
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Tenant, r.State, r.VpcCidr, dash(r.CancelledOn), dash(r.SuspendOn), dash(r.DeleteBy), left, dash(due))
+	}
+	w.Flush()
+	return cli.ExitOK
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Rows reads every tenant stack.
+func (e *Env) Rows() ([]Row, error) {
+	names, err := stackfile.List(e.StacksDir)
+	if err != nil {
+		return nil, err
+	}
+	today := e.today()
+	var rows []Row
+	for _, n := range names {
+		t, _, err := stackfile.Load(e.StacksDir, n)
+		if err != nil {
+			return nil, err
+		}
+		l := t.Lifecycle
+		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Environment: t.Environment, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
+		if l.DeleteBy != "" && l.State != "deleted" {
+			left := daysLeft(today, l.DeleteBy)
+			r.DaysLeft = &left
+		}
+		d, err := lifecycle.DueOn(t, today)
+		if err != nil {
+			return nil, err
+		}
+		r.Due, r.Missed = string(d.Step), d.Missed
+		rows = append(rows, r)
+	}
+	return rows, nil
+}

@@ -1,0 +1,416 @@
+package ops_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/ops"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+const cert = "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+// fake is a Deployer that records what it was asked to do.
+type fake struct {
+	mu       sync.Mutex
+	calls    []string
+	notReady error
+	fail     string // the call that fails
+}
+
+func (f *fake) Ready() error { return f.notReady }
+
+func (f *fake) do(call, stack string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, call+" "+stack)
+	if f.fail == call {
+		return errors.New(call + " failed")
+	}
+	return nil
+}
+
+func (f *fake) Preview(_ context.Context, s string) (map[string]int, error) {
+	return map[string]int{"create": 1}, f.do("preview", s)
+}
+func (f *fake) Up(_ context.Context, s string) (map[string]any, error) {
+	return map[string]any{"inventory": map[string]any{}}, f.do("up", s)
+}
+func (f *fake) Destroy(_ context.Context, s string) error { return f.do("destroy", s) }
+func (f *fake) Remove(_ context.Context, s string) error  { return f.do("remove", s) }
+
+type env struct {
+	*ops.Env
+	dep      *fake
+	out, err *bytes.Buffer
+	left     []string
+}
+
+// newEnv copies the example stacks to a temporary directory; today is
+// fixed at noon JST.
+func newEnv(t *testing.T, today string) *env {
+	t.Helper()
+	dir := t.TempDir()
+	stacks := filepath.Join(dir, "stacks")
+	if err := os.MkdirAll(stacks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range testkit.ExampleTenants(t) {
+		b, err := os.ReadFile(stackfile.Path(testkit.StacksDir(), n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(stackfile.Path(stacks, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now, err := time.Parse(time.RFC3339, today+"T12:00:00+09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{dep: &fake{}, out: &bytes.Buffer{}, err: &bytes.Buffer{}}
+	e.Env = &ops.Env{
+		StacksDir: stacks, EvidenceDir: filepath.Join(dir, "evidence"), Deployer: e.dep,
+		Now: func() time.Time { return now }, Stdout: e.out, Stderr: e.err,
+		Leftovers: func(context.Context, string) ([]string, error) { return e.left, nil },
+		Verify:    func(context.Context, string) error { return e.dep.do("verify", "") },
+	}
+	return e
+}
+
+func (e *env) stack(t *testing.T, tenant string) *config.Tenant {
+	t.Helper()
+	cfg, _, err := stackfile.Load(e.StacksDir, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func (e *env) bytes(t *testing.T, tenant string) string {
+	t.Helper()
+	b, _ := os.ReadFile(stackfile.Path(e.StacksDir, tenant))
+	return string(b)
+}
+
+func onboardArgs(tenant string, extra ...string) []string {
+	return append([]string{tenant, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", cert}, extra...)
+}
+
+func TestOnboardDryRun(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "personal,confidential")); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err)
+	}
+	cfg := e.stack(t, "umbrella")
+	others, _ := stackfile.OtherCidrs(e.StacksDir, "umbrella")
+	mine := netip.MustParsePrefix(cfg.VpcCidr)
+	for n, p := range others {
+		if p.Overlaps(mine) {
+			t.Errorf("allocated %s overlaps %s (%s)", mine, n, p)
+		}
+	}
+	if len(e.dep.calls) != 0 {
+		t.Errorf("dry run deployed: %v", e.dep.calls)
+	}
+	if !slices.Equal(cfg.DataClassifications, []string{"personal", "confidential"}) || cfg.CertificateArn != cert {
+		t.Errorf("settings not written: %+v", cfg)
+	}
+	// Round trip through the Pulumi config format: what was written decodes
+	// to the same settings, and typed scalars stay typed.
+	if !strings.Contains(e.bytes(t, "umbrella"), "tenantkit:appPort: 8080\n") || !strings.Contains(e.bytes(t, "umbrella"), "tenantkit:disasterRecovery: false\n") {
+		t.Errorf("scalars not written with their types:\n%s", e.bytes(t, "umbrella"))
+	}
+	first := e.bytes(t, "umbrella")
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "personal,confidential")); code != cli.ExitOK {
+		t.Fatalf("re-run: exit %d: %s", code, e.err)
+	}
+	if e.bytes(t, "umbrella") != first {
+		t.Error("a re-run with the same inputs changed the stack file")
+	}
+	e.err.Reset()
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "public")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "dataClassifications") {
+		t.Errorf("other settings for an existing stack: exit %d %s", code, e.err)
+	}
+	if e.bytes(t, "umbrella") != first {
+		t.Error("a refused re-run changed the stack file")
+	}
+	ev, err := lifecycle.ReadEvidence(e.EvidenceDir, "umbrella")
+	if err != nil || len(ev.Entries) != 2 || !ev.Entries[0].DryRun || ev.Entries[0].Details["vpcCidr"] != cfg.VpcCidr {
+		t.Errorf("evidence %+v %v", ev, err)
+	}
+}
+
+func TestOnboardRefusesBadInputBeforeWriting(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no certificate", []string{"umbrella", "--ingress-cidrs", "198.51.100.0/24", "--dry-run"}, "certificateArn"},
+		{"internet ingress", onboardArgs("umbrella", "--dry-run", "--ingress-cidrs", "0.0.0.0/0"), "ingressCidrs"},
+		{"bad classification", onboardArgs("umbrella", "--dry-run", "--classifications", "secret"), "dataClassifications"},
+		{"reserved id", onboardArgs("admin", "--dry-run"), "tenantId"},
+		{"overlapping explicit range", onboardArgs("umbrella", "--dry-run", "--cidr", "10.16.8.0/21"), "overlaps stack acme"},
+		{"reserved explicit range", onboardArgs("umbrella", "--dry-run", "--cidr", "10.0.0.0/20"), "reserved range"},
+		{"exhausted pool", onboardArgs("umbrella", "--dry-run", "--pool", "10.16.0.0/19"), "exhausted"},
+		{"bad pool", onboardArgs("umbrella", "--dry-run", "--pool", "ten"), "--pool"},
+		{"two tenants", []string{"a1", "a2", "--dry-run"}, "usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, "2026-11-25")
+			if code := e.Onboard(context.Background(), tc.args); code != cli.ExitBadInput || !strings.Contains(e.err.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %q", code, e.err, tc.want)
+			}
+			for _, n := range []string{"umbrella", "admin", "a1"} {
+				if _, err := os.Stat(stackfile.Path(e.StacksDir, n)); err == nil {
+					t.Errorf("stack file %s written despite the refusal", n)
+				}
+			}
+		})
+	}
+}
+
+// Onboardings at the same time never get the same range.
+func TestConcurrentOnboarding(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			env := *e.Env // own output, same directories
+			env.Stdout, env.Stderr = &bytes.Buffer{}, &bytes.Buffer{}
+			codes[i] = env.Onboard(context.Background(), onboardArgs(fmt.Sprintf("tenant-%d", i), "--dry-run"))
+		}()
+	}
+	wg.Wait()
+	cidrs := map[string]netip.Prefix{}
+	for i, c := range codes {
+		if c != cli.ExitOK {
+			t.Fatalf("onboarding %d: exit %d", i, c)
+		}
+	}
+	names, _ := stackfile.List(e.StacksDir)
+	for _, n := range names {
+		cidrs[n] = netip.MustParsePrefix(e.stack(t, n).VpcCidr)
+	}
+	if len(cidrs) != 11 {
+		t.Fatalf("%d stacks, want 11", len(cidrs))
+	}
+	if err := stackfile.Overlaps(cidrs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOnboardDeploysAndVerifies(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella")); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err)
+	}
+	if want := []string{"preview umbrella", "up umbrella", "verify "}; !slices.Equal(e.dep.calls, want) {
+		t.Errorf("calls %v, want %v", e.dep.calls, want)
+	}
+	// Without a deployer that can run, nothing is written.
+	e = newEnv(t, "2026-11-25")
+	e.dep.notReady = errors.New("the Pulumi CLI is not on PATH")
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "Pulumi CLI") {
+		t.Errorf("exit %d %s", code, e.err)
+	}
+	if _, err := os.Stat(stackfile.Path(e.StacksDir, "umbrella")); err == nil {
+		t.Error("stack file written although the deploy could not run")
+	}
+}
+
+func TestOffboardLifecycle(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "2026-11-25")
+	// Record the cancellation: suspension tomorrow, deletion within 30 days.
+	if code := e.Offboard(ctx, []string{"acme", "--cancelled-on", "2026-11-25"}); code != cli.ExitOK {
+		t.Fatalf("cancel: exit %d %s", code, e.err)
+	}
+	l := e.stack(t, "acme").Lifecycle
+	if l.State != "active" || l.SuspendOn != "2026-11-26" || l.DeleteBy != "2026-12-25" {
+		t.Fatalf("after cancel: %+v", l)
+	}
+	if code := e.Offboard(ctx, []string{"acme", "--cancelled-on", "2026-11-30"}); code != cli.ExitBadInput {
+		t.Errorf("a future cancellation date: exit %d", code)
+	}
+	// Delete before suspension is refused without --force.
+	before := e.bytes(t, "acme")
+	if code := e.Offboard(ctx, []string{"delete", "acme", "--yes"}); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "not suspended") {
+		t.Errorf("delete of an active tenant: exit %d %s", code, e.err)
+	}
+	// Destructive steps need --yes when not interactive.
+	if code := e.Offboard(ctx, []string{"suspend", "acme"}); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "--yes") {
+		t.Errorf("suspend without --yes: exit %d %s", code, e.err)
+	}
+	if e.bytes(t, "acme") != before || len(e.dep.calls) != 0 {
+		t.Fatalf("refused steps changed something: %v", e.dep.calls)
+	}
+	// A dry run plans the suspension and leaves the file as it was.
+	if code := e.Offboard(ctx, []string{"suspend", "acme", "--dry-run"}); code != cli.ExitOK || e.bytes(t, "acme") != before {
+		t.Fatalf("dry-run suspend: exit %d %s", code, e.err)
+	}
+	if code := e.Offboard(ctx, []string{"suspend", "acme", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("suspend: exit %d %s", code, e.err)
+	}
+	if e.stack(t, "acme").Lifecycle.State != "suspended" || !slices.Equal(e.dep.calls, []string{"up acme"}) {
+		t.Fatalf("suspend: state %s calls %v", e.stack(t, "acme").Lifecycle.State, e.dep.calls)
+	}
+	// Delete on 2026-11-25: 30 days left, a 30-day key window.
+	e.dep.calls = nil
+	e.left = []string{"arn:aws:s3:::tk-acme-log-archive-123456789012", "arn:aws:kms:ap-northeast-1:123456789012:key/k"}
+	if code := e.Offboard(ctx, []string{"delete", "acme", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("delete: exit %d %s", code, e.err)
+	}
+	if want := []string{"up acme", "destroy acme", "remove acme"}; !slices.Equal(e.dep.calls, want) {
+		t.Errorf("delete calls %v, want %v", e.dep.calls, want)
+	}
+	final := e.stack(t, "acme")
+	if final.Lifecycle.State != "deleted" || final.KeyDeletionWindowDays != 30 {
+		t.Errorf("after delete: state %s window %d", final.Lifecycle.State, final.KeyDeletionWindowDays)
+	}
+	ev, err := lifecycle.ReadEvidence(e.EvidenceDir, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, en := range ev.Entries {
+		steps = append(steps, string(en.Step))
+		if en.Operator == "" || en.AtJST == "" || en.AtUTC.IsZero() {
+			t.Errorf("entry without who or when: %+v", en)
+		}
+	}
+	if !slices.Equal(steps, []string{"cancel", "suspend", "suspend", "deleted"}) {
+		t.Errorf("evidence steps %v", steps)
+	}
+	last := ev.Entries[len(ev.Entries)-1]
+	if last.Details["keysDeletedOn"] != "2026-12-25" || !strings.HasPrefix(last.AtJST, "2026-11-25T12:00:00+09:00") {
+		t.Errorf("deletion evidence %+v", last)
+	}
+	// The freed range can be allocated again.
+	others, _ := stackfile.OtherCidrs(e.StacksDir, "x")
+	if _, held := others["acme"]; held {
+		t.Error("a deleted tenant still holds its range")
+	}
+}
+
+func suspended(t *testing.T, e *env, tenant, cancelled string) {
+	t.Helper()
+	cfg := e.stack(t, tenant)
+	d, _ := lifecycle.ParseDate(cancelled)
+	if err := lifecycle.Cancel(cfg, d); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Lifecycle.State = config.StateSuspended
+	if _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDeleteKeyWindowLimits(t *testing.T) {
+	ctx := context.Background()
+	// Cancelled 2026-11-01: deadline 2026-12-01; on 2026-11-26, 5 days left.
+	e := newEnv(t, "2026-11-26")
+	suspended(t, e, "acme", "2026-11-01")
+	before := e.bytes(t, "acme")
+	if code := e.Offboard(ctx, []string{"delete", "acme", "--yes"}); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "only 5 days are left") || !strings.Contains(e.err.String(), "--late") {
+		t.Fatalf("5 days left: exit %d %s", code, e.err)
+	}
+	if e.bytes(t, "acme") != before || len(e.dep.calls) != 0 {
+		t.Fatal("a refused delete changed something")
+	}
+	e.err.Reset()
+	if code := e.Offboard(ctx, []string{"delete", "acme", "--yes", "--late"}); code != cli.ExitOK {
+		t.Fatalf("--late: exit %d %s", code, e.err)
+	}
+	if !strings.Contains(e.err.String(), "WARNING") || e.stack(t, "acme").KeyDeletionWindowDays != 7 {
+		t.Errorf("--late: window %d, stderr %s", e.stack(t, "acme").KeyDeletionWindowDays, e.err)
+	}
+	// 20 days left: the window shrinks to 20 so the keys go by the deadline.
+	e = newEnv(t, "2026-11-26")
+	suspended(t, e, "globex", "2026-11-16")
+	if code := e.Offboard(ctx, []string{"delete", "globex", "--yes", "--dry-run"}); code != cli.ExitOK || !strings.Contains(e.out.String(), "20-day window") {
+		t.Fatalf("dry-run delete: exit %d %s %s", code, e.out, e.err)
+	}
+	if e.stack(t, "globex").Lifecycle.State != "suspended" || len(e.dep.calls) != 0 {
+		t.Error("a dry-run delete changed the stack or deployed")
+	}
+	// A resource left behind keeps the stack and fails.
+	e.left = []string{"arn:aws:ec2:ap-northeast-1:123456789012:vpc/vpc-1"}
+	if code := e.Offboard(ctx, []string{"delete", "globex", "--yes"}); code != cli.ExitFail || !strings.Contains(e.err.String(), "vpc-1") {
+		t.Fatalf("leftover: exit %d %s", code, e.err)
+	}
+	if slices.Contains(e.dep.calls, "remove globex") || e.stack(t, "globex").Lifecycle.State != "deleting" {
+		t.Errorf("stack removed despite a leftover: %v", e.dep.calls)
+	}
+}
+
+func TestDuePicksTheRightTenants(t *testing.T) {
+	e := newEnv(t, "2026-12-10")
+	suspended(t, e, "globex", "2026-11-20") // deadline 12-20: deletion due from 12-06
+	cfg := e.stack(t, "initech")            // cancelled yesterday: suspension due today
+	d, _ := lifecycle.ParseDate("2026-12-09")
+	_ = lifecycle.Cancel(cfg, d)
+	if _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if code := e.Offboard(context.Background(), []string{"due", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("due: exit %d %s", code, e.err)
+	}
+	if want := []string{"up globex", "destroy globex", "remove globex", "up initech"}; !slices.Equal(e.dep.calls, want) {
+		t.Errorf("due calls %v, want %v", e.dep.calls, want)
+	}
+	if e.stack(t, "acme").Lifecycle.State != "active" || e.stack(t, "initech").Lifecycle.State != "suspended" || e.stack(t, "globex").Lifecycle.State != "deleted" {
+		t.Error("due moved the wrong tenants")
+	}
+	// A missed deadline is loud and fails the job.
+	e = newEnv(t, "2026-12-22")
+	suspended(t, e, "globex", "2026-11-20")
+	if code := e.Offboard(context.Background(), []string{"due", "--yes", "--late"}); code != cli.ExitFail || !strings.Contains(e.err.String(), "DEADLINE MISSED: tenant globex") {
+		t.Errorf("missed deadline: exit %d %s", code, e.err)
+	}
+}
+
+func TestList(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	suspended(t, e, "globex", "2026-11-20")
+	if code := e.List(nil); code != cli.ExitOK {
+		t.Fatalf("exit %d %s", code, e.err)
+	}
+	out := e.out.String()
+	rows := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Fields(line)
+		rows[f[0]] = f
+	}
+	for tenant, want := range map[string][]string{
+		"acme":    {"acme", "active", "10.16.0.0/20", "-", "-", "-", "-", "-"},
+		"globex":  {"globex", "suspended", "10.16.16.0/20", "2026-11-20", "2026-11-21", "2026-12-20", "25", "-"},
+		"initech": {"initech", "active", "10.16.32.0/22", "-", "-", "-", "-", "-"},
+	} {
+		if !slices.Equal(rows[tenant], want) {
+			t.Errorf("list row %v, want %v", rows[tenant], want)
+		}
+	}
+	e.out.Reset()
+	if code := e.List([]string{"--format", "json"}); code != cli.ExitOK || !strings.Contains(e.out.String(), `"schema": "tenantkit.tenants/v1"`) || !strings.Contains(e.out.String(), `"daysLeft": 25`) {
+		t.Errorf("json: exit %d %s", code, e.out)
+	}
+}
