@@ -1,5 +1,5 @@
 // Command tenantctl is the operator's tool: plan a tenant offline, onboard
-// and offboard tenants, list them (and, as the toolkit grows, verify them).
+// and offboard tenants, list them, verify them on the live account.
 package main
 
 import (
@@ -17,6 +17,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/plan"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
+	"github.com/tenantkit/tenantkit/internal/verify"
 )
 
 const usage = `usage: tenantctl <command> [flags]
@@ -30,6 +31,8 @@ commands:
   offboard suspend|delete <tenant>
   offboard due                 the tenant lifecycle of whitepaper §10 (WP-10)
   list                         every tenant, its state, range, dates and days left
+  verify <tenant> (--inventory FILE | --discover) [--endpoint URL] [--format text|json|junit|markdown] [--out FILE]
+                               check every control on the live account; evidence report
 
 exit codes: 0 ok, 1 a control or step failed, 2 bad input or usage,
             3 no failure but a check could not run
@@ -52,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return newEnv(stdout, stderr).Offboard(ctx, args[1:])
 	case "list":
 		return newEnv(stdout, stderr).List(args[1:])
+	case "verify":
+		return verify.Main(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return cli.ExitOK
@@ -69,6 +74,19 @@ func newEnv(stdout, stderr io.Writer) *ops.Env {
 		Deployer: &deploy.Local{WorkDir: ".", Out: stderr},
 		Now:      time.Now, Stdout: stdout, Stderr: stderr,
 		Confirm: ops.TerminalConfirm(os.Stdin, stderr),
+	}
+	// Onboarding ends with the post-deploy verification of the new stack.
+	e.Verify = func(ctx context.Context, tenant string) error {
+		o := verify.Options{Tenant: tenant, Discover: true, Format: "text", StacksDir: e.StacksDir, Parallel: 8}
+		report, code := verify.Verify(ctx, o, stderr)
+		if report != nil {
+			_ = report.Write(stdout, "text")
+			code = report.ExitCode()
+		}
+		if code != cli.ExitOK {
+			return ops.ExitError(code, fmt.Errorf("post-deploy verification of %s did not pass (exit %d)", tenant, code))
+		}
+		return nil
 	}
 	e.Leftovers = func(ctx context.Context, tenant string) ([]string, error) {
 		t, _, err := stackfile.Load(e.StacksDir, tenant)

@@ -63,6 +63,9 @@ type failure struct {
 func (f *failure) Error() string { return f.err.Error() }
 func (f *failure) Unwrap() error { return f.err }
 
+// ExitError wraps an error with the exit code it stands for.
+func ExitError(code int, err error) error { return &failure{code, err} }
+
 func bad(format string, args ...any) error {
 	return &failure{cli.ExitBadInput, fmt.Errorf(format, args...)}
 }

@@ -1,0 +1,598 @@
+package verify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+var jst = time.FixedZone("JST", 9*60*60)
+
+// readTrail describes the trail that must cover the tenant.
+func readTrail(ctx context.Context, t *Target) (*cttypes.Trail, error) {
+	return cached(t, "trail", func() (*cttypes.Trail, error) {
+		out, err := t.Clients.CloudTrail.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{TrailNameList: []string{t.Inv.Trail.Arn}, IncludeShadowTrails: aws.Bool(true)})
+		if err != nil {
+			return nil, err
+		}
+		for _, tr := range out.TrailList {
+			if aws.ToString(tr.TrailARN) == t.Inv.Trail.Arn || strings.HasSuffix(t.Inv.Trail.Arn, ":trail/"+aws.ToString(tr.Name)) {
+				return &tr, nil
+			}
+		}
+		return nil, fmt.Errorf("trail %s not found", t.Inv.Trail.Arn)
+	})
+}
+
+var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail logs, validates log files, is encrypted and reaches CloudWatch Logs",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "trail " + t.Inv.Trail.Arn
+		tr, err := readTrail(ctx, t)
+		if err != nil {
+			r.Error(res, err, "the trail covering the tenant ("+t.Inv.Trail.Mode+")")
+			return
+		}
+		st, err := t.Clients.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: tr.TrailARN})
+		if err != nil {
+			r.Error(res, err, "a logging trail")
+			return
+		}
+		switch {
+		case !aws.ToBool(st.IsLogging):
+			r.Fail(res, "not logging", "logging")
+		case !aws.ToBool(tr.LogFileValidationEnabled):
+			r.Fail(res, "log-file validation off", "log-file validation on")
+		case aws.ToString(tr.KmsKeyId) == "":
+			r.Fail(res, "no KMS key", "KMS-encrypted log files")
+		case t.Inv.Trail.Mode == "dedicated" && aws.ToString(tr.KmsKeyId) != t.Inv.KeyArn:
+			r.Fail(res, "key "+aws.ToString(tr.KmsKeyId), "the tenant key "+t.Inv.KeyArn)
+		case aws.ToString(tr.CloudWatchLogsLogGroupArn) == "":
+			r.Fail(res, "no CloudWatch Logs delivery", "delivered to CloudWatch Logs")
+		default:
+			r.Pass(res, "logging, validated, encrypted, to CloudWatch Logs")
+		}
+	}})
+
+var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the trail records the object events of the tenant's buckets",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "trail " + t.Inv.Trail.Arn
+		out, err := t.Clients.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(t.Inv.Trail.Arn)})
+		if err != nil {
+			r.Error(res, err, "data events of "+strings.Join(t.Inv.Trail.Coverage, ", "))
+			return
+		}
+		covered := func(bucketArn string) bool {
+			for _, s := range out.AdvancedEventSelectors {
+				data, objects := false, false
+				var prefixes []string
+				for _, f := range s.FieldSelectors {
+					switch aws.ToString(f.Field) {
+					case "eventCategory":
+						data = slices.Contains(f.Equals, "Data")
+					case "resources.type":
+						objects = slices.Contains(f.Equals, "AWS::S3::Object")
+					case "resources.ARN":
+						prefixes = append(prefixes, f.StartsWith...)
+					}
+				}
+				if data && objects && (len(prefixes) == 0 || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(bucketArn+"/", p) })) {
+					return true
+				}
+			}
+			for _, s := range out.EventSelectors {
+				for _, d := range s.DataResources {
+					if aws.ToString(d.Type) == "AWS::S3::Object" && slices.ContainsFunc(d.Values, func(v string) bool { return strings.HasPrefix(bucketArn+"/", v) || v == "arn:aws:s3" }) {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		for _, b := range t.Inv.Trail.Coverage {
+			if covered(b) {
+				r.Pass("bucket "+b, "object events recorded by "+t.Inv.Trail.Arn)
+			} else {
+				r.Fail("bucket "+b, "not covered by "+t.Inv.Trail.Arn, "object events recorded")
+			}
+		}
+		if len(t.Inv.Trail.Coverage) == 0 {
+			r.Fail(res, "the inventory names no bucket to cover", "the tenant's data buckets")
+		}
+	}})
+
+func listeners(ctx context.Context, t *Target) ([]elbtypes.Listener, error) {
+	return cached(t, "listeners", func() ([]elbtypes.Listener, error) {
+		out, err := t.Clients.ELB.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(t.Inv.LoadBalancerArn)})
+		if err != nil {
+			return nil, err
+		}
+		var mine []elbtypes.Listener
+		for _, l := range out.Listeners {
+			if aws.ToString(l.LoadBalancerArn) == t.Inv.LoadBalancerArn {
+				mine = append(mine, l)
+			}
+		}
+		if len(mine) == 0 {
+			return nil, fmt.Errorf("no listener on %s", t.Inv.LoadBalancerArn)
+		}
+		return mine, nil
+	})
+}
+
+func listenersAnswer503(ctx context.Context, t *Target, r *Run) {
+	ls, err := listeners(ctx, t)
+	if err != nil {
+		r.Error("load balancer "+t.Inv.LoadBalancerArn, err, "listeners answering 503")
+		return
+	}
+	for _, l := range ls {
+		res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
+		if len(l.DefaultActions) == 1 && l.DefaultActions[0].Type == elbtypes.ActionTypeEnumFixedResponse && l.DefaultActions[0].FixedResponseConfig != nil && aws.ToString(l.DefaultActions[0].FixedResponseConfig.StatusCode) == "503" {
+			r.Pass(res, "fixed 503")
+		} else {
+			r.Fail(res, "serves traffic", "a fixed 503 while suspended")
+		}
+	}
+}
+
+var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTPS with an allowed TLS policy; port 80 only redirects",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		ls, err := listeners(ctx, t)
+		if err != nil {
+			r.Error("load balancer "+t.Inv.LoadBalancerArn, err, "HTTPS and a redirecting HTTP listener")
+			return
+		}
+		for _, l := range ls {
+			res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
+			switch {
+			case l.Protocol == elbtypes.ProtocolEnumHttps:
+				if p := aws.ToString(l.SslPolicy); !slices.Contains(config.AllowedTLSPolicies, p) {
+					r.Fail(res, fmt.Sprintf("policy %q", p), "one of "+strings.Join(config.AllowedTLSPolicies, ", "))
+				} else {
+					r.Pass(res, p)
+				}
+			case l.Protocol == elbtypes.ProtocolEnumHttp && aws.ToInt32(l.Port) == 80:
+				ok := len(l.DefaultActions) > 0
+				for _, a := range l.DefaultActions {
+					red := a.RedirectConfig
+					redirect := a.Type == elbtypes.ActionTypeEnumRedirect && red != nil && aws.ToString(red.Protocol) == "HTTPS" && aws.ToString(red.Port) == "443"
+					suspended := a.Type == elbtypes.ActionTypeEnumFixedResponse && t.Cfg.Suspended()
+					ok = ok && (redirect || suspended)
+				}
+				if ok {
+					r.Pass(res, "redirects to HTTPS 443")
+				} else {
+					r.Fail(res, "does not only redirect", "a redirect to HTTPS 443")
+				}
+			default:
+				r.Fail(res, "plain listener", "HTTPS, or HTTP 80 that redirects")
+			}
+		}
+	}})
+
+var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-balancer access logs to the service-logs bucket; invalid headers dropped",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "load balancer " + t.Inv.LoadBalancerArn
+		out, err := t.Clients.ELB.DescribeLoadBalancerAttributes(ctx, &elbv2.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(t.Inv.LoadBalancerArn)})
+		if err != nil {
+			r.Error(res, err, "access logs on")
+			return
+		}
+		attr := map[string]string{}
+		for _, a := range out.Attributes {
+			attr[aws.ToString(a.Key)] = aws.ToString(a.Value)
+		}
+		switch {
+		case attr["access_logs.s3.enabled"] != "true":
+			r.Fail(res, "access_logs.s3.enabled="+attr["access_logs.s3.enabled"], "access logs on")
+		case attr["access_logs.s3.bucket"] != t.Inv.Buckets.ServiceLogs:
+			r.Fail(res, "access logs to "+attr["access_logs.s3.bucket"], "access logs to "+t.Inv.Buckets.ServiceLogs)
+		case attr["routing.http.drop_invalid_header_fields.enabled"] != "true":
+			r.Fail(res, "invalid headers passed on", "routing.http.drop_invalid_header_fields.enabled=true")
+		default:
+			r.Pass(res, "access logs to "+t.Inv.Buckets.ServiceLogs)
+		}
+	}})
+
+func database(ctx context.Context, t *Target, r *Run, expected string) (*rdsInstance, bool) {
+	if !t.Inv.Database.Enabled {
+		r.NA("the tenant has no database")
+		return nil, false
+	}
+	db, err := cached(t, "db", func() (*rdsInstance, error) {
+		out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier)})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range out.DBInstances {
+			if aws.ToString(d.DBInstanceIdentifier) == t.Inv.Database.Identifier {
+				return &rdsInstance{d}, nil
+			}
+		}
+		return nil, fmt.Errorf("not found")
+	})
+	if err != nil {
+		r.Error("database "+t.Inv.Database.Identifier, err, expected)
+		return nil, false
+	}
+	return db, true
+}
+
+var _ = register(Check{ID: "WP-21.1/database", Control: "WP-21.1", Title: "the database is encrypted with the tenant key",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		db, ok := database(ctx, t, r, "storage encrypted with the tenant key")
+		if !ok {
+			return
+		}
+		res := "database " + t.Inv.Database.Identifier
+		switch {
+		case !aws.ToBool(db.StorageEncrypted):
+			r.Fail(res, "storage not encrypted", "encrypted with "+t.Inv.KeyArn)
+		case aws.ToString(db.KmsKeyId) != t.Inv.KeyArn:
+			r.Fail(res, "key "+aws.ToString(db.KmsKeyId), "key "+t.Inv.KeyArn)
+		default:
+			r.Pass(res, "encrypted with the tenant key")
+		}
+	}})
+
+var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "the database forces TLS",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		db, ok := database(ctx, t, r, "rds.force_ssl = 1")
+		if !ok {
+			return
+		}
+		res := "database " + t.Inv.Database.Identifier
+		if len(db.DBParameterGroups) == 0 {
+			r.Fail(res, "no parameter group", "a parameter group with rds.force_ssl = 1")
+			return
+		}
+		group := aws.ToString(db.DBParameterGroups[0].DBParameterGroupName)
+		p := rds.NewDescribeDBParametersPaginator(t.Clients.RDS, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(group), Source: aws.String("user")})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("parameter group "+group, err, "rds.force_ssl = 1")
+				return
+			}
+			for _, prm := range page.Parameters {
+				if aws.ToString(prm.ParameterName) == "rds.force_ssl" {
+					if aws.ToString(prm.ParameterValue) == "1" {
+						r.Pass(res, "rds.force_ssl = 1 in "+group)
+					} else {
+						r.Fail(res, "rds.force_ssl = "+aws.ToString(prm.ParameterValue), "rds.force_ssl = 1")
+					}
+					return
+				}
+			}
+		}
+		r.Fail(res, "rds.force_ssl not set in "+group, "rds.force_ssl = 1")
+	}})
+
+var _ = register(Check{ID: "WP-21.1/topic", Control: "WP-21.1", Title: "the alert topic is encrypted with the tenant key",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "topic " + t.Inv.TopicArn
+		out, err := t.Clients.SNS.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(t.Inv.TopicArn)})
+		if err != nil {
+			r.Error(res, err, "encrypted with the tenant key")
+			return
+		}
+		if k := out.Attributes["KmsMasterKeyId"]; k != t.Inv.KeyArn {
+			r.Fail(res, fmt.Sprintf("key %q", k), "key "+t.Inv.KeyArn+" (the AWS-managed aws/sns key would drop alarms)")
+		} else {
+			r.Pass(res, "key "+k)
+		}
+	}})
+
+var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: t.Inv.Alarms})
+		if err != nil {
+			r.Error("alarms "+strings.Join(t.Inv.Alarms, ","), err, "the tenant's alarms")
+			return
+		}
+		want := map[string]float64{"CPUUtilization": t.Cfg.Alarms.CPUPercent, "mem_used_percent": t.Cfg.Alarms.MemoryPercent, "disk_used_percent": t.Cfg.Alarms.DiskPercent}
+		for _, a := range out.MetricAlarms {
+			if !slices.Contains(t.Inv.Alarms, aws.ToString(a.AlarmName)) {
+				continue
+			}
+			m := aws.ToString(a.MetricName)
+			th, ok := want[m]
+			res := "alarm " + aws.ToString(a.AlarmName)
+			switch {
+			case !ok:
+				continue
+			case aws.ToFloat64(a.Threshold) != th:
+				r.Fail(res, fmt.Sprintf("threshold %v", aws.ToFloat64(a.Threshold)), fmt.Sprintf("threshold %v from config", th))
+			case m != "CPUUtilization" && aws.ToString(a.Namespace) != "CWAgent":
+				r.Fail(res, "namespace "+aws.ToString(a.Namespace), "namespace CWAgent")
+			case !slices.Contains(a.AlarmActions, t.Inv.TopicArn):
+				r.Fail(res, fmt.Sprint(a.AlarmActions), "notifies "+t.Inv.TopicArn)
+			case !aws.ToBool(a.ActionsEnabled):
+				r.Fail(res, "actions disabled", "actions enabled")
+			default:
+				r.Pass(res, fmt.Sprintf("%s > %v to the topic", m, th))
+			}
+			delete(want, m)
+		}
+		for m := range want {
+			r.Fail("tenant "+t.Inv.Tenant, "no "+m+" alarm", m+" alarm with the configured threshold")
+		}
+	}})
+
+var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "GuardDuty findings of medium severity and up reach the topic",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "rule " + t.Inv.FindingsRule
+		rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(t.Inv.FindingsRule)})
+		if err != nil {
+			r.Error(res, err, "an enabled rule for GuardDuty findings")
+			return
+		}
+		var p struct {
+			Source []string `json:"source"`
+			Detail struct {
+				Severity []map[string][]any `json:"severity"`
+			} `json:"detail"`
+		}
+		if string(rule.State) != "ENABLED" {
+			r.Fail(res, "state "+string(rule.State), "ENABLED")
+			return
+		}
+		if json.Unmarshal([]byte(aws.ToString(rule.EventPattern)), &p) != nil || !slices.Contains(p.Source, "aws.guardduty") || minSeverity(p.Detail.Severity) > 4 {
+			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "GuardDuty findings of severity 4 and up")
+			return
+		}
+		tg, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(t.Inv.FindingsRule)})
+		if err != nil {
+			r.Error(res, err, "the topic as a target")
+			return
+		}
+		for _, x := range tg.Targets {
+			if aws.ToString(x.Arn) == t.Inv.TopicArn {
+				r.Pass(res, "enabled, severity >= 4, to "+t.Inv.TopicArn)
+				return
+			}
+		}
+		r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(tg.Targets)), "targets "+t.Inv.TopicArn)
+	}})
+
+func minSeverity(conds []map[string][]any) float64 {
+	min := 99.0
+	for _, c := range conds {
+		v := c["numeric"]
+		for i := 0; i+1 < len(v); i += 2 {
+			op, _ := v[i].(string)
+			n, ok := v[i+1].(float64)
+			if ok && op == ">=" && n < min {
+				min = n
+			}
+			if ok && op == ">" && n+0.1 < min {
+				min = n + 0.1
+			}
+		}
+	}
+	return min
+}
+
+var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "IMDSv2, volumes encrypted with the tenant key, no public IP",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "launch template " + t.Inv.LaunchTemplate
+		out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{"$Latest"}})
+		if err != nil {
+			r.Error(res, err, "the latest version hardened")
+			return
+		}
+		if len(out.LaunchTemplateVersions) == 0 || out.LaunchTemplateVersions[0].LaunchTemplateData == nil {
+			r.Error(res, fmt.Errorf("no version returned"), "the latest version hardened")
+			return
+		}
+		d := out.LaunchTemplateVersions[0].LaunchTemplateData
+		if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != "required" {
+			r.Fail(res, "IMDS tokens optional", "IMDSv2: HttpTokens required")
+			return
+		}
+		for _, ni := range d.NetworkInterfaces {
+			if aws.ToBool(ni.AssociatePublicIpAddress) {
+				r.Fail(res, "public IP", "no public IP")
+				return
+			}
+		}
+		if len(d.BlockDeviceMappings) == 0 {
+			r.Fail(res, "no block device mapping", "the root volume encrypted with the tenant key")
+			return
+		}
+		for _, b := range d.BlockDeviceMappings {
+			if b.Ebs == nil || !aws.ToBool(b.Ebs.Encrypted) || aws.ToString(b.Ebs.KmsKeyId) != t.Inv.KeyArn {
+				r.Fail(res, aws.ToString(b.DeviceName)+" not encrypted with the tenant key", "encrypted with "+t.Inv.KeyArn)
+				return
+			}
+		}
+		if d.IamInstanceProfile == nil {
+			r.Fail(res, "no instance profile", "the SSM instance role")
+			return
+		}
+		r.Pass(res, "IMDSv2, encrypted volumes, no public IP")
+	}})
+
+var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EBS encryption by default on in the account",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.EC2.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+		if err != nil {
+			r.Error("account EBS settings", err, "encryption by default on")
+			return
+		}
+		if !aws.ToBool(out.EbsEncryptionByDefault) {
+			r.Fail("account EBS settings", "encryption by default off", "on (account baseline)")
+		} else {
+			r.Pass("account EBS settings", "encryption by default on")
+		}
+	}})
+
+var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "GuardDuty on with EBS malware protection",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		ids, err := t.Clients.GuardDuty.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+		if err != nil {
+			r.Error("GuardDuty", err, "an enabled detector")
+			return
+		}
+		if len(ids.DetectorIds) == 0 {
+			r.Fail("GuardDuty", "no detector", "an enabled detector (account baseline)")
+			return
+		}
+		d, err := t.Clients.GuardDuty.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(ids.DetectorIds[0])})
+		if err != nil {
+			r.Error("detector "+ids.DetectorIds[0], err, "enabled")
+			return
+		}
+		if d.Status != "ENABLED" {
+			r.Fail("detector "+ids.DetectorIds[0], string(d.Status), "ENABLED")
+			return
+		}
+		for _, f := range d.Features {
+			if f.Name == "EBS_MALWARE_PROTECTION" && f.Status == "ENABLED" {
+				r.Pass("detector "+ids.DetectorIds[0], "enabled with EBS malware protection")
+				return
+			}
+		}
+		r.Fail("detector "+ids.DetectorIds[0], "EBS malware protection off", "EBS_MALWARE_PROTECTION ENABLED")
+	}})
+
+var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspector scans EC2 and ECR",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.Inspector.BatchGetAccountStatus(ctx, &inspector2.BatchGetAccountStatusInput{AccountIds: []string{t.Inv.AccountID}})
+		if err != nil {
+			r.Error("Inspector", err, "EC2 and ECR scanning enabled")
+			return
+		}
+		for _, a := range out.Accounts {
+			if aws.ToString(a.AccountId) != t.Inv.AccountID || a.ResourceState == nil {
+				continue
+			}
+			rs := a.ResourceState
+			if rs.Ec2 == nil || rs.Ec2.Status != "ENABLED" || rs.Ecr == nil || rs.Ecr.Status != "ENABLED" {
+				r.Fail("Inspector in "+t.Inv.AccountID, "EC2 or ECR scanning not enabled", "EC2 and ECR ENABLED")
+			} else {
+				r.Pass("Inspector in "+t.Inv.AccountID, "EC2 and ECR ENABLED")
+			}
+			return
+		}
+		r.Error("Inspector in "+t.Inv.AccountID, fmt.Errorf("account not in the answer"), "EC2 and ECR ENABLED")
+	}})
+
+var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch association for the tenant's instances",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.SSM.ListAssociations(ctx, &ssm.ListAssociationsInput{AssociationFilterList: []ssmtypes.AssociationFilter{{Key: ssmtypes.AssociationFilterKeyName, Value: aws.String("AWS-RunPatchBaseline")}}})
+		if err != nil {
+			r.Error("patch associations", err, "AWS-RunPatchBaseline for "+t.Inv.AutoScalingGroup)
+			return
+		}
+		for _, a := range out.Associations {
+			if aws.ToString(a.Name) != "AWS-RunPatchBaseline" {
+				continue
+			}
+			for _, tg := range a.Targets {
+				if slices.Contains(tg.Values, t.Inv.AutoScalingGroup) {
+					r.Pass("association "+aws.ToString(a.AssociationId), "AWS-RunPatchBaseline on "+t.Inv.AutoScalingGroup)
+					return
+				}
+			}
+		}
+		r.Fail("tenant "+t.Inv.Tenant, "no patch association targets "+t.Inv.AutoScalingGroup, "AWS-RunPatchBaseline for the tenant's instances")
+	}})
+
+var _ = register(Check{ID: "WP-15/mfa-roles", Control: "WP-15", Title: "human roles can be assumed only with MFA",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		if len(t.Inv.Roles) == 0 {
+			r.Error("roles of "+t.Inv.Tenant, fmt.Errorf("not in the inventory"), "log-admin and log-reader roles")
+			return
+		}
+		for _, k := range []string{"logAdmin", "logReader"} {
+			arn := t.Inv.Roles[k]
+			name := arn[strings.LastIndex(arn, "/")+1:]
+			out, err := t.Clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+			if err != nil {
+				r.Error("role "+arn, err, "trust with MFA")
+				continue
+			}
+			doc, err := policydoc.Parse(unescape(aws.ToString(out.Role.AssumeRolePolicyDocument)))
+			if err != nil {
+				r.Error("role "+arn, err, "a readable trust policy")
+				continue
+			}
+			ok := len(doc.Statement) > 0
+			for _, st := range doc.Statement {
+				if st.Effect == "Allow" && !slices.Contains(st.ConditionValues("Bool", "aws:MultiFactorAuthPresent"), "true") {
+					ok = false
+				}
+			}
+			if ok {
+				r.Pass("role "+arn, "MFA required")
+			} else {
+				r.Fail("role "+arn, "trust without aws:MultiFactorAuthPresent", "assume only with MFA")
+			}
+		}
+	}})
+
+var _ = register(Check{ID: "WP-15/password-policy", Control: "WP-15", Title: "the account password policy meets the minimums",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.IAM.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
+		if isCode(err, "NoSuchEntity") {
+			r.Fail("account password policy", "none", "minimum length 14 or more (account baseline)")
+			return
+		}
+		if err != nil {
+			r.Error("account password policy", err, "minimum length 14 or more")
+			return
+		}
+		p := out.PasswordPolicy
+		if n := aws.ToInt32(p.MinimumPasswordLength); n < 14 || !p.RequireSymbols || !p.RequireNumbers {
+			r.Fail("account password policy", fmt.Sprintf("length %d symbols %v numbers %v", n, p.RequireSymbols, p.RequireNumbers), "length 14 or more with symbols and numbers")
+		} else {
+			r.Pass("account password policy", fmt.Sprintf("length %d", n))
+		}
+	}})
+
+var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Session Manager logs sessions to an encrypted log group",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String("SSM-SessionManagerRunShell")})
+		if err != nil {
+			r.Error("SSM-SessionManagerRunShell", err, "session logging configured (account baseline)")
+			return
+		}
+		var doc struct {
+			Inputs struct {
+				Group     string `json:"cloudWatchLogGroupName"`
+				Encrypted bool   `json:"cloudWatchEncryptionEnabled"`
+			} `json:"inputs"`
+		}
+		if json.Unmarshal([]byte(aws.ToString(out.Content)), &doc) != nil || doc.Inputs.Group == "" || !doc.Inputs.Encrypted {
+			r.Fail("SSM-SessionManagerRunShell", "sessions not logged to an encrypted group", "cloudWatchLogGroupName set, cloudWatchEncryptionEnabled true")
+			return
+		}
+		r.Pass("SSM-SessionManagerRunShell", "sessions logged to "+doc.Inputs.Group)
+	}})
+
+// rdsInstance wraps the SDK's instance type for the memo.
+type rdsInstance struct{ rdstypes.DBInstance }

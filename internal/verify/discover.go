@@ -1,0 +1,148 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+// Finder is what discovery reads beyond the checks' clients.
+type Finder struct {
+	STS interface {
+		GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+	}
+	EC2 interface {
+		DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+		DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+		DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+		DescribeVpcEndpoints(context.Context, *ec2.DescribeVpcEndpointsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
+		DescribeLaunchTemplates(context.Context, *ec2.DescribeLaunchTemplatesInput, ...func(*ec2.Options)) (*ec2.DescribeLaunchTemplatesOutput, error)
+	}
+	ELB interface {
+		DescribeLoadBalancers(context.Context, *elbv2.DescribeLoadBalancersInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
+	}
+	KMS interface {
+		DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	}
+}
+
+func tagged(tags []ec2types.Tag, tenant string) bool { return tagValue(tags, "Tenant") == tenant }
+
+// Discover builds the inventory from the account: the VPC, groups, subnets
+// and endpoint by the Tenant tag (re-checked on every result, whatever the
+// filter did), the rest by the names the components give (tk-<tenant>-...).
+// It needs the stack config for the classifications and the trail mode.
+func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, error) {
+	id, err := f.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("discover: who am I: %w", err)
+	}
+	acct := aws.ToString(id.Account)
+	inv := &Inventory{Schema: InventorySchema, Tenant: cfg.TenantID, Region: cfg.Region, AccountID: acct, State: cfg.Lifecycle.State, VpcCidr: cfg.VpcCidr}
+	tag := []ec2types.Filter{{Name: aws.String("tag:Tenant"), Values: []string{cfg.TenantID}}}
+	vpcs, err := f.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: tag})
+	if err != nil {
+		return nil, fmt.Errorf("discover: VPCs: %w", err)
+	}
+	for _, v := range vpcs.Vpcs {
+		if tagged(v.Tags, cfg.TenantID) {
+			if inv.VpcID != "" {
+				return nil, fmt.Errorf("discover: two VPCs tagged Tenant=%s (%s, %s)", cfg.TenantID, inv.VpcID, aws.ToString(v.VpcId))
+			}
+			inv.VpcID = aws.ToString(v.VpcId)
+		}
+	}
+	if inv.VpcID == "" {
+		return nil, fmt.Errorf("discover: no VPC tagged Tenant=%s", cfg.TenantID)
+	}
+	sgs, err := f.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(inv.VpcID)})
+	if err != nil {
+		return nil, fmt.Errorf("discover: security groups: %w", err)
+	}
+	inv.SecurityGroups = map[string]string{}
+	for _, g := range sgs.SecurityGroups {
+		if aws.ToString(g.VpcId) == inv.VpcID && tagged(g.Tags, cfg.TenantID) {
+			if tier := tagValue(g.Tags, "Tier"); tier != "" {
+				inv.SecurityGroups[tier] = aws.ToString(g.GroupId)
+			}
+		}
+	}
+	subnets, err := f.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: vpcFilter(inv.VpcID)})
+	if err != nil {
+		return nil, fmt.Errorf("discover: subnets: %w", err)
+	}
+	for _, s := range subnets.Subnets {
+		if aws.ToString(s.VpcId) == inv.VpcID {
+			inv.SubnetIDs = append(inv.SubnetIDs, aws.ToString(s.SubnetId))
+		}
+	}
+	if eps, err := f.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(inv.VpcID)}); err == nil {
+		for _, e := range eps.VpcEndpoints {
+			if aws.ToString(e.VpcId) == inv.VpcID && strings.HasSuffix(aws.ToString(e.ServiceName), ".s3") {
+				inv.S3EndpointID = aws.ToString(e.VpcEndpointId)
+			}
+		}
+	}
+	key, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/" + cfg.TenantID)})
+	if err != nil {
+		return nil, fmt.Errorf("discover: key alias/%s: %w", cfg.TenantID, err)
+	}
+	inv.KeyArn = aws.ToString(key.KeyMetadata.Arn)
+	name := func(kind string) string { return fmt.Sprintf("tk-%s-%s-%s", cfg.TenantID, kind, acct) }
+	inv.Buckets.Data = map[string]string{}
+	for _, c := range cfg.DataClassifications {
+		inv.Buckets.Data[c] = name(c)
+		inv.Trail.Coverage = append(inv.Trail.Coverage, "arn:aws:s3:::"+name(c))
+	}
+	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name("service-logs"), name("log-archive")
+	inv.Trail.Mode = cfg.TrailMode
+	inv.Trail.Arn = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/tenantkit-shared", cfg.Region, acct)
+	if cfg.TrailMode == "dedicated" {
+		inv.Trail.Arn = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/tk-%s", cfg.Region, acct, cfg.TenantID)
+	}
+	inv.FlowLogGroup = "/tenants/" + cfg.TenantID + "/vpc-flow-logs"
+	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + cfg.TenantID + "/app"}
+	if cfg.TrailMode == "dedicated" {
+		inv.LogGroups = append(inv.LogGroups, "/tenants/"+cfg.TenantID+"/cloudtrail")
+	}
+	if cfg.Database.Enabled {
+		inv.Database.Enabled, inv.Database.Identifier = true, "tk-"+cfg.TenantID
+		for _, l := range []string{"postgresql", "upgrade"} {
+			inv.LogGroups = append(inv.LogGroups, "/aws/rds/instance/tk-"+cfg.TenantID+"/"+l)
+		}
+	}
+	lbs, err := f.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{"tk-" + cfg.TenantID}})
+	if err != nil {
+		return nil, fmt.Errorf("discover: load balancer tk-%s: %w", cfg.TenantID, err)
+	}
+	for _, lb := range lbs.LoadBalancers {
+		if aws.ToString(lb.VpcId) == inv.VpcID {
+			inv.LoadBalancerArn = aws.ToString(lb.LoadBalancerArn)
+		}
+	}
+	if lts, err := f.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"tk-" + cfg.TenantID + "-app"}}); err == nil {
+		for _, lt := range lts.LaunchTemplates {
+			inv.LaunchTemplate = aws.ToString(lt.LaunchTemplateId)
+		}
+	}
+	inv.AutoScalingGroup = "tk-" + cfg.TenantID + "-app"
+	inv.TopicArn = fmt.Sprintf("arn:aws:sns:%s:%s:tk-%s-alerts", cfg.Region, acct, cfg.TenantID)
+	for _, a := range []string{"cpu", "memory", "disk"} {
+		inv.Alarms = append(inv.Alarms, "tk-"+cfg.TenantID+"-"+a)
+	}
+	inv.FindingsRule = "tk-" + cfg.TenantID + "-guardduty"
+	inv.Roles = map[string]string{
+		"logAdmin":  fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/tk-%s-log-admin", acct, cfg.TenantID, cfg.TenantID),
+		"logReader": fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/tk-%s-log-reader", acct, cfg.TenantID, cfg.TenantID),
+	}
+	return inv, nil
+}

@@ -1,0 +1,213 @@
+package verify
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/cli"
+)
+
+// ReportSchema names the JSON report's format.
+const ReportSchema = "tenantkit.verify/v1"
+
+// Report is a tenant's evidence report (WP-44).
+type Report struct {
+	Schema      string         `json:"schema"`
+	Tenant      string         `json:"tenant"`
+	Account     string         `json:"account"`
+	Region      string         `json:"region"`
+	Time        ReportTime     `json:"time"`
+	ToolVersion string         `json:"toolVersion"`
+	Status      catalog.Status `json:"status"`
+	// APICalls counts the AWS calls the verification made, by operation.
+	APICalls map[string]int   `json:"apiCalls,omitempty"`
+	Controls []ControlResult `json:"controls"`
+}
+
+// ReportTime is when the report was made, in UTC and JST.
+type ReportTime struct {
+	UTC string `json:"utc"`
+	JST string `json:"jst"`
+}
+
+// NewReport folds check results into a report.
+func NewReport(t *Target, results []CheckResult, now time.Time, calls *Calls) *Report {
+	r := &Report{
+		Schema: ReportSchema, Tenant: t.Inv.Tenant, Account: t.Inv.AccountID, Region: t.Inv.Region,
+		Time:        ReportTime{UTC: now.UTC().Format(time.RFC3339), JST: now.In(jst).Format("2006-01-02T15:04:05+09:00")},
+		ToolVersion: ToolVersion(), Controls: Controls(results),
+	}
+	if calls != nil {
+		r.APICalls = calls.ByOperation()
+	}
+	r.Status = catalog.Pass
+	for _, c := range r.Controls {
+		switch {
+		case c.Status == catalog.Fail:
+			r.Status = catalog.Fail
+		case c.Status == catalog.Error && r.Status != catalog.Fail:
+			r.Status = catalog.Error
+		}
+	}
+	return r
+}
+
+// ExitCode: 0 all PASS (N/A allowed), 1 any FAIL, 3 no FAIL but an ERROR.
+func (r *Report) ExitCode() int {
+	switch r.Status {
+	case catalog.Fail:
+		return cli.ExitFail
+	case catalog.Error:
+		return cli.ExitError
+	}
+	return cli.ExitOK
+}
+
+// ToolVersion is the module version, or the VCS revision of a dev build.
+func ToolVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += "+" + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// Write renders the report: text, json, junit or markdown.
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(w, string(b))
+		return err
+	case "junit":
+		return r.junit(w)
+	case "markdown":
+		return r.markdown(w)
+	case "text":
+		return r.text(w)
+	}
+	return fmt.Errorf("unknown format %q: use text, json, junit or markdown", format)
+}
+
+func (r *Report) text(w io.Writer) error {
+	fmt.Fprintf(w, "tenant %s  account %s  region %s  %s  %s\n\n", r.Tenant, r.Account, r.Region, r.Time.JST, r.Status)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFINDINGS")
+	for _, c := range r.Controls {
+		var ids []string
+		for _, ch := range c.Checks {
+			ids = append(ids, fmt.Sprintf("%s %s", strings.TrimPrefix(ch.ID, c.ID+"/"), ch.Status))
+		}
+		first := ""
+		if len(c.Findings) > 0 {
+			f := c.Findings[0]
+			first = fmt.Sprintf("%s: %s; expected %s", f.Resource, f.Observed, f.Expected)
+			if len(c.Findings) > 1 {
+				first += fmt.Sprintf(" (+%d more)", len(c.Findings)-1)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Section, c.Status, strings.Join(ids, ", "), first)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if n := total(r.APICalls); n > 0 {
+		fmt.Fprintf(w, "\n%d AWS API calls\n", n)
+	}
+	return nil
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func (r *Report) markdown(w io.Writer) error {
+	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", r.Tenant, r.Account, r.Region, r.Time.JST, r.Time.UTC, r.ToolVersion, r.Status)
+	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+	for _, c := range r.Controls {
+		for _, ch := range c.Checks {
+			for _, o := range ch.Observations {
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", ch.ID, c.Section, esc(c.Title), o.Status, esc(o.Resource), esc(o.Observed), esc(o.Expected))
+			}
+		}
+	}
+	return nil
+}
+
+type junitSuite struct {
+	XMLName  xml.Name    `xml:"testsuite"`
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"timestamp,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Body    string `xml:",chardata"`
+}
+
+func (r *Report) junit(w io.Writer) error {
+	s := junitSuite{Name: "tenantkit-verify-" + r.Tenant, Time: r.Time.UTC}
+	for _, c := range r.Controls {
+		for _, ch := range c.Checks {
+			jc := junitCase{Name: ch.ID, Classname: "tenantkit." + r.Tenant + "." + c.ID}
+			var lines []string
+			for _, o := range ch.Observations {
+				if o.Status == ch.Status {
+					lines = append(lines, fmt.Sprintf("%s: %s; expected %s", o.Resource, o.Observed, o.Expected))
+				}
+			}
+			msg := &junitMessage{Message: string(ch.Status), Body: strings.Join(lines, "\n")}
+			switch ch.Status {
+			case catalog.Fail:
+				jc.Failure, s.Failures = msg, s.Failures+1
+			case catalog.Error:
+				jc.Error, s.Errors = msg, s.Errors+1
+			case catalog.NA:
+				jc.Skipped, s.Skipped = msg, s.Skipped+1
+			}
+			s.Cases = append(s.Cases, jc)
+		}
+	}
+	s.Tests = len(s.Cases)
+	b, err := xml.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, b)
+	return err
+}

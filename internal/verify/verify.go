@@ -1,0 +1,228 @@
+// Package verify proves the controls on the deployed account (WP-44): each
+// check reads the AWS APIs through small interfaces, names the resource,
+// the observed and the expected value, and fails closed: an API that
+// cannot be read (access denied, unsupported, throttled past the retries, a
+// resource that is missing) is ERROR, never PASS.
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
+)
+
+// Target is one tenant to verify.
+type Target struct {
+	Inv *Inventory
+	// Cfg is the tenant's stack config: the expected values.
+	Cfg *config.Tenant
+	// OtherCidrs are the other tenants' ranges (no route may reach them).
+	OtherCidrs map[string]netip.Prefix
+	Clients    *Clients
+	// Today is the JST day, for the offboarding deadlines.
+	Today time.Time
+
+	memo memo
+}
+
+// Observation is one thing a check looked at.
+type Observation struct {
+	Status   catalog.Status `json:"status"`
+	Resource string         `json:"resource"`
+	Observed string         `json:"observed"`
+	Expected string         `json:"expected"`
+}
+
+// Run collects a check's observations.
+type Run struct {
+	mu  sync.Mutex
+	obs []Observation
+}
+
+// Pass records a resource that meets the control.
+func (r *Run) Pass(resource, observed string) {
+	r.add(Observation{Status: catalog.Pass, Resource: resource, Observed: observed})
+}
+
+// Fail records a resource that does not.
+func (r *Run) Fail(resource, observed, expected string) {
+	r.add(Observation{Status: catalog.Fail, Resource: resource, Observed: observed, Expected: expected})
+}
+
+// Error records what could not be read.
+func (r *Run) Error(resource string, err error, expected string) {
+	r.add(Observation{Status: catalog.Error, Resource: resource, Observed: "cannot read: " + describe(err), Expected: expected})
+}
+
+// NA records that the check does not apply, and why.
+func (r *Run) NA(why string) { r.add(Observation{Status: catalog.NA, Observed: why}) }
+
+func (r *Run) add(o Observation) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.obs = append(r.obs, o)
+}
+
+// describe names an AWS error by its code.
+func describe(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
+}
+
+// isCode tells whether err is an AWS error with one of the codes.
+func isCode(err error, codes ...string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && slices.Contains(codes, ae.ErrorCode())
+}
+
+// Check is one live check of a control.
+type Check struct {
+	ID      string // e.g. WP-21.1/bucket-encryption
+	Control string
+	Title   string
+	Run     func(ctx context.Context, t *Target, r *Run)
+}
+
+var checks []Check
+
+func register(c Check) Check {
+	if _, ok := catalog.ByID(c.Control); !ok {
+		panic("verify: unknown control " + c.Control)
+	}
+	checks = append(checks, c)
+	return c
+}
+
+// Checks lists every check in a stable order.
+func Checks() []Check {
+	out := slices.Clone(checks)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// CheckResult is one check's outcome.
+type CheckResult struct {
+	ID           string         `json:"id"`
+	Status       catalog.Status `json:"status"`
+	Observations []Observation  `json:"observations"`
+}
+
+// status of a set of observations: FAIL beats ERROR beats PASS; nothing
+// observed at all is ERROR (a check that saw nothing proved nothing).
+func status(obs []Observation) catalog.Status {
+	has := map[catalog.Status]bool{}
+	for _, o := range obs {
+		has[o.Status] = true
+	}
+	switch {
+	case has[catalog.Fail]:
+		return catalog.Fail
+	case has[catalog.Error]:
+		return catalog.Error
+	case has[catalog.Pass]:
+		return catalog.Pass
+	case has[catalog.NA]:
+		return catalog.NA
+	}
+	return catalog.Error
+}
+
+// RunChecks runs the checks with at most parallel at once.
+func RunChecks(ctx context.Context, t *Target, list []Check, parallel int) []CheckResult {
+	if parallel < 1 {
+		parallel = 1
+	}
+	out := make([]CheckResult, len(list))
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, c := range list {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r := &Run{}
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						r.Error(c.ID, fmt.Errorf("check panicked: %v", p), "a check that completes")
+					}
+				}()
+				c.Run(ctx, t, r)
+			}()
+			out[i] = CheckResult{ID: c.ID, Status: status(r.obs), Observations: r.obs}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// ControlResult is a control's outcome over its checks.
+type ControlResult struct {
+	ID       string            `json:"id"`
+	Section  string            `json:"section"`
+	Title    string            `json:"title"`
+	Severity string            `json:"severity"`
+	Status   catalog.Status    `json:"status"`
+	Checks   []CheckResult     `json:"checks"`
+	Findings []catalog.Finding `json:"findings"`
+}
+
+// Controls folds check results into the catalog's controls.
+func Controls(results []CheckResult) []ControlResult {
+	byControl := map[string][]CheckResult{}
+	for _, r := range results {
+		for _, c := range checks {
+			if c.ID == r.ID {
+				byControl[c.Control] = append(byControl[c.Control], r)
+			}
+		}
+	}
+	var out []ControlResult
+	for _, c := range catalog.Controls {
+		rs, ok := byControl[c.ID]
+		if !ok {
+			continue
+		}
+		cr := ControlResult{ID: c.ID, Section: c.Section, Title: c.Title, Severity: string(c.Severity), Checks: rs}
+		var obs []Observation
+		for _, r := range rs {
+			obs = append(obs, r.Observations...)
+		}
+		// A control is N/A only when every check is.
+		statuses := map[catalog.Status]bool{}
+		for _, r := range rs {
+			statuses[r.Status] = true
+		}
+		switch {
+		case statuses[catalog.Fail]:
+			cr.Status = catalog.Fail
+		case statuses[catalog.Error]:
+			cr.Status = catalog.Error
+		case statuses[catalog.Pass]:
+			cr.Status = catalog.Pass
+		default:
+			cr.Status = catalog.NA
+		}
+		for _, o := range obs {
+			if o.Status == catalog.Fail || o.Status == catalog.Error {
+				cr.Findings = append(cr.Findings, catalog.Finding{Resource: o.Resource, Observed: o.Observed, Expected: o.Expected})
+			}
+		}
+		out = append(out, cr)
+	}
+	return out
+}
