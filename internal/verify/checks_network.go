@@ -415,7 +415,9 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 // firstMatchAllows names a port whose first matching inbound entry allows it.
 func firstMatchAllows(a ec2types.NetworkAcl, ports ...int32) string {
 	entries := slices.Clone(a.Entries)
-	slices.SortFunc(entries, func(x, y ec2types.NetworkAclEntry) int { return int(aws.ToInt32(x.RuleNumber) - aws.ToInt32(y.RuleNumber)) })
+	slices.SortFunc(entries, func(x, y ec2types.NetworkAclEntry) int {
+		return int(aws.ToInt32(x.RuleNumber) - aws.ToInt32(y.RuleNumber))
+	})
 	for _, port := range ports {
 		for _, e := range entries {
 			if aws.ToBool(e.Egress) {

@@ -27,7 +27,7 @@ type Report struct {
 	ToolVersion string         `json:"toolVersion"`
 	Status      catalog.Status `json:"status"`
 	// APICalls counts the AWS calls the verification made, by operation.
-	APICalls map[string]int   `json:"apiCalls,omitempty"`
+	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
 }
 
