@@ -1,0 +1,590 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/tenantkit/tenantkit/components/baseline"
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/monitoring"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// world is a typed fake of every API the checks read: a compliant tenant
+// (built from the components' own policy builders) plus a decoy in another
+// VPC, with errors injectable per operation and a count of calls.
+type world struct {
+	mu    sync.Mutex
+	calls map[string]int
+	errs  map[string]error
+
+	vpcs       []ec2types.Vpc
+	groups     []ec2types.SecurityGroup
+	routes     []ec2types.RouteTable
+	flowLogs   []ec2types.FlowLog
+	dhcp       []ec2types.DhcpOptions
+	acls       []ec2types.NetworkAcl
+	endpoints  []ec2types.VpcEndpoint
+	ltData     *ec2types.ResponseLaunchTemplateData
+	ebsDefault bool
+
+	buckets map[string]*bucket
+
+	key      kmstypes.KeyMetadata
+	rotation bool
+	keyTags  map[string]string
+
+	trail       cttypes.Trail
+	logging     bool
+	selectors   []cttypes.AdvancedEventSelector
+	logGroups   []logtypes.LogGroup
+	logTags     map[string]map[string]string
+	alarms      []cwtypes.MetricAlarm
+	listeners   []elbtypes.Listener
+	lbAttrs     map[string]string
+	rule        eventbridge.DescribeRuleOutput
+	targets     []ebtypes.Target
+	topicKey    string
+	roles       map[string]string // name → trust policy
+	password    *iamtypes.PasswordPolicy
+	db          rdstypes.DBInstance
+	dbParams    []rdstypes.Parameter
+	detector    *guardduty.GetDetectorOutput
+	inspector   insptypes.ResourceState
+	assocs      []ssmtypes.Association
+	sessionPref string
+}
+
+type bucket struct {
+	location   string
+	sse        *s3types.ServerSideEncryptionConfiguration
+	pab        *s3types.PublicAccessBlockConfiguration
+	versioning s3types.BucketVersioningStatus
+	policy     string
+	logging    *s3types.LoggingEnabled
+	lifecycle  []s3types.LifecycleRule
+	lock       *s3types.ObjectLockConfiguration
+	tags       map[string]string
+}
+
+func (w *world) call(op string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.calls == nil {
+		w.calls = map[string]int{}
+	}
+	w.calls[op]++
+	return w.errs[op]
+}
+
+func (w *world) total() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for _, v := range w.calls {
+		n += v
+	}
+	return n
+}
+
+func apiErr(code string) error { return &smithy.GenericAPIError{Code: code, Message: code} }
+
+const (
+	acct    = "111122223333"
+	region  = "ap-northeast-1"
+	vpcID   = "vpc-tenant"
+	keyArn  = "arn:aws:kms:ap-northeast-1:111122223333:key/k-1"
+	topic   = "arn:aws:sns:ap-northeast-1:111122223333:tk-acme-alerts"
+	lbArn   = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:loadbalancer/app/tk-acme/1"
+	s3vpce  = "vpce-s3"
+	decoyID = "vpc-decoy"
+)
+
+func tags(kv ...string) []ec2types.Tag {
+	var out []ec2types.Tag
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, ec2types.Tag{Key: aws.String(kv[i]), Value: aws.String(kv[i+1])})
+	}
+	return out
+}
+
+func tcp(port int32, cidrs []string, groups ...string) ec2types.IpPermission {
+	p := ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port)}
+	for _, c := range cidrs {
+		p.IpRanges = append(p.IpRanges, ec2types.IpRange{CidrIp: aws.String(c)})
+	}
+	for _, g := range groups {
+		p.UserIdGroupPairs = append(p.UserIdGroupPairs, ec2types.UserIdGroupPair{GroupId: aws.String(g)})
+	}
+	return p
+}
+
+// newWorld builds the compliant world of a tenant config and its inventory.
+func newWorld(cfg *config.Tenant) (*world, *Inventory) {
+	id := cfg.TenantID
+	name := func(kind string) string { return storage.BucketName(id, kind, acct) }
+	inv := &Inventory{Schema: InventorySchema, Tenant: id, Region: region, AccountID: acct, State: cfg.Lifecycle.State,
+		VpcID: vpcID, VpcCidr: cfg.VpcCidr, SubnetIDs: []string{"subnet-a", "subnet-b"},
+		SecurityGroups: map[string]string{"lb": "sg-lb", "app": "sg-app", "db": "sg-db", "endpoints": "sg-vpce"},
+		S3EndpointID:   s3vpce, KeyArn: keyArn, FlowLogGroup: "/tenants/" + id + "/vpc-flow-logs",
+		LoadBalancerArn: lbArn, LaunchTemplate: "lt-1", AutoScalingGroup: "tk-" + id + "-app", TopicArn: topic,
+		Alarms: []string{"tk-" + id + "-cpu", "tk-" + id + "-memory", "tk-" + id + "-disk"}, FindingsRule: "tk-" + id + "-guardduty",
+		Roles: map[string]string{"logAdmin": "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-admin", "logReader": "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-reader"},
+	}
+	inv.Buckets.Data = map[string]string{}
+	for _, c := range cfg.DataClassifications {
+		inv.Buckets.Data[c] = name(c)
+		inv.Trail.Coverage = append(inv.Trail.Coverage, storage.BucketArn(name(c)))
+	}
+	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name("service-logs"), name("log-archive")
+	inv.Trail.Mode, inv.Trail.Arn = cfg.TrailMode, logging.TrailArn(region, acct, logging.SharedTrailName)
+	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + id + "/app"}
+	inv.Database.Enabled, inv.Database.Identifier = true, "tk-"+id
+
+	stdTags := map[string]string{"Tenant": id, "ManagedBy": "tenantkit", "Environment": cfg.Environment}
+	w := &world{ebsDefault: true, rotation: true, logging: true, buckets: map[string]*bucket{}, logTags: map[string]map[string]string{}}
+	w.vpcs = []ec2types.Vpc{
+		{VpcId: aws.String(vpcID), CidrBlock: aws.String(cfg.VpcCidr), DhcpOptionsId: aws.String("dopt-1"), Tags: tags("Tenant", id, "ManagedBy", "tenantkit", "Environment", cfg.Environment)},
+		{VpcId: aws.String(decoyID), CidrBlock: aws.String("10.99.0.0/16"), Tags: tags("Tenant", "decoy")},
+	}
+	w.groups = []ec2types.SecurityGroup{
+		{GroupId: aws.String("sg-lb"), VpcId: aws.String(vpcID), GroupName: aws.String("lb"), IpPermissions: []ec2types.IpPermission{tcp(443, cfg.IngressCidrs), tcp(80, cfg.IngressCidrs)}},
+		{GroupId: aws.String("sg-app"), VpcId: aws.String(vpcID), GroupName: aws.String("app"), IpPermissions: []ec2types.IpPermission{tcp(int32(cfg.AppPort), nil, "sg-lb")}},
+		{GroupId: aws.String("sg-db"), VpcId: aws.String(vpcID), GroupName: aws.String("db"), IpPermissions: []ec2types.IpPermission{tcp(int32(cfg.Database.Port), nil, "sg-app")}},
+		{GroupId: aws.String("sg-vpce"), VpcId: aws.String(vpcID), GroupName: aws.String("endpoints"), IpPermissions: []ec2types.IpPermission{tcp(443, []string{cfg.VpcCidr})}},
+		{GroupId: aws.String("sg-default"), VpcId: aws.String(vpcID), GroupName: aws.String("default")},
+		// The decoy's default group, open: a check that trusts filters would see it.
+		{GroupId: aws.String("sg-decoy"), VpcId: aws.String(decoyID), GroupName: aws.String("default"), IpPermissions: []ec2types.IpPermission{tcp(22, []string{"0.0.0.0/0"})}},
+	}
+	w.routes = []ec2types.RouteTable{
+		{RouteTableId: aws.String("rtb-1"), VpcId: aws.String(vpcID), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String(cfg.VpcCidr), GatewayId: aws.String("local")}, {DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-1")}}},
+		{RouteTableId: aws.String("rtb-decoy"), VpcId: aws.String(decoyID), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("10.16.16.0/20"), VpcPeeringConnectionId: aws.String("pcx-1")}}},
+	}
+	w.flowLogs = []ec2types.FlowLog{{FlowLogId: aws.String("fl-1"), ResourceId: aws.String(vpcID), TrafficType: ec2types.TrafficTypeAll, FlowLogStatus: aws.String("ACTIVE"), LogGroupName: aws.String(inv.FlowLogGroup)}}
+	w.dhcp = []ec2types.DhcpOptions{{DhcpOptionsId: aws.String("dopt-1"), DhcpConfigurations: []ec2types.DhcpConfiguration{
+		{Key: aws.String("ntp-servers"), Values: []ec2types.AttributeValue{{Value: aws.String("169.254.169.123")}}},
+		{Key: aws.String("domain-name-servers"), Values: []ec2types.AttributeValue{{Value: aws.String("AmazonProvidedDNS")}}},
+	}}}
+	deny := func(n int32, port int32) ec2types.NetworkAclEntry {
+		return ec2types.NetworkAclEntry{RuleNumber: aws.Int32(n), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionDeny, Egress: aws.Bool(false), PortRange: &ec2types.PortRange{From: aws.Int32(port), To: aws.Int32(port)}}
+	}
+	w.acls = []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"), VpcId: aws.String(vpcID), IsDefault: aws.Bool(false),
+		Associations: []ec2types.NetworkAclAssociation{{SubnetId: aws.String("subnet-a")}, {SubnetId: aws.String("subnet-b")}},
+		Entries: []ec2types.NetworkAclEntry{deny(10, 22), deny(11, 3389),
+			{RuleNumber: aws.Int32(100), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionAllow, Egress: aws.Bool(false), PortRange: &ec2types.PortRange{From: aws.Int32(1024), To: aws.Int32(65535)}}}}}
+	for _, svc := range append([]string{"s3"}, config.RequiredInterfaceEndpoints...) {
+		w.endpoints = append(w.endpoints, ec2types.VpcEndpoint{VpcEndpointId: aws.String("vpce-" + svc), VpcId: aws.String(vpcID), ServiceName: aws.String("com.amazonaws.ap-northeast-1." + svc), State: ec2types.StateAvailable})
+	}
+	w.ltData = &ec2types.ResponseLaunchTemplateData{
+		MetadataOptions:     &ec2types.LaunchTemplateInstanceMetadataOptions{HttpTokens: ec2types.LaunchTemplateHttpTokensStateRequired},
+		NetworkInterfaces:   []ec2types.LaunchTemplateInstanceNetworkInterfaceSpecification{{AssociatePublicIpAddress: aws.Bool(false)}},
+		BlockDeviceMappings: []ec2types.LaunchTemplateBlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"), Ebs: &ec2types.LaunchTemplateEbsBlockDevice{Encrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn)}}},
+		IamInstanceProfile:  &ec2types.LaunchTemplateIamInstanceProfileSpecification{Arn: aws.String("arn:aws:iam::111122223333:instance-profile/tenants/acme/tk-acme-app")},
+	}
+
+	admin := "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-admin"
+	for _, b := range inv.AllBuckets() {
+		arn := storage.BucketArn(b)
+		st := storage.TransitDenies(arn)
+		sse := s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyArn)}
+		role := "data"
+		switch b {
+		case inv.Buckets.ServiceLogs:
+			role, sse = "service-logs", s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
+			st = append(st, logging.AccessLogStatements(arn, acct, id, "arn:aws:iam::582318560864:root")...)
+			st = append(st, storage.DenyDeletesExcept(arn, admin))
+		case inv.Buckets.LogArchive:
+			role = "log-archive"
+			st = append(st, storage.DenyDeletesExcept(arn, admin))
+		default:
+			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, "arn:aws:iam::111122223333:role/tenants/"+id+"/")...)
+		}
+		bt := map[string]string{"Role": role, "DataClassification": "confidential"}
+		for k, v := range stdTags {
+			bt[k] = v
+		}
+		nb := &bucket{location: region, versioning: s3types.BucketVersioningStatusEnabled,
+			sse:       &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &sse, BucketKeyEnabled: aws.Bool(role != "service-logs")}}},
+			pab:       &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)},
+			policy:    policydoc.Document{Statement: st}.JSON(),
+			lifecycle: []s3types.LifecycleRule{{Status: s3types.ExpirationStatusEnabled, NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(30)}}},
+			tags:      bt}
+		if role != "service-logs" {
+			nb.logging = &s3types.LoggingEnabled{TargetBucket: aws.String(inv.Buckets.ServiceLogs), TargetPrefix: aws.String("s3/" + b + "/")}
+		}
+		if role == "log-archive" {
+			nb.lock = &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled, Rule: &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionMode(cfg.ObjectLockMode), Days: aws.Int32(int32(cfg.ObjectLockDays))}}}
+		}
+		w.buckets[b] = nb
+	}
+	w.key = kmstypes.KeyMetadata{KeyId: aws.String("k-1"), Arn: aws.String(keyArn), KeyState: kmstypes.KeyStateEnabled}
+	w.keyTags = stdTags
+	w.trail = cttypes.Trail{Name: aws.String(logging.SharedTrailName), TrailARN: aws.String(inv.Trail.Arn), HomeRegion: aws.String(region), LogFileValidationEnabled: aws.Bool(true),
+		KmsKeyId: aws.String("arn:aws:kms:ap-northeast-1:111122223333:key/baseline"), CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenantkit/cloudtrail:*")}
+	var sel []cttypes.AdvancedEventSelector
+	var prefixes []string
+	for _, c := range inv.Trail.Coverage {
+		prefixes = append(prefixes, c+"/")
+	}
+	sel = append(sel, cttypes.AdvancedEventSelector{Name: aws.String("Management events"), FieldSelectors: []cttypes.AdvancedFieldSelector{{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}},
+		cttypes.AdvancedEventSelector{Name: aws.String("Tenant data buckets"), FieldSelectors: []cttypes.AdvancedFieldSelector{
+			{Field: aws.String("eventCategory"), Equals: []string{"Data"}}, {Field: aws.String("resources.type"), Equals: []string{"AWS::S3::Object"}}, {Field: aws.String("resources.ARN"), StartsWith: prefixes}}})
+	w.selectors = sel
+	for _, g := range inv.LogGroups {
+		arn := "arn:aws:logs:ap-northeast-1:111122223333:log-group:" + g
+		w.logGroups = append(w.logGroups, logtypes.LogGroup{LogGroupName: aws.String(g), Arn: aws.String(arn + ":*"), KmsKeyId: aws.String(keyArn), RetentionInDays: retention(cfg.LogRetentionDays)})
+		lt := map[string]string{"DataClassification": "confidential"}
+		for k, v := range stdTags {
+			lt[k] = v
+		}
+		w.logTags[arn] = lt
+	}
+	// A decoy group under the same prefix as another tenant's would share.
+	w.logGroups = append(w.logGroups, logtypes.LogGroup{LogGroupName: aws.String("/tenants/other/app"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenants/other/app:*")})
+	for _, a := range []struct {
+		name, metric, ns string
+		th               float64
+	}{{inv.Alarms[0], "CPUUtilization", "AWS/EC2", cfg.Alarms.CPUPercent}, {inv.Alarms[1], "mem_used_percent", "CWAgent", cfg.Alarms.MemoryPercent}, {inv.Alarms[2], "disk_used_percent", "CWAgent", cfg.Alarms.DiskPercent}} {
+		w.alarms = append(w.alarms, cwtypes.MetricAlarm{AlarmName: aws.String(a.name), MetricName: aws.String(a.metric), Namespace: aws.String(a.ns), Threshold: aws.Float64(a.th), AlarmActions: []string{topic}, ActionsEnabled: aws.Bool(true)})
+	}
+	w.listeners = []elbtypes.Listener{
+		{LoadBalancerArn: aws.String(lbArn), Port: aws.Int32(443), Protocol: elbtypes.ProtocolEnumHttps, SslPolicy: aws.String(cfg.TLSPolicy), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward}}},
+		{LoadBalancerArn: aws.String(lbArn), Port: aws.Int32(80), Protocol: elbtypes.ProtocolEnumHttp, DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumRedirect, RedirectConfig: &elbtypes.RedirectActionConfig{Protocol: aws.String("HTTPS"), Port: aws.String("443"), StatusCode: elbtypes.RedirectActionStatusCodeEnumHttp301}}}},
+	}
+	w.lbAttrs = map[string]string{"access_logs.s3.enabled": "true", "access_logs.s3.bucket": inv.Buckets.ServiceLogs, "routing.http.drop_invalid_header_fields.enabled": "true"}
+	w.rule = eventbridge.DescribeRuleOutput{Name: aws.String(inv.FindingsRule), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(monitoring.FindingsPattern())}
+	w.targets = []ebtypes.Target{{Id: aws.String("alert-topic"), Arn: aws.String(topic)}}
+	w.topicKey = keyArn
+	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
+	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
+	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true}
+	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}}}
+	w.dbParams = []rdstypes.Parameter{{ParameterName: aws.String("rds.force_ssl"), ParameterValue: aws.String("1")}}
+	w.detector = &guardduty.GetDetectorOutput{Status: gdtypes.DetectorStatusEnabled, Features: []gdtypes.DetectorFeatureConfigurationResult{{Name: gdtypes.DetectorFeatureResultEbsMalwareProtection, Status: gdtypes.FeatureStatusEnabled}}}
+	w.inspector = insptypes.ResourceState{Ec2: &insptypes.State{Status: insptypes.StatusEnabled}, Ecr: &insptypes.State{Status: insptypes.StatusEnabled}}
+	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationId: aws.String("a-1"), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
+	w.sessionPref = baseline.SessionPreferences(20)
+	return w, inv
+}
+
+func retention(d int) *int32 {
+	if d == 0 {
+		return nil
+	}
+	return aws.Int32(int32(d))
+}
+
+func (w *world) clients() *Clients {
+	return &Clients{EC2: w, S3: (*s3fake)(w), KMS: (*kmsfake)(w), CloudTrail: (*ctfake)(w), Logs: (*logsfake)(w), CloudWatch: (*cwfake)(w),
+		ELB: (*elbfake)(w), Events: (*ebfake)(w), SNS: (*snsfake)(w), IAM: (*iamfake)(w), RDS: (*rdsfake)(w), GuardDuty: (*gdfake)(w), Inspector: (*inspfake)(w), SSM: (*ssmfake)(w)}
+}
+
+// EC2: filters are ignored, as an emulator might; the checks must cope.
+
+func (w *world) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {
+	return &ec2.DescribeVpcsOutput{Vpcs: w.vpcs}, w.call("DescribeVpcs")
+}
+func (w *world) DescribeSecurityGroups(_ context.Context, in *ec2.DescribeSecurityGroupsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
+	return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: w.groups}, w.call("DescribeSecurityGroups")
+}
+func (w *world) DescribeRouteTables(context.Context, *ec2.DescribeRouteTablesInput, ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error) {
+	return &ec2.DescribeRouteTablesOutput{RouteTables: w.routes}, w.call("DescribeRouteTables")
+}
+func (w *world) DescribeFlowLogs(context.Context, *ec2.DescribeFlowLogsInput, ...func(*ec2.Options)) (*ec2.DescribeFlowLogsOutput, error) {
+	return &ec2.DescribeFlowLogsOutput{FlowLogs: w.flowLogs}, w.call("DescribeFlowLogs")
+}
+func (w *world) DescribeDhcpOptions(context.Context, *ec2.DescribeDhcpOptionsInput, ...func(*ec2.Options)) (*ec2.DescribeDhcpOptionsOutput, error) {
+	return &ec2.DescribeDhcpOptionsOutput{DhcpOptions: w.dhcp}, w.call("DescribeDhcpOptions")
+}
+func (w *world) DescribeNetworkAcls(context.Context, *ec2.DescribeNetworkAclsInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkAclsOutput, error) {
+	return &ec2.DescribeNetworkAclsOutput{NetworkAcls: w.acls}, w.call("DescribeNetworkAcls")
+}
+func (w *world) DescribeVpcEndpoints(context.Context, *ec2.DescribeVpcEndpointsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error) {
+	return &ec2.DescribeVpcEndpointsOutput{VpcEndpoints: w.endpoints}, w.call("DescribeVpcEndpoints")
+}
+func (w *world) DescribeLaunchTemplateVersions(context.Context, *ec2.DescribeLaunchTemplateVersionsInput, ...func(*ec2.Options)) (*ec2.DescribeLaunchTemplateVersionsOutput, error) {
+	return &ec2.DescribeLaunchTemplateVersionsOutput{LaunchTemplateVersions: []ec2types.LaunchTemplateVersion{{LaunchTemplateData: w.ltData}}}, w.call("DescribeLaunchTemplateVersions")
+}
+func (w *world) GetEbsEncryptionByDefault(context.Context, *ec2.GetEbsEncryptionByDefaultInput, ...func(*ec2.Options)) (*ec2.GetEbsEncryptionByDefaultOutput, error) {
+	return &ec2.GetEbsEncryptionByDefaultOutput{EbsEncryptionByDefault: aws.Bool(w.ebsDefault)}, w.call("GetEbsEncryptionByDefault")
+}
+
+type s3fake world
+
+func (f *s3fake) w() *world { return (*world)(f) }
+func (f *s3fake) b(op string, name *string) (*bucket, error) {
+	if err := f.w().call(op); err != nil {
+		return nil, err
+	}
+	b, ok := f.buckets[aws.ToString(name)]
+	if !ok {
+		return nil, apiErr("NoSuchBucket")
+	}
+	return b, nil
+}
+func (f *s3fake) GetBucketLocation(_ context.Context, in *s3.GetBucketLocationInput, _ ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error) {
+	b, err := f.b("GetBucketLocation", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &s3.GetBucketLocationOutput{LocationConstraint: s3types.BucketLocationConstraint(b.location)}, nil
+}
+func (f *s3fake) GetBucketEncryption(_ context.Context, in *s3.GetBucketEncryptionInput, _ ...func(*s3.Options)) (*s3.GetBucketEncryptionOutput, error) {
+	b, err := f.b("GetBucketEncryption", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	if b.sse == nil {
+		return nil, apiErr("ServerSideEncryptionConfigurationNotFoundError")
+	}
+	return &s3.GetBucketEncryptionOutput{ServerSideEncryptionConfiguration: b.sse}, nil
+}
+func (f *s3fake) GetPublicAccessBlock(_ context.Context, in *s3.GetPublicAccessBlockInput, _ ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error) {
+	b, err := f.b("GetPublicAccessBlock", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	if b.pab == nil {
+		return nil, apiErr("NoSuchPublicAccessBlockConfiguration")
+	}
+	return &s3.GetPublicAccessBlockOutput{PublicAccessBlockConfiguration: b.pab}, nil
+}
+func (f *s3fake) GetBucketVersioning(_ context.Context, in *s3.GetBucketVersioningInput, _ ...func(*s3.Options)) (*s3.GetBucketVersioningOutput, error) {
+	b, err := f.b("GetBucketVersioning", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &s3.GetBucketVersioningOutput{Status: b.versioning}, nil
+}
+func (f *s3fake) GetBucketPolicy(_ context.Context, in *s3.GetBucketPolicyInput, _ ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error) {
+	b, err := f.b("GetBucketPolicy", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	if b.policy == "" {
+		return nil, apiErr("NoSuchBucketPolicy")
+	}
+	return &s3.GetBucketPolicyOutput{Policy: aws.String(b.policy)}, nil
+}
+func (f *s3fake) GetBucketLogging(_ context.Context, in *s3.GetBucketLoggingInput, _ ...func(*s3.Options)) (*s3.GetBucketLoggingOutput, error) {
+	b, err := f.b("GetBucketLogging", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &s3.GetBucketLoggingOutput{LoggingEnabled: b.logging}, nil
+}
+func (f *s3fake) GetBucketLifecycleConfiguration(_ context.Context, in *s3.GetBucketLifecycleConfigurationInput, _ ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error) {
+	b, err := f.b("GetBucketLifecycleConfiguration", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	if b.lifecycle == nil {
+		return nil, apiErr("NoSuchLifecycleConfiguration")
+	}
+	return &s3.GetBucketLifecycleConfigurationOutput{Rules: b.lifecycle}, nil
+}
+func (f *s3fake) GetObjectLockConfiguration(_ context.Context, in *s3.GetObjectLockConfigurationInput, _ ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error) {
+	b, err := f.b("GetObjectLockConfiguration", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	if b.lock == nil {
+		return nil, apiErr("ObjectLockConfigurationNotFoundError")
+	}
+	return &s3.GetObjectLockConfigurationOutput{ObjectLockConfiguration: b.lock}, nil
+}
+func (f *s3fake) GetBucketTagging(_ context.Context, in *s3.GetBucketTaggingInput, _ ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error) {
+	b, err := f.b("GetBucketTagging", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	var ts []s3types.Tag
+	for k, v := range b.tags {
+		ts = append(ts, s3types.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	return &s3.GetBucketTaggingOutput{TagSet: ts}, nil
+}
+
+type kmsfake world
+
+func (f *kmsfake) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	md := f.key
+	return &kms.DescribeKeyOutput{KeyMetadata: &md}, (*world)(f).call("DescribeKey")
+}
+func (f *kmsfake) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
+	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: f.rotation, RotationPeriodInDays: aws.Int32(365)}, (*world)(f).call("GetKeyRotationStatus")
+}
+func (f *kmsfake) ListResourceTags(context.Context, *kms.ListResourceTagsInput, ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error) {
+	var ts []kmstypes.Tag
+	for k, v := range f.keyTags {
+		ts = append(ts, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(v)})
+	}
+	return &kms.ListResourceTagsOutput{Tags: ts}, (*world)(f).call("ListResourceTags")
+}
+
+type ctfake world
+
+func (f *ctfake) DescribeTrails(context.Context, *cloudtrail.DescribeTrailsInput, ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error) {
+	return &cloudtrail.DescribeTrailsOutput{TrailList: []cttypes.Trail{f.trail}}, (*world)(f).call("DescribeTrails")
+}
+func (f *ctfake) GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error) {
+	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(f.logging)}, (*world)(f).call("GetTrailStatus")
+}
+func (f *ctfake) GetEventSelectors(context.Context, *cloudtrail.GetEventSelectorsInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error) {
+	return &cloudtrail.GetEventSelectorsOutput{AdvancedEventSelectors: f.selectors}, (*world)(f).call("GetEventSelectors")
+}
+
+type logsfake world
+
+func (f *logsfake) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
+	var out []logtypes.LogGroup
+	for _, g := range f.logGroups {
+		if strings.HasPrefix(aws.ToString(g.LogGroupName), aws.ToString(in.LogGroupNamePrefix)) {
+			out = append(out, g)
+		}
+	}
+	return &cloudwatchlogs.DescribeLogGroupsOutput{LogGroups: out}, (*world)(f).call("DescribeLogGroups")
+}
+func (f *logsfake) ListTagsForResource(_ context.Context, in *cloudwatchlogs.ListTagsForResourceInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error) {
+	return &cloudwatchlogs.ListTagsForResourceOutput{Tags: f.logTags[aws.ToString(in.ResourceArn)]}, (*world)(f).call("ListTagsForResource")
+}
+
+type cwfake world
+
+func (f *cwfake) DescribeAlarms(context.Context, *cloudwatch.DescribeAlarmsInput, ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error) {
+	return &cloudwatch.DescribeAlarmsOutput{MetricAlarms: f.alarms}, (*world)(f).call("DescribeAlarms")
+}
+
+type elbfake world
+
+func (f *elbfake) DescribeListeners(context.Context, *elbv2.DescribeListenersInput, ...func(*elbv2.Options)) (*elbv2.DescribeListenersOutput, error) {
+	return &elbv2.DescribeListenersOutput{Listeners: f.listeners}, (*world)(f).call("DescribeListeners")
+}
+func (f *elbfake) DescribeLoadBalancerAttributes(context.Context, *elbv2.DescribeLoadBalancerAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error) {
+	var as []elbtypes.LoadBalancerAttribute
+	for k, v := range f.lbAttrs {
+		as = append(as, elbtypes.LoadBalancerAttribute{Key: aws.String(k), Value: aws.String(v)})
+	}
+	return &elbv2.DescribeLoadBalancerAttributesOutput{Attributes: as}, (*world)(f).call("DescribeLoadBalancerAttributes")
+}
+
+type ebfake world
+
+func (f *ebfake) DescribeRule(context.Context, *eventbridge.DescribeRuleInput, ...func(*eventbridge.Options)) (*eventbridge.DescribeRuleOutput, error) {
+	r := f.rule
+	return &r, (*world)(f).call("DescribeRule")
+}
+func (f *ebfake) ListTargetsByRule(context.Context, *eventbridge.ListTargetsByRuleInput, ...func(*eventbridge.Options)) (*eventbridge.ListTargetsByRuleOutput, error) {
+	return &eventbridge.ListTargetsByRuleOutput{Targets: f.targets}, (*world)(f).call("ListTargetsByRule")
+}
+
+type snsfake world
+
+func (f *snsfake) GetTopicAttributes(context.Context, *sns.GetTopicAttributesInput, ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error) {
+	return &sns.GetTopicAttributesOutput{Attributes: map[string]string{"KmsMasterKeyId": f.topicKey}}, (*world)(f).call("GetTopicAttributes")
+}
+
+type iamfake world
+
+func (f *iamfake) GetRole(_ context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	if err := (*world)(f).call("GetRole"); err != nil {
+		return nil, err
+	}
+	trust, ok := f.roles[aws.ToString(in.RoleName)]
+	if !ok {
+		return nil, apiErr("NoSuchEntity")
+	}
+	// IAM returns trust policies URL-encoded.
+	return &iam.GetRoleOutput{Role: &iamtypes.Role{RoleName: in.RoleName, AssumeRolePolicyDocument: aws.String(strings.NewReplacer(`"`, "%22", "{", "%7B", "}", "%7D", ":", "%3A").Replace(trust))}}, nil
+}
+func (f *iamfake) GetAccountPasswordPolicy(context.Context, *iam.GetAccountPasswordPolicyInput, ...func(*iam.Options)) (*iam.GetAccountPasswordPolicyOutput, error) {
+	if err := (*world)(f).call("GetAccountPasswordPolicy"); err != nil {
+		return nil, err
+	}
+	if f.password == nil {
+		return nil, apiErr("NoSuchEntity")
+	}
+	return &iam.GetAccountPasswordPolicyOutput{PasswordPolicy: f.password}, nil
+}
+
+type rdsfake world
+
+func (f *rdsfake) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
+	return &rds.DescribeDBInstancesOutput{DBInstances: []rdstypes.DBInstance{f.db}}, (*world)(f).call("DescribeDBInstances")
+}
+func (f *rdsfake) DescribeDBParameters(context.Context, *rds.DescribeDBParametersInput, ...func(*rds.Options)) (*rds.DescribeDBParametersOutput, error) {
+	return &rds.DescribeDBParametersOutput{Parameters: f.dbParams}, (*world)(f).call("DescribeDBParameters")
+}
+
+type gdfake world
+
+func (f *gdfake) ListDetectors(context.Context, *guardduty.ListDetectorsInput, ...func(*guardduty.Options)) (*guardduty.ListDetectorsOutput, error) {
+	var ids []string
+	if f.detector != nil {
+		ids = []string{"det-1"}
+	}
+	return &guardduty.ListDetectorsOutput{DetectorIds: ids}, (*world)(f).call("ListDetectors")
+}
+func (f *gdfake) GetDetector(context.Context, *guardduty.GetDetectorInput, ...func(*guardduty.Options)) (*guardduty.GetDetectorOutput, error) {
+	return f.detector, (*world)(f).call("GetDetector")
+}
+
+type inspfake world
+
+func (f *inspfake) BatchGetAccountStatus(context.Context, *inspector2.BatchGetAccountStatusInput, ...func(*inspector2.Options)) (*inspector2.BatchGetAccountStatusOutput, error) {
+	rs := f.inspector
+	return &inspector2.BatchGetAccountStatusOutput{Accounts: []insptypes.AccountState{{AccountId: aws.String(acct), ResourceState: &rs}}}, (*world)(f).call("BatchGetAccountStatus")
+}
+
+type ssmfake world
+
+func (f *ssmfake) ListAssociations(context.Context, *ssm.ListAssociationsInput, ...func(*ssm.Options)) (*ssm.ListAssociationsOutput, error) {
+	return &ssm.ListAssociationsOutput{Associations: f.assocs}, (*world)(f).call("ListAssociations")
+}
+func (f *ssmfake) GetDocument(context.Context, *ssm.GetDocumentInput, ...func(*ssm.Options)) (*ssm.GetDocumentOutput, error) {
+	return &ssm.GetDocumentOutput{Content: aws.String(f.sessionPref)}, (*world)(f).call("GetDocument")
+}
+
+// target is the world as one tenant to verify.
+func (w *world) target(cfg *config.Tenant, inv *Inventory) *Target {
+	return &Target{Inv: inv, Cfg: cfg, Clients: w.clients(), Today: time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC),
+		OtherCidrs: map[string]netip.Prefix{"globex": netip.MustParsePrefix("10.16.16.0/20")}}
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,428 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+func acme(t *testing.T) (*config.Tenant, *world, *Inventory) {
+	t.Helper()
+	cfg := testkit.Load(t, "acme")
+	w, inv := newWorld(cfg)
+	return cfg, w, inv
+}
+
+func runOne(t *testing.T, w *world, cfg *config.Tenant, inv *Inventory, id string) CheckResult {
+	t.Helper()
+	for _, c := range Checks() {
+		if c.ID == id {
+			return RunChecks(context.Background(), w.target(cfg, inv), []Check{c}, 1)[0]
+		}
+	}
+	t.Fatalf("no check %s", id)
+	return CheckResult{}
+}
+
+// The compliant world passes every check (WP-10 is N/A while active), and
+// the decoy VPC's open default group and peering route are not seen.
+func TestCompliantTenantPasses(t *testing.T) {
+	cfg, w, inv := acme(t)
+	results := RunChecks(context.Background(), w.target(cfg, inv), Checks(), 4)
+	for _, r := range results {
+		want := catalog.Pass
+		if r.ID == "WP-10/suspended" {
+			want = catalog.NA
+		}
+		if r.Status != want {
+			t.Errorf("%s: %s %+v", r.ID, r.Status, r.Observations)
+		}
+	}
+}
+
+type breakCase struct {
+	check    string
+	name     string
+	breakIt  func(w *world, cfg *config.Tenant, inv *Inventory)
+	resource string // the finding must name it
+}
+
+// For every check: a breaking change that makes exactly it FAIL naming the
+// resource. If a comparison is removed (the check always passes), its case
+// fails here.
+var breakCases = []breakCase{
+	{"WP-07/regions", "bucket in Virginia", func(w *world, _ *config.Tenant, inv *Inventory) { w.buckets[inv.Buckets.LogArchive].location = "" }, "log-archive"},
+	{"WP-10/suspended", "suspended but listening", func(w *world, cfg *config.Tenant, _ *Inventory) {
+		cfg.Lifecycle = config.Lifecycle{State: config.StateSuspended, CancelledOn: "2026-11-20"}
+	}, "listener HTTPS:443"},
+	{"WP-11/tags", "key without the tenant tag", func(w *world, _ *config.Tenant, _ *Inventory) { delete(w.keyTags, "Tenant") }, "key arn:aws:kms"},
+	{"WP-12/labels", "unlabelled log group", func(w *world, _ *config.Tenant, inv *Inventory) {
+		delete(w.logTags["arn:aws:logs:ap-northeast-1:111122223333:log-group:"+inv.FlowLogGroup], "DataClassification")
+	}, "vpc-flow-logs"},
+	{"WP-15/mfa-roles", "log reader without MFA", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.roles["tk-acme-log-reader"] = `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
+	}, "tk-acme-log-reader"},
+	{"WP-15/password-policy", "short passwords", func(w *world, _ *config.Tenant, _ *Inventory) { w.password.MinimumPasswordLength = aws.Int32(8) }, "password policy"},
+	{"WP-17/bucket-policies", "data bucket open beyond the endpoint", func(w *world, _ *config.Tenant, inv *Inventory) {
+		b := w.buckets[inv.Buckets.Data["personal"]]
+		b.policy = strings.ReplaceAll(b.policy, "aws:SourceVpce", "aws:SourceVpc")
+	}, "tk-acme-personal"},
+	{"WP-18/no-ssh-rdp", "port 22 opened", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.groups[1].IpPermissions = append(w.groups[1].IpPermissions, tcp(22, []string{"10.0.0.0/8"}))
+	}, "sg-app"},
+	{"WP-18/session-logging", "sessions not logged", func(w *world, _ *config.Tenant, _ *Inventory) { w.sessionPref = `{"inputs":{}}` }, "SSM-SessionManagerRunShell"},
+	{"WP-19/isolation", "default group with a rule", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.groups[4].IpPermissions = []ec2types.IpPermission{tcp(443, []string{"0.0.0.0/0"})}
+	}, "sg-default"},
+	{"WP-20.1/tier-matrix", "app port open to a CIDR", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.groups[1].IpPermissions = append(w.groups[1].IpPermissions, tcp(8080, []string{"0.0.0.0/0"}))
+	}, "sg-app"},
+	{"WP-20.2/protocols", "all-protocol ingress", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.groups[2].IpPermissions = append(w.groups[2].IpPermissions, ec2types.IpPermission{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String("sg-app")}}})
+	}, "sg-db"},
+	{"WP-20.2/nacls", "subnet on the default ACL", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.acls[0].Associations = w.acls[0].Associations[:1]
+	}, "subnet-b"},
+	{"WP-20.3/guardduty", "malware protection off", func(w *world, _ *config.Tenant, _ *Inventory) { w.detector.Features[0].Status = "DISABLED" }, "det-1"},
+	{"WP-20.4/launch-template", "IMDSv1", func(w *world, _ *config.Tenant, _ *Inventory) { w.ltData.MetadataOptions.HttpTokens = "optional" }, "lt-1"},
+	{"WP-20.4/ebs-default", "EBS default off", func(w *world, _ *config.Tenant, _ *Inventory) { w.ebsDefault = false }, "EBS"},
+	{"WP-21.1/bucket-encryption", "encryption removed", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.Data["confidential"]].sse = nil
+	}, "tk-acme-confidential"},
+	{"WP-21.1/bucket-encryption", "another key", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.LogArchive].sse.Rules[0].ApplyServerSideEncryptionByDefault.KMSMasterKeyID = aws.String("arn:aws:kms:ap-northeast-1:111122223333:key/other")
+	}, "log-archive"},
+	{"WP-21.1/bucket-encryption", "bucket key off", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.Data["personal"]].sse.Rules[0].BucketKeyEnabled = aws.Bool(false)
+	}, "tk-acme-personal"},
+	{"WP-21.1/bucket-encryption", "service logs under KMS (ALB cannot deliver)", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.ServiceLogs].sse = w.buckets[inv.Buckets.LogArchive].sse
+	}, "service-logs"},
+	{"WP-21.1/public-access-block", "public access block off", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.ServiceLogs].pab.RestrictPublicBuckets = aws.Bool(false)
+	}, "service-logs"},
+	{"WP-21.1/key-rotation", "rotation off", func(w *world, _ *config.Tenant, _ *Inventory) { w.rotation = false }, "key"},
+	{"WP-21.1/log-group-keys", "log group under another key", func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[1].KmsKeyId = nil }, "/tenants/acme/app"},
+	{"WP-21.1/database", "database unencrypted", func(w *world, _ *config.Tenant, _ *Inventory) { w.db.StorageEncrypted = aws.Bool(false) }, "tk-acme"},
+	{"WP-21.1/topic", "topic under aws/sns", func(w *world, _ *config.Tenant, _ *Inventory) { w.topicKey = "alias/aws/sns" }, "tk-acme-alerts"},
+	{"WP-21.2/listeners", "old TLS policy", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.listeners[0].SslPolicy = aws.String("ELBSecurityPolicy-2016-08")
+	}, "HTTPS:443"},
+	{"WP-21.2/bucket-tls", "policy without the TLS deny", func(w *world, _ *config.Tenant, inv *Inventory) {
+		b := w.buckets[inv.Buckets.LogArchive]
+		b.policy = strings.ReplaceAll(b.policy, "aws:SecureTransport", "aws:ViaAWSService")
+	}, "log-archive"},
+	{"WP-21.2/database-tls", "TLS not forced", func(w *world, _ *config.Tenant, _ *Inventory) { w.dbParams[0].ParameterValue = aws.String("0") }, "tk-acme"},
+	{"WP-22/lifecycle", "no lifecycle", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.Data["personal"]].lifecycle = nil
+	}, "tk-acme-personal"},
+	{"WP-22/key-state", "key scheduled for deletion while active", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.key.KeyState = kmstypes.KeyStatePendingDeletion
+	}, "key"},
+	{"WP-24/alarms", "memory threshold changed", func(w *world, _ *config.Tenant, _ *Inventory) { w.alarms[1].Threshold = aws.Float64(99) }, "tk-acme-memory"},
+	{"WP-27/trail", "trail stopped", func(w *world, _ *config.Tenant, _ *Inventory) { w.logging = false }, "tenantkit-shared"},
+	{"WP-27/trail-coverage", "bucket not covered", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.selectors[1].FieldSelectors[2].StartsWith = []string{"arn:aws:s3:::someone-else/"}
+	}, "tk-acme-personal"},
+	{"WP-27/flow-logs", "flow log of rejects only", func(w *world, _ *config.Tenant, _ *Inventory) { w.flowLogs[0].TrafficType = ec2types.TrafficTypeReject }, "vpc-tenant"},
+	{"WP-27/alb-logs", "access logs off", func(w *world, _ *config.Tenant, _ *Inventory) { w.lbAttrs["access_logs.s3.enabled"] = "false" }, "loadbalancer/app/tk-acme"},
+	{"WP-27/bucket-logs", "bucket access logs off", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.Data["personal"]].logging = nil
+	}, "tk-acme-personal"},
+	{"WP-28/dhcp", "NTP elsewhere", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.dhcp[0].DhcpConfigurations[0].Values[0].Value = aws.String("10.0.0.2")
+	}, "dopt-1"},
+	{"WP-30/inspector", "ECR not scanned", func(w *world, _ *config.Tenant, _ *Inventory) { w.inspector.Ecr.Status = "DISABLED" }, "Inspector"},
+	{"WP-30/patching", "no patch association", func(w *world, _ *config.Tenant, _ *Inventory) { w.assocs = nil }, "acme"},
+	{"WP-31/routes", "route to another tenant", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.routes[0].Routes = append(w.routes[0].Routes, ec2types.Route{DestinationCidrBlock: aws.String("10.16.16.0/20"), GatewayId: aws.String("vgw-1")})
+	}, "rtb-1"},
+	{"WP-31/endpoints", "kms endpoint missing", func(w *world, _ *config.Tenant, _ *Inventory) { w.endpoints = w.endpoints[:3] }, "kms"},
+	{"WP-37/findings-rule", "rule disabled", func(w *world, _ *config.Tenant, _ *Inventory) { w.rule.State = "DISABLED" }, "tk-acme-guardduty"},
+	{"WP-39/log-buckets", "Object Lock shortened", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.LogArchive].lock.Rule.DefaultRetention.Days = aws.Int32(1)
+	}, "log-archive"},
+	{"WP-39/log-retention", "retention shortened", func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[0].RetentionInDays = aws.Int32(7) }, "vpc-flow-logs"},
+}
+
+func TestEachCheckFails(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range breakCases {
+		covered[tc.check] = true
+		t.Run(tc.check+" "+tc.name, func(t *testing.T) {
+			cfg, w, inv := acme(t)
+			tc.breakIt(w, cfg, inv)
+			cfg.TenantID = "acme"
+			results := RunChecks(context.Background(), w.target(cfg, inv), Checks(), 4)
+			for _, r := range results {
+				switch {
+				case r.ID == tc.check && r.Status != catalog.Fail:
+					t.Errorf("%s: %s after breaking it, want FAIL: %+v", r.ID, r.Status, r.Observations)
+				case r.ID == tc.check:
+					named := false
+					for _, o := range r.Observations {
+						if o.Status == catalog.Fail && strings.Contains(o.Resource+" "+o.Observed, tc.resource) && o.Expected != "" {
+							named = true
+						}
+					}
+					if !named {
+						t.Errorf("%s: no FAIL names %q: %+v", r.ID, tc.resource, r.Observations)
+					}
+				case r.Status == catalog.Fail && !slices.Contains(overlaps[tc.check], r.ID):
+					t.Errorf("breaking %s also failed %s: %+v", tc.check, r.ID, r.Observations)
+				}
+			}
+		})
+	}
+	for _, c := range Checks() {
+		if !covered[c.ID] {
+			t.Errorf("check %s has no breaking case", c.ID)
+		}
+	}
+}
+
+// overlaps: breaking changes that the catalog rightly counts under more
+// than one control (port 22 is also outside the tier matrix).
+var overlaps = map[string][]string{
+	"WP-18/no-ssh-rdp":  {"WP-20.1/tier-matrix"},
+	"WP-10/suspended":   {"WP-20.1/tier-matrix", "WP-21.2/listeners"}, // a suspended matrix admits nothing
+	"WP-20.2/protocols": {"WP-18/no-ssh-rdp", "WP-20.1/tier-matrix"},
+}
+
+// For every check: its main API failing (access denied, throttled past the
+// retries, unsupported) makes it ERROR, never PASS.
+func TestEachCheckFailsClosed(t *testing.T) {
+	ops := map[string]string{
+		"WP-07/regions": "GetBucketLocation", "WP-10/suspended": "DescribeListeners", "WP-11/tags": "ListResourceTags",
+		"WP-12/labels": "GetBucketTagging", "WP-15/mfa-roles": "GetRole", "WP-15/password-policy": "GetAccountPasswordPolicy",
+		"WP-17/bucket-policies": "GetBucketPolicy", "WP-18/no-ssh-rdp": "DescribeSecurityGroups", "WP-18/session-logging": "GetDocument",
+		"WP-19/isolation": "DescribeVpcs", "WP-20.1/tier-matrix": "DescribeSecurityGroups", "WP-20.2/protocols": "DescribeSecurityGroups",
+		"WP-20.2/nacls": "DescribeNetworkAcls", "WP-20.3/guardduty": "ListDetectors", "WP-20.4/launch-template": "DescribeLaunchTemplateVersions",
+		"WP-20.4/ebs-default": "GetEbsEncryptionByDefault", "WP-21.1/bucket-encryption": "GetBucketEncryption",
+		"WP-21.1/public-access-block": "GetPublicAccessBlock", "WP-21.1/key-rotation": "GetKeyRotationStatus",
+		"WP-21.1/log-group-keys": "DescribeLogGroups", "WP-21.1/database": "DescribeDBInstances", "WP-21.1/topic": "GetTopicAttributes",
+		"WP-21.2/listeners": "DescribeListeners", "WP-21.2/bucket-tls": "GetBucketPolicy", "WP-21.2/database-tls": "DescribeDBParameters",
+		"WP-22/lifecycle": "GetBucketLifecycleConfiguration", "WP-22/key-state": "DescribeKey", "WP-24/alarms": "DescribeAlarms",
+		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",
+		"WP-27/alb-logs": "DescribeLoadBalancerAttributes", "WP-27/bucket-logs": "GetBucketLogging", "WP-28/dhcp": "DescribeDhcpOptions",
+		"WP-30/inspector": "BatchGetAccountStatus", "WP-30/patching": "ListAssociations", "WP-31/routes": "DescribeRouteTables",
+		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-39/log-buckets": "GetBucketVersioning",
+		"WP-39/log-retention": "DescribeLogGroups",
+	}
+	for _, c := range Checks() {
+		op, ok := ops[c.ID]
+		if !ok {
+			t.Errorf("check %s has no fail-closed case", c.ID)
+			continue
+		}
+		for _, err := range []error{apiErr("AccessDenied"), apiErr("UnknownOperationException"), apiErr("ThrottlingException"), errors.New("connection refused")} {
+			cfg, w, inv := acme(t)
+			if c.ID == "WP-10/suspended" {
+				cfg.Lifecycle = config.Lifecycle{State: config.StateSuspended, CancelledOn: "2026-11-20"}
+				w.listeners = nil
+			}
+			w.errs = map[string]error{op: err}
+			r := runOne(t, w, cfg, inv, c.ID)
+			if r.Status != catalog.Error && r.Status != catalog.Fail {
+				t.Errorf("%s with %s failing (%v): %s, want ERROR", c.ID, op, err, r.Status)
+			}
+			if r.Status == catalog.Pass {
+				t.Errorf("%s PASSed without reading %s", c.ID, op)
+			}
+		}
+	}
+}
+
+// A resource of the inventory that does not exist is ERROR, not PASS.
+func TestMissingResourceIsError(t *testing.T) {
+	cfg, w, inv := acme(t)
+	delete(w.buckets, inv.Buckets.Data["personal"])
+	r := runOne(t, w, cfg, inv, "WP-21.1/bucket-encryption")
+	if r.Status != catalog.Error || !strings.Contains(r.Observations[0].Observed+r.Observations[1].Observed, "NoSuchBucket") {
+		t.Errorf("missing bucket: %s %+v", r.Status, r.Observations)
+	}
+	cfg, w, inv = acme(t)
+	w.logGroups = w.logGroups[1:]
+	if r := runOne(t, w, cfg, inv, "WP-39/log-retention"); r.Status != catalog.Error {
+		t.Errorf("missing log group: %s", r.Status)
+	}
+	cfg, w, inv = acme(t)
+	w.groups = w.groups[:3] // the endpoints group is gone
+	if r := runOne(t, w, cfg, inv, "WP-18/no-ssh-rdp"); r.Status != catalog.Error {
+		t.Errorf("missing security group: %s", r.Status)
+	}
+}
+
+// A check that observed nothing proved nothing: ERROR.
+func TestNothingObservedIsError(t *testing.T) {
+	cfg, w, inv := acme(t)
+	silent := Check{ID: "WP-19/silent", Control: "WP-19", Run: func(context.Context, *Target, *Run) {}}
+	if r := RunChecks(context.Background(), w.target(cfg, inv), []Check{silent}, 1)[0]; r.Status != catalog.Error {
+		t.Errorf("silent check: %s", r.Status)
+	}
+	boom := Check{ID: "WP-19/boom", Control: "WP-19", Run: func(context.Context, *Target, *Run) { panic("nil map") }}
+	if r := RunChecks(context.Background(), w.target(cfg, inv), []Check{boom}, 1)[0]; r.Status != catalog.Error {
+		t.Errorf("panicking check: %s", r.Status)
+	}
+}
+
+// Ownership is re-checked: a group of the inventory that sits in another
+// VPC FAILs even though the API returned it.
+func TestOwnershipRechecked(t *testing.T) {
+	cfg, w, inv := acme(t)
+	w.groups[0].VpcId = aws.String(decoyID)
+	if r := runOne(t, w, cfg, inv, "WP-20.1/tier-matrix"); r.Status != catalog.Fail {
+		t.Errorf("group in another VPC: %s", r.Status)
+	}
+	cfg, w, inv = acme(t)
+	w.vpcs[0].CidrBlock = aws.String("10.16.16.0/20")
+	if r := runOne(t, w, cfg, inv, "WP-19/isolation"); r.Status != catalog.Fail {
+		t.Errorf("VPC with another range: %s", r.Status)
+	}
+	cfg, w, inv = acme(t)
+	w.vpcs[0].Tags = tags("Tenant", "globex")
+	if r := runOne(t, w, cfg, inv, "WP-19/isolation"); r.Status != catalog.Fail {
+		t.Errorf("VPC tagged for another tenant: %s", r.Status)
+	}
+}
+
+// Offboarded tenants: the key is pending deletion by the deadline.
+func TestKeyStateAfterOffboarding(t *testing.T) {
+	cfg, w, inv := acme(t)
+	cfg.Lifecycle = config.Lifecycle{State: config.StateDeleting, CancelledOn: "2026-11-20", DeleteBy: "2026-12-20"}
+	w.key.KeyState = kmstypes.KeyStatePendingDeletion
+	w.key.DeletionDate = aws.Time(time.Date(2026, 12, 19, 20, 0, 0, 0, time.UTC)) // 12-20 05:00 JST
+	if r := runOne(t, w, cfg, inv, "WP-22/key-state"); r.Status != catalog.Pass {
+		t.Errorf("deleted on the deadline day: %s %+v", r.Status, r.Observations)
+	}
+	w.key.DeletionDate = aws.Time(time.Date(2026, 12, 20, 16, 0, 0, 0, time.UTC)) // 12-21 JST
+	if r := runOne(t, w, cfg, inv, "WP-22/key-state"); r.Status != catalog.Fail {
+		t.Errorf("deleted after the deadline: %s", r.Status)
+	}
+}
+
+// The number of calls does not grow with the number of log groups, alarms
+// or security-group rules: one batched call each, matched client-side.
+func TestCallCountIndependentOfResources(t *testing.T) {
+	count := func(extraGroups, extraRules int) map[string]int {
+		cfg, w, inv := acme(t)
+		for i := 0; i < extraGroups; i++ {
+			name := "/tenants/acme/extra-" + string(rune('a'+i))
+			arn := "arn:aws:logs:ap-northeast-1:111122223333:log-group:" + name
+			w.logGroups = append(w.logGroups, logtypes.LogGroup{LogGroupName: aws.String(name), Arn: aws.String(arn + ":*"), KmsKeyId: aws.String(keyArn)})
+			w.logTags[arn] = w.logTags["arn:aws:logs:ap-northeast-1:111122223333:log-group:"+inv.FlowLogGroup]
+			inv.LogGroups = append(inv.LogGroups, name)
+		}
+		for i := 0; i < extraRules; i++ {
+			w.groups[0].IpPermissions = append(w.groups[0].IpPermissions, tcp(443, cfg.IngressCidrs))
+		}
+		RunChecks(context.Background(), w.target(cfg, inv), Checks(), 4)
+		return w.calls
+	}
+	small, large := count(0, 0), count(10, 50)
+	for _, op := range []string{"DescribeLogGroups", "DescribeSecurityGroups", "DescribeAlarms", "DescribeVpcs", "DescribeListeners", "DescribeKey"} {
+		if small[op] != large[op] {
+			t.Errorf("%s: %d calls for the small tenant, %d for the large one", op, small[op], large[op])
+		}
+	}
+	if small["DescribeSecurityGroups"] != 2 || small["DescribeVpcs"] != 1 {
+		t.Errorf("shared reads not shared: %v", small)
+	}
+}
+
+func TestReportFormats(t *testing.T) {
+	cfg, w, inv := acme(t)
+	w.rotation = false
+	w.errs = map[string]error{"DescribeFlowLogs": apiErr("UnknownOperationException")}
+	tgt := w.target(cfg, inv)
+	calls := &Calls{}
+	calls.Add("EC2.DescribeVpcs")
+	r := NewReport(tgt, RunChecks(context.Background(), tgt, Checks(), 4), time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC), calls)
+	if r.Status != catalog.Fail || r.ExitCode() != 1 {
+		t.Fatalf("report %s exit %d", r.Status, r.ExitCode())
+	}
+	var buf bytes.Buffer
+	if err := r.Write(&buf, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Schema, Tenant, Account, Region string
+		Time                            struct{ UTC, JST string }
+		Controls                        []struct {
+			ID, Status string
+			Findings   []struct{ Resource, Observed, Expected string }
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil || doc.Schema != ReportSchema || doc.Account != acct || doc.Time.JST != "2026-11-26T00:30:00+09:00" {
+		t.Fatalf("json: %v %+v", err, doc)
+	}
+	statuses := map[string]string{}
+	for _, c := range doc.Controls {
+		statuses[c.ID] = c.Status
+	}
+	if statuses["WP-21.1"] != "FAIL" || statuses["WP-27"] != "ERROR" || statuses["WP-19"] != "PASS" || statuses["WP-10"] != "N/A" {
+		t.Errorf("control statuses %v", statuses)
+	}
+	buf.Reset()
+	if err := r.Write(&buf, "junit"); err != nil {
+		t.Fatal(err)
+	}
+	var suite junitSuite
+	if err := xml.Unmarshal(buf.Bytes(), &suite); err != nil || suite.Failures != 1 || suite.Errors != 1 || suite.Tests != len(Checks()) {
+		t.Errorf("junit: %v failures %d errors %d tests %d", err, suite.Failures, suite.Errors, suite.Tests)
+	}
+	for _, f := range []string{"text", "markdown"} {
+		buf.Reset()
+		if err := r.Write(&buf, f); err != nil || !strings.Contains(buf.String(), "WP-21.1") || !strings.Contains(buf.String(), "rotation off") {
+			t.Errorf("%s: %v\n%s", f, err, buf.String())
+		}
+	}
+	// No FAIL but an ERROR: exit 3.
+	w.rotation = true
+	r = NewReport(tgt, RunChecks(context.Background(), w.target(cfg, inv), Checks(), 4), time.Now(), nil)
+	if r.Status != catalog.Error || r.ExitCode() != 3 {
+		t.Errorf("only errors: %s exit %d", r.Status, r.ExitCode())
+	}
+}
+
+func TestInventoryParsing(t *testing.T) {
+	_, _, inv := acme(t)
+	b, _ := json.Marshal(map[string]any{"inventory": inv})
+	got, err := ParseInventory(b)
+	if err != nil || got.Tenant != "acme" || got.Buckets.LogArchive != inv.Buckets.LogArchive {
+		t.Fatalf("wrapped: %v %+v", err, got)
+	}
+	b, _ = json.Marshal(inv)
+	if _, err := ParseInventory(b); err != nil {
+		t.Fatalf("bare: %v", err)
+	}
+	for _, bad := range []string{`{`, `{"schema":"other"}`, `{"schema":"tenantkit.inventory/v1"}`} {
+		if _, err := ParseInventory([]byte(bad)); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+var (
+	_ = elbtypes.ActionTypeEnumForward
+	_ = rdstypes.DBInstance{}
+	_ = s3types.BucketVersioningStatusEnabled
+)
