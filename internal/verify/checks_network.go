@@ -52,6 +52,10 @@ func tenantGroups(ctx context.Context, t *Target, r *Run) ([]ec2types.SecurityGr
 	return mine, true
 }
 
+func sgRes(t *Target, g ec2types.SecurityGroup) string {
+	return fmt.Sprintf("security group %s (%s)", aws.ToString(g.GroupId), groupRole(t, aws.ToString(g.GroupId)))
+}
+
 func groupRole(t *Target, id string) string {
 	for k, v := range t.Inv.SecurityGroups {
 		if v == id {
@@ -94,13 +98,13 @@ var _ = register(Check{ID: "WP-18/no-ssh-rdp", Control: "WP-18", Title: "no secu
 			for _, p := range g.IpPermissions {
 				for _, port := range []int32{22, 3389} {
 					if opens(p, port) {
-						r.Fail("security group "+aws.ToString(g.GroupId), "ingress "+perm(p), fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
+						r.Fail(sgRes(t, g), "ingress "+perm(p), fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
 						bad = true
 					}
 				}
 			}
 			if !bad {
-				r.Pass("security group "+aws.ToString(g.GroupId), fmt.Sprintf("%d ingress rules, none to 22/3389", len(g.IpPermissions)))
+				r.Pass(sgRes(t, g), fmt.Sprintf("%d ingress rules, none to 22/3389", len(g.IpPermissions)))
 			}
 		}
 	}})
@@ -115,12 +119,12 @@ var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no a
 			bad := false
 			for _, p := range g.IpPermissions {
 				if aws.ToString(p.IpProtocol) == "-1" {
-					r.Fail("security group "+aws.ToString(g.GroupId), "ingress "+perm(p), "tcp on single ports only")
+					r.Fail(sgRes(t, g), "ingress "+perm(p), "tcp on single ports only")
 					bad = true
 				}
 			}
 			if !bad {
-				r.Pass("security group "+aws.ToString(g.GroupId), "no all-protocol ingress")
+				r.Pass(sgRes(t, g), "no all-protocol ingress")
 			}
 		}
 	}})
@@ -181,18 +185,18 @@ var _ = register(Check{ID: "WP-20.1/tier-matrix", Control: "WP-20.1", Title: "in
 			bad := false
 			for _, p := range g.IpPermissions {
 				if ok, want := allowed(role, p); !ok {
-					r.Fail(fmt.Sprintf("security group %s (%s)", aws.ToString(g.GroupId), role), "ingress "+perm(p), want)
+					r.Fail(sgRes(t, g), "ingress "+perm(p), want)
 					bad = true
 				}
 			}
 			for _, p := range g.IpPermissionsEgress {
 				if aws.ToString(p.IpProtocol) == "-1" {
-					r.Fail(fmt.Sprintf("security group %s (%s)", aws.ToString(g.GroupId), role), "egress "+perm(p), "egress limited to what the tier needs")
+					r.Fail(sgRes(t, g), "egress "+perm(p), "egress limited to what the tier needs")
 					bad = true
 				}
 			}
 			if !bad {
-				r.Pass(fmt.Sprintf("security group %s (%s)", aws.ToString(g.GroupId), role), fmt.Sprintf("%d ingress rules, all in the matrix", len(g.IpPermissions)))
+				r.Pass(sgRes(t, g), fmt.Sprintf("%d ingress rules, all in the matrix", len(g.IpPermissions)))
 			}
 		}
 	}})
@@ -347,7 +351,11 @@ var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options 
 				dhcp = aws.ToString(v.DhcpOptionsId)
 			}
 		}
-		if dhcp == "" || dhcp == "default" {
+		if dhcp == "" {
+			r.Error("VPC "+t.Inv.VpcID, fmt.Errorf("the answer names no DHCP options set"), "DHCP options with ntp-servers 169.254.169.123")
+			return
+		}
+		if dhcp == "default" {
 			r.Fail("VPC "+t.Inv.VpcID, "DHCP options "+dhcp, "the tenant's options with ntp-servers 169.254.169.123")
 			return
 		}

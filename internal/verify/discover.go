@@ -125,7 +125,7 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 		return nil, fmt.Errorf("discover: load balancer tk-%s: %w", cfg.TenantID, err)
 	}
 	for _, lb := range lbs.LoadBalancers {
-		if aws.ToString(lb.VpcId) == inv.VpcID {
+		if aws.ToString(lb.LoadBalancerName) == "tk-"+cfg.TenantID {
 			inv.LoadBalancerArn = aws.ToString(lb.LoadBalancerArn)
 		}
 	}
