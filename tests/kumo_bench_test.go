@@ -1,0 +1,61 @@
+package tests
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/kumoseed"
+	"github.com/tenantkit/tenantkit/internal/verify"
+)
+
+// Wall time of verifying one seeded tenant, and the API calls it makes.
+//
+//	go test ./tests -run XXX -bench Verify -benchtime 20x
+func BenchmarkVerifyOneTenant(b *testing.B) {
+	cfg := tenant(b)
+	inv, _ := seed(b, cfg, kumoseed.Options{})
+	calls := &verify.Calls{}
+	awsCfg := kumoConfig(b, calls)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tgt := &verify.Target{Inv: inv, Cfg: cfg, Clients: verify.NewClients(awsCfg, server.URL)}
+		verify.RunChecks(context.Background(), tgt, verify.Checks(), 8)
+	}
+	b.ReportMetric(float64(calls.Total())/float64(b.N), "calls/tenant")
+}
+
+// A fleet of 50 seeded tenants verified with at most 8 tenants at a time
+// (and 8 checks at a time within each).
+func BenchmarkVerifyFleet50(b *testing.B) {
+	type one struct {
+		cfg *config.Tenant
+		inv *verify.Inventory
+	}
+	var fleet []one
+	for i := 0; i < 50; i++ {
+		cfg := tenant(b)
+		inv, _ := seed(b, cfg, kumoseed.Options{})
+		fleet = append(fleet, one{cfg, inv})
+	}
+	calls := &verify.Calls{}
+	awsCfg := kumoConfig(b, calls)
+	clients := verify.NewClients(awsCfg, server.URL)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sem := make(chan struct{}, 8)
+		var wg sync.WaitGroup
+		for _, t := range fleet {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				verify.RunChecks(context.Background(), &verify.Target{Inv: t.inv, Cfg: t.cfg, Clients: clients}, verify.Checks(), 8)
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(calls.Total())/float64(b.N*len(fleet)), "calls/tenant")
+}
