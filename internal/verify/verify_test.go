@@ -426,3 +426,19 @@ var (
 	_ = rdstypes.DBInstance{}
 	_ = s3types.BucketVersioningStatusEnabled
 )
+
+// Every control with a live column has at least one check; none without.
+func TestEveryLiveControlHasChecks(t *testing.T) {
+	has := map[string]bool{}
+	for _, c := range Checks() {
+		has[c.Control] = true
+		if !strings.HasPrefix(c.ID, c.Control+"/") {
+			t.Errorf("check %s is filed under %s", c.ID, c.Control)
+		}
+	}
+	for _, c := range catalog.Controls {
+		if (c.Live != "") != has[c.ID] && c.ID != "WP-44" {
+			t.Errorf("%s: live column %q, checks %v", c.ID, c.Live, has[c.ID])
+		}
+	}
+}
