@@ -4,27 +4,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/policy"
 )
 
-func main() {
-	var guard *policy.Guard
-	err := pulumi.RunErr(tenant.Guarded(&guard))
-	if err == nil && guard != nil {
-		var warnings []string
-		warnings, err = guard.Finish()
-		for _, w := range warnings {
-			fmt.Fprintln(os.Stderr, "warning:", w)
-		}
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
-	}
-}
+func main() { policy.Main(tenant.Guarded) }

@@ -5,27 +5,8 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/policy"
 )
 
-func main() {
-	var guard *policy.Guard
-	err := pulumi.RunErr(baseline.Guarded(&guard))
-	if err == nil && guard != nil {
-		var warnings []string
-		warnings, err = guard.Finish()
-		for _, w := range warnings {
-			fmt.Fprintln(os.Stderr, "warning:", w)
-		}
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(1)
-	}
-}
+func main() { policy.Main(baseline.Guarded) }

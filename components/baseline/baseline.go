@@ -274,8 +274,7 @@ const MaxCoveredBuckets = 490
 // Scaling service-linked role use it.
 func KeyPolicy(region, account string) policydoc.Document {
 	root := fmt.Sprintf("arn:aws:iam::%s:root", account)
-	asg := fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", account)
-	return policydoc.Document{Statement: []policydoc.Statement{
+	return policydoc.Document{Statement: append([]policydoc.Statement{
 		{Sid: "AccountAdministers", Effect: "Allow", Principal: policydoc.AWS(root), Action: policydoc.List("kms:*"), Resource: policydoc.List("*")},
 		{Sid: "CloudWatchLogsForBaselineGroups", Effect: "Allow", Principal: policydoc.Service(fmt.Sprintf("logs.%s.amazonaws.com", region)),
 			Action:    policydoc.List("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
@@ -296,11 +295,5 @@ func KeyPolicy(region, account string) policydoc.Document {
 			Condition: policydoc.Condition{"StringEquals": {
 				"kms:CallerAccount": policydoc.List(account), "kms:ViaService": policydoc.List(fmt.Sprintf("ec2.%s.amazonaws.com", region), fmt.Sprintf("ssm.%s.amazonaws.com", region)),
 			}}},
-		{Sid: "AutoScalingEncryptsVolumes", Effect: "Allow", Principal: policydoc.AWS(asg),
-			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
-			Resource: policydoc.List("*")},
-		{Sid: "AutoScalingGrants", Effect: "Allow", Principal: policydoc.AWS(asg),
-			Action: policydoc.List("kms:CreateGrant"), Resource: policydoc.List("*"),
-			Condition: policydoc.Condition{"Bool": {"kms:GrantIsForAWSResource": policydoc.List("true")}}},
-	}}
+	}, storage.AutoScalingKeyStatements(account)...)}
 }

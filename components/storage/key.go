@@ -78,9 +78,8 @@ func KeyPolicy(a *KeyArgs) policydoc.Document {
 		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", a.Region, a.AccountID, a.TenantID),
 		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/rds/instance/%s/*", a.Region, a.AccountID, DatabaseIdentifier(a.TenantID)))
 	trails := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/*", a.Region, a.AccountID)
-	asg := fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", a.AccountID)
 	account := policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(a.AccountID)}}
-	return policydoc.Document{Statement: []policydoc.Statement{
+	return policydoc.Document{Statement: append([]policydoc.Statement{
 		{Sid: "AccountAdministers", Effect: "Allow", Principal: policydoc.AWS(root), Action: policydoc.List("kms:*"), Resource: policydoc.List("*")},
 		{Sid: "TenantRolesUse", Effect: "Allow", Principal: policydoc.AWS("*"),
 			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
@@ -115,11 +114,20 @@ func KeyPolicy(a *KeyArgs) policydoc.Document {
 						fmt.Sprintf("secretsmanager.%s.amazonaws.com", a.Region)),
 				},
 			}},
+	}, AutoScalingKeyStatements(a.AccountID)...)}
+}
+
+// AutoScalingKeyStatements let the Auto Scaling service-linked role encrypt
+// the volumes it launches, and grant that use to EC2 (AWS-NOTES). The role
+// must exist first: the account baseline creates it.
+func AutoScalingKeyStatements(account string) []policydoc.Statement {
+	asg := fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", account)
+	return []policydoc.Statement{
 		{Sid: "AutoScalingEncryptsVolumes", Effect: "Allow", Principal: policydoc.AWS(asg),
 			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
 			Resource: policydoc.List("*")},
 		{Sid: "AutoScalingGrants", Effect: "Allow", Principal: policydoc.AWS(asg),
 			Action: policydoc.List("kms:CreateGrant"), Resource: policydoc.List("*"),
 			Condition: policydoc.Condition{"Bool": {"kms:GrantIsForAWSResource": policydoc.List("true")}}},
-	}}
+	}
 }

@@ -193,7 +193,9 @@ func (s *seeder) run(o Options) (*verify.Inventory, error) {
 		inv.Trail.Coverage = append(inv.Trail.Coverage, storage.BucketArn(name(c)))
 	}
 	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name(storage.RoleServiceLogs), name(storage.RoleLogArchive)
-	roleArn := func(r string) string { return fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/%s", acct, id, logging.RoleName(id, r)) }
+	roleArn := func(r string) string {
+		return fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/%s", acct, id, logging.RoleName(id, r))
+	}
 	inv.Roles = map[string]string{"logAdmin": roleArn("log-admin"), "logReader": roleArn("log-reader")}
 	inv.Trail.Mode = "shared"
 	for _, b := range inv.AllBuckets() {

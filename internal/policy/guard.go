@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -144,3 +145,22 @@ func fromInput(v pulumi.Input) any {
 
 // SetOtherStacks gives the WP-31 rule the other tenants' ranges.
 func (g *Guard) SetOtherStacks(m map[string]netip.Prefix) { g.input.OtherStacks = m }
+
+// Main is a guarded Pulumi program's main: it runs the program with the
+// guard installed, then the whole-graph rules; warnings go to stderr, and a
+// failure exits 1 so `pulumi preview/up` stops.
+func Main(guarded func(**Guard) pulumi.RunFunc) {
+	var guard *Guard
+	err := pulumi.RunErr(guarded(&guard))
+	if err == nil && guard != nil {
+		var warnings []string
+		warnings, err = guard.Finish()
+		for _, w := range warnings {
+			fmt.Fprintln(os.Stderr, "warning:", w)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}

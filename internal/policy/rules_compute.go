@@ -2,14 +2,13 @@ package policy
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"math"
 	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -245,16 +244,10 @@ var _ = register(Rule{ID: "WP-37",
 		}
 		for _, r := range in.Graph.OfType(tEventRule) {
 			s, _ := r.String("eventPattern")
-			var p struct {
-				Source []string `json:"source"`
-				Detail struct {
-					Severity []map[string][]any `json:"severity"`
-				} `json:"detail"`
-			}
-			if json.Unmarshal([]byte(s), &p) != nil || !slices.Contains(p.Source, "aws.guardduty") {
+			gd, min, err := awsdocs.FindingsPattern(s)
+			if err != nil || !gd {
 				continue
 			}
-			min := minSeverity(p.Detail.Severity)
 			if min > 4 {
 				e.Failf(label(r), "findings of severity 4 (medium) and up", "pattern %s", s)
 				continue
@@ -275,30 +268,6 @@ var _ = register(Rule{ID: "WP-37",
 		e.Fail("stack", "no GuardDuty finding rule", "an EventBridge rule for GuardDuty findings to the topic")
 	},
 })
-
-// minSeverity reads the lowest severity an EventBridge pattern admits:
-// {"numeric": [">=", 4]} or [">", 3.9]; no numeric bound admits none of the
-// findings we need to be sure of, so it reads as 99.
-func minSeverity(conds []map[string][]any) float64 {
-	min := 99.0
-	for _, cond := range conds {
-		v := cond["numeric"]
-		for i := 0; i+1 < len(v); i += 2 {
-			op, _ := v[i].(string)
-			n, ok := v[i+1].(float64)
-			if !ok {
-				continue
-			}
-			switch op {
-			case ">=":
-				min = math.Min(min, n)
-			case ">":
-				min = math.Min(min, n+0.1)
-			}
-		}
-	}
-	return min
-}
 
 // WP-15: MFA for admin roles, no IAM users or keys, password policy.
 var _ = register(Rule{ID: "WP-15",

@@ -1,13 +1,13 @@
 package policy
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
 	"strings"
 
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
@@ -199,13 +199,7 @@ func sessionLogging(in *Input, e *Eval) {
 			e.Unknown(label(d), "the preferences", "session logs to an encrypted log group")
 			return
 		}
-		var doc struct {
-			Inputs struct {
-				Group     string `json:"cloudWatchLogGroupName"`
-				Encrypted bool   `json:"cloudWatchEncryptionEnabled"`
-			} `json:"inputs"`
-		}
-		if json.Unmarshal([]byte(s), &doc) != nil || doc.Inputs.Group == "" || !doc.Inputs.Encrypted {
+		if group, enc, err := awsdocs.SessionLogging(s); err != nil || group == "" || !enc {
 			e.Fail(label(d), s, "cloudWatchLogGroupName set and cloudWatchEncryptionEnabled true")
 			return
 		}

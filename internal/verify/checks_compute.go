@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,6 +24,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/tenantkit/tenantkit/components/monitoring"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -350,17 +351,11 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 			r.Error(res, err, "an enabled rule for GuardDuty findings")
 			return
 		}
-		var p struct {
-			Source []string `json:"source"`
-			Detail struct {
-				Severity []map[string][]any `json:"severity"`
-			} `json:"detail"`
-		}
 		if string(rule.State) != "ENABLED" {
 			r.Fail(res, "state "+string(rule.State), "ENABLED")
 			return
 		}
-		if json.Unmarshal([]byte(aws.ToString(rule.EventPattern)), &p) != nil || !slices.Contains(p.Source, "aws.guardduty") || minSeverity(p.Detail.Severity) > 4 {
+		if gd, min, err := awsdocs.FindingsPattern(aws.ToString(rule.EventPattern)); err != nil || !gd || min > monitoring.MinFindingSeverity {
 			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "GuardDuty findings of severity 4 and up")
 			return
 		}
@@ -377,24 +372,6 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 		}
 		r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(tg.Targets)), "targets "+t.Inv.TopicArn)
 	}})
-
-func minSeverity(conds []map[string][]any) float64 {
-	min := 99.0
-	for _, c := range conds {
-		v := c["numeric"]
-		for i := 0; i+1 < len(v); i += 2 {
-			op, _ := v[i].(string)
-			n, ok := v[i+1].(float64)
-			if ok && op == ">=" && n < min {
-				min = n
-			}
-			if ok && op == ">" && n+0.1 < min {
-				min = n + 0.1
-			}
-		}
-	}
-	return min
-}
 
 var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "IMDSv2, volumes encrypted with the tenant key, no public IP",
 	Run: func(ctx context.Context, t *Target, r *Run) {
@@ -581,17 +558,12 @@ var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Se
 			r.Error("SSM-SessionManagerRunShell", err, "session logging configured (account baseline)")
 			return
 		}
-		var doc struct {
-			Inputs struct {
-				Group     string `json:"cloudWatchLogGroupName"`
-				Encrypted bool   `json:"cloudWatchEncryptionEnabled"`
-			} `json:"inputs"`
-		}
-		if json.Unmarshal([]byte(aws.ToString(out.Content)), &doc) != nil || doc.Inputs.Group == "" || !doc.Inputs.Encrypted {
+		group, enc, err := awsdocs.SessionLogging(aws.ToString(out.Content))
+		if err != nil || group == "" || !enc {
 			r.Fail("SSM-SessionManagerRunShell", "sessions not logged to an encrypted group", "cloudWatchLogGroupName set, cloudWatchEncryptionEnabled true")
 			return
 		}
-		r.Pass("SSM-SessionManagerRunShell", "sessions logged to "+doc.Inputs.Group)
+		r.Pass("SSM-SessionManagerRunShell", "sessions logged to "+group)
 	}})
 
 // rdsInstance wraps the SDK's instance type for the memo.
