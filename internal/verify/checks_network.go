@@ -87,46 +87,47 @@ func opens(p ec2types.IpPermission, port int32) bool {
 	return proto == "-1" || (aws.ToInt32(p.FromPort) <= port && port <= aws.ToInt32(p.ToPort))
 }
 
+// judgeIngress runs a verdict on every ingress rule of the tenant's groups:
+// bad returns what was expected instead, or "" for a rule that is fine.
+func judgeIngress(ctx context.Context, t *Target, r *Run, passed string, bad func(p ec2types.IpPermission) []string) {
+	groups, ok := tenantGroups(ctx, t, r)
+	if !ok {
+		return
+	}
+	for _, g := range groups {
+		failed := false
+		for _, p := range g.IpPermissions {
+			for _, want := range bad(p) {
+				r.Fail(sgRes(t, g), "ingress "+perm(p), want)
+				failed = true
+			}
+		}
+		if !failed {
+			r.Pass(sgRes(t, g), fmt.Sprintf("%d ingress rules, %s", len(g.IpPermissions), passed))
+		}
+	}
+}
+
 var _ = register(Check{ID: "WP-18/no-ssh-rdp", Control: "WP-18", Title: "no security-group rule opens 22 or 3389",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		groups, ok := tenantGroups(ctx, t, r)
-		if !ok {
-			return
-		}
-		for _, g := range groups {
-			bad := false
-			for _, p := range g.IpPermissions {
-				for _, port := range []int32{22, 3389} {
-					if opens(p, port) {
-						r.Fail(sgRes(t, g), "ingress "+perm(p), fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
-						bad = true
-					}
+		judgeIngress(ctx, t, r, "none to 22/3389", func(p ec2types.IpPermission) (want []string) {
+			for _, port := range []int32{22, 3389} {
+				if opens(p, port) {
+					want = append(want, fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
 				}
 			}
-			if !bad {
-				r.Pass(sgRes(t, g), fmt.Sprintf("%d ingress rules, none to 22/3389", len(g.IpPermissions)))
-			}
-		}
+			return want
+		})
 	}})
 
 var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no all-protocol ingress",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		groups, ok := tenantGroups(ctx, t, r)
-		if !ok {
-			return
-		}
-		for _, g := range groups {
-			bad := false
-			for _, p := range g.IpPermissions {
-				if aws.ToString(p.IpProtocol) == "-1" {
-					r.Fail(sgRes(t, g), "ingress "+perm(p), "tcp on single ports only")
-					bad = true
-				}
+		judgeIngress(ctx, t, r, "no all-protocol ingress", func(p ec2types.IpPermission) []string {
+			if aws.ToString(p.IpProtocol) == "-1" {
+				return []string{"tcp on single ports only"}
 			}
-			if !bad {
-				r.Pass(sgRes(t, g), "no all-protocol ingress")
-			}
-		}
+			return nil
+		})
 	}})
 
 // WP-20.1: every ingress rule is one of the tier matrix; anything else FAILs.
