@@ -106,6 +106,16 @@ func (e *Env) update(tenant string, change func(*config.Tenant) error) (*config.
 	return t, nil
 }
 
+// previewThenUp: the whole-graph rules run when the program finishes, so a
+// preview must pass before anything is deployed.
+func (e *Env) previewThenUp(ctx context.Context, tenant string) error {
+	if _, err := e.Deployer.Preview(ctx, tenant); err != nil {
+		return err
+	}
+	_, err := e.Deployer.Up(ctx, tenant)
+	return err
+}
+
 // change updates the stack file and returns how to put the old bytes back
 // (a dry run, or a plan the rules refuse, leaves nothing changed).
 func (e *Env) change(tenant string, fn func(*config.Tenant) error) (func(), error) {
@@ -193,7 +203,7 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 		return e.record(tenant, lifecycle.StepSuspend, true, "suspension planned", nil)
 	}
 	e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
-	if _, err := e.Deployer.Up(ctx, tenant); err != nil {
+	if err := e.previewThenUp(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepSuspend, false, "suspension deploy FAILED: "+err.Error(), nil)
 		return failed("%v (the stack file stays suspended; run suspend again)", err)
 	}
@@ -263,7 +273,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	// Up first: it turns deletion protection off, lets the buckets be
 	// emptied and sets the key window that destroy then schedules.
-	if _, err := e.Deployer.Up(ctx, tenant); err != nil {
+	if err := e.previewThenUp(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepDelete, false, "deletion FAILED at up: "+err.Error(), details)
 		return failed("%v (the stack stays deleting; run delete again)", err)
 	}

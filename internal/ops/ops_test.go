@@ -270,7 +270,7 @@ func TestOffboardLifecycle(t *testing.T) {
 	if code := e.Offboard(ctx, []string{"suspend", "acme", "--yes"}); code != cli.ExitOK {
 		t.Fatalf("suspend: exit %d %s", code, e.err)
 	}
-	if e.stack(t, "acme").Lifecycle.State != "suspended" || !slices.Equal(e.dep.calls, []string{"up acme"}) {
+	if e.stack(t, "acme").Lifecycle.State != "suspended" || !slices.Equal(e.dep.calls, []string{"preview acme", "up acme"}) {
 		t.Fatalf("suspend: state %s calls %v", e.stack(t, "acme").Lifecycle.State, e.dep.calls)
 	}
 	// Delete on 2026-11-25: 30 days left, a 30-day key window.
@@ -279,7 +279,7 @@ func TestOffboardLifecycle(t *testing.T) {
 	if code := e.Offboard(ctx, []string{"delete", "acme", "--yes"}); code != cli.ExitOK {
 		t.Fatalf("delete: exit %d %s", code, e.err)
 	}
-	if want := []string{"up acme", "destroy acme", "remove acme"}; !slices.Equal(e.dep.calls, want) {
+	if want := []string{"preview acme", "up acme", "destroy acme", "remove acme"}; !slices.Equal(e.dep.calls, want) {
 		t.Errorf("delete calls %v, want %v", e.dep.calls, want)
 	}
 	final := e.stack(t, "acme")
@@ -374,7 +374,7 @@ func TestDuePicksTheRightTenants(t *testing.T) {
 	if code := e.Offboard(context.Background(), []string{"due", "--yes"}); code != cli.ExitOK {
 		t.Fatalf("due: exit %d %s", code, e.err)
 	}
-	if want := []string{"up globex", "destroy globex", "remove globex", "up initech"}; !slices.Equal(e.dep.calls, want) {
+	if want := []string{"preview globex", "up globex", "destroy globex", "remove globex", "preview initech", "up initech"}; !slices.Equal(e.dep.calls, want) {
 		t.Errorf("due calls %v, want %v", e.dep.calls, want)
 	}
 	if e.stack(t, "acme").Lifecycle.State != "active" || e.stack(t, "initech").Lifecycle.State != "suspended" || e.stack(t, "globex").Lifecycle.State != "deleted" {
@@ -412,5 +412,28 @@ func TestList(t *testing.T) {
 	e.out.Reset()
 	if code := e.List([]string{"--format", "json"}); code != cli.ExitOK || !strings.Contains(e.out.String(), `"schema": "tenantkit.tenants/v1"`) || !strings.Contains(e.out.String(), `"daysLeft": 25`) {
 		t.Errorf("json: exit %d %s", code, e.out)
+	}
+}
+
+// A preview the guard refuses stops the step before anything is deployed.
+func TestPreviewGatesDeploy(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	suspended(t, e, "globex", "2026-11-20")
+	cfg := e.stack(t, "acme")
+	d, _ := lifecycle.ParseDate("2026-11-24")
+	_ = lifecycle.Cancel(cfg, d)
+	if _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	e.dep.fail = "preview"
+	if code := e.Offboard(context.Background(), []string{"suspend", "acme", "--yes"}); code != cli.ExitFail {
+		t.Fatalf("exit %d %s", code, e.err)
+	}
+	if !slices.Equal(e.dep.calls, []string{"preview acme"}) {
+		t.Errorf("deployed after a failed preview: %v", e.dep.calls)
+	}
+	ev, _ := lifecycle.ReadEvidence(e.EvidenceDir, "acme")
+	if ev == nil || !strings.Contains(ev.Entries[len(ev.Entries)-1].Summary, "FAILED") {
+		t.Errorf("the failure is not in the evidence: %+v", ev)
 	}
 }
