@@ -9,11 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
@@ -67,6 +69,25 @@ func Tenant(dir, name string, today time.Time) (*Report, error) {
 	return &Report{Schema: Schema, Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
 }
 
+// Baseline plans an account baseline stack: its program under the mocks,
+// the rules in baseline mode. The shared trail covers the tenants of
+// stacksDir.
+func Baseline(dir, stack, stacksDir string) (*Report, error) {
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	raw, err := stackfile.ReadRaw(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline stack %s: %w", stack, err)
+	}
+	raw[baseline.Namespace+":tenantStacksDir"] = stacksDir
+	g, err := mockengine.Run(baseline.Program, mockengine.Options{Stack: stack, Config: raw})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	in := &policy.Input{Graph: g, Baseline: true, MockIDs: true}
+	region, _ := raw[baseline.Namespace+":region"]
+	return &Report{Schema: Schema, Tenant: "baseline/" + stack, Region: region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
+}
+
 func resources(g *graph.Graph) []Resource {
 	var out []Resource
 	for _, r := range g.All() {
@@ -90,8 +111,12 @@ type Options struct {
 	StacksDir string
 	Format    string
 	All       bool
-	Tenants   []string
-	Today     time.Time
+	// Baseline names an account baseline stack (baseline/Pulumi.<stack>.yaml)
+	// to plan instead of tenants.
+	Baseline    string
+	BaselineDir string
+	Tenants     []string
+	Today       time.Time
 }
 
 // Main runs `tenantctl plan` and returns the exit code.
@@ -102,8 +127,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the stack files")
 	fs.StringVar(&o.Format, "format", "text", "text, json or markdown")
 	fs.BoolVar(&o.All, "all", false, "plan every tenant stack")
+	fs.StringVar(&o.Baseline, "baseline", "", "plan the account baseline stack STACK (baseline/Pulumi.STACK.yaml) instead")
+	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the baseline project")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tenantctl plan [--stacks-dir DIR] [--format text|json|markdown] (<tenant>... | --all)")
+		fmt.Fprintln(stderr, "usage: tenantctl plan [--stacks-dir DIR] [--format text|json|markdown] (<tenant>... | --all | --baseline STACK)")
 		fs.PrintDefaults()
 	}
 	tenants, err := cli.Parse(fs, args)
@@ -128,11 +155,18 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		}
 		o.Tenants = names
 	}
-	if len(o.Tenants) == 0 {
-		fmt.Fprintln(stderr, "tenantctl plan: name a tenant, or pass --all")
+	var reports []*Report
+	if o.Baseline != "" {
+		rep, err := Baseline(o.BaselineDir, o.Baseline, o.StacksDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "tenantctl plan: %v\n", err)
+			return ExitBadInput
+		}
+		reports = append(reports, rep)
+	} else if len(o.Tenants) == 0 {
+		fmt.Fprintln(stderr, "tenantctl plan: name a tenant, or pass --all or --baseline STACK")
 		return ExitBadInput
 	}
-	var reports []*Report
 	for _, name := range o.Tenants {
 		rep, err := Tenant(o.StacksDir, name, o.Today)
 		if errors.Is(err, stackfile.ErrNotFound) {
