@@ -377,3 +377,39 @@ func TestKumoVerifyCommand(t *testing.T) {
 	}
 	_ = c
 }
+
+// The fleet report: every tenant's report written, the worst exit code.
+func TestKumoVerifyFleet(t *testing.T) {
+	stacks, invs, out := t.TempDir(), t.TempDir(), t.TempDir()
+	var names []string
+	for i := 0; i < 3; i++ {
+		cfg := tenant(t)
+		if _, err := stackfile.Write(stacks, cfg); err != nil {
+			t.Fatal(err)
+		}
+		inv, _ := seed(t, cfg, kumoseed.Options{Open: i == 2})
+		b, _ := json.Marshal(map[string]any{"inventory": inv})
+		if err := os.WriteFile(filepath.Join(invs, cfg.TenantID+".json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, cfg.TenantID)
+	}
+	kumoConfig(t, nil)
+	var o, e bytes.Buffer
+	code := verify.Main(context.Background(), []string{"--all", "--inventory-dir", invs, "--out-dir", out, "--stacks-dir", stacks, "--endpoint", server.URL, "--format", "json"}, &o, &e)
+	if code != 1 {
+		t.Errorf("fleet exit %d, want 1 (kumo's wrong answers, and the open tenant)\n%s%s", code, o.String(), e.String())
+	}
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(out, n+".json"))
+		if err != nil || !strings.Contains(string(b), `"tenant": "`+n+`"`) {
+			t.Errorf("report of %s: %v", n, err)
+		}
+		if !strings.Contains(o.String(), n) {
+			t.Errorf("summary lacks %s:\n%s", n, o.String())
+		}
+	}
+	if code := verify.Main(context.Background(), []string{"--all", "--stacks-dir", stacks}, &bytes.Buffer{}, &bytes.Buffer{}); code != 2 {
+		t.Errorf("--all without inventories or an out dir: exit %d", code)
+	}
+}

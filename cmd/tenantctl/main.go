@@ -32,7 +32,8 @@ commands:
   offboard due                 the tenant lifecycle of whitepaper §10 (WP-10)
   list                         every tenant, its state, range, dates and days left
   verify <tenant> (--inventory FILE | --discover) [--endpoint URL] [--format text|json|junit|markdown] [--out FILE]
-                               check every control on the live account; evidence report
+  verify --all (--inventory-dir DIR | --discover) --out-dir DIR
+                               check every control on the live account; evidence reports
 
 exit codes: 0 ok, 1 a control or step failed, 2 bad input or usage,
             3 no failure but a check could not run

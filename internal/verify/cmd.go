@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -14,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -36,6 +41,11 @@ type Options struct {
 	Out       string
 	StacksDir string
 	Parallel  int
+	// All verifies every tenant stack that is not deleted: inventories from
+	// InventoryDir/<tenant>.json (or discovery), reports into OutDir.
+	All          bool
+	InventoryDir string
+	OutDir       string
 }
 
 // Main runs `tenantctl verify`.
@@ -51,10 +61,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
 	fs.IntVar(&o.Parallel, "parallel", 8, "checks run at once")
+	fs.BoolVar(&o.All, "all", false, "verify every tenant stack that is not deleted (a fleet report)")
+	fs.StringVar(&o.InventoryDir, "inventory-dir", "", "with --all: the inventories, one <tenant>.json each")
+	fs.StringVar(&o.OutDir, "out-dir", "", "with --all: write each tenant's report there")
 	fs.Usage = func() { fmt.Fprintln(stderr, Usage); fs.PrintDefaults() }
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return cli.ExitBadInput
+	}
+	if o.All {
+		if len(pos) != 0 || (o.InventoryDir == "") == !o.Discover || o.OutDir == "" {
+			fmt.Fprintln(stderr, "usage: tenantctl verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...]")
+			return cli.ExitBadInput
+		}
+		return Fleet(ctx, o, stdout, stderr)
 	}
 	if len(pos) != 1 || (o.Inventory == "") == !o.Discover {
 		fs.Usage()
@@ -129,4 +149,89 @@ func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: NewClients(awsCfg, o.Endpoint), Today: lifecycle.Today(now).Time()}
 	results := RunChecks(ctx, t, Checks(), o.Parallel)
 	return NewReport(t, results, now, calls), cli.ExitOK
+}
+
+// Fleet verifies every tenant that is not deleted, 4 tenants at a time,
+// writes each report into OutDir and a summary to stdout. Exit 1 if any
+// tenant FAILs, else 3 if any could not be verified completely (an ERROR, or
+// an unreadable stack or inventory), else 0.
+func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
+	names, err := stackfile.List(o.StacksDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
+		return cli.ExitBadInput
+	}
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "tenantctl verify: --out-dir: %v\n", err)
+		return cli.ExitBadInput
+	}
+	ext := map[string]string{"text": "txt", "json": "json", "junit": "xml", "markdown": "md"}[o.Format]
+	type row struct {
+		tenant string
+		code   int
+		status string
+		fails  int
+	}
+	rows := make([]row, len(names))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			rows[i] = row{tenant: n}
+			cfg, _, err := stackfile.Load(o.StacksDir, n)
+			if err != nil {
+				rows[i].code, rows[i].status = cli.ExitBadInput, err.Error()
+				return
+			}
+			if cfg.Lifecycle.State == config.StateDeleted {
+				rows[i].code, rows[i].status = cli.ExitOK, "deleted: not verified"
+				return
+			}
+			one := o
+			one.Tenant, one.All = n, false
+			if o.InventoryDir != "" {
+				one.Inventory = filepath.Join(o.InventoryDir, n+".json")
+			}
+			var msgs strings.Builder
+			report, code := Verify(ctx, one, &msgs)
+			if report == nil {
+				rows[i].code, rows[i].status = code, strings.TrimSpace(msgs.String())
+				return
+			}
+			f, err := os.Create(filepath.Join(o.OutDir, n+"."+ext))
+			if err == nil {
+				err = report.Write(f, o.Format)
+				f.Close()
+			}
+			if err != nil {
+				rows[i].code, rows[i].status = cli.ExitError, err.Error()
+				return
+			}
+			rows[i].code, rows[i].status = report.ExitCode(), string(report.Status)
+			for _, c := range report.Controls {
+				if c.Status == "FAIL" || c.Status == "ERROR" {
+					rows[i].fails++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	worst := cli.ExitOK
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TENANT\tSTATUS\tCONTROLS NOT PASSING\tREPORT")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", r.tenant, r.status, r.fails, filepath.Join(o.OutDir, r.tenant+"."+ext))
+		switch {
+		case r.code == cli.ExitFail:
+			worst = cli.ExitFail
+		case r.code != cli.ExitOK && worst != cli.ExitFail:
+			worst = cli.ExitError // could not be verified completely
+		}
+	}
+	tw.Flush()
+	return worst
 }
