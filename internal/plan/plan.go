@@ -5,11 +5,13 @@ package plan
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"net/netip"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -53,6 +55,35 @@ type Report struct {
 
 // Tenant plans one tenant stack of dir.
 func Tenant(dir, name string, today time.Time) (*Report, error) {
+	others, err := stackfile.OtherCidrs(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	return tenantWith(dir, name, today, others)
+}
+
+// Fleet plans several tenants of dir, reading the stacks' ranges once (the
+// overlap rule needs every other stack's), so the cost per tenant does not
+// grow with the fleet.
+func Fleet(dir string, names []string, today time.Time) ([]*Report, error) {
+	all, err := stackfile.OtherCidrs(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Report
+	for _, n := range names {
+		others := maps.Clone(all)
+		delete(others, n)
+		r, err := tenantWith(dir, n, today, others)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func tenantWith(dir, name string, today time.Time, others map[string]netip.Prefix) (*Report, error) {
 	cfg, raw, err := stackfile.Load(dir, name)
 	if err != nil {
 		return nil, err
@@ -60,10 +91,6 @@ func Tenant(dir, name string, today time.Time) (*Report, error) {
 	g, err := mockengine.Run(tenant.Program, mockengine.Options{Stack: name, Config: raw, Region: cfg.Region})
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: the program failed under the mock engine: %w", name, err)
-	}
-	others, err := stackfile.OtherCidrs(dir, name)
-	if err != nil {
-		return nil, err
 	}
 	in := &policy.Input{Graph: g, Tenant: cfg, OtherStacks: others, Today: today, MockIDs: true}
 	return &Report{Schema: Schema, Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
@@ -167,19 +194,19 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tenantctl plan: name a tenant, or pass --all or --baseline STACK")
 		return ExitBadInput
 	}
+	known, _ := stackfile.List(o.StacksDir)
 	for _, name := range o.Tenants {
-		rep, err := Tenant(o.StacksDir, name, o.Today)
-		if errors.Is(err, stackfile.ErrNotFound) {
-			known, _ := stackfile.List(o.StacksDir)
+		if !slices.Contains(known, name) {
 			fmt.Fprintf(stderr, "tenantctl plan: unknown tenant %q: no %s\n  known tenants: %s\n  to add one: tenantctl onboard %s --dry-run\n", name, stackfile.Path(o.StacksDir, name), strings.Join(known, ", "), name)
 			return ExitBadInput
 		}
-		if err != nil {
-			fmt.Fprintf(stderr, "tenantctl plan: %v\n", err)
-			return ExitBadInput
-		}
-		reports = append(reports, rep)
 	}
+	fleet, err := Fleet(o.StacksDir, o.Tenants, o.Today)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantctl plan: %v\n", err)
+		return ExitBadInput
+	}
+	reports = append(reports, fleet...)
 	switch o.Format {
 	case "json":
 		enc := json.NewEncoder(stdout)

@@ -140,11 +140,13 @@ func BenchmarkPlanFleet(b *testing.B) {
 	for _, n := range []int{10, 100} {
 		dir := generate(b, n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var names []string
+			for i := 0; i < n; i++ {
+				names = append(names, fmt.Sprintf("gen%03d", i))
+			}
 			for b.Loop() {
-				for i := 0; i < n; i++ {
-					if _, err := Tenant(dir, fmt.Sprintf("gen%03d", i), policy.TodayJST()); err != nil {
-						b.Fatal(err)
-					}
+				if _, err := Fleet(dir, names, policy.TodayJST()); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})
