@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gruntwork-io/terratest/modules/random"
+	"github.com/gruntwork-io/terratest/modules/retry"
 	ts "github.com/gruntwork-io/terratest/modules/test-structure"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -65,65 +67,9 @@ func TestRealAccount(t *testing.T) {
 	}
 	stackFile := filepath.Join(work, ".tenantkit-e2e-stack")
 
-	ts.RunTestStage(t, "deploy", func() {
-		cfg := testkit.Load(t, "acme")
-		cfg.TenantID = fmt.Sprintf("e2e-%d", time.Now().Unix()%1000000)
-		cfg.CertificateArn = os.Getenv("TENANTKIT_E2E_CERTIFICATE_ARN")
-		cfg.ObjectLockMode, cfg.ObjectLockDays = "GOVERNANCE", 1 // test archives can be removed a day later
-		cfg.KeyDeletionWindowDays = 7
-		cfg.Capacity = config.Capacity{Min: 1, Max: 1, Desired: 1}
-		cfg.VpcCidr = "10.250.0.0/20"
-		if err := copyProject(testkit.StacksDir()+"/..", work); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := stackfile.Write(filepath.Join(work, "stacks"), cfg); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(stackFile, []byte(cfg.TenantID), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		d := &deploy.Local{WorkDir: work, Out: testWriter{t}}
-		if _, err := d.Preview(ctx, cfg.TenantID); err != nil {
-			t.Fatalf("preview: %v", err)
-		}
-		if _, err := d.Up(ctx, cfg.TenantID); err != nil {
-			t.Fatalf("up: %v", err)
-		}
-	})
-
-	name := readStack(t, stackFile)
-	ts.RunTestStage(t, "validate", func() {
-		s, err := auto.SelectStackLocalSource(ctx, name, work)
-		if err != nil {
-			t.Fatal(err)
-		}
-		outs, err := s.Outputs(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := json.Marshal(map[string]any{"inventory": outs["inventory"].Value})
-		invFile := filepath.Join(work, "inventory.json")
-		if err := os.WriteFile(invFile, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		report, code := verify.Verify(ctx, verify.Options{Tenant: name, Inventory: invFile, StacksDir: filepath.Join(work, "stacks"), Parallel: 8}, os.Stderr)
-		if report == nil {
-			t.Fatalf("verify: exit %d", code)
-		}
-		f, _ := os.Create(filepath.Join(work, "evidence-"+name+".json"))
-		_ = report.Write(f, "json")
-		f.Close()
-		for _, c := range report.Controls {
-			if c.Status != catalog.Pass && c.Status != catalog.NA {
-				t.Errorf("%s: %s %+v", c.ID, c.Status, c.Findings)
-			}
-		}
-		if _, err := s.Preview(ctx, optpreview.ExpectNoChanges()); err != nil {
-			t.Errorf("a preview after up shows changes (drift or a non-idempotent program): %v", err)
-		}
-	})
-
-	ts.RunTestStage(t, "teardown", func() {
+	// Declared first, so a failed deploy or validation still tears down.
+	defer ts.RunTestStage(t, "teardown", func() {
+		name := readStack(t, stackFile)
 		// Offboard as the lifecycle does: state deleting (deletion protection
 		// off, buckets may be emptied), up, destroy, remove the stack.
 		dir := filepath.Join(work, "stacks")
@@ -148,6 +94,77 @@ func TestRealAccount(t *testing.T) {
 			t.Fatalf("remove stack: %v", err)
 		}
 		t.Logf("the log archive %s stays under GOVERNANCE Object Lock for a day; delete it with the log-admin role afterwards", "tk-"+name+"-log-archive-<account>")
+	})
+
+	ts.RunTestStage(t, "deploy", func() {
+		cfg := testkit.Load(t, "acme")
+		cfg.TenantID = "e2e-" + strings.ToLower(random.UniqueId())
+		cfg.CertificateArn = os.Getenv("TENANTKIT_E2E_CERTIFICATE_ARN")
+		cfg.ObjectLockMode, cfg.ObjectLockDays = "GOVERNANCE", 1 // test archives can be removed a day later
+		cfg.KeyDeletionWindowDays = 7
+		cfg.Capacity = config.Capacity{Min: 1, Max: 1, Desired: 1}
+		cfg.VpcCidr = "10.250.0.0/20"
+		if err := copyProject(testkit.StacksDir()+"/..", work); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := stackfile.Write(filepath.Join(work, "stacks"), cfg); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(stackFile, []byte(cfg.TenantID), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d := &deploy.Local{WorkDir: work, Out: testWriter{t}}
+		if _, err := d.Preview(ctx, cfg.TenantID); err != nil {
+			t.Fatalf("preview: %v", err)
+		}
+		if _, err := d.Up(ctx, cfg.TenantID); err != nil {
+			t.Fatalf("up: %v", err)
+		}
+	})
+
+	ts.RunTestStage(t, "validate", func() {
+		name := readStack(t, stackFile)
+		s, err := auto.SelectStackLocalSource(ctx, name, work)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := s.Outputs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(map[string]any{"inventory": outs["inventory"].Value})
+		invFile := filepath.Join(work, "inventory.json")
+		if err := os.WriteFile(invFile, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Some settings take a while to show (trail status, Inspector, flow
+		// logs): retry the whole verification a few times before judging.
+		var report *verify.Report
+		_, _ = retry.DoWithRetryE(t, "verify "+name, 5, 30*time.Second, func() (string, error) {
+			var code int
+			report, code = verify.Verify(ctx, verify.Options{Tenant: name, Inventory: invFile, StacksDir: filepath.Join(work, "stacks"), Parallel: 8}, os.Stderr)
+			if report == nil {
+				return "", retry.FatalError{Underlying: fmt.Errorf("verify: exit %d", code)}
+			}
+			if report.Status != catalog.Pass {
+				return "", fmt.Errorf("status %s", report.Status)
+			}
+			return "", nil
+		})
+		if report == nil {
+			t.Fatal("verify could not run")
+		}
+		f, _ := os.Create(filepath.Join(work, "evidence-"+name+".json"))
+		_ = report.Write(f, "json")
+		f.Close()
+		for _, c := range report.Controls {
+			if c.Status != catalog.Pass && c.Status != catalog.NA {
+				t.Errorf("%s: %s %+v", c.ID, c.Status, c.Findings)
+			}
+		}
+		if _, err := s.Preview(ctx, optpreview.ExpectNoChanges()); err != nil {
+			t.Errorf("a preview after up shows changes (drift or a non-idempotent program): %v", err)
+		}
 	})
 }
 

@@ -71,7 +71,7 @@ func (l *Local) Preview(ctx context.Context, name string) (map[string]int, error
 	}
 	res, err := s.Preview(ctx, optpreview.ProgressStreams(l.Out))
 	if err != nil {
-		return nil, fmt.Errorf("preview %s: %w", name, err)
+		return nil, classify("preview", name, err)
 	}
 	out := map[string]int{}
 	for op, n := range res.ChangeSummary {
@@ -88,7 +88,7 @@ func (l *Local) Up(ctx context.Context, name string) (map[string]any, error) {
 	}
 	res, err := s.Up(ctx, optup.ProgressStreams(l.Out))
 	if err != nil {
-		return nil, fmt.Errorf("up %s: %w", name, err)
+		return nil, classify("up", name, err)
 	}
 	out := map[string]any{}
 	for k, v := range res.Outputs {
@@ -104,7 +104,7 @@ func (l *Local) Destroy(ctx context.Context, name string) error {
 		return err
 	}
 	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(l.Out)); err != nil {
-		return fmt.Errorf("destroy %s: %w", name, err)
+		return classify("destroy", name, err)
 	}
 	return nil
 }
@@ -116,4 +116,17 @@ func (l *Local) Remove(ctx context.Context, name string) error {
 		return err
 	}
 	return s.Workspace().RemoveStack(ctx, name)
+}
+
+// classify says what an Automation API failure means for the operator.
+func classify(op, stack string, err error) error {
+	switch {
+	case auto.IsConcurrentUpdateError(err):
+		return fmt.Errorf("%s %s: another update of the stack is running; wait for it, or run `pulumi cancel --stack %s` if it died: %w", op, stack, stack, err)
+	case auto.IsCompilationError(err):
+		return fmt.Errorf("%s %s: the program does not compile (run go build ./... in the project): %w", op, stack, err)
+	case auto.IsRuntimeError(err):
+		return fmt.Errorf("%s %s: the program failed (a refused control names its ID; tenantctl plan %s shows the matrix): %w", op, stack, stack, err)
+	}
+	return fmt.Errorf("%s %s: %w", op, stack, err)
 }
