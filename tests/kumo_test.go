@@ -120,7 +120,7 @@ func seed(t testing.TB, cfg *config.Tenant, o kumoseed.Options) (*verify.Invento
 func check(t testing.TB, cfg *config.Tenant, inv *verify.Inventory, calls *verify.Calls) map[string]verify.CheckResult {
 	t.Helper()
 	awsCfg := kumoConfig(t, calls)
-	tgt := &verify.Target{Inv: inv, Cfg: cfg, Clients: verify.NewClients(awsCfg, server.URL), Today: time.Now(),
+	tgt := &verify.Target{Inv: inv, Cfg: cfg, Clients: verify.NewClients(awsCfg, server.URL),
 		OtherCidrs: map[string]netip.Prefix{"globex": netip.MustParsePrefix("10.16.16.0/20")}}
 	out := map[string]verify.CheckResult{}
 	for _, r := range verify.RunChecks(context.Background(), tgt, verify.Checks(), 8) {

@@ -180,17 +180,10 @@ var _ = register(Check{ID: "WP-21.1/key-rotation", Control: "WP-21.1", Title: "t
 // prefix, in as few calls as the API allows (one per prefix and page).
 func tenantLogGroups(ctx context.Context, t *Target) (map[string]logtypes.LogGroup, error) {
 	return cached(t, "loggroups", func() (map[string]logtypes.LogGroup, error) {
+		// One call per directory: /tenants/<id>/ holds most of them.
 		prefixes := map[string]bool{}
 		for _, g := range t.Inv.LogGroups {
-			if i := strings.Index(g[1:], "/"); i > 0 {
-				// /tenants/<id>/... and /aws/rds/instance/<id>/...: share a prefix
-				parts := strings.SplitN(strings.TrimPrefix(g, "/"), "/", 4)
-				if parts[0] == "tenants" {
-					prefixes["/tenants/"+parts[1]+"/"] = true
-				} else {
-					prefixes[g[:strings.LastIndex(g, "/")+1]] = true
-				}
-			}
+			prefixes[g[:strings.LastIndex(g, "/")+1]] = true
 		}
 		found := map[string]logtypes.LogGroup{}
 		for p := range prefixes {

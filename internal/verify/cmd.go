@@ -19,7 +19,6 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
-	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
@@ -146,7 +145,7 @@ func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 		return bad("the inventory is tenant %q's, not %q's", inv.Tenant, o.Tenant)
 	}
 	now := time.Now()
-	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: NewClients(awsCfg, o.Endpoint), Today: lifecycle.Today(now).Time()}
+	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: NewClients(awsCfg, o.Endpoint)}
 	results := RunChecks(ctx, t, Checks(), o.Parallel)
 	return NewReport(t, results, now, calls), cli.ExitOK
 }

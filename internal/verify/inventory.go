@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 // InventorySchema is the schema of the tenant stack's inventory output.
@@ -86,7 +88,7 @@ func ParseInventory(b []byte) (*Inventory, error) {
 // DataBuckets lists the data buckets in a stable order.
 func (inv *Inventory) DataBuckets() []string {
 	var out []string
-	for _, c := range []string{"public", "personal", "confidential"} {
+	for _, c := range config.Classifications {
 		if b, ok := inv.Buckets.Data[c]; ok {
 			out = append(out, b)
 		}

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/aws/smithy-go"
 
@@ -29,8 +28,6 @@ type Target struct {
 	// OtherCidrs are the other tenants' ranges (no route may reach them).
 	OtherCidrs map[string]netip.Prefix
 	Clients    *Clients
-	// Today is the JST day, for the offboarding deadlines.
-	Today time.Time
 
 	memo memo
 }
