@@ -523,18 +523,14 @@ var _ = register(Check{ID: "WP-11/tags", Control: "WP-11", Title: "Tenant, Manag
 			}
 			check("key "+t.Inv.KeyArn, m)
 		}
-		if vpcs, err := describeVpc(ctx, t); err != nil {
+		if v, err := tenantVpc(ctx, t); err != nil {
 			r.Error("VPC "+t.Inv.VpcID, err, "the tenant's tags")
 		} else {
-			for _, v := range vpcs.Vpcs {
-				if aws.ToString(v.VpcId) == t.Inv.VpcID {
-					m := map[string]string{}
-					for _, tg := range v.Tags {
-						m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
-					}
-					check("VPC "+t.Inv.VpcID, m)
-				}
+			m := map[string]string{}
+			for _, tg := range v.Tags {
+				m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
 			}
+			check("VPC "+t.Inv.VpcID, m)
 		}
 		eachLogGroup(ctx, t, r, "the tenant's tags", func(name string, g logtypes.LogGroup) {
 			if tags, err := logGroupTags(ctx, t, g); err != nil {

@@ -204,28 +204,18 @@ var _ = register(Check{ID: "WP-20.1/tier-matrix", Control: "WP-20.1", Title: "in
 
 var _ = register(Check{ID: "WP-19/isolation", Control: "WP-19", Title: "the tenant's own VPC; its default security group has no rules",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		vpcs, err := describeVpc(ctx, t)
+		v, err := tenantVpc(ctx, t)
 		if err != nil {
 			r.Error("VPC "+t.Inv.VpcID, err, "the tenant's VPC")
 			return
 		}
-		found := false
-		for _, v := range vpcs.Vpcs {
-			if aws.ToString(v.VpcId) != t.Inv.VpcID {
-				continue
-			}
-			found = true
-			if aws.ToString(v.CidrBlock) != t.Inv.VpcCidr {
-				r.Fail("VPC "+t.Inv.VpcID, aws.ToString(v.CidrBlock), t.Inv.VpcCidr)
-			} else if tagValue(v.Tags, "Tenant") != t.Inv.Tenant {
-				r.Fail("VPC "+t.Inv.VpcID, "Tenant="+tagValue(v.Tags, "Tenant"), "Tenant="+t.Inv.Tenant)
-			} else {
-				r.Pass("VPC "+t.Inv.VpcID, aws.ToString(v.CidrBlock))
-			}
-		}
-		if !found {
-			r.Error("VPC "+t.Inv.VpcID, fmt.Errorf("not found"), "the tenant's VPC")
-			return
+		switch {
+		case aws.ToString(v.CidrBlock) != t.Inv.VpcCidr:
+			r.Fail("VPC "+t.Inv.VpcID, aws.ToString(v.CidrBlock), t.Inv.VpcCidr)
+		case tagValue(v.Tags, "Tenant") != t.Inv.Tenant:
+			r.Fail("VPC "+t.Inv.VpcID, "Tenant="+tagValue(v.Tags, "Tenant"), "Tenant="+t.Inv.Tenant)
+		default:
+			r.Pass("VPC "+t.Inv.VpcID, aws.ToString(v.CidrBlock))
 		}
 		sgs, err := t.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: append(vpcFilter(t.Inv.VpcID), ec2types.Filter{Name: aws.String("group-name"), Values: []string{"default"}})})
 		if err != nil {
@@ -246,9 +236,20 @@ var _ = register(Check{ID: "WP-19/isolation", Control: "WP-19", Title: "the tena
 		r.Error("default security group of "+t.Inv.VpcID, fmt.Errorf("not found"), "the VPC's default group, emptied")
 	}})
 
-func describeVpc(ctx context.Context, t *Target) (*ec2.DescribeVpcsOutput, error) {
-	return cached(t, "vpc", func() (*ec2.DescribeVpcsOutput, error) {
-		return t.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{t.Inv.VpcID}})
+// tenantVpc reads the tenant's VPC once for every check, matched by id
+// client-side; a VPC the answer does not hold is an error (ERROR, not PASS).
+func tenantVpc(ctx context.Context, t *Target) (ec2types.Vpc, error) {
+	return cached(t, "vpc", func() (ec2types.Vpc, error) {
+		out, err := t.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{t.Inv.VpcID}})
+		if err != nil {
+			return ec2types.Vpc{}, err
+		}
+		for _, v := range out.Vpcs {
+			if aws.ToString(v.VpcId) == t.Inv.VpcID {
+				return v, nil
+			}
+		}
+		return ec2types.Vpc{}, fmt.Errorf("VPC %s not found", t.Inv.VpcID)
 	})
 }
 
@@ -341,17 +342,12 @@ var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow
 
 var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options point NTP at the Time Sync Service",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		vpcs, err := describeVpc(ctx, t)
+		v, err := tenantVpc(ctx, t)
 		if err != nil {
 			r.Error("VPC "+t.Inv.VpcID, err, "DHCP options with ntp-servers 169.254.169.123")
 			return
 		}
-		var dhcp string
-		for _, v := range vpcs.Vpcs {
-			if aws.ToString(v.VpcId) == t.Inv.VpcID {
-				dhcp = aws.ToString(v.DhcpOptionsId)
-			}
-		}
+		dhcp := aws.ToString(v.DhcpOptionsId)
 		if dhcp == "" {
 			r.Error("VPC "+t.Inv.VpcID, fmt.Errorf("the answer names no DHCP options set"), "DHCP options with ntp-servers 169.254.169.123")
 			return

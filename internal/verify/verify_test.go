@@ -265,6 +265,13 @@ func TestMissingResourceIsError(t *testing.T) {
 		t.Errorf("missing log group: %s", r.Status)
 	}
 	cfg, w, inv = acme(t)
+	w.vpcs = w.vpcs[1:] // only the decoy's VPC is left
+	for _, id := range []string{"WP-11/tags", "WP-19/isolation", "WP-28/dhcp"} {
+		if r := runOne(t, w, cfg, inv, id); r.Status != catalog.Error {
+			t.Errorf("missing VPC: %s %s", id, r.Status)
+		}
+	}
+	cfg, w, inv = acme(t)
 	w.groups = w.groups[:3] // the endpoints group is gone
 	if r := runOne(t, w, cfg, inv, "WP-18/no-ssh-rdp"); r.Status != catalog.Error {
 		t.Errorf("missing security group: %s", r.Status)
