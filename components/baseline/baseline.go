@@ -12,6 +12,7 @@ package baseline
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
@@ -27,6 +28,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/logs"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -83,10 +85,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	account := caller.AccountId
 
+	// Adopted singletons are imported (pulumi.Import) and then brought to
+	// the declared settings; the engine imports once, on the first up with
+	// the switch on.
+	asgOpts := singleton
+	if cfg.AdoptAutoScalingRole {
+		asgOpts = append(slices.Clone(singleton), pulumi.Import(pulumi.ID(AutoScalingRoleArn(account))))
+	}
 	asg, err := iam.NewServiceLinkedRole(ctx, name+"-asg-slr", &iam.ServiceLinkedRoleArgs{
 		AwsServiceName: pulumi.String("autoscaling.amazonaws.com"),
 		Description:    pulumi.String("Auto Scaling; the tenant keys name this role"),
-	}, singleton...)
+	}, asgOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +109,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
+	// The tenants find this key by its alias: it encrypts their log
+	// archives, which outlive them.
+	if _, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
+		Name: pulumi.String(config.BaselineKeyAlias), TargetKeyId: b.Key.Arn,
+	}, child...); err != nil {
+		return nil, err
+	}
 
 	// WP-20.3: GuardDuty, each feature's status declared.
+	detOpts := singleton
+	if cfg.AdoptGuardDutyDetector {
+		existing, err := guardduty.LookupDetector(ctx, nil, pulumi.Provider(b.Provider), pulumi.Parent(b))
+		if err != nil {
+			return nil, fmt.Errorf("baseline: adoptGuardDutyDetector is set, but the region's detector cannot be read: %w", err)
+		}
+		detOpts = append(slices.Clone(singleton), pulumi.Import(pulumi.ID(existing.Id)))
+	}
 	det, err := guardduty.NewDetector(ctx, name+"-guardduty", &guardduty.DetectorArgs{
 		Enable: pulumi.Bool(true), FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
-	}, singleton...)
+	}, detOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -172,10 +196,14 @@ func (b *Baseline) sessionManager(ctx *pulumi.Context, name string, cfg *Config,
 	}, child...); err != nil {
 		return err
 	}
+	opts := singleton
+	if cfg.AdoptSessionPreferences {
+		opts = append(slices.Clone(singleton), pulumi.Import(pulumi.ID(SessionDocument)))
+	}
 	_, err := ssm.NewDocument(ctx, name+"-session-prefs", &ssm.DocumentArgs{
 		Name: pulumi.String(SessionDocument), DocumentType: pulumi.String("Session"), DocumentFormat: pulumi.String("JSON"),
 		Content: pulumi.String(SessionPreferences(cfg.SessionIdleMinutes)),
-	}, singleton...)
+	}, opts...)
 	return err
 }
 
@@ -255,6 +283,12 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 		DataBucketArns: coverage, MultiRegion: true,
 	}, child...)
 	return coverage, err
+}
+
+// AutoScalingRoleArn is the Auto Scaling service-linked role, the import id
+// of an adopted one.
+func AutoScalingRoleArn(account string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", account)
 }
 
 // LogAdminRole may delete the shared trail's records (WP-39), with MFA.

@@ -143,3 +143,47 @@ func TestBaselineRefusesBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// Account singletons that exist already are adopted (imported) when the
+// stack says so, and created otherwise; the key the tenants' archives use
+// is found by its alias.
+func TestAdoptionSwitches(t *testing.T) {
+	ids := func(g *graph.Graph) map[string]string {
+		out := map[string]string{}
+		for _, r := range g.All() {
+			if r.ImportID != "" {
+				out[r.Type] = r.ImportID
+			}
+		}
+		return out
+	}
+	g := run(t, stackConfig(t))
+	if got := ids(g); len(got) != 0 {
+		t.Errorf("nothing to adopt by default, got imports %v", got)
+	}
+	if a := g.OfType("aws:kms/alias:Alias"); len(a) != 1 || a[0].Get("name") != "alias/tenantkit-baseline" {
+		t.Errorf("baseline key alias: %v", a)
+	}
+	raw := stackConfig(t)
+	for _, k := range []string{"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences"} {
+		raw[baseline.Namespace+":"+k] = "true"
+	}
+	g = run(t, raw)
+	want := map[string]string{
+		"aws:iam/serviceLinkedRole:ServiceLinkedRole": baseline.AutoScalingRoleArn(mockengine.AccountID),
+		"aws:guardduty/detector:Detector":             mockengine.ExistingDetectorID,
+		"aws:ssm/document:Document":                   baseline.SessionDocument,
+	}
+	got := ids(g)
+	for typ, id := range want {
+		if got[typ] != id {
+			t.Errorf("%s: import id %q, want %q", typ, got[typ], id)
+		}
+	}
+	for typ := range want {
+		r := g.OfType(typ)[0]
+		if !r.Protect || !r.RetainOnDelete {
+			t.Errorf("adopted %s must stay protected and retained: protect %v retain %v", typ, r.Protect, r.RetainOnDelete)
+		}
+	}
+}

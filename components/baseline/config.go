@@ -31,6 +31,19 @@ type Config struct {
 	ObjectLockDays   int    `json:"objectLockDays"`
 	// SessionIdleMinutes ends idle Session Manager sessions.
 	SessionIdleMinutes int `json:"sessionIdleMinutes"`
+
+	// Adoption of the account singletons that often exist already: the
+	// program imports them into the stack (and then brings them to the
+	// declared settings) instead of failing to create them.
+	// AdoptAutoScalingRole: AWSServiceRoleForAutoScaling exists in every
+	// account that ever had an Auto Scaling group.
+	AdoptAutoScalingRole bool `json:"adoptAutoScalingRole"`
+	// AdoptGuardDutyDetector: the region's detector exists (enabled by
+	// hand, by Organizations or by Control Tower).
+	AdoptGuardDutyDetector bool `json:"adoptGuardDutyDetector"`
+	// AdoptSessionPreferences: SSM-SessionManagerRunShell exists (saved
+	// from the console).
+	AdoptSessionPreferences bool `json:"adoptSessionPreferences"`
 }
 
 // Defaults are the secure defaults.
@@ -64,22 +77,29 @@ func Load(get Get) (*Config, error) {
 			*dst = n
 		}
 	}
+	flag := func(key string, dst *bool) {
+		if v, ok := get(key); ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, &config.FieldError{Field: key, Value: v, Fix: "write true or false"})
+				return
+			}
+			*dst = b
+		}
+	}
 	str("region", &c.Region)
 	num("passwordMinLength", &c.PasswordMinLength)
 	num("passwordMaxAgeDays", &c.PasswordMaxAgeDays)
 	num("passwordReusePrevention", &c.PasswordReuse)
-	if v, ok := get("sharedTrail"); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, &config.FieldError{Field: "sharedTrail", Value: v, Fix: "write true or false"})
-		}
-		c.SharedTrail = b
-	}
+	flag("sharedTrail", &c.SharedTrail)
 	str("tenantStacksDir", &c.TenantStacksDir)
 	num("logRetentionDays", &c.LogRetentionDays)
 	str("objectLockMode", &c.ObjectLockMode)
 	num("objectLockDays", &c.ObjectLockDays)
 	num("sessionIdleMinutes", &c.SessionIdleMinutes)
+	flag("adoptAutoScalingRole", &c.AdoptAutoScalingRole)
+	flag("adoptGuardDutyDetector", &c.AdoptGuardDutyDetector)
+	flag("adoptSessionPreferences", &c.AdoptSessionPreferences)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -15,7 +15,8 @@ import (
 
 // Keys are the baseline project's config keys.
 var Keys = []string{"region", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
-	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes"}
+	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes",
+	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences"}
 
 // LoadConfig reads the baseline config through the Pulumi config API.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/internal/naming"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -43,6 +44,12 @@ type Args struct {
 
 	CertificateArn string
 	TLSPolicy      string
+	// HealthPath and HealthMatcher are what the target group asks each
+	// instance on AppPort; ReplaceUnhealthy lets the auto scaling group
+	// replace instances that fail it (health check type ELB).
+	HealthPath       string
+	HealthMatcher    string
+	ReplaceUnhealthy bool
 	// AccessLogBucket receives the ALB access logs under LogPrefix; its
 	// policy must admit the ELB account first, hence DependsOn.
 	AccessLogBucket string
@@ -75,6 +82,25 @@ type App struct {
 
 // GroupName is the tenant's auto scaling group.
 func GroupName(tenantID string) string { return "tk-" + tenantID + "-app" }
+
+// LoadBalancerName fits AWS's 32 characters whatever the tenant id.
+func LoadBalancerName(tenantID string) string { return naming.Fit("tk-"+tenantID, 32) }
+
+// PatchAssociationName is the tenant's patch association.
+func PatchAssociationName(tenantID string) string { return "tk-" + tenantID + "-patch" }
+
+// TargetGroupPrefix starts every tenant target group's name; AWS completes
+// it (at most 6 characters).
+const TargetGroupPrefix = "tk-"
+
+// HealthCheckType: ELB when unhealthy instances are to be replaced, EC2
+// (instance status only) until the application serves its health path.
+func HealthCheckType(replaceUnhealthy bool) string {
+	if replaceUnhealthy {
+		return "ELB"
+	}
+	return "EC2"
+}
 
 // ManagedPolicies are all the instance role needs besides the tenant's own
 // resources: SSM (Session Manager, patching) and the CloudWatch agent.
@@ -142,12 +168,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := a.loadBalancer(ctx, name, args, child); err != nil {
 		return nil, err
 	}
+	// A name prefix, not a name: target group names hold 32 characters, too
+	// few for the provider's auto-name of a long tenant id, and a prefix
+	// lets a replacement be created before the old group is deleted.
 	tg, err := lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
-		Port:     pulumi.Int(args.AppPort),
-		Protocol: pulumi.String("HTTP"),
-		VpcId:    args.VpcID,
+		NamePrefix: pulumi.String(TargetGroupPrefix),
+		Port:       pulumi.Int(args.AppPort),
+		Protocol:   pulumi.String("HTTP"),
+		VpcId:      args.VpcID,
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled: pulumi.Bool(true), Path: pulumi.String("/healthz"), Matcher: pulumi.String("200"),
+			Enabled: pulumi.Bool(true), Path: pulumi.String(args.HealthPath), Matcher: pulumi.String(args.HealthMatcher),
 		},
 		DeregistrationDelay: pulumi.Int(30),
 	}, child)
@@ -170,7 +200,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		DesiredCapacity:        pulumi.Int(args.Desired),
 		LaunchTemplate:         &autoscaling.GroupLaunchTemplateArgs{Id: a.LaunchTemplate.ID(), Version: a.LaunchTemplate.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput)},
 		TargetGroupArns:        pulumi.StringArray{tg.Arn},
-		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckType:        pulumi.String(HealthCheckType(args.ReplaceUnhealthy)),
 		HealthCheckGracePeriod: pulumi.Int(300),
 		EnabledMetrics:         pulumi.ToStringArray([]string{"GroupInServiceInstances", "GroupDesiredCapacity"}),
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
@@ -181,9 +211,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
-	// Patch the tenant's instances weekly, Sunday 03:00 JST (cron is UTC).
+	// Patch the tenant's instances weekly, Sunday 03:00 JST (cron is UTC),
+	// and only then: without ApplyOnlyAtCronInterval SSM runs the association
+	// (and its reboots) at creation and on every new instance.
 	if _, err := ssm.NewAssociation(ctx, name+"-patch", &ssm.AssociationArgs{
-		AssociationName:    pulumi.String("tk-" + args.TenantID + "-patch"),
+		AssociationName:         pulumi.String(PatchAssociationName(args.TenantID)),
+		ApplyOnlyAtCronInterval: pulumi.Bool(true),
 		Name:               pulumi.String("AWS-RunPatchBaseline"),
 		Parameters:         pulumi.StringMap{"Operation": pulumi.String("Install")},
 		ScheduleExpression: pulumi.String("cron(0 18 ? * SAT *)"),
@@ -205,9 +238,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // instanceProfile: SSM and the CloudWatch agent through AWS-managed
 // policies, and the tenant's own buckets, log groups and key only.
 func (a *App) instanceProfile(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) (*iam.InstanceProfile, error) {
+	// EC2 sends no aws:SourceAccount when it assumes an instance role; the
+	// documented trust names the service only (IAM user guide, "Use an IAM
+	// role to grant permissions to applications running on Amazon EC2
+	// instances", id_roles_use_switch-role-ec2.html). Only principals with
+	// iam:PassRole on this role can attach it to an instance.
 	trust := policydoc.Document{Statement: []policydoc.Statement{{
 		Effect: "Allow", Principal: policydoc.Service("ec2.amazonaws.com"), Action: policydoc.List("sts:AssumeRole"),
-		Condition: policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(args.AccountID)}},
 	}}}
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String("tk-" + args.TenantID + "-app"),
@@ -251,7 +288,7 @@ func InstancePolicy(args *Args, keyArn string) policydoc.Document {
 func (a *App) loadBalancer(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
 	var err error
 	a.LoadBalancer, err = lb.NewLoadBalancer(ctx, name+"-alb", &lb.LoadBalancerArgs{
-		Name:                     pulumi.String("tk-" + args.TenantID),
+		Name:                     pulumi.String(LoadBalancerName(args.TenantID)),
 		LoadBalancerType:         pulumi.String("application"),
 		Internal:                 pulumi.Bool(false),
 		Subnets:                  args.PublicSubnetIDs,

@@ -32,6 +32,11 @@ type Args struct {
 	Region         string
 	AccountID      string
 	KeyArn         pulumi.StringOutput
+	// ArchiveKeyArn encrypts what outlives the tenant: the log archive and
+	// the dedicated trail's log files. It is the account baseline's key;
+	// the tenant key is scheduled for deletion at offboarding, which would
+	// leave the retained archive unreadable.
+	ArchiveKeyArn  string
 	Classification string
 	// RetentionDays of the log groups; 0 keeps events forever.
 	RetentionDays  int
@@ -110,7 +115,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	l.Archive, err = storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
 		Name: archive, Role: storage.RoleLogArchive, Classification: args.Classification,
-		KeyArn: args.KeyArn, NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days),
+		KeyArn: pulumi.String(args.ArchiveKeyArn), NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days),
 		LogBucket: serviceLogs, ObjectLock: &args.ObjectLock,
 		// Object Lock keeps a non-empty archive from being deleted; Pulumi
 		// leaves it in place and offboarding lists it with its retention end.
@@ -128,11 +133,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 
 	if args.TrailMode == TrailDedicated {
+		// Multi-region: a single-region trail misses IAM, STS and the other
+		// global services' events. Its log files land in the archive under the
+		// archive's key; its log group, deleted with the stack, uses the
+		// tenant key.
 		l.Trail, err = NewTrail(ctx, name+"-trail", &TrailArgs{
-			Name: TrailName(args.TenantID), Region: args.Region, AccountID: args.AccountID, KeyArn: args.KeyArn,
+			Name: TrailName(args.TenantID), Region: args.Region, AccountID: args.AccountID,
+			KeyArn: pulumi.String(args.ArchiveKeyArn), LogGroupKeyArn: args.KeyArn,
 			Bucket: archive, DependsOn: []pulumi.Resource{l.Archive},
 			LogGroup: fmt.Sprintf("/tenants/%s/cloudtrail", args.TenantID), RetentionDays: args.RetentionDays,
-			Classification: args.Classification, DataBucketArns: args.DataBucketArns,
+			Classification: args.Classification, DataBucketArns: args.DataBucketArns, MultiRegion: true,
 		}, child)
 		if err != nil {
 			return nil, err
@@ -192,6 +202,8 @@ func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLog
 				Resource: policydoc.List(append(logGroups, logGroups[0]+":*", logGroups[1]+":*")...)},
 			{Sid: "ListTenantLogBuckets", Effect: "Allow", Action: policydoc.List("s3:ListBucket", "s3:GetBucketLocation"), Resource: policydoc.List(buckets...)},
 			{Sid: "ReadTenantLogObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:GetObjectVersion"), Resource: policydoc.List(objects...)},
+			{Sid: "DecryptTenantArchive", Effect: "Allow", Action: policydoc.List("kms:Decrypt"), Resource: policydoc.List(args.ArchiveKeyArn),
+				Condition: policydoc.Condition{"StringEquals": {"kms:ViaService": policydoc.List(fmt.Sprintf("s3.%s.amazonaws.com", args.Region))}}},
 		}},
 		KeyArn: args.KeyArn,
 	}, child)
@@ -206,6 +218,8 @@ func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLog
 			{Sid: "AdministerTenantLogObjects", Effect: "Allow",
 				Action:   policydoc.List("s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObjectRetention"),
 				Resource: policydoc.List(objects...)},
+			{Sid: "DecryptTenantArchive", Effect: "Allow", Action: policydoc.List("kms:Decrypt"), Resource: policydoc.List(args.ArchiveKeyArn),
+				Condition: policydoc.Condition{"StringEquals": {"kms:ViaService": policydoc.List(fmt.Sprintf("s3.%s.amazonaws.com", args.Region))}}},
 		}},
 		KeyArn: args.KeyArn,
 	}, child)

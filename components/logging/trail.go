@@ -28,7 +28,10 @@ type TrailArgs struct {
 	Name      string
 	Region    string
 	AccountID string
-	KeyArn    pulumi.StringInput
+	// KeyArn encrypts the log files; LogGroupKeyArn the log group (KeyArn
+	// when nil).
+	KeyArn         pulumi.StringInput
+	LogGroupKeyArn pulumi.StringInput
 	// Bucket receives the log files under cloudtrail/; its policy must
 	// already allow the trail (TrailStatements), hence DependsOn.
 	Bucket    string
@@ -63,15 +66,25 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 		return nil, err
 	}
 	child := pulumi.Parent(t)
+	groupKey := args.LogGroupKeyArn
+	if groupKey == nil {
+		groupKey = args.KeyArn
+	}
 	group, err := logs.NewGroup(ctx, name+"-group", &logs.GroupArgs{
-		Name: args.LogGroup, KeyArn: args.KeyArn, RetentionDays: args.RetentionDays, Classification: args.Classification,
+		Name: args.LogGroup, KeyArn: groupKey, RetentionDays: args.RetentionDays, Classification: args.Classification,
 	}, child)
 	if err != nil {
 		return nil, err
 	}
 	groupArn := logs.GroupArn(args.Region, args.AccountID, args.LogGroup)
+	// CloudTrail's documented trust for its CloudWatch Logs role names the
+	// service only (CloudTrail user guide, "Sending events to CloudWatch
+	// Logs" and "Role policy document for CloudTrail to use CloudWatch Logs
+	// for monitoring", cloudtrail-required-policy-for-cloudwatch-logs.html):
+	// a condition it does not send would stop delivery without an error.
+	// The role can write to this trail's group only.
 	role, err := logs.NewWriterRole(ctx, name+"-cwl-role", &logs.WriterArgs{
-		Service: "cloudtrail.amazonaws.com", AccountID: args.AccountID, SourceArn: t.Arn, GroupArn: groupArn,
+		Service: "cloudtrail.amazonaws.com", GroupArn: groupArn,
 		Description: "CloudTrail " + args.Name + " writes to its own log group only",
 	}, child)
 	if err != nil {

@@ -42,14 +42,18 @@ func GroupArn(region, account, group string) string {
 // WriterArgs configures a service's writer role.
 type WriterArgs struct {
 	// Service principal, e.g. vpc-flow-logs.amazonaws.com.
-	Service   string
-	AccountID string
-	// SourceArn (ArnLike) holds the role to the tenant's own resources of
-	// that service (confused deputy).
-	SourceArn string
+	Service string
+	// TrustCondition holds the role to the tenant's own resources of that
+	// service (confused deputy), in the form AWS documents for that service:
+	// a condition the service does not send would stop delivery silently.
+	// Nil when the service's documented trust has none.
+	TrustCondition policydoc.Condition
 	// GroupArn is the only log group the role may write to.
-	GroupArn    string
-	Description string
+	GroupArn string
+	// DescribeGroupsArn, when set, lets the service list log groups there
+	// (VPC flow logs look their group up before writing).
+	DescribeGroupsArn string
+	Description       string
 }
 
 // NewWriterRole builds a role that the service can assume, for this
@@ -59,10 +63,7 @@ func NewWriterRole(ctx *pulumi.Context, name string, args *WriterArgs, opts ...p
 		Effect:    "Allow",
 		Principal: policydoc.Service(args.Service),
 		Action:    policydoc.List("sts:AssumeRole"),
-		Condition: policydoc.Condition{
-			"StringEquals": {"aws:SourceAccount": policydoc.List(args.AccountID)},
-			"ArnLike":      {"aws:SourceArn": policydoc.List(args.SourceArn)},
-		},
+		Condition: args.TrustCondition,
 	}}}
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 		AssumeRolePolicy: pulumi.String(trust.JSON()),
@@ -76,6 +77,11 @@ func NewWriterRole(ctx *pulumi.Context, name string, args *WriterArgs, opts ...p
 		Action:   policydoc.List("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
 		Resource: policydoc.List(args.GroupArn, args.GroupArn+":*"),
 	}}}
+	if args.DescribeGroupsArn != "" {
+		write.Statement = append(write.Statement, policydoc.Statement{
+			Effect: "Allow", Action: policydoc.List("logs:DescribeLogGroups"), Resource: policydoc.List(args.DescribeGroupsArn),
+		})
+	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-write", &iam.RolePolicyArgs{
 		Role:   role.ID(),
 		Policy: pulumi.String(write.JSON()),

@@ -24,6 +24,9 @@ type aclRule struct {
 
 const ephemeralLow, ephemeralHigh = 1024, 65535
 
+// denyPorts are denied inbound ahead of every allow in each tier (WP-18).
+var denyPorts = []int{22, 3389}
+
 // aclRules derives each tier's allowed flows.
 func aclRules(args *Args) (map[string][]aclRule, error) {
 	cidrs := func(tier string) ([]string, error) {
@@ -118,7 +121,7 @@ func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulum
 		// Entries are evaluated lowest number first: SSH and RDP are denied
 		// before any allow, so the ephemeral return ranges never admit them
 		// (WP-18).
-		for i, port := range []int{22, 3389} {
+		for i, port := range denyPorts {
 			if _, err := ec2.NewNetworkAclRule(ctx, fmt.Sprintf("%s-nacl-%s-deny-%d", name, tier, port), &ec2.NetworkAclRuleArgs{
 				NetworkAclId: acl.ID(),
 				RuleNumber:   pulumi.Int(10 + i),

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/logs"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
 // TimeSyncServer is the Amazon Time Sync Service, reachable from every VPC.
@@ -280,12 +281,22 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *Args, child p
 		return err
 	}
 	n.FlowLogGroup = group
+	// The trust and permissions AWS documents for flow logs (Amazon VPC
+	// user guide, "IAM role for publishing flow logs to CloudWatch Logs",
+	// flow-logs-iam-role.html): aws:SourceAccount and an aws:SourceArn on
+	// the account's flow logs. A single flow log's ARN is not known before
+	// the flow log exists, and the flow log needs the role first, so the
+	// account's flow logs in the region is as tight as AWS allows; what the
+	// role may write is held to this tenant's group.
 	role, err := logs.NewWriterRole(ctx, name+"-flowlog-role", &logs.WriterArgs{
-		Service:     "vpc-flow-logs.amazonaws.com",
-		AccountID:   args.AccountID,
-		SourceArn:   fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID),
-		GroupArn:    logs.GroupArn(args.Region, args.AccountID, groupName),
-		Description: "VPC flow logs of tenant " + args.TenantID + " write to their own log group only",
+		Service: "vpc-flow-logs.amazonaws.com",
+		TrustCondition: policydoc.Condition{
+			"StringEquals": {"aws:SourceAccount": policydoc.List(args.AccountID)},
+			"ArnLike":      {"aws:SourceArn": policydoc.List(fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID))},
+		},
+		GroupArn:          logs.GroupArn(args.Region, args.AccountID, groupName),
+		DescribeGroupsArn: logs.GroupArn(args.Region, args.AccountID, "*"),
+		Description:       "VPC flow logs of tenant " + args.TenantID + " write to their own log group only",
 	}, child)
 	if err != nil {
 		return err

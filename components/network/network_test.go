@@ -74,3 +74,39 @@ func TestIsolatedACLAdmitsOnlyTheAppTier(t *testing.T) {
 		t.Errorf("want in+out for each of 2 app subnets, got %d rules", len(rules[config.TierIsolated]))
 	}
 }
+
+// config.NaclEntries, which validation checks against the account's quota
+// before anything is created, counts exactly the entries acls() derives:
+// the two denies and every allow, per tier and direction.
+func TestNaclEntriesMatchDerivedRules(t *testing.T) {
+	ranges := []string{"203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/25", "192.0.2.128/25"}
+	for _, zones := range [][]string{{"apne1-az1", "apne1-az2"}, {"apne1-az1", "apne1-az2", "apne1-az4"}} {
+		for _, nat := range []bool{false, true} {
+			for n := 1; n <= len(ranges); n++ {
+				cfg := config.Defaults()
+				cfg.VpcCidr, cfg.AvailabilityZoneIDs, cfg.IngressCidrs = "10.16.0.0/20", zones, ranges[:n]
+				if nat {
+					cfg.EgressMode = "nat"
+				}
+				rules, err := aclRules(&Args{VpcCidr: cfg.VpcCidr, ZoneIDs: zones, IngressCidrs: cfg.IngressCidrs, NatEgress: nat, AppPort: 8080, DBPort: 5432})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tier := range config.Tiers {
+					var got config.NaclCount
+					got.Inbound = len(denyPorts) // the denies are inbound
+					for _, r := range rules[tier] {
+						if r.egress {
+							got.Outbound++
+						} else {
+							got.Inbound++
+						}
+					}
+					if want := config.NaclEntries(cfg, tier); got != want {
+						t.Errorf("zones %d nat %v ranges %d, %s: derived %+v, config.NaclEntries %+v", len(zones), nat, n, tier, got, want)
+					}
+				}
+			}
+		}
+	}
+}

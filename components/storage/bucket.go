@@ -60,7 +60,10 @@ type BucketArgs struct {
 	// bucket's own statements (added to the TLS denies).
 	PolicyInputs pulumi.StringArray
 	Statements   func(arn string, inputs []string) []policydoc.Statement
-	// Retain keeps the bucket when the stack is destroyed (Object Lock).
+	// Retain keeps the bucket when the stack is destroyed (Object Lock),
+	// with every configuration its protection needs: public access block,
+	// ownership, policy, versioning, encryption, lifecycle and lock. Only the
+	// access-logging configuration goes (its target is destroyed).
 	Retain bool
 	// ForceDestroy lets destroy empty the bucket (offboarding only).
 	ForceDestroy bool
@@ -90,18 +93,17 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if err := ctx.RegisterComponentResource("tenantkit:storage:Bucket", name, b, opts...); err != nil {
 		return nil, err
 	}
-	child := pulumi.Parent(b)
-	var err error
-	bucketOpts := []pulumi.ResourceOption{child}
+	var child pulumi.ResourceOption = pulumi.Parent(b)
 	if args.Retain {
-		bucketOpts = append(bucketOpts, pulumi.RetainOnDelete(true))
+		child = pulumi.Composite(child, pulumi.RetainOnDelete(true))
 	}
+	var err error
 	b.Bucket, err = s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		Bucket:            pulumi.String(args.Name),
 		ObjectLockEnabled: pulumi.Bool(args.ObjectLock != nil),
 		ForceDestroy:      pulumi.Bool(args.ForceDestroy),
 		Tags:              pulumi.StringMap{"Role": pulumi.String(args.Role), "DataClassification": pulumi.String(args.Classification)},
-	}, bucketOpts...)
+	}, child)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +188,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			Bucket:       id,
 			TargetBucket: pulumi.String(args.LogBucket),
 			TargetPrefix: pulumi.String("s3/" + args.Name + "/"),
-		}, child, pulumi.DependsOn([]pulumi.Resource{prev}))); err != nil {
+		}, pulumi.Parent(b), pulumi.DependsOn([]pulumi.Resource{prev}))); err != nil {
 			return nil, err
 		}
 	}

@@ -22,6 +22,9 @@ type DataArgs struct {
 	// tenant's roles it is the only way to the data (WP-17).
 	S3EndpointID  pulumi.StringInput
 	RoleArnPrefix string
+	// Deployers run Pulumi: the provider reads the buckets (HeadBucket needs
+	// s3:ListBucket) and offboarding's destroy empties them.
+	Deployers []string
 	// Deleting lets destroy empty the buckets (offboarding, WP-10).
 	Deleting bool
 }
@@ -54,7 +57,7 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 			ForceDestroy:   args.Deleting,
 			PolicyInputs:   pulumi.StringArray{args.KeyArn, args.S3EndpointID},
 			Statements: func(arn string, in []string) []policydoc.Statement {
-				return DataStatements(arn, in[0], in[1], args.RoleArnPrefix)
+				return DataStatements(arn, in[0], in[1], args.RoleArnPrefix, args.Deployers)
 			},
 		}, pulumi.Parent(d))
 		if err != nil {
@@ -71,10 +74,10 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 
 // DataStatements keep a data bucket to the tenant: uploads only under the
 // tenant key (an upload without encryption headers gets the bucket default,
-// the tenant key), and object access only through the tenant's S3 endpoint
-// or by the tenant's own roles (WP-17). Bucket administration (Pulumi's own
-// calls) is left to IAM, so the deploying role is not locked out.
-func DataStatements(arn, keyArn, endpointID, roleArnPrefix string) []policydoc.Statement {
+// the tenant key), and object access only through the tenant's S3 endpoint,
+// by the tenant's own roles or by the deployers (WP-17). Bucket
+// administration (Pulumi's own calls) is left to IAM.
+func DataStatements(arn, keyArn, endpointID, roleArnPrefix string, deployers []string) []policydoc.Statement {
 	objects := policydoc.List(arn + "/*")
 	return []policydoc.Statement{
 		{Sid: "DenyUploadsNotKMS", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
@@ -86,7 +89,7 @@ func DataStatements(arn, keyArn, endpointID, roleArnPrefix string) []policydoc.S
 			Resource: policydoc.List(arn, arn+"/*"),
 			Condition: policydoc.Condition{
 				"StringNotEquals": {"aws:SourceVpce": policydoc.List(endpointID)},
-				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(roleArnPrefix + "*")},
+				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(append([]string{roleArnPrefix + "*"}, deployers...)...)},
 			}},
 	}
 }

@@ -44,6 +44,10 @@ type Database struct {
 // groups are /aws/rds/instance/<identifier>/<log>.
 func DatabaseIdentifier(tenantID string) string { return "tk-" + tenantID }
 
+// GroupPrefix starts the names of the database's subnet and parameter
+// groups.
+func GroupPrefix(tenantID string) string { return "tk-" + tenantID + "-" }
+
 // DatabaseLogs are the logs the instance exports to CloudWatch Logs.
 var DatabaseLogs = []string{"postgresql", "upgrade"}
 
@@ -52,6 +56,9 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if args == nil {
 		return nil, fmt.Errorf("database %s: args are required", name)
 	}
+	// The major version alone: RDS creates the current minor of it and
+	// upgrades minors itself (AutoMinorVersionUpgrade); a pinned minor is
+	// refused once RDS retires it.
 	major, _, _ := strings.Cut(args.EngineVersion, ".")
 	d := &Database{}
 	if err := ctx.RegisterComponentResource("tenantkit:storage:Database", name, d, opts...); err != nil {
@@ -73,7 +80,10 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		d.LogGroups = append(d.LogGroups, g)
 		deps = append(deps, g)
 	}
+	// Name prefixes: AWS wants these names to start with a letter, and a
+	// tenant id may start with a digit; AWS completes the name.
 	subnets, err := rds.NewSubnetGroup(ctx, name+"-subnets", &rds.SubnetGroupArgs{
+		NamePrefix:  pulumi.String(GroupPrefix(args.TenantID)),
 		Description: pulumi.String("Isolated subnets of tenant " + args.TenantID),
 		SubnetIds:   args.SubnetIDs,
 	}, child)
@@ -81,6 +91,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	params, err := rds.NewParameterGroup(ctx, name+"-params", &rds.ParameterGroupArgs{
+		NamePrefix:  pulumi.String(GroupPrefix(args.TenantID)),
 		Family:      pulumi.String("postgres" + major),
 		Description: pulumi.String("Tenant " + args.TenantID + ": TLS forced, connections logged"),
 		Parameters: rds.ParameterGroupParameterArray{

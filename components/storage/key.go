@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -56,7 +57,7 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 		return nil, err
 	}
 	k.Alias, err = kms.NewAlias(ctx, name+"-alias", &kms.AliasArgs{
-		Name:        pulumi.String("alias/" + args.TenantID),
+		Name:        pulumi.String(AliasName(args.TenantID)),
 		TargetKeyId: k.Key.Arn,
 	}, child)
 	if err != nil {
@@ -68,6 +69,9 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 	}
 	return k, nil
 }
+
+// AliasName is the tenant key's alias (config.KeyAlias).
+func AliasName(tenantID string) string { return config.KeyAlias(tenantID) }
 
 // KeyPolicy lets the account administer the key (KMS refuses a policy
 // without it) and lets only the tenant's roles and the services that store
@@ -100,8 +104,15 @@ func KeyPolicy(a *KeyArgs) policydoc.Document {
 			}},
 		{Sid: "CloudTrailDescribes", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
 			Action: policydoc.List("kms:DescribeKey"), Resource: policydoc.List("*"), Condition: account},
+		// The form the SNS developer guide documents for AWS services that
+		// publish to an encrypted topic ("Key management", "Enable
+		// compatibility between event sources from AWS services and
+		// encrypted topics", sns-key-management.html): the service principal,
+		// no condition. EventBridge and CloudWatch do not send
+		// aws:SourceAccount here, and alerts would be dropped silently. The
+		// topic policy decides who may publish.
 		{Sid: "AlertsPublishToTopic", Effect: "Allow", Principal: policydoc.Service("events.amazonaws.com", "cloudwatch.amazonaws.com"),
-			Action: policydoc.List("kms:GenerateDataKey*", "kms:Decrypt"), Resource: policydoc.List("*"), Condition: account},
+			Action: policydoc.List("kms:GenerateDataKey*", "kms:Decrypt"), Resource: policydoc.List("*")},
 		{Sid: "ServicesThroughTenantAccount", Effect: "Allow", Principal: policydoc.AWS("*"),
 			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"),
 			Resource: policydoc.List("*"),

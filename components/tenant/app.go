@@ -31,16 +31,25 @@ func DataBucketArns(cfg *config.Tenant, account string) []string {
 	return out
 }
 
+// site is what the account and the deploy tell the program.
+type site struct {
+	account        string
+	classification string
+	deployers      []string
+	archiveKey     string
+}
+
 // dataAndApp builds what sits on the network: logs, data, database, the
 // application tier and its monitoring.
-func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant, account, classification string, child []pulumi.ResourceOption) error {
+func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant, st *site, child []pulumi.ResourceOption) error {
+	account, classification := st.account, st.classification
 	elbAccount, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{Region: pulumi.StringRef(cfg.Region)}, pulumi.Provider(t.Provider), pulumi.Parent(t))
 	if err != nil {
 		return fmt.Errorf("tenant %s: read the region's ELB account: %w", name, err)
 	}
 	dataArns := DataBucketArns(cfg, account)
 	t.Logging, err = logging.New(ctx, name+"-logs", &logging.Args{
-		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
+		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn, ArchiveKeyArn: st.archiveKey,
 		Classification: classification, RetentionDays: cfg.LogRetentionDays, NoncurrentDays: cfg.NoncurrentVersionDays,
 		ObjectLock: storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
 		TrailMode:  cfg.TrailMode, DataBucketArns: dataArns, ElbAccountArn: elbAccount.Arn,
@@ -54,7 +63,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		TenantID: cfg.TenantID, AccountID: account, Classifications: cfg.DataClassifications,
 		KeyArn: t.Key.Arn, NoncurrentDays: cfg.NoncurrentVersionDays, LogBucket: t.Logging.ServiceLogs.Name,
 		S3EndpointID: t.Endpoints.S3.ID().ToStringOutput(), RoleArnPrefix: RoleArnPrefix(account, cfg.TenantID),
-		Deleting: cfg.Deleting(),
+		Deployers: st.deployers, Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{t.Logging.ServiceLogs}))...)
 	if err != nil {
 		return err
@@ -86,6 +95,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		PublicSubnetIDs: t.Network.SubnetIDs(config.TierPublic), PrivateSubnetIDs: t.Network.SubnetIDs(config.TierPrivate),
 		VpcID: t.Network.VpcID, LBGroupID: t.Groups.LB.ID(), AppGroupID: t.Groups.App.ID(),
 		CertificateArn: cfg.CertificateArn, TLSPolicy: cfg.TLSPolicy,
+		HealthPath: cfg.HealthCheck.Path, HealthMatcher: cfg.HealthCheck.Matcher, ReplaceUnhealthy: cfg.HealthCheck.ReplaceUnhealthy,
 		AccessLogBucket: t.Logging.ServiceLogs.Name, LogPrefix: logging.ElbLogPrefix,
 		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
 		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,

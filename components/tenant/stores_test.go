@@ -99,6 +99,12 @@ func TestBuckets(t *testing.T) {
 				if def["sseAlgorithm"] != "AES256" || def["kmsMasterKeyId"] != nil {
 					t.Errorf("%s: service-logs encryption %v, want SSE-S3 only", b.Name, def)
 				}
+			} else if role == storage.RoleLogArchive {
+				// The archive outlives the tenant key (offboarding schedules it
+				// for deletion): it uses the baseline's key.
+				if def["sseAlgorithm"] != "aws:kms" || def["kmsMasterKeyId"] != mockengine.BaselineKeyArn || sse["bucketKeyEnabled"] != true {
+					t.Errorf("%s: encryption %v bucket key %v, want the baseline key with a bucket key", b.Name, def, sse["bucketKeyEnabled"])
+				}
 			} else if def["sseAlgorithm"] != "aws:kms" || !isTenantKey(cfg, def["kmsMasterKeyId"]) || sse["bucketKeyEnabled"] != true {
 				t.Errorf("%s: encryption %v bucket key %v, want the tenant key with a bucket key", b.Name, def, sse["bucketKeyEnabled"])
 			}
@@ -340,7 +346,10 @@ func TestTrailModes(t *testing.T) {
 			t.Fatalf("dedicated mode: %d trails", len(trails))
 		}
 		tr := trails[0]
-		if tr.Get("enableLogFileValidation") != true || !isTenantKey(cfg, tr.Get("kmsKeyId")) || !strings.HasSuffix(str(tr, "cloudWatchLogsGroupArn"), ":log-group:/tenants/"+cfg.TenantID+"/cloudtrail:*") ||
+		// Multi-region (global services' events), log files under the key
+		// that outlives the tenant, like the archive they land in.
+		if tr.Get("enableLogFileValidation") != true || tr.Get("isMultiRegionTrail") != true || tr.Get("includeGlobalServiceEvents") != true ||
+			tr.Get("kmsKeyId") != mockengine.BaselineKeyArn || !strings.HasSuffix(str(tr, "cloudWatchLogsGroupArn"), ":log-group:/tenants/"+cfg.TenantID+"/cloudtrail:*") ||
 			str(tr, "s3BucketName") != storage.BucketName(cfg.TenantID, storage.RoleLogArchive, mockengine.AccountID) {
 			t.Errorf("trail %v", tr.Inputs)
 		}

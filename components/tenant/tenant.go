@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/compute"
@@ -65,6 +67,16 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 	}
 	account := caller.AccountId
 	classification := highestClassification(cfg.DataClassifications)
+	deployers, err := Deployers(ctx, cfg, caller.Arn, t.Provider, t)
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: %w", name, err)
+	}
+	// What outlives the tenant (its log archive) is encrypted with the
+	// baseline's key, which outlives every tenant.
+	baselineKey, err := kms.LookupKey(ctx, &kms.LookupKeyArgs{KeyId: config.BaselineKeyAlias}, pulumi.Provider(t.Provider), pulumi.Parent(t))
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: read the account baseline's key %s (deploy the baseline stack in baseline/ before the first tenant): %w", name, config.BaselineKeyAlias, err)
+	}
 
 	t.Key, err = storage.NewKey(ctx, name+"-kms", &storage.KeyArgs{
 		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account,
@@ -107,7 +119,7 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 		return nil, err
 	}
 
-	if err := t.dataAndApp(ctx, name, cfg, account, classification, child); err != nil {
+	if err := t.dataAndApp(ctx, name, cfg, &site{account: account, classification: classification, deployers: deployers, archiveKey: baselineKey.Arn}, child); err != nil {
 		return nil, err
 	}
 	t.Inventory = t.inventory(cfg, account)
@@ -115,6 +127,25 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 		return nil, err
 	}
 	return t, nil
+}
+
+// Deployers are the principals that run Pulumi for the tenant: the
+// configured ones, or else the role (or user) behind the caller, read
+// through the IAM session context because an assumed-role ARN names no
+// path. Bucket denies exempt them, so the provider's reads, updates and
+// offboarding's destroy keep working.
+func Deployers(ctx *pulumi.Context, cfg *config.Tenant, callerArn string, provider pulumi.ProviderResource, parent pulumi.Resource) ([]string, error) {
+	if len(cfg.DeployerPrincipalArns) > 0 {
+		return cfg.DeployerPrincipalArns, nil
+	}
+	sc, err := iam.GetSessionContext(ctx, &iam.GetSessionContextArgs{Arn: callerArn}, pulumi.Provider(provider), pulumi.Parent(parent))
+	if err != nil {
+		return nil, fmt.Errorf("read the role behind the caller %s (or set tenantkit:deployerPrincipalArns): %w", callerArn, err)
+	}
+	if sc.IssuerArn == "" {
+		return nil, fmt.Errorf("the caller %s is not a role or user; set tenantkit:deployerPrincipalArns to the role that runs Pulumi", callerArn)
+	}
+	return []string{sc.IssuerArn}, nil
 }
 
 // RoleArnPrefix matches every IAM role of the tenant: roles live under the

@@ -49,6 +49,9 @@ type Tenant struct {
 	InterfaceEndpoints   []string `json:"interfaceEndpoints"`
 	EndpointAzCount      int      `json:"endpointAzCount"`
 	AppPort              int      `json:"appPort"`
+	// NaclEntryLimit is the account's quota of entries per network ACL and
+	// direction (AWS default 20, adjustable to 40).
+	NaclEntryLimit int `json:"naclEntryLimit"`
 
 	// Logging (WP-27, WP-39).
 	LogRetentionDays int    `json:"logRetentionDays"`
@@ -73,10 +76,16 @@ type Tenant struct {
 	Capacity       Capacity `json:"capacity"`
 	Alarms         Alarms   `json:"alarms"`
 	AlertEmails    []string `json:"alertEmails"`
+	// HealthCheck is what the load balancer asks the application.
+	HealthCheck HealthCheck `json:"healthCheck"`
 
 	// Access (WP-15, WP-17, WP-27).
 	AdminPrincipalArns     []string `json:"adminPrincipalArns"`
 	LogReaderPrincipalArns []string `json:"logReaderPrincipalArns"`
+	// DeployerPrincipalArns run Pulumi for this tenant: the data and log
+	// buckets' denies exempt them, so refresh, updates and offboarding's
+	// destroy keep working. Empty means the caller's own role at deploy time.
+	DeployerPrincipalArns []string `json:"deployerPrincipalArns"`
 
 	// Lifecycle (WP-10).
 	Lifecycle Lifecycle `json:"lifecycle"`
@@ -90,6 +99,20 @@ type Database struct {
 	AllocatedStorageGB  int    `json:"allocatedStorageGb"`
 	BackupRetentionDays int    `json:"backupRetentionDays"`
 	Port                int    `json:"port"`
+}
+
+// HealthCheck configures the target group's health check and whether the
+// auto scaling group replaces instances that fail it.
+type HealthCheck struct {
+	// Path the application answers with Matcher on the app port.
+	Path    string `json:"path"`
+	Matcher string `json:"matcher"`
+	// ReplaceUnhealthy makes the auto scaling group replace instances the
+	// load balancer finds unhealthy (health check type ELB). Off by default:
+	// a fresh environment has no application yet, and replacing its
+	// instances every few minutes helps nobody. Turn it on once the image
+	// serves Path.
+	ReplaceUnhealthy bool `json:"replaceUnhealthy"`
 }
 
 // Capacity sizes the auto scaling group.

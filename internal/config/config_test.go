@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -43,8 +44,10 @@ func TestValidateRefuses(t *testing.T) {
 			c.AvailabilityZoneIDs = []string{"apne3-az1", "apne3-az2"}
 		}, "region", "ap-northeast-3", "disasterRecovery"},
 		{"cidr public", func(c *Tenant) { c.VpcCidr = "8.8.0.0/16" }, "vpcCidr", "8.8.0.0/16", "RFC 1918"},
-		{"cidr too big", func(c *Tenant) { c.VpcCidr = "10.0.0.0/8" }, "vpcCidr", "10.0.0.0/8", "/16 to /24"},
-		{"cidr too small", func(c *Tenant) { c.VpcCidr = "10.16.0.0/25" }, "vpcCidr", "10.16.0.0/25", "/16 to /24"},
+		{"cidr too big", func(c *Tenant) { c.VpcCidr = "10.0.0.0/8" }, "vpcCidr", "10.0.0.0/8", "/16 to /23"},
+		{"cidr too small", func(c *Tenant) { c.VpcCidr = "10.16.0.0/25" }, "vpcCidr", "10.16.0.0/25", "/16 to /23"},
+		// A /24 cuts into /28 subnets; load balancers need /27 or larger.
+		{"cidr /24 too small for ELB", func(c *Tenant) { c.VpcCidr = "10.16.0.0/24" }, "vpcCidr", "10.16.0.0/24", "/27 or larger"},
 		{"cidr host bits", func(c *Tenant) { c.VpcCidr = "10.16.0.1/20" }, "vpcCidr", "10.16.0.1/20", "no host bits"},
 		{"cidr garbage", func(c *Tenant) { c.VpcCidr = "ten" }, "vpcCidr", "ten", "CIDR form"},
 		{"cidr reserved", func(c *Tenant) { c.VpcCidr = "10.0.0.0/20" }, "vpcCidr", "10.0.0.0/20", "reserved range 10.0.0.0/16"},
@@ -75,6 +78,22 @@ func TestValidateRefuses(t *testing.T) {
 		{"noncurrent", func(c *Tenant) { c.NoncurrentVersionDays = 0 }, "noncurrentVersionDays", "0", "1 to 3650"},
 		{"db class", func(c *Tenant) { c.Database.InstanceClass = "t3.micro" }, "database.instanceClass", "t3.micro", "db.t4g"},
 		{"db backups off", func(c *Tenant) { c.Database.BackupRetentionDays = 0 }, "database.backupRetentionDays", "0", "backups must be on"},
+		{"db minor version", func(c *Tenant) { c.Database.EngineVersion = "16.4" }, "database.engineVersion", "16.4", "major version only"},
+		{"db version garbage", func(c *Tenant) { c.Database.EngineVersion = "latest" }, "database.engineVersion", "latest", "major version only"},
+		{"nacl quota", func(c *Tenant) {
+			c.IngressCidrs = []string{"198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "198.51.100.64/28", "198.51.100.80/28", "198.51.100.96/28", "198.51.100.112/28"}
+		}, "ingressCidrs", "198.51.100.0/28", "21 inbound entries, above the quota of 20"},
+		{"nacl quota nat", func(c *Tenant) {
+			c.EgressMode = "nat"
+			c.IngressCidrs = []string{"198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "198.51.100.64/28", "198.51.100.80/28"}
+		}, "ingressCidrs", "198.51.100.80/28", "21 inbound entries"},
+		{"nacl limit", func(c *Tenant) { c.NaclEntryLimit = 50 }, "naclEntryLimit", "50", "20 (AWS's default) to 40"},
+		{"health path", func(c *Tenant) { c.HealthCheck.Path = "healthz" }, "healthCheck.path", "healthz", "starting with /"},
+		{"health matcher", func(c *Tenant) { c.HealthCheck.Matcher = "ok" }, "healthCheck.matcher", "ok", "200-299"},
+		{"deployer session arn", func(c *Tenant) {
+			c.DeployerPrincipalArns = []string{"arn:aws:sts::111122223333:assumed-role/ci/run-1"}
+		}, "deployerPrincipalArns", "assumed-role", "not an assumed-role session"},
+		{"deployer root", func(c *Tenant) { c.DeployerPrincipalArns = []string{"arn:aws:iam::111122223333:root"} }, "deployerPrincipalArns", "root", "role or user ARN"},
 		{"db port clash", func(c *Tenant) { c.Database.Port = 8080 }, "database.port", "8080", "different from appPort"},
 		{"missing certificate", func(c *Tenant) { c.CertificateArn = "" }, "certificateArn", "", "ACM certificate ARN"},
 		{"certificate other region", func(c *Tenant) {
@@ -208,4 +227,29 @@ func FuzzConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// In two zones, eight ranges fill the public ACL's 20 inbound entries
+// exactly; a raised quota admits more.
+func TestNaclQuotaBoundary(t *testing.T) {
+	c := valid()
+	c.AvailabilityZoneIDs = []string{"apne1-az1", "apne1-az2"}
+	c.IngressCidrs = nil
+	for i := 0; i < 8; i++ {
+		c.IngressCidrs = append(c.IngressCidrs, fmt.Sprintf("198.51.100.%d/28", i*16))
+	}
+	if n := NaclEntries(c, TierPublic); n.Inbound != 20 {
+		t.Fatalf("public inbound entries = %d, want 20", n.Inbound)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("20 entries fit the default quota: %v", err)
+	}
+	c.IngressCidrs = append(c.IngressCidrs, "198.51.100.128/28")
+	if err := c.Validate(); err == nil {
+		t.Fatal("21 entries accepted under the default quota of 20")
+	}
+	c.NaclEntryLimit = 40
+	if err := c.Validate(); err != nil {
+		t.Fatalf("21 entries fit a raised quota of 40: %v", err)
+	}
 }

@@ -17,7 +17,10 @@ var OperatorReservedCidrs = []string{
 
 // RequiredInterfaceEndpoints are the interface endpoints every tenant VPC has,
 // so the private tiers reach SSM, CloudWatch and KMS without the internet.
-var RequiredInterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "kms", "monitoring"}
+// ec2 is among them because the CloudWatch agent reads the instance's
+// auto scaling group from EC2 DescribeTags (the alarms' dimension): without
+// it and without NAT the agent sends nothing and the alarms never clear.
+var RequiredInterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "kms", "monitoring", "ec2"}
 
 // AllowedTLSPolicies are the load-balancer TLS policies accepted (WP-21.2):
 // TLS 1.2 as a floor with TLS 1.3, or stricter.
@@ -44,6 +47,7 @@ func Defaults() *Tenant {
 		AvailabilityZoneIDs:   []string{"apne1-az1", "apne1-az2", "apne1-az4"},
 		EgressMode:            "endpoints",
 		AppPort:               8080,
+		NaclEntryLimit:        DefaultNaclEntryLimit,
 		LogRetentionDays:      0,
 		TrailMode:             "shared",
 		ObjectLockMode:        "COMPLIANCE",
@@ -55,7 +59,7 @@ func Defaults() *Tenant {
 		Database: Database{
 			Enabled:             true,
 			InstanceClass:       "db.t4g.medium",
-			EngineVersion:       "16.4",
+			EngineVersion:       "16",
 			AllocatedStorageGB:  20,
 			BackupRetentionDays: 7,
 			Port:                5432,
@@ -65,6 +69,27 @@ func Defaults() *Tenant {
 		ImageID:      "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 		Capacity:     Capacity{Min: 2, Max: 4, Desired: 2},
 		Alarms:       Alarms{CPUPercent: 80, MemoryPercent: 80, DiskPercent: 85},
+		HealthCheck:  HealthCheck{Path: "/healthz", Matcher: "200"},
 		Lifecycle:    Lifecycle{State: StateActive},
 	}
 }
+
+// DefaultNaclEntryLimit is AWS's default quota of entries per network ACL
+// and direction; MaxNaclEntryLimit the most it can be raised to (Amazon VPC
+// quotas, "Rules per network ACL").
+const (
+	DefaultNaclEntryLimit = 20
+	MaxNaclEntryLimit     = 40
+)
+
+// RequiredKeys have no default: every stack sets them (Pulumi.yaml declares
+// them without one, so `pulumi up` refuses a stack that leaves one out).
+var RequiredKeys = []string{"tenantId", "vpcCidr", "ingressCidrs", "certificateArn"}
+
+// KeyAlias is a tenant key's alias. Prefixed, because KMS reserves
+// alias/aws and a tenant id may start with "aws".
+func KeyAlias(tenantID string) string { return "alias/tk-" + tenantID }
+
+// BaselineKeyAlias names the account baseline's key, which encrypts what
+// outlives a tenant: its log archive and its dedicated trail's log files.
+const BaselineKeyAlias = "alias/tenantkit-baseline"

@@ -12,11 +12,20 @@ import (
 
 var (
 	tenantIDPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
+	deployerPattern = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]+$`)
 	arnPattern      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$`)
 	certPattern     = regexp.MustCompile(`^arn:aws:acm:(ap-northeast-[13]):[0-9]{12}:certificate/[0-9a-f-]{36}$`)
 	emailPattern    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	azIDPattern     = regexp.MustCompile(`^apne([13])-az([0-9])$`)
+	// Major versions only; RDS resolves "16" to the current 16.x.
+	engineMajorPattern = regexp.MustCompile(`^(1[3-9]|[2-9][0-9])$`)
+	healthPathPattern  = regexp.MustCompile(`^/[A-Za-z0-9._~/%-]*$`) // at most 1024 characters (checked below)
+	matcherPattern     = regexp.MustCompile(`^[2-4][0-9]{2}((-|,)[2-4][0-9]{2})*$`)
 )
+
+// MaxVpcPrefix is the smallest VPC: a /23 gives /27 subnets, the smallest a
+// load balancer accepts.
+const MaxVpcPrefix = 23
 
 // ReservedTenantIDs cannot be tenant ids: they name the operator's own stacks
 // or would be confused with AWS or Pulumi words.
@@ -61,8 +70,8 @@ func (t *Tenant) Validate() error {
 		bad("vpcCidr", t.VpcCidr, "write an IPv4 network in CIDR form with no host bits, e.g. 10.20.0.0/20 (tenantctl onboard --cidr auto allocates one)")
 	case !isRFC1918(vpc):
 		bad("vpcCidr", t.VpcCidr, "use a private (RFC 1918) range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
-	case vpc.Bits() < 16 || vpc.Bits() > 24:
-		bad("vpcCidr", t.VpcCidr, "use a prefix length from /16 to /24")
+	case vpc.Bits() < 16 || vpc.Bits() > MaxVpcPrefix:
+		bad("vpcCidr", t.VpcCidr, "use a prefix length from /16 to /%d: the VPC is cut into 16 subnets and a load balancer's subnets need /27 or larger (Elastic Load Balancing guide, \"Subnets for your load balancer\")", MaxVpcPrefix)
 	default:
 		for _, r := range t.AllReserved() {
 			rp, err := netip.ParsePrefix(r)
@@ -92,6 +101,7 @@ func (t *Tenant) Validate() error {
 	if t.AppPort < 1024 || t.AppPort > 65535 || t.AppPort == 3389 {
 		bad("appPort", t.AppPort, "use an unprivileged port from 1024 to 65535 (not 3389)")
 	}
+	t.validateNaclEntries(bad)
 
 	// Logging and records.
 	if !slices.Contains(RetentionDays, t.LogRetentionDays) {
@@ -146,8 +156,8 @@ func (t *Tenant) Validate() error {
 		if d.Port < 1024 || d.Port > 65535 || d.Port == t.AppPort {
 			bad("database.port", d.Port, "use an unprivileged port from 1024 to 65535, different from appPort")
 		}
-		if !regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`).MatchString(d.EngineVersion) {
-			bad("database.engineVersion", d.EngineVersion, "write a PostgreSQL version such as 16.4")
+		if !engineMajorPattern.MatchString(d.EngineVersion) {
+			bad("database.engineVersion", d.EngineVersion, "write the PostgreSQL major version only, e.g. \"16\": RDS applies minor versions itself (autoMinorVersionUpgrade) and refuses new instances on retired minors")
 		}
 	}
 
@@ -180,6 +190,12 @@ func (t *Tenant) Validate() error {
 			bad("alertEmails", e, "write an e-mail address")
 		}
 	}
+	if !healthPathPattern.MatchString(t.HealthCheck.Path) || len(t.HealthCheck.Path) > 1024 {
+		bad("healthCheck.path", t.HealthCheck.Path, "write the URL path the application answers on its port, starting with /, e.g. /healthz")
+	}
+	if !matcherPattern.MatchString(t.HealthCheck.Matcher) {
+		bad("healthCheck.matcher", t.HealthCheck.Matcher, "write the HTTP codes of a healthy answer: 200, 200,204 or 200-299")
+	}
 
 	// Access.
 	for _, a := range t.AdminPrincipalArns {
@@ -190,6 +206,11 @@ func (t *Tenant) Validate() error {
 	for _, a := range t.LogReaderPrincipalArns {
 		if !arnPattern.MatchString(a) {
 			bad("logReaderPrincipalArns", a, "write an IAM role, user or account-root ARN")
+		}
+	}
+	for _, a := range t.DeployerPrincipalArns {
+		if !deployerPattern.MatchString(a) {
+			bad("deployerPrincipalArns", a, "write the IAM role or user ARN that runs Pulumi (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
 		}
 	}
 
@@ -211,6 +232,49 @@ func (t *Tenant) Validate() error {
 	}
 	sortErrs(errs)
 	return errors.Join(errs...)
+}
+
+// validateNaclEntries: every tier's network ACL must fit the account's
+// quota of entries per direction, or AWS refuses the entries mid-deploy.
+func (t *Tenant) validateNaclEntries(bad func(string, any, string, ...any)) {
+	if t.NaclEntryLimit < DefaultNaclEntryLimit || t.NaclEntryLimit > MaxNaclEntryLimit {
+		bad("naclEntryLimit", t.NaclEntryLimit, "use the account's quota of rules per network ACL: %d (AWS's default) to %d", DefaultNaclEntryLimit, MaxNaclEntryLimit)
+		return
+	}
+	for _, tier := range Tiers {
+		n := NaclEntries(t, tier)
+		for _, d := range []struct {
+			dir   string
+			count int
+		}{{"inbound", n.Inbound}, {"outbound", n.Outbound}} {
+			if d.count > t.NaclEntryLimit {
+				bad("ingressCidrs", strings.Join(t.IngressCidrs, ","), "the %s network ACL would need %d %s entries, above the quota of %d (naclEntryLimit): list fewer or wider ranges, or raise the quota with AWS (up to %d) and set naclEntryLimit", tier, d.count, d.dir, t.NaclEntryLimit, MaxNaclEntryLimit)
+			}
+		}
+	}
+}
+
+// NaclCount is the number of entries of one tier's network ACL by direction.
+type NaclCount struct{ Inbound, Outbound int }
+
+// NaclEntries counts the entries components/network derives for a tier (a
+// test there holds the two together): two denies (22, 3389) inbound, then
+// each flow and its return path per zone and per ingress range.
+func NaclEntries(t *Tenant, tier string) NaclCount {
+	z, n := len(t.AvailabilityZoneIDs), len(t.IngressCidrs)
+	nat := 0
+	if t.EgressMode == "nat" {
+		nat = 1
+	}
+	switch tier {
+	case TierPublic:
+		return NaclCount{Inbound: 2 + 2*n + z + nat*(z+1), Outbound: n + z + nat*(z+1)}
+	case TierPrivate:
+		return NaclCount{Inbound: 2 + 2*z + 2, Outbound: 2*z + 2}
+	case TierIsolated:
+		return NaclCount{Inbound: 2 + z, Outbound: z}
+	}
+	return NaclCount{}
 }
 
 func (t *Tenant) validateZones(bad func(string, any, string, ...any)) {

@@ -24,6 +24,10 @@ type Resource struct {
 	Parent   string // name of the parent resource, "" for the stack
 	Provider string // name of the explicit provider, "" if none
 	Inputs   map[string]any
+	// Options the program set, as the engine received them (mock engine).
+	Protect        bool
+	RetainOnDelete bool
+	ImportID       string
 }
 
 // Graph is a set of resources, safe for concurrent Add.

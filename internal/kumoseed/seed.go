@@ -181,7 +181,7 @@ func (s *seeder) run(o Options) (*verify.Inventory, error) {
 		return nil, err
 	}
 	inv.KeyArn = aws.ToString(key.KeyMetadata.Arn)
-	if _, err := s.c.KMS.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/" + id), TargetKeyId: key.KeyMetadata.KeyId}); err != nil {
+	if _, err := s.c.KMS.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(config.KeyAlias(id)), TargetKeyId: key.KeyMetadata.KeyId}); err != nil {
 		return nil, err
 	}
 
@@ -387,7 +387,7 @@ func Policy(inv *verify.Inventory, b string) policydoc.Document {
 	case inv.Buckets.LogArchive:
 		st = append(st, storage.DenyDeletesExcept(arn, admin))
 	default:
-		st = append(st, storage.DataStatements(arn, inv.KeyArn, inv.S3EndpointID, fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", inv.AccountID, inv.Tenant))...)
+		st = append(st, storage.DataStatements(arn, inv.KeyArn, inv.S3EndpointID, fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", inv.AccountID, inv.Tenant), []string{fmt.Sprintf("arn:aws:iam::%s:role/ops/tenantkit-deployer", inv.AccountID)})...)
 	}
 	return policydoc.Document{Statement: st}
 }

@@ -18,6 +18,19 @@ import (
 // AccountID is the account the mocks pretend to be in.
 const AccountID = "123456789012"
 
+// CallerArn is the identity the mocks deploy as: an assumed role, as CI
+// and operators deploy.
+const CallerArn = "arn:aws:sts::" + AccountID + ":assumed-role/tenantkit-deployer/mock-session"
+
+// DeployerArn is the role behind CallerArn (what getSessionContext returns).
+const DeployerArn = "arn:aws:iam::" + AccountID + ":role/ops/tenantkit-deployer"
+
+// BaselineKeyArn is the account baseline's key (alias/tenantkit-baseline).
+const BaselineKeyArn = "arn:aws:kms:ap-northeast-1:" + AccountID + ":key/0b5e1172-0000-4000-8000-00000000ba5e"
+
+// ExistingDetectorID is the GuardDuty detector the mock account already has.
+const ExistingDetectorID = "12abc34d567e8fa901bc2d34e56789f0"
+
 // Project is the Pulumi project name.
 const Project = "tenantkit"
 
@@ -69,6 +82,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		if p := rpc.GetParent(); p != "" {
 			r.Parent = resource.URN(p).Name()
 		}
+		r.Protect, r.RetainOnDelete, r.ImportID = rpc.GetProtect(), rpc.GetRetainOnDelete(), rpc.GetImportId()
 	}
 	if args.Provider != "" {
 		// A provider reference is "<urn>::<id>".
@@ -109,7 +123,24 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"accountId": AccountID, "arn": "arn:aws:iam::" + AccountID + ":user/mock", "userId": "MOCK", "id": AccountID,
+			"accountId": AccountID, "arn": CallerArn, "userId": "AROAMOCK:mock-session", "id": AccountID,
+		}), nil
+	case "aws:iam/getSessionContext:getSessionContext":
+		if args.Args["arn"].StringValue() != CallerArn {
+			return nil, fmt.Errorf("mockengine: getSessionContext of an unknown caller %s", args.Args["arn"].StringValue())
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": CallerArn, "issuerArn": DeployerArn, "issuerId": "AROAMOCK", "issuerName": "tenantkit-deployer", "sessionName": "mock-session", "id": CallerArn,
+		}), nil
+	case "aws:guardduty/getDetector:getDetector":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": ExistingDetectorID, "status": "ENABLED", "findingPublishingFrequency": "SIX_HOURS"}), nil
+	case "aws:kms/getKey:getKey":
+		if args.Args["keyId"].StringValue() != "alias/tenantkit-baseline" {
+			return nil, fmt.Errorf("mockengine: no key %s in the mock account", args.Args["keyId"].StringValue())
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": BaselineKeyArn, "id": BaselineKeyArn, "keyId": BaselineKeyArn[strings.LastIndex(BaselineKeyArn, "/")+1:],
+			"keyState": "Enabled", "enabled": true, "keyManager": "CUSTOMER",
 		}), nil
 	case "aws:ec2/getPrefixList:getPrefixList":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": "pl-61a54008", "name": args.Args["name"].StringValue(), "cidrBlocks": []any{}}), nil

@@ -264,7 +264,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	e.logf("%s: deleting; keys scheduled with a %d-day window (deleted on %s, deadline %s); the log archive stays under Object Lock until %s at the latest", tenant, window, keyDate, sched.DeleteBy, lockEnd)
 	if late {
-		fmt.Fprintf(e.Stderr, "WARNING: %s: key deletion on %s ends after the deadline %s; disable the key now (aws kms disable-key --key-id alias/%s) and record the exception\n", tenant, keyDate, sched.DeleteBy, tenant)
+		fmt.Fprintf(e.Stderr, "WARNING: %s: key deletion on %s ends after the deadline %s; disable the key now (aws kms disable-key --key-id %s) and record the exception\n", tenant, keyDate, sched.DeleteBy, config.KeyAlias(tenant))
 	}
 	if f.dryRun {
 		restore()

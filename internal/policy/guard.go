@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
@@ -78,9 +80,43 @@ func (g *Guard) Transform(_ context.Context, args *pulumi.ResourceTransformArgs)
 const explicitProvider = "(explicit)"
 
 func (g *Guard) beforeHook(args *pulumi.ResourceHookArgs) error {
+	inputs := graph.FromPropertyMap(args.NewInputs)
+	if strings.HasPrefix(string(args.Type), "pulumi:providers:") {
+		inputs = UnfoldProviderInputs(inputs)
+	}
 	return g.Check(&graph.Resource{Type: string(args.Type), Name: args.Name, Custom: true, Provider: explicitProvider,
-		Inputs: graph.FromPropertyMap(args.NewInputs)})
+		Inputs: inputs})
 }
+
+// UnfoldProviderInputs reads a provider's inputs as the hook receives them:
+// the provider's *checked* config, in which the Terraform bridge has
+// JSON-encoded every non-string value of a known key (pulumi-terraform-bridge
+// pkg/tfbridge/config_encoding.go, ConfigEncoding.FoldProperties and
+// jsonEncodePropertyValue): defaultTags arrives as the string
+// {"tags":{...}}. Objects and lists are decoded back; a string-typed key
+// never holds JSON of either shape. The bridge's unknown sentinel is
+// Unknown, never a value.
+func UnfoldProviderInputs(in map[string]any) map[string]any {
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		s, ok := v.(string)
+		switch {
+		case ok && s == plugin.UnknownStringValue:
+			out[k] = graph.Unknown{}
+		case ok && (strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")):
+			var decoded any
+			if err := json.Unmarshal([]byte(s), &decoded); err == nil {
+				out[k] = decoded
+				continue
+			}
+			out[k] = v
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
 
 // Check runs the per-resource mandatory rules on one resource.
 func (g *Guard) Check(r *graph.Resource) error {

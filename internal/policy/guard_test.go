@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 )
 
@@ -80,5 +81,57 @@ func TestTransformAndHook(t *testing.T) {
 	// Whole-graph rules run at the end; the recorded graph lacks a VPC.
 	if _, err := g.Finish(); err == nil || !strings.Contains(err.Error(), "WP-19") {
 		t.Fatalf("Finish: want mandatory failures naming WP-19, got %v", err)
+	}
+}
+
+// The hook sees a provider's checked config, in which the Terraform bridge
+// has JSON-encoded defaultTags (and every other non-string value). The
+// tenant's own provider passes; a provider whose encoded tags are wrong,
+// or whose region is outside Japan, is still refused.
+func TestHookReadsBridgeEncodedProviderConfig(t *testing.T) {
+	g := NewGuard(&config.Tenant{TenantID: "acme", Environment: "production", VpcCidr: "10.16.0.0/20"}, false)
+	provider := func(tags, region string) *pulumi.ResourceHookArgs {
+		return &pulumi.ResourceHookArgs{Type: "pulumi:providers:aws", Name: "acme-aws",
+			NewInputs: resource.NewPropertyMapFromMap(map[string]any{
+				"region": region, "defaultTags": tags, "skipMetadataApiCheck": "true", "version": "6.83.4",
+			})}
+	}
+	good := `{"tags":{"Environment":"production","ManagedBy":"tenantkit","Tenant":"acme"}}`
+	if err := g.beforeHook(provider(good, "ap-northeast-1")); err != nil {
+		t.Fatalf("the tenant's own provider, bridge-encoded, was refused: %v", err)
+	}
+	other := `{"tags":{"Environment":"production","ManagedBy":"tenantkit","Tenant":"globex"}}`
+	if err := g.beforeHook(provider(other, "ap-northeast-1")); err == nil || !strings.Contains(err.Error(), "WP-11") {
+		t.Fatalf("a provider tagging another tenant passed: %v", err)
+	}
+	if err := g.beforeHook(provider(good, "us-east-1")); err == nil || !strings.Contains(err.Error(), "WP-07") {
+		t.Fatalf("a provider outside Japan passed: %v", err)
+	}
+}
+
+func TestUnfoldProviderInputs(t *testing.T) {
+	in := map[string]any{
+		"region":        "ap-northeast-1",
+		"defaultTags":   `{"tags":{"Tenant":"acme"}}`,
+		"allowedIds":    `["111122223333"]`,
+		"maxRetries":    "5",
+		"assumeRole":    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+		"broken":        "{not json",
+		"skipValidater": "true",
+	}
+	out := UnfoldProviderInputs(in)
+	if tags, _ := out["defaultTags"].(map[string]any)["tags"].(map[string]any); tags["Tenant"] != "acme" {
+		t.Errorf("defaultTags not decoded: %#v", out["defaultTags"])
+	}
+	if ids, _ := out["allowedIds"].([]any); len(ids) != 1 {
+		t.Errorf("list not decoded: %#v", out["allowedIds"])
+	}
+	if _, unk := out["assumeRole"].(graph.Unknown); !unk {
+		t.Errorf("the unknown sentinel became a value: %#v", out["assumeRole"])
+	}
+	for _, k := range []string{"region", "maxRetries", "broken", "skipValidater"} {
+		if out[k] != in[k] {
+			t.Errorf("%s changed: %#v", k, out[k])
+		}
 	}
 }

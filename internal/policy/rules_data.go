@@ -124,7 +124,11 @@ var _ = register(Rule{ID: "WP-21.1",
 			}
 			usesTenantKey(in, e, r, r.Get("kmsKeyId"), "database storage")
 		case tTrail:
-			usesTenantKeyOrAny(in, e, r)
+			if in.Baseline {
+				usesTenantKeyOrAny(in, e, r)
+			} else {
+				usesArchiveKey(in, e, r, r.Get("kmsKeyId"), "trail log files")
+			}
 		}
 	},
 	Whole: func(in *Input, e *Eval) {
@@ -162,10 +166,36 @@ var _ = register(Rule{ID: "WP-21.1",
 				e.Fail(label(b), "bucket key off", "bucket key enabled")
 				continue
 			}
+			if bucketRole(b) == roleLogArchive && !in.Baseline {
+				usesArchiveKey(in, e, b, def["kmsMasterKeyId"], "log archive")
+				continue
+			}
 			usesTenantKey(in, e, b, def["kmsMasterKeyId"], "bucket")
 		}
 	},
 })
+
+// usesArchiveKey: what outlives the tenant (its log archive, its trail's
+// log files) is encrypted with a customer-managed key that outlives the
+// tenant key, which offboarding schedules for deletion: the account
+// baseline's key, named by ARN.
+func usesArchiveKey(in *Input, e *Eval, r *graph.Resource, v any, what string) {
+	s, ok := v.(string)
+	switch {
+	case !ok:
+		if _, unk := v.(graph.Unknown); unk {
+			e.Unknown(label(r), what+" key", "the account baseline's key")
+			return
+		}
+		e.Fail(label(r), v, what+" encrypted with the account baseline's key (it outlives the tenant key)")
+	case ref(in, s, tenantKey(in)) == refYes:
+		e.Fail(label(r), "the tenant key", what+" encrypted with the account baseline's key: the tenant key is deleted at offboarding and the retained records would become unreadable")
+	case !strings.HasPrefix(s, "arn:aws:kms:") || !strings.Contains(s, ":key/"):
+		e.Fail(label(r), s, what+" encrypted with the account baseline's key, by key ARN")
+	default:
+		e.Applies()
+	}
+}
 
 func usesTenantKeyOrAny(in *Input, e *Eval, r *graph.Resource) {
 	if in.Baseline {

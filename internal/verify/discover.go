@@ -92,9 +92,9 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 			}
 		}
 	}
-	key, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/" + cfg.TenantID)})
+	key, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(config.KeyAlias(cfg.TenantID))})
 	if err != nil {
-		return nil, fmt.Errorf("discover: key alias/%s: %w", cfg.TenantID, err)
+		return nil, fmt.Errorf("discover: key %s: %w", config.KeyAlias(cfg.TenantID), err)
 	}
 	inv.KeyArn = aws.ToString(key.KeyMetadata.Arn)
 	name := func(kind string) string { return fmt.Sprintf("tk-%s-%s-%s", cfg.TenantID, kind, acct) }

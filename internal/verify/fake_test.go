@@ -232,7 +232,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 			role = "log-archive"
 			st = append(st, storage.DenyDeletesExcept(arn, admin))
 		default:
-			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, "arn:aws:iam::111122223333:role/tenants/"+id+"/")...)
+			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, "arn:aws:iam::111122223333:role/tenants/"+id+"/", []string{"arn:aws:iam::111122223333:role/ops/tenantkit-deployer"})...)
 		}
 		bt := map[string]string{"Role": role, "DataClassification": "confidential"}
 		for k, v := range stdTags {
