@@ -217,12 +217,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if _, err := ssm.NewAssociation(ctx, name+"-patch", &ssm.AssociationArgs{
 		AssociationName:         pulumi.String(PatchAssociationName(args.TenantID)),
 		ApplyOnlyAtCronInterval: pulumi.Bool(true),
-		Name:               pulumi.String("AWS-RunPatchBaseline"),
-		Parameters:         pulumi.StringMap{"Operation": pulumi.String("Install")},
-		ScheduleExpression: pulumi.String("cron(0 18 ? * SAT *)"),
-		ComplianceSeverity: pulumi.String("HIGH"),
-		MaxConcurrency:     pulumi.String("50%"),
-		MaxErrors:          pulumi.String("0"),
+		Name:                    pulumi.String("AWS-RunPatchBaseline"),
+		Parameters:              pulumi.StringMap{"Operation": pulumi.String("Install")},
+		ScheduleExpression:      pulumi.String("cron(0 18 ? * SAT *)"),
+		ComplianceSeverity:      pulumi.String("HIGH"),
+		MaxConcurrency:          pulumi.String("50%"),
+		MaxErrors:               pulumi.String("0"),
 		Targets: ssm.AssociationTargetArray{&ssm.AssociationTargetArgs{
 			Key: pulumi.String("tag:aws:autoscaling:groupName"), Values: pulumi.ToStringArray([]string{a.GroupName}),
 		}},

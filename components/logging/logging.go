@@ -28,10 +28,10 @@ const ElbLogPrefix = "alb"
 
 // Args configures the tenant's logging.
 type Args struct {
-	TenantID       string
-	Region         string
-	AccountID      string
-	KeyArn         pulumi.StringOutput
+	TenantID  string
+	Region    string
+	AccountID string
+	KeyArn    pulumi.StringOutput
 	// ArchiveKeyArn encrypts what outlives the tenant: the log archive and
 	// the dedicated trail's log files. It is the account baseline's key;
 	// the tenant key is scheduled for deletion at offboarding, which would

@@ -117,7 +117,6 @@ func UnfoldProviderInputs(in map[string]any) map[string]any {
 	return out
 }
 
-
 // Check runs the per-resource mandatory rules on one resource.
 func (g *Guard) Check(r *graph.Resource) error {
 	return CheckResource(&g.input, r)
