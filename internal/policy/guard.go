@@ -144,6 +144,20 @@ func (g *Guard) Finish() (warnings []string, err error) {
 	return warnings, nil
 }
 
+// RunGuarded runs a guarded program through run (pulumi.RunErr in a
+// program's main; the engine tests hand it their own context), then the
+// whole-graph rules once every resource is registered.
+func RunGuarded(run func(pulumi.RunFunc) error, guarded func(**Guard) pulumi.RunFunc) (warnings []string, err error) {
+	var guard *Guard
+	if err := run(guarded(&guard)); err != nil {
+		return nil, err
+	}
+	if guard == nil {
+		return nil, nil
+	}
+	return guard.Finish()
+}
+
 // fromMap converts the transform's property values to plain values; outputs
 // not yet known become graph.Unknown.
 func fromMap(m pulumi.Map) map[string]any {
@@ -185,14 +199,9 @@ func (g *Guard) SetOtherStacks(m map[string]netip.Prefix) { g.input.OtherStacks 
 // guard installed, then the whole-graph rules; warnings go to stderr, and a
 // failure exits 1 so `pulumi preview/up` stops.
 func Main(guarded func(**Guard) pulumi.RunFunc) {
-	var guard *Guard
-	err := pulumi.RunErr(guarded(&guard))
-	if err == nil && guard != nil {
-		var warnings []string
-		warnings, err = guard.Finish()
-		for _, w := range warnings {
-			fmt.Fprintln(os.Stderr, "warning:", w)
-		}
+	warnings, err := RunGuarded(func(f pulumi.RunFunc) error { return pulumi.RunErr(f) }, guarded)
+	for _, w := range warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)

@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/tenant"
+	"github.com/tenantkit/tenantkit/internal/policy"
+)
+
+// withExtra runs the tenant program, then registers more resources on a
+// provider tagged like the tenant's: what a careless change would add.
+func withExtra(extra func(ctx *pulumi.Context, p *aws.Provider) error) func(**policy.Guard) pulumi.RunFunc {
+	return func(g **policy.Guard) pulumi.RunFunc {
+		inner := tenant.Guarded(g)
+		return func(ctx *pulumi.Context) error {
+			if err := inner(ctx); err != nil {
+				return err
+			}
+			p, err := aws.NewProvider(ctx, "acme-extra-aws", &aws.ProviderArgs{
+				Region: pulumi.String("ap-northeast-1"),
+				DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+					"Tenant": pulumi.String("acme"), "ManagedBy": pulumi.String("tenantkit"), "Environment": pulumi.String("production")}},
+			})
+			if err != nil {
+				return err
+			}
+			return extra(ctx, p)
+		}
+	}
+}
+
+func creates(a *Account, name string) []Call {
+	var out []Call
+	for _, c := range a.Calls() {
+		if c.Method == "Create" && c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// A per-resource violation (SSH open to a range) fails preview and up in
+// the real engine, naming the control, and never reaches the provider's
+// Create; everything compliant is still deployed by up.
+func TestGuardRefusesBeforeCreate(t *testing.T) {
+	a := withBaseline(t)
+	ssh := withExtra(func(ctx *pulumi.Context, p *aws.Provider) error {
+		_, err := vpc.NewSecurityGroupIngressRule(ctx, "acme-ssh", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: pulumi.String("sg-0123456789abcdef0"), IpProtocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(22), ToPort: pulumi.Int(22), CidrIpv4: pulumi.String("203.0.113.0/24"),
+		}, pulumi.Provider(p))
+		return err
+	})
+	s := NewStack(t, a, RepoRoot(), "acme", ssh)
+	for _, r := range []Result{s.Preview(), s.Up()} {
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "WP-18") || !strings.Contains(r.Err.Error(), "acme-ssh") {
+			t.Errorf("want the run to fail naming WP-18 and acme-ssh, got %v", r.Err)
+		}
+	}
+	if c := creates(a, "acme-ssh"); len(c) != 0 {
+		t.Errorf("the refused rule reached the provider: %+v", c)
+	}
+	if len(creates(a, "acme-net-vpc")) == 0 {
+		t.Error("the compliant resources were not deployed")
+	}
+}
+
+// A violation only the whole graph shows (a second VPC in a tenant) passes
+// every per-resource hook but fails the run when the program finishes.
+func TestWholeGraphRulesFailTheRun(t *testing.T) {
+	a := withBaseline(t)
+	second := withExtra(func(ctx *pulumi.Context, p *aws.Provider) error {
+		_, err := ec2.NewVpc(ctx, "acme-second-vpc", &ec2.VpcArgs{
+			CidrBlock: pulumi.String("10.16.0.0/20"), EnableDnsSupport: pulumi.Bool(true), EnableDnsHostnames: pulumi.Bool(true),
+		}, pulumi.Provider(p))
+		return err
+	})
+	s := NewStack(t, a, RepoRoot(), "acme", second)
+	r := s.Preview()
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "WP-19") || !strings.Contains(r.Err.Error(), "2 VPCs") {
+		t.Fatalf("want preview to fail with WP-19 (2 VPCs), got %v", r.Err)
+	}
+	if c := creates(a, "acme-second-vpc"); len(c) != 1 || !c[0].Preview {
+		t.Errorf("preview creates: %+v", c)
+	}
+}
