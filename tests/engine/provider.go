@@ -20,7 +20,6 @@ import (
 	sdkplugin "github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
-
 	"github.com/tenantkit/tenantkit/internal/naming"
 )
 
@@ -699,5 +698,3 @@ func (a *Account) outputs(typ, name string, in resource.PropertyMap, seq int) (r
 	}
 	return out, id, a_
 }
-
-
