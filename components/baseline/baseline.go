@@ -292,7 +292,7 @@ func AutoScalingRoleArn(account string) string {
 }
 
 // LogAdminRole may delete the shared trail's records (WP-39), with MFA.
-const LogAdminRole = "tenantkit-log-admin"
+const LogAdminRole = config.BaselineLogAdminRole
 
 // LogAdminArn is its ARN.
 func LogAdminArn(account string) string {

@@ -15,7 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tenantkit/tenantkit/internal/naming"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -84,10 +84,10 @@ type App struct {
 func GroupName(tenantID string) string { return "tk-" + tenantID + "-app" }
 
 // LoadBalancerName fits AWS's 32 characters whatever the tenant id.
-func LoadBalancerName(tenantID string) string { return naming.Fit("tk-"+tenantID, 32) }
+func LoadBalancerName(tenantID string) string { return config.LoadBalancerName(tenantID) }
 
 // PatchAssociationName is the tenant's patch association.
-func PatchAssociationName(tenantID string) string { return "tk-" + tenantID + "-patch" }
+func PatchAssociationName(tenantID string) string { return config.PatchAssociationName(tenantID) }
 
 // TargetGroupPrefix starts every tenant target group's name; AWS completes
 // it (at most 6 characters).

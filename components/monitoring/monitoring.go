@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -47,7 +48,7 @@ func TopicName(tenantID string) string { return "tk-" + tenantID + "-alerts" }
 func FindingsRuleName(tenantID string) string { return "tk-" + tenantID + "-guardduty" }
 
 // MinFindingSeverity is GuardDuty's lower bound of medium severity.
-const MinFindingSeverity = 4
+const MinFindingSeverity = config.MinFindingSeverity
 
 // alarm describes one of the instance alarms.
 type alarm struct {

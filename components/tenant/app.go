@@ -115,7 +115,8 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 
 // inventory is the structured stack output that post-deploy checks read
 // (schema tenantkit.inventory/v1, documented in the README).
-func (t *Tenant) inventory(cfg *config.Tenant, account string) pulumi.MapOutput {
+func (t *Tenant) inventory(cfg *config.Tenant, st *site) pulumi.MapOutput {
+	account := st.account
 	data := pulumi.StringMap{}
 	for c, b := range t.Data.Buckets {
 		data[c] = pulumi.String(b.Name)
@@ -148,8 +149,10 @@ func (t *Tenant) inventory(cfg *config.Tenant, account string) pulumi.MapOutput 
 			security.GroupLB: t.Groups.LB.ID().ToStringOutput(), security.GroupApp: t.Groups.App.ID().ToStringOutput(),
 			security.GroupDB: t.Groups.DB.ID().ToStringOutput(), security.GroupEndpoints: t.Groups.Endpoints.ID().ToStringOutput(),
 		},
-		"s3EndpointId": t.Endpoints.S3.ID().ToStringOutput(),
-		"keyArn":       t.Key.Arn,
+		"s3EndpointId":  t.Endpoints.S3.ID().ToStringOutput(),
+		"keyArn":        t.Key.Arn,
+		"archiveKeyArn": pulumi.String(st.archiveKey),
+		"deployers":     pulumi.ToStringArray(st.deployers),
 		"buckets": pulumi.Map{
 			"data":        data,
 			"serviceLogs": pulumi.String(t.Logging.ServiceLogs.Name),

@@ -119,10 +119,11 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 		return nil, err
 	}
 
-	if err := t.dataAndApp(ctx, name, cfg, &site{account: account, classification: classification, deployers: deployers, archiveKey: baselineKey.Arn}, child); err != nil {
+	st := &site{account: account, classification: classification, deployers: deployers, archiveKey: baselineKey.Arn}
+	if err := t.dataAndApp(ctx, name, cfg, st, child); err != nil {
 		return nil, err
 	}
-	t.Inventory = t.inventory(cfg, account)
+	t.Inventory = t.inventory(cfg, st)
 	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"inventory": t.Inventory}); err != nil {
 		return nil, err
 	}

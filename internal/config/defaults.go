@@ -1,5 +1,7 @@
 package config
 
+import "github.com/tenantkit/tenantkit/internal/naming"
+
 // Regions where tenant data may live (WP-07, whitepaper §7).
 const (
 	RegionTokyo = "ap-northeast-1"
@@ -23,14 +25,41 @@ var OperatorReservedCidrs = []string{
 var RequiredInterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "kms", "monitoring", "ec2"}
 
 // AllowedTLSPolicies are the load-balancer TLS policies accepted (WP-21.2):
-// TLS 1.2 as a floor with TLS 1.3, or stricter.
+// TLS 1.2 as a floor with TLS 1.3, or stricter, including the hybrid
+// post-quantum policies AWS now recommends. Source: Elastic Load Balancing
+// user guide, "Security policies for your Application Load Balancer"
+// (describe-ssl-policies.html); the live check decides from the policy's
+// protocols (DescribeSSLPolicies), so a newer policy AWS adds is judged
+// by what it allows, not by this list.
 var AllowedTLSPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
+	"ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-2-2021-06",
 	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
 	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
 	"ELBSecurityPolicy-TLS13-1-3-2021-06",
 	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
 }
+
+// DefaultTLSPolicy is the policy AWS recommends (the same page): hybrid
+// post-quantum key exchange, TLS 1.3 and 1.2 with restricted ciphers.
+const DefaultTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
+// MinFindingSeverity is GuardDuty's lower bound of medium severity: the
+// findings rule forwards this and up (WP-37).
+const MinFindingSeverity = 4
+
+// PatchAssociationName is a tenant's patch association (WP-30).
+func PatchAssociationName(tenantID string) string { return "tk-" + tenantID + "-patch" }
 
 // RetentionDays are the values CloudWatch Logs accepts for retentionInDays;
 // 0 means never expire.
@@ -64,7 +93,7 @@ func Defaults() *Tenant {
 			BackupRetentionDays: 7,
 			Port:                5432,
 		},
-		TLSPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+		TLSPolicy:    DefaultTLSPolicy,
 		InstanceType: "t3.small",
 		ImageID:      "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 		Capacity:     Capacity{Min: 2, Max: 4, Desired: 2},
@@ -93,3 +122,11 @@ func KeyAlias(tenantID string) string { return "alias/tk-" + tenantID }
 // BaselineKeyAlias names the account baseline's key, which encrypts what
 // outlives a tenant: its log archive and its dedicated trail's log files.
 const BaselineKeyAlias = "alias/tenantkit-baseline"
+
+// BaselineLogAdminRole administers the records that outlive tenants: the
+// shared trail's archive and, after offboarding, a tenant's retained archive.
+const BaselineLogAdminRole = "tenantkit-log-admin"
+
+// LoadBalancerName fits AWS's 32 characters whatever the tenant id
+// (internal/naming.Fit: tk-<tenant>, or its first 20 characters and a hash).
+func LoadBalancerName(tenantID string) string { return naming.Fit("tk-"+tenantID, 32) }

@@ -33,24 +33,64 @@ type Statement struct {
 // Condition maps operator → key → values.
 type Condition map[string]map[string]Strings
 
-// Strings is a list that also reads a single JSON string.
+// Strings is a list that also reads a single value.
 type Strings []string
 
-// UnmarshalJSON accepts "a" and ["a", "b"].
+// UnmarshalJSON accepts what the IAM policy grammar allows for actions,
+// resources and condition values: one value or a list, where a condition
+// value may be a bare JSON boolean or number (IAM user guide, "IAM JSON
+// policy element reference", Condition: "true", true and 1 are all
+// accepted). Each value is kept as its text, as IAM compares it.
 func (s *Strings) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*s = Strings{one}
-		return nil
-	}
-	var many []any
+	var many []json.RawMessage
 	if err := json.Unmarshal(b, &many); err != nil {
+		many = []json.RawMessage{b}
+	}
+	out := make(Strings, 0, len(many))
+	for _, raw := range many {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case bool, float64:
+			out = append(out, strings.TrimSpace(string(raw)))
+		default:
+			return fmt.Errorf("policy value %s: want a string, boolean or number", raw)
+		}
+	}
+	*s = out
+	return nil
+}
+
+// UnmarshalJSON reads a document whose Statement is one statement or a
+// list of them (both are legal: IAM user guide, "Grammar of the IAM JSON
+// policy language").
+func (d *Document) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Version   string          `json:"Version"`
+		Id        string          `json:"Id"`
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	for _, v := range many {
-		*s = append(*s, fmt.Sprint(v))
+	d.Version = raw.Version
+	d.Statement = nil
+	if len(raw.Statement) == 0 || string(raw.Statement) == "null" {
+		return nil
 	}
-	return nil
+	if strings.HasPrefix(strings.TrimSpace(string(raw.Statement)), "{") {
+		var one Statement
+		if err := json.Unmarshal(raw.Statement, &one); err != nil {
+			return err
+		}
+		d.Statement = []Statement{one}
+		return nil
+	}
+	return json.Unmarshal(raw.Statement, &d.Statement)
 }
 
 // List builds a Strings.

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -24,7 +26,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
-	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -32,20 +33,35 @@ import (
 
 var jst = time.FixedZone("JST", 9*60*60)
 
-// readTrail describes the trail that must cover the tenant.
+// readTrail finds the trail that must cover the tenant by its name among
+// the trails this region sees, shadow copies of other regions'
+// multi-region trails included (CloudTrail API reference, DescribeTrails:
+// names match only the current region's trails, so the list is read
+// whole). Its ARN and home region come from the answer: an Osaka tenant's
+// shared trail is homed in Tokyo.
 func readTrail(ctx context.Context, t *Target) (*cttypes.Trail, error) {
+	name := t.Inv.Trail.Arn[strings.LastIndex(t.Inv.Trail.Arn, "/")+1:]
 	return cached(t, "trail", func() (*cttypes.Trail, error) {
-		out, err := t.Clients.CloudTrail.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{TrailNameList: []string{t.Inv.Trail.Arn}, IncludeShadowTrails: aws.Bool(true)})
+		out, err := t.Clients.CloudTrail.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
 		if err != nil {
 			return nil, err
 		}
 		for _, tr := range out.TrailList {
-			if aws.ToString(tr.TrailARN) == t.Inv.Trail.Arn || strings.HasSuffix(t.Inv.Trail.Arn, ":trail/"+aws.ToString(tr.Name)) {
+			arn := aws.ToString(tr.TrailARN)
+			if aws.ToString(tr.Name) == name && arnAccount(arn) == t.Inv.AccountID {
 				return &tr, nil
 			}
 		}
-		return nil, fmt.Errorf("trail %s not found", t.Inv.Trail.Arn)
+		return nil, fmt.Errorf("no trail named %s in account %s seen from %s", name, t.Inv.AccountID, t.Inv.Region)
 	})
+}
+
+func arnAccount(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[4]
 }
 
 var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail logs, validates log files, is encrypted and reaches CloudWatch Logs",
@@ -64,59 +80,43 @@ var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail lo
 		switch {
 		case !aws.ToBool(st.IsLogging):
 			r.Fail(res, "not logging", "logging")
+		case aws.ToString(st.LatestDeliveryError) != "":
+			r.Fail(res, "S3 delivery error "+aws.ToString(st.LatestDeliveryError), "log files delivered")
+		case aws.ToString(st.LatestCloudWatchLogsDeliveryError) != "":
+			r.Fail(res, "CloudWatch Logs delivery error "+aws.ToString(st.LatestCloudWatchLogsDeliveryError), "events delivered to CloudWatch Logs")
+		case !aws.ToBool(tr.IsMultiRegionTrail) || !aws.ToBool(tr.IncludeGlobalServiceEvents):
+			r.Fail(res, fmt.Sprintf("multi-region %v, global service events %v", aws.ToBool(tr.IsMultiRegionTrail), aws.ToBool(tr.IncludeGlobalServiceEvents)), "a multi-region trail with global service events (IAM, STS)")
 		case !aws.ToBool(tr.LogFileValidationEnabled):
 			r.Fail(res, "log-file validation off", "log-file validation on")
 		case aws.ToString(tr.KmsKeyId) == "":
 			r.Fail(res, "no KMS key", "KMS-encrypted log files")
-		case t.Inv.Trail.Mode == "dedicated" && aws.ToString(tr.KmsKeyId) != t.Inv.KeyArn:
-			r.Fail(res, "key "+aws.ToString(tr.KmsKeyId), "the tenant key "+t.Inv.KeyArn)
 		case aws.ToString(tr.CloudWatchLogsLogGroupArn) == "":
 			r.Fail(res, "no CloudWatch Logs delivery", "delivered to CloudWatch Logs")
+		case t.Inv.ArchiveKeyArn != "":
+			keyVerdict(ctx, t, r, res, aws.ToString(tr.KmsKeyId), t.Inv.ArchiveKeyArn, "logging, multi-region, validated, encrypted with the key that outlives the tenant, to CloudWatch Logs")
 		default:
-			r.Pass(res, "logging, validated, encrypted, to CloudWatch Logs")
+			r.Pass(res, "logging, multi-region, validated, encrypted, to CloudWatch Logs")
 		}
 	}})
 
 var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the trail records the object events of the tenant's buckets",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		res := "trail " + t.Inv.Trail.Arn
-		out, err := t.Clients.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(t.Inv.Trail.Arn)})
+		tr, err := readTrail(ctx, t)
 		if err != nil {
 			r.Error(res, err, "data events of "+strings.Join(t.Inv.Trail.Coverage, ", "))
 			return
 		}
-		covered := func(bucketArn string) bool {
-			for _, s := range out.AdvancedEventSelectors {
-				data, objects := false, false
-				var prefixes []string
-				for _, f := range s.FieldSelectors {
-					switch aws.ToString(f.Field) {
-					case "eventCategory":
-						data = slices.Contains(f.Equals, "Data")
-					case "resources.type":
-						objects = slices.Contains(f.Equals, "AWS::S3::Object")
-					case "resources.ARN":
-						prefixes = append(prefixes, f.StartsWith...)
-					}
-				}
-				if data && objects && (len(prefixes) == 0 || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(bucketArn+"/", p) })) {
-					return true
-				}
-			}
-			for _, s := range out.EventSelectors {
-				for _, d := range s.DataResources {
-					if aws.ToString(d.Type) == "AWS::S3::Object" && slices.ContainsFunc(d.Values, func(v string) bool { return strings.HasPrefix(bucketArn+"/", v) || v == "arn:aws:s3" }) {
-						return true
-					}
-				}
-			}
-			return false
+		out, err := t.Clients.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: tr.TrailARN})
+		if err != nil {
+			r.Error(res, err, "data events of "+strings.Join(t.Inv.Trail.Coverage, ", "))
+			return
 		}
 		for _, b := range t.Inv.Trail.Coverage {
-			if covered(b) {
-				r.Pass("bucket "+b, "object events recorded by "+t.Inv.Trail.Arn)
+			if trailCovers(out.AdvancedEventSelectors, out.EventSelectors, b) {
+				r.Pass("bucket "+b, "every object event (read and write) recorded by "+aws.ToString(tr.TrailARN))
 			} else {
-				r.Fail("bucket "+b, "not covered by "+t.Inv.Trail.Arn, "object events recorded")
+				r.Fail("bucket "+b, "not every object event covered by "+aws.ToString(tr.TrailARN)+"'s selectors", "all object events of the bucket recorded")
 			}
 		}
 		if len(t.Inv.Trail.Coverage) == 0 {
@@ -170,11 +170,7 @@ var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTP
 			res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
 			switch {
 			case l.Protocol == elbtypes.ProtocolEnumHttps:
-				if p := aws.ToString(l.SslPolicy); !slices.Contains(config.AllowedTLSPolicies, p) {
-					r.Fail(res, fmt.Sprintf("policy %q", p), "one of "+strings.Join(config.AllowedTLSPolicies, ", "))
-				} else {
-					r.Pass(res, p)
-				}
+				tlsVerdict(ctx, t, r, res, aws.ToString(l.SslPolicy))
 			case l.Protocol == elbtypes.ProtocolEnumHttp && aws.ToInt32(l.Port) == 80:
 				ok := len(l.DefaultActions) > 0
 				for _, a := range l.DefaultActions {
@@ -193,6 +189,39 @@ var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTP
 			}
 		}
 	}})
+
+// tlsVerdict judges a listener's policy by the protocols it allows, read
+// from DescribeSSLPolicies: TLS 1.2 and 1.3 only (WP-21.2). A policy AWS
+// adds later is judged the same way; one AWS does not know is ERROR.
+func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
+	protocols, err := cached(t, "sslpolicy/"+policy, func() ([]string, error) {
+		out, err := t.Clients.ELB.DescribeSSLPolicies(ctx, &elbv2.DescribeSSLPoliciesInput{Names: []string{policy}})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range out.SslPolicies {
+			if aws.ToString(p.Name) == policy {
+				return p.SslProtocols, nil
+			}
+		}
+		return nil, fmt.Errorf("policy %s not in the answer", policy)
+	})
+	if err != nil {
+		r.Error(res, fmt.Errorf("read policy %q: %w", policy, err), "a TLS 1.2+ policy")
+		return
+	}
+	if len(protocols) == 0 {
+		r.Error(res, fmt.Errorf("policy %s lists no protocols", policy), "a TLS 1.2+ policy")
+		return
+	}
+	for _, p := range protocols {
+		if p != "TLSv1.2" && p != "TLSv1.3" {
+			r.Fail(res, fmt.Sprintf("policy %s allows %s", policy, strings.Join(protocols, ", ")), "TLSv1.2 and TLSv1.3 only")
+			return
+		}
+	}
+	r.Pass(res, fmt.Sprintf("%s (%s)", policy, strings.Join(protocols, ", ")))
+}
 
 var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-balancer access logs to the service-logs bucket; invalid headers dropped",
 	Run: func(ctx context.Context, t *Target, r *Run) {
@@ -252,10 +281,8 @@ var _ = register(Check{ID: "WP-21.1/database", Control: "WP-21.1", Title: "the d
 		switch {
 		case !aws.ToBool(db.StorageEncrypted):
 			r.Fail(res, "storage not encrypted", "encrypted with "+t.Inv.KeyArn)
-		case aws.ToString(db.KmsKeyId) != t.Inv.KeyArn:
-			r.Fail(res, "key "+aws.ToString(db.KmsKeyId), "key "+t.Inv.KeyArn)
 		default:
-			r.Pass(res, "encrypted with the tenant key")
+			keyVerdict(ctx, t, r, res, aws.ToString(db.KmsKeyId), t.Inv.KeyArn, "encrypted with the tenant key")
 		}
 	}})
 
@@ -300,11 +327,12 @@ var _ = register(Check{ID: "WP-21.1/topic", Control: "WP-21.1", Title: "the aler
 			r.Error(res, err, "encrypted with the tenant key")
 			return
 		}
-		if k := out.Attributes["KmsMasterKeyId"]; k != t.Inv.KeyArn {
+		k := out.Attributes["KmsMasterKeyId"]
+		if k == "" || strings.EqualFold(k, "alias/aws/sns") {
 			r.Fail(res, fmt.Sprintf("key %q", k), "key "+t.Inv.KeyArn+" (the AWS-managed aws/sns key would drop alarms)")
-		} else {
-			r.Pass(res, "key "+k)
+			return
 		}
+		keyVerdict(ctx, t, r, res, k, t.Inv.KeyArn, "encrypted with the tenant key")
 	}})
 
 var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
@@ -331,6 +359,8 @@ var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU
 				r.Fail(res, "namespace "+aws.ToString(a.Namespace), "namespace CWAgent")
 			case !slices.Contains(a.AlarmActions, t.Inv.TopicArn):
 				r.Fail(res, fmt.Sprint(a.AlarmActions), "notifies "+t.Inv.TopicArn)
+			case !watchesGroup(a.Dimensions, t.Inv.AutoScalingGroup):
+				r.Fail(res, "dimensions "+dims(a.Dimensions), "AutoScalingGroupName="+t.Inv.AutoScalingGroup+" (the tenant's instances)")
 			case !aws.ToBool(a.ActionsEnabled):
 				r.Fail(res, "actions disabled", "actions enabled")
 			default:
@@ -342,6 +372,18 @@ var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU
 			r.Fail("tenant "+t.Inv.Tenant, "no "+m+" alarm", m+" alarm with the configured threshold")
 		}
 	}})
+
+func watchesGroup(ds []cwtypes.Dimension, group string) bool {
+	return len(ds) == 1 && aws.ToString(ds[0].Name) == "AutoScalingGroupName" && aws.ToString(ds[0].Value) == group
+}
+
+func dims(ds []cwtypes.Dimension) string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, aws.ToString(d.Name)+"="+aws.ToString(d.Value))
+	}
+	return "[" + strings.Join(out, " ") + "]"
+}
 
 var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "GuardDuty findings of medium severity and up reach the topic",
 	Run: func(ctx context.Context, t *Target, r *Run) {
@@ -355,7 +397,7 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 			r.Fail(res, "state "+string(rule.State), "ENABLED")
 			return
 		}
-		if gd, min, err := awsdocs.FindingsPattern(aws.ToString(rule.EventPattern)); err != nil || !gd || min > monitoring.MinFindingSeverity {
+		if gd, min, err := awsdocs.FindingsPattern(aws.ToString(rule.EventPattern)); err != nil || !gd || min > config.MinFindingSeverity {
 			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "GuardDuty findings of severity 4 and up")
 			return
 		}
@@ -373,16 +415,54 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 		r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(tg.Targets)), "targets "+t.Inv.TopicArn)
 	}})
 
-var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "IMDSv2, volumes encrypted with the tenant key, no public IP",
+// runningTemplate reads the launch template and version the auto scaling
+// group actually launches from: its LaunchTemplate, or the one in its
+// mixed-instances policy ("$Latest", "$Default" or a number).
+func runningTemplate(ctx context.Context, t *Target) (id, version string, err error) {
+	out, err := t.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{t.Inv.AutoScalingGroup}})
+	if err != nil {
+		return "", "", err
+	}
+	for _, g := range out.AutoScalingGroups {
+		if aws.ToString(g.AutoScalingGroupName) != t.Inv.AutoScalingGroup {
+			continue
+		}
+		spec := g.LaunchTemplate
+		if spec == nil && g.MixedInstancesPolicy != nil && g.MixedInstancesPolicy.LaunchTemplate != nil {
+			spec = g.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification
+		}
+		if spec == nil {
+			return "", "", fmt.Errorf("group %s launches from no launch template", t.Inv.AutoScalingGroup)
+		}
+		version = aws.ToString(spec.Version)
+		if version == "" {
+			version = "$Default" // Auto Scaling's default when none is given
+		}
+		return aws.ToString(spec.LaunchTemplateId), version, nil
+	}
+	return "", "", fmt.Errorf("auto scaling group %s not found", t.Inv.AutoScalingGroup)
+}
+
+var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "the version the group launches: IMDSv2, volumes under the tenant key, no public IP",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		res := "launch template " + t.Inv.LaunchTemplate
-		out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{"$Latest"}})
+		id, version, err := runningTemplate(ctx, t)
 		if err != nil {
-			r.Error(res, err, "the latest version hardened")
+			r.Error(res, err, "the version the auto scaling group launches, hardened")
+			return
+		}
+		if id != "" && id != t.Inv.LaunchTemplate {
+			r.Fail("auto scaling group "+t.Inv.AutoScalingGroup, "launches from "+id, "the tenant's launch template "+t.Inv.LaunchTemplate)
+			return
+		}
+		res += " version " + version
+		out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}})
+		if err != nil {
+			r.Error(res, err, "the running version hardened")
 			return
 		}
 		if len(out.LaunchTemplateVersions) == 0 || out.LaunchTemplateVersions[0].LaunchTemplateData == nil {
-			r.Error(res, fmt.Errorf("no version returned"), "the latest version hardened")
+			r.Error(res, fmt.Errorf("no version returned"), "the running version hardened")
 			return
 		}
 		d := out.LaunchTemplateVersions[0].LaunchTemplateData
@@ -401,8 +481,15 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 			return
 		}
 		for _, b := range d.BlockDeviceMappings {
-			if b.Ebs == nil || !aws.ToBool(b.Ebs.Encrypted) || aws.ToString(b.Ebs.KmsKeyId) != t.Inv.KeyArn {
-				r.Fail(res, aws.ToString(b.DeviceName)+" not encrypted with the tenant key", "encrypted with "+t.Inv.KeyArn)
+			if b.Ebs == nil || !aws.ToBool(b.Ebs.Encrypted) {
+				r.Fail(res, aws.ToString(b.DeviceName)+" not encrypted", "encrypted with "+t.Inv.KeyArn)
+				return
+			}
+			if ok, err := sameKey(ctx, t, aws.ToString(b.Ebs.KmsKeyId), t.Inv.KeyArn); err != nil {
+				r.Error(res, fmt.Errorf("resolve key %q: %w", aws.ToString(b.Ebs.KmsKeyId), err), "encrypted with "+t.Inv.KeyArn)
+				return
+			} else if !ok {
+				r.Fail(res, aws.ToString(b.DeviceName)+" under key "+aws.ToString(b.Ebs.KmsKeyId), "encrypted with "+t.Inv.KeyArn)
 				return
 			}
 		}
@@ -415,7 +502,9 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 
 var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EBS encryption by default on in the account",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.EC2.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+		out, err := accountWide(t, "ebs-default", func() (*ec2.GetEbsEncryptionByDefaultOutput, error) {
+			return t.Clients.EC2.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+		})
 		if err != nil {
 			r.Error("account EBS settings", err, "encryption by default on")
 			return
@@ -429,36 +518,48 @@ var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EB
 
 var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "GuardDuty on with EBS malware protection",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		ids, err := t.Clients.GuardDuty.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+		type detector struct {
+			id string
+			d  *guardduty.GetDetectorOutput
+		}
+		det, err := accountWide(t, "guardduty", func() (*detector, error) {
+			ids, err := t.Clients.GuardDuty.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
+			if err != nil || len(ids.DetectorIds) == 0 {
+				return nil, err
+			}
+			d, err := t.Clients.GuardDuty.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(ids.DetectorIds[0])})
+			if err != nil {
+				return nil, fmt.Errorf("detector %s: %w", ids.DetectorIds[0], err)
+			}
+			return &detector{ids.DetectorIds[0], d}, nil
+		})
 		if err != nil {
 			r.Error("GuardDuty", err, "an enabled detector")
 			return
 		}
-		if len(ids.DetectorIds) == 0 {
+		if det == nil {
 			r.Fail("GuardDuty", "no detector", "an enabled detector (account baseline)")
 			return
 		}
-		d, err := t.Clients.GuardDuty.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(ids.DetectorIds[0])})
-		if err != nil {
-			r.Error("detector "+ids.DetectorIds[0], err, "enabled")
+		res := "detector " + det.id
+		if det.d.Status != "ENABLED" {
+			r.Fail(res, string(det.d.Status), "ENABLED")
 			return
 		}
-		if d.Status != "ENABLED" {
-			r.Fail("detector "+ids.DetectorIds[0], string(d.Status), "ENABLED")
-			return
-		}
-		for _, f := range d.Features {
+		for _, f := range det.d.Features {
 			if f.Name == "EBS_MALWARE_PROTECTION" && f.Status == "ENABLED" {
-				r.Pass("detector "+ids.DetectorIds[0], "enabled with EBS malware protection")
+				r.Pass(res, "enabled with EBS malware protection")
 				return
 			}
 		}
-		r.Fail("detector "+ids.DetectorIds[0], "EBS malware protection off", "EBS_MALWARE_PROTECTION ENABLED")
+		r.Fail(res, "EBS malware protection off", "EBS_MALWARE_PROTECTION ENABLED")
 	}})
 
 var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspector scans EC2 and ECR",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.Inspector.BatchGetAccountStatus(ctx, &inspector2.BatchGetAccountStatusInput{AccountIds: []string{t.Inv.AccountID}})
+		out, err := accountWide(t, "inspector", func() (*inspector2.BatchGetAccountStatusOutput, error) {
+			return t.Clients.Inspector.BatchGetAccountStatus(ctx, &inspector2.BatchGetAccountStatusInput{AccountIds: []string{t.Inv.AccountID}})
+		})
 		if err != nil {
 			r.Error("Inspector", err, "EC2 and ECR scanning enabled")
 			return
@@ -480,23 +581,31 @@ var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspecto
 
 var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch association for the tenant's instances",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.SSM.ListAssociations(ctx, &ssm.ListAssociationsInput{AssociationFilterList: []ssmtypes.AssociationFilter{{Key: ssmtypes.AssociationFilterKeyName, Value: aws.String("AWS-RunPatchBaseline")}}})
-		if err != nil {
-			r.Error("patch associations", err, "AWS-RunPatchBaseline for "+t.Inv.AutoScalingGroup)
-			return
-		}
-		for _, a := range out.Associations {
-			if aws.ToString(a.Name) != "AWS-RunPatchBaseline" {
-				continue
+		// The tenant's association by its name, all pages: a page holds at
+		// most 50, and an account of many tenants has many (SSM API
+		// reference, ListAssociations). The filter is re-checked here.
+		name := config.PatchAssociationName(t.Inv.Tenant)
+		p := ssm.NewListAssociationsPaginator(t.Clients.SSM, &ssm.ListAssociationsInput{AssociationFilterList: []ssmtypes.AssociationFilter{
+			{Key: ssmtypes.AssociationFilterKeyAssociationName, Value: aws.String(name)}}})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("patch associations", err, "AWS-RunPatchBaseline for "+t.Inv.AutoScalingGroup)
+				return
 			}
-			for _, tg := range a.Targets {
-				if slices.Contains(tg.Values, t.Inv.AutoScalingGroup) {
-					r.Pass("association "+aws.ToString(a.AssociationId), "AWS-RunPatchBaseline on "+t.Inv.AutoScalingGroup)
-					return
+			for _, a := range page.Associations {
+				if aws.ToString(a.AssociationName) != name || aws.ToString(a.Name) != "AWS-RunPatchBaseline" {
+					continue
+				}
+				for _, tg := range a.Targets {
+					if aws.ToString(tg.Key) == "tag:aws:autoscaling:groupName" && slices.Contains(tg.Values, t.Inv.AutoScalingGroup) {
+						r.Pass("association "+aws.ToString(a.AssociationId), "AWS-RunPatchBaseline on "+t.Inv.AutoScalingGroup)
+						return
+					}
 				}
 			}
 		}
-		r.Fail("tenant "+t.Inv.Tenant, "no patch association targets "+t.Inv.AutoScalingGroup, "AWS-RunPatchBaseline for the tenant's instances")
+		r.Fail("tenant "+t.Inv.Tenant, "no association "+name+" of AWS-RunPatchBaseline targets "+t.Inv.AutoScalingGroup, "AWS-RunPatchBaseline for the tenant's instances")
 	}})
 
 var _ = register(Check{ID: "WP-15/mfa-roles", Control: "WP-15", Title: "human roles can be assumed only with MFA",
@@ -534,28 +643,50 @@ var _ = register(Check{ID: "WP-15/mfa-roles", Control: "WP-15", Title: "human ro
 
 var _ = register(Check{ID: "WP-15/password-policy", Control: "WP-15", Title: "the account password policy meets the minimums",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.IAM.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
-		if isCode(err, "NoSuchEntity") {
-			r.Fail("account password policy", "none", "minimum length 14 or more (account baseline)")
+		if t.Baseline == nil {
+			r.Error("account password policy", fmt.Errorf("no baseline stack for %s in the baseline directory", t.Inv.Region), "the baseline's password policy")
 			return
 		}
-		if err != nil {
-			r.Error("account password policy", err, "minimum length 14 or more")
-			return
-		}
-		p := out.PasswordPolicy
-		if n := aws.ToInt32(p.MinimumPasswordLength); n < 14 || !p.RequireSymbols || !p.RequireNumbers {
-			r.Fail("account password policy", fmt.Sprintf("length %d symbols %v numbers %v", n, p.RequireSymbols, p.RequireNumbers), "length 14 or more with symbols and numbers")
-		} else {
-			r.Pass("account password policy", fmt.Sprintf("length %d", n))
+		min := int32(t.Baseline.PasswordMinLength)
+		out, err := accountWide(t, "password-policy", func() (*iam.GetAccountPasswordPolicyOutput, error) {
+			out, err := t.Clients.IAM.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
+			if isCode(err, "NoSuchEntity") {
+				return nil, nil
+			}
+			return out, err
+		})
+		want := fmt.Sprintf("length %d or more with lowercase, uppercase, numbers and symbols (account baseline)", min)
+		switch {
+		case err != nil:
+			r.Error("account password policy", err, want)
+		case out == nil || out.PasswordPolicy == nil:
+			r.Fail("account password policy", "none", want)
+		default:
+			p := out.PasswordPolicy
+			n := aws.ToInt32(p.MinimumPasswordLength)
+			if n < min || !p.RequireLowercaseCharacters || !p.RequireUppercaseCharacters || !p.RequireNumbers || !p.RequireSymbols {
+				r.Fail("account password policy", fmt.Sprintf("length %d lowercase %v uppercase %v numbers %v symbols %v", n, p.RequireLowercaseCharacters, p.RequireUppercaseCharacters, p.RequireNumbers, p.RequireSymbols), want)
+			} else {
+				r.Pass("account password policy", fmt.Sprintf("length %d, all character classes", n))
+			}
 		}
 	}})
 
 var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Session Manager logs sessions to an encrypted log group",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String("SSM-SessionManagerRunShell")})
+		out, err := accountWide(t, "session-prefs", func() (*ssm.GetDocumentOutput, error) {
+			out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String("SSM-SessionManagerRunShell")})
+			if isCode(err, "InvalidDocument") {
+				return nil, nil // no preferences saved: sessions are not logged
+			}
+			return out, err
+		})
 		if err != nil {
 			r.Error("SSM-SessionManagerRunShell", err, "session logging configured (account baseline)")
+			return
+		}
+		if out == nil {
+			r.Fail("SSM-SessionManagerRunShell", "no Session Manager preferences in the account", "sessions logged to an encrypted log group (account baseline)")
 			return
 		}
 		group, enc, err := awsdocs.SessionLogging(aws.ToString(out.Content))

@@ -12,6 +12,8 @@ import (
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -103,6 +105,10 @@ var _ = register(Check{ID: "WP-21.1/bucket-encryption", Control: "WP-21.1", Titl
 				continue
 			}
 			algo, key := string(def.SSEAlgorithm), aws.ToString(def.KMSMasterKeyID)
+			want := t.Inv.KeyArn
+			if b == t.Inv.Buckets.LogArchive && t.Inv.ArchiveKeyArn != "" {
+				want = t.Inv.ArchiveKeyArn // outlives the tenant key
+			}
 			switch {
 			case b == t.Inv.Buckets.ServiceLogs:
 				if def.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
@@ -111,13 +117,13 @@ var _ = register(Check{ID: "WP-21.1/bucket-encryption", Control: "WP-21.1", Titl
 					r.Pass(bucketRes(t, b), "AES256")
 				}
 			case def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKms && def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKmsDsse:
-				r.Fail(bucketRes(t, b), algo, "aws:kms with "+t.Inv.KeyArn)
-			case key != t.Inv.KeyArn:
-				r.Fail(bucketRes(t, b), "key "+key, "key "+t.Inv.KeyArn)
+				r.Fail(bucketRes(t, b), algo, "aws:kms with "+want)
 			case !aws.ToBool(rule.BucketKeyEnabled):
 				r.Fail(bucketRes(t, b), "bucket key off", "bucket key enabled")
 			default:
-				r.Pass(bucketRes(t, b), algo+" "+key+" bucket key")
+				// S3 returns the key as it was written: an ARN, a key id or an
+				// alias (S3 API reference, ServerSideEncryptionByDefault).
+				keyVerdict(ctx, t, r, bucketRes(t, b), key, want, algo+" "+want+" bucket key")
 			}
 		}
 	}})
@@ -173,6 +179,10 @@ var _ = register(Check{ID: "WP-21.1/key-rotation", Control: "WP-21.1", Title: "t
 			r.Fail("key "+t.Inv.KeyArn, "rotation off", "rotation enabled")
 			return
 		}
+		if got := int(aws.ToInt32(out.RotationPeriodInDays)); got != t.Cfg.KeyRotationDays {
+			r.Fail("key "+t.Inv.KeyArn, fmt.Sprintf("rotation every %d days", got), fmt.Sprintf("rotation every %d days (keyRotationDays)", t.Cfg.KeyRotationDays))
+			return
+		}
 		r.Pass("key "+t.Inv.KeyArn, fmt.Sprintf("rotation every %d days", aws.ToInt32(out.RotationPeriodInDays)))
 	}})
 
@@ -222,11 +232,7 @@ func eachLogGroup(ctx context.Context, t *Target, r *Run, expected string, fn fu
 var _ = register(Check{ID: "WP-21.1/log-group-keys", Control: "WP-21.1", Title: "log groups encrypted with the tenant key",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		eachLogGroup(ctx, t, r, "encrypted with "+t.Inv.KeyArn, func(name string, g logtypes.LogGroup) {
-			if k := aws.ToString(g.KmsKeyId); k != t.Inv.KeyArn {
-				r.Fail("log group "+name, "key "+k, "key "+t.Inv.KeyArn)
-			} else {
-				r.Pass("log group "+name, "key "+k)
-			}
+			keyVerdict(ctx, t, r, "log group "+name, aws.ToString(g.KmsKeyId), t.Inv.KeyArn, "key "+t.Inv.KeyArn)
 		})
 	}})
 
@@ -404,9 +410,11 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 				continue
 			}
 			deleting := t.Cfg.Deleting() && b == t.Inv.Buckets.ServiceLogs
-			if !deleting && (doc == nil || !deniesDeletes(doc)) {
-				r.Fail(bucketRes(t, b), "deletes not denied", "deletes denied except to the log-admin role")
-				continue
+			if !deleting {
+				if why := deleteDenyProblem(t, doc, b); why != "" {
+					r.Fail(bucketRes(t, b), why, "deletes denied to every principal but the log-admin roles and the deployers")
+					continue
+				}
 			}
 			if b == t.Inv.Buckets.LogArchive {
 				out, err := t.Clients.S3.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(b)})
@@ -433,24 +441,75 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 		}
 	}})
 
-func deniesDeletes(doc *policydoc.Document) bool {
+// deleteDenyProblem says what is wrong with a log bucket's delete deny, or
+// "" when one statement has exactly the shape the control needs: Deny, any
+// principal, both delete actions on every object, and a single condition
+// exempting principals by exact ARN, each of them the tenant's log-admin
+// role, the baseline's log-admin role or a deployer. A wildcard ARN, another
+// operator or an extra condition key would exempt more than that.
+func deleteDenyProblem(t *Target, doc *policydoc.Document, bucket string) string {
+	if doc == nil {
+		return "no bucket policy"
+	}
+	allowed := exemptPrincipals(t)
+	objects := "arn:aws:s3:::" + bucket + "/*"
+	var reasons []string
 	for _, s := range doc.Statement {
 		if s.Effect != "Deny" || !s.HasAction("s3:DeleteObject") || !s.HasAction("s3:DeleteObjectVersion") {
 			continue
 		}
-		only := true
-		for _, keys := range s.Condition {
-			for k := range keys {
-				if k != "aws:PrincipalArn" {
-					only = false
+		why := ""
+		switch {
+		case s.NotPrincipal != nil || len(s.NotAction) > 0 || len(s.NotResource) > 0:
+			why = "NotPrincipal, NotAction or NotResource"
+		case !slices.Equal(s.Principals("AWS"), []string{"*"}):
+			why = fmt.Sprintf("principal %v instead of *", s.Principals("AWS"))
+		case !slices.ContainsFunc(s.Resource, func(r string) bool { return r == objects || r == "arn:aws:s3:::"+bucket+"/*" || r == "*" }):
+			why = fmt.Sprintf("resources %v, not %s", s.Resource, objects)
+		case len(s.Condition) != 1:
+			why = fmt.Sprintf("%d condition operators", len(s.Condition))
+		}
+		if why == "" {
+			for op, keys := range s.Condition {
+				if op != "ArnNotLike" && op != "ArnNotEquals" && op != "StringNotLike" && op != "StringNotEquals" {
+					why = "condition operator " + op
+					break
+				}
+				if len(keys) != 1 {
+					why = fmt.Sprintf("%d condition keys", len(keys))
+					break
+				}
+				for k, vals := range keys {
+					if !strings.EqualFold(k, "aws:PrincipalArn") {
+						why = "condition key " + k
+						break
+					}
+					for _, v := range vals {
+						if why == "" && !slices.Contains(allowed, v) {
+							why = "exempts " + v
+						}
+					}
+					if why == "" && !slices.Contains(vals, t.Inv.Roles["logAdmin"]) {
+						why = "does not exempt the log-admin role " + t.Inv.Roles["logAdmin"]
+					}
 				}
 			}
 		}
-		if only {
-			return true
+		if why == "" {
+			return ""
 		}
+		reasons = append(reasons, s.Sid+": "+why)
 	}
-	return false
+	if len(reasons) == 0 {
+		return "deletes not denied"
+	}
+	return "delete deny of the wrong shape (" + strings.Join(reasons, "; ") + ")"
+}
+
+// exemptPrincipals are the principals a log bucket's denies may exempt.
+func exemptPrincipals(t *Target) []string {
+	out := []string{t.Inv.Roles["logAdmin"], fmt.Sprintf("arn:aws:iam::%s:role/%s", t.Inv.AccountID, config.BaselineLogAdminRole)}
+	return append(out, t.Inv.Deployers...)
 }
 
 // labelled reads the tags the tenant's stores carry: buckets and log groups.
@@ -540,6 +599,71 @@ var _ = register(Check{ID: "WP-11/tags", Control: "WP-11", Title: "Tenant, Manag
 			}
 		})
 	}})
+
+// WP-11, the other half: everything the tagging API finds under the
+// tenant's tag is managed by the tenant's stack (ManagedBy and Environment
+// too: a resource tagged by hand is "extra"), and the inventory's
+// resources are all among it (nothing missing).
+var _ = register(Check{ID: "WP-11/sweep", Control: "WP-11", Title: "what carries the tenant's tag is the stack's, and the stack's carries it",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		found := map[string]map[string]string{}
+		p := resourcegroupstaggingapi.NewGetResourcesPaginator(t.Clients.Tagging, &resourcegroupstaggingapi.GetResourcesInput{
+			TagFilters: []taggingtypes.TagFilter{{Key: aws.String("Tenant"), Values: []string{t.Inv.Tenant}}}})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("resources tagged Tenant="+t.Inv.Tenant, err, "the stack's resources, and only them")
+				return
+			}
+			for _, m := range page.ResourceTagMappingList {
+				tags := map[string]string{}
+				for _, tg := range m.Tags {
+					tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+				}
+				if tags["Tenant"] == t.Inv.Tenant { // re-checked, whatever the filter did
+					found[aws.ToString(m.ResourceARN)] = tags
+				}
+			}
+		}
+		extra := 0
+		for arn, tags := range found {
+			if tags["ManagedBy"] != "tenantkit" || tags["Environment"] != t.Cfg.Environment {
+				r.Fail(arn, fmt.Sprintf("tagged Tenant=%s but ManagedBy=%q Environment=%q", t.Inv.Tenant, tags["ManagedBy"], tags["Environment"]), "only the stack's resources carry the tenant's tag")
+				extra++
+			}
+		}
+		missing := 0
+		for _, arn := range inventoryArns(t) {
+			if _, ok := found[arn]; !ok {
+				r.Fail(arn, "not found under Tenant="+t.Inv.Tenant, "the inventory's resource tagged")
+				missing++
+			}
+		}
+		if extra == 0 && missing == 0 {
+			r.Pass("tenant "+t.Inv.Tenant, fmt.Sprintf("%d resources tagged, all the stack's; the inventory's all among them", len(found)))
+		}
+	}})
+
+// inventoryArns are the inventory's resources the tagging API names by ARN.
+func inventoryArns(t *Target) []string {
+	var out []string
+	add := func(arn string) {
+		if arn != "" {
+			out = append(out, arn)
+		}
+	}
+	add(t.Inv.KeyArn)
+	for _, b := range t.Inv.AllBuckets() {
+		add("arn:aws:s3:::" + b)
+	}
+	add(t.Inv.TopicArn)
+	add(t.Inv.LoadBalancerArn)
+	add(fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", t.Inv.Region, t.Inv.AccountID, t.Inv.VpcID))
+	if t.Inv.Database.Enabled {
+		add(t.Inv.Database.Arn)
+	}
+	return out
+}
 
 // WP-07: where the data lives.
 var _ = register(Check{ID: "WP-07/regions", Control: "WP-07", Title: "buckets, key, log groups and trail in the allowed regions",

@@ -18,39 +18,59 @@ func vpcFilter(id string) []ec2types.Filter {
 	return []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{id}}}
 }
 
-// tenantGroups reads the tenant's security groups in one call and keeps
-// only those that really are in the tenant's VPC (filters are not trusted).
-func tenantGroups(ctx context.Context, t *Target, r *Run) ([]ec2types.SecurityGroup, bool) {
-	var ids []string
-	for _, k := range []string{"lb", "app", "db", "endpoints"} {
-		if id := t.Inv.SecurityGroups[k]; id != "" {
-			ids = append(ids, id)
+// vpcGroups reads every security group of the tenant's VPC, all pages,
+// and keeps those that really are in it (filters are not trusted). A group
+// of the inventory that is not there is ERROR; a group nobody inventoried
+// is returned too: the checks judge it.
+func vpcGroups(ctx context.Context, t *Target, r *Run) ([]ec2types.SecurityGroup, bool) {
+	type read struct{ mine, elsewhere []ec2types.SecurityGroup }
+	got, err := cached(t, "sg", func() (read, error) {
+		var out read
+		p := ec2.NewDescribeSecurityGroupsPaginator(t.Clients.EC2, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(t.Inv.VpcID)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return out, err
+			}
+			for _, g := range page.SecurityGroups {
+				if aws.ToString(g.VpcId) == t.Inv.VpcID {
+					out.mine = append(out.mine, g)
+				} else if groupRole(t, aws.ToString(g.GroupId)) != notInventoried {
+					out.elsewhere = append(out.elsewhere, g)
+				}
+			}
 		}
-	}
-	out, err := cached(t, "sg", func() (*ec2.DescribeSecurityGroupsOutput, error) {
-		return t.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: ids})
+		return out, nil
 	})
 	if err != nil {
-		r.Error("security groups "+strings.Join(ids, ","), err, "the tenant's security groups")
+		r.Error("security groups of "+t.Inv.VpcID, err, "the tenant's security groups")
 		return nil, false
 	}
-	var mine []ec2types.SecurityGroup
-	for _, g := range out.SecurityGroups {
-		if slices.Contains(ids, aws.ToString(g.GroupId)) {
-			if aws.ToString(g.VpcId) != t.Inv.VpcID {
-				r.Fail("security group "+aws.ToString(g.GroupId), "in VPC "+aws.ToString(g.VpcId), "in the tenant's VPC "+t.Inv.VpcID)
-				continue
-			}
-			mine = append(mine, g)
+	groups := got.mine
+	for _, g := range got.elsewhere {
+		r.Fail(sgRes(t, g), "in VPC "+aws.ToString(g.VpcId), "in the tenant's VPC "+t.Inv.VpcID)
+	}
+	if len(groups) == 0 {
+		r.Error("security groups of "+t.Inv.VpcID, fmt.Errorf("none found"), "the tenant's security groups")
+		return nil, false
+	}
+	for _, k := range []string{"lb", "app", "db", "endpoints"} {
+		id := t.Inv.SecurityGroups[k]
+		if id == "" {
+			r.Error("security groups of "+t.Inv.Tenant, fmt.Errorf("the inventory names no %s group", k), "the tenant's four groups")
+			continue
+		}
+		inVpc := slices.ContainsFunc(groups, func(g ec2types.SecurityGroup) bool { return aws.ToString(g.GroupId) == id })
+		elsewhere := slices.ContainsFunc(got.elsewhere, func(g ec2types.SecurityGroup) bool { return aws.ToString(g.GroupId) == id })
+		if !inVpc && !elsewhere {
+			r.Error("security group "+id, fmt.Errorf("not in VPC %s", t.Inv.VpcID), "the "+k+" group of the inventory")
 		}
 	}
-	for _, id := range ids {
-		if !slices.ContainsFunc(mine, func(g ec2types.SecurityGroup) bool { return aws.ToString(g.GroupId) == id }) {
-			r.Error("security group "+id, fmt.Errorf("not returned"), "the group of the inventory")
-		}
-	}
-	return mine, true
+	return groups, true
 }
+
+// notInventoried names a group the tenant's stack did not make.
+const notInventoried = "not in the inventory"
 
 func sgRes(t *Target, g ec2types.SecurityGroup) string {
 	return fmt.Sprintf("security group %s (%s)", aws.ToString(g.GroupId), groupRole(t, aws.ToString(g.GroupId)))
@@ -62,7 +82,7 @@ func groupRole(t *Target, id string) string {
 			return k
 		}
 	}
-	return "?"
+	return notInventoried
 }
 
 func perm(p ec2types.IpPermission) string {
@@ -90,7 +110,7 @@ func opens(p ec2types.IpPermission, port int32) bool {
 // judgeIngress runs a verdict on every ingress rule of the tenant's groups:
 // bad returns what was expected instead, or "" for a rule that is fine.
 func judgeIngress(ctx context.Context, t *Target, r *Run, passed string, bad func(p ec2types.IpPermission) []string) {
-	groups, ok := tenantGroups(ctx, t, r)
+	groups, ok := vpcGroups(ctx, t, r)
 	if !ok {
 		return
 	}
@@ -133,7 +153,7 @@ var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no a
 // WP-20.1: every ingress rule is one of the tier matrix; anything else FAILs.
 var _ = register(Check{ID: "WP-20.1/tier-matrix", Control: "WP-20.1", Title: "ingress matches the tier matrix",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		groups, ok := tenantGroups(ctx, t, r)
+		groups, ok := vpcGroups(ctx, t, r)
 		if !ok {
 			return
 		}
@@ -183,6 +203,15 @@ var _ = register(Check{ID: "WP-20.1/tier-matrix", Control: "WP-20.1", Title: "in
 		}
 		for _, g := range groups {
 			role := groupRole(t, aws.ToString(g.GroupId))
+			if role == notInventoried {
+				if aws.ToString(g.GroupName) == "default" {
+					continue // WP-19 requires it empty
+				}
+				// A group the stack did not make is outside the matrix,
+				// whatever its rules.
+				r.Fail(sgRes(t, g), fmt.Sprintf("a group outside the tenant's inventory (%d ingress rules)", len(g.IpPermissions)), "only the tenant's four tier groups in its VPC")
+				continue
+			}
 			bad := false
 			for _, p := range g.IpPermissions {
 				if ok, want := allowed(role, p); !ok {
@@ -217,13 +246,12 @@ var _ = register(Check{ID: "WP-19/isolation", Control: "WP-19", Title: "the tena
 		default:
 			r.Pass("VPC "+t.Inv.VpcID, aws.ToString(v.CidrBlock))
 		}
-		sgs, err := t.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: append(vpcFilter(t.Inv.VpcID), ec2types.Filter{Name: aws.String("group-name"), Values: []string{"default"}})})
-		if err != nil {
-			r.Error("default security group of "+t.Inv.VpcID, err, "no rules")
+		groups, ok := vpcGroups(ctx, t, r) // the VPC's groups, read once for four checks
+		if !ok {
 			return
 		}
-		for _, g := range sgs.SecurityGroups {
-			if aws.ToString(g.VpcId) != t.Inv.VpcID || aws.ToString(g.GroupName) != "default" {
+		for _, g := range groups {
+			if aws.ToString(g.GroupName) != "default" {
 				continue
 			}
 			if n := len(g.IpPermissions) + len(g.IpPermissionsEgress); n > 0 {
@@ -310,7 +338,10 @@ var _ = register(Check{ID: "WP-31/endpoints", Control: "WP-31", Title: "private 
 		}
 		have := map[string]bool{}
 		for _, e := range out.VpcEndpoints {
-			if aws.ToString(e.VpcId) == t.Inv.VpcID && e.State == ec2types.StateAvailable {
+			// DescribeVpcEndpoints reports the state in lowercase
+			// ("available", EC2 API reference, VpcEndpoint); the SDK's
+			// constant is "Available".
+			if aws.ToString(e.VpcId) == t.Inv.VpcID && strings.EqualFold(string(e.State), string(ec2types.StateAvailable)) {
 				svc := aws.ToString(e.ServiceName)
 				have[svc[strings.LastIndex(svc, ".")+1:]] = true
 			}
@@ -331,13 +362,33 @@ var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow
 			r.Error("flow logs of "+t.Inv.VpcID, err, "a flow log of ALL traffic")
 			return
 		}
+		var seen []string
 		for _, f := range out.FlowLogs {
-			if aws.ToString(f.ResourceId) == t.Inv.VpcID && f.TrafficType == ec2types.TrafficTypeAll && aws.ToString(f.FlowLogStatus) == "ACTIVE" {
-				r.Pass("flow log "+aws.ToString(f.FlowLogId), "ALL, ACTIVE, to "+aws.ToString(f.LogGroupName))
+			if aws.ToString(f.ResourceId) != t.Inv.VpcID {
+				continue
+			}
+			res := "flow log " + aws.ToString(f.FlowLogId)
+			switch {
+			case f.TrafficType != ec2types.TrafficTypeAll:
+				seen = append(seen, res+": traffic "+string(f.TrafficType))
+			case aws.ToString(f.FlowLogStatus) != "ACTIVE":
+				seen = append(seen, res+": status "+aws.ToString(f.FlowLogStatus))
+			case aws.ToString(f.LogGroupName) != t.Inv.FlowLogGroup:
+				seen = append(seen, res+": to "+aws.ToString(f.LogGroupName))
+			case aws.ToString(f.DeliverLogsStatus) != "SUCCESS":
+				// FAILED: the role cannot write, or the group is gone
+				// (EC2 API reference, FlowLog.DeliverLogsStatus).
+				seen = append(seen, res+": delivery "+aws.ToString(f.DeliverLogsStatus)+" "+aws.ToString(f.DeliverLogsErrorMessage))
+			default:
+				r.Pass(res, "ALL, ACTIVE, delivering to "+t.Inv.FlowLogGroup)
 				return
 			}
 		}
-		r.Fail("VPC "+t.Inv.VpcID, "no active flow log of ALL traffic", "a flow log of ALL traffic")
+		observed := "no flow log"
+		if len(seen) > 0 {
+			observed = strings.Join(seen, "; ")
+		}
+		r.Fail("VPC "+t.Inv.VpcID, observed, "an active flow log of ALL traffic delivering to "+t.Inv.FlowLogGroup)
 	}})
 
 var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options point NTP at the Time Sync Service",
@@ -408,8 +459,8 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 			case aws.ToBool(a.IsDefault):
 				r.Fail("subnet "+s, "the default ACL "+aws.ToString(a.NetworkAclId)+" (allows all)", "the tier's deny-by-default ACL")
 			default:
-				if p := firstMatchAllows(a, 22, 3389); p != "" {
-					r.Fail("network ACL "+aws.ToString(a.NetworkAclId), p, "the first entry for 22 and 3389 denies")
+				if p := admitsFromSomewhere(a, 22, 3389); p != "" {
+					r.Fail("network ACL "+aws.ToString(a.NetworkAclId), p, "22 and 3389 denied from every source ahead of any allow, for IPv4 and IPv6")
 				} else {
 					r.Pass("subnet "+s, "ACL "+aws.ToString(a.NetworkAclId))
 				}
@@ -417,25 +468,45 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 		}
 	}})
 
-// firstMatchAllows names a port whose first matching inbound entry allows it.
-func firstMatchAllows(a ec2types.NetworkAcl, ports ...int32) string {
+// admitsFromSomewhere walks the ACL's inbound entries in rule order, as
+// AWS evaluates them, separately for IPv4 and IPv6 sources, and names the
+// first allow that admits a port over TCP from some source before a deny
+// covers that port from every source. A deny of a narrower range, or of
+// another protocol, protects nothing for the rest (Amazon VPC user guide,
+// "Network ACL rules": the lowest-numbered matching rule applies).
+func admitsFromSomewhere(a ec2types.NetworkAcl, ports ...int32) string {
 	entries := slices.Clone(a.Entries)
 	slices.SortFunc(entries, func(x, y ec2types.NetworkAclEntry) int {
 		return int(aws.ToInt32(x.RuleNumber) - aws.ToInt32(y.RuleNumber))
 	})
-	for _, port := range ports {
-		for _, e := range entries {
-			if aws.ToBool(e.Egress) {
-				continue
+	for _, family := range []string{"IPv4", "IPv6"} {
+		for _, port := range ports {
+			for _, e := range entries {
+				if aws.ToBool(e.Egress) {
+					continue
+				}
+				var cidr string
+				if family == "IPv4" {
+					cidr = aws.ToString(e.CidrBlock)
+				} else {
+					cidr = aws.ToString(e.Ipv6CidrBlock)
+				}
+				if cidr == "" {
+					continue // an entry of the other family
+				}
+				proto := aws.ToString(e.Protocol)
+				tcp := proto == "-1" || proto == "6" || strings.EqualFold(proto, "tcp")
+				inRange := proto == "-1" || (e.PortRange != nil && aws.ToInt32(e.PortRange.From) <= port && port <= aws.ToInt32(e.PortRange.To))
+				if !tcp || !inRange {
+					continue
+				}
+				if strings.EqualFold(string(e.RuleAction), string(ec2types.RuleActionAllow)) {
+					return fmt.Sprintf("%s entry %d allows %s tcp %d", family, aws.ToInt32(e.RuleNumber), cidr, port)
+				}
+				if cidr == "0.0.0.0/0" || cidr == "::/0" {
+					break // denied from every source of this family
+				}
 			}
-			proto := aws.ToString(e.Protocol)
-			if proto != "-1" && (e.PortRange == nil || port < aws.ToInt32(e.PortRange.From) || port > aws.ToInt32(e.PortRange.To)) {
-				continue
-			}
-			if e.RuleAction == ec2types.RuleActionAllow {
-				return fmt.Sprintf("entry %d allows %d", aws.ToInt32(e.RuleNumber), port)
-			}
-			break
 		}
 	}
 	return ""
@@ -447,22 +518,48 @@ var _ = register(Check{ID: "WP-10/suspended", Control: "WP-10", Title: "a suspen
 			r.NA("tenant " + t.Cfg.Lifecycle.State + ": not offboarding")
 			return
 		}
-		groups, ok := tenantGroups(ctx, t, r)
+		groups, ok := vpcGroups(ctx, t, r)
 		if ok {
-			vpc := netip.MustParsePrefix(t.Cfg.VpcCidr)
+			vpc, err := netip.ParsePrefix(t.Cfg.VpcCidr)
+			if err != nil {
+				r.Error("VPC "+t.Inv.VpcID, err, "the tenant's range")
+				return
+			}
+			inVpc := func(g ec2types.UserIdGroupPair) bool {
+				id := aws.ToString(g.GroupId)
+				return (aws.ToString(g.VpcId) == "" || aws.ToString(g.VpcId) == t.Inv.VpcID) &&
+					(aws.ToString(g.UserId) == "" || aws.ToString(g.UserId) == t.Inv.AccountID) &&
+					slices.ContainsFunc(groups, func(x ec2types.SecurityGroup) bool { return aws.ToString(x.GroupId) == id })
+			}
+			outside := 0
 			for _, g := range groups {
 				for _, p := range g.IpPermissions {
+					var srcs []string
 					for _, rg := range p.IpRanges {
 						if q, err := netip.ParsePrefix(aws.ToString(rg.CidrIp)); err != nil || !vpc.Contains(q.Addr()) || q.Bits() < vpc.Bits() {
-							r.Fail("security group "+aws.ToString(g.GroupId), "ingress "+perm(p), "nothing from outside "+t.Cfg.VpcCidr+" while suspended")
+							srcs = append(srcs, aws.ToString(rg.CidrIp))
 						}
 					}
-					if len(p.Ipv6Ranges) > 0 {
-						r.Fail("security group "+aws.ToString(g.GroupId), "ingress "+perm(p), "nothing from outside the VPC while suspended")
+					for _, rg := range p.Ipv6Ranges {
+						srcs = append(srcs, aws.ToString(rg.CidrIpv6))
+					}
+					for _, pl := range p.PrefixListIds {
+						srcs = append(srcs, "prefix list "+aws.ToString(pl.PrefixListId))
+					}
+					for _, gp := range p.UserIdGroupPairs {
+						if !inVpc(gp) {
+							srcs = append(srcs, fmt.Sprintf("group %s (VPC %s, account %s)", aws.ToString(gp.GroupId), aws.ToString(gp.VpcId), aws.ToString(gp.UserId)))
+						}
+					}
+					for _, src := range srcs {
+						outside++
+						r.Fail(sgRes(t, g), "ingress "+perm(p)+" admits "+src, "nothing from outside "+t.Cfg.VpcCidr+" while suspended")
 					}
 				}
 			}
-			r.Pass("security groups of "+t.Inv.Tenant, "checked for outside ingress")
+			if outside == 0 {
+				r.Pass(fmt.Sprintf("%d security groups of %s", len(groups), t.Inv.VpcID), "no ingress from outside the VPC")
+			}
 		}
 		listenersAnswer503(ctx, t, r)
 	}})

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -18,9 +19,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/inspector2"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -75,6 +78,19 @@ type CloudWatch interface {
 type ELB interface {
 	DescribeListeners(context.Context, *elbv2.DescribeListenersInput, ...func(*elbv2.Options)) (*elbv2.DescribeListenersOutput, error)
 	DescribeLoadBalancerAttributes(context.Context, *elbv2.DescribeLoadBalancerAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error)
+	DescribeSSLPolicies(context.Context, *elbv2.DescribeSSLPoliciesInput, ...func(*elbv2.Options)) (*elbv2.DescribeSSLPoliciesOutput, error)
+}
+
+type AutoScaling interface {
+	DescribeAutoScalingGroups(context.Context, *autoscaling.DescribeAutoScalingGroupsInput, ...func(*autoscaling.Options)) (*autoscaling.DescribeAutoScalingGroupsOutput, error)
+}
+
+type Tagging interface {
+	GetResources(context.Context, *resourcegroupstaggingapi.GetResourcesInput, ...func(*resourcegroupstaggingapi.Options)) (*resourcegroupstaggingapi.GetResourcesOutput, error)
+}
+
+type STS interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
 
 type Events interface {
@@ -112,20 +128,23 @@ type SSM interface {
 
 // Clients are the APIs the checks read.
 type Clients struct {
-	EC2        EC2
-	S3         S3
-	KMS        KMS
-	CloudTrail CloudTrail
-	Logs       Logs
-	CloudWatch CloudWatch
-	ELB        ELB
-	Events     Events
-	SNS        SNS
-	IAM        IAM
-	RDS        RDS
-	GuardDuty  GuardDuty
-	Inspector  Inspector
-	SSM        SSM
+	EC2         EC2
+	S3          S3
+	KMS         KMS
+	CloudTrail  CloudTrail
+	Logs        Logs
+	CloudWatch  CloudWatch
+	ELB         ELB
+	Events      Events
+	SNS         SNS
+	IAM         IAM
+	RDS         RDS
+	GuardDuty   GuardDuty
+	Inspector   Inspector
+	SSM         SSM
+	AutoScaling AutoScaling
+	Tagging     Tagging
+	STS         STS
 }
 
 // Calls counts API calls by operation.
@@ -185,15 +204,27 @@ func LoadConfig(ctx context.Context, region, endpoint string, calls *Calls) (aws
 	if err != nil {
 		return cfg, err
 	}
-	if calls != nil {
-		cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-			return st.Initialize.Add(middleware.InitializeMiddlewareFunc("tenantkitCount", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (out middleware.InitializeOutput, metadata middleware.Metadata, err error) {
-				calls.Add(middleware.GetServiceID(ctx) + "." + middleware.GetOperationName(ctx))
-				return next.HandleInitialize(ctx, in)
-			}), middleware.After)
-		})
-	}
+	// Every call is counted: in the counter the context carries (one per
+	// tenant, when a fleet shares the clients), else in calls.
+	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("tenantkitCount", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (out middleware.InitializeOutput, metadata middleware.Metadata, err error) {
+			op := middleware.GetServiceID(ctx) + "." + middleware.GetOperationName(ctx)
+			if c, ok := ctx.Value(callsKey{}).(*Calls); ok {
+				c.Add(op)
+			} else if calls != nil {
+				calls.Add(op)
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.After)
+	})
 	return cfg, nil
+}
+
+type callsKey struct{}
+
+// WithCalls makes every API call made with ctx count in calls.
+func WithCalls(ctx context.Context, calls *Calls) context.Context {
+	return context.WithValue(ctx, callsKey{}, calls)
 }
 
 // NewClients builds the real clients. With a custom endpoint (an emulator)
@@ -206,17 +237,20 @@ func NewClients(cfg aws.Config, endpoint string) *Clients {
 				o.UsePathStyle = true
 			}
 		}),
-		KMS:        kms.NewFromConfig(cfg),
-		CloudTrail: cloudtrail.NewFromConfig(cfg),
-		Logs:       cloudwatchlogs.NewFromConfig(cfg),
-		CloudWatch: cloudwatch.NewFromConfig(cfg),
-		ELB:        elbv2.NewFromConfig(cfg),
-		Events:     eventbridge.NewFromConfig(cfg),
-		SNS:        sns.NewFromConfig(cfg),
-		IAM:        iam.NewFromConfig(cfg),
-		RDS:        rds.NewFromConfig(cfg),
-		GuardDuty:  guardduty.NewFromConfig(cfg),
-		Inspector:  inspector2.NewFromConfig(cfg),
-		SSM:        ssm.NewFromConfig(cfg),
+		KMS:         kms.NewFromConfig(cfg),
+		CloudTrail:  cloudtrail.NewFromConfig(cfg),
+		Logs:        cloudwatchlogs.NewFromConfig(cfg),
+		CloudWatch:  cloudwatch.NewFromConfig(cfg),
+		ELB:         elbv2.NewFromConfig(cfg),
+		Events:      eventbridge.NewFromConfig(cfg),
+		SNS:         sns.NewFromConfig(cfg),
+		IAM:         iam.NewFromConfig(cfg),
+		RDS:         rds.NewFromConfig(cfg),
+		GuardDuty:   guardduty.NewFromConfig(cfg),
+		Inspector:   inspector2.NewFromConfig(cfg),
+		SSM:         ssm.NewFromConfig(cfg),
+		AutoScaling: autoscaling.NewFromConfig(cfg),
+		Tagging:     resourcegroupstaggingapi.NewFromConfig(cfg),
+		STS:         sts.NewFromConfig(cfg),
 	}
 }

@@ -12,9 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
@@ -39,7 +37,10 @@ type Options struct {
 	Format    string
 	Out       string
 	StacksDir string
-	Parallel  int
+	// BaselineDir holds the account baseline's stack files: the expected
+	// account-wide settings (the password policy's minimum).
+	BaselineDir string
+	Parallel    int
 	// All verifies every tenant stack that is not deleted: inventories from
 	// InventoryDir/<tenant>.json (or discovery), reports into OutDir.
 	All          bool
@@ -59,6 +60,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Format, "format", "text", "text, json, junit or markdown")
 	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
+	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
 	fs.IntVar(&o.Parallel, "parallel", 8, "checks run at once")
 	fs.BoolVar(&o.All, "all", false, "verify every tenant stack that is not deleted (a fleet report)")
 	fs.StringVar(&o.InventoryDir, "inventory-dir", "", "with --all: the inventories, one <tenant>.json each")
@@ -108,6 +110,41 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // Verify loads the expectations and the inventory, runs every check and
 // returns the report and the exit code (nil report: bad input).
 func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
+	return NewSession(o.Endpoint).Verify(ctx, o, stderr)
+}
+
+// Session is one run of the verifier: one client set per region (so every
+// tenant of a fleet shares the SDK's adaptive retry limiter), and the
+// account-wide reads shared by every tenant in the same account and region.
+type Session struct {
+	endpoint string
+	mu       sync.Mutex
+	clients  map[string]*Clients
+	shared   Memo
+}
+
+// NewSession starts a run against the endpoint ("" for AWS).
+func NewSession(endpoint string) *Session {
+	return &Session{endpoint: endpoint, clients: map[string]*Clients{}}
+}
+
+func (s *Session) clientsFor(ctx context.Context, region string) (*Clients, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.clients[region]; ok {
+		return c, nil
+	}
+	awsCfg, err := LoadConfig(ctx, region, s.endpoint, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := NewClients(awsCfg, s.endpoint)
+	s.clients[region] = c
+	return c, nil
+}
+
+// Verify verifies one tenant in this session.
+func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 	bad := func(format string, args ...any) (*Report, int) {
 		fmt.Fprintf(stderr, "tenantctl verify: "+format+"\n", args...)
 		return nil, cli.ExitBadInput
@@ -125,7 +162,8 @@ func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 		region = cfg.Region
 	}
 	calls := &Calls{}
-	awsCfg, err := LoadConfig(ctx, region, o.Endpoint, calls)
+	ctx = WithCalls(ctx, calls)
+	clients, err := s.clientsFor(ctx, region)
 	if err != nil {
 		return bad("AWS configuration: %v", err)
 	}
@@ -135,8 +173,13 @@ func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 			return bad("--inventory %s: %v", o.Inventory, err)
 		}
 	} else {
-		f := &Finder{STS: sts.NewFromConfig(awsCfg), EC2: ec2.NewFromConfig(awsCfg), ELB: elbv2.NewFromConfig(awsCfg), KMS: kms.NewFromConfig(awsCfg)}
-		if inv, err = Discover(ctx, f, cfg); err != nil {
+		fe, okEC2 := clients.EC2.(finderEC2)
+		fl, okELB := clients.ELB.(finderELB)
+		if !okEC2 || !okELB {
+			fmt.Fprintln(stderr, "tenantctl verify: --discover needs clients that can list subnets, launch templates and load balancers")
+			return nil, cli.ExitError
+		}
+		if inv, err = Discover(ctx, &Finder{STS: clients.STS, EC2: fe, ELB: fl, KMS: clients.KMS}, cfg); err != nil {
 			fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
 			return nil, cli.ExitError
 		}
@@ -144,10 +187,59 @@ func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 	if inv.Tenant != o.Tenant {
 		return bad("the inventory is tenant %q's, not %q's", inv.Tenant, o.Tenant)
 	}
+	// Whatever the mode, the credentials must be the inventory's account:
+	// account-wide checks would otherwise judge another account.
+	who, err := remember(&s.shared, "caller/"+region, func() (string, error) {
+		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return "", err
+		}
+		return aws.ToString(out.Account), nil
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantctl verify: who am I (sts:GetCallerIdentity): %v\n", err)
+		return nil, cli.ExitError
+	}
+	if who != inv.AccountID {
+		return bad("the credentials are account %s's, the inventory of %s is account %s's: verify with credentials for %s", who, o.Tenant, inv.AccountID, inv.AccountID)
+	}
+	baselineCfg, err := LoadBaselineFor(o.BaselineDir, region)
+	if err != nil {
+		return bad("%v", err)
+	}
 	now := time.Now()
-	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: NewClients(awsCfg, o.Endpoint)}
+	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: clients, Baseline: baselineCfg, Shared: &s.shared}
 	results := RunChecks(ctx, t, Checks(), o.Parallel)
 	return NewReport(t, results, now, calls), cli.ExitOK
+}
+
+// LoadBaselineFor reads the account baseline stack of a region from dir;
+// nil (no expectations, the account checks ERROR) when there is none.
+func LoadBaselineFor(dir, region string) (*config.Baseline, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	names, err := stackfile.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		raw, err := stackfile.ReadRaw(stackfile.Path(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		b, err := config.LoadBaseline(func(k string) (string, bool) {
+			v, ok := raw[config.BaselineNamespace+":"+k]
+			return v, ok
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", stackfile.Path(dir, n), err)
+		}
+		if b.Region == region {
+			return b, nil
+		}
+	}
+	return nil, nil
 }
 
 // Fleet verifies every tenant that is not deleted, 4 tenants at a time,
@@ -172,6 +264,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		fails  int
 	}
 	rows := make([]row, len(names))
+	session := NewSession(o.Endpoint)
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i, n := range names {
@@ -196,7 +289,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				one.Inventory = filepath.Join(o.InventoryDir, n+".json")
 			}
 			var msgs strings.Builder
-			report, code := Verify(ctx, one, &msgs)
+			report, code := session.Verify(ctx, one, &msgs)
 			if report == nil {
 				rows[i].code, rows[i].status = code, strings.TrimSpace(msgs.String())
 				return

@@ -17,22 +17,24 @@ import (
 
 // Finder is what discovery reads beyond the checks' clients.
 type Finder struct {
-	STS interface {
-		GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
-	}
-	EC2 interface {
-		DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
-		DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
-		DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
-		DescribeVpcEndpoints(context.Context, *ec2.DescribeVpcEndpointsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
-		DescribeLaunchTemplates(context.Context, *ec2.DescribeLaunchTemplatesInput, ...func(*ec2.Options)) (*ec2.DescribeLaunchTemplatesOutput, error)
-	}
-	ELB interface {
-		DescribeLoadBalancers(context.Context, *elbv2.DescribeLoadBalancersInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
-	}
+	STS STS
+	EC2 finderEC2
+	ELB finderELB
 	KMS interface {
 		DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
 	}
+}
+
+type finderEC2 interface {
+	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+	DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+	DescribeVpcEndpoints(context.Context, *ec2.DescribeVpcEndpointsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
+	DescribeLaunchTemplates(context.Context, *ec2.DescribeLaunchTemplatesInput, ...func(*ec2.Options)) (*ec2.DescribeLaunchTemplatesOutput, error)
+}
+
+type finderELB interface {
+	DescribeLoadBalancers(context.Context, *elbv2.DescribeLoadBalancersInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
 }
 
 func tagged(tags []ec2types.Tag, tenant string) bool { return tagValue(tags, "Tenant") == tenant }
@@ -85,18 +87,33 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 			inv.SubnetIDs = append(inv.SubnetIDs, aws.ToString(s.SubnetId))
 		}
 	}
-	if eps, err := f.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(inv.VpcID)}); err == nil {
-		for _, e := range eps.VpcEndpoints {
-			if aws.ToString(e.VpcId) == inv.VpcID && strings.HasSuffix(aws.ToString(e.ServiceName), ".s3") {
-				inv.S3EndpointID = aws.ToString(e.VpcEndpointId)
-			}
+	// The S3 gateway endpoint, which the data buckets' policies name; an
+	// interface endpoint for S3 may exist beside it. A failed read is an
+	// error, not an endpoint-less tenant (WP-17 would FAIL on a guess).
+	eps, err := f.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(inv.VpcID)})
+	if err != nil {
+		return nil, fmt.Errorf("discover: VPC endpoints: %w", err)
+	}
+	for _, e := range eps.VpcEndpoints {
+		if aws.ToString(e.VpcId) == inv.VpcID && strings.HasSuffix(aws.ToString(e.ServiceName), ".s3") &&
+			strings.EqualFold(string(e.VpcEndpointType), string(ec2types.VpcEndpointTypeGateway)) {
+			inv.S3EndpointID = aws.ToString(e.VpcEndpointId)
 		}
+	}
+	if inv.S3EndpointID == "" {
+		return nil, fmt.Errorf("discover: no S3 gateway endpoint in %s", inv.VpcID)
 	}
 	key, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(config.KeyAlias(cfg.TenantID))})
 	if err != nil {
 		return nil, fmt.Errorf("discover: key %s: %w", config.KeyAlias(cfg.TenantID), err)
 	}
 	inv.KeyArn = aws.ToString(key.KeyMetadata.Arn)
+	archive, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(config.BaselineKeyAlias)})
+	if err != nil {
+		return nil, fmt.Errorf("discover: the baseline's key %s: %w", config.BaselineKeyAlias, err)
+	}
+	inv.ArchiveKeyArn = aws.ToString(archive.KeyMetadata.Arn)
+	inv.Deployers = cfg.DeployerPrincipalArns
 	name := func(kind string) string { return fmt.Sprintf("tk-%s-%s-%s", cfg.TenantID, kind, acct) }
 	inv.Buckets.Data = map[string]string{}
 	for _, c := range cfg.DataClassifications {
@@ -120,12 +137,13 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 			inv.LogGroups = append(inv.LogGroups, "/aws/rds/instance/tk-"+cfg.TenantID+"/"+l)
 		}
 	}
-	lbs, err := f.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{"tk-" + cfg.TenantID}})
+	lbName := config.LoadBalancerName(cfg.TenantID)
+	lbs, err := f.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}})
 	if err != nil {
-		return nil, fmt.Errorf("discover: load balancer tk-%s: %w", cfg.TenantID, err)
+		return nil, fmt.Errorf("discover: load balancer %s: %w", lbName, err)
 	}
 	for _, lb := range lbs.LoadBalancers {
-		if aws.ToString(lb.LoadBalancerName) == "tk-"+cfg.TenantID {
+		if aws.ToString(lb.LoadBalancerName) == lbName {
 			inv.LoadBalancerArn = aws.ToString(lb.LoadBalancerArn)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -30,11 +32,14 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
@@ -69,25 +74,31 @@ type world struct {
 	rotation bool
 	keyTags  map[string]string
 
-	trail       cttypes.Trail
-	logging     bool
-	selectors   []cttypes.AdvancedEventSelector
-	logGroups   []logtypes.LogGroup
-	logTags     map[string]map[string]string
-	alarms      []cwtypes.MetricAlarm
-	listeners   []elbtypes.Listener
-	lbAttrs     map[string]string
-	rule        eventbridge.DescribeRuleOutput
-	targets     []ebtypes.Target
-	topicKey    string
-	roles       map[string]string // name → trust policy
-	password    *iamtypes.PasswordPolicy
-	db          rdstypes.DBInstance
-	dbParams    []rdstypes.Parameter
-	detector    *guardduty.GetDetectorOutput
-	inspector   insptypes.ResourceState
-	assocs      []ssmtypes.Association
-	sessionPref string
+	trail              cttypes.Trail
+	logging            bool
+	selectors          []cttypes.AdvancedEventSelector
+	logGroups          []logtypes.LogGroup
+	logTags            map[string]map[string]string
+	alarms             []cwtypes.MetricAlarm
+	listeners          []elbtypes.Listener
+	lbAttrs            map[string]string
+	rule               eventbridge.DescribeRuleOutput
+	targets            []ebtypes.Target
+	topicKey           string
+	roles              map[string]string // name → trust policy
+	password           *iamtypes.PasswordPolicy
+	db                 rdstypes.DBInstance
+	dbParams           []rdstypes.Parameter
+	detector           *guardduty.GetDetectorOutput
+	inspector          insptypes.ResourceState
+	assocs             []ssmtypes.Association
+	sessionPref        string
+	asgVersion         string
+	sslPolicies        map[string][]string
+	tagged             []taggingtypes.ResourceTagMapping
+	account            string
+	keys               map[string]kmstypes.KeyMetadata // by id, ARN or alias
+	trailDeliveryError string
 }
 
 type bucket struct {
@@ -125,14 +136,18 @@ func (w *world) total() int {
 func apiErr(code string) error { return &smithy.GenericAPIError{Code: code, Message: code} }
 
 const (
-	acct    = "111122223333"
-	region  = "ap-northeast-1"
-	vpcID   = "vpc-tenant"
-	keyArn  = "arn:aws:kms:ap-northeast-1:111122223333:key/k-1"
-	topic   = "arn:aws:sns:ap-northeast-1:111122223333:tk-acme-alerts"
-	lbArn   = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:loadbalancer/app/tk-acme/1"
-	s3vpce  = "vpce-s3"
-	decoyID = "vpc-decoy"
+	acct   = "111122223333"
+	region = "ap-northeast-1"
+	vpcID  = "vpc-tenant"
+	keyArn = "arn:aws:kms:ap-northeast-1:111122223333:key/k-1"
+	topic  = "arn:aws:sns:ap-northeast-1:111122223333:tk-acme-alerts"
+	lbArn  = "arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:loadbalancer/app/tk-acme/1"
+	s3vpce = "vpce-s3"
+	// archiveKey is the baseline's key, under which the archive and the
+	// trail's log files outlive the tenant.
+	archiveKey = "arn:aws:kms:ap-northeast-1:111122223333:key/baseline"
+	deployer   = "arn:aws:iam::111122223333:role/ops/tenantkit-deployer"
+	decoyID    = "vpc-decoy"
 )
 
 func tags(kv ...string) []ec2types.Tag {
@@ -164,7 +179,8 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		S3EndpointID:   s3vpce, KeyArn: keyArn, FlowLogGroup: "/tenants/" + id + "/vpc-flow-logs",
 		LoadBalancerArn: lbArn, LaunchTemplate: "lt-1", AutoScalingGroup: "tk-" + id + "-app", TopicArn: topic,
 		Alarms: []string{"tk-" + id + "-cpu", "tk-" + id + "-memory", "tk-" + id + "-disk"}, FindingsRule: "tk-" + id + "-guardduty",
-		Roles: map[string]string{"logAdmin": "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-admin", "logReader": "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-reader"},
+		Roles:         map[string]string{"logAdmin": "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-admin", "logReader": "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-reader"},
+		ArchiveKeyArn: archiveKey, Deployers: []string{deployer},
 	}
 	inv.Buckets.Data = map[string]string{}
 	for _, c := range cfg.DataClassifications {
@@ -195,20 +211,21 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		{RouteTableId: aws.String("rtb-1"), VpcId: aws.String(vpcID), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String(cfg.VpcCidr), GatewayId: aws.String("local")}, {DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-1")}}},
 		{RouteTableId: aws.String("rtb-decoy"), VpcId: aws.String(decoyID), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("10.16.16.0/20"), VpcPeeringConnectionId: aws.String("pcx-1")}}},
 	}
-	w.flowLogs = []ec2types.FlowLog{{FlowLogId: aws.String("fl-1"), ResourceId: aws.String(vpcID), TrafficType: ec2types.TrafficTypeAll, FlowLogStatus: aws.String("ACTIVE"), LogGroupName: aws.String(inv.FlowLogGroup)}}
+	w.flowLogs = []ec2types.FlowLog{{FlowLogId: aws.String("fl-1"), ResourceId: aws.String(vpcID), TrafficType: ec2types.TrafficTypeAll, FlowLogStatus: aws.String("ACTIVE"), LogGroupName: aws.String(inv.FlowLogGroup), DeliverLogsStatus: aws.String("SUCCESS")}}
 	w.dhcp = []ec2types.DhcpOptions{{DhcpOptionsId: aws.String("dopt-1"), DhcpConfigurations: []ec2types.DhcpConfiguration{
 		{Key: aws.String("ntp-servers"), Values: []ec2types.AttributeValue{{Value: aws.String("169.254.169.123")}}},
 		{Key: aws.String("domain-name-servers"), Values: []ec2types.AttributeValue{{Value: aws.String("AmazonProvidedDNS")}}},
 	}}}
 	deny := func(n int32, port int32) ec2types.NetworkAclEntry {
-		return ec2types.NetworkAclEntry{RuleNumber: aws.Int32(n), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionDeny, Egress: aws.Bool(false), PortRange: &ec2types.PortRange{From: aws.Int32(port), To: aws.Int32(port)}}
+		return ec2types.NetworkAclEntry{RuleNumber: aws.Int32(n), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionDeny, Egress: aws.Bool(false), CidrBlock: aws.String("0.0.0.0/0"), PortRange: &ec2types.PortRange{From: aws.Int32(port), To: aws.Int32(port)}}
 	}
 	w.acls = []ec2types.NetworkAcl{{NetworkAclId: aws.String("acl-1"), VpcId: aws.String(vpcID), IsDefault: aws.Bool(false),
 		Associations: []ec2types.NetworkAclAssociation{{SubnetId: aws.String("subnet-a")}, {SubnetId: aws.String("subnet-b")}},
 		Entries: []ec2types.NetworkAclEntry{deny(10, 22), deny(11, 3389),
-			{RuleNumber: aws.Int32(100), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionAllow, Egress: aws.Bool(false), PortRange: &ec2types.PortRange{From: aws.Int32(1024), To: aws.Int32(65535)}}}}}
+			{RuleNumber: aws.Int32(100), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionAllow, Egress: aws.Bool(false), CidrBlock: aws.String("0.0.0.0/0"), PortRange: &ec2types.PortRange{From: aws.Int32(1024), To: aws.Int32(65535)}}}}}
 	for _, svc := range append([]string{"s3"}, config.RequiredInterfaceEndpoints...) {
-		w.endpoints = append(w.endpoints, ec2types.VpcEndpoint{VpcEndpointId: aws.String("vpce-" + svc), VpcId: aws.String(vpcID), ServiceName: aws.String("com.amazonaws.ap-northeast-1." + svc), State: ec2types.StateAvailable})
+		// lowercase, as DescribeVpcEndpoints answers
+		w.endpoints = append(w.endpoints, ec2types.VpcEndpoint{VpcEndpointId: aws.String("vpce-" + svc), VpcId: aws.String(vpcID), ServiceName: aws.String("com.amazonaws.ap-northeast-1." + svc), State: "available"})
 	}
 	w.ltData = &ec2types.ResponseLaunchTemplateData{
 		MetadataOptions:     &ec2types.LaunchTemplateInstanceMetadataOptions{HttpTokens: ec2types.LaunchTemplateHttpTokensStateRequired},
@@ -227,12 +244,13 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		case inv.Buckets.ServiceLogs:
 			role, sse = "service-logs", s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
 			st = append(st, logging.AccessLogStatements(arn, acct, id, "arn:aws:iam::582318560864:root")...)
-			st = append(st, storage.DenyDeletesExcept(arn, admin))
+			st = append(st, storage.DenyDeletesExcept(arn, admin, deployer))
 		case inv.Buckets.LogArchive:
 			role = "log-archive"
-			st = append(st, storage.DenyDeletesExcept(arn, admin))
+			sse.KMSMasterKeyID = aws.String(archiveKey)
+			st = append(st, storage.DenyDeletesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer))
 		default:
-			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, "arn:aws:iam::111122223333:role/tenants/"+id+"/", []string{"arn:aws:iam::111122223333:role/ops/tenantkit-deployer"})...)
+			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, "arn:aws:iam::111122223333:role/tenants/"+id+"/", []string{deployer})...)
 		}
 		bt := map[string]string{"Role": role, "DataClassification": "confidential"}
 		for k, v := range stdTags {
@@ -253,9 +271,15 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		w.buckets[b] = nb
 	}
 	w.key = kmstypes.KeyMetadata{KeyId: aws.String("k-1"), Arn: aws.String(keyArn), KeyState: kmstypes.KeyStateEnabled}
+	w.keys = map[string]kmstypes.KeyMetadata{
+		"alias/tk-" + id: {KeyId: aws.String("k-1"), Arn: aws.String(keyArn)},
+		"k-1":            {KeyId: aws.String("k-1"), Arn: aws.String(keyArn)},
+		archiveKey:       {KeyId: aws.String("baseline"), Arn: aws.String(archiveKey)},
+		"arn:aws:kms:ap-northeast-1:111122223333:key/other": {KeyId: aws.String("other"), Arn: aws.String("arn:aws:kms:ap-northeast-1:111122223333:key/other")},
+	}
 	w.keyTags = stdTags
 	w.trail = cttypes.Trail{Name: aws.String(logging.SharedTrailName), TrailARN: aws.String(inv.Trail.Arn), HomeRegion: aws.String(region), LogFileValidationEnabled: aws.Bool(true),
-		KmsKeyId: aws.String("arn:aws:kms:ap-northeast-1:111122223333:key/baseline"), CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenantkit/cloudtrail:*")}
+		IsMultiRegionTrail: aws.Bool(true), IncludeGlobalServiceEvents: aws.Bool(true), KmsKeyId: aws.String(archiveKey), CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenantkit/cloudtrail:*")}
 	var sel []cttypes.AdvancedEventSelector
 	var prefixes []string
 	for _, c := range inv.Trail.Coverage {
@@ -280,7 +304,8 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		name, metric, ns string
 		th               float64
 	}{{inv.Alarms[0], "CPUUtilization", "AWS/EC2", cfg.Alarms.CPUPercent}, {inv.Alarms[1], "mem_used_percent", "CWAgent", cfg.Alarms.MemoryPercent}, {inv.Alarms[2], "disk_used_percent", "CWAgent", cfg.Alarms.DiskPercent}} {
-		w.alarms = append(w.alarms, cwtypes.MetricAlarm{AlarmName: aws.String(a.name), MetricName: aws.String(a.metric), Namespace: aws.String(a.ns), Threshold: aws.Float64(a.th), AlarmActions: []string{topic}, ActionsEnabled: aws.Bool(true)})
+		w.alarms = append(w.alarms, cwtypes.MetricAlarm{AlarmName: aws.String(a.name), MetricName: aws.String(a.metric), Namespace: aws.String(a.ns), Threshold: aws.Float64(a.th), AlarmActions: []string{topic}, ActionsEnabled: aws.Bool(true),
+			Dimensions: []cwtypes.Dimension{{Name: aws.String("AutoScalingGroupName"), Value: aws.String(inv.AutoScalingGroup)}}})
 	}
 	w.listeners = []elbtypes.Listener{
 		{LoadBalancerArn: aws.String(lbArn), Port: aws.Int32(443), Protocol: elbtypes.ProtocolEnumHttps, SslPolicy: aws.String(cfg.TLSPolicy), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward}}},
@@ -292,13 +317,31 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	w.topicKey = keyArn
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
-	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true}
+	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true}
 	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}}}
 	w.dbParams = []rdstypes.Parameter{{ParameterName: aws.String("rds.force_ssl"), ParameterValue: aws.String("1")}}
 	w.detector = &guardduty.GetDetectorOutput{Status: gdtypes.DetectorStatusEnabled, Features: []gdtypes.DetectorFeatureConfigurationResult{{Name: gdtypes.DetectorFeatureResultEbsMalwareProtection, Status: gdtypes.FeatureStatusEnabled}}}
 	w.inspector = insptypes.ResourceState{Ec2: &insptypes.State{Status: insptypes.StatusEnabled}, Ecr: &insptypes.State{Status: insptypes.StatusEnabled}}
-	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationId: aws.String("a-1"), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
+	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationName: aws.String(config.PatchAssociationName(id)), AssociationId: aws.String("a-1"), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
 	w.sessionPref = baseline.SessionPreferences(20)
+	w.asgVersion = "3"
+	w.sslPolicies = map[string][]string{}
+	for _, p := range config.AllowedTLSPolicies {
+		w.sslPolicies[p] = []string{"TLSv1.3", "TLSv1.2"}
+	}
+	w.sslPolicies["ELBSecurityPolicy-2016-08"] = []string{"TLSv1", "TLSv1.1", "TLSv1.2"}
+	w.account = acct
+	stdTagList := func() []taggingtypes.Tag {
+		var out []taggingtypes.Tag
+		for k, v := range stdTags {
+			out = append(out, taggingtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+		}
+		return out
+	}
+	t := &Target{Inv: inv, Cfg: cfg}
+	for _, arn := range append(inventoryArns(t), "arn:aws:ec2:ap-northeast-1:111122223333:subnet/subnet-a") {
+		w.tagged = append(w.tagged, taggingtypes.ResourceTagMapping{ResourceARN: aws.String(arn), Tags: stdTagList()})
+	}
 	return w, inv
 }
 
@@ -311,7 +354,8 @@ func retention(d int) *int32 {
 
 func (w *world) clients() *Clients {
 	return &Clients{EC2: w, S3: (*s3fake)(w), KMS: (*kmsfake)(w), CloudTrail: (*ctfake)(w), Logs: (*logsfake)(w), CloudWatch: (*cwfake)(w),
-		ELB: (*elbfake)(w), Events: (*ebfake)(w), SNS: (*snsfake)(w), IAM: (*iamfake)(w), RDS: (*rdsfake)(w), GuardDuty: (*gdfake)(w), Inspector: (*inspfake)(w), SSM: (*ssmfake)(w)}
+		ELB: (*elbfake)(w), Events: (*ebfake)(w), SNS: (*snsfake)(w), IAM: (*iamfake)(w), RDS: (*rdsfake)(w), GuardDuty: (*gdfake)(w), Inspector: (*inspfake)(w), SSM: (*ssmfake)(w),
+		AutoScaling: (*asgfake)(w), Tagging: (*tagfake)(w), STS: (*stsfake)(w)}
 }
 
 // EC2: filters are ignored, as an emulator might; the checks must cope.
@@ -442,12 +486,42 @@ func (f *s3fake) GetBucketTagging(_ context.Context, in *s3.GetBucketTaggingInpu
 
 type kmsfake world
 
-func (f *kmsfake) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
-	md := f.key
-	return &kms.DescribeKeyOutput{KeyMetadata: &md}, (*world)(f).call("DescribeKey")
+func (f *kmsfake) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	if err := (*world)(f).call("DescribeKey"); err != nil {
+		return nil, err
+	}
+	id := aws.ToString(in.KeyId)
+	if id == aws.ToString(f.key.Arn) {
+		md := f.key
+		return &kms.DescribeKeyOutput{KeyMetadata: &md}, nil
+	}
+	if md, ok := f.keys[id]; ok {
+		return &kms.DescribeKeyOutput{KeyMetadata: &md}, nil
+	}
+	return nil, apiErr("NotFoundException")
 }
 func (f *kmsfake) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
 	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: f.rotation, RotationPeriodInDays: aws.Int32(365)}, (*world)(f).call("GetKeyRotationStatus")
+}
+
+type asgfake world
+
+func (f *asgfake) DescribeAutoScalingGroups(_ context.Context, in *autoscaling.DescribeAutoScalingGroupsInput, _ ...func(*autoscaling.Options)) (*autoscaling.DescribeAutoScalingGroupsOutput, error) {
+	g := asgtypes.AutoScalingGroup{AutoScalingGroupName: aws.String(in.AutoScalingGroupNames[0]),
+		LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String("lt-1"), Version: aws.String(f.asgVersion)}}
+	return &autoscaling.DescribeAutoScalingGroupsOutput{AutoScalingGroups: []asgtypes.AutoScalingGroup{g}}, (*world)(f).call("DescribeAutoScalingGroups")
+}
+
+type tagfake world
+
+func (f *tagfake) GetResources(context.Context, *resourcegroupstaggingapi.GetResourcesInput, ...func(*resourcegroupstaggingapi.Options)) (*resourcegroupstaggingapi.GetResourcesOutput, error) {
+	return &resourcegroupstaggingapi.GetResourcesOutput{ResourceTagMappingList: f.tagged}, (*world)(f).call("GetResources")
+}
+
+type stsfake world
+
+func (f *stsfake) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Account: aws.String(f.account)}, (*world)(f).call("GetCallerIdentity")
 }
 func (f *kmsfake) ListResourceTags(context.Context, *kms.ListResourceTagsInput, ...func(*kms.Options)) (*kms.ListResourceTagsOutput, error) {
 	var ts []kmstypes.Tag
@@ -463,7 +537,11 @@ func (f *ctfake) DescribeTrails(context.Context, *cloudtrail.DescribeTrailsInput
 	return &cloudtrail.DescribeTrailsOutput{TrailList: []cttypes.Trail{f.trail}}, (*world)(f).call("DescribeTrails")
 }
 func (f *ctfake) GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetTrailStatusOutput, error) {
-	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(f.logging)}, (*world)(f).call("GetTrailStatus")
+	var deliveryErr *string
+	if f.trailDeliveryError != "" {
+		deliveryErr = aws.String(f.trailDeliveryError)
+	}
+	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(f.logging), LatestDeliveryError: deliveryErr}, (*world)(f).call("GetTrailStatus")
 }
 func (f *ctfake) GetEventSelectors(context.Context, *cloudtrail.GetEventSelectorsInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error) {
 	return &cloudtrail.GetEventSelectorsOutput{AdvancedEventSelectors: f.selectors}, (*world)(f).call("GetEventSelectors")
@@ -494,6 +572,16 @@ type elbfake world
 
 func (f *elbfake) DescribeListeners(context.Context, *elbv2.DescribeListenersInput, ...func(*elbv2.Options)) (*elbv2.DescribeListenersOutput, error) {
 	return &elbv2.DescribeListenersOutput{Listeners: f.listeners}, (*world)(f).call("DescribeListeners")
+}
+func (f *elbfake) DescribeSSLPolicies(_ context.Context, in *elbv2.DescribeSSLPoliciesInput, _ ...func(*elbv2.Options)) (*elbv2.DescribeSSLPoliciesOutput, error) {
+	if err := (*world)(f).call("DescribeSSLPolicies"); err != nil {
+		return nil, err
+	}
+	protos, ok := f.sslPolicies[in.Names[0]]
+	if !ok {
+		return nil, apiErr("SSLPolicyNotFound")
+	}
+	return &elbv2.DescribeSSLPoliciesOutput{SslPolicies: []elbtypes.SslPolicy{{Name: aws.String(in.Names[0]), SslProtocols: protos}}}, nil
 }
 func (f *elbfake) DescribeLoadBalancerAttributes(context.Context, *elbv2.DescribeLoadBalancerAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error) {
 	var as []elbtypes.LoadBalancerAttribute
@@ -577,12 +665,18 @@ func (f *ssmfake) ListAssociations(context.Context, *ssm.ListAssociationsInput, 
 	return &ssm.ListAssociationsOutput{Associations: f.assocs}, (*world)(f).call("ListAssociations")
 }
 func (f *ssmfake) GetDocument(context.Context, *ssm.GetDocumentInput, ...func(*ssm.Options)) (*ssm.GetDocumentOutput, error) {
-	return &ssm.GetDocumentOutput{Content: aws.String(f.sessionPref)}, (*world)(f).call("GetDocument")
+	if err := (*world)(f).call("GetDocument"); err != nil {
+		return nil, err
+	}
+	if f.sessionPref == "" {
+		return nil, apiErr("InvalidDocument")
+	}
+	return &ssm.GetDocumentOutput{Content: aws.String(f.sessionPref)}, nil
 }
 
 // target is the world as one tenant to verify.
 func (w *world) target(cfg *config.Tenant, inv *Inventory) *Target {
-	return &Target{Inv: inv, Cfg: cfg, Clients: w.clients(),
+	return &Target{Inv: inv, Cfg: cfg, Clients: w.clients(), Baseline: config.BaselineDefaults(),
 		OtherCidrs: map[string]netip.Prefix{"globex": netip.MustParsePrefix("10.16.16.0/20")}}
 }
 

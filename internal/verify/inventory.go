@@ -25,7 +25,13 @@ type Inventory struct {
 	SecurityGroups map[string]string `json:"securityGroups"` // lb, app, db, endpoints
 	S3EndpointID   string            `json:"s3EndpointId"`
 	KeyArn         string            `json:"keyArn"`
-	Buckets        struct {
+	// ArchiveKeyArn encrypts what outlives the tenant (the log archive, the
+	// dedicated trail's log files): the baseline's key.
+	ArchiveKeyArn string `json:"archiveKeyArn"`
+	// Deployers are the principals that run Pulumi for the tenant, which
+	// the buckets' denies exempt. Empty when not known (discovery).
+	Deployers []string `json:"deployers"`
+	Buckets   struct {
 		Data        map[string]string `json:"data"` // classification → bucket
 		ServiceLogs string            `json:"serviceLogs"`
 		LogArchive  string            `json:"logArchive"`

@@ -28,8 +28,13 @@ type Target struct {
 	// OtherCidrs are the other tenants' ranges (no route may reach them).
 	OtherCidrs map[string]netip.Prefix
 	Clients    *Clients
+	// Baseline is the account baseline's config: the expected password
+	// policy. Nil when no baseline stack is known (account checks ERROR).
+	Baseline *config.Baseline
+	// Shared memoizes account-wide reads across a fleet; nil for one tenant.
+	Shared *Memo
 
-	memo memo
+	memo Memo
 }
 
 // Observation is one thing a check looked at.

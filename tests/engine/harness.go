@@ -42,7 +42,7 @@ func RepoRoot() string {
 // (pkg/v3/workspace.ValidateStackConfigAndApplyProjectConfig). It changes
 // the working directory to dir for the rest of the test, as the CLI runs
 // the program there.
-func LoadStack(t *testing.T, dir, stackName string) (*workspace.Project, config.Map, error) {
+func LoadStack(t testing.TB, dir, stackName string) (*workspace.Project, config.Map, error) {
 	t.Helper()
 	t.Chdir(dir)
 	project, path, err := workspace.DetectProjectStackPath(tokens.QName(stackName))
@@ -65,7 +65,7 @@ func LoadStack(t *testing.T, dir, stackName string) (*workspace.Project, config.
 
 // Stack is one stack of one of our programs, run by the real engine.
 type Stack struct {
-	t       *testing.T
+	t       testing.TB
 	Account *Account
 	Project *workspace.Project
 	Plan    *framework.TestPlan
@@ -77,7 +77,7 @@ type Stack struct {
 
 // NewStack loads and validates a stack (LoadStack) and prepares the engine
 // to run guarded, the program's main exactly as main.go runs it.
-func NewStack(t *testing.T, account *Account, dir, stackName string, guarded func(**policy.Guard) pulumi.RunFunc) *Stack {
+func NewStack(t testing.TB, account *Account, dir, stackName string, guarded func(**policy.Guard) pulumi.RunFunc) *Stack {
 	t.Helper()
 	project, cfg, err := LoadStack(t, dir, stackName)
 	if err != nil {

@@ -1,0 +1,141 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// BaselineNamespace is the baseline project's config namespace.
+const BaselineNamespace = "tenantkit-baseline"
+
+// Baseline is the account baseline stack's configuration: one stack per AWS account
+// and region (stacks in baseline/Pulumi.<stack>.yaml).
+type Baseline struct {
+	Region string `json:"region"`
+	// Password policy minimums (WP-15).
+	PasswordMinLength  int `json:"passwordMinLength"`
+	PasswordMaxAgeDays int `json:"passwordMaxAgeDays"`
+	PasswordReuse      int `json:"passwordReusePrevention"`
+	// SharedTrail builds the account trail that covers the data buckets of
+	// every tenant in trailMode shared.
+	SharedTrail bool `json:"sharedTrail"`
+	// TenantStacksDir holds the tenant stacks whose buckets the shared
+	// trail covers.
+	TenantStacksDir  string `json:"tenantStacksDir"`
+	LogRetentionDays int    `json:"logRetentionDays"`
+	ObjectLockMode   string `json:"objectLockMode"`
+	ObjectLockDays   int    `json:"objectLockDays"`
+	// SessionIdleMinutes ends idle Session Manager sessions.
+	SessionIdleMinutes int `json:"sessionIdleMinutes"`
+
+	// Adoption of the account singletons that often exist already: the
+	// program imports them into the stack (and then brings them to the
+	// declared settings) instead of failing to create them.
+	// AdoptAutoScalingRole: AWSServiceRoleForAutoScaling exists in every
+	// account that ever had an Auto Scaling group.
+	AdoptAutoScalingRole bool `json:"adoptAutoScalingRole"`
+	// AdoptGuardDutyDetector: the region's detector exists (enabled by
+	// hand, by Organizations or by Control Tower).
+	AdoptGuardDutyDetector bool `json:"adoptGuardDutyDetector"`
+	// AdoptSessionPreferences: SSM-SessionManagerRunShell exists (saved
+	// from the console).
+	AdoptSessionPreferences bool `json:"adoptSessionPreferences"`
+}
+
+// BaselineDefaults are the secure defaults.
+func BaselineDefaults() *Baseline {
+	return &Baseline{
+		Region: RegionTokyo, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
+		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
+		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: 20,
+	}
+}
+
+// Getter reads one key; ok is false when it is not set.
+type Getter func(key string) (string, bool)
+
+// LoadBaseline reads and validates a baseline stack's config.
+func LoadBaseline(get Getter) (*Baseline, error) {
+	c := BaselineDefaults()
+	var errs []error
+	str := func(key string, dst *string) {
+		if v, ok := get(key); ok {
+			*dst = v
+		}
+	}
+	num := func(key string, dst *int) {
+		if v, ok := get(key); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, &FieldError{Field: key, Value: v, Fix: "write a whole number"})
+				return
+			}
+			*dst = n
+		}
+	}
+	flag := func(key string, dst *bool) {
+		if v, ok := get(key); ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, &FieldError{Field: key, Value: v, Fix: "write true or false"})
+				return
+			}
+			*dst = b
+		}
+	}
+	str("region", &c.Region)
+	num("passwordMinLength", &c.PasswordMinLength)
+	num("passwordMaxAgeDays", &c.PasswordMaxAgeDays)
+	num("passwordReusePrevention", &c.PasswordReuse)
+	flag("sharedTrail", &c.SharedTrail)
+	str("tenantStacksDir", &c.TenantStacksDir)
+	num("logRetentionDays", &c.LogRetentionDays)
+	str("objectLockMode", &c.ObjectLockMode)
+	num("objectLockDays", &c.ObjectLockDays)
+	num("sessionIdleMinutes", &c.SessionIdleMinutes)
+	flag("adoptAutoScalingRole", &c.AdoptAutoScalingRole)
+	flag("adoptGuardDutyDetector", &c.AdoptGuardDutyDetector)
+	flag("adoptSessionPreferences", &c.AdoptSessionPreferences)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, c.Validate()
+}
+
+// Validate returns every problem at once, each naming key, value and fix.
+func (c *Baseline) Validate() error {
+	var errs []error
+	bad := func(field string, value any, fix string) {
+		errs = append(errs, &FieldError{Field: field, Value: fmt.Sprint(value), Fix: fix})
+	}
+	if c.Region != RegionTokyo && c.Region != RegionOsaka {
+		bad("region", c.Region, "customer data stays in Japan (WP-07): use ap-northeast-1 or ap-northeast-3")
+	}
+	if c.PasswordMinLength < 14 || c.PasswordMinLength > 128 {
+		bad("passwordMinLength", c.PasswordMinLength, "use 14 to 128 characters (WP-15)")
+	}
+	if c.PasswordMaxAgeDays < 1 || c.PasswordMaxAgeDays > 1095 {
+		bad("passwordMaxAgeDays", c.PasswordMaxAgeDays, "use 1 to 1095 days")
+	}
+	if c.PasswordReuse < 1 || c.PasswordReuse > 24 {
+		bad("passwordReusePrevention", c.PasswordReuse, "use 1 to 24 remembered passwords")
+	}
+	if !slices.Contains(RetentionDays, c.LogRetentionDays) {
+		bad("logRetentionDays", c.LogRetentionDays, "use a value CloudWatch Logs accepts (0 keeps events forever)")
+	}
+	if c.ObjectLockMode != "COMPLIANCE" && c.ObjectLockMode != "GOVERNANCE" {
+		bad("objectLockMode", c.ObjectLockMode, "use COMPLIANCE or GOVERNANCE")
+	}
+	if c.ObjectLockDays < 1 || c.ObjectLockDays > 3650 {
+		bad("objectLockDays", c.ObjectLockDays, "use 1 to 3650 days")
+	}
+	if c.SessionIdleMinutes < 1 || c.SessionIdleMinutes > 60 {
+		bad("sessionIdleMinutes", c.SessionIdleMinutes, "use 1 to 60 minutes")
+	}
+	if c.SharedTrail && c.TenantStacksDir == "" {
+		bad("tenantStacksDir", "", "name the directory of the tenant stacks the shared trail covers, e.g. ../stacks")
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,58 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+)
+
+// keyArn resolves what a resource names as its key (a key id, a key ARN,
+// an alias name or an alias ARN: AWS keeps what was written) to the key's
+// ARN, once per name for every check (kms:DescribeKey accepts all four).
+func resolveKey(ctx context.Context, t *Target, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	return cached(t, "keyarn/"+id, func() (string, error) {
+		out, err := t.Clients.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+		if err != nil {
+			return "", err
+		}
+		if out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.Arn) == "" {
+			return "", fmt.Errorf("DescribeKey %s returned no key", id)
+		}
+		return aws.ToString(out.KeyMetadata.Arn), nil
+	})
+}
+
+// sameKey tells whether got names the key want (an ARN). A name that is
+// the ARN itself needs no call.
+func sameKey(ctx context.Context, t *Target, got, want string) (bool, error) {
+	if got == want {
+		return true, nil
+	}
+	if got == "" {
+		return false, nil
+	}
+	arn, err := resolveKey(ctx, t, got)
+	if err != nil {
+		return false, err
+	}
+	return arn == want, nil
+}
+
+// keyVerdict records a resource's key against the expected one: PASS,
+// FAIL naming both, or ERROR when the name cannot be resolved.
+func keyVerdict(ctx context.Context, t *Target, r *Run, res, got, want, passed string) {
+	ok, err := sameKey(ctx, t, got, want)
+	switch {
+	case err != nil:
+		r.Error(res, fmt.Errorf("resolve key %q: %w", got, err), "key "+want)
+	case !ok:
+		r.Fail(res, fmt.Sprintf("key %q", got), "key "+want)
+	default:
+		r.Pass(res, passed)
+	}
+}
