@@ -27,8 +27,22 @@ func BenchmarkVerifyOneTenant(b *testing.B) {
 }
 
 // A fleet of 50 seeded tenants verified with at most 8 tenants at a time
-// (and 8 checks at a time within each).
+// (and 8 checks at a time within each), sharing one client set and the
+// account-wide reads as `tenantctl verify --all` does ("shared"), or each
+// tenant reading everything itself ("separate", before).
+//
+//	go test ./tests -run XXX -bench Fleet50 -benchtime 3x
 func BenchmarkVerifyFleet50(b *testing.B) {
+	for _, shared := range []bool{false, true} {
+		name := "separate"
+		if shared {
+			name = "shared"
+		}
+		b.Run(name, func(b *testing.B) { benchFleet(b, shared) })
+	}
+}
+
+func benchFleet(b *testing.B, shared bool) {
 	type one struct {
 		cfg *config.Tenant
 		inv *verify.Inventory
@@ -44,6 +58,10 @@ func BenchmarkVerifyFleet50(b *testing.B) {
 	clients := verify.NewClients(awsCfg, server.URL)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		var memo *verify.Memo
+		if shared {
+			memo = &verify.Memo{}
+		}
 		sem := make(chan struct{}, 8)
 		var wg sync.WaitGroup
 		for _, t := range fleet {
@@ -52,7 +70,7 @@ func BenchmarkVerifyFleet50(b *testing.B) {
 				defer wg.Done()
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				verify.RunChecks(context.Background(), &verify.Target{Inv: t.inv, Cfg: t.cfg, Clients: clients}, verify.Checks(), 8)
+				verify.RunChecks(context.Background(), &verify.Target{Inv: t.inv, Cfg: t.cfg, Clients: clients, Shared: memo}, verify.Checks(), 8)
 			}()
 		}
 		wg.Wait()
