@@ -172,7 +172,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	var coverage []string
 	if cfg.SharedTrail {
-		if coverage, err = b.sharedTrail(ctx, name, cfg, account, args.Coverage, child); err != nil {
+		deployers, err := access.Deployers(ctx, cfg.DeployerPrincipalArns, caller.Arn, b.Provider, b)
+		if err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
+		if coverage, err = b.sharedTrail(ctx, name, cfg, account, deployers, args.Coverage, child); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +233,7 @@ func SessionPreferences(idleMinutes int) string {
 // sharedTrail: one multi-region account trail whose advanced selectors
 // cover the tenants' data buckets (5 trails per region and account would
 // not stretch to a trail per tenant).
-func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, account string, cover func(string) []string, child []pulumi.ResourceOption) ([]string, error) {
+func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, account string, deployers []string, cover func(string) []string, child []pulumi.ResourceOption) ([]string, error) {
 	var coverage []string
 	if cover != nil {
 		coverage = cover(account)
@@ -238,26 +242,32 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 		return nil, fmt.Errorf("baseline: the shared trail would cover %d buckets; advanced selectors hold %d values: split tenants across accounts or give some a dedicated trail", len(coverage), MaxCoveredBuckets)
 	}
 	serviceLogs := storage.BucketName(ID, storage.RoleServiceLogs, account)
+	archive := storage.BucketName(ID, storage.RoleLogArchive, account)
+	// The records' protection (WP-39): deletes by the log admin only; the
+	// buckets' rules changed by the log admin and the deployers only.
+	protect := func(arn string) []policydoc.Statement {
+		return []policydoc.Statement{
+			storage.DenyDeletesExcept(arn, LogAdminArn(account)),
+			storage.DenyConfigChangesExcept(arn, append([]string{LogAdminArn(account)}, deployers...)...),
+		}
+	}
 	sl, err := storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
 		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: "confidential", NoncurrentDays: 30,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			return []policydoc.Statement{
-				logging.S3AccessLogStatement(arn, account, storage.BucketArn(storage.BucketName(ID, "*", account))),
-				storage.DenyDeletesExcept(arn, LogAdminArn(account)),
-			}
+			// The archive is the only bucket logging here: named exactly.
+			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, storage.BucketArn(archive))}, protect(arn)...)
 		},
 	}, child...)
 	if err != nil {
 		return nil, err
 	}
-	archive := storage.BucketName(ID, storage.RoleLogArchive, account)
 	trailArn := logging.TrailArn(cfg.Region, account, logging.SharedTrailName)
 	ab, err := storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
 		Name: archive, Role: storage.RoleLogArchive, Classification: "confidential", KeyArn: b.Key.Arn,
 		NoncurrentDays: cfg.ObjectLockDays, LogBucket: serviceLogs, Retain: true,
 		ObjectLock: &storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			return append(logging.TrailStatements(arn, account, trailArn), storage.DenyDeletesExcept(arn, LogAdminArn(account)))
+			return append(logging.TrailStatements(arn, account, trailArn), protect(arn)...)
 		},
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{sl}))...)
 	if err != nil {
@@ -295,9 +305,7 @@ func AutoScalingRoleArn(account string) string {
 const LogAdminRole = config.BaselineLogAdminRole
 
 // LogAdminArn is its ARN.
-func LogAdminArn(account string) string {
-	return fmt.Sprintf("arn:aws:iam::%s:role/%s", account, LogAdminRole)
-}
+func LogAdminArn(account string) string { return config.BaselineLogAdminArn(account) }
 
 // MaxCoveredBuckets: advanced event selectors allow 500 values in all; a
 // few go to the other field selectors.

@@ -7,6 +7,7 @@ package logging
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -14,6 +15,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/logs"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -57,6 +59,9 @@ type Args struct {
 	// i.e. whoever the account's IAM policies allow.
 	AdminPrincipals  []string
 	ReaderPrincipals []string
+	// Deployers run Pulumi: the log buckets' configuration deny exempts
+	// them, so updates and offboarding still work.
+	Deployers []string
 	// Deleting lets destroy empty the service-logs bucket: its delete deny
 	// goes (the archive keeps its Object Lock and is retained).
 	Deleting bool
@@ -90,6 +95,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	adminArn := fmt.Sprintf("arn:aws:iam::%s:role%s%s", args.AccountID, args.RolePath, RoleName(args.TenantID, "log-admin"))
 	serviceLogs := storage.BucketName(args.TenantID, storage.RoleServiceLogs, args.AccountID)
 	archive := storage.BucketName(args.TenantID, storage.RoleLogArchive, args.AccountID)
+	// Who may delete records: the tenant's log admin and the baseline's,
+	// which outlives the tenant and disposes of a retained archive once its
+	// retention ends. Who may change the buckets' rules: those two and the
+	// deployers. Every other tenant's role: nothing at all.
+	deleters := []string{adminArn, config.BaselineLogAdminArn(args.AccountID)}
+	configurers := append(slices.Clone(deleters), args.Deployers...)
+	protect := func(arn string, deletes bool) []policydoc.Statement {
+		st := []policydoc.Statement{
+			access.DenyOtherTenants(args.AccountID, args.TenantID, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")),
+			storage.DenyConfigChangesExcept(arn, configurers...),
+		}
+		if deletes {
+			st = append(st, storage.DenyDeletesExcept(arn, deleters...))
+		}
+		return st
+	}
+	// S3 access logs come from the tenant's own buckets, named exactly: a
+	// pattern such as tk-<tenant>-* would also match another tenant whose
+	// id extends this one (acme, acme-corp).
+	logged := append(slices.Clone(args.DataBucketArns), storage.BucketArn(archive))
 
 	// Access logs of the load balancer and the buckets: SSE-S3, because AWS
 	// delivers them to nothing else; no Object Lock, because S3 refuses it
@@ -98,11 +123,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: args.Classification,
 		NoncurrentDays: args.NoncurrentDays, ForceDestroy: args.Deleting,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			st := AccessLogStatements(arn, args.AccountID, args.TenantID, args.ElbAccountArn)
-			if !args.Deleting {
-				st = append(st, storage.DenyDeletesExcept(arn, adminArn))
-			}
-			return st
+			return append(AccessLogStatements(arn, args.AccountID, args.ElbAccountArn, logged), protect(arn, !args.Deleting)...)
 		},
 	}, child)
 	if err != nil {
@@ -121,7 +142,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		// leaves it in place and offboarding lists it with its retention end.
 		Retain: true,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			st := []policydoc.Statement{storage.DenyDeletesExcept(arn, adminArn)}
+			st := protect(arn, true)
 			if args.TrailMode == TrailDedicated {
 				st = append(st, TrailStatements(arn, args.AccountID, l.TrailArn)...)
 			}
@@ -160,25 +181,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // AccessLogStatements let the region's ELB account write ALB access logs
-// under alb/, and S3 server access logging write the tenant's buckets' logs
-// under s3/ (a bucket policy, since ownership enforced disables ACLs).
-func AccessLogStatements(arn, account, tenantID, elbAccountArn string) []policydoc.Statement {
+// under alb/, and S3 server access logging write the logs of the given
+// buckets (exact ARNs) under s3/ (a bucket policy, since ownership enforced
+// disables ACLs).
+func AccessLogStatements(arn, account, elbAccountArn string, sources []string) []policydoc.Statement {
 	return []policydoc.Statement{
 		{Sid: "ElbAccessLogs", Effect: "Allow", Principal: policydoc.AWS(elbAccountArn),
 			Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, ElbLogPrefix, account))},
-		S3AccessLogStatement(arn, account, storage.BucketArn(fmt.Sprintf("tk-%s-*", tenantID))),
+		S3AccessLogStatement(arn, account, sources...),
 	}
 }
 
 // S3AccessLogStatement lets S3 server access logging write under s3/, for
-// this account's buckets matching sourceArn only (a bucket policy: object
-// ownership enforced disables ACLs).
-func S3AccessLogStatement(arn, account, sourceArn string) policydoc.Statement {
+// this account's listed buckets only (S3 user guide, "Enabling Amazon S3
+// server access logging": aws:SourceArn is the source bucket).
+func S3AccessLogStatement(arn, account string, sources ...string) policydoc.Statement {
 	return policydoc.Statement{Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: policydoc.Service("logging.s3.amazonaws.com"),
 		Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(arn + "/s3/*"),
 		Condition: policydoc.Condition{
 			"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
-			"ArnLike":      {"aws:SourceArn": policydoc.List(sourceArn)},
+			"ArnEquals":    {"aws:SourceArn": policydoc.List(sources...)},
 		}}
 }
 

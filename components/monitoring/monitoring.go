@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -44,6 +45,9 @@ type Monitoring struct {
 // TopicName is the tenant's alert topic.
 func TopicName(tenantID string) string { return "tk-" + tenantID + "-alerts" }
 
+// AlarmName is one of the tenant's alarms (cpu, memory, disk).
+func AlarmName(tenantID, key string) string { return "tk-" + tenantID + "-" + key }
+
 // FindingsRuleName is the tenant's GuardDuty findings rule.
 func FindingsRuleName(tenantID string) string { return "tk-" + tenantID + "-guardduty" }
 
@@ -68,11 +72,20 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	child := pulumi.Parent(m)
 	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, TopicName(args.TenantID))
 	ruleArn := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", args.Region, args.AccountID, FindingsRuleName(args.TenantID))
+	alarms := []alarm{
+		{"cpu", "CPUUtilization", "AWS/EC2", args.CPUPercent},
+		{"memory", "mem_used_percent", "CWAgent", args.MemoryPercent},
+		{"disk", "disk_used_percent", "CWAgent", args.DiskPercent},
+	}
+	alarmArns := make([]string, len(alarms))
+	for i, a := range alarms {
+		alarmArns[i] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", args.Region, args.AccountID, AlarmName(args.TenantID, a.key))
+	}
 	var err error
 	m.Topic, err = sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
 		Name:           pulumi.String(TopicName(args.TenantID)),
 		KmsMasterKeyId: args.KeyArn,
-		Policy:         pulumi.String(TopicPolicy(topicArn, args.AccountID, ruleArn).JSON()),
+		Policy:         pulumi.String(TopicPolicy(topicArn, args.AccountID, args.TenantID, ruleArn, alarmArns).JSON()),
 	}, child)
 	if err != nil {
 		return nil, err
@@ -84,13 +97,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			return nil, err
 		}
 	}
-	for _, a := range []alarm{
-		{"cpu", "CPUUtilization", "AWS/EC2", args.CPUPercent},
-		{"memory", "mem_used_percent", "CWAgent", args.MemoryPercent},
-		{"disk", "disk_used_percent", "CWAgent", args.DiskPercent},
-	} {
+	for _, a := range alarms {
 		al, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+a.key, &cloudwatch.MetricAlarmArgs{
-			Name:               pulumi.String(fmt.Sprintf("tk-%s-%s", args.TenantID, a.key)),
+			Name:               pulumi.String(AlarmName(args.TenantID, a.key)),
 			AlarmDescription:   pulumi.String(fmt.Sprintf("Tenant %s: %s of the app tier above %v%%", args.TenantID, a.metric, a.threshold)),
 			Namespace:          pulumi.String(a.namespace),
 			MetricName:         pulumi.String(a.metric),
@@ -140,16 +149,25 @@ func FindingsPattern() string {
 	return string(b)
 }
 
-// TopicPolicy lets the account manage the topic, CloudWatch alarms of this
-// account and the findings rule publish to it, and nobody else.
-func TopicPolicy(topicArn, account, ruleArn string) policydoc.Document {
+// TopicPolicy lets the account manage the topic and the tenant's own
+// alarms and findings rule publish to it, each named exactly (a prefix
+// would admit another tenant whose id extends this one); no other tenant's
+// role reaches it at all. CloudWatch sends the alarm's ARN as
+// aws:SourceArn (AWS re:Post knowledge center, "Why didn't I receive an SNS
+// notification for my CloudWatch alarm trigger?",
+// cloudwatch-receive-sns-for-alarm-trigger).
+func TopicPolicy(topicArn, account, tenantID, ruleArn string, alarmArns []string) policydoc.Document {
 	return policydoc.Document{Statement: []policydoc.Statement{
 		{Sid: "AccountManages", Effect: "Allow", Principal: policydoc.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
 			Action:   policydoc.List("sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"),
 			Resource: policydoc.List(topicArn)},
+		access.DenyOtherTenants(account, tenantID, policydoc.List("sns:*"), policydoc.List(topicArn)),
 		{Sid: "AlarmsPublish", Effect: "Allow", Principal: policydoc.Service("cloudwatch.amazonaws.com"),
 			Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
-			Condition: policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(account)}}},
+			Condition: policydoc.Condition{
+				"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
+				"ArnEquals":    {"aws:SourceArn": policydoc.List(alarmArns...)},
+			}},
 		{Sid: "FindingsRulePublishes", Effect: "Allow", Principal: policydoc.Service("events.amazonaws.com"),
 			Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
 			Condition: policydoc.Condition{"ArnEquals": {"aws:SourceArn": policydoc.List(ruleArn)}}},

@@ -283,11 +283,15 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *Args, child p
 	n.FlowLogGroup = group
 	// The trust and permissions AWS documents for flow logs (Amazon VPC
 	// user guide, "IAM role for publishing flow logs to CloudWatch Logs",
-	// flow-logs-iam-role.html): aws:SourceAccount and an aws:SourceArn on
-	// the account's flow logs. A single flow log's ARN is not known before
-	// the flow log exists, and the flow log needs the role first, so the
-	// account's flow logs in the region is as tight as AWS allows; what the
-	// role may write is held to this tenant's group.
+	// flow-logs-iam-role.html): aws:SourceAccount and aws:SourceArn. The
+	// tightest aws:SourceArn AWS allows here is this account's flow logs in
+	// this region: a flow log's ARN carries an id AWS assigns at creation,
+	// and the flow log cannot be created before the role it names, so no
+	// trust can name it. What that leaves open is bounded: attaching the
+	// role to another flow log needs iam:PassRole on it, and the role can
+	// write to this tenant's flow-log group only, so a foreign flow log could
+	// add records to this group but read nothing (tests/iameval proves both
+	// the account and region limits and the write limit).
 	role, err := logs.NewWriterRole(ctx, name+"-flowlog-role", &logs.WriterArgs{
 		Service: "vpc-flow-logs.amazonaws.com",
 		TrustCondition: policydoc.Condition{

@@ -2,10 +2,12 @@ package storage
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -252,5 +254,29 @@ func DenyDeletesExcept(arn string, principals ...string) policydoc.Statement {
 	return policydoc.Statement{Sid: "DenyDeletesExceptLogAdmin", Effect: "Deny", Principal: policydoc.AWS("*"),
 		Action:    policydoc.List("s3:DeleteObject", "s3:DeleteObjectVersion"),
 		Resource:  policydoc.List(arn + "/*"),
+		Condition: policydoc.Condition{"ArnNotLike": {"aws:PrincipalArn": policydoc.List(principals...)}}}
+}
+
+// LogConfigActions are the changes that would destroy a log bucket's
+// records without deleting one: removing or rewriting the policy (and with
+// it the delete deny), a lifecycle rule that expires them, suspended
+// versioning, other encryption, a shorter lock or retention, a governance
+// bypass, replication away, another logging target, public access, ACLs
+// back on, the bucket itself.
+var LogConfigActions = policydoc.List(slices.Concat(config.LogConfigCoreActions, []string{
+	"s3:PutReplicationConfiguration", "s3:PutBucketLogging", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls",
+	"s3:DeleteBucket", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention"})...)
+
+// DenyConfigChangesExcept denies LogConfigActions to everyone but the given
+// principals: the log administrators and the deployers, whose Pulumi
+// updates set these configurations (WP-39). The account root can still
+// remove the policy: S3 lets the bucket owner's root principal call
+// GetBucketPolicy, PutBucketPolicy and DeleteBucketPolicy whatever the
+// policy says (S3 API reference, DeleteBucketPolicy), which is how an
+// account recovers from a policy that locks out everyone it names.
+func DenyConfigChangesExcept(arn string, principals ...string) policydoc.Statement {
+	return policydoc.Statement{Sid: "DenyLogConfigChanges", Effect: "Deny", Principal: policydoc.AWS("*"),
+		Action:    LogConfigActions,
+		Resource:  policydoc.List(arn, arn+"/*"),
 		Condition: policydoc.Condition{"ArnNotLike": {"aws:PrincipalArn": policydoc.List(principals...)}}}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -20,8 +21,7 @@ type DataArgs struct {
 	LogBucket string
 	// S3EndpointID is the tenant VPC's S3 gateway endpoint; with the
 	// tenant's roles it is the only way to the data (WP-17).
-	S3EndpointID  pulumi.StringInput
-	RoleArnPrefix string
+	S3EndpointID pulumi.StringInput
 	// Deployers run Pulumi: the provider reads the buckets (HeadBucket needs
 	// s3:ListBucket) and offboarding's destroy empties them.
 	Deployers []string
@@ -57,7 +57,7 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 			ForceDestroy:   args.Deleting,
 			PolicyInputs:   pulumi.StringArray{args.KeyArn, args.S3EndpointID},
 			Statements: func(arn string, in []string) []policydoc.Statement {
-				return DataStatements(arn, in[0], in[1], args.RoleArnPrefix, args.Deployers)
+				return DataStatements(arn, in[0], in[1], args.AccountID, args.TenantID, args.Deployers)
 			},
 		}, pulumi.Parent(d))
 		if err != nil {
@@ -72,24 +72,39 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 	return d, nil
 }
 
-// DataStatements keep a data bucket to the tenant: uploads only under the
-// tenant key (an upload without encryption headers gets the bucket default,
-// the tenant key), and object access only through the tenant's S3 endpoint,
-// by the tenant's own roles or by the deployers (WP-17). Bucket
-// administration (Pulumi's own calls) is left to IAM.
-func DataStatements(arn, keyArn, endpointID, roleArnPrefix string, deployers []string) []policydoc.Statement {
+// DataStatements keep a data bucket to the tenant (WP-17): no other
+// tenant's role reaches it at all; object access goes through the tenant's
+// S3 endpoint, by the tenant's own roles or by the deployers; uploads are
+// encrypted under the tenant key. Bucket administration (Pulumi's own
+// calls) is left to IAM.
+//
+// An upload may name the encryption or leave it to the bucket default (the
+// tenant key). Each deny therefore tests a header only when it is present
+// (Null false): a negated operator such as StringNotEqualsIfExists matches
+// an absent key and would refuse every plain upload (IAM user guide,
+// "Condition operators"). Naming aws:kms without a key id is refused: S3
+// then uses the AWS managed key aws/s3, not the bucket default (S3 API
+// reference, PutObject, x-amz-server-side-encryption-aws-kms-key-id).
+func DataStatements(arn, keyArn, endpointID, account, tenantID string, deployers []string) []policydoc.Statement {
 	objects := policydoc.List(arn + "/*")
+	const sse, sseKey = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	present := func(key string) map[string]policydoc.Strings {
+		return map[string]policydoc.Strings{key: policydoc.List("false")}
+	}
 	return []policydoc.Statement{
+		access.DenyOtherTenants(account, tenantID, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")),
 		{Sid: "DenyUploadsNotKMS", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
-			Condition: policydoc.Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": policydoc.List("aws:kms")}}},
+			Condition: policydoc.Condition{"Null": present(sse), "StringNotEquals": {sse: policydoc.List("aws:kms")}}},
 		{Sid: "DenyUploadsOtherKey", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
-			Condition: policydoc.Condition{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": policydoc.List(keyArn)}}},
+			Condition: policydoc.Condition{"Null": present(sseKey), "StringNotEquals": {sseKey: policydoc.List(keyArn)}}},
+		{Sid: "DenyUploadsAWSManagedKey", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
+			Condition: policydoc.Condition{"Null": {sse: policydoc.List("false"), sseKey: policydoc.List("true")}}},
 		{Sid: "DenyOutsideTenant", Effect: "Deny", Principal: policydoc.AWS("*"),
 			Action:   policydoc.List("s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject", "s3:ListBucket*"),
 			Resource: policydoc.List(arn, arn+"/*"),
 			Condition: policydoc.Condition{
 				"StringNotEquals": {"aws:SourceVpce": policydoc.List(endpointID)},
-				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(append([]string{roleArnPrefix + "*"}, deployers...)...)},
+				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(append([]string{access.TenantRoles(account, tenantID)}, deployers...)...)},
 			}},
 	}
 }

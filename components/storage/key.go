@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -22,8 +23,9 @@ type KeyArgs struct {
 	RotationDays int
 	// DeletionWindowDays when the key is scheduled for deletion (7 to 30).
 	DeletionWindowDays int
-	// RoleArnPrefix matches the tenant's own IAM roles, which may use the key.
-	RoleArnPrefix string
+	// Deployers run Pulumi: RDS and Secrets Manager use the key, at
+	// creation, with the caller's permissions.
+	Deployers []string
 }
 
 // Key is the tenant's customer-managed key and its alias.
@@ -73,37 +75,34 @@ func NewKey(ctx *pulumi.Context, name string, args *KeyArgs, opts ...pulumi.Reso
 // AliasName is the tenant key's alias (config.KeyAlias).
 func AliasName(tenantID string) string { return config.KeyAlias(tenantID) }
 
-// KeyPolicy lets the account administer the key (KMS refuses a policy
-// without it) and lets only the tenant's roles and the services that store
-// the tenant's data use it, each held to this tenant by a condition.
+// KeyPolicy: the account administers the key (KMS refuses a policy
+// without the root statement, AWS-NOTES); only the tenant's own roles, the
+// deployers, CloudWatch Logs for the tenant's log groups, the services that
+// publish to the tenant's topic and the Auto Scaling service-linked role may
+// use it; every other tenant's roles are refused outright.
+//
+// No statement opens the key to "every principal of the account through
+// S3/EC2/RDS": kms:CallerAccount with kms:ViaService lets any role of the
+// account, another tenant's included, decrypt through those services with
+// no permission on the key at all. Principals outside this list need an IAM
+// policy on the key (the root statement) and must not be a tenant's.
 func KeyPolicy(a *KeyArgs) policydoc.Document {
 	root := fmt.Sprintf("arn:aws:iam::%s:root", a.AccountID)
 	logGroups := policydoc.List(
 		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", a.Region, a.AccountID, a.TenantID),
 		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/rds/instance/%s/*", a.Region, a.AccountID, DatabaseIdentifier(a.TenantID)))
-	trails := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/*", a.Region, a.AccountID)
-	account := policydoc.Condition{"StringEquals": {"aws:SourceAccount": policydoc.List(a.AccountID)}}
-	return policydoc.Document{Statement: append([]policydoc.Statement{
+	use := policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+	st := []policydoc.Statement{
 		{Sid: "AccountAdministers", Effect: "Allow", Principal: policydoc.AWS(root), Action: policydoc.List("kms:*"), Resource: policydoc.List("*")},
-		{Sid: "TenantRolesUse", Effect: "Allow", Principal: policydoc.AWS("*"),
-			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
-			Resource: policydoc.List("*"),
-			Condition: policydoc.Condition{
-				"StringEquals": {"aws:PrincipalAccount": policydoc.List(a.AccountID)},
-				"ArnLike":      {"aws:PrincipalArn": policydoc.List(a.RoleArnPrefix + "*")},
-			}},
+		access.DenyOtherTenants(a.AccountID, a.TenantID, policydoc.List("kms:*"), policydoc.List("*")),
+		// S3, EC2 and Secrets Manager call KMS with the caller's identity:
+		// the tenant's roles reach their data through them with this.
+		{Sid: "TenantRolesUse", Effect: "Allow", Principal: policydoc.AWS("*"), Action: use, Resource: policydoc.List("*"),
+			Condition: policydoc.Condition{"ArnLike": {"aws:PrincipalArn": policydoc.List(access.TenantRoles(a.AccountID, a.TenantID))}}},
 		{Sid: "CloudWatchLogsForTenantGroups", Effect: "Allow", Principal: policydoc.Service(fmt.Sprintf("logs.%s.amazonaws.com", a.Region)),
 			Action:    policydoc.List("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
 			Resource:  policydoc.List("*"),
 			Condition: policydoc.Condition{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": logGroups}}},
-		{Sid: "CloudTrailEncrypts", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
-			Action: policydoc.List("kms:GenerateDataKey*"), Resource: policydoc.List("*"),
-			Condition: policydoc.Condition{
-				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": policydoc.List(trails)},
-				"StringEquals": {"aws:SourceAccount": policydoc.List(a.AccountID)},
-			}},
-		{Sid: "CloudTrailDescribes", Effect: "Allow", Principal: policydoc.Service("cloudtrail.amazonaws.com"),
-			Action: policydoc.List("kms:DescribeKey"), Resource: policydoc.List("*"), Condition: account},
 		// The form the SNS developer guide documents for AWS services that
 		// publish to an encrypted topic ("Key management", "Enable
 		// compatibility between event sources from AWS services and
@@ -113,19 +112,24 @@ func KeyPolicy(a *KeyArgs) policydoc.Document {
 		// topic policy decides who may publish.
 		{Sid: "AlertsPublishToTopic", Effect: "Allow", Principal: policydoc.Service("events.amazonaws.com", "cloudwatch.amazonaws.com"),
 			Action: policydoc.List("kms:GenerateDataKey*", "kms:Decrypt"), Resource: policydoc.List("*")},
-		{Sid: "ServicesThroughTenantAccount", Effect: "Allow", Principal: policydoc.AWS("*"),
-			Action:   policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"),
-			Resource: policydoc.List("*"),
-			Condition: policydoc.Condition{
-				"StringEquals": {
-					"kms:CallerAccount": policydoc.List(a.AccountID),
-					"kms:ViaService": policydoc.List(
-						fmt.Sprintf("s3.%s.amazonaws.com", a.Region), fmt.Sprintf("rds.%s.amazonaws.com", a.Region),
-						fmt.Sprintf("ec2.%s.amazonaws.com", a.Region), fmt.Sprintf("sns.%s.amazonaws.com", a.Region),
-						fmt.Sprintf("secretsmanager.%s.amazonaws.com", a.Region)),
-				},
-			}},
-	}, AutoScalingKeyStatements(a.AccountID)...)}
+	}
+	if len(a.Deployers) > 0 {
+		// RDS (storage and the managed master secret through Secrets
+		// Manager) uses the key with the permissions of whoever creates the
+		// instance, and keeps it through grants for AWS resources (RDS user
+		// guide, "Password management with Amazon RDS and AWS Secrets
+		// Manager", required permissions; KMS developer guide, "Grants in
+		// AWS KMS").
+		st = append(st,
+			policydoc.Statement{Sid: "DeployersUse", Effect: "Allow", Principal: policydoc.AWS("*"), Action: use, Resource: policydoc.List("*"),
+				Condition: policydoc.Condition{"ArnEquals": {"aws:PrincipalArn": policydoc.List(a.Deployers...)}}},
+			policydoc.Statement{Sid: "DeployersGrantToServices", Effect: "Allow", Principal: policydoc.AWS("*"), Action: policydoc.List("kms:CreateGrant"), Resource: policydoc.List("*"),
+				Condition: policydoc.Condition{
+					"ArnEquals": {"aws:PrincipalArn": policydoc.List(a.Deployers...)},
+					"Bool":      {"kms:GrantIsForAWSResource": policydoc.List("true")},
+				}})
+	}
+	return policydoc.Document{Statement: append(st, AutoScalingKeyStatements(a.AccountID)...)}
 }
 
 // AutoScalingKeyStatements let the Auto Scaling service-linked role encrypt

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/logs"
@@ -18,8 +19,8 @@ import (
 // AppLogGroup is where the application writes its own logs.
 func AppLogGroup(tenantID string) string { return fmt.Sprintf("/tenants/%s/app", tenantID) }
 
-// RolePath is the IAM path of every tenant role.
-func RolePath(tenantID string) string { return "/tenants/" + tenantID + "/" }
+// RolePath is the IAM path of every tenant role (access.RolePath).
+func RolePath(tenantID string) string { return access.RolePath(tenantID) }
 
 // DataBucketArns are the tenant's data buckets, one per classification:
 // what the trail must cover.
@@ -54,7 +55,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		ObjectLock: storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
 		TrailMode:  cfg.TrailMode, DataBucketArns: dataArns, ElbAccountArn: elbAccount.Arn,
 		RolePath: RolePath(cfg.TenantID), AdminPrincipals: cfg.AdminPrincipalArns, ReaderPrincipals: cfg.LogReaderPrincipalArns,
-		Deleting: cfg.Deleting(),
+		Deployers: st.deployers, Deleting: cfg.Deleting(),
 	}, child...)
 	if err != nil {
 		return err
@@ -62,8 +63,8 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 	t.Data, err = storage.NewData(ctx, name+"-data", &storage.DataArgs{
 		TenantID: cfg.TenantID, AccountID: account, Classifications: cfg.DataClassifications,
 		KeyArn: t.Key.Arn, NoncurrentDays: cfg.NoncurrentVersionDays, LogBucket: t.Logging.ServiceLogs.Name,
-		S3EndpointID: t.Endpoints.S3.ID().ToStringOutput(), RoleArnPrefix: RoleArnPrefix(account, cfg.TenantID),
-		Deployers: st.deployers, Deleting: cfg.Deleting(),
+		S3EndpointID: t.Endpoints.S3.ID().ToStringOutput(),
+		Deployers:    st.deployers, Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{t.Logging.ServiceLogs}))...)
 	if err != nil {
 		return err

@@ -5,10 +5,10 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/monitoring"
@@ -81,7 +81,7 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 	t.Key, err = storage.NewKey(ctx, name+"-kms", &storage.KeyArgs{
 		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account,
 		RotationDays: cfg.KeyRotationDays, DeletionWindowDays: cfg.KeyDeletionWindowDays,
-		RoleArnPrefix: RoleArnPrefix(account, cfg.TenantID),
+		Deployers: deployers,
 	}, child...)
 	if err != nil {
 		return nil, err
@@ -130,29 +130,10 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 	return t, nil
 }
 
-// Deployers are the principals that run Pulumi for the tenant: the
-// configured ones, or else the role (or user) behind the caller, read
-// through the IAM session context because an assumed-role ARN names no
-// path. Bucket denies exempt them, so the provider's reads, updates and
-// offboarding's destroy keep working.
+// Deployers are the principals that run Pulumi for the tenant
+// (access.Deployers).
 func Deployers(ctx *pulumi.Context, cfg *config.Tenant, callerArn string, provider pulumi.ProviderResource, parent pulumi.Resource) ([]string, error) {
-	if len(cfg.DeployerPrincipalArns) > 0 {
-		return cfg.DeployerPrincipalArns, nil
-	}
-	sc, err := iam.GetSessionContext(ctx, &iam.GetSessionContextArgs{Arn: callerArn}, pulumi.Provider(provider), pulumi.Parent(parent))
-	if err != nil {
-		return nil, fmt.Errorf("read the role behind the caller %s (or set tenantkit:deployerPrincipalArns): %w", callerArn, err)
-	}
-	if sc.IssuerArn == "" {
-		return nil, fmt.Errorf("the caller %s is not a role or user; set tenantkit:deployerPrincipalArns to the role that runs Pulumi", callerArn)
-	}
-	return []string{sc.IssuerArn}, nil
-}
-
-// RoleArnPrefix matches every IAM role of the tenant: roles live under the
-// path /tenants/<tenant>/.
-func RoleArnPrefix(account, tenantID string) string {
-	return fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", account, tenantID)
+	return access.Deployers(ctx, cfg.DeployerPrincipalArns, callerArn, provider, parent)
 }
 
 // InterfaceEndpoints are the required endpoints plus the stack's extras.

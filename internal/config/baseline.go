@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -42,6 +43,10 @@ type Baseline struct {
 	// AdoptSessionPreferences: SSM-SessionManagerRunShell exists (saved
 	// from the console).
 	AdoptSessionPreferences bool `json:"adoptSessionPreferences"`
+	// DeployerPrincipalArns run Pulumi for the baseline: the shared log
+	// buckets' configuration deny exempts them. Empty: the role running
+	// the deploy.
+	DeployerPrincipalArns []string `json:"deployerPrincipalArns"`
 }
 
 // BaselineDefaults are the secure defaults.
@@ -50,6 +55,7 @@ func BaselineDefaults() *Baseline {
 		Region: RegionTokyo, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
 		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
 		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: 20,
+		DeployerPrincipalArns: []string{},
 	}
 }
 
@@ -98,6 +104,11 @@ func LoadBaseline(get Getter) (*Baseline, error) {
 	flag("adoptAutoScalingRole", &c.AdoptAutoScalingRole)
 	flag("adoptGuardDutyDetector", &c.AdoptGuardDutyDetector)
 	flag("adoptSessionPreferences", &c.AdoptSessionPreferences)
+	if v, ok := get("deployerPrincipalArns"); ok {
+		if err := json.Unmarshal([]byte(v), &c.DeployerPrincipalArns); err != nil {
+			errs = append(errs, &FieldError{Field: "deployerPrincipalArns", Value: v, Fix: "write a list of IAM role or user ARNs"})
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -133,6 +144,11 @@ func (c *Baseline) Validate() error {
 	}
 	if c.SessionIdleMinutes < 1 || c.SessionIdleMinutes > 60 {
 		bad("sessionIdleMinutes", c.SessionIdleMinutes, "use 1 to 60 minutes")
+	}
+	for _, a := range c.DeployerPrincipalArns {
+		if !deployerPattern.MatchString(a) {
+			bad("deployerPrincipalArns", a, "write the IAM role or user ARN that runs Pulumi (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
+		}
 	}
 	if c.SharedTrail && c.TenantStacksDir == "" {
 		bad("tenantStacksDir", "", "name the directory of the tenant stacks the shared trail covers, e.g. ../stacks")

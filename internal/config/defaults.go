@@ -127,6 +127,22 @@ const BaselineKeyAlias = "alias/tenantkit-baseline"
 // shared trail's archive and, after offboarding, a tenant's retained archive.
 const BaselineLogAdminRole = "tenantkit-log-admin"
 
+// LogConfigCoreActions are the bucket changes that would destroy a log
+// bucket's records without deleting one: the policy (and with it the
+// delete deny), a lifecycle rule that expires them, suspended versioning,
+// other encryption, a shorter lock. The log buckets deny them to all but
+// the log administrators and the deployers (components/storage adds more
+// to its deny); the plan rule and the live check of WP-39 require these.
+var LogConfigCoreActions = []string{
+	"s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning",
+	"s3:PutEncryptionConfiguration", "s3:PutBucketObjectLockConfiguration",
+}
+
+// BaselineLogAdminArn is its ARN in the account (path /).
+func BaselineLogAdminArn(account string) string {
+	return "arn:aws:iam::" + account + ":role/" + BaselineLogAdminRole
+}
+
 // LoadBalancerName fits AWS's 32 characters whatever the tenant id
 // (internal/naming.Fit: tk-<tenant>, or its first 20 characters and a hash).
 func LoadBalancerName(tenantID string) string { return naming.Fit("tk-"+tenantID, 32) }

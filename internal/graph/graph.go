@@ -28,6 +28,8 @@ type Resource struct {
 	Protect        bool
 	RetainOnDelete bool
 	ImportID       string
+	// ID and ARN the mock engine gave the resource (empty elsewhere).
+	ID, ARN string
 }
 
 // Graph is a set of resources, safe for concurrent Add.

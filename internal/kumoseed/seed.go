@@ -7,6 +7,8 @@ package kumoseed
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -109,7 +111,8 @@ func (s *seeder) run(o Options) (*verify.Inventory, error) {
 		return nil, err
 	}
 	acct := aws.ToString(who.Account)
-	inv := &verify.Inventory{Schema: verify.InventorySchema, Tenant: id, Region: cfg.Region, AccountID: acct, State: cfg.Lifecycle.State, VpcCidr: cfg.VpcCidr}
+	inv := &verify.Inventory{Schema: verify.InventorySchema, Tenant: id, Region: cfg.Region, AccountID: acct, State: cfg.Lifecycle.State, VpcCidr: cfg.VpcCidr,
+		Deployers: []string{fmt.Sprintf("arn:aws:iam::%s:role/ops/tenantkit-deployer", acct)}}
 	s.inv = inv
 
 	// Network: VPC, subnets, groups per tier, a public route table.
@@ -379,15 +382,27 @@ func (s *seeder) bucket(b string, o Options) error {
 func Policy(inv *verify.Inventory, b string) policydoc.Document {
 	arn := storage.BucketArn(b)
 	st := storage.TransitDenies(arn)
-	admin := inv.Roles["logAdmin"]
+	deployers := inv.Deployers
+	deleters := []string{inv.Roles["logAdmin"], config.BaselineLogAdminArn(inv.AccountID)}
+	protect := []policydoc.Statement{
+		access.DenyOtherTenants(inv.AccountID, inv.Tenant, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")),
+		storage.DenyConfigChangesExcept(arn, append(slices.Clone(deleters), deployers...)...),
+		storage.DenyDeletesExcept(arn, deleters...),
+	}
 	switch b {
 	case inv.Buckets.ServiceLogs:
-		st = append(st, logging.AccessLogStatements(arn, inv.AccountID, inv.Tenant, "arn:aws:iam::582318560864:root")...)
-		st = append(st, storage.DenyDeletesExcept(arn, admin))
+		var sources []string
+		for _, d := range inv.Buckets.Data {
+			sources = append(sources, storage.BucketArn(d))
+		}
+		sort.Strings(sources)
+		sources = append(sources, storage.BucketArn(inv.Buckets.LogArchive))
+		st = append(st, logging.AccessLogStatements(arn, inv.AccountID, "arn:aws:iam::582318560864:root", sources)...)
+		st = append(st, protect...)
 	case inv.Buckets.LogArchive:
-		st = append(st, storage.DenyDeletesExcept(arn, admin))
+		st = append(st, protect...)
 	default:
-		st = append(st, storage.DataStatements(arn, inv.KeyArn, inv.S3EndpointID, fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", inv.AccountID, inv.Tenant), []string{fmt.Sprintf("arn:aws:iam::%s:role/ops/tenantkit-deployer", inv.AccountID)})...)
+		st = append(st, storage.DataStatements(arn, inv.KeyArn, inv.S3EndpointID, inv.AccountID, inv.Tenant, deployers)...)
 	}
 	return policydoc.Document{Statement: st}
 }

@@ -97,14 +97,16 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			return "", nil, err // refused: never created, never recorded
 		}
 	}
-	m.g.Add(r)
 	id := fmt.Sprintf("%s-%04d", strings.ReplaceAll(args.Name, "/", "-"), m.ids.Add(1))
 	state := args.Inputs.Copy()
 	svc := "aws"
 	if parts := strings.Split(args.TypeToken, ":"); len(parts) == 3 {
 		svc = strings.Split(parts[1], "/")[0]
 	}
-	state["arn"] = resource.NewProperty(fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", svc, m.region, AccountID, strings.ToLower(tokenType(args.TypeToken)), id))
+	r.ID = id
+	r.ARN = fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", svc, m.region, AccountID, strings.ToLower(tokenType(args.TypeToken)), id)
+	m.g.Add(r)
+	state["arn"] = resource.NewProperty(r.ARN)
 	if _, ok := state["name"]; !ok {
 		state["name"] = resource.NewProperty(args.Name)
 	}

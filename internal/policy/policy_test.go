@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -79,6 +81,28 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-17", "role policy on *", func(in *policy.Input) {
 			first(in, "aws:iam/rolePolicy:RolePolicy", "flowlog-role-write").Inputs["policy"] = `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 		}, "flowlog-role-write"},
+		{"WP-17", "key open to the account through services", func(in *policy.Input) {
+			k := first(in, "aws:kms/key:Key", "")
+			doc, _ := policydoc.Parse(k.Inputs["policy"].(string))
+			doc.Statement = append(doc.Statement, policydoc.Statement{Sid: "ViaServices", Effect: "Allow", Principal: policydoc.AWS("*"),
+				Action: policydoc.List("kms:Decrypt"), Resource: policydoc.List("*"),
+				Condition: policydoc.Condition{"StringEquals": {"kms:CallerAccount": policydoc.List("123456789012"), "kms:ViaService": policydoc.List("s3.ap-northeast-1.amazonaws.com")}}})
+			k.Inputs["policy"] = doc.JSON()
+		}, "acme-kms-key"},
+		{"WP-17", "key without the deny of other tenants", func(in *policy.Input) {
+			k := first(in, "aws:kms/key:Key", "")
+			k.Inputs["policy"] = strings.ReplaceAll(k.Inputs["policy"].(string), `"Sid":"DenyOtherTenants","Effect":"Deny"`, `"Sid":"DenyOtherTenants","Effect":"Allow"`)
+		}, "acme-kms-key"},
+		{"WP-17", "other tenants' deny with a prefix that admits acme-corp", func(in *policy.Input) {
+			p := first(in, "aws:s3/bucketPolicy:BucketPolicy", "archive-policy")
+			p.Inputs["policy"] = strings.ReplaceAll(p.Inputs["policy"].(string), "role/tenants/acme/*", "role/tenants/acme*")
+		}, "logs-archive-bucket"},
+		{"WP-17", "topic without the deny of other tenants", func(in *policy.Input) {
+			tp := first(in, "aws:sns/topic:Topic", "")
+			doc, _ := policydoc.Parse(tp.Inputs["policy"].(string))
+			doc.Statement = slices.DeleteFunc(doc.Statement, func(s policydoc.Statement) bool { return s.Sid == "DenyOtherTenants" })
+			tp.Inputs["policy"] = doc.JSON()
+		}, "acme-mon-topic"},
 		{"WP-17", "data bucket open beyond the endpoint", func(in *policy.Input) {
 			p := first(in, "aws:s3/bucketPolicy:BucketPolicy", "data-personal-policy")
 			p.Inputs["policy"] = strings.ReplaceAll(p.Inputs["policy"].(string), "aws:SourceVpce", "aws:SourceVpc")
@@ -198,6 +222,12 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-39", "archive deletes allowed", func(in *policy.Input) {
 			p := first(in, "aws:s3/bucketPolicy:BucketPolicy", "archive-policy")
 			p.Inputs["policy"] = strings.ReplaceAll(p.Inputs["policy"].(string), "s3:DeleteObject", "s3:GetObject")
+		}, "logs-archive-bucket"},
+		{"WP-39", "archive rules changeable", func(in *policy.Input) {
+			p := first(in, "aws:s3/bucketPolicy:BucketPolicy", "archive-policy")
+			doc, _ := policydoc.Parse(p.Inputs["policy"].(string))
+			doc.Statement = slices.DeleteFunc(doc.Statement, func(s policydoc.Statement) bool { return s.Sid == "DenyLogConfigChanges" })
+			p.Inputs["policy"] = doc.JSON()
 		}, "logs-archive-bucket"},
 		{"WP-39", "lock retention not from config", func(in *policy.Input) {
 			first(in, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "archive").Inputs["rule"] = map[string]any{"defaultRetention": map[string]any{"days": 1.0, "mode": "GOVERNANCE"}}

@@ -290,6 +290,10 @@ var _ = register(Rule{ID: "WP-17",
 			for _, st := range openAllows(doc) {
 				e.Fail(label(b), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
 			}
+			if in.Tenant != nil && !deniesOtherTenants(doc, in.Tenant.TenantID) {
+				e.Fail(label(b), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
+				continue
+			}
 			if bucketRole(b) == roleData {
 				restricted := false
 				for _, s := range doc.Statement {
@@ -314,7 +318,36 @@ var _ = register(Rule{ID: "WP-17",
 			for _, st := range openAllows(doc) {
 				e.Fail(label(k), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
 			}
+			for _, st := range doc.Statement {
+				// Principal * held only to the account or to a service
+				// (kms:CallerAccount, kms:ViaService) lets every role of the
+				// account, other tenants' included, use the key through S3,
+				// EC2 or RDS with no permission on it.
+				// (The baseline's key is the account's EBS default: every
+				// principal of the account launches through EC2 with it.)
+				if in.Tenant != nil && st.Effect == "Allow" && slices.Contains(st.Principals("AWS"), "*") && len(st.Condition) > 0 && !conditionsOnKey(st, "aws:PrincipalArn") {
+					e.Fail(label(k), st.Sid+": Allow to * not held to named principals (aws:PrincipalArn)", "key usable by the tenant's roles, its services and the deployers only")
+				}
+			}
+			if in.Tenant != nil && !deniesOtherTenants(doc, in.Tenant.TenantID) {
+				e.Fail(label(k), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
+			}
 			e.Applies()
+		}
+		if in.Tenant != nil {
+			for _, tp := range in.Graph.OfType(tTopic) {
+				s, _ := tp.String("policy")
+				doc, err := policydoc.Parse(s)
+				if err != nil {
+					e.Unknown(label(tp), "the topic policy", "every other tenant's role refused")
+					continue
+				}
+				if !deniesOtherTenants(doc, in.Tenant.TenantID) {
+					e.Fail(label(tp), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
+					continue
+				}
+				e.Applies()
+			}
 		}
 		for _, p := range in.Graph.OfType("aws:iam/rolePolicy:RolePolicy") {
 			s, _ := p.String("policy")
@@ -332,6 +365,33 @@ var _ = register(Rule{ID: "WP-17",
 		}
 	},
 })
+
+// deniesOtherTenants: a Deny of everything on the resource to every role
+// under /tenants/ that is not under /tenants/<tenant>/ (the slash keeps a
+// tenant whose id extends this one out).
+func deniesOtherTenants(doc *policydoc.Document, tenantID string) bool {
+	for _, s := range doc.Statement {
+		if s.Effect != "Deny" || !slices.Contains(s.Principals("AWS"), "*") || !slices.ContainsFunc(s.Action, func(a string) bool { return strings.HasSuffix(a, ":*") || a == "*" }) {
+			continue
+		}
+		in, out := s.ConditionValues("ArnLike", "aws:PrincipalArn"), s.ConditionValues("ArnNotLike", "aws:PrincipalArn")
+		if len(s.Condition) == 2 && len(in) == 1 && strings.HasSuffix(in[0], ":role/tenants/*") &&
+			len(out) == 1 && strings.HasSuffix(out[0], ":role/tenants/"+tenantID+"/*") {
+			return true
+		}
+	}
+	return false
+}
+
+// conditionsOnKey: some condition of the statement tests the key.
+func conditionsOnKey(s policydoc.Statement, key string) bool {
+	for _, keys := range s.Condition {
+		if _, ok := keys[key]; ok {
+			return true
+		}
+	}
+	return false
+}
 
 // openAllows returns the statements that allow any principal with no
 // condition to restrict it.
@@ -394,6 +454,11 @@ var _ = register(Rule{ID: "WP-39",
 				e.Fail(label(b), "deletes allowed", "deletes denied except to the log-admin role")
 				continue
 			}
+			if !deniesAllExcept(doc, config.LogConfigCoreActions) {
+				e.Fail(label(b), "the bucket's rules may be changed by anyone IAM allows (policy, lifecycle, versioning, encryption, Object Lock)",
+					"rule changes denied except to the log administrators and the deployers")
+				continue
+			}
 			if role == roleLogArchive {
 				if b.Get("objectLockEnabled") != true {
 					e.Fail(label(b), "Object Lock off", "Object Lock enabled at creation")
@@ -423,10 +488,30 @@ var _ = register(Rule{ID: "WP-39",
 	},
 })
 
-// onlyPrincipalExempt: a deny whose only condition exempts named principals
-// (a deny conditioned on, say, TLS would not keep records).
+// deniesAllExcept: one Deny covers every action and exempts only named
+// principals.
+func deniesAllExcept(doc *policydoc.Document, actions []string) bool {
+	if doc == nil {
+		return false
+	}
+	for _, s := range doc.Statement {
+		if s.Effect == "Deny" && !slices.ContainsFunc(actions, func(a string) bool { return !s.HasAction(a) }) && onlyPrincipalExempt(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyPrincipalExempt: a deny whose only conditions exempt named
+// principals (ArnNotLike and the like on aws:PrincipalArn). A deny
+// conditioned on anything else (TLS, say), or one that applies only to the
+// principals it names (DenyOtherTenants' ArnLike), does not keep records
+// from everyone.
 func onlyPrincipalExempt(s policydoc.Statement) bool {
-	for _, keys := range s.Condition {
+	for op, keys := range s.Condition {
+		if op != "ArnNotLike" && op != "ArnNotEquals" && op != "StringNotLike" && op != "StringNotEquals" {
+			return false
+		}
 		for k := range keys {
 			if k != "aws:PrincipalArn" {
 				return false

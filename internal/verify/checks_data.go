@@ -416,6 +416,10 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 					continue
 				}
 			}
+			if why := configDenyProblem(t, doc, b); why != "" {
+				r.Fail(bucketRes(t, b), why, "policy, lifecycle, versioning, encryption and Object Lock changes denied to every principal but the log-admin roles and the deployers")
+				continue
+			}
 			if b == t.Inv.Buckets.LogArchive {
 				out, err := t.Clients.S3.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(b)})
 				if isCode(err, "ObjectLockConfigurationNotFoundError") {
@@ -437,7 +441,7 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 					continue
 				}
 			}
-			r.Pass(bucketRes(t, b), "versioned, deletes denied")
+			r.Pass(bucketRes(t, b), "versioned, deletes and rule changes denied")
 		}
 	}})
 
@@ -445,18 +449,32 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 // "" when one statement has exactly the shape the control needs: Deny, any
 // principal, both delete actions on every object, and a single condition
 // exempting principals by exact ARN, each of them the tenant's log-admin
-// role, the baseline's log-admin role or a deployer. A wildcard ARN, another
-// operator or an extra condition key would exempt more than that.
+// role, the baseline's log-admin role or a deployer, the tenant's log-admin
+// among them. A wildcard ARN, another operator or an extra condition key
+// would exempt more than that.
 func deleteDenyProblem(t *Target, doc *policydoc.Document, bucket string) string {
+	return exemptDenyProblem(t, doc, []string{"s3:DeleteObject", "s3:DeleteObjectVersion"}, "arn:aws:s3:::"+bucket+"/*", t.Inv.Roles["logAdmin"], "deletes")
+}
+
+// configDenyProblem: the same for the deny of the changes that would
+// destroy records without deleting one (config.LogConfigActions): the
+// policy itself, lifecycle, versioning, encryption, Object Lock.
+func configDenyProblem(t *Target, doc *policydoc.Document, bucket string) string {
+	return exemptDenyProblem(t, doc, config.LogConfigCoreActions, "arn:aws:s3:::"+bucket, "", "configuration changes")
+}
+
+// exemptDenyProblem finds a Deny of every one of the actions on resource,
+// to any principal, with one condition exempting principals by exact ARN,
+// each one exemptPrincipals allows, mustExempt (when set) among them.
+func exemptDenyProblem(t *Target, doc *policydoc.Document, actions []string, resource, mustExempt, what string) string {
 	if doc == nil {
 		return "no bucket policy"
 	}
 	allowed := exemptPrincipals(t)
-	objects := "arn:aws:s3:::" + bucket + "/*"
 	var reasons []string
 	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || !s.HasAction("s3:DeleteObject") || !s.HasAction("s3:DeleteObjectVersion") {
-			continue
+		if s.Effect != "Deny" || !all(actions, s.HasAction) || !conditionsOn(s, "aws:PrincipalArn") {
+			continue // not a deny that exempts principals (the TLS denies cover s3:*)
 		}
 		why := ""
 		switch {
@@ -464,8 +482,8 @@ func deleteDenyProblem(t *Target, doc *policydoc.Document, bucket string) string
 			why = "NotPrincipal, NotAction or NotResource"
 		case !slices.Equal(s.Principals("AWS"), []string{"*"}):
 			why = fmt.Sprintf("principal %v instead of *", s.Principals("AWS"))
-		case !slices.ContainsFunc(s.Resource, func(r string) bool { return r == objects || r == "arn:aws:s3:::"+bucket+"/*" || r == "*" }):
-			why = fmt.Sprintf("resources %v, not %s", s.Resource, objects)
+		case !slices.ContainsFunc(s.Resource, func(r string) bool { return r == resource || r == "*" }):
+			why = fmt.Sprintf("resources %v, not %s", s.Resource, resource)
 		case len(s.Condition) != 1:
 			why = fmt.Sprintf("%d condition operators", len(s.Condition))
 		}
@@ -489,8 +507,8 @@ func deleteDenyProblem(t *Target, doc *policydoc.Document, bucket string) string
 							why = "exempts " + v
 						}
 					}
-					if why == "" && !slices.Contains(vals, t.Inv.Roles["logAdmin"]) {
-						why = "does not exempt the log-admin role " + t.Inv.Roles["logAdmin"]
+					if why == "" && mustExempt != "" && !slices.Contains(vals, mustExempt) {
+						why = "does not exempt the log-admin role " + mustExempt
 					}
 				}
 			}
@@ -501,14 +519,35 @@ func deleteDenyProblem(t *Target, doc *policydoc.Document, bucket string) string
 		reasons = append(reasons, s.Sid+": "+why)
 	}
 	if len(reasons) == 0 {
-		return "deletes not denied"
+		return what + " not denied"
 	}
-	return "delete deny of the wrong shape (" + strings.Join(reasons, "; ") + ")"
+	return "deny of " + what + " of the wrong shape (" + strings.Join(reasons, "; ") + ")"
+}
+
+// conditionsOn: some condition of the statement tests the key.
+func conditionsOn(s policydoc.Statement, key string) bool {
+	for _, keys := range s.Condition {
+		for k := range keys {
+			if strings.EqualFold(k, key) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func all(xs []string, f func(string) bool) bool {
+	for _, x := range xs {
+		if !f(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // exemptPrincipals are the principals a log bucket's denies may exempt.
 func exemptPrincipals(t *Target) []string {
-	out := []string{t.Inv.Roles["logAdmin"], fmt.Sprintf("arn:aws:iam::%s:role/%s", t.Inv.AccountID, config.BaselineLogAdminRole)}
+	out := []string{t.Inv.Roles["logAdmin"], config.BaselineLogAdminArn(t.Inv.AccountID)}
 	return append(out, t.Inv.Deployers...)
 }
 

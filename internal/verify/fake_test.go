@@ -243,14 +243,15 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		switch b {
 		case inv.Buckets.ServiceLogs:
 			role, sse = "service-logs", s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
-			st = append(st, logging.AccessLogStatements(arn, acct, id, "arn:aws:iam::582318560864:root")...)
-			st = append(st, storage.DenyDeletesExcept(arn, admin, deployer))
+			st = append(st, logging.AccessLogStatements(arn, acct, "arn:aws:iam::582318560864:root", []string{storage.BucketArn(inv.Buckets.LogArchive)})...)
+			st = append(st, storage.DenyDeletesExcept(arn, admin, deployer), storage.DenyConfigChangesExcept(arn, admin, deployer))
 		case inv.Buckets.LogArchive:
 			role = "log-archive"
 			sse.KMSMasterKeyID = aws.String(archiveKey)
-			st = append(st, storage.DenyDeletesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer))
+			st = append(st, storage.DenyDeletesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer),
+				storage.DenyConfigChangesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer))
 		default:
-			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, "arn:aws:iam::111122223333:role/tenants/"+id+"/", []string{deployer})...)
+			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, acct, id, []string{deployer})...)
 		}
 		bt := map[string]string{"Role": role, "DataClassification": "confidential"}
 		for k, v := range stdTags {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -163,6 +164,12 @@ var breakCases = []breakCase{
 	}, "rtb-1"},
 	{"WP-31/endpoints", "kms endpoint missing", func(w *world, _ *config.Tenant, _ *Inventory) { w.endpoints = w.endpoints[:3] }, "kms"},
 	{"WP-37/findings-rule", "rule disabled", func(w *world, _ *config.Tenant, _ *Inventory) { w.rule.State = "DISABLED" }, "tk-acme-guardduty"},
+	{"WP-39/log-buckets", "rule changes allowed", func(w *world, _ *config.Tenant, inv *Inventory) {
+		b := w.buckets[inv.Buckets.LogArchive]
+		doc, _ := policydoc.Parse(b.policy)
+		doc.Statement = slices.DeleteFunc(doc.Statement, func(s policydoc.Statement) bool { return s.Sid == "DenyLogConfigChanges" })
+		b.policy = doc.JSON()
+	}, "log-archive"},
 	{"WP-39/log-buckets", "Object Lock shortened", func(w *world, _ *config.Tenant, inv *Inventory) {
 		w.buckets[inv.Buckets.LogArchive].lock.Rule.DefaultRetention.Days = aws.Int32(1)
 	}, "log-archive"},

@@ -177,13 +177,19 @@ func TestWireSuspendedOutsideSources(t *testing.T) {
 // The log buckets' delete deny must have the exact shape: an exemption of
 // everyone in the account (ArnNotLike arn:aws:iam::ACCT:*) is no deny.
 func TestWireLogBucketDenyShape(t *testing.T) {
-	archive := func(t *testing.T, condition string) CheckResult {
+	archive := func(t *testing.T, condition string, configDeny bool) CheckResult {
 		w := newWire(t)
 		tg, inv := wireTarget(t, w)
 		arn := "arn:aws:s3:::" + inv.Buckets.LogArchive
 		// The form AWS's examples use: Statement as a list, Principal "*".
 		policy := `{"Version":"2012-10-17","Statement":[{"Sid":"DenyDeletes","Effect":"Deny","Principal":"*",` +
-			`"Action":["s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":"` + arn + `/*","Condition":` + condition + `}]}`
+			`"Action":["s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":"` + arn + `/*","Condition":` + condition + `}`
+		if configDeny {
+			policy += `,{"Sid":"DenyRuleChanges","Effect":"Deny","Principal":"*","Action":["s3:DeleteBucketPolicy","s3:PutBucketPolicy",` +
+				`"s3:PutLifecycleConfiguration","s3:PutBucketVersioning","s3:PutEncryptionConfiguration","s3:PutBucketObjectLockConfiguration"],` +
+				`"Resource":["` + arn + `","` + arn + `/*"],"Condition":` + condition + `}`
+		}
+		policy += `]}`
 		w.answer("s3", "GetBucketVersioning", xmlVersioningEnabled)
 		w.answer("s3", "GetBucketPolicy", policy)
 		w.answer("s3", "GetObjectLockConfiguration", xmlObjectLock(tg.Cfg.ObjectLockMode, tg.Cfg.ObjectLockDays))
@@ -191,10 +197,12 @@ func TestWireLogBucketDenyShape(t *testing.T) {
 		return runWire(t, tg, "WP-39/log-buckets")
 	}
 	admin := "arn:aws:iam::111122223333:role/tenants/acme/tk-acme-log-admin"
-	wantStatus(t, archive(t, `{"ArnNotLike":{"aws:PrincipalArn":["`+admin+`","`+deployer+`"]}}`), catalog.Pass, "")
-	wantStatus(t, archive(t, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:*"}}`), catalog.Fail, "exempts arn:aws:iam::111122223333:*")
-	wantStatus(t, archive(t, `{"ArnLike":{"aws:PrincipalArn":"`+admin+`"}}`), catalog.Fail, "ArnLike")
-	wantStatus(t, archive(t, `{"ArnNotLike":{"aws:PrincipalArn":"`+admin+`"},"Bool":{"aws:MultiFactorAuthPresent":"true"}}`), catalog.Fail, "2 condition operators")
+	exempt := `{"ArnNotLike":{"aws:PrincipalArn":["` + admin + `","` + deployer + `"]}}`
+	wantStatus(t, archive(t, exempt, true), catalog.Pass, "")
+	wantStatus(t, archive(t, exempt, false), catalog.Fail, "configuration changes not denied")
+	wantStatus(t, archive(t, `{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:*"}}`, true), catalog.Fail, "exempts arn:aws:iam::111122223333:*")
+	wantStatus(t, archive(t, `{"ArnLike":{"aws:PrincipalArn":"`+admin+`"}}`, true), catalog.Fail, "ArnLike")
+	wantStatus(t, archive(t, `{"ArnNotLike":{"aws:PrincipalArn":"`+admin+`"},"Bool":{"aws:MultiFactorAuthPresent":"true"}}`, true), catalog.Fail, "2 condition operators")
 }
 
 // S3 and KMS keep a key as it was written: a key id or an alias names

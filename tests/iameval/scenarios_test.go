@@ -1,0 +1,338 @@
+package iameval_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tenantkit/tenantkit/internal/mockengine"
+)
+
+// scenario is one request and the verdict AWS must give it.
+type scenario struct {
+	group, name string
+	want        verdict
+	sim         simulation
+}
+
+type suite struct {
+	t     *testing.T
+	w     *world
+	group string
+	list  []scenario
+}
+
+func (s *suite) add(want verdict, name string, sim simulation) {
+	s.list = append(s.list, scenario{group: s.group, name: s.group + ": " + name, want: want, sim: sim})
+}
+
+// TestPolicySemantics puts the programs' real policies to the evaluator.
+func TestPolicySemantics(t *testing.T) {
+	s := &suite{t: t, w: newWorld(t)}
+	s.group = "evaluator"
+	s.evaluatorKnowsAWS()
+	s.group = "services"
+	s.services()
+	s.group = "isolation"
+	s.isolation()
+	s.group = "log integrity"
+	s.integrity()
+
+	outcomes := evaluate(t, s.list)
+	type tally struct{ run, failed int }
+	groups := map[string]*tally{}
+	passedThrough := 0
+	for i, o := range outcomes {
+		sc := s.list[i]
+		g := groups[sc.group]
+		if g == nil {
+			g = &tally{}
+			groups[sc.group] = g
+		}
+		g.run++
+		if len(o.PassedThrough) > 0 {
+			passedThrough++
+		}
+		switch {
+		case o.Error != "":
+			g.failed++
+			t.Errorf("%s: the evaluator refused the scenario: %s", sc.name, o.Error)
+		case !sc.want.accepts(o.Result):
+			g.failed++
+			t.Errorf("%s: %s, want %s", sc.name, o.Result, sc.want)
+		}
+	}
+	names := keysOf(groups)
+	sort.Strings(names)
+	lines := []string{fmt.Sprintf("policy semantics (tests/iameval, @cloud-copilot/iam-simulate %s): %d scenarios, %d with a KMS encryption context passed through",
+		evaluatorVersion(t), len(s.list), passedThrough)}
+	for _, n := range names {
+		lines = append(lines, fmt.Sprintf("  %-14s %3d scenarios, %d failed", n, groups[n].run, groups[n].failed))
+	}
+	summarize(t, lines)
+}
+
+// evaluatorKnowsAWS: before trusting a verdict, the evaluator must agree
+// with the IAM user guide on the semantics the findings turned on
+// ("IAM JSON policy elements: Condition operators",
+// reference_policies_elements_condition_operators.html): a negated
+// operator, with or without IfExists, matches when the key is absent; Null
+// tests presence; a KMS encryption-context condition is evaluated, not
+// skipped.
+func (s *suite) evaluatorKnowsAWS() {
+	owner := principal{arn: fmt.Sprintf("arn:aws:sts::%s:assumed-role/probe/session", account), context: map[string]any{"aws:PrincipalArn": fmt.Sprintf("arn:aws:iam::%s:role/probe", account)}, identity: []namedPolicy{allowAll}}
+	deny := func(op, key, value string) json.RawMessage {
+		b, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::probe/*",
+			"Condition": map[string]any{op: map[string]any{key: value}},
+		}}})
+		return b
+	}
+	const sse = "s3:x-amz-server-side-encryption"
+	s.add(explicitDeny, "StringNotEqualsIfExists matches an absent key", request(owner, "s3:PutObject", "arn:aws:s3:::probe/k", deny("StringNotEqualsIfExists", sse, "aws:kms"), nil))
+	s.add(explicitDeny, "StringNotEquals matches an absent key", request(owner, "s3:PutObject", "arn:aws:s3:::probe/k", deny("StringNotEquals", sse, "aws:kms"), nil))
+	s.add(allowed, "Null false does not match an absent key", request(owner, "s3:PutObject", "arn:aws:s3:::probe/k", deny("Null", sse, "false"), nil))
+	s.add(explicitDeny, "Null false matches a present key", request(owner, "s3:PutObject", "arn:aws:s3:::probe/k", deny("Null", sse, "false"), map[string]any{sse: "AES256"}))
+
+	logs := service("logs."+region+".amazonaws.com", nil)
+	key := s.w.acme.keyArn
+	s.add(denied, "a KMS encryption-context condition with no context", request(logs, "kms:GenerateDataKey", key, s.w.acme.keyPolicy, nil))
+}
+
+// services: every AWS service that writes or reads through the policies
+// gets the request it really makes.
+func (s *suite) services() {
+	t, w := s.t, s.w
+	acme, globex, base := w.acme, w.globex, w.base
+	year := "2026/11/26"
+
+	// CloudTrail (user guide, "Amazon S3 bucket policy for CloudTrail" and
+	// "Configure AWS KMS key policies for CloudTrail"): the dedicated
+	// trail into the tenant's archive, the shared trail into the
+	// baseline's, both under the baseline key.
+	for _, c := range []struct {
+		who     string
+		trail   string
+		archive bucket
+	}{{"globex's dedicated trail", globex.trailArn, globex.bucket(t, "log-archive")}, {"the shared trail", base.trailArn, base.bucket(t, "log-archive")}} {
+		ct := service("cloudtrail.amazonaws.com", map[string]any{"aws:SourceArn": c.trail, "aws:SourceAccount": account})
+		s.add(allowed, c.who+" checks the archive's ACL", request(ct, "s3:GetBucketAcl", c.archive.Arn, c.archive.Policy, nil))
+		s.add(allowed, c.who+" writes a log file to the archive", request(ct, "s3:PutObject",
+			c.archive.object(fmt.Sprintf("cloudtrail/AWSLogs/%s/CloudTrail/%s/%s/x.json.gz", account, region, year)), c.archive.Policy,
+			map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"}))
+		s.add(allowed, c.who+" encrypts with the baseline key", request(ct, "kms:GenerateDataKey", mockengine.BaselineKeyArn, base.keyPolicy,
+			map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": c.trail}))
+		s.add(allowed, c.who+" describes the baseline key", request(ct, "kms:DescribeKey", mockengine.BaselineKeyArn, base.keyPolicy, nil))
+	}
+	cwl := globex.role(t, "-cwl-role")
+	s.add(allowed, "CloudTrail assumes globex's trail-to-logs role", request(service("cloudtrail.amazonaws.com", nil), "sts:AssumeRole", cwl.Arn, cwl.Trust, nil))
+	s.add(allowed, "globex's trail-to-logs role writes its group", request(withInline(cwl), "logs:PutLogEvents",
+		globex.logGroup(t, "/cloudtrail")+":log-stream:"+account+"_CloudTrail_"+region, nil, nil))
+
+	// CloudWatch Logs encrypts each tenant log group with the tenant key.
+	logs := service("logs."+region+".amazonaws.com", nil)
+	for _, c := range []struct {
+		site  *site
+		group string
+	}{{acme, "/vpc-flow-logs"}, {acme, "/app"}, {globex, "/cloudtrail"}, {globex, "/postgresql"}} {
+		for _, a := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+			s.add(allowed, fmt.Sprintf("CloudWatch Logs %s for %s", a, c.site.logGroup(t, c.group)), request(logs, a, c.site.keyArn, c.site.keyPolicy, logsContext(c.site.logGroup(t, c.group))))
+		}
+	}
+
+	// S3 server access logging (S3 user guide, "Enabling Amazon S3 server
+	// access logging"): the source bucket's ARN and account.
+	serviceLogs := acme.bucket(t, "service-logs")
+	for _, src := range []bucket{acme.bucket(t, "data/personal"), acme.bucket(t, "data/confidential"), acme.bucket(t, "log-archive")} {
+		lg := service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": src.Arn, "aws:SourceAccount": account})
+		s.add(allowed, "S3 access logs of "+src.Name, request(lg, "s3:PutObject", serviceLogs.object("s3/"+src.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), serviceLogs.Policy, nil))
+	}
+	baseLogs, baseArchive := base.bucket(t, "service-logs"), base.bucket(t, "log-archive")
+	s.add(allowed, "S3 access logs of the baseline archive", request(
+		service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": baseArchive.Arn, "aws:SourceAccount": account}),
+		"s3:PutObject", baseLogs.object("s3/"+baseArchive.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), baseLogs.Policy, nil))
+
+	// ALB access logs, written by the ELB account for Tokyo. Its own
+	// permission to write is AWS's side of the request.
+	elb := principal{arn: "arn:aws:iam::" + elbAccount + ":root", context: map[string]any{"aws:PrincipalAccount": elbAccount}, identity: []namedPolicy{policyAllowing("s3:PutObject")}}
+	s.add(allowed, "ELB (Tokyo) writes the ALB's access log", request(elb, "s3:PutObject",
+		serviceLogs.object(fmt.Sprintf("alb/AWSLogs/%s/elasticloadbalancing/%s/%s/%s_elasticloadbalancing_x.log.gz", account, region, year, account)), serviceLogs.Policy, nil))
+
+	// EventBridge and CloudWatch alarms to the encrypted topic (SNS
+	// developer guide, "Key management": the services call KMS with no
+	// source keys).
+	events := service("events.amazonaws.com", map[string]any{"aws:SourceArn": acme.ruleArn, "aws:SourceAccount": account})
+	s.add(allowed, "the findings rule publishes to the topic", request(events, "sns:Publish", acme.topicArn, acme.topicPol, nil))
+	for _, alarm := range acme.alarmArns {
+		cw := service("cloudwatch.amazonaws.com", map[string]any{"aws:SourceArn": alarm, "aws:SourceAccount": account})
+		s.add(allowed, "alarm "+alarm[strings.LastIndex(alarm, ":")+1:]+" publishes to the topic", request(cw, "sns:Publish", acme.topicArn, acme.topicPol, nil))
+	}
+	for _, svc := range []string{"events.amazonaws.com", "cloudwatch.amazonaws.com"} {
+		for _, a := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+			s.add(allowed, svc+" "+a+" for the topic", request(service(svc, nil), a, acme.keyArn, acme.keyPolicy, nil))
+		}
+	}
+
+	// Auto Scaling launches encrypted volumes with the tenant key through
+	// its service-linked role (Auto Scaling user guide, "Required AWS KMS
+	// key policy for use with encrypted volumes").
+	slr := role{Name: "AWSServiceRoleForAutoScaling", Arn: fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", account)}
+	s.add(allowed, "Auto Scaling grants EC2 the key for a volume", request(session(slr), "kms:CreateGrant", acme.keyArn, acme.keyPolicy, map[string]any{"kms:GrantIsForAWSResource": "true"}))
+	for _, a := range []string{"kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt", "kms:ReEncryptFrom", "kms:DescribeKey"} {
+		s.add(allowed, "Auto Scaling "+a, request(session(slr), a, acme.keyArn, acme.keyPolicy, nil))
+	}
+
+	// VPC flow logs (Amazon VPC user guide, "IAM role for publishing flow
+	// logs to CloudWatch Logs").
+	flow := acme.role(t, "-flowlog-role")
+	fl := service("vpc-flow-logs.amazonaws.com", map[string]any{"aws:SourceAccount": account, "aws:SourceArn": fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/fl-0a1b2c3d4e5f60718", region, account)})
+	s.add(allowed, "VPC flow logs assume the flow-log role", request(fl, "sts:AssumeRole", flow.Arn, flow.Trust, nil))
+	s.add(allowed, "the flow-log role writes its group", request(withInline(flow), "logs:PutLogEvents", acme.logGroup(t, "/vpc-flow-logs")+":log-stream:eni-0123456789abcdef0-all", nil, nil))
+
+	// The EC2 instance role: the app's data, through the tenant's S3
+	// endpoint, under the tenant key.
+	app := acme.role(t, "-app")
+	s.add(allowed, "EC2 assumes the app role", request(service("ec2.amazonaws.com", nil), "sts:AssumeRole", app.Arn, app.Trust, nil))
+	data := acme.bucket(t, "data/confidential")
+	onEndpoint := map[string]any{"aws:SourceVpce": acme.endpointS3}
+	s.add(allowed, "the app reads its data", request(withInline(app), "s3:GetObject", data.object("orders/1.json"), data.Policy, onEndpoint))
+	s.add(allowed, "the app lists its data", request(withInline(app), "s3:ListBucket", data.Arn, data.Policy, onEndpoint))
+	s.add(allowed, "the app uploads with no encryption headers (the bucket default applies the tenant key)", request(withInline(app), "s3:PutObject", data.object("orders/2.json"), data.Policy, onEndpoint))
+	s.add(allowed, "the app uploads naming the tenant key", request(withInline(app), "s3:PutObject", data.object("orders/3.json"), data.Policy,
+		merge(onEndpoint, map[string]any{"s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": acme.keyArn})))
+	for _, a := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+		s.add(allowed, "S3 "+a+" for the app", request(withInline(app), a, acme.keyArn, acme.keyPolicy, viaS3(data.Arn)))
+	}
+	s.add(allowed, "the app writes its log group", request(withInline(app), "logs:PutLogEvents", acme.logGroup(t, "/app")+":log-stream:i-0123456789abcdef0", nil, nil))
+
+	// The deployers (Pulumi): bucket administration from outside the
+	// endpoint, the key for RDS and Secrets Manager at creation.
+	deployer := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, allowAll)
+	for _, key := range []string{"log-archive", "service-logs", "data/personal"} {
+		b := acme.bucket(t, key)
+		for _, a := range []string{"s3:PutBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration"} {
+			s.add(allowed, "the deployer "+a+" on "+b.Name, request(deployer, a, b.Arn, b.Policy, nil))
+		}
+		s.add(allowed, "the deployer reads "+b.Name+" (HeadBucket)", request(deployer, "s3:ListBucket", b.Arn, b.Policy, nil))
+	}
+	s.add(allowed, "the deployer PutBucketObjectLockConfiguration on the archive", request(deployer, "s3:PutBucketObjectLockConfiguration", acme.bucket(t, "log-archive").Arn, acme.bucket(t, "log-archive").Policy, nil))
+	s.add(allowed, "the deployer has RDS grant the key", request(deployer, "kms:CreateGrant", globex.keyArn, globex.keyPolicy, merge(via("rds"), map[string]any{"kms:GrantIsForAWSResource": "true"})))
+	s.add(allowed, "the deployer has Secrets Manager encrypt the master secret", request(deployer, "kms:GenerateDataKey", globex.keyArn, globex.keyPolicy, via("secretsmanager")))
+	s.add(allowed, "the deployer describes the key", request(deployer, "kms:DescribeKey", acme.keyArn, acme.keyPolicy, nil))
+
+	// The customer's view of its logs (§27) and the log administrators.
+	reader, admin := acme.role(t, "-log-reader"), acme.role(t, "-log-admin")
+	archive := acme.bucket(t, "log-archive")
+	s.add(allowed, "the log reader reads the archive", request(withInline(reader), "s3:GetObject", archive.object("cloudtrail/AWSLogs/x.json.gz"), archive.Policy, nil))
+	s.add(allowed, "the log reader decrypts the archive (baseline key, through S3)", request(withInline(reader), "kms:Decrypt", mockengine.BaselineKeyArn, base.keyPolicy, viaS3(archive.Arn)))
+	s.add(allowed, "the log reader reads the service logs", request(withInline(reader), "s3:GetObject", serviceLogs.object("alb/x.log.gz"), serviceLogs.Policy, nil))
+	s.add(allowed, "the log reader reads the flow logs", request(withInline(reader), "logs:FilterLogEvents", acme.logGroup(t, "/vpc-flow-logs"), nil, nil))
+	s.add(allowed, "the log admin deletes a record version", request(withInline(admin), "s3:DeleteObjectVersion", archive.object("cloudtrail/AWSLogs/x.json.gz"), archive.Policy, nil))
+	baseAdmin := base.role(t, "tenantkit-log-admin")
+	s.add(allowed, "the baseline log admin deletes a shared-trail record version", request(withInline(baseAdmin), "s3:DeleteObjectVersion", baseArchive.object("cloudtrail/AWSLogs/x.json.gz"), baseArchive.Policy, nil))
+}
+
+// isolation: another tenant's role (acme-corp, whose id acme prefixes)
+// reaches nothing of acme's, whether it holds no identity policy or one
+// that allows everything; services acting for acme-corp reach nothing of
+// acme's either.
+func (s *suite) isolation() {
+	t, w := s.t, s.w
+	acme, corp := w.acme, w.corp
+	corpApp := corp.role(t, "-app")
+	data, archive, serviceLogs := acme.bucket(t, "data/personal"), acme.bucket(t, "log-archive"), acme.bucket(t, "service-logs")
+	for _, c := range []struct {
+		label string
+		p     principal
+		want  verdict
+	}{
+		{"acme-corp's app role, no identity policy", session(corpApp), denied},
+		{"acme-corp's app role allowed *", session(corpApp, allowAll), explicitDeny},
+	} {
+		add := func(what, action, resource string, pol json.RawMessage, extra map[string]any) {
+			s.add(c.want, c.label+": "+what, request(c.p, action, resource, pol, extra))
+		}
+		add("decrypts acme's data through S3", "kms:Decrypt", acme.keyArn, acme.keyPolicy, viaS3(data.Arn))
+		add("decrypts with acme's key through EC2", "kms:Decrypt", acme.keyArn, acme.keyPolicy, via("ec2"))
+		add("has RDS grant acme's key", "kms:CreateGrant", acme.keyArn, acme.keyPolicy, merge(via("rds"), map[string]any{"kms:GrantIsForAWSResource": "true"}))
+		add("decrypts acme's secret through Secrets Manager", "kms:Decrypt", acme.keyArn, acme.keyPolicy, via("secretsmanager"))
+		add("generates a data key with acme's key", "kms:GenerateDataKey", acme.keyArn, acme.keyPolicy, nil)
+		add("reads acme's data", "s3:GetObject", data.object("customers.csv"), data.Policy, nil)
+		add("reads acme's data through acme's endpoint", "s3:GetObject", data.object("customers.csv"), data.Policy, map[string]any{"aws:SourceVpce": acme.endpointS3})
+		add("lists acme's data", "s3:ListBucket", data.Arn, data.Policy, nil)
+		add("reads acme's log archive", "s3:GetObject", archive.object("cloudtrail/AWSLogs/x.json.gz"), archive.Policy, nil)
+		add("lists acme's log archive", "s3:ListBucket", archive.Arn, archive.Policy, nil)
+		add("reads acme's service logs", "s3:GetObject", serviceLogs.object("alb/x.log.gz"), serviceLogs.Policy, nil)
+		add("writes into acme's service logs", "s3:PutObject", serviceLogs.object("alb/forged.log.gz"), serviceLogs.Policy, nil)
+		for _, a := range []string{"sns:Subscribe", "sns:Publish", "sns:GetTopicAttributes", "sns:SetTopicAttributes"} {
+			add(a+" on acme's topic", a, acme.topicArn, acme.topicPol, nil)
+		}
+	}
+
+	// A principal of the account that is no tenant's and holds no
+	// identity policy for the key gets nothing from the key policy alone.
+	ops := session(role{Name: "reporting", Arn: fmt.Sprintf("arn:aws:iam::%s:role/ops/reporting", account)})
+	s.add(denied, "an account role with no key permission decrypts acme's data through S3", request(ops, "kms:Decrypt", acme.keyArn, acme.keyPolicy, viaS3(data.Arn)))
+	s.add(denied, "an account role with no key permission decrypts with acme's key through EC2", request(ops, "kms:Decrypt", acme.keyArn, acme.keyPolicy, via("ec2")))
+
+	// Services working for acme-corp.
+	logs := service("logs."+region+".amazonaws.com", nil)
+	s.add(denied, "CloudWatch Logs uses acme's key for acme-corp's log group", request(logs, "kms:GenerateDataKey", acme.keyArn, acme.keyPolicy, logsContext(corp.logGroup(t, "/vpc-flow-logs"))))
+	for _, src := range []string{"data/personal", "log-archive"} {
+		b := corp.bucket(t, src)
+		lg := service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": b.Arn, "aws:SourceAccount": account})
+		s.add(denied, "S3 access logs of acme-corp's "+b.Name+" land in acme's service logs", request(lg, "s3:PutObject", serviceLogs.object("s3/"+b.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), serviceLogs.Policy, nil))
+	}
+	flow := acme.role(t, "-flowlog-role")
+	for label, src := range map[string]string{
+		"another account":              fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/fl-0a1b2c3d4e5f60718", region, otherAccount),
+		"another region (ap-northeast-3)": fmt.Sprintf("arn:aws:ec2:ap-northeast-3:%s:vpc-flow-log/fl-0a1b2c3d4e5f60718", account),
+	} {
+		srcAccount := account
+		if strings.Contains(src, otherAccount) {
+			srcAccount = otherAccount
+		}
+		fl := service("vpc-flow-logs.amazonaws.com", map[string]any{"aws:SourceAccount": srcAccount, "aws:SourceArn": src})
+		s.add(denied, "a flow log of "+label+" assumes acme's flow-log role", request(fl, "sts:AssumeRole", flow.Arn, flow.Trust, nil))
+	}
+	s.add(denied, "acme's flow-log role writes acme-corp's group", request(withInline(flow), "logs:PutLogEvents", corp.logGroup(t, "/vpc-flow-logs")+":log-stream:eni-0123456789abcdef0-all", nil, nil))
+	s.add(denied, "acme-corp's alarm publishes to acme's topic", request(
+		service("cloudwatch.amazonaws.com", map[string]any{"aws:SourceArn": corp.alarmArns[0], "aws:SourceAccount": account}), "sns:Publish", acme.topicArn, acme.topicPol, nil))
+	s.add(denied, "acme-corp's findings rule publishes to acme's topic", request(
+		service("events.amazonaws.com", map[string]any{"aws:SourceArn": corp.ruleArn, "aws:SourceAccount": account}), "sns:Publish", acme.topicArn, acme.topicPol, nil))
+}
+
+// integrity: account administrators (and any over-granted role) cannot
+// destroy log records, directly or by changing the buckets' rules; only
+// the log administrators and the deployers may change those rules (WP-39).
+func (s *suite) integrity() {
+	t, w := s.t, s.w
+	admin := session(role{Name: "Admin", Arn: fmt.Sprintf("arn:aws:iam::%s:role/Admin", account)}, allowAll)
+	ownApp := session(w.acme.role(t, "-app"), allowAll)
+	buckets := []struct {
+		owner string
+		b     bucket
+	}{
+		{"acme", w.acme.bucket(t, "log-archive")}, {"acme", w.acme.bucket(t, "service-logs")},
+		{"globex", w.globex.bucket(t, "log-archive")}, {"globex", w.globex.bucket(t, "service-logs")},
+		{"baseline", w.base.bucket(t, "log-archive")}, {"baseline", w.base.bucket(t, "service-logs")},
+	}
+	bucketActions := []string{"s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning",
+		"s3:PutEncryptionConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketLogging"}
+	objectActions := []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention", "s3:BypassGovernanceRetention"}
+	for _, c := range buckets {
+		for _, a := range bucketActions {
+			s.add(explicitDeny, "an account admin "+a+" on "+c.b.Name, request(admin, a, c.b.Arn, c.b.Policy, nil))
+		}
+		for _, a := range objectActions {
+			s.add(explicitDeny, "an account admin "+a+" in "+c.b.Name, request(admin, a, c.b.object("cloudtrail/AWSLogs/x.json.gz"), c.b.Policy, nil))
+		}
+	}
+	archive := w.acme.bucket(t, "log-archive")
+	for _, a := range []string{"s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration"} {
+		s.add(explicitDeny, "acme's own app role allowed * "+a+" on its archive", request(ownApp, a, archive.Arn, archive.Policy, nil))
+	}
+	s.add(explicitDeny, "acme's own app role allowed * deletes a record version", request(ownApp, "s3:DeleteObjectVersion", archive.object("cloudtrail/AWSLogs/x.json.gz"), archive.Policy, nil))
+}
