@@ -290,7 +290,7 @@ var _ = register(Rule{ID: "WP-17",
 			for _, st := range openAllows(doc) {
 				e.Fail(label(b), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
 			}
-			if in.Tenant != nil && !deniesOtherTenants(doc, in.Tenant.TenantID) {
+			if in.Tenant != nil && !doc.DeniesOtherTenants(in.Tenant.TenantID) {
 				e.Fail(label(b), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
 				continue
 			}
@@ -329,7 +329,7 @@ var _ = register(Rule{ID: "WP-17",
 					e.Fail(label(k), st.Sid+": Allow to * not held to named principals (aws:PrincipalArn)", "key usable by the tenant's roles, its services and the deployers only")
 				}
 			}
-			if in.Tenant != nil && !deniesOtherTenants(doc, in.Tenant.TenantID) {
+			if in.Tenant != nil && !doc.DeniesOtherTenants(in.Tenant.TenantID) {
 				e.Fail(label(k), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
 			}
 			e.Applies()
@@ -342,7 +342,7 @@ var _ = register(Rule{ID: "WP-17",
 					e.Unknown(label(tp), "the topic policy", "every other tenant's role refused")
 					continue
 				}
-				if !deniesOtherTenants(doc, in.Tenant.TenantID) {
+				if !doc.DeniesOtherTenants(in.Tenant.TenantID) {
 					e.Fail(label(tp), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
 					continue
 				}
@@ -365,23 +365,6 @@ var _ = register(Rule{ID: "WP-17",
 		}
 	},
 })
-
-// deniesOtherTenants: a Deny of everything on the resource to every role
-// under /tenants/ that is not under /tenants/<tenant>/ (the slash keeps a
-// tenant whose id extends this one out).
-func deniesOtherTenants(doc *policydoc.Document, tenantID string) bool {
-	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || !slices.Contains(s.Principals("AWS"), "*") || !slices.ContainsFunc(s.Action, func(a string) bool { return strings.HasSuffix(a, ":*") || a == "*" }) {
-			continue
-		}
-		in, out := s.ConditionValues("ArnLike", "aws:PrincipalArn"), s.ConditionValues("ArnNotLike", "aws:PrincipalArn")
-		if len(s.Condition) == 2 && len(in) == 1 && strings.HasSuffix(in[0], ":role/tenants/*") &&
-			len(out) == 1 && strings.HasSuffix(out[0], ":role/tenants/"+tenantID+"/*") {
-			return true
-		}
-	}
-	return false
-}
 
 // conditionsOnKey: some condition of the statement tests the key.
 func conditionsOnKey(s policydoc.Statement, key string) bool {

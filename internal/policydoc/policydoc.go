@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -181,4 +182,26 @@ func (s Statement) ConditionValues(op, key string) []string {
 		}
 	}
 	return nil
+}
+
+// DeniesOtherTenants: some statement denies everything of a service (or
+// everything) to every role under /tenants/ that is not under
+// /tenants/<tenant>/, and to no one else (components/access.DenyOtherTenants).
+// The closing slash keeps a tenant whose id extends this one out.
+func (d *Document) DeniesOtherTenants(tenantID string) bool {
+	for _, s := range d.Statement {
+		if s.Effect != "Deny" || !slices.Contains(s.Principals("AWS"), "*") {
+			continue
+		}
+		wide := false
+		for _, a := range s.Action {
+			wide = wide || a == "*" || strings.HasSuffix(a, ":*")
+		}
+		in, out := s.ConditionValues("ArnLike", "aws:PrincipalArn"), s.ConditionValues("ArnNotLike", "aws:PrincipalArn")
+		if wide && len(s.Condition) == 2 && len(in) == 1 && strings.HasSuffix(in[0], ":role/tenants/*") &&
+			len(out) == 1 && strings.HasSuffix(out[0], ":role/tenants/"+tenantID+"/*") {
+			return true
+		}
+	}
+	return false
 }

@@ -277,7 +277,7 @@ func denies(doc *policydoc.Document, op, key, value string) bool {
 	return false
 }
 
-var _ = register(Check{ID: "WP-17/bucket-policies", Control: "WP-17", Title: "no open principals; data only through the tenant's endpoint or roles",
+var _ = register(Check{ID: "WP-17/bucket-policies", Control: "WP-17", Title: "no open principals; other tenants denied; data only through the tenant's endpoint or roles",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		for _, b := range t.Inv.AllBuckets() {
 			doc, err := bucketPolicyDoc(ctx, t, b)
@@ -295,6 +295,10 @@ var _ = register(Check{ID: "WP-17/bucket-policies", Control: "WP-17", Title: "no
 					r.Fail(bucketRes(t, b), "statement "+st.Sid+" allows * without a condition", "principals restricted to the tenant")
 					bad = true
 				}
+			}
+			if !doc.DeniesOtherTenants(t.Inv.Tenant) {
+				r.Fail(bucketRes(t, b), "no deny of the other tenants' roles (ArnLike role/tenants/*, ArnNotLike role/tenants/"+t.Inv.Tenant+"/*)", "every other tenant's role refused, whatever its IAM policies")
+				bad = true
 			}
 			if bucketRole(t, b) == "data" {
 				ok := false

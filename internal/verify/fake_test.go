@@ -43,6 +43,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
+	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/storage"
@@ -244,12 +245,14 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		case inv.Buckets.ServiceLogs:
 			role, sse = "service-logs", s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
 			st = append(st, logging.AccessLogStatements(arn, acct, "arn:aws:iam::582318560864:root", []string{storage.BucketArn(inv.Buckets.LogArchive)})...)
-			st = append(st, storage.DenyDeletesExcept(arn, admin, deployer), storage.DenyConfigChangesExcept(arn, admin, deployer))
+			st = append(st, storage.DenyDeletesExcept(arn, admin, deployer), storage.DenyConfigChangesExcept(arn, admin, deployer),
+				access.DenyOtherTenants(acct, id, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")))
 		case inv.Buckets.LogArchive:
 			role = "log-archive"
 			sse.KMSMasterKeyID = aws.String(archiveKey)
 			st = append(st, storage.DenyDeletesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer),
-				storage.DenyConfigChangesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer))
+				storage.DenyConfigChangesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer),
+				access.DenyOtherTenants(acct, id, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")))
 		default:
 			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, acct, id, []string{deployer})...)
 		}

@@ -92,6 +92,10 @@ var breakCases = []breakCase{
 		b := w.buckets[inv.Buckets.Data["personal"]]
 		b.policy = strings.ReplaceAll(b.policy, "aws:SourceVpce", "aws:SourceVpc")
 	}, "tk-acme-personal"},
+	{"WP-17/bucket-policies", "other tenants admitted to the archive by a prefix", func(w *world, _ *config.Tenant, inv *Inventory) {
+		b := w.buckets[inv.Buckets.LogArchive]
+		b.policy = strings.ReplaceAll(b.policy, "role/tenants/acme/*", "role/tenants/acme*")
+	}, "tk-acme-log-archive"},
 	{"WP-18/no-ssh-rdp", "port 22 opened", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.groups[1].IpPermissions = append(w.groups[1].IpPermissions, tcp(22, []string{"10.0.0.0/8"}))
 	}, "sg-app"},
