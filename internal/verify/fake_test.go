@@ -42,8 +42,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/components/access"
+	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/storage"

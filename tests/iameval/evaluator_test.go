@@ -14,9 +14,9 @@ import (
 
 // simulation is iam-simulate's Simulation (README of the package).
 type simulation struct {
-	IdentityPolicies []namedPolicy  `json:"identityPolicies"`
-	SCPs             []any          `json:"serviceControlPolicies"`
-	RCPs             []any          `json:"resourceControlPolicies"`
+	IdentityPolicies []namedPolicy   `json:"identityPolicies"`
+	SCPs             []any           `json:"serviceControlPolicies"`
+	RCPs             []any           `json:"resourceControlPolicies"`
 	ResourcePolicy   json.RawMessage `json:"resourcePolicy,omitempty"`
 	Request          simRequest      `json:"request"`
 }

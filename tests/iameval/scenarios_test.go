@@ -287,7 +287,7 @@ func (s *suite) isolation() {
 	}
 	flow := acme.role(t, "-flowlog-role")
 	for label, src := range map[string]string{
-		"another account":              fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/fl-0a1b2c3d4e5f60718", region, otherAccount),
+		"another account":                 fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/fl-0a1b2c3d4e5f60718", region, otherAccount),
 		"another region (ap-northeast-3)": fmt.Sprintf("arn:aws:ec2:ap-northeast-3:%s:vpc-flow-log/fl-0a1b2c3d4e5f60718", account),
 	} {
 		srcAccount := account
