@@ -8,13 +8,15 @@ usage() {
   cat <<'USAGE'
 usage: scripts/onboard-tenant.sh <tenant> [tenantctl onboard flags]
 
-  scripts/onboard-tenant.sh umbrella --dry-run \
+  scripts/onboard-tenant.sh umbrella --no-deploy \
       --ingress-cidrs 198.51.100.0/24 \
       --certificate-arn arn:aws:acm:ap-northeast-1:<account>:certificate/<id>
 
-Without --ingress-cidrs and --certificate-arn, --dry-run uses documentation
-placeholders (TEST-NET-2 and a dummy certificate ARN) so a fresh clone can
-try it; a real onboarding must pass both.
+--dry-run plans and writes nothing; --no-deploy writes the stack file and
+its evidence and deploys nothing. Without --ingress-cidrs and
+--certificate-arn, both use documentation placeholders (TEST-NET-2 and a
+dummy certificate ARN) so a fresh clone can try them; a real onboarding
+must pass both.
 USAGE
 }
 
@@ -31,7 +33,7 @@ args=("$@")
 dry=false; ingress=false; cert=false
 for a in "${args[@]}"; do
   case $a in
-    --dry-run) dry=true ;;
+    --dry-run|--no-deploy) dry=true ;;
     --ingress-cidrs|--ingress-cidrs=*) ingress=true ;;
     --certificate-arn|--certificate-arn=*) cert=true ;;
   esac

@@ -80,7 +80,7 @@ func TestRealAccount(t *testing.T) {
 		today := lifecycle.Today(time.Now())
 		s := lifecycle.ScheduleFor(today)
 		cfg.Lifecycle = config.Lifecycle{State: config.StateDeleting, CancelledOn: s.CancelledOn.String(), SuspendOn: s.SuspendOn.String(), DeleteBy: s.DeleteBy.String()}
-		if _, err := stackfile.Write(dir, cfg); err != nil {
+		if _, _, err := stackfile.Write(dir, cfg); err != nil {
 			t.Fatal(err)
 		}
 		d := &deploy.Local{WorkDir: work, Out: testWriter{t}}
@@ -107,7 +107,7 @@ func TestRealAccount(t *testing.T) {
 		if err := copyProject(testkit.StacksDir()+"/..", work); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := stackfile.Write(filepath.Join(work, "stacks"), cfg); err != nil {
+		if _, _, err := stackfile.Write(filepath.Join(work, "stacks"), cfg); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(stackFile, []byte(cfg.TenantID), 0o644); err != nil {

@@ -318,7 +318,7 @@ func TestKumoBreakingChanges(t *testing.T) {
 func TestKumoVerifyCommand(t *testing.T) {
 	cfg := tenant(t)
 	dir := t.TempDir()
-	if _, err := stackfile.Write(dir, cfg); err != nil {
+	if _, _, err := stackfile.Write(dir, cfg); err != nil {
 		t.Fatal(err)
 	}
 	inv, c := seed(t, cfg, kumoseed.Options{})
@@ -386,7 +386,7 @@ func TestKumoVerifyFleet(t *testing.T) {
 	var names []string
 	for i := 0; i < 3; i++ {
 		cfg := tenant(t)
-		if _, err := stackfile.Write(stacks, cfg); err != nil {
+		if _, _, err := stackfile.Write(stacks, cfg); err != nil {
 			t.Fatal(err)
 		}
 		inv, _ := seed(t, cfg, kumoseed.Options{Open: i == 2})

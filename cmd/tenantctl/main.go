@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -46,17 +48,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return cli.ExitBadInput
 	}
-	ctx := context.Background()
 	switch args[0] {
 	case "plan":
 		return plan.Main(args[1:], stdout, stderr)
 	case "onboard":
+		ctx, stop := interruptible()
+		defer stop()
 		return newEnv(stdout, stderr).Onboard(ctx, args[1:])
 	case "offboard":
+		ctx, stop := interruptible()
+		defer stop()
 		return newEnv(stdout, stderr).Offboard(ctx, args[1:])
 	case "list":
 		return newEnv(stdout, stderr).List(args[1:])
 	case "verify":
+		ctx, stop := interruptible()
+		defer stop()
 		return verify.Main(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -66,12 +73,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return cli.ExitBadInput
 }
 
+// interruptible is the context of a command that changes things: the first
+// SIGINT or SIGTERM cancels it, and the command finishes the write it is in
+// (a stack file and its evidence entry go together), records the
+// interruption and stops before the next step; a second signal kills at
+// once (the writes are atomic: a file is old or new, never half).
+func interruptible() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return ctx, stop
+}
+
 // newEnv is the real environment: the stacks and evidence directories of
 // the working directory, the Automation API on the local program, the AWS
 // tagging API for the leftover check.
 func newEnv(stdout, stderr io.Writer) *ops.Env {
 	e := &ops.Env{
-		StacksDir: "stacks", EvidenceDir: "evidence",
+		StacksDir: "stacks", EvidenceDir: "evidence/lifecycle",
 		Deployer: &deploy.Local{WorkDir: ".", Out: stderr},
 		Now:      time.Now, Stdout: stdout, Stderr: stderr,
 		Confirm: ops.TerminalConfirm(os.Stdin, stderr),

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -41,6 +43,12 @@ func TestScripts(t *testing.T) {
 	if code, out := script("onboard-tenant.sh", append([]string{"umbrella", "--dry-run"}, dirs...)...); code != 0 || !strings.Contains(out, "every mandatory control passes") {
 		t.Fatalf("dry-run onboarding: exit %d %s", code, out)
 	}
+	if _, err := os.Stat(stackfile.Path(stacks, "umbrella")); err == nil {
+		t.Fatal("a dry-run onboarding wrote the stack file")
+	}
+	if code, out := script("onboard-tenant.sh", append([]string{"umbrella", "--no-deploy"}, dirs...)...); code != 0 || !strings.Contains(out, "every mandatory control passes") {
+		t.Fatalf("onboarding without deploy: exit %d %s", code, out)
+	}
 	cfg, _, err := stackfile.Load(stacks, "umbrella")
 	if err != nil || cfg.VpcCidr != "10.16.48.0/20" {
 		t.Fatalf("written stack: %v %v", cfg, err)
@@ -48,7 +56,9 @@ func TestScripts(t *testing.T) {
 	if code, out := script("onboard-tenant.sh", append([]string{"umbrella", "--dry-run", "--cidr", "10.16.0.0/20"}, dirs...)...); code != 2 {
 		t.Errorf("bad input: exit %d (want 2 passed through) %s", code, out)
 	}
-	if code, out := script("offboard-tenant.sh", append([]string{"umbrella", "--cancelled-on", "2026-11-20"}, dirs...)...); code != 0 || !strings.Contains(out, "deleted by 2026-12-20") {
+	today := time.Now().In(lifecycle.JST).Format(time.DateOnly)
+	deadline := time.Now().In(lifecycle.JST).AddDate(0, 0, 30).Format(time.DateOnly)
+	if code, out := script("offboard-tenant.sh", append([]string{"umbrella", "--cancelled-on", today}, dirs...)...); code != 0 || !strings.Contains(out, "deleted by "+deadline) {
 		t.Errorf("cancel: exit %d %s", code, out)
 	}
 	if code, out := script("offboard-tenant.sh", append([]string{"delete", "umbrella", "--yes"}, dirs...)...); code != 2 || !strings.Contains(out, "not suspended") {

@@ -9,6 +9,7 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -194,6 +195,8 @@ func Decode(raw map[string]string) (*Tenant, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	// Every unknown or wrong-typed key is reported, not just the first.
+	var errs []error
 	for _, full := range names {
 		key := full
 		if ns, rest, ok := strings.Cut(full, ":"); ok {
@@ -204,12 +207,16 @@ func Decode(raw map[string]string) (*Tenant, error) {
 		}
 		field, ok := fields[key]
 		if !ok {
-			return nil, &FieldError{Field: key, Value: raw[full],
-				Fix: "remove it or correct the spelling; known keys are listed in Pulumi.yaml"}
+			errs = append(errs, &FieldError{Field: key, Value: raw[full],
+				Fix: "remove it or correct the spelling; known keys are listed in Pulumi.yaml"})
+			continue
 		}
 		if err := decodeValue(field, raw[full]); err != nil {
-			return nil, &FieldError{Field: key, Value: raw[full], Fix: err.Error()}
+			errs = append(errs, &FieldError{Field: key, Value: raw[full], Fix: err.Error()})
 		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return t, nil
 }

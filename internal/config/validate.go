@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -27,9 +28,26 @@ var (
 // load balancer accepts.
 const MaxVpcPrefix = 23
 
-// ReservedTenantIDs cannot be tenant ids: they name the operator's own stacks
-// or would be confused with AWS or Pulumi words.
-var ReservedTenantIDs = []string{"admin", "aws", "baseline", "default", "dev", "operator", "prod", "pulumi", "root", "shared", "stack", "system", "tenant", "test"}
+// ReservedTenantIDs cannot be tenant ids: they name the operator's own
+// stacks, would be confused with AWS or Pulumi words, or are tenantctl's
+// command words (`offboard due` must never be read as tenant "due").
+var ReservedTenantIDs = []string{"admin", "all", "aws", "baseline", "default", "delete", "dev", "due", "help", "list",
+	"offboard", "onboard", "operator", "plan", "prod", "pulumi", "root", "shared", "stack", "suspend", "system", "tenant", "test", "verify"}
+
+// ValidateTenantID checks a tenant id as every command must before the id
+// becomes part of a path: 3 to 32 lowercase letters, digits and single
+// hyphens, not a reserved word. No valid id contains a dot or a slash.
+func ValidateTenantID(id string) error {
+	switch {
+	case len(id) < 3 || len(id) > 32:
+		return &FieldError{Field: "tenantId", Value: id, Fix: "use 3 to 32 characters: lowercase letters, digits and hyphens"}
+	case !tenantIDPattern.MatchString(id) || strings.Contains(id, "--"):
+		return &FieldError{Field: "tenantId", Value: id, Fix: "use lowercase letters, digits and single hyphens, starting and ending with a letter or digit"}
+	case slices.Contains(ReservedTenantIDs, id):
+		return &FieldError{Field: "tenantId", Value: id, Fix: fmt.Sprintf("%q is reserved; choose another id (reserved: %s)", id, strings.Join(ReservedTenantIDs, ", "))}
+	}
+	return nil
+}
 
 // Validate checks every field and returns all problems at once, each naming
 // the field, the bad value and the fix.
@@ -40,13 +58,8 @@ func (t *Tenant) Validate() error {
 	}
 
 	// Identity.
-	switch {
-	case len(t.TenantID) < 3 || len(t.TenantID) > 32:
-		bad("tenantId", t.TenantID, "use 3 to 32 characters: lowercase letters, digits and hyphens")
-	case !tenantIDPattern.MatchString(t.TenantID) || strings.Contains(t.TenantID, "--"):
-		bad("tenantId", t.TenantID, "use lowercase letters, digits and single hyphens, starting and ending with a letter or digit")
-	case slices.Contains(ReservedTenantIDs, t.TenantID):
-		bad("tenantId", t.TenantID, "%q is reserved; choose another id (reserved: %s)", t.TenantID, strings.Join(ReservedTenantIDs, ", "))
+	if err := ValidateTenantID(t.TenantID); err != nil {
+		errs = append(errs, err)
 	}
 	if !slices.Contains([]string{"production", "staging", "development"}, t.Environment) {
 		bad("environment", t.Environment, "use production, staging or development")
@@ -305,15 +318,62 @@ func (t *Tenant) validateIngress(bad func(string, any, string, ...any)) {
 	if len(t.IngressCidrs) == 0 {
 		bad("ingressCidrs", "[]", "list the CIDRs allowed to reach the tenant's HTTPS endpoint, e.g. the customer's office range")
 	}
+	var ok []netip.Prefix
 	for _, c := range t.IngressCidrs {
 		p, err := netip.ParsePrefix(c)
-		switch {
-		case err != nil || p.Masked() != p:
+		if err != nil || p.Masked() != p {
 			bad("ingressCidrs", c, "write a network in CIDR form with no host bits, e.g. 203.0.113.0/24")
-		case p.Bits() == 0 && !t.AllowInternetIngress:
-			bad("ingressCidrs", c, "the whole internet is refused by default; list the customer's ranges, or set tenantkit:allowInternetIngress: true to opt in explicitly")
+			continue
+		}
+		ok = append(ok, p)
+	}
+	if t.AllowInternetIngress {
+		return
+	}
+	// The union decides, not each string: 0.0.0.0/1 and 128.0.0.0/1 are
+	// the whole internet too.
+	for _, fam := range []struct {
+		v4               bool
+		addrBits, widest int
+		internet         string
+	}{{true, 32, MinIngressPrefix4, "0.0.0.0/0"}, {false, 128, MinIngressPrefix6, "2000::/3"}} {
+		var in []netip.Prefix
+		var list []string
+		for _, p := range ok {
+			if p.Addr().Is4() == fam.v4 {
+				in, list = append(in, p), append(list, p.String())
+			}
+		}
+		if len(in) > 0 && unionBits(in) > float64(fam.addrBits-fam.widest) {
+			bad("ingressCidrs", strings.Join(list, ","), "together these ranges cover more than a /%d (toward the whole internet, %s); list the customer's own ranges, or set tenantkit:allowInternetIngress: true to opt in explicitly", fam.widest, fam.internet)
 		}
 	}
+}
+
+// Internet-scale ingress: what the union of a stack's ranges may cover at
+// most without allowInternetIngress, one family at a time (a /8 of IPv4, a
+// /16 of IPv6, far above any customer's own ranges).
+const (
+	MinIngressPrefix4 = 8
+	MinIngressPrefix6 = 16
+)
+
+// unionBits is log2 of the number of addresses the prefixes cover together
+// (overlaps counted once): CIDR blocks are nested or disjoint, so dropping
+// the nested ones leaves disjoint blocks to add up.
+func unionBits(ps []netip.Prefix) float64 {
+	slices.SortFunc(ps, func(a, b netip.Prefix) int { return a.Bits() - b.Bits() })
+	var kept []netip.Prefix
+	for _, p := range ps {
+		if !slices.ContainsFunc(kept, func(k netip.Prefix) bool { return k.Overlaps(p) }) {
+			kept = append(kept, p)
+		}
+	}
+	total := 0.0
+	for _, p := range kept {
+		total += math.Exp2(float64(p.Addr().BitLen() - p.Bits()))
+	}
+	return math.Log2(total)
 }
 
 // AllReserved returns the operator's reserved ranges plus the stack's own.

@@ -4,11 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
-	"syscall"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/safefile"
 )
 
 // DefaultPool is where tenant VPC ranges come from; DefaultPrefix their size.
@@ -63,30 +61,6 @@ func Reserved(t *config.Tenant) []netip.Prefix {
 	return out
 }
 
-// Lock serialises changes to the stacks directory between processes (and
-// goroutines: each Lock opens its own file description). Allocation
-// re-reads the stacks after taking it, so two onboardings never get the
-// same range.
-type Lock struct{ f *os.File }
-
-// LockFile is the lock's file name in the stacks directory.
-const LockFile = ".tenantctl.lock"
-
-// Acquire blocks until the lock is held.
-func Acquire(dir string) (*Lock, error) {
-	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("lock the stacks directory: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("lock the stacks directory: %w", err)
-	}
-	return &Lock{f: f}, nil
-}
-
-// Release lets the next one in.
-func (l *Lock) Release() error {
-	defer l.f.Close()
-	return syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
-}
+// Acquire takes the lock of a directory (safefile.Lock): the stacks
+// directory, or the evidence directory.
+func Acquire(dir string) (*safefile.Lock, error) { return safefile.Acquire(dir) }

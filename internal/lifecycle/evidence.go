@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,19 +9,31 @@ import (
 	"os/user"
 	"path/filepath"
 	"time"
+
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/safefile"
 )
 
 // EvidenceSchema names the evidence file format.
 const EvidenceSchema = "tenantkit.evidence/v1"
 
+// MaxEvidenceBytes bounds a record read back (years of daily steps fit).
+const MaxEvidenceBytes = 16 << 20
+
 // Entry is one lifecycle step as it happened.
 type Entry struct {
-	Step     Step      `json:"step"`
-	Operator string    `json:"operator"`
-	AtUTC    time.Time `json:"atUtc"`
-	AtJST    string    `json:"atJst"`
-	DryRun   bool      `json:"dryRun,omitempty"`
-	Summary  string    `json:"summary"`
+	Step     Step   `json:"step"`
+	Operator string `json:"operator"`
+	// AtUTC and AtJST are the real clock when the step ran, always.
+	AtUTC time.Time `json:"atUtc"`
+	AtJST string    `json:"atJst"`
+	// SimulatedDay is the JST day the step acted as (--today), when that
+	// was not the real day: a backfill, marked as one.
+	SimulatedDay string `json:"simulatedDay,omitempty"`
+	// DryRun marks entries of older versions, whose dry runs wrote one;
+	// dry runs write nothing now.
+	DryRun  bool   `json:"dryRun,omitempty"`
+	Summary string `json:"summary"`
 	// Details: dates, the stack's CIDR, the resources touched, key deletion
 	// dates, retained records with their retention end.
 	Details map[string]any `json:"details,omitempty"`
@@ -33,7 +46,8 @@ type Evidence struct {
 	Entries []Entry `json:"entries"`
 }
 
-// EvidencePath is where a tenant's record lives.
+// EvidencePath is where a tenant's record lives. The tenant is a valid id
+// (config.ValidateTenantID): no dot, no slash, so the path stays in dir.
 func EvidencePath(dir, tenant string) string { return filepath.Join(dir, tenant+".json") }
 
 // Operator names who runs the tool: TENANTKIT_OPERATOR, or user@host.
@@ -49,23 +63,64 @@ func Operator() string {
 	return name + "@" + host
 }
 
-// NewEntry stamps a step with the operator and the time in UTC and JST.
-func NewEntry(step Step, now time.Time, summary string, details map[string]any) Entry {
-	return Entry{Step: step, Operator: Operator(), AtUTC: now.UTC(), AtJST: now.In(JST).Format("2006-01-02T15:04:05+09:00"), Summary: summary, Details: details}
+// NewEntry stamps a step with the operator and the real time in UTC and
+// JST; simulated is the --today day it acted as, or zero.
+func NewEntry(step Step, now time.Time, simulated Date, summary string, details map[string]any) Entry {
+	e := Entry{Step: step, Operator: Operator(), AtUTC: now.UTC(), AtJST: now.In(JST).Format("2006-01-02T15:04:05+09:00"), Summary: summary, Details: details}
+	if !simulated.IsZero() && simulated != Today(now) {
+		e.SimulatedDay = simulated.String()
+	}
+	return e
 }
 
-// Append adds an entry to the tenant's record (written atomically).
+// Writable checks, before anything changes, that the tenant's record can
+// take another entry: the directory exists or can be made and written, and
+// the record is absent or a readable record of this tenant.
+func Writable(dir, tenant string) error {
+	if err := config.ValidateTenantID(tenant); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("evidence directory %s: %w", dir, err)
+	}
+	lock, err := safefile.Acquire(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if _, err := read(dir, tenant); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	probe, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("evidence directory %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// Append adds an entry to the tenant's record under the evidence lock,
+// atomically: concurrent steps each keep their entry, and a crash leaves
+// the old record or the new one. A file that is not this tenant's record
+// (another schema, another tenant, truncated, not JSON) is never written
+// over: the step fails and says so.
 func Append(dir, tenant string, e Entry) error {
+	if err := config.ValidateTenantID(tenant); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	path := EvidencePath(dir, tenant)
-	ev := Evidence{Schema: EvidenceSchema, Tenant: tenant}
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &ev); err != nil {
-			return fmt.Errorf("%s is not an evidence record (%v): move it aside, never edit evidence by hand", path, err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
+	lock, err := safefile.Acquire(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	ev, err := read(dir, tenant)
+	if errors.Is(err, os.ErrNotExist) {
+		ev, err = &Evidence{Schema: EvidenceSchema, Tenant: tenant}, nil
+	}
+	if err != nil {
 		return err
 	}
 	ev.Entries = append(ev.Entries, e)
@@ -73,19 +128,53 @@ func Append(dir, tenant string, e Entry) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return safefile.Write(EvidencePath(dir, tenant), append(b, '\n'), 0o644)
 }
 
 // ReadEvidence reads a tenant's record.
 func ReadEvidence(dir, tenant string) (*Evidence, error) {
-	b, err := os.ReadFile(EvidencePath(dir, tenant))
+	if err := config.ValidateTenantID(tenant); err != nil {
+		return nil, err
+	}
+	return read(dir, tenant)
+}
+
+func read(dir, tenant string) (*Evidence, error) {
+	path := EvidencePath(dir, tenant)
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > MaxEvidenceBytes {
+		return nil, fmt.Errorf("%s is not an evidence record (not a regular file, or over %d bytes): move it aside; tenantctl never writes over it", path, MaxEvidenceBytes)
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var ev Evidence
-	return &ev, json.Unmarshal(b, &ev)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		return nil, fmt.Errorf("%s is not a readable evidence record (%v): restore it from your copy or move it aside; tenantctl never writes over it", path, err)
+	}
+	if ev.Schema != EvidenceSchema || ev.Tenant != tenant {
+		return nil, fmt.Errorf("%s is not tenant %s's lifecycle evidence (schema %q, tenant %q): keep verify reports and other files out of the evidence directory", path, tenant, ev.Schema, ev.Tenant)
+	}
+	return &ev, nil
+}
+
+// OnboardedOn is the JST day of the tenant's first recorded onboarding,
+// if the record has one.
+func OnboardedOn(dir, tenant string) (Date, bool) {
+	ev, err := ReadEvidence(dir, tenant)
+	if err != nil {
+		return Date{}, false
+	}
+	for _, e := range ev.Entries {
+		if e.Step == StepOnboard && !e.DryRun {
+			return Today(e.AtUTC), true
+		}
+	}
+	return Date{}, false
 }

@@ -149,7 +149,7 @@ func TestCancelKeepsTheFirstDate(t *testing.T) {
 	if err := Cancel(tn, day(t, "2026-11-20")); err != nil {
 		t.Errorf("the same date again: %v", err)
 	}
-	if err := Cancel(tn, day(t, "2026-11-22")); err == nil || !strings.Contains(err.Error(), "cannot move") {
+	if err := Cancel(tn, day(t, "2026-11-22")); err == nil || !strings.Contains(err.Error(), "--correct-cancelled-on") {
 		t.Errorf("a later date moved the deadline: %v", err)
 	}
 }

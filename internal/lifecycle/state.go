@@ -16,6 +16,7 @@ const (
 	StepSuspend = Step("suspend") // stop all outside access
 	StepDelete  = Step("delete")  // destroy the environment
 	StepDeleted = Step("deleted") // destroy done, nothing tagged remains
+	StepCorrect = Step("correct") // a mistaken cancellation date corrected
 )
 
 // Check says whether a step may run on a tenant in its current state, and
@@ -48,6 +49,13 @@ func Check(t *config.Tenant, step Step, force bool) error {
 		case state == config.StateActive && !force:
 			return fmt.Errorf("tenant %s was not suspended: run tenantctl offboard suspend %s first, or pass --force to delete an active tenant", t.TenantID, t.TenantID)
 		}
+	case StepCorrect:
+		switch {
+		case !cancelled:
+			return fmt.Errorf("tenant %s has no cancellation recorded: there is no date to correct", t.TenantID)
+		case state == config.StateDeleting || state == config.StateDeleted:
+			return fmt.Errorf("tenant %s is %s: its deletion ran on the recorded dates, which can no longer change", t.TenantID, state)
+		}
 	case StepDeleted:
 		if state != config.StateDeleting {
 			return fmt.Errorf("tenant %s is %s, not deleting", t.TenantID, state)
@@ -67,10 +75,41 @@ func Cancel(t *config.Tenant, cancelled Date) error {
 	}
 	s := ScheduleFor(cancelled)
 	if prev := t.Lifecycle.CancelledOn; prev != "" && prev != s.CancelledOn.String() {
-		return fmt.Errorf("tenant %s was already cancelled on %s; the deadline %s runs from that date and cannot move", t.TenantID, prev, t.Lifecycle.DeleteBy)
+		return fmt.Errorf("tenant %s was already cancelled on %s; the deadline %s runs from that date (if that date was a mistake: tenantctl offboard %s --correct-cancelled-on YYYY-MM-DD --reason \"...\")", t.TenantID, prev, t.Lifecycle.DeleteBy, t.TenantID)
 	}
 	t.Lifecycle.CancelledOn, t.Lifecycle.SuspendOn, t.Lifecycle.DeleteBy = s.CancelledOn.String(), s.SuspendOn.String(), s.DeleteBy.String()
 	return nil
+}
+
+// CheckCancelDate refuses a cancellation date the record cannot hold: in
+// the future, before the tenant was onboarded, or so far back that the
+// deletion deadline has already passed (that is an incident to handle, not
+// a date to record; correct a mistaken one with Correct).
+func CheckCancelDate(day, today Date, onboarded Date, known bool) error {
+	switch {
+	case today.Before(day):
+		return fmt.Errorf("%s is in the future (today is %s JST)", day, today)
+	case known && day.Before(onboarded):
+		return fmt.Errorf("%s is before the tenant was onboarded (%s JST, from its evidence record)", day, onboarded)
+	case ScheduleFor(day).DeleteBy.Before(today):
+		return fmt.Errorf("%s is more than %d days ago: its deletion deadline %s has passed; if the customer really cancelled then, the deadline was missed: handle it as an incident", day, DeleteWithinDays, ScheduleFor(day).DeleteBy)
+	}
+	return nil
+}
+
+// Correct replaces a mistaken cancellation date and its schedule, while
+// nothing has been deleted on the old one.
+func Correct(t *config.Tenant, day Date) (old string, err error) {
+	if err := Check(t, StepCorrect, false); err != nil {
+		return "", err
+	}
+	old = t.Lifecycle.CancelledOn
+	if old == day.String() {
+		return "", fmt.Errorf("tenant %s is already recorded as cancelled on %s", t.TenantID, day)
+	}
+	s := ScheduleFor(day)
+	t.Lifecycle.CancelledOn, t.Lifecycle.SuspendOn, t.Lifecycle.DeleteBy = s.CancelledOn.String(), s.SuspendOn.String(), s.DeleteBy.String()
+	return old, nil
 }
 
 // Dates reads a tenant's recorded schedule.

@@ -41,14 +41,21 @@ func (e *Env) List(args []string) int {
 		fmt.Fprintln(e.Stderr, "usage: tenantctl list [--stacks-dir DIR] [--format text|json]")
 		return cli.ExitBadInput
 	}
-	rows, err := e.Rows()
+	rows, problems, err := e.Rows()
 	if err != nil {
 		return e.exit("list", bad("%v", err))
+	}
+	for _, p := range problems {
+		fmt.Fprintf(e.Stderr, "tenantctl list: skipped: %v\n", p)
+	}
+	code := cli.ExitOK
+	if len(problems) > 0 {
+		code = cli.ExitBadInput // listed what could be read; the rest is reported
 	}
 	if *format == "json" {
 		b, _ := json.MarshalIndent(map[string]any{"schema": ListSchema, "today": e.today().String(), "tenants": rows}, "", "  ")
 		fmt.Fprintln(e.Stdout, string(b))
-		return cli.ExitOK
+		return code
 	}
 	w := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "TENANT\tSTATE\tVPC CIDR\tCANCELLED\tSUSPEND ON\tDELETE BY\tDAYS LEFT\tDUE")
@@ -64,7 +71,7 @@ func (e *Env) List(args []string) int {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Tenant, r.State, r.VpcCidr, dash(r.CancelledOn), dash(r.SuspendOn), dash(r.DeleteBy), left, dash(due))
 	}
 	w.Flush()
-	return cli.ExitOK
+	return code
 }
 
 func dash(s string) string {
@@ -74,18 +81,20 @@ func dash(s string) string {
 	return s
 }
 
-// Rows reads every tenant stack.
-func (e *Env) Rows() ([]Row, error) {
-	names, err := stackfile.List(e.StacksDir)
+// Rows reads every tenant stack; a stack that cannot be read is returned
+// as a problem and the others are listed.
+func (e *Env) Rows() ([]Row, []error, error) {
+	names, problems, err := stackfile.Scan(e.StacksDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	today := e.today()
 	var rows []Row
 	for _, n := range names {
 		t, _, err := stackfile.Load(e.StacksDir, n)
 		if err != nil {
-			return nil, err
+			problems = append(problems, err)
+			continue
 		}
 		l := t.Lifecycle
 		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Environment: t.Environment, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
@@ -95,10 +104,11 @@ func (e *Env) Rows() ([]Row, error) {
 		}
 		d, err := lifecycle.DueOn(t, today)
 		if err != nil {
-			return nil, err
+			problems = append(problems, fmt.Errorf("%s: %w", n, err))
+			continue
 		}
 		r.Due, r.Missed = string(d.Step), d.Missed
 		rows = append(rows, r)
 	}
-	return rows, nil
+	return rows, problems, nil
 }

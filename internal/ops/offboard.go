@@ -5,9 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
@@ -17,17 +16,22 @@ import (
 
 // OffboardUsage is the offboard command's usage.
 const OffboardUsage = `usage:
-  tenantctl offboard <tenant> --cancelled-on YYYY-MM-DD   record the cancellation (JST): suspension the next day, deletion within 30 days
+  tenantctl offboard <tenant> --cancelled-on YYYY-MM-DD [--dry-run]
+                                                          record the cancellation (JST): suspension the next day, deletion within 30 days
+  tenantctl offboard <tenant> --correct-cancelled-on YYYY-MM-DD --reason TEXT [--dry-run]
+                                                          correct a mistaken cancellation date (before deletion starts), with evidence
   tenantctl offboard suspend <tenant> [--yes] [--dry-run] stop all outside access and deploy
   tenantctl offboard delete <tenant> [--yes] [--force] [--late] [--dry-run]
                                                           destroy the environment, keys scheduled to end by the deadline
-  tenantctl offboard due [--today YYYY-MM-DD] [--yes] [--dry-run]
-                                                          carry out every suspension and deletion that is due`
+  tenantctl offboard due [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]
+                                                          carry out every suspension and deletion that is due
+
+A dry run reads and plans and writes nothing, not even evidence.`
 
 type offFlags struct {
-	cancelled, today string
-	yes, force, late bool
-	dryRun           bool
+	cancelled, correct, reason, today string
+	yes, force, late                  bool
+	dryRun                            bool
 }
 
 // Offboard runs `tenantctl offboard`.
@@ -37,11 +41,13 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 	e.dirFlags(fs)
 	var f offFlags
 	fs.StringVar(&f.cancelled, "cancelled-on", "", "JST date the customer cancelled, YYYY-MM-DD")
-	fs.StringVar(&f.today, "today", "", "act as if today (JST) were this date; for backfills and tests")
+	fs.StringVar(&f.correct, "correct-cancelled-on", "", "replace a mistaken cancellation date (with --reason), before deletion starts")
+	fs.StringVar(&f.reason, "reason", "", "why the cancellation date is corrected (recorded in the evidence)")
+	fs.StringVar(&f.today, "today", "", "act as if today (JST) were this date: a past day for backfills, any day with --dry-run; recorded as simulated")
 	fs.BoolVar(&f.yes, "yes", false, "confirm destructive steps (required when not interactive)")
 	fs.BoolVar(&f.force, "force", false, "delete a tenant that was not suspended first")
 	fs.BoolVar(&f.late, "late", false, "delete although a 7-day key window no longer ends by the deadline")
-	fs.BoolVar(&f.dryRun, "dry-run", false, "write the stack file and plan it; deploy nothing")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "read and plan; write nothing (no stack file, no evidence)")
 	fs.Usage = func() { fmt.Fprintln(e.Stderr, OffboardUsage); fs.PrintDefaults() }
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
@@ -52,27 +58,62 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 		if err != nil {
 			return e.exit("offboard", bad("--today: %v", err))
 		}
-		// Noon JST of that day.
-		e.Now = func() time.Time { return day.Time().Add(3 * time.Hour) }
+		if real := lifecycle.Today(e.Now()); real.Before(day) && !f.dryRun {
+			return e.exit("offboard", bad("--today %s is after today (%s JST): a real run never acts on a future day; add --dry-run to simulate it", day, real))
+		}
+		e.Simulated = day
+	}
+	sub, rest := "", pos
+	if len(pos) > 0 && (pos[0] == "due" || pos[0] == "suspend" || pos[0] == "delete") {
+		sub, rest = pos[0], pos[1:]
+	}
+	// Flags that mean nothing to a subcommand are refused, not ignored:
+	// `offboard due --cancelled-on X` must not run the daily job.
+	var misplaced []string
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	allowed := map[string][]string{
+		"":        {"cancelled-on", "correct-cancelled-on", "reason", "dry-run", "today"},
+		"suspend": {"yes", "dry-run", "today"},
+		"delete":  {"yes", "force", "late", "dry-run", "today"},
+		"due":     {"yes", "late", "dry-run", "today"},
+	}
+	for name := range set {
+		if name != "stacks-dir" && name != "evidence-dir" && !slices.Contains(allowed[sub], name) {
+			misplaced = append(misplaced, "--"+name)
+		}
+	}
+	if len(misplaced) > 0 {
+		slices.Sort(misplaced)
+		what := "offboard " + sub
+		if sub == "" {
+			what = "offboard <tenant>"
+		}
+		return e.exit("offboard", bad("%s does not take %s", strings.TrimSpace(what), strings.Join(misplaced, ", ")))
 	}
 	switch {
-	case len(pos) == 1 && pos[0] == "due":
+	case sub == "due" && len(rest) == 0:
 		return e.due(ctx, f)
-	case len(pos) == 2 && pos[0] == "suspend":
-		return e.exit("offboard suspend", e.suspend(ctx, pos[1], f))
-	case len(pos) == 2 && pos[0] == "delete":
-		return e.exit("offboard delete", e.delete(ctx, pos[1], f))
-	case len(pos) == 1 && f.cancelled != "":
-		return e.exit("offboard", e.cancel(pos[0], f))
-	case len(pos) == 1:
-		return e.exit("offboard", bad("say when the customer cancelled: tenantctl offboard %s --cancelled-on YYYY-MM-DD", pos[0]))
+	case sub == "suspend" && len(rest) == 1:
+		return e.exit("offboard suspend", e.suspend(ctx, rest[0], f))
+	case sub == "delete" && len(rest) == 1:
+		return e.exit("offboard delete", e.delete(ctx, rest[0], f))
+	case sub == "" && len(rest) == 1 && f.cancelled != "" && f.correct == "":
+		return e.exit("offboard", e.cancel(rest[0], f))
+	case sub == "" && len(rest) == 1 && f.correct != "" && f.cancelled == "":
+		return e.exit("offboard", e.correct(rest[0], f))
+	case sub == "" && len(rest) == 1:
+		return e.exit("offboard", bad("say when the customer cancelled: tenantctl offboard %s --cancelled-on YYYY-MM-DD (or --correct-cancelled-on to fix a recorded date)", rest[0]))
 	}
 	fs.Usage()
 	return cli.ExitBadInput
 }
 
-// load reads a tenant's stack under the lock.
+// load reads a tenant's stack (a valid tenant id, its own file).
 func (e *Env) load(tenant string) (*config.Tenant, error) {
+	if err := tenantArg(tenant); err != nil {
+		return nil, err
+	}
 	t, _, err := stackfile.Load(e.StacksDir, tenant)
 	if errors.Is(err, stackfile.ErrNotFound) {
 		return nil, bad("unknown tenant %q: no %s", tenant, stackfile.Path(e.StacksDir, tenant))
@@ -83,24 +124,62 @@ func (e *Env) load(tenant string) (*config.Tenant, error) {
 	return t, nil
 }
 
-// update changes a tenant's stack file under the lock: change may refuse.
-func (e *Env) update(tenant string, change func(*config.Tenant) error) (*config.Tenant, error) {
+// step is one change of a tenant's stack file: change is applied to the
+// stack as read (it may refuse), the result planned in memory, and then,
+// unless dry, under the stacks lock (the stack re-read and change applied
+// again, so nothing another process wrote in between is lost) written and
+// recorded. A dry run returns the changed config and writes nothing.
+type step struct {
+	tenant  string
+	kind    lifecycle.Step
+	summary string
+	details map[string]any
+	change  func(*config.Tenant) error
+	// plan: run the plan rules on the result (off for --late deletions).
+	plan bool
+	dry  bool
+}
+
+func (e *Env) apply(s step) (*config.Tenant, error) {
+	if s.dry {
+		t, err := e.load(s.tenant)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.change(t); err != nil {
+			return nil, err
+		}
+		if err := t.Validate(); err != nil {
+			return nil, bad("%v", err)
+		}
+		if s.plan {
+			if err := e.planPasses(t); err != nil {
+				return nil, err
+			}
+		}
+		return t, nil
+	}
 	lock, err := lifecycle.Acquire(e.StacksDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
-	t, err := e.load(tenant)
+	t, err := e.load(s.tenant)
 	if err != nil {
 		return nil, err
 	}
-	if err := change(t); err != nil {
+	if err := s.change(t); err != nil {
 		return nil, err
 	}
 	if err := t.Validate(); err != nil {
 		return nil, bad("%v", err)
 	}
-	if _, err := stackfile.Write(e.StacksDir, t); err != nil {
+	if s.plan {
+		if err := e.planPasses(t); err != nil {
+			return nil, err
+		}
+	}
+	if _, _, err := e.commit(t, s.kind, s.summary, s.details); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -109,6 +188,9 @@ func (e *Env) update(tenant string, change func(*config.Tenant) error) (*config.
 // previewThenUp: the whole-graph rules run when the program finishes, so a
 // preview must pass before anything is deployed.
 func (e *Env) previewThenUp(ctx context.Context, tenant string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before deploying: %w", err)
+	}
 	if _, err := e.Deployer.Preview(ctx, tenant); err != nil {
 		return err
 	}
@@ -116,53 +198,83 @@ func (e *Env) previewThenUp(ctx context.Context, tenant string) error {
 	return err
 }
 
-// change updates the stack file and returns how to put the old bytes back
-// (a dry run, or a plan the rules refuse, leaves nothing changed).
-func (e *Env) change(tenant string, fn func(*config.Tenant) error) (func(), error) {
-	path := stackfile.Path(e.StacksDir, tenant)
-	old, err := os.ReadFile(path)
+// cancelDay reads and bounds a cancellation date for a tenant.
+func (e *Env) cancelDay(tenant, flagName, value string) (lifecycle.Date, error) {
+	day, err := lifecycle.ParseDate(value)
 	if err != nil {
-		return nil, bad("unknown tenant %q: %v", tenant, err)
+		return day, bad("--%s: %v", flagName, err)
 	}
-	if _, err := e.update(tenant, fn); err != nil {
-		return nil, err
+	onboarded, known := lifecycle.OnboardedOn(e.EvidenceDir, tenant)
+	if err := lifecycle.CheckCancelDate(day, e.today(), onboarded, known); err != nil {
+		return day, bad("--%s %v", flagName, err)
 	}
-	return func() {
-		if lock, err := lifecycle.Acquire(e.StacksDir); err == nil {
-			_ = os.WriteFile(path, old, 0o644)
-			lock.Release()
-		}
-	}, nil
-}
-
-func (e *Env) record(tenant string, step lifecycle.Step, dry bool, summary string, details map[string]any) error {
-	entry := lifecycle.NewEntry(step, e.Now(), summary, details)
-	entry.DryRun = dry
-	return lifecycle.Append(e.EvidenceDir, tenant, entry)
+	return day, nil
 }
 
 func (e *Env) cancel(tenant string, f offFlags) error {
-	day, err := lifecycle.ParseDate(f.cancelled)
+	if err := tenantArg(tenant); err != nil {
+		return err
+	}
+	day, err := e.cancelDay(tenant, "cancelled-on", f.cancelled)
 	if err != nil {
-		return bad("--cancelled-on: %v", err)
+		return err
 	}
-	if e.today().Before(day) {
-		return bad("--cancelled-on %s is in the future (today is %s JST)", day, e.today())
-	}
-	t, err := e.update(tenant, func(t *config.Tenant) error {
-		if err := lifecycle.Cancel(t, day); err != nil {
-			return bad("%v", err)
-		}
-		return nil
-	})
+	s := lifecycle.ScheduleFor(day)
+	t, err := e.apply(step{tenant: tenant, kind: lifecycle.StepCancel, summary: "cancellation recorded", dry: f.dryRun,
+		details: map[string]any{"cancelledOn": s.CancelledOn.String(), "suspendOn": s.SuspendOn.String(), "deleteBy": s.DeleteBy.String()},
+		change: func(t *config.Tenant) error {
+			if err := lifecycle.Cancel(t, day); err != nil {
+				return bad("%v", err)
+			}
+			return nil
+		}})
 	if err != nil {
 		return err
 	}
 	l := t.Lifecycle
-	e.logf("%s: cancelled on %s; access stops on %s (suspend); everything deleted by %s (%d days left)", tenant, l.CancelledOn, l.SuspendOn, l.DeleteBy, daysLeft(e.today(), l.DeleteBy))
-	return e.record(tenant, lifecycle.StepCancel, false, "cancellation recorded", map[string]any{
-		"cancelledOn": l.CancelledOn, "suspendOn": l.SuspendOn, "deleteBy": l.DeleteBy,
-	})
+	e.logf("%s: cancelled on %s; access stops on %s (suspend); everything deleted by %s (%d days left)%s", tenant, l.CancelledOn, l.SuspendOn, l.DeleteBy, daysLeft(e.today(), l.DeleteBy), dryNote(f.dryRun))
+	return nil
+}
+
+// correct replaces a mistaken cancellation date, with its reason, while
+// nothing has been deleted on the old one (WP-10: the deadline must run
+// from the real date).
+func (e *Env) correct(tenant string, f offFlags) error {
+	if err := tenantArg(tenant); err != nil {
+		return err
+	}
+	if strings.TrimSpace(f.reason) == "" {
+		return bad("--correct-cancelled-on needs --reason: say why the recorded date was wrong (it goes into the evidence)")
+	}
+	day, err := e.cancelDay(tenant, "correct-cancelled-on", f.correct)
+	if err != nil {
+		return err
+	}
+	var old string
+	s := lifecycle.ScheduleFor(day)
+	details := map[string]any{"cancelledOn": s.CancelledOn.String(), "suspendOn": s.SuspendOn.String(), "deleteBy": s.DeleteBy.String(), "reason": f.reason}
+	t, err := e.apply(step{tenant: tenant, kind: lifecycle.StepCorrect, summary: "cancellation date corrected", dry: f.dryRun, details: details,
+		change: func(t *config.Tenant) error {
+			o, err := lifecycle.Correct(t, day)
+			if err != nil {
+				return bad("%v", err)
+			}
+			old, details["previousCancelledOn"] = o, o
+			return nil
+		}})
+	if err != nil {
+		return err
+	}
+	l := t.Lifecycle
+	e.logf("%s: cancellation date corrected from %s to %s; suspend on %s; deleted by %s%s", tenant, old, l.CancelledOn, l.SuspendOn, l.DeleteBy, dryNote(f.dryRun))
+	return nil
+}
+
+func dryNote(dry bool) string {
+	if dry {
+		return " (dry run: nothing written)"
+	}
+	return ""
 }
 
 func daysLeft(today lifecycle.Date, deleteBy string) int {
@@ -189,25 +301,26 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 			return err
 		}
 	}
-	restore, err := e.change(tenant, func(t *config.Tenant) error { t.Lifecycle.State = config.StateSuspended; return nil })
-	if err != nil {
-		return err
-	}
-	if err := e.planPasses(tenant); err != nil {
-		restore()
+	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: "stack set to suspended", plan: true, dry: f.dryRun,
+		change: func(t *config.Tenant) error {
+			if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
+				return bad("%v", err)
+			}
+			t.Lifecycle.State = config.StateSuspended
+			return nil
+		}}); err != nil {
 		return err
 	}
 	if f.dryRun {
-		restore()
-		e.logf("%s: dry run: suspended, the plan admits nothing from outside the VPC and the listeners answer 503; stack file unchanged", tenant)
-		return e.record(tenant, lifecycle.StepSuspend, true, "suspension planned", nil)
+		e.logf("%s: dry run: suspended, the plan admits nothing from outside the VPC and the listeners answer 503; nothing written", tenant)
+		return nil
 	}
 	e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
 	if err := e.previewThenUp(ctx, tenant); err != nil {
-		_ = e.record(tenant, lifecycle.StepSuspend, false, "suspension deploy FAILED: "+err.Error(), nil)
+		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), nil)
 		return failed("%v (the stack file stays suspended; run suspend again)", err)
 	}
-	return e.record(tenant, lifecycle.StepSuspend, false, "suspended: listeners answer 503, no ingress from outside the VPC", nil)
+	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC", nil)
 }
 
 func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
@@ -239,20 +352,6 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 			return err
 		}
 	}
-	restore, err := e.change(tenant, func(t *config.Tenant) error {
-		t.Lifecycle.State = config.StateDeleting
-		t.KeyDeletionWindowDays = window
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if !late {
-		if err := e.planPasses(tenant); err != nil {
-			restore()
-			return err
-		}
-	}
 	keyDate := today.AddDays(window)
 	lockEnd := today.AddDays(t.ObjectLockDays)
 	details := map[string]any{
@@ -262,23 +361,33 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 			"retentionEndsBy": lockEnd.String(),
 		}},
 	}
+	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepDelete, summary: "stack set to deleting", plan: !late, dry: f.dryRun, details: details,
+		change: func(t *config.Tenant) error {
+			if err := lifecycle.Check(t, lifecycle.StepDelete, f.force); err != nil {
+				return bad("%v", err)
+			}
+			t.Lifecycle.State = config.StateDeleting
+			t.KeyDeletionWindowDays = window
+			return nil
+		}}); err != nil {
+		return err
+	}
 	e.logf("%s: deleting; keys scheduled with a %d-day window (deleted on %s, deadline %s); the log archive stays under Object Lock until %s at the latest", tenant, window, keyDate, sched.DeleteBy, lockEnd)
 	if late {
 		fmt.Fprintf(e.Stderr, "WARNING: %s: key deletion on %s ends after the deadline %s; disable the key now (aws kms disable-key --key-id %s) and record the exception\n", tenant, keyDate, sched.DeleteBy, config.KeyAlias(tenant))
 	}
 	if f.dryRun {
-		restore()
-		e.logf("%s: dry run: nothing deployed or destroyed; stack file unchanged", tenant)
-		return e.record(tenant, lifecycle.StepDelete, true, "deletion planned", details)
+		e.logf("%s: dry run: nothing deployed, destroyed or written", tenant)
+		return nil
 	}
 	// Up first: it turns deletion protection off, lets the buckets be
 	// emptied and sets the key window that destroy then schedules.
 	if err := e.previewThenUp(ctx, tenant); err != nil {
-		_ = e.record(tenant, lifecycle.StepDelete, false, "deletion FAILED at up: "+err.Error(), details)
+		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at up: "+err.Error(), details)
 		return failed("%v (the stack stays deleting; run delete again)", err)
 	}
 	if err := e.Deployer.Destroy(ctx, tenant); err != nil {
-		_ = e.record(tenant, lifecycle.StepDelete, false, "deletion FAILED at destroy: "+err.Error(), details)
+		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at destroy: "+err.Error(), details)
 		return failed("%v (the stack stays deleting; run delete again)", err)
 	}
 	if e.Leftovers == nil {
@@ -296,21 +405,22 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	details["leftovers"] = left
 	if len(unexpected) > 0 {
-		_ = e.record(tenant, lifecycle.StepDelete, false, "destroyed, but resources tagged with the tenant remain", details)
+		_ = e.record(tenant, lifecycle.StepDelete, "destroyed, but resources tagged with the tenant remain", details)
 		return failed("resources tagged Tenant=%s remain: %s", tenant, strings.Join(unexpected, ", "))
 	}
 	if err := e.Deployer.Remove(ctx, tenant); err != nil {
+		_ = e.record(tenant, lifecycle.StepDelete, "destroyed, but removing the stack FAILED: "+err.Error(), details)
 		return failed("%v", err)
 	}
-	if _, err := e.update(tenant, func(t *config.Tenant) error { t.Lifecycle.State = config.StateDeleted; return nil }); err != nil {
-		return err
-	}
-	return e.record(tenant, lifecycle.StepDeleted, false, "deleted: nothing tagged with the tenant remains but the retained archive and the keys pending deletion", details)
+	_, err = e.apply(step{tenant: tenant, kind: lifecycle.StepDeleted, summary: "deleted: nothing tagged with the tenant remains but the retained archive and the keys pending deletion", details: details,
+		change: func(t *config.Tenant) error { t.Lifecycle.State = config.StateDeleted; return nil }})
+	return err
 }
 
 // due carries out what the day requires, loudly reporting what was missed.
+// A stack that cannot be read is reported and the others are handled.
 func (e *Env) due(ctx context.Context, f offFlags) int {
-	names, err := stackfile.List(e.StacksDir)
+	names, problems, err := stackfile.Scan(e.StacksDir)
 	if err != nil {
 		return e.exit("offboard due", bad("%v", err))
 	}
@@ -320,9 +430,16 @@ func (e *Env) due(ctx context.Context, f offFlags) int {
 			code = c
 		}
 	}
+	for _, p := range problems {
+		worse(e.exit("offboard due", bad("skipped: %v", p)))
+	}
 	today := e.today()
 	did := 0
 	for _, n := range names {
+		if err := ctx.Err(); err != nil {
+			worse(e.exit("offboard due", failed("interrupted before %s: %v", n, err)))
+			break
+		}
 		t, err := e.load(n)
 		if err != nil {
 			worse(e.exit("offboard due", err))

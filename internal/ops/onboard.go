@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"os"
 	"slices"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
@@ -20,8 +19,10 @@ import (
 const OnboardUsage = `usage: tenantctl onboard <tenant> --ingress-cidrs CIDR[,CIDR] --certificate-arn ARN [flags]
 
 Validates the settings, allocates a VPC range (--cidr auto) under a lock,
-writes stacks/Pulumi.<tenant>.yaml, plans it offline (the plan rules must
-pass), then previews, deploys and verifies. --dry-run stops after the plan.`
+plans the stack in memory (the plan rules must pass), writes
+stacks/Pulumi.<tenant>.yaml and records the step, then previews, deploys and
+verifies. --no-deploy stops after writing; --dry-run writes nothing at all
+and prints the stack file it would write.`
 
 // OnboardOptions are the settings a new tenant is created with.
 type OnboardOptions struct {
@@ -40,6 +41,7 @@ type OnboardOptions struct {
 	Pool            string
 	Prefix          int
 	DryRun          bool
+	NoDeploy        bool
 }
 
 // Onboard runs `tenantctl onboard`.
@@ -62,7 +64,8 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 	fs.StringVar(&o.Cidr, "cidr", "auto", "auto (allocate from --pool) or an explicit VPC CIDR")
 	fs.StringVar(&o.Pool, "pool", lifecycle.DefaultPool, "pool the automatic VPC range comes from")
 	fs.IntVar(&o.Prefix, "cidr-prefix", lifecycle.DefaultPrefix, "prefix length of an automatic VPC range (16 to 24)")
-	fs.BoolVar(&o.DryRun, "dry-run", false, "write the stack file and plan it; deploy nothing (works offline)")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "plan in memory and print the stack file; write nothing (works offline)")
+	fs.BoolVar(&o.NoDeploy, "no-deploy", false, "write the stack file and record the step; deploy nothing (works offline)")
 	fs.Usage = func() { fmt.Fprintln(e.Stderr, OnboardUsage); fs.PrintDefaults() }
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
@@ -73,6 +76,9 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 		return cli.ExitBadInput
 	}
 	o.Tenant = pos[0]
+	if o.DryRun && o.NoDeploy {
+		return e.exit("onboard", bad("--dry-run writes nothing and --no-deploy writes the stack file: choose one"))
+	}
 	return e.exit("onboard", e.onboard(ctx, o))
 }
 
@@ -97,6 +103,9 @@ func (o OnboardOptions) Config() *config.Tenant {
 }
 
 func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
+	if err := tenantArg(o.Tenant); err != nil {
+		return err
+	}
 	cfg := o.Config()
 	auto := o.Cidr == "auto"
 	pool, err := netip.ParsePrefix(o.Pool)
@@ -106,7 +115,7 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if auto && (o.Prefix < 16 || o.Prefix > 24) {
 		return bad("--cidr-prefix %d: use 16 to 24", o.Prefix)
 	}
-	// Everything but the range is checked before the lock is taken.
+	// Everything but the range is checked before anything else.
 	var errs []error
 	for _, fe := range fieldErrors(cfg.Validate()) {
 		if !(auto && isField(fe, "vpcCidr")) {
@@ -116,8 +125,30 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if len(errs) > 0 {
 		return bad("tenant %s: invalid settings, nothing was written:\n%v", o.Tenant, errors.Join(errs...))
 	}
-
-	if !o.DryRun {
+	if o.DryRun {
+		// No lock (taking it creates the lock file): a read of what is
+		// there, which atomic writes keep whole.
+		_, exists, err := e.settle(cfg, auto, pool, o.Prefix)
+		if err != nil {
+			return err
+		}
+		if err := e.planPasses(cfg); err != nil {
+			return err
+		}
+		e.logf("plan %s: every mandatory control passes", cfg.TenantID)
+		if exists {
+			e.logf("dry run: %s exists with these settings (vpcCidr %s); nothing written", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.VpcCidr)
+		} else {
+			e.logf("dry run: would write %s (vpcCidr %s); nothing written. Its config:", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.VpcCidr)
+			for _, k := range config.Keys() {
+				if v, ok := config.Encode(cfg)[config.Namespace+":"+k.Name]; ok {
+					e.logf("  %s:%s: %s", config.Namespace, k.Name, v)
+				}
+			}
+		}
+		return nil
+	}
+	if !o.NoDeploy {
 		if err := e.deployable(); err != nil {
 			return err
 		}
@@ -126,45 +157,42 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if err != nil {
 		return err
 	}
-	path, changed, err := e.writeNew(cfg, auto, pool, o.Prefix)
-	lock.Release()
+	path, changed, err := func() (string, bool, error) {
+		defer lock.Release()
+		if _, _, err := e.settle(cfg, auto, pool, o.Prefix); err != nil {
+			return "", false, err
+		}
+		if err := e.planPasses(cfg); err != nil {
+			return "", false, err
+		}
+		return e.commit(cfg, lifecycle.StepOnboard, "stack written and planned", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": false})
+	}()
 	if err != nil {
 		return err
 	}
 	if changed {
-		e.logf("wrote %s (vpcCidr %s)", path, cfg.VpcCidr)
+		e.logf("wrote %s (vpcCidr %s); plan: every mandatory control passes", path, cfg.VpcCidr)
 	} else {
-		e.logf("%s unchanged (vpcCidr %s)", path, cfg.VpcCidr)
+		e.logf("%s unchanged (vpcCidr %s); plan: every mandatory control passes", path, cfg.VpcCidr)
 	}
-	if err := e.planPasses(cfg.TenantID); err != nil {
-		if changed {
-			// Nothing half-done: a config the rules refuse is not kept.
-			_ = removeIfNew(path)
-		}
-		return err
-	}
-	e.logf("plan %s: every mandatory control passes", cfg.TenantID)
-	entry := lifecycle.NewEntry(lifecycle.StepOnboard, e.Now(), "stack written and planned", map[string]any{
-		"stackFile": path, "vpcCidr": cfg.VpcCidr, "changed": changed,
-	})
-	entry.DryRun = o.DryRun
-	if o.DryRun {
-		if err := lifecycle.Append(e.EvidenceDir, cfg.TenantID, entry); err != nil {
-			return err
-		}
-		e.logf("dry run: nothing deployed; deploy with tenantctl onboard %s (same flags) without --dry-run", cfg.TenantID)
+	if o.NoDeploy {
+		e.logf("nothing deployed; deploy with tenantctl onboard %s (same flags)", cfg.TenantID)
 		return nil
 	}
+	if err := ctx.Err(); err != nil {
+		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "interrupted before deploying", nil)
+		return failed("interrupted before deploying %s; the stack file is written: run the same onboard again", cfg.TenantID)
+	}
 	if _, err := e.Deployer.Preview(ctx, cfg.TenantID); err != nil {
+		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at preview: "+err.Error(), nil)
 		return failed("%v", err)
 	}
 	outputs, err := e.Deployer.Up(ctx, cfg.TenantID)
 	if err != nil {
+		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at up: "+err.Error(), nil)
 		return failed("%v", err)
 	}
-	entry.Summary = "deployed"
-	entry.Details["outputs"] = outputs
-	if err := lifecycle.Append(e.EvidenceDir, cfg.TenantID, entry); err != nil {
+	if err := e.record(cfg.TenantID, lifecycle.StepOnboard, "deployed", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": true, "outputs": outputs}); err != nil {
 		return err
 	}
 	return e.verify(ctx, cfg.TenantID)
@@ -178,47 +206,47 @@ func (e *Env) verify(ctx context.Context, tenant string) error {
 	return e.Verify(ctx, tenant)
 }
 
-// writeNew writes the stack file under the lock: an existing stack keeps
-// its range and must match the inputs; a new one gets a free range.
-func (e *Env) writeNew(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix int) (string, bool, error) {
+// settle completes cfg against what is there: an existing stack keeps its
+// range and lifecycle and must match the inputs; a new one gets a free
+// range. It writes nothing; exists says whether the stack file is there.
+func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix int) (*config.Tenant, bool, error) {
 	if old, _, err := stackfile.Load(e.StacksDir, cfg.TenantID); err == nil {
 		if err := lifecycle.Check(old, lifecycle.StepOnboard, false); err != nil {
-			return "", false, bad("%v", err)
+			return nil, true, bad("%v", err)
 		}
 		if auto {
 			cfg.VpcCidr = old.VpcCidr
 		}
 		cfg.Lifecycle = old.Lifecycle
 		if diff := differences(old, cfg); len(diff) > 0 {
-			return "", false, bad("stack %s exists with other settings (%v): edit %s, or offboard it first", cfg.TenantID, diff, stackfile.Path(e.StacksDir, cfg.TenantID))
+			return nil, true, bad("stack %s exists with other settings (%v): edit %s, or offboard it first", cfg.TenantID, diff, stackfile.Path(e.StacksDir, cfg.TenantID))
 		}
-		return stackfile.Path(e.StacksDir, cfg.TenantID), false, nil
+		return old, true, nil
 	} else if !errors.Is(err, stackfile.ErrNotFound) {
-		return "", false, bad("%v", err)
+		return nil, false, bad("%v", err)
 	}
 	others, err := stackfile.OtherCidrs(e.StacksDir, cfg.TenantID)
 	if err != nil {
-		return "", false, err
+		return nil, false, err
 	}
 	taken := slices.Collect(maps.Values(others))
 	if auto {
 		p, err := lifecycle.Allocate(pool, prefix, taken, lifecycle.Reserved(cfg))
 		if err != nil {
-			return "", false, bad("tenant %s: %v", cfg.TenantID, err)
+			return nil, false, bad("tenant %s: %v", cfg.TenantID, err)
 		}
 		cfg.VpcCidr = p.String()
 	} else if p, err := netip.ParsePrefix(cfg.VpcCidr); err == nil {
 		for n, q := range others {
 			if q.Overlaps(p) {
-				return "", false, bad("--cidr %s overlaps stack %s (%s) (WP-31): choose another range or use --cidr auto", cfg.VpcCidr, n, q)
+				return nil, false, bad("--cidr %s overlaps stack %s (%s) (WP-31): choose another range or use --cidr auto", cfg.VpcCidr, n, q)
 			}
 		}
 	}
 	if err := cfg.Validate(); err != nil {
-		return "", false, bad("tenant %s: invalid settings, nothing was written:\n%v", cfg.TenantID, err)
+		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%v", cfg.TenantID, err)
 	}
-	path, err := stackfile.Write(e.StacksDir, cfg)
-	return path, true, err
+	return nil, false, nil
 }
 
 func differences(a, b *config.Tenant) []string {
@@ -237,4 +265,3 @@ func differences(a, b *config.Tenant) []string {
 	return diff
 }
 
-func removeIfNew(path string) error { return os.Remove(path) }

@@ -1,9 +1,13 @@
 // Package ops is the tenant lifecycle as operators run it: `tenantctl
-// onboard`, `offboard`, `offboard suspend|delete|due` and `list`. Each
-// command validates everything before it changes anything, writes the stack
-// file deterministically, plans offline (the plan rules must pass), and only
-// then deploys through a deploy.Deployer. Every step is appended to the
-// tenant's evidence record.
+// onboard`, `offboard`, `offboard suspend|delete|due` and `list`.
+//
+// Every command checks its arguments (a tenant argument is a tenant id
+// before it is a path) and everything it can before it changes anything.
+// A change is planned in memory first (the plan rules must pass), then,
+// under the stacks lock, the stack file is re-read, edited in its YAML tree
+// and written atomically, and the step is appended to the tenant's
+// evidence record under the evidence lock; only then does anything deploy.
+// A dry run reads and plans and writes nothing at all.
 package ops
 
 import (
@@ -24,11 +28,15 @@ import (
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/plan"
 	"github.com/tenantkit/tenantkit/internal/policy"
+	"github.com/tenantkit/tenantkit/internal/safefile"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 // Env is what the commands run against.
 type Env struct {
-	StacksDir   string
+	StacksDir string
+	// EvidenceDir holds the lifecycle records, <tenant>.json each; verify
+	// reports belong elsewhere.
 	EvidenceDir string
 	// Deployer runs the real deploy; nil means offline (only --dry-run works).
 	Deployer deploy.Deployer
@@ -36,7 +44,11 @@ type Env struct {
 	Leftovers func(ctx context.Context, tenant string) ([]string, error)
 	// Verify runs the post-deploy checks; nil when not available.
 	Verify func(ctx context.Context, tenant string) error
-	Now    func() time.Time
+	// Now is the real clock: evidence records it, always.
+	Now func() time.Time
+	// Simulated is the JST day a step acts as (--today), zero for the
+	// real day.
+	Simulated lifecycle.Date
 	Stdout io.Writer
 	Stderr io.Writer
 	// Confirm asks the operator to type expect to confirm a destructive
@@ -47,10 +59,34 @@ type Env struct {
 // dirFlags binds --stacks-dir and --evidence-dir.
 func (e *Env) dirFlags(fs *flag.FlagSet) {
 	fs.StringVar(&e.StacksDir, "stacks-dir", e.StacksDir, "directory of the tenant stack files")
-	fs.StringVar(&e.EvidenceDir, "evidence-dir", e.EvidenceDir, "directory of the evidence records (one JSON file per tenant)")
+	fs.StringVar(&e.EvidenceDir, "evidence-dir", e.EvidenceDir, "directory of the lifecycle evidence records (<tenant>.json each; keep verify reports elsewhere)")
 }
 
-func (e *Env) today() lifecycle.Date { return lifecycle.Today(e.Now()) }
+// today is the day a step acts as: the simulated one, or the real JST day.
+func (e *Env) today() lifecycle.Date {
+	if !e.Simulated.IsZero() {
+		return e.Simulated
+	}
+	return lifecycle.Today(e.Now())
+}
+
+// entry stamps a step with the real clock and the simulated day, if any.
+func (e *Env) entry(step lifecycle.Step, summary string, details map[string]any) lifecycle.Entry {
+	return lifecycle.NewEntry(step, e.Now(), e.Simulated, summary, details)
+}
+
+// record appends a step to the tenant's evidence.
+func (e *Env) record(tenant string, step lifecycle.Step, summary string, details map[string]any) error {
+	return lifecycle.Append(e.EvidenceDir, tenant, e.entry(step, summary, details))
+}
+
+// tenantArg checks a tenant argument before it becomes a path.
+func tenantArg(name string) error {
+	if err := config.ValidateTenantID(name); err != nil {
+		return bad("tenant %q: %v", name, err)
+	}
+	return nil
+}
 
 func (e *Env) logf(format string, args ...any) { fmt.Fprintf(e.Stdout, format+"\n", args...) }
 
@@ -87,22 +123,57 @@ func (e *Env) exit(cmd string, err error) int {
 	return cli.ExitFail
 }
 
-// planPasses runs the offline plan; a mandatory FAIL stops the step.
-func (e *Env) planPasses(tenant string) error {
-	r, err := plan.Tenant(e.StacksDir, tenant, e.today().Time())
+// planPasses plans a config in memory (the stack file is not touched): a
+// mandatory FAIL stops the step.
+func (e *Env) planPasses(cfg *config.Tenant) error {
+	others, err := stackfile.OtherCidrs(e.StacksDir, cfg.TenantID)
 	if err != nil {
-		return bad("plan %s: %v", tenant, err)
+		return bad("%v", err)
+	}
+	r, err := plan.ForConfig(cfg, others, e.today().Time())
+	if err != nil {
+		return bad("plan %s: %v", cfg.TenantID, err)
 	}
 	if fails := policy.MandatoryFailures(r.Controls); len(fails) > 0 {
 		var ids []string
 		for _, c := range fails {
 			ids = append(ids, c.ID)
 		}
-		return failed("plan %s: mandatory controls FAIL (%s); run tenantctl plan %s for the findings", tenant, strings.Join(ids, ", "), tenant)
+		return failed("plan %s: mandatory controls FAIL (%s); nothing was written; run tenantctl plan %s for the findings", cfg.TenantID, strings.Join(ids, ", "), cfg.TenantID)
 	}
 	return nil
 }
 
+// commit writes a tenant's stack file and records the step, under the
+// stacks lock (which the caller holds): the evidence is checked writable
+// before the stack changes, and if recording still fails the stack file is
+// put back as it was, so a change never stands without its evidence.
+func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, details map[string]any) (path string, changed bool, err error) {
+	if err := lifecycle.Writable(e.EvidenceDir, cfg.TenantID); err != nil {
+		return "", false, bad("cannot record evidence, nothing was changed: %v", err)
+	}
+	path = stackfile.Path(e.StacksDir, cfg.TenantID)
+	before, readErr := os.ReadFile(path)
+	path, changed, err = stackfile.Write(e.StacksDir, cfg)
+	if err != nil {
+		return "", false, err
+	}
+	if details == nil {
+		details = map[string]any{}
+	}
+	details["stackFile"], details["stackChanged"] = path, changed
+	if err := e.record(cfg.TenantID, step, summary, details); err != nil {
+		if changed {
+			if readErr == nil {
+				_ = safefile.Write(path, before, 0o644)
+			} else {
+				_ = os.Remove(path)
+			}
+		}
+		return "", false, failed("recording the evidence failed, the stack file was put back: %v", err)
+	}
+	return path, changed, nil
+}
 // deployable says why the real path cannot run.
 func (e *Env) deployable() error {
 	if e.Deployer == nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -111,9 +112,10 @@ func onboardArgs(tenant string, extra ...string) []string {
 	return append([]string{tenant, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", cert}, extra...)
 }
 
-func TestOnboardDryRun(t *testing.T) {
+// --no-deploy writes the stack file and its evidence, and deploys nothing.
+func TestOnboardNoDeploy(t *testing.T) {
 	e := newEnv(t, "2026-11-25")
-	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "personal,confidential")); code != cli.ExitOK {
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy", "--classifications", "personal,confidential")); code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, e.err)
 	}
 	cfg := e.stack(t, "umbrella")
@@ -125,7 +127,7 @@ func TestOnboardDryRun(t *testing.T) {
 		}
 	}
 	if len(e.dep.calls) != 0 {
-		t.Errorf("dry run deployed: %v", e.dep.calls)
+		t.Errorf("--no-deploy deployed: %v", e.dep.calls)
 	}
 	if !slices.Equal(cfg.DataClassifications, []string{"personal", "confidential"}) || cfg.CertificateArn != cert {
 		t.Errorf("settings not written: %+v", cfg)
@@ -136,23 +138,60 @@ func TestOnboardDryRun(t *testing.T) {
 		t.Errorf("scalars not written with their types:\n%s", e.bytes(t, "umbrella"))
 	}
 	first := e.bytes(t, "umbrella")
-	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "personal,confidential")); code != cli.ExitOK {
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy", "--classifications", "personal,confidential")); code != cli.ExitOK {
 		t.Fatalf("re-run: exit %d: %s", code, e.err)
 	}
 	if e.bytes(t, "umbrella") != first {
 		t.Error("a re-run with the same inputs changed the stack file")
 	}
 	e.err.Reset()
-	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "public")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "dataClassifications") {
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy", "--classifications", "public")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "dataClassifications") {
 		t.Errorf("other settings for an existing stack: exit %d %s", code, e.err)
 	}
 	if e.bytes(t, "umbrella") != first {
 		t.Error("a refused re-run changed the stack file")
 	}
 	ev, err := lifecycle.ReadEvidence(e.EvidenceDir, "umbrella")
-	if err != nil || len(ev.Entries) != 2 || !ev.Entries[0].DryRun || ev.Entries[0].Details["vpcCidr"] != cfg.VpcCidr {
+	if err != nil || len(ev.Entries) != 2 || ev.Entries[0].DryRun || ev.Entries[0].Details["vpcCidr"] != cfg.VpcCidr {
 		t.Errorf("evidence %+v %v", ev, err)
 	}
+}
+
+// --dry-run plans in memory and writes nothing: no stack file, no evidence,
+// no lock file.
+func TestOnboardDryRunWritesNothing(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	before := snapshot(t, filepath.Dir(e.StacksDir))
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--dry-run", "--classifications", "personal,confidential")); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err)
+	}
+	if !strings.Contains(e.out.String(), "would write") || !strings.Contains(e.out.String(), "tenantkit:vpcCidr: 10.16.") {
+		t.Errorf("the dry run does not show what it would write:\n%s", e.out)
+	}
+	if after := snapshot(t, filepath.Dir(e.StacksDir)); !maps.Equal(before, after) {
+		t.Errorf("the dry run wrote: before %v\nafter %v", slices.Sorted(maps.Keys(before)), slices.Sorted(maps.Keys(after)))
+	}
+	if len(e.dep.calls) != 0 {
+		t.Errorf("dry run deployed: %v", e.dep.calls)
+	}
+}
+
+// snapshot maps every file under dir to its content.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		out[p] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func TestOnboardRefusesBadInputBeforeWriting(t *testing.T) {
@@ -196,7 +235,7 @@ func TestConcurrentOnboarding(t *testing.T) {
 			defer wg.Done()
 			env := *e.Env // own output, same directories
 			env.Stdout, env.Stderr = &bytes.Buffer{}, &bytes.Buffer{}
-			codes[i] = env.Onboard(context.Background(), onboardArgs(fmt.Sprintf("tenant-%d", i), "--dry-run"))
+			codes[i] = env.Onboard(context.Background(), onboardArgs(fmt.Sprintf("tenant-%d", i), "--no-deploy"))
 		}()
 	}
 	wg.Wait()
@@ -297,7 +336,7 @@ func TestOffboardLifecycle(t *testing.T) {
 			t.Errorf("entry without who or when: %+v", en)
 		}
 	}
-	if !slices.Equal(steps, []string{"cancel", "suspend", "suspend", "deleted"}) {
+	if !slices.Equal(steps, []string{"cancel", "suspend", "suspend", "delete", "deleted"}) {
 		t.Errorf("evidence steps %v", steps)
 	}
 	last := ev.Entries[len(ev.Entries)-1]
@@ -319,7 +358,7 @@ func suspended(t *testing.T, e *env, tenant, cancelled string) {
 		t.Fatal(err)
 	}
 	cfg.Lifecycle.State = config.StateSuspended
-	if _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -368,7 +407,7 @@ func TestDuePicksTheRightTenants(t *testing.T) {
 	cfg := e.stack(t, "initech")            // cancelled yesterday: suspension due today
 	d, _ := lifecycle.ParseDate("2026-12-09")
 	_ = lifecycle.Cancel(cfg, d)
-	if _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
 		t.Fatal(err)
 	}
 	if code := e.Offboard(context.Background(), []string{"due", "--yes"}); code != cli.ExitOK {
@@ -422,7 +461,7 @@ func TestPreviewGatesDeploy(t *testing.T) {
 	cfg := e.stack(t, "acme")
 	d, _ := lifecycle.ParseDate("2026-11-24")
 	_ = lifecycle.Cancel(cfg, d)
-	if _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
 		t.Fatal(err)
 	}
 	e.dep.fail = "preview"

@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -21,6 +22,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policy"
@@ -64,23 +66,24 @@ func Tenant(dir, name string, today time.Time) (*Report, error) {
 
 // Fleet plans several tenants of dir, reading the stacks' ranges once (the
 // overlap rule needs every other stack's), so the cost per tenant does not
-// grow with the fleet.
-func Fleet(dir string, names []string, today time.Time) ([]*Report, error) {
+// grow with the fleet. A tenant that cannot be planned is reported in errs
+// and the others are planned all the same.
+func Fleet(dir string, names []string, today time.Time) (reports []*Report, errs []error, err error) {
 	all, err := stackfile.OtherCidrs(dir, "")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []*Report
 	for _, n := range names {
 		others := maps.Clone(all)
 		delete(others, n)
 		r, err := tenantWith(dir, n, today, others)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
-		out = append(out, r)
+		reports = append(reports, r)
 	}
-	return out, nil
+	return reports, errs, nil
 }
 
 func tenantWith(dir, name string, today time.Time, others map[string]netip.Prefix) (*Report, error) {
@@ -88,6 +91,20 @@ func tenantWith(dir, name string, today time.Time, others map[string]netip.Prefi
 	if err != nil {
 		return nil, err
 	}
+	return planGraph(name, cfg, raw, today, others)
+}
+
+// ForConfig plans a config that is not (or not yet) in a stack file: what a
+// lifecycle step would write, planned in memory so a dry run or a refused
+// plan leaves the stack file untouched. others are the other stacks' ranges.
+func ForConfig(cfg *config.Tenant, others map[string]netip.Prefix, today time.Time) (*Report, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return planGraph(cfg.TenantID, cfg, config.Encode(cfg), today, others)
+}
+
+func planGraph(name string, cfg *config.Tenant, raw map[string]string, today time.Time, others map[string]netip.Prefix) (*Report, error) {
 	g, err := mockengine.Run(tenant.Program, mockengine.Options{Stack: name, Config: raw, Region: cfg.Region})
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: the program failed under the mock engine: %w", name, err)
@@ -174,13 +191,22 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tenantctl plan: --format %q: use text, json or markdown\n", o.Format)
 		return ExitBadInput
 	}
+	// A bad file elsewhere in the stacks directory is reported, and the
+	// rest is planned: the exit code then says so (2 unless a FAIL).
+	known, problems, err := stackfile.Scan(o.StacksDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantctl plan: read the stacks directory %s: %v\n", o.StacksDir, err)
+		return ExitBadInput
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "tenantctl plan: skipped: %v\n", p)
+	}
 	if o.All {
-		names, err := stackfile.List(o.StacksDir)
-		if err != nil || len(names) == 0 {
-			fmt.Fprintf(stderr, "tenantctl plan: no stack files in %s (%v)\n", o.StacksDir, err)
+		if len(known) == 0 {
+			fmt.Fprintf(stderr, "tenantctl plan: no readable stack files in %s\n", o.StacksDir)
 			return ExitBadInput
 		}
-		o.Tenants = names
+		o.Tenants = known
 	}
 	var reports []*Report
 	if o.Baseline != "" {
@@ -194,16 +220,28 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tenantctl plan: name a tenant, or pass --all or --baseline STACK")
 		return ExitBadInput
 	}
-	known, _ := stackfile.List(o.StacksDir)
 	for _, name := range o.Tenants {
+		if err := config.ValidateTenantID(name); err != nil {
+			fmt.Fprintf(stderr, "tenantctl plan: tenant %q: %v\n", name, err)
+			return ExitBadInput
+		}
 		if !slices.Contains(known, name) {
+			if _, err := os.Lstat(stackfile.Path(o.StacksDir, name)); err == nil {
+				return ExitBadInput // present but unreadable: reported above
+			}
 			fmt.Fprintf(stderr, "tenantctl plan: unknown tenant %q: no %s\n  known tenants: %s\n  to add one: tenantctl onboard %s --dry-run\n", name, stackfile.Path(o.StacksDir, name), strings.Join(known, ", "), name)
 			return ExitBadInput
 		}
 	}
-	fleet, err := Fleet(o.StacksDir, o.Tenants, o.Today)
+	fleet, errs, err := Fleet(o.StacksDir, o.Tenants, o.Today)
 	if err != nil {
 		fmt.Fprintf(stderr, "tenantctl plan: %v\n", err)
+		return ExitBadInput
+	}
+	for _, e := range errs {
+		fmt.Fprintf(stderr, "tenantctl plan: %v\n", e)
+	}
+	if len(fleet) == 0 && o.Baseline == "" {
 		return ExitBadInput
 	}
 	reports = append(reports, fleet...)
@@ -234,6 +272,9 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		if r.Failed() {
 			return ExitFail
 		}
+	}
+	if len(problems) > 0 || len(errs) > 0 {
+		return ExitBadInput
 	}
 	return ExitOK
 }

@@ -145,7 +145,7 @@ func BenchmarkPlanFleet(b *testing.B) {
 				names = append(names, fmt.Sprintf("gen%03d", i))
 			}
 			for b.Loop() {
-				if _, err := Fleet(dir, names, policy.TodayJST()); err != nil {
+				if _, _, err := Fleet(dir, names, policy.TodayJST()); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/netip"
 	"os"
@@ -21,72 +22,184 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/safefile"
 )
 
-// Path is the stack file of a tenant in dir.
+// MaxBytes is the largest stack file read: a tenant's config is a few
+// kilobytes; a huge file is a mistake or an attack, not a stack.
+const MaxBytes = 1 << 20
+
+// Path is the stack file of a tenant in dir. Callers that turn an
+// operator's argument into a path validate it first (config.ValidateTenantID;
+// Load and Write do).
 func Path(dir, tenant string) string {
 	return filepath.Join(dir, "Pulumi."+tenant+".yaml")
-}
-
-// List returns the stack names found in dir, sorted.
-func List(dir string) ([]string, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, m := range matches {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
-	}
-	sort.Strings(out)
-	return out, nil
 }
 
 // ErrNotFound is returned for a tenant without a stack file.
 var ErrNotFound = errors.New("no stack file")
 
-// ReadRaw reads a stack file into raw config values keyed by full key.
-func ReadRaw(path string) (map[string]string, error) {
-	b, err := os.ReadFile(path)
+// Scan lists the stacks of dir: the names of the Pulumi.<name>.yaml files
+// whose name is a tenant id and that are regular files, sorted, and a
+// problem for every other such file (a directory, a symbolic link, an
+// invalid name), so a command can report it and go on with the rest. err is
+// set only when dir itself cannot be read (a missing dir holds no stacks).
+func Scan(dir string) (names []string, problems []error, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil // no stacks yet
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range entries {
+		base := e.Name()
+		if !strings.HasPrefix(base, "Pulumi.") || !strings.HasSuffix(base, ".yaml") || len(base) <= len("Pulumi..yaml") {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(base, "Pulumi."), ".yaml")
+		path := filepath.Join(dir, base)
+		if err := config.ValidateTenantID(name); err != nil {
+			problems = append(problems, fmt.Errorf("%s: the file name is not a tenant id (%v); rename or remove it", path, err))
+			continue
+		}
+		if _, err := readBytes(path); err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, problems, nil
+}
+
+// List returns the names of the readable stacks of dir (Scan without the
+// problems).
+func List(dir string) ([]string, error) {
+	names, _, err := Scan(dir)
+	return names, err
+}
+
+// readBytes reads a stack file: a regular file (not a symbolic link, which
+// a write would replace with a file) of at most MaxBytes.
+func readBytes(path string) ([]byte, error) {
+	fi, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", path, ErrNotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		Config map[string]yaml.Node `yaml:"config"`
+	switch {
+	case fi.Mode()&os.ModeSymlink != 0:
+		return nil, fmt.Errorf("%s is a symbolic link: a stack file must be a regular file (copy it in place)", path)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file (%s): remove it or move it out of the stacks directory", path, fi.Mode().Type())
+	case fi.Size() > MaxBytes:
+		return nil, fmt.Errorf("%s is %d bytes, above the %d-byte limit of a stack file", path, fi.Size(), MaxBytes)
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxBytes {
+		return nil, fmt.Errorf("%s grew above the %d-byte limit of a stack file while it was read", path, MaxBytes)
+	}
+	return b, nil
+}
+
+// ReadRaw reads a stack file into raw config values keyed by full key.
+func ReadRaw(path string) (map[string]string, error) {
+	b, err := readBytes(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("%s: not valid YAML: %w", path, err)
 	}
-	raw := map[string]string{}
-	for key, node := range doc.Config {
-		if node.Kind == yaml.ScalarNode {
-			raw[key] = node.Value
-			continue
-		}
-		var v any
-		if err := node.Decode(&v); err != nil {
-			return nil, fmt.Errorf("%s: key %s: %w", path, key, err)
-		}
-		if m, ok := v.(map[string]any); ok {
-			if _, secure := m["secure"]; secure && len(m) == 1 {
-				return nil, fmt.Errorf("%s: key %s is a Pulumi secret; tenant config holds no secrets, so write it in plain text or remove it", path, key)
+	cfg, err := configNode(&doc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rawOf(path, cfg)
+}
+
+// configNode finds the mapping under the top-level config key (nil when the
+// file has none).
+func configNode(doc *yaml.Node) (*yaml.Node, error) {
+	if doc.Kind == 0 {
+		return nil, nil // empty file
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, errors.New("not a Pulumi stack file: want a mapping with a config key")
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "config" {
+			v := root.Content[i+1]
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				return nil, nil
 			}
+			if v.Kind != yaml.MappingNode {
+				return nil, errors.New("config is not a mapping")
+			}
+			return v, nil
 		}
-		j, err := json.Marshal(v)
+	}
+	return nil, nil
+}
+
+// rawOf reads the config mapping the way the Pulumi CLI hands values to a
+// program: scalars as text, objects and arrays as JSON.
+func rawOf(path string, cfg *yaml.Node) (map[string]string, error) {
+	raw := map[string]string{}
+	if cfg == nil {
+		return raw, nil
+	}
+	for i := 0; i+1 < len(cfg.Content); i += 2 {
+		key, node := cfg.Content[i].Value, cfg.Content[i+1]
+		v, err := rawValue(node)
 		if err != nil {
 			return nil, fmt.Errorf("%s: key %s: %w", path, key, err)
 		}
-		raw[key] = string(j)
+		if strings.HasPrefix(key, config.Namespace+":") && isSecret(node) {
+			return nil, fmt.Errorf("%s: key %s is a Pulumi secret; tenant config holds no secrets, so write it in plain text or remove it", path, key)
+		}
+		raw[key] = v
 	}
 	return raw, nil
 }
 
-// Load reads, decodes and validates a tenant's stack file. Errors name the
-// file and the field.
+func rawValue(node *yaml.Node) (string, error) {
+	if node.Kind == yaml.ScalarNode {
+		return node.Value, nil
+	}
+	var v any
+	if err := node.Decode(&v); err != nil {
+		return "", err
+	}
+	j, err := json.Marshal(v)
+	return string(j), err
+}
+
+func isSecret(node *yaml.Node) bool {
+	return node.Kind == yaml.MappingNode && len(node.Content) == 2 && node.Content[0].Value == "secure"
+}
+
+// Load reads, decodes and validates a tenant's stack file. The file name is
+// the tenant: a file whose tenantId differs is refused (a copied stack left
+// unedited would otherwise act on another tenant). Errors name the file
+// and the field.
 func Load(dir, tenant string) (*config.Tenant, map[string]string, error) {
+	if err := config.ValidateTenantID(tenant); err != nil {
+		return nil, nil, fmt.Errorf("tenant %q: %w", tenant, err)
+	}
 	path := Path(dir, tenant)
 	raw, err := ReadRaw(path)
 	if err != nil {
@@ -94,7 +207,10 @@ func Load(dir, tenant string) (*config.Tenant, map[string]string, error) {
 	}
 	t, err := config.Decode(raw)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s:\n%w", path, err)
+	}
+	if t.TenantID != tenant {
+		return nil, nil, fmt.Errorf("%s holds tenantId %q: the file name is the tenant; set tenantkit:tenantId: %s, or rename the file to Pulumi.%s.yaml if it is that tenant's", path, t.TenantID, tenant, t.TenantID)
 	}
 	if err := t.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("%s: invalid config:\n%w", path, err)
@@ -102,71 +218,154 @@ func Load(dir, tenant string) (*config.Tenant, map[string]string, error) {
 	return t, raw, nil
 }
 
-// Write renders a tenant's config deterministically: keys in declaration
-// order, so a re-run with the same inputs writes the same bytes. Keys of
-// other namespaces already in the file are kept.
-func Write(dir string, t *config.Tenant) (string, error) {
-	path := Path(dir, t.TenantID)
-	enc := config.Encode(t)
-	var other []string
-	if old, err := ReadRaw(path); err == nil {
-		for k, v := range old {
-			if !strings.HasPrefix(k, config.Namespace+":") {
-				enc[k] = v
-				other = append(other, k)
-			}
+// Write brings a tenant's stack file to the config and reports whether it
+// changed anything. A new file gets every key in declaration order, with
+// typed scalars. An existing file is edited in its YAML node tree: only the
+// tenantkit keys whose value differs are set (in place, or after the other
+// tenantkit keys), and everything else (Pulumi's own top-level keys such as
+// encryptionsalt, secrets, other namespaces, comments, scalar styles) is
+// written back as it was; a file whose config already says the same is not
+// written at all. The write is atomic (safefile.Write); the caller holds
+// the stacks lock.
+func Write(dir string, t *config.Tenant) (path string, changed bool, err error) {
+	if err := config.ValidateTenantID(t.TenantID); err != nil {
+		return "", false, fmt.Errorf("tenant %q: %w", t.TenantID, err)
+	}
+	path = Path(dir, t.TenantID)
+	want := config.Encode(t)
+	var doc yaml.Node
+	mode := os.FileMode(0o644)
+	old, err := readBytes(path)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
+	case err != nil:
+		return "", false, err
+	default:
+		if fi, err := os.Stat(path); err == nil {
+			mode = fi.Mode().Perm()
+		}
+		if err := yaml.Unmarshal(old, &doc); err != nil {
+			return "", false, fmt.Errorf("%s: not valid YAML, not rewritten: %w", path, err)
+		}
+		if doc.Kind == 0 {
+			doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
 		}
 	}
-	slices.Sort(other)
-	var order []string
-	for _, k := range config.Keys() {
-		if _, ok := enc[config.Namespace+":"+k.Name]; ok {
-			order = append(order, config.Namespace+":"+k.Name)
+	cfg, err := configNode(&doc)
+	if err != nil {
+		return "", false, fmt.Errorf("%s: %w, not rewritten", path, err)
+	}
+	if cfg == nil {
+		cfg = &yaml.Node{Kind: yaml.MappingNode}
+		root := doc.Content[0]
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "config"}, cfg)
+	}
+	have, err := rawOf(path, cfg)
+	if err != nil {
+		return "", false, err
+	}
+	current := config.Defaults()
+	if len(old) > 0 {
+		if current, err = config.Decode(have); err != nil {
+			return "", false, fmt.Errorf("%s cannot be read back, not rewritten:\n%w", path, err)
 		}
 	}
-	order = append(order, other...)
-
-	kinds := map[string]reflect.Kind{}
+	now := config.Encode(current)
+	fresh := len(old) == 0
+	// Keys are compared as the program reads them (decoded, then encoded
+	// the canonical way), so a file that writes a value differently but
+	// means the same is left alone.
 	for _, k := range config.Keys() {
-		kinds[config.Namespace+":"+k.Name] = k.Kind
-	}
-	root := &yaml.Node{Kind: yaml.MappingNode}
-	for _, k := range order {
-		var v any = enc[k]
-		s := enc[k]
+		key := config.Namespace + ":" + k.Name
+		v, wanted := want[key]
+		cur, had := now[key]
+		_, inFile := have[key]
 		switch {
-		case strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["):
-			if err := json.Unmarshal([]byte(s), &v); err != nil {
-				return "", err
+		case !fresh && wanted == had && v == cur:
+		case !wanted:
+			if inFile {
+				removeKey(cfg, key)
+				changed = true
 			}
-		case kinds[k] == reflect.Int:
-			// Typed scalars, as Pulumi.yaml declares them (integer, boolean).
-			if n, err := strconv.Atoi(s); err == nil {
-				v = n
+		default:
+			node, err := valueNode(v, k.Kind)
+			if err != nil {
+				return "", false, err
 			}
-		case kinds[k] == reflect.Bool:
-			if b, err := strconv.ParseBool(s); err == nil {
-				v = b
-			}
+			setKey(cfg, key, node)
+			changed = true
 		}
-		var val yaml.Node
-		if err := val.Encode(v); err != nil {
-			return "", err
-		}
-		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, &val)
 	}
-	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "config"}, root}}
+	if !changed {
+		return path, false, nil
+	}
 	var buf bytes.Buffer
 	e := yaml.NewEncoder(&buf)
 	e.SetIndent(2)
-	if err := e.Encode(doc); err != nil {
-		return "", err
+	if err := e.Encode(&doc); err != nil {
+		return "", false, err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return "", err
+	if err := e.Close(); err != nil {
+		return "", false, err
 	}
-	return path, os.Rename(tmp, path)
+	return path, true, safefile.Write(path, buf.Bytes(), mode)
+}
+
+// valueNode renders a value as Pulumi.yaml declares it: objects and arrays
+// as YAML, integers and booleans typed.
+func valueNode(s string, kind reflect.Kind) (*yaml.Node, error) {
+	var v any = s
+	switch {
+	case strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["):
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			return nil, err
+		}
+	case kind == reflect.Int:
+		if n, err := strconv.Atoi(s); err == nil {
+			v = n
+		}
+	case kind == reflect.Bool:
+		if b, err := strconv.ParseBool(s); err == nil {
+			v = b
+		}
+	}
+	var n yaml.Node
+	if err := n.Encode(v); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// setKey replaces a key's value, keeping the key's comments, or adds the
+// key after the last tenantkit key (at the end when there is none).
+func setKey(m *yaml.Node, key string, value *yaml.Node) {
+	last := -1
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			value.LineComment = m.Content[i+1].LineComment
+			m.Content[i+1] = value
+			return
+		}
+		if strings.HasPrefix(m.Content[i].Value, config.Namespace+":") {
+			last = i
+		}
+	}
+	pair := []*yaml.Node{{Kind: yaml.ScalarNode, Value: key}, value}
+	if last < 0 {
+		m.Content = append(m.Content, pair...)
+		return
+	}
+	m.Content = slices.Insert(m.Content, last+2, pair...)
+}
+
+func removeKey(m *yaml.Node, key string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = slices.Delete(m.Content, i, i+2)
+			return
+		}
+	}
 }
 
 // Overlaps reports every pair of stacks whose VPC ranges overlap (WP-31).
@@ -189,8 +388,9 @@ func deleted(raw map[string]string) bool {
 }
 
 // OtherCidrs reads the VPC range of every stack in dir except self and the
-// deleted ones, for the cross-stack overlap rule (WP-31) and the allocator. A stack whose range does not parse is
-// skipped: its own validation reports it.
+// deleted ones, for the cross-stack overlap rule (WP-31) and the allocator.
+// A stack that cannot be read, or whose range does not parse, is skipped:
+// Scan and its own validation report it.
 func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
 	names, err := List(dir)
 	if err != nil {
@@ -202,11 +402,8 @@ func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
 			continue
 		}
 		raw, err := ReadRaw(Path(dir, n))
-		if err != nil {
-			return nil, err
-		}
-		if deleted(raw) {
-			continue // its VPC is gone; the range is free again
+		if err != nil || deleted(raw) {
+			continue // unreadable (reported by Scan), or its VPC is gone and the range free again
 		}
 		if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
 			out[n] = p

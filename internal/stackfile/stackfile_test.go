@@ -46,12 +46,12 @@ func TestOverlapDetected(t *testing.T) {
 func TestWriteIsDeterministicAndRoundTrips(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testkit.Load(t, "globex")
-	path, err := stackfile.Write(dir, cfg)
+	path, _, err := stackfile.Write(dir, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	first, _ := os.ReadFile(path)
-	if _, err := stackfile.Write(dir, cfg); err != nil {
+	if _, _, err := stackfile.Write(dir, cfg); err != nil {
 		t.Fatal(err)
 	}
 	second, _ := os.ReadFile(path)

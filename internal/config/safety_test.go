@@ -1,0 +1,71 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// The union of the ingress ranges is judged, not each string (#13 item 8):
+// two halves of the internet are the internet.
+func TestIngressUnionJudged(t *testing.T) {
+	for _, c := range []struct {
+		cidrs []string
+		ok    bool
+	}{
+		{[]string{"0.0.0.0/1", "128.0.0.0/1"}, false},
+		{[]string{"2000::/3"}, false},
+		{[]string{"0.0.0.0/2", "64.0.0.0/2"}, false},
+		{[]string{"11.0.0.0/8", "12.0.0.0/8"}, false}, // two /8s: more than a /8
+		{[]string{"203.0.113.0/24", "198.51.100.0/24"}, true},
+		{[]string{"11.0.0.0/8", "11.1.0.0/16"}, true}, // nested: counted once
+		{[]string{"2001:db8::/32", "203.0.113.0/24"}, true},
+	} {
+		cfg := valid()
+		cfg.IngressCidrs = c.cidrs
+		err := cfg.Validate()
+		if (err == nil) != c.ok {
+			t.Errorf("%v: valid=%v, want %v (%v)", c.cidrs, err == nil, c.ok, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "allowInternetIngress") {
+			t.Errorf("%v: the error does not name the opt-in: %v", c.cidrs, err)
+		}
+		cfg.AllowInternetIngress = true
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("%v with allowInternetIngress: %v", c.cidrs, err)
+		}
+	}
+}
+
+// The command words are not tenant ids (#13 item 10), and no id that could
+// leave a directory is one (item 2).
+func TestTenantIDsExcludeCommandsAndPaths(t *testing.T) {
+	for _, id := range []string{"due", "suspend", "delete", "all", "list", "help", "verify", "plan", "onboard", "offboard",
+		"x/../../evil", "../acme", "acme/", "a.b", ".", "..", "acme.lifecycle", "", "ACME", "acme\x00"} {
+		if ValidateTenantID(id) == nil {
+			t.Errorf("%q accepted as a tenant id", id)
+		}
+	}
+	for _, id := range []string{"acme", "acme-corp", "a1b", strings.Repeat("a", 32)} {
+		if err := ValidateTenantID(id); err != nil {
+			t.Errorf("%q refused: %v", id, err)
+		}
+	}
+}
+
+// Every wrong-typed or unknown key is reported at once (#13 item 17).
+func TestDecodeReportsEveryBadKey(t *testing.T) {
+	raw := Encode(valid())
+	raw[Namespace+":appPort"] = "eighty"
+	raw[Namespace+":database"] = `{"enabled": "yes"}`
+	raw[Namespace+":allowInternetIngress"] = "maybe"
+	raw[Namespace+":tenantIdd"] = "acme"
+	_, err := Decode(raw)
+	if err == nil {
+		t.Fatal("decoded")
+	}
+	for _, k := range []string{"appPort", "database", "allowInternetIngress", "tenantIdd"} {
+		if !strings.Contains(err.Error(), Namespace+":"+k) {
+			t.Errorf("error does not name %s:\n%v", k, err)
+		}
+	}
+}
