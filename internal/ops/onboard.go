@@ -264,4 +264,3 @@ func differences(a, b *config.Tenant) []string {
 	}
 	return diff
 }
-

@@ -49,8 +49,8 @@ type Env struct {
 	// Simulated is the JST day a step acts as (--today), zero for the
 	// real day.
 	Simulated lifecycle.Date
-	Stdout io.Writer
-	Stderr io.Writer
+	Stdout    io.Writer
+	Stderr    io.Writer
 	// Confirm asks the operator to type expect to confirm a destructive
 	// step; nil means not interactive (then --yes is required).
 	Confirm func(prompt, expect string) bool
@@ -174,6 +174,7 @@ func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, de
 	}
 	return path, changed, nil
 }
+
 // deployable says why the real path cannot run.
 func (e *Env) deployable() error {
 	if e.Deployer == nil {
