@@ -73,6 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return cli.ExitBadInput
 }
 
+// testDeployer replaces the Automation API in this package's process tests
+// (set only by the test binary's helper mode).
+var testDeployer deploy.Deployer
+
 // interruptible is the context of a command that changes things: the first
 // SIGINT or SIGTERM cancels it, and the command finishes the write it is in
 // (a stack file and its evidence entry go together), records the
@@ -91,9 +95,13 @@ func interruptible() (context.Context, context.CancelFunc) {
 // the working directory, the Automation API on the local program, the AWS
 // tagging API for the leftover check.
 func newEnv(stdout, stderr io.Writer) *ops.Env {
+	var dep deploy.Deployer = &deploy.Local{WorkDir: ".", Out: stderr}
+	if testDeployer != nil {
+		dep = testDeployer
+	}
 	e := &ops.Env{
 		StacksDir: "stacks", EvidenceDir: "evidence/lifecycle",
-		Deployer: &deploy.Local{WorkDir: ".", Out: stderr},
+		Deployer: dep,
 		Now:      time.Now, Stdout: stdout, Stderr: stderr,
 		Confirm: ops.TerminalConfirm(os.Stdin, stderr),
 	}

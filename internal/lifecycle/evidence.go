@@ -152,14 +152,15 @@ func read(dir, tenant string) (*Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
+	var head struct{ Schema, Tenant string }
+	if json.Unmarshal(b, &head) == nil && (head.Schema != EvidenceSchema || head.Tenant != tenant) {
+		return nil, fmt.Errorf("%s is not tenant %s's lifecycle evidence (schema %q, tenant %q): keep verify reports and other files out of the evidence directory; tenantctl never writes over it", path, tenant, head.Schema, head.Tenant)
+	}
 	var ev Evidence
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ev); err != nil {
 		return nil, fmt.Errorf("%s is not a readable evidence record (%v): restore it from your copy or move it aside; tenantctl never writes over it", path, err)
-	}
-	if ev.Schema != EvidenceSchema || ev.Tenant != tenant {
-		return nil, fmt.Errorf("%s is not tenant %s's lifecycle evidence (schema %q, tenant %q): keep verify reports and other files out of the evidence directory", path, tenant, ev.Schema, ev.Tenant)
 	}
 	return &ev, nil
 }

@@ -174,3 +174,40 @@ func TestPlanBaseline(t *testing.T) {
 		t.Errorf("unknown baseline stack: exit %d", code)
 	}
 }
+
+// The file name is the tenant (#13 item 1): a copy of acme's stack saved
+// as bar is refused, not planned as acme's resources.
+func TestPlanRefusesMismatchedStack(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	os.WriteFile(filepath.Join(dir, "Pulumi.bar.yaml"), b, 0o644)
+	code, out, errs := run("--stacks-dir", dir, "bar")
+	if code != ExitBadInput || !strings.Contains(errs, `holds tenantId "acme"`) || strings.Contains(out, "acme-") {
+		t.Errorf("exit %d, stderr %q, stdout %.200q", code, errs, out)
+	}
+	for _, arg := range []string{"../Pulumi.bar", "x/../../bar", "due"} {
+		if code, _, _ := run("--stacks-dir", dir, arg); code != ExitBadInput {
+			t.Errorf("%q: exit %d", arg, code)
+		}
+	}
+}
+
+// One bad file beside the stack is reported; the stack is planned all the
+// same and the exit code says something was skipped (#13 item 16).
+func TestPlanGoesOnPastBadNeighbours(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	os.WriteFile(filepath.Join(dir, "Pulumi.acme.yaml"), b, 0o644)
+	os.Mkdir(filepath.Join(dir, "Pulumi.adir.yaml"), 0o755)
+	os.Symlink("/nonexistent", filepath.Join(dir, "Pulumi.dangling.yaml"))
+	os.WriteFile(filepath.Join(dir, "Pulumi.huge.yaml"), bytes.Repeat([]byte("#"), 2<<20), 0o644)
+	code, out, errs := run("--stacks-dir", dir, "acme")
+	if code != ExitBadInput || !strings.Contains(out, "Tenant acme") {
+		t.Errorf("exit %d (want 2), acme planned: %v", code, strings.Contains(out, "Tenant acme"))
+	}
+	for _, n := range []string{"adir", "dangling", "huge"} {
+		if !strings.Contains(errs, "Pulumi."+n+".yaml") {
+			t.Errorf("%s not reported: %s", n, errs)
+		}
+	}
+}

@@ -276,6 +276,7 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 	// Keys are compared as the program reads them (decoded, then encoded
 	// the canonical way), so a file that writes a value differently but
 	// means the same is left alone.
+	var changes []change
 	for _, k := range config.Keys() {
 		key := config.Namespace + ":" + k.Name
 		v, wanted := want[key]
@@ -285,20 +286,34 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 		case !fresh && wanted == had && v == cur:
 		case !wanted:
 			if inFile {
-				removeKey(cfg, key)
-				changed = true
+				changes = append(changes, change{key: key})
 			}
 		default:
 			node, err := valueNode(v, k.Kind)
 			if err != nil {
 				return "", false, err
 			}
-			setKey(cfg, key, node)
-			changed = true
+			changes = append(changes, change{key: key, value: node})
 		}
 	}
-	if !changed {
+	if len(changes) == 0 {
 		return path, false, nil
+	}
+	// An existing file is edited as text where the tree says exactly which
+	// lines a key holds, so every other byte stays; the result must read
+	// back as the config with every other key unchanged, or the tree is
+	// re-encoded instead (comments and values kept, spacing normalised).
+	if !fresh {
+		if out, ok := splice(old, cfg, changes); ok && readsAs(path, out, have, want) {
+			return path, true, safefile.Write(path, out, mode)
+		}
+	}
+	for _, c := range changes {
+		if c.value == nil {
+			removeKey(cfg, c.key)
+		} else {
+			setKey(cfg, c.key, c.value)
+		}
 	}
 	var buf bytes.Buffer
 	e := yaml.NewEncoder(&buf)
@@ -310,6 +325,150 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 		return "", false, err
 	}
 	return path, true, safefile.Write(path, buf.Bytes(), mode)
+}
+
+// change sets a tenantkit key (value nil: removes it).
+type change struct {
+	key   string
+	value *yaml.Node
+}
+
+// splice applies the changes to the file's text: a changed key's lines
+// (the key's line through its value's last) are replaced by the key
+// rendered anew at the same indentation, a removed key's lines dropped, a
+// new key inserted after the last tenantkit key. ok is false when the tree
+// does not pin the lines down (flow style, block scalars, aliases).
+func splice(old []byte, cfg *yaml.Node, changes []change) ([]byte, bool) {
+	if cfg.Style&yaml.FlowStyle != 0 || len(cfg.Content) == 0 {
+		return nil, false
+	}
+	lines := strings.SplitAfter(string(old), "\n")
+	type edit struct {
+		from, to int // 0-based line range [from, to) replaced by text
+		text     string
+	}
+	var edits []edit
+	indent := cfg.Content[0].Column - 1
+	insertAt, last := -1, -1
+	for i := 0; i+1 < len(cfg.Content); i += 2 {
+		end, ok := lastLine(cfg.Content[i+1])
+		if !ok && strings.HasPrefix(cfg.Content[i].Value, config.Namespace+":") {
+			return nil, false
+		}
+		if end > last {
+			last = end
+		}
+		if strings.HasPrefix(cfg.Content[i].Value, config.Namespace+":") {
+			insertAt = end
+		}
+	}
+	if insertAt < 0 {
+		insertAt = last
+	}
+	var added strings.Builder
+	for _, c := range changes {
+		i := slices.IndexFunc(cfg.Content, func(n *yaml.Node) bool { return n.Value == c.key && n.Kind == yaml.ScalarNode })
+		if i >= 0 && i%2 != 0 {
+			return nil, false
+		}
+		if i < 0 {
+			if c.value == nil {
+				continue
+			}
+			text, ok := render(c.key, c.value, indent)
+			if !ok {
+				return nil, false
+			}
+			added.WriteString(text)
+			continue
+		}
+		key, val := cfg.Content[i], cfg.Content[i+1]
+		end, ok := lastLine(val)
+		if !ok || key.Line < 1 || end > len(lines) {
+			return nil, false
+		}
+		text := ""
+		if c.value != nil {
+			if text, ok = render(c.key, c.value, key.Column-1); !ok {
+				return nil, false
+			}
+		}
+		edits = append(edits, edit{from: key.Line - 1, to: end, text: text})
+	}
+	if added.Len() > 0 {
+		if insertAt < 1 || insertAt > len(lines) || !strings.HasSuffix(lines[insertAt-1], "\n") {
+			return nil, false
+		}
+		edits = append(edits, edit{from: insertAt, to: insertAt, text: added.String()})
+	}
+	slices.SortFunc(edits, func(a, b edit) int { return b.from - a.from })
+	for _, e := range edits {
+		lines = slices.Replace(lines, e.from, e.to, e.text)
+	}
+	return []byte(strings.Join(lines, "")), true
+}
+
+// lastLine is the last line (1-based) a node's text occupies, when the
+// tree can tell.
+func lastLine(n *yaml.Node) (int, bool) {
+	switch {
+	case n.Kind == yaml.AliasNode || n.Line < 1:
+		return 0, false
+	case n.Kind == yaml.ScalarNode && (n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n")):
+		return 0, false
+	}
+	end := n.Line
+	for _, c := range n.Content {
+		l, ok := lastLine(c)
+		if !ok || (n.Style&yaml.FlowStyle != 0 && l != n.Line) {
+			return 0, false
+		}
+		end = max(end, l)
+	}
+	return end, true
+}
+
+// render writes key: value as block YAML indented by indent spaces.
+func render(key string, value *yaml.Node, indent int) (string, bool) {
+	var buf bytes.Buffer
+	e := yaml.NewEncoder(&buf)
+	e.SetIndent(2)
+	m := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: key}, value}}
+	if err := e.Encode(m); err != nil || e.Close() != nil {
+		return "", false
+	}
+	pad := strings.Repeat(" ", indent)
+	var out strings.Builder
+	for _, l := range strings.SplitAfter(buf.String(), "\n") {
+		if l != "" {
+			out.WriteString(pad + l)
+		}
+	}
+	return out.String(), true
+}
+
+// readsAs: out parses, its tenantkit keys decode to want, and every other
+// key reads as it did (have).
+func readsAs(path string, out []byte, have, want map[string]string) bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(out, &doc) != nil {
+		return false
+	}
+	cfg, err := configNode(&doc)
+	if err != nil || cfg == nil {
+		return false
+	}
+	raw, err := rawOf(path, cfg)
+	if err != nil {
+		return false
+	}
+	for k, v := range have {
+		if !strings.HasPrefix(k, config.Namespace+":") && raw[k] != v {
+			return false
+		}
+	}
+	t, err := config.Decode(raw)
+	return err == nil && maps.Equal(config.Encode(t), want)
 }
 
 // valueNode renders a value as Pulumi.yaml declares it: objects and arrays

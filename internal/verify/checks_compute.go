@@ -618,6 +618,9 @@ var _ = register(Check{ID: "WP-15/mfa-roles", Control: "WP-15", Title: "human ro
 			arn := t.Inv.Roles[k]
 			name := arn[strings.LastIndex(arn, "/")+1:]
 			out, err := t.Clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+			if err == nil && out.Role == nil {
+				err = errEmpty("iam:GetRole", "Role")
+			}
 			if err != nil {
 				r.Error("role "+arn, err, "trust with MFA")
 				continue

@@ -164,8 +164,17 @@ func readKey(ctx context.Context, t *Target) (*kmstypes.KeyMetadata, error) {
 		if err != nil {
 			return nil, err
 		}
+		if out.KeyMetadata == nil {
+			return nil, errEmpty("kms:DescribeKey", "KeyMetadata")
+		}
 		return out.KeyMetadata, nil
 	})
+}
+
+// errEmpty is an answer that lacks what it must carry: an ERROR, never a
+// verdict (an empty HTTP 200 from a proxy or a broken emulator).
+func errEmpty(call, field string) error {
+	return fmt.Errorf("%s answered without %s", call, field)
 }
 
 var _ = register(Check{ID: "WP-21.1/key-rotation", Control: "WP-21.1", Title: "the tenant key rotates",

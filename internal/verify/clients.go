@@ -3,9 +3,11 @@ package verify
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -189,8 +191,19 @@ func (c *Calls) ByOperation() map[string]int {
 // AWS_ENDPOINT_URL) for a region, with the SDK's adaptive retryer and, when
 // calls is set, a counter of every API call.
 func LoadConfig(ctx context.Context, region, endpoint string, calls *Calls) (aws.Config, error) {
+	return LoadConfigTimeout(ctx, region, endpoint, calls, 0)
+}
+
+// LoadConfigTimeout is LoadConfig with each HTTP request bounded (0:
+// DefaultRequestTimeout): an endpoint that accepts and never answers costs
+// that long per attempt, and the caller's deadline bounds the retries.
+func LoadConfigTimeout(ctx context.Context, region, endpoint string, calls *Calls, requestTimeout time.Duration) (aws.Config, error) {
+	if requestTimeout <= 0 {
+		requestTimeout = DefaultRequestTimeout
+	}
 	opts := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRegion(region),
+		awsconfig.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(requestTimeout)),
 		awsconfig.WithRetryer(func() aws.Retryer {
 			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = 6 })

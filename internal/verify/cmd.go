@@ -1,12 +1,16 @@
 package verify
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -14,9 +18,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"golang.org/x/term"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/safefile"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
@@ -46,7 +52,21 @@ type Options struct {
 	All          bool
 	InventoryDir string
 	OutDir       string
+	// RequestTimeout bounds one HTTP request, Timeout a whole tenant's
+	// verification (0: the defaults); what runs out is ERROR.
+	RequestTimeout time.Duration
+	Timeout        time.Duration
+	// Progress, when set, gets a line per finished check.
+	Progress io.Writer
 }
+
+// Defaults of the deadlines.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultTimeout        = 10 * time.Minute
+)
+
+var formats = []string{"text", "json", "junit", "markdown"}
 
 // Main runs `tenantctl verify`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -65,15 +85,43 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.All, "all", false, "verify every tenant stack that is not deleted (a fleet report)")
 	fs.StringVar(&o.InventoryDir, "inventory-dir", "", "with --all: the inventories, one <tenant>.json each")
 	fs.StringVar(&o.OutDir, "out-dir", "", "with --all: write each tenant's report there")
+	fs.DurationVar(&o.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up on one AWS request after this long (then ERROR)")
+	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "give up on a tenant's verification after this long; what is unfinished is ERROR")
+	progress := fs.String("progress", "auto", "a line per finished check on stderr: auto (when stderr is a terminal), on or off")
 	fs.Usage = func() { fmt.Fprintln(stderr, Usage); fs.PrintDefaults() }
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		return cli.ExitBadInput
 	}
+	// Every argument is checked before any work: a bad format or an
+	// unwritable destination must not cost a fleet's verification.
+	usage := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "tenantctl verify: "+format+"\n", args...)
+		return cli.ExitBadInput
+	}
+	if !slices.Contains(formats, o.Format) {
+		return usage("--format %q: use text, json, junit or markdown", o.Format)
+	}
+	if o.RequestTimeout <= 0 || o.Timeout <= 0 {
+		return usage("--request-timeout and --timeout must be positive durations, e.g. 30s and 10m")
+	}
+	switch *progress {
+	case "on":
+		o.Progress = stderr
+	case "auto":
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			o.Progress = stderr
+		}
+	case "off":
+	default:
+		return usage("--progress %q: use auto, on or off", *progress)
+	}
 	if o.All {
 		if len(pos) != 0 || (o.InventoryDir == "") == !o.Discover || o.OutDir == "" {
-			fmt.Fprintln(stderr, "usage: tenantctl verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...]")
-			return cli.ExitBadInput
+			return usage("usage: tenantctl verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...]")
+		}
+		if err := writableDir(o.OutDir); err != nil {
+			return usage("--out-dir: %v", err)
 		}
 		return Fleet(ctx, o, stdout, stderr)
 	}
@@ -81,36 +129,93 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return cli.ExitBadInput
 	}
-	if o.Format != "text" && o.Format != "json" && o.Format != "junit" && o.Format != "markdown" {
-		fmt.Fprintf(stderr, "tenantctl verify: --format %q: use text, json, junit or markdown\n", o.Format)
-		return cli.ExitBadInput
-	}
 	o.Tenant = pos[0]
+	if err := config.ValidateTenantID(o.Tenant); err != nil {
+		return usage("tenant %q: %v", o.Tenant, err)
+	}
+	if o.Out != "" {
+		if err := writableReport(o.Out); err != nil {
+			return usage("--out: %v", err)
+		}
+	}
 	report, code := Verify(ctx, o, stderr)
 	if report == nil {
 		return code
 	}
-	w := stdout
-	if o.Out != "" {
-		f, err := os.Create(o.Out)
-		if err != nil {
-			fmt.Fprintf(stderr, "tenantctl verify: --out: %v\n", err)
-			return cli.ExitBadInput
+	if o.Out == "" {
+		if err := report.Write(stdout, o.Format); err != nil {
+			fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
+			return cli.ExitError
 		}
-		defer f.Close()
-		w = f
+		return report.ExitCode()
 	}
-	if err := report.Write(w, o.Format); err != nil {
-		fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
+	if err := writeReport(o.Out, report, o.Format); err != nil {
+		fmt.Fprintf(stderr, "tenantctl verify: --out: %v\n", err)
 		return cli.ExitError
 	}
 	return report.ExitCode()
 }
 
+// writableDir makes dir if needed and proves a file can be created in it.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return canCreateIn(dir)
+}
+
+// canCreateIn proves a file can be created in the existing dir.
+func canCreateIn(dir string) error {
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("%s is not writable: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// writableReport: the report can be written to path, and path is not
+// something else (lifecycle evidence, an inventory, a plan) that the
+// report would replace.
+func writableReport(path string) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return canCreateIn(filepath.Dir(path))
+	case err != nil:
+		return err
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+	}
+	if json.Unmarshal(b, &doc) == nil && doc.Schema != "" && doc.Schema != ReportSchema {
+		return fmt.Errorf("%s is a %s file, not a verify report: write the report elsewhere (lifecycle evidence and reports are kept apart)", path, doc.Schema)
+	}
+	return canCreateIn(filepath.Dir(path))
+}
+
+// writeReport renders the report and replaces path with it atomically: a
+// failed write leaves the old file, never a partial one.
+func writeReport(path string, r *Report, format string) error {
+	var buf bytes.Buffer
+	if err := r.Write(&buf, format); err != nil {
+		return err
+	}
+	return safefile.Write(path, buf.Bytes(), 0o644)
+}
+
 // Verify loads the expectations and the inventory, runs every check and
 // returns the report and the exit code (nil report: bad input).
 func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
-	return NewSession(o.Endpoint).Verify(ctx, o, stderr)
+	s := NewSession(o.Endpoint)
+	s.RequestTimeout = o.RequestTimeout
+	return s.Verify(ctx, o, stderr)
 }
 
 // Session is one run of the verifier: one client set per region (so every
@@ -118,9 +223,11 @@ func Verify(ctx context.Context, o Options, stderr io.Writer) (*Report, int) {
 // account-wide reads shared by every tenant in the same account and region.
 type Session struct {
 	endpoint string
-	mu       sync.Mutex
-	clients  map[string]*Clients
-	shared   Memo
+	// RequestTimeout bounds each HTTP request (0: DefaultRequestTimeout).
+	RequestTimeout time.Duration
+	mu             sync.Mutex
+	clients        map[string]*Clients
+	shared         Memo
 }
 
 // NewSession starts a run against the endpoint ("" for AWS).
@@ -134,7 +241,7 @@ func (s *Session) clientsFor(ctx context.Context, region string) (*Clients, erro
 	if c, ok := s.clients[region]; ok {
 		return c, nil
 	}
-	awsCfg, err := LoadConfig(ctx, region, s.endpoint, nil)
+	awsCfg, err := LoadConfigTimeout(ctx, region, s.endpoint, nil, s.RequestTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +260,12 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if err != nil {
 		return bad("%v", err)
 	}
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	others, err := stackfile.OtherCidrs(o.StacksDir, o.Tenant)
 	if err != nil {
 		return bad("%v", err)
@@ -209,7 +322,15 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	now := time.Now()
 	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: clients, Baseline: baselineCfg, Shared: &s.shared}
+	if o.Progress != nil {
+		t.Progress = func(done, total int, check string) {
+			fmt.Fprintf(o.Progress, "verify %s: %d/%d %s\n", o.Tenant, done, total, check)
+		}
+	}
 	results := RunChecks(ctx, t, Checks(), o.Parallel)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		fmt.Fprintf(stderr, "tenantctl verify: %s: the %s deadline (--timeout) ran out; the checks it cut short are ERROR\n", o.Tenant, timeout)
+	}
 	return NewReport(t, results, now, calls), cli.ExitOK
 }
 
@@ -247,10 +368,13 @@ func LoadBaselineFor(dir, region string) (*config.Baseline, error) {
 // tenant FAILs, else 3 if any could not be verified completely (an ERROR, or
 // an unreadable stack or inventory), else 0.
 func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
-	names, err := stackfile.List(o.StacksDir)
+	names, problems, err := stackfile.Scan(o.StacksDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
 		return cli.ExitBadInput
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "tenantctl verify: skipped: %v\n", p)
 	}
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "tenantctl verify: --out-dir: %v\n", err)
@@ -265,6 +389,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	}
 	rows := make([]row, len(names))
 	session := NewSession(o.Endpoint)
+	session.RequestTimeout = o.RequestTimeout
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i, n := range names {
@@ -294,12 +419,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				rows[i].code, rows[i].status = code, strings.TrimSpace(msgs.String())
 				return
 			}
-			f, err := os.Create(filepath.Join(o.OutDir, n+"."+ext))
-			if err == nil {
-				err = report.Write(f, o.Format)
-				f.Close()
-			}
-			if err != nil {
+			if err := writeReport(filepath.Join(o.OutDir, n+"."+ext), report, o.Format); err != nil {
 				rows[i].code, rows[i].status = cli.ExitError, err.Error()
 				return
 			}
@@ -325,5 +445,8 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		}
 	}
 	tw.Flush()
+	if len(problems) > 0 && worst == cli.ExitOK {
+		worst = cli.ExitError // a stack could not be read: not verified completely
+	}
 	return worst
 }

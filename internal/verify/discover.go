@@ -107,10 +107,16 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	if err != nil {
 		return nil, fmt.Errorf("discover: key %s: %w", config.KeyAlias(cfg.TenantID), err)
 	}
+	if key.KeyMetadata == nil {
+		return nil, fmt.Errorf("discover: key %s: %w", config.KeyAlias(cfg.TenantID), errEmpty("kms:DescribeKey", "KeyMetadata"))
+	}
 	inv.KeyArn = aws.ToString(key.KeyMetadata.Arn)
 	archive, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(config.BaselineKeyAlias)})
 	if err != nil {
 		return nil, fmt.Errorf("discover: the baseline's key %s: %w", config.BaselineKeyAlias, err)
+	}
+	if archive.KeyMetadata == nil {
+		return nil, fmt.Errorf("discover: the baseline's key %s: %w", config.BaselineKeyAlias, errEmpty("kms:DescribeKey", "KeyMetadata"))
 	}
 	inv.ArchiveKeyArn = aws.ToString(archive.KeyMetadata.Arn)
 	inv.Deployers = cfg.DeployerPrincipalArns

@@ -33,6 +33,8 @@ type Target struct {
 	Baseline *config.Baseline
 	// Shared memoizes account-wide reads across a fleet; nil for one tenant.
 	Shared *Memo
+	// Progress, when set, hears of every finished check.
+	Progress func(done, total int, check string)
 
 	memo Memo
 }
@@ -150,6 +152,8 @@ func RunChecks(ctx context.Context, t *Target, list []Check, parallel int) []Che
 	out := make([]CheckResult, len(list))
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
 	for i, c := range list {
 		wg.Add(1)
 		go func() {
@@ -166,6 +170,12 @@ func RunChecks(ctx context.Context, t *Target, list []Check, parallel int) []Che
 				c.Run(ctx, t, r)
 			}()
 			out[i] = CheckResult{ID: c.ID, Status: status(r.obs), Observations: r.obs}
+			if t.Progress != nil {
+				mu.Lock()
+				done++
+				t.Progress(done, len(list), c.ID)
+				mu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()

@@ -36,6 +36,9 @@ type wireServer struct {
 	mu       sync.Mutex
 	handlers map[string]wireHandler
 	calls    map[string]int
+	// fallback answers every operation without a fixture (nil: none may
+	// come).
+	fallback wireHandler
 }
 
 // wireHandler answers one operation: the form (query protocols) or JSON
@@ -106,6 +109,9 @@ func (w *wireServer) serve(rw http.ResponseWriter, r *http.Request) {
 	w.mu.Lock()
 	w.calls[svc+"."+op]++
 	h, ok := w.handlers[svc+"."+op]
+	if !ok && w.fallback != nil {
+		h, ok = w.fallback, true
+	}
 	w.mu.Unlock()
 	if !ok {
 		w.t.Errorf("wire: no fixture for %s.%s", svc, op)

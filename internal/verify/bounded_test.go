@@ -1,0 +1,149 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+// An answer of HTTP 200 with an empty body (a proxy, a broken emulator)
+// gives every check a plain verdict: no check panics on the nil fields the
+// SDK then returns, and none passes on nothing (#13 item 13).
+func TestEmptyAnswersAreErrorsNotPanics(t *testing.T) {
+	w := newWire(t)
+	w.fallback = func(wireRequest) (int, string) { return 200, "" }
+	tg, _ := wireTarget(t, w)
+	for _, r := range RunChecks(context.Background(), tg, Checks(), 4) {
+		for _, o := range r.Observations {
+			if strings.Contains(o.Observed, "panicked") {
+				t.Errorf("%s panicked on an empty answer: %s", r.ID, o.Observed)
+			}
+		}
+		if r.Status == catalog.Pass {
+			t.Errorf("%s PASSes on empty answers: %+v", r.ID, r.Observations)
+		}
+	}
+}
+
+// verifyMain runs `tenantctl verify` for acme against endpoint, with its
+// inventory written to a file, and fails the test if it does not end
+// within limit (a liveness bound, not a speed claim: the point is that it
+// ends at all).
+func verifyMain(t *testing.T, endpoint string, limit time.Duration, extra ...string) (int, string, string) {
+	t.Helper()
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	_, _, inv := acme(t)
+	invFile := filepath.Join(t.TempDir(), "acme-inventory.json")
+	b, _ := json.Marshal(map[string]any{"inventory": inv})
+	if err := os.WriteFile(invFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"acme", "--inventory", invFile, "--endpoint", endpoint, "--stacks-dir", testkit.StacksDir(), "--baseline-dir", ""}, extra...)
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- Main(context.Background(), args, &out, &errb) }()
+	select {
+	case code := <-done:
+		return code, out.String(), errb.String()
+	case <-time.After(limit):
+		t.Fatalf("verify did not end within %s", limit)
+		return 0, "", ""
+	}
+}
+
+// An endpoint that accepts connections and never answers ends in ERROR
+// (exit 3) once the deadlines run out, instead of hanging (#13 item 12).
+func TestHangingEndpointEndsInError(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	code, _, stderr := verifyMain(t, srv.URL, time.Minute, "--request-timeout", "200ms", "--timeout", "2s")
+	if code != cli.ExitError {
+		t.Fatalf("exit %d, want 3 (ERROR): %s", code, stderr)
+	}
+}
+
+// Throttling everywhere ends in ERROR within the tenant's deadline, and the
+// progress lines show the work going on (#13 item 14).
+func TestThrottlingIsBoundedAndShowsProgress(t *testing.T) {
+	w := newWire(t)
+	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity("111122223333"))
+	w.fallback = func(wireRequest) (int, string) {
+		return 400, `{"__type":"ThrottlingException","message":"Rate exceeded"}`
+	}
+	code, out, stderr := verifyMain(t, w.srv.URL, 2*time.Minute, "--timeout", "3s", "--progress", "on", "--format", "json")
+	if code != cli.ExitError {
+		t.Fatalf("exit %d, want 3: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "verify acme: 1/") || !strings.Contains(stderr, fmt.Sprintf("%d/%d", len(Checks()), len(Checks()))) {
+		t.Errorf("no progress lines:\n%s", stderr)
+	}
+	var r Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.Status != "ERROR" {
+		t.Errorf("report %v %v", r.Status, err)
+	}
+}
+
+// Bad arguments are refused before any work: no AWS call, no file (#13
+// item 15).
+func TestArgumentsCheckedBeforeWork(t *testing.T) {
+	w := newWire(t)
+	w.fallback = func(wireRequest) (int, string) {
+		t.Error("an AWS call was made before the arguments were checked")
+		return 500, ""
+	}
+	dir := t.TempDir()
+	evidence := filepath.Join(dir, "acme.json")
+	os.WriteFile(evidence, []byte(`{"schema":"tenantkit.evidence/v1","tenant":"acme","entries":[]}`), 0o644)
+	before, _ := os.ReadFile(evidence)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "bogus"}, "--format"},
+		{[]string{"--out", filepath.Join(dir, "missing", "sub", "acme.")}, "--out"},
+		{[]string{"--out", evidence}, "not a verify report"},
+		{[]string{"--timeout", "0s"}, "positive"},
+		{[]string{"--progress", "sometimes"}, "--progress"},
+	} {
+		code, _, stderr := verifyMain(t, w.srv.URL, time.Minute, c.args...)
+		if code != cli.ExitBadInput || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q, want 2 naming %q", c.args, code, stderr, c.want)
+		}
+	}
+	if after, _ := os.ReadFile(evidence); !bytes.Equal(before, after) {
+		t.Error("the evidence file was written over")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing")); err == nil {
+		t.Error("a refused --out created a directory")
+	}
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"--all", "--discover", "--format", "bogus", "--out-dir", filepath.Join(dir, "reports")}, &out, &errb); code != cli.ExitBadInput {
+		t.Errorf("fleet with a bad format: exit %d %s", code, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "reports")); err == nil {
+		t.Error("a refused fleet run created its report directory")
+	}
+	if code := Main(context.Background(), []string{"../evil", "--discover"}, &out, &errb); code != cli.ExitBadInput {
+		t.Errorf("a tenant that is a path: exit %d", code)
+	}
+}
