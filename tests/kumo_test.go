@@ -68,7 +68,7 @@ var (
 		"WP-27/trail-coverage": "no trail named",
 	}
 	// Not applicable to the seeded tenant: active, no database.
-	notApplicable = []string{"WP-10/suspended", "WP-21.1/database", "WP-21.2/database-tls"}
+	notApplicable = []string{"WP-10/suspended", "WP-21.1/database", "WP-21.2/database-tls", "WP-22/database", "WP-30/database-upgrades"}
 )
 
 var (

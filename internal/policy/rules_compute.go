@@ -18,6 +18,7 @@ const (
 	tLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
 	tLB             = "aws:lb/loadBalancer:LoadBalancer"
 	tListener       = "aws:lb/listener:Listener"
+	tTargetGroup    = "aws:lb/targetGroup:TargetGroup"
 	tAlarm          = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	tEventRule      = "aws:cloudwatch/eventRule:EventRule"
 	tEventTarget    = "aws:cloudwatch/eventTarget:EventTarget"
@@ -107,7 +108,8 @@ var _ = register(Rule{ID: "WP-21.2",
 				for _, a := range asList(r.Get("defaultActions")) {
 					t := a["type"]
 					red, _ := a["redirect"].(map[string]any)
-					if t == "redirect" && red["protocol"] == "HTTPS" && red["port"] == "443" {
+					// Permanent (301): browsers remember the upgrade to HTTPS.
+					if t == "redirect" && red["protocol"] == "HTTPS" && red["port"] == "443" && red["statusCode"] == "HTTP_301" {
 						e.Applies()
 						return
 					}
@@ -116,7 +118,7 @@ var _ = register(Rule{ID: "WP-21.2",
 						return
 					}
 				}
-				e.Fail(label(r), "HTTP listener that does not redirect", "port 80 only redirects to HTTPS 443")
+				e.Fail(label(r), "HTTP listener that does not redirect permanently", "port 80 only redirects to HTTPS 443 (HTTP_301)")
 			default:
 				e.Failf(label(r), "HTTPS, or HTTP 80 that redirects", "%s listener on %d", proto, port)
 			}
@@ -132,6 +134,18 @@ var _ = register(Rule{ID: "WP-21.2",
 			if r.Get("parameterGroupName") == nil {
 				e.Fail(label(r), "default parameter group", "a parameter group forcing TLS")
 			}
+		case tTopic:
+			s, _ := r.String("policy")
+			doc, err := policydoc.Parse(s)
+			if err != nil {
+				e.Unknown(label(r), "the topic policy", "publishing only over TLS")
+				return
+			}
+			if !hasDeny(doc, "Bool", "aws:SecureTransport", "false") {
+				e.Fail(label(r), "no deny of aws:SecureTransport false", "publishing only over TLS")
+				return
+			}
+			e.Applies()
 		}
 	},
 	Whole: func(in *Input, e *Eval) { bucketTransit(in, e) },
@@ -189,6 +203,22 @@ var _ = register(Rule{ID: "WP-24",
 		if len(topics) == 0 {
 			e.Fail("stack", "no alert topic", "an encrypted SNS topic")
 		}
+		// The instances' metrics every minute, and the load balancer's
+		// health check on: what the alarms and the operator watch.
+		for _, lt := range in.Graph.OfType(tLaunchTemplate) {
+			if lt.Get("monitoring.enabled") != true {
+				e.Fail(label(lt), "detailed monitoring off", "detailed (1-minute) monitoring of the instances")
+			} else {
+				e.Applies()
+			}
+		}
+		for _, tg := range in.Graph.OfType(tTargetGroup) {
+			if tg.Get("healthCheck.enabled") != true {
+				e.Fail(label(tg), "health check off", "a health check on the target group")
+			} else {
+				e.Applies()
+			}
+		}
 	},
 })
 
@@ -229,6 +259,8 @@ var _ = register(Rule{ID: "WP-27",
 		for _, t := range trails {
 			if t.Get("enableLogFileValidation") != true || t.Get("enableLogging") == false {
 				e.Fail(label(t), "validation or logging off", "a logging trail with log-file validation")
+			} else if t.Get("includeGlobalServiceEvents") != true || t.Get("isMultiRegionTrail") != true {
+				e.Fail(label(t), "global service events or other regions not recorded", "a multi-region trail with global service events (IAM, STS)")
 			} else if t.Get("cloudWatchLogsGroupArn") == nil {
 				e.Fail(label(t), "no CloudWatch Logs delivery", "trail delivered to CloudWatch Logs")
 			} else {
@@ -308,6 +340,12 @@ var _ = register(Rule{ID: "WP-15",
 				e.Failf(label(r), "minimum length 14 or more", "minimum length %d", n)
 				return
 			}
+			for _, k := range []string{"requireLowercaseCharacters", "requireUppercaseCharacters", "requireNumbers", "requireSymbols"} {
+				if r.Get(k) != true {
+					e.Fail(label(r), k+" not true", "lowercase, uppercase, numbers and symbols required")
+					return
+				}
+			}
 			e.Applies()
 		}
 	},
@@ -348,6 +386,11 @@ var _ = register(Rule{ID: "WP-30",
 			}
 			e.Fail("baseline", "Inspector not enabled for EC2 and ECR", "inspector2 enabler for EC2, ECR")
 			return
+		}
+		for _, db := range in.Graph.OfType(tDB) {
+			if db.Get("autoMinorVersionUpgrade") != true {
+				e.Fail(label(db), "automatic minor version upgrades off", "the database patched in its maintenance window")
+			}
 		}
 		for _, a := range in.Graph.OfType(tAssociation) {
 			if n, _ := a.String("name"); n == "AWS-RunPatchBaseline" {

@@ -170,10 +170,56 @@ var _ = register(Rule{ID: "WP-21.1",
 				usesArchiveKey(in, e, b, def["kmsMasterKeyId"], "log archive")
 				continue
 			}
+			if bucketRole(b) == roleData {
+				if doc, state := bucketPolicy(in, b); state != refUnknown {
+					if why := uploadDenyProblem(in, doc); why != "" {
+						e.Fail(label(b), why, "uploads naming another algorithm or key, or aws:kms without the key, denied")
+						continue
+					}
+				}
+			}
 			usesTenantKey(in, e, b, def["kmsMasterKeyId"], "bucket")
 		}
 	},
 })
+
+// uploadDenyProblem says what a data bucket's policy lacks of the three
+// upload denies (storage.DataStatements): another algorithm named, another
+// key named, aws:kms named without a key (S3 then uses aws/s3). Each must
+// test its header only when present (Null false), or plain uploads, which
+// get the bucket default, would be refused; what AWS decides on them is
+// proven in tests/iameval.
+func uploadDenyProblem(in *Input, doc *policydoc.Document) string {
+	const sse, sseKey = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	if doc == nil {
+		return "no bucket policy"
+	}
+	var algo, key, bare bool
+	for _, st := range doc.Statement {
+		if st.Effect != "Deny" || !st.HasAction("s3:PutObject") {
+			continue
+		}
+		nullSSE, nullKey := st.ConditionValues("Null", sse), st.ConditionValues("Null", sseKey)
+		switch {
+		case slices.Equal(nullSSE, []string{"false"}) && slices.Equal(st.ConditionValues("StringNotEquals", sse), []string{"aws:kms"}) && len(st.Condition) == 2:
+			algo = true
+		case slices.Equal(nullKey, []string{"false"}) && len(st.ConditionValues("StringNotEquals", sseKey)) == 1 && len(st.Condition) == 2 &&
+			ref(in, st.ConditionValues("StringNotEquals", sseKey)[0], tenantKey(in)) != refNo:
+			key = true
+		case slices.Equal(nullSSE, []string{"false"}) && slices.Equal(nullKey, []string{"true"}) && len(st.Condition) == 1:
+			bare = true
+		}
+	}
+	switch {
+	case !algo:
+		return "uploads under another algorithm not denied"
+	case !key:
+		return "uploads under another key not denied"
+	case !bare:
+		return "uploads naming aws:kms without a key (S3 then uses aws/s3) not denied"
+	}
+	return ""
+}
 
 // usesArchiveKey: what outlives the tenant (its log archive, its trail's
 // log files) is encrypted with a customer-managed key that outlives the
@@ -254,8 +300,23 @@ func bucketTransit(in *Input, e *Eval) {
 	}
 }
 
-// WP-22: noncurrent versions expire on every bucket.
+// WP-22: noncurrent versions expire on every bucket; the database leaves
+// nothing behind when it is deleted (no final snapshot, no automated
+// backups kept: either would outlive the 30-day deletion of §10) and tags
+// every snapshot with the tenant (so the leftover sweep finds one).
 var _ = register(Rule{ID: "WP-22",
+	Each: func(in *Input, r *graph.Resource, e *Eval) {
+		if r.Type != tDB {
+			return
+		}
+		for _, k := range []string{"skipFinalSnapshot", "deleteAutomatedBackups", "copyTagsToSnapshot"} {
+			if r.Get(k) != true {
+				e.Fail(label(r), k+" not true", "no final snapshot, automated backups deleted with the instance, snapshots tagged")
+				return
+			}
+		}
+		e.Applies()
+	},
 	Whole: func(in *Input, e *Eval) {
 		for _, b := range in.Graph.OfType(tBucket) {
 			lc, state := configOf(in, tBucketLife, b)
@@ -448,6 +509,14 @@ var _ = register(Rule{ID: "WP-39",
 					continue
 				}
 				lock, _ := configOf(in, tBucketLock, b)
+				if orEmpty(lock).Get("objectLockEnabled") != "Enabled" {
+					e.Fail(label(b), "no Object Lock configuration Enabled", "Object Lock Enabled with a default retention")
+					continue
+				}
+				if mode, _ := orEmpty(lock).String("rule.defaultRetention.mode"); in.Tenant != nil && mode != in.Tenant.ObjectLockMode {
+					e.Failf(label(b), "Object Lock mode "+in.Tenant.ObjectLockMode+" from config", "mode %s", mode)
+					continue
+				}
 				days, _ := num(orEmpty(lock), "rule.defaultRetention.days")
 				if in.Tenant != nil && days != in.Tenant.ObjectLockDays {
 					e.Failf(label(b), "default retention of objectLockDays", "default retention %d days", days)

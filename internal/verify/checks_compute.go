@@ -271,6 +271,56 @@ func database(ctx context.Context, t *Target, r *Run, expected string) (*rdsInst
 	return db, true
 }
 
+// The database leaves nothing behind its 30-day deletion (§10): every
+// snapshot carries the tenant's tags (so the leftover sweep finds it), and
+// no manual snapshot exists, which would outlive the instance. Whether the
+// instance will skip its final snapshot and delete its automated backups
+// is a parameter of the delete call, not readable from AWS: the plan rule
+// of WP-22 holds the program to it.
+var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database snapshots tagged, none kept by hand",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		db, ok := database(ctx, t, r, "snapshots tagged and none kept")
+		if !ok {
+			return
+		}
+		res := "database " + t.Inv.Database.Identifier
+		if !aws.ToBool(db.CopyTagsToSnapshot) {
+			r.Fail(res, "CopyTagsToSnapshot false", "snapshots carry the tenant's tags")
+			return
+		}
+		var manual []string
+		p := rds.NewDescribeDBSnapshotsPaginator(t.Clients.RDS, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier), SnapshotType: aws.String("manual")})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error(res, err, "no manual snapshot")
+				return
+			}
+			for _, sn := range page.DBSnapshots {
+				manual = append(manual, aws.ToString(sn.DBSnapshotIdentifier))
+			}
+		}
+		if len(manual) > 0 {
+			r.Fail(res, "manual snapshots "+strings.Join(manual, ", "), "no manual snapshot (it would outlive the deletion)")
+			return
+		}
+		r.Pass(res, "snapshots tagged, no manual snapshot")
+	}})
+
+var _ = register(Check{ID: "WP-30/database-upgrades", Control: "WP-30", Title: "the database takes minor version upgrades",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		db, ok := database(ctx, t, r, "automatic minor version upgrades")
+		if !ok {
+			return
+		}
+		res := "database " + t.Inv.Database.Identifier
+		if !aws.ToBool(db.AutoMinorVersionUpgrade) {
+			r.Fail(res, "AutoMinorVersionUpgrade false", "automatic minor version upgrades in the maintenance window")
+			return
+		}
+		r.Pass(res, "minor versions upgraded automatically")
+	}})
+
 var _ = register(Check{ID: "WP-21.1/database", Control: "WP-21.1", Title: "the database is encrypted with the tenant key",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		db, ok := database(ctx, t, r, "storage encrypted with the tenant key")

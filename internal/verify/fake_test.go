@@ -89,6 +89,7 @@ type world struct {
 	roles              map[string]string // name → trust policy
 	password           *iamtypes.PasswordPolicy
 	db                 rdstypes.DBInstance
+	snapshots          []rdstypes.DBSnapshot
 	dbParams           []rdstypes.Parameter
 	detector           *guardduty.GetDetectorOutput
 	inspector          insptypes.ResourceState
@@ -322,7 +323,8 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
 	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true}
-	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}}}
+	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}},
+		CopyTagsToSnapshot: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true)}
 	w.dbParams = []rdstypes.Parameter{{ParameterName: aws.String("rds.force_ssl"), ParameterValue: aws.String("1")}}
 	w.detector = &guardduty.GetDetectorOutput{Status: gdtypes.DetectorStatusEnabled, Features: []gdtypes.DetectorFeatureConfigurationResult{{Name: gdtypes.DetectorFeatureResultEbsMalwareProtection, Status: gdtypes.FeatureStatusEnabled}}}
 	w.inspector = insptypes.ResourceState{Ec2: &insptypes.State{Status: insptypes.StatusEnabled}, Ecr: &insptypes.State{Status: insptypes.StatusEnabled}}
@@ -639,6 +641,10 @@ type rdsfake world
 func (f *rdsfake) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
 	return &rds.DescribeDBInstancesOutput{DBInstances: []rdstypes.DBInstance{f.db}}, (*world)(f).call("DescribeDBInstances")
 }
+func (f *rdsfake) DescribeDBSnapshots(context.Context, *rds.DescribeDBSnapshotsInput, ...func(*rds.Options)) (*rds.DescribeDBSnapshotsOutput, error) {
+	return &rds.DescribeDBSnapshotsOutput{DBSnapshots: f.snapshots}, (*world)(f).call("DescribeDBSnapshots")
+}
+
 func (f *rdsfake) DescribeDBParameters(context.Context, *rds.DescribeDBParametersInput, ...func(*rds.Options)) (*rds.DescribeDBParametersOutput, error) {
 	return &rds.DescribeDBParametersOutput{Parameters: f.dbParams}, (*world)(f).call("DescribeDBParameters")
 }

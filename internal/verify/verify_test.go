@@ -133,6 +133,11 @@ var breakCases = []breakCase{
 	{"WP-21.1/key-rotation", "rotation off", func(w *world, _ *config.Tenant, _ *Inventory) { w.rotation = false }, "key"},
 	{"WP-21.1/log-group-keys", "log group under another key", func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[1].KmsKeyId = nil }, "/tenants/acme/app"},
 	{"WP-21.1/database", "database unencrypted", func(w *world, _ *config.Tenant, _ *Inventory) { w.db.StorageEncrypted = aws.Bool(false) }, "tk-acme"},
+	{"WP-22/database", "a manual snapshot kept", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.snapshots = []rdstypes.DBSnapshot{{DBSnapshotIdentifier: aws.String("before-migration")}}
+	}, "tk-acme"},
+	{"WP-22/database", "snapshots untagged", func(w *world, _ *config.Tenant, _ *Inventory) { w.db.CopyTagsToSnapshot = aws.Bool(false) }, "tk-acme"},
+	{"WP-30/database-upgrades", "minor versions frozen", func(w *world, _ *config.Tenant, _ *Inventory) { w.db.AutoMinorVersionUpgrade = aws.Bool(false) }, "tk-acme"},
 	{"WP-21.1/topic", "topic under aws/sns", func(w *world, _ *config.Tenant, _ *Inventory) { w.topicKey = "alias/aws/sns" }, "tk-acme-alerts"},
 	{"WP-21.2/listeners", "old TLS policy", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.listeners[0].SslPolicy = aws.String("ELBSecurityPolicy-2016-08")
@@ -236,6 +241,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-20.4/ebs-default": "GetEbsEncryptionByDefault", "WP-21.1/bucket-encryption": "GetBucketEncryption",
 		"WP-21.1/public-access-block": "GetPublicAccessBlock", "WP-21.1/key-rotation": "GetKeyRotationStatus",
 		"WP-21.1/log-group-keys": "DescribeLogGroups", "WP-21.1/database": "DescribeDBInstances", "WP-21.1/topic": "GetTopicAttributes",
+		"WP-22/database": "DescribeDBSnapshots", "WP-30/database-upgrades": "DescribeDBInstances",
 		"WP-21.2/listeners": "DescribeListeners", "WP-21.2/bucket-tls": "GetBucketPolicy", "WP-21.2/database-tls": "DescribeDBParameters",
 		"WP-22/lifecycle": "GetBucketLifecycleConfiguration", "WP-22/key-state": "DescribeKey", "WP-24/alarms": "DescribeAlarms",
 		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",

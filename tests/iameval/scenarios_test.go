@@ -39,6 +39,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.isolation()
 	s.group = "log integrity"
 	s.integrity()
+	s.group = "uploads"
+	s.uploads()
 
 	outcomes := evaluate(t, s.list)
 	type tally struct{ run, failed int }
@@ -302,6 +304,27 @@ func (s *suite) isolation() {
 		service("cloudwatch.amazonaws.com", map[string]any{"aws:SourceArn": corp.alarmArns[0], "aws:SourceAccount": account}), "sns:Publish", acme.topicArn, acme.topicPol, nil))
 	s.add(denied, "acme-corp's findings rule publishes to acme's topic", request(
 		service("events.amazonaws.com", map[string]any{"aws:SourceArn": corp.ruleArn, "aws:SourceAccount": account}), "sns:Publish", acme.topicArn, acme.topicPol, nil))
+}
+
+// uploads: a data bucket takes an object under the bucket default (the
+// tenant key) or the tenant key named, and nothing else (WP-21.1): naming
+// aws:kms without a key would make S3 use aws/s3 (S3 API reference,
+// PutObject).
+func (s *suite) uploads() {
+	t, w := s.t, s.w
+	app := withInline(s.w.acme.role(t, "-app"))
+	data := w.acme.bucket(t, "data/confidential")
+	onEndpoint := map[string]any{"aws:SourceVpce": w.acme.endpointS3}
+	const sse, sseKey = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	for what, headers := range map[string]map[string]any{
+		"under SSE-S3 (AES256)":                {sse: "AES256"},
+		"under aws:kms without a key (aws/s3)": {sse: "aws:kms"},
+		"under another tenant's key":           {sse: "aws:kms", sseKey: w.corp.keyArn},
+		"under DSSE with the tenant key":       {sse: "aws:kms:dsse", sseKey: w.acme.keyArn},
+		"naming a key without the algorithm":   {sseKey: w.corp.keyArn},
+	} {
+		s.add(explicitDeny, "the app uploads "+what, request(app, "s3:PutObject", data.object("orders/x.json"), data.Policy, merge(onEndpoint, headers)))
+	}
 }
 
 // integrity: account administrators (and any over-granted role) cannot
