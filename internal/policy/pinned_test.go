@@ -57,10 +57,14 @@ func TestProtectionsPinnedByRules(t *testing.T) {
 			replaceStatement(in, "data-personal-policy", "DenyUploadsNotKMS", func(s *policydoc.Statement) { s.Effect = "Allow" })
 		}, "data-personal-bucket"},
 		{"WP-21.1", "uploads under another key allowed", "acme", func(in *policy.Input) {
-			replaceStatement(in, "data-personal-policy", "DenyUploadsOtherKey", func(s *policydoc.Statement) { s.Condition["Null"]["s3:x-amz-server-side-encryption-aws-kms-key-id"] = policydoc.List("true") })
+			replaceStatement(in, "data-personal-policy", "DenyUploadsOtherKey", func(s *policydoc.Statement) {
+				s.Condition["Null"]["s3:x-amz-server-side-encryption-aws-kms-key-id"] = policydoc.List("true")
+			})
 		}, "data-personal-bucket"},
 		{"WP-21.1", "aws:kms without a key allowed", "acme", func(in *policy.Input) {
-			replaceStatement(in, "data-personal-policy", "DenyUploadsAWSManagedKey", func(s *policydoc.Statement) { s.Condition["Null"]["s3:x-amz-server-side-encryption"] = policydoc.List("true") })
+			replaceStatement(in, "data-personal-policy", "DenyUploadsAWSManagedKey", func(s *policydoc.Statement) {
+				s.Condition["Null"]["s3:x-amz-server-side-encryption"] = policydoc.List("true")
+			})
 		}, "data-personal-bucket"},
 		{"WP-21.1", "uploads denied only when the header is absent too (IfExists)", "acme", func(in *policy.Input) {
 			replaceStatement(in, "data-personal-policy", "DenyUploadsNotKMS", func(s *policydoc.Statement) {
