@@ -4,5 +4,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$root/.bin"
-(cd "$root" && go build -o .bin/tenantctl ./cmd/tenantctl) >&2
+(cd "$root" && go build -buildvcs=auto -o .bin/tenantctl ./cmd/tenantctl) >&2
 echo "$root/.bin/tenantctl"

@@ -14,9 +14,9 @@ usage: scripts/onboard-tenant.sh <tenant> [tenantctl onboard flags]
 
 --dry-run plans and writes nothing; --no-deploy writes the stack file and
 its evidence and deploys nothing. Without --ingress-cidrs and
---certificate-arn, both use documentation placeholders (TEST-NET-2 and a
-dummy certificate ARN) so a fresh clone can try them; a real onboarding
-must pass both.
+--certificate-arn, --dry-run uses documentation placeholders (TEST-NET-2
+and a dummy certificate ARN) so a fresh clone can try it; anything that
+writes the stack file needs both, real.
 USAGE
 }
 
@@ -33,7 +33,7 @@ args=("$@")
 dry=false; ingress=false; cert=false
 for a in "${args[@]}"; do
   case $a in
-    --dry-run|--no-deploy) dry=true ;;
+    --dry-run) dry=true ;;
     --ingress-cidrs|--ingress-cidrs=*) ingress=true ;;
     --certificate-arn|--certificate-arn=*) cert=true ;;
   esac

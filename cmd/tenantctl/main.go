@@ -22,30 +22,31 @@ import (
 	"github.com/tenantkit/tenantkit/internal/verify"
 )
 
-const usage = `usage: tenantctl <command> [flags]
+// commands are tenantctl's commands, in the order the help lists them.
+var commands = []cli.Command{
+	plan.Command, ops.OnboardCommand, ops.OffboardCommand, ops.ListCommand, verify.Command,
+	{Name: "version", Synopsis: []string{"version"}, Summary: "print tenantctl's version (also in every report and evidence entry)"},
+	{Name: "help", Synopsis: []string{"help [command]", "<command> --help"}, Summary: "this help, or a command's"},
+}
 
-commands:
-  plan <tenant> | --all        run the tenant program offline under the Pulumi mock
-                               engine and print its resources and control matrix
-  onboard <tenant> [flags]     allocate a range, write and plan the stack, deploy it
-                               (--dry-run: write and plan only, offline)
-  offboard <tenant> --cancelled-on YYYY-MM-DD
-  offboard suspend|delete <tenant>
-  offboard due                 the tenant lifecycle of whitepaper §10 (WP-10)
-  list                         every tenant, its state, range, dates and days left
-  verify <tenant> (--inventory FILE | --discover) [--endpoint URL] [--format text|json|junit|markdown] [--out FILE]
-  verify --all (--inventory-dir DIR | --discover) --out-dir DIR
-                               check every control on the live account; evidence reports
-
-exit codes: 0 ok, 1 a control or step failed, 2 bad input or usage,
-            3 no failure but a check could not run
-`
+// help writes the top-level help: every command's synopsis and summary.
+func help(w io.Writer) {
+	fmt.Fprintln(w, "tenantctl: builds, for every tenant, an isolated AWS environment in Tokyo, and proves it.")
+	fmt.Fprintln(w, "\nusage: tenantctl <command> [flags]\n\ncommands:")
+	for _, c := range commands {
+		for _, s := range c.Synopsis {
+			fmt.Fprintf(w, "  tenantctl %s\n", s)
+		}
+		fmt.Fprintf(w, "      %s\n", c.Summary)
+	}
+	fmt.Fprintln(w, "\n"+cli.ExitCodes)
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		help(stderr)
 		return cli.ExitBadInput
 	}
 	switch args[0] {
@@ -65,11 +66,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ctx, stop := interruptible()
 		defer stop()
 		return verify.Main(ctx, args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "tenantctl %s\n", cli.Version())
+		return cli.ExitOK
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) == 2 && args[0] == "help" {
+			return run([]string{args[1], "--help"}, stdout, stderr)
+		}
+		help(stdout)
 		return cli.ExitOK
 	}
-	fmt.Fprintf(stderr, "tenantctl: unknown command %q\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "tenantctl: unknown command %q\n", args[0])
+	help(stderr)
 	return cli.ExitBadInput
 }
 

@@ -2,7 +2,10 @@
 // before or after the positional arguments, and the exit codes.
 package cli
 
-import "flag"
+import (
+	"flag"
+	"runtime/debug"
+)
 
 // Exit codes shared by the commands.
 const (
@@ -33,4 +36,31 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// Version is tenantctl's version: the module version, with the VCS revision
+// of a build from a checkout ("+dirty" when it had uncommitted changes).
+// Every report and evidence entry carries it.
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	if v != "(devel)" && v != "" {
+		return v // a module version, or the pseudo-version Go derives from the VCS
+	}
+	dirty := false
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			v += "+" + s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = true
+		}
+	}
+	if dirty {
+		v += "+dirty"
+	}
+	return v
 }

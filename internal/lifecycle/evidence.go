@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/safefile"
 )
@@ -24,6 +25,8 @@ const MaxEvidenceBytes = 16 << 20
 type Entry struct {
 	Step     Step   `json:"step"`
 	Operator string `json:"operator"`
+	// ToolVersion is the tenantctl that took the step.
+	ToolVersion string `json:"toolVersion,omitempty"`
 	// AtUTC and AtJST are the real clock when the step ran, always.
 	AtUTC time.Time `json:"atUtc"`
 	AtJST string    `json:"atJst"`
@@ -66,7 +69,7 @@ func Operator() string {
 // NewEntry stamps a step with the operator and the real time in UTC and
 // JST; simulated is the --today day it acted as, or zero.
 func NewEntry(step Step, now time.Time, simulated Date, summary string, details map[string]any) Entry {
-	e := Entry{Step: step, Operator: Operator(), AtUTC: now.UTC(), AtJST: now.In(JST).Format("2006-01-02T15:04:05+09:00"), Summary: summary, Details: details}
+	e := Entry{Step: step, Operator: Operator(), ToolVersion: cli.Version(), AtUTC: now.UTC(), AtJST: now.In(JST).Format("2006-01-02T15:04:05+09:00"), Summary: summary, Details: details}
 	if !simulated.IsZero() && simulated != Today(now) {
 		e.SimulatedDay = simulated.String()
 	}

@@ -19,6 +19,7 @@ type Row struct {
 	Tenant      string `json:"tenant"`
 	State       string `json:"state"`
 	VpcCidr     string `json:"vpcCidr"`
+	Region      string `json:"region"`
 	Environment string `json:"environment"`
 	CancelledOn string `json:"cancelledOn,omitempty"`
 	SuspendOn   string `json:"suspendOn,omitempty"`
@@ -30,16 +31,31 @@ type Row struct {
 	Missed   string `json:"missed,omitempty"`
 }
 
+// ListCommand is `tenantctl list` for the help.
+var ListCommand = cli.Command{
+	Name:     "list",
+	Synopsis: []string{"list [--format text|json|matrix] [--stacks-dir DIR]"},
+	Summary:  "every tenant: state, range, dates, days left, what is due",
+	Details: `Lists the tenant stacks. --format json is the schema tenantkit.tenants/v1;
+--format matrix is a GitHub Actions matrix ({"include": [{"tenant", "state",
+"region"}, ...]}) of the tenants that are not deleted, which the workflows in
+.github/workflows consume.`,
+}
+
 // List runs `tenantctl list`.
 func (e *Env) List(args []string) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	e.dirFlags(fs)
-	format := fs.String("format", "text", "text or json")
-	pos, err := cli.Parse(fs, args)
-	if err != nil || len(pos) != 0 || (*format != "text" && *format != "json") {
-		fmt.Fprintln(e.Stderr, "usage: tenantctl list [--stacks-dir DIR] [--format text|json]")
-		return cli.ExitBadInput
+	fs.StringVar(&e.StacksDir, "stacks-dir", e.StacksDir, "directory of the tenant stack files")
+	format := fs.String("format", "text", "text, json or matrix")
+	pos, code, done := cli.ParseCommand(ListCommand, fs, args, e.Stdout, e.Stderr)
+	if done {
+		return code
+	}
+	if len(pos) != 0 {
+		return cli.UsageError(e.Stderr, ListCommand, "takes no arguments")
+	}
+	if *format != "text" && *format != "json" && *format != "matrix" {
+		return cli.UsageError(e.Stderr, ListCommand, "--format %q: use text, json or matrix", *format)
 	}
 	rows, problems, err := e.Rows()
 	if err != nil {
@@ -48,12 +64,17 @@ func (e *Env) List(args []string) int {
 	for _, p := range problems {
 		fmt.Fprintf(e.Stderr, "tenantctl list: skipped: %v\n", p)
 	}
-	code := cli.ExitOK
+	code = cli.ExitOK
 	if len(problems) > 0 {
 		code = cli.ExitBadInput // listed what could be read; the rest is reported
 	}
-	if *format == "json" {
+	switch *format {
+	case "json":
 		b, _ := json.MarshalIndent(map[string]any{"schema": ListSchema, "today": e.today().String(), "tenants": rows}, "", "  ")
+		fmt.Fprintln(e.Stdout, string(b))
+		return code
+	case "matrix":
+		b, _ := json.Marshal(Matrix(rows))
 		fmt.Fprintln(e.Stdout, string(b))
 		return code
 	}
@@ -72,6 +93,24 @@ func (e *Env) List(args []string) int {
 	}
 	w.Flush()
 	return code
+}
+
+// MatrixEntry is one tenant in a GitHub Actions matrix.
+type MatrixEntry struct {
+	Tenant string `json:"tenant"`
+	State  string `json:"state"`
+	Region string `json:"region"`
+}
+
+// Matrix is the workflows' matrix: the tenants that are not deleted.
+func Matrix(rows []Row) map[string][]MatrixEntry {
+	out := []MatrixEntry{}
+	for _, r := range rows {
+		if r.State != "deleted" {
+			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region})
+		}
+	}
+	return map[string][]MatrixEntry{"include": out}
 }
 
 func dash(s string) string {
@@ -97,7 +136,7 @@ func (e *Env) Rows() ([]Row, []error, error) {
 			continue
 		}
 		l := t.Lifecycle
-		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Environment: t.Environment, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
+		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Region: t.Region, Environment: t.Environment, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
 		if l.DeleteBy != "" && l.State != "deleted" {
 			left := daysLeft(today, l.DeleteBy)
 			r.DaysLeft = &left

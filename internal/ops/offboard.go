@@ -14,19 +14,24 @@ import (
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
-// OffboardUsage is the offboard command's usage.
-const OffboardUsage = `usage:
-  tenantctl offboard <tenant> --cancelled-on YYYY-MM-DD [--dry-run]
-                                                          record the cancellation (JST): suspension the next day, deletion within 30 days
-  tenantctl offboard <tenant> --correct-cancelled-on YYYY-MM-DD --reason TEXT [--dry-run]
-                                                          correct a mistaken cancellation date (before deletion starts), with evidence
-  tenantctl offboard suspend <tenant> [--yes] [--dry-run] stop all outside access and deploy
-  tenantctl offboard delete <tenant> [--yes] [--force] [--late] [--dry-run]
-                                                          destroy the environment, keys scheduled to end by the deadline
-  tenantctl offboard due [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]
-                                                          carry out every suspension and deletion that is due
-
-A dry run reads and plans and writes nothing, not even evidence.`
+// OffboardCommand is `tenantctl offboard` for the help.
+var OffboardCommand = cli.Command{
+	Name: "offboard",
+	Synopsis: []string{
+		"offboard <tenant> --cancelled-on YYYY-MM-DD [--dry-run]",
+		"offboard <tenant> --correct-cancelled-on YYYY-MM-DD --reason TEXT [--dry-run]",
+		"offboard suspend <tenant> [--yes] [--dry-run]",
+		"offboard delete <tenant> [--yes] [--force] [--late] [--dry-run]",
+		"offboard due [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]",
+	},
+	Summary: "the tenant lifecycle of whitepaper §10 (WP-10): cancel, suspend, delete, the daily job",
+	Details: `Records the cancellation (JST): suspension the next day, deletion within
+30 days; corrects a mistaken date before deletion starts, with evidence;
+suspends (all outside access stops) and deletes (the environment destroyed,
+keys scheduled to end by the deadline); "due" carries out every suspension
+and deletion the day requires. A dry run reads and plans and writes
+nothing, not even evidence.`,
+}
 
 type offFlags struct {
 	cancelled, correct, reason, today string
@@ -37,7 +42,6 @@ type offFlags struct {
 // Offboard runs `tenantctl offboard`.
 func (e *Env) Offboard(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("offboard", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	e.dirFlags(fs)
 	var f offFlags
 	fs.StringVar(&f.cancelled, "cancelled-on", "", "JST date the customer cancelled, YYYY-MM-DD")
@@ -48,10 +52,9 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.force, "force", false, "delete a tenant that was not suspended first")
 	fs.BoolVar(&f.late, "late", false, "delete although a 7-day key window no longer ends by the deadline")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "read and plan; write nothing (no stack file, no evidence)")
-	fs.Usage = func() { fmt.Fprintln(e.Stderr, OffboardUsage); fs.PrintDefaults() }
-	pos, err := cli.Parse(fs, args)
-	if err != nil {
-		return cli.ExitBadInput
+	pos, code, done := cli.ParseCommand(OffboardCommand, fs, args, e.Stdout, e.Stderr)
+	if done {
+		return code
 	}
 	if f.today != "" {
 		day, err := lifecycle.ParseDate(f.today)
@@ -105,8 +108,7 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 	case sub == "" && len(rest) == 1:
 		return e.exit("offboard", bad("say when the customer cancelled: tenantctl offboard %s --cancelled-on YYYY-MM-DD (or --correct-cancelled-on to fix a recorded date)", rest[0]))
 	}
-	fs.Usage()
-	return cli.ExitBadInput
+	return cli.UsageError(e.Stderr, OffboardCommand, "name a tenant, or suspend <tenant>, delete <tenant> or due")
 }
 
 // load reads a tenant's stack (a valid tenant id, its own file).

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
@@ -15,14 +16,17 @@ import (
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
-// OnboardUsage is the onboard command's usage line.
-const OnboardUsage = `usage: tenantctl onboard <tenant> --ingress-cidrs CIDR[,CIDR] --certificate-arn ARN [flags]
-
-Validates the settings, allocates a VPC range (--cidr auto) under a lock,
+// OnboardCommand is `tenantctl onboard` for the help.
+var OnboardCommand = cli.Command{
+	Name:     "onboard",
+	Synopsis: []string{"onboard <tenant> --ingress-cidrs CIDR[,CIDR] --certificate-arn ARN [flags]"},
+	Summary:  "allocate a range, write and plan the stack, deploy and verify it (--no-deploy, --dry-run: offline)",
+	Details: `Validates the settings, allocates a VPC range (--cidr auto) under a lock,
 plans the stack in memory (the plan rules must pass), writes
 stacks/Pulumi.<tenant>.yaml and records the step, then previews, deploys and
 verifies. --no-deploy stops after writing; --dry-run writes nothing at all
-and prints the stack file it would write.`
+and prints the stack file it would write.`,
+}
 
 // OnboardOptions are the settings a new tenant is created with.
 type OnboardOptions struct {
@@ -42,12 +46,12 @@ type OnboardOptions struct {
 	Prefix          int
 	DryRun          bool
 	NoDeploy        bool
+	typed           []string
 }
 
 // Onboard runs `tenantctl onboard`.
 func (e *Env) Onboard(ctx context.Context, args []string) int {
 	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	e.dirFlags(fs)
 	d := config.Defaults()
 	o := OnboardOptions{}
@@ -66,20 +70,62 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 	fs.IntVar(&o.Prefix, "cidr-prefix", lifecycle.DefaultPrefix, "prefix length of an automatic VPC range (16 to 24)")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "plan in memory and print the stack file; write nothing (works offline)")
 	fs.BoolVar(&o.NoDeploy, "no-deploy", false, "write the stack file and record the step; deploy nothing (works offline)")
-	fs.Usage = func() { fmt.Fprintln(e.Stderr, OnboardUsage); fs.PrintDefaults() }
-	pos, err := cli.Parse(fs, args)
-	if err != nil {
-		return cli.ExitBadInput
+	pos, code, done := cli.ParseCommand(OnboardCommand, fs, args, e.Stdout, e.Stderr)
+	if done {
+		return code
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return cli.ExitBadInput
+		return cli.UsageError(e.Stderr, OnboardCommand, "name one tenant")
 	}
 	o.Tenant = pos[0]
+	// What the operator typed, for the hints and the errors.
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "dry-run" && f.Name != "no-deploy" {
+			o.typed = append(o.typed, "--"+f.Name+" "+shellQuote(f.Value.String()))
+		}
+	})
 	if o.DryRun && o.NoDeploy {
 		return e.exit("onboard", bad("--dry-run writes nothing and --no-deploy writes the stack file: choose one"))
 	}
 	return e.exit("onboard", e.onboard(ctx, o))
+}
+
+// command is the onboard command line that deploys what these options
+// describe: the flags the operator typed, without --dry-run or --no-deploy.
+func (o OnboardOptions) command() string {
+	return strings.Join(append([]string{"tenantctl onboard", o.Tenant}, o.typed...), " ")
+}
+
+// flagOf names the onboard flag that sets a config key, for errors in the
+// operator's own terms.
+var flagOf = map[string]string{
+	"tenantId": "<tenant>", "environment": "--environment", "dataClassifications": "--classifications",
+	"ingressCidrs": "--ingress-cidrs", "certificateArn": "--certificate-arn", "alertEmails": "--alert-emails",
+	"trailMode": "--trail-mode", "egressMode": "--egress-mode", "database.enabled": "--database",
+	"adminPrincipalArns": "--admin-principals", "logReaderPrincipalArns": "--log-reader-principals", "vpcCidr": "--cidr",
+}
+
+// asFlags rewrites field errors in terms of the flags that set them.
+func asFlags(errs []error) error {
+	var out []error
+	for _, err := range errs {
+		var fe *config.FieldError
+		if errors.As(err, &fe) {
+			if f, ok := flagOf[fe.Field]; ok {
+				out = append(out, fmt.Errorf("%s %q: %s", f, fe.Value, strings.ReplaceAll(fe.Fix, "tenantkit:allowInternetIngress: true", "tenantkit:allowInternetIngress: true in the stack file")))
+				continue
+			}
+		}
+		out = append(out, err)
+	}
+	return errors.Join(out...)
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"$`\\*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Config builds the tenant's config from the options (VPC range aside).
@@ -123,7 +169,7 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		}
 	}
 	if len(errs) > 0 {
-		return bad("tenant %s: invalid settings, nothing was written:\n%v", o.Tenant, errors.Join(errs...))
+		return bad("tenant %s: invalid settings, nothing was written:\n%v", o.Tenant, asFlags(errs))
 	}
 	if o.DryRun {
 		// No lock (taking it creates the lock file): a read of what is
@@ -176,12 +222,12 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		e.logf("%s unchanged (vpcCidr %s); plan: every mandatory control passes", path, cfg.VpcCidr)
 	}
 	if o.NoDeploy {
-		e.logf("nothing deployed; deploy with tenantctl onboard %s (same flags)", cfg.TenantID)
+		e.logf("nothing deployed; to deploy: %s", o.command())
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
 		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "interrupted before deploying", nil)
-		return failed("interrupted before deploying %s; the stack file is written: run the same onboard again", cfg.TenantID)
+		return failed("interrupted before deploying %s; the stack file is written; to deploy: %s", cfg.TenantID, o.command())
 	}
 	if _, err := e.Deployer.Preview(ctx, cfg.TenantID); err != nil {
 		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at preview: "+err.Error(), nil)
@@ -219,7 +265,12 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 		}
 		cfg.Lifecycle = old.Lifecycle
 		if diff := differences(old, cfg); len(diff) > 0 {
-			return nil, true, bad("stack %s exists with other settings (%v): edit %s, or offboard it first", cfg.TenantID, diff, stackfile.Path(e.StacksDir, cfg.TenantID))
+			for i, k := range diff {
+				if f, ok := flagOf[strings.TrimPrefix(k, config.Namespace+":")]; ok {
+					diff[i] = f
+				}
+			}
+			return nil, true, bad("stack %s exists with other settings (%s differ): edit %s, or offboard it first", cfg.TenantID, strings.Join(diff, ", "), stackfile.Path(e.StacksDir, cfg.TenantID))
 		}
 		return old, true, nil
 	} else if !errors.Is(err, stackfile.ErrNotFound) {
@@ -244,7 +295,7 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 		}
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%v", cfg.TenantID, err)
+		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%v", cfg.TenantID, asFlags(fieldErrors(err)))
 	}
 	return nil, false, nil
 }

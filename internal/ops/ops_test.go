@@ -145,7 +145,7 @@ func TestOnboardNoDeploy(t *testing.T) {
 		t.Error("a re-run with the same inputs changed the stack file")
 	}
 	e.err.Reset()
-	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy", "--classifications", "public")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "dataClassifications") {
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy", "--classifications", "public")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "--classifications differ") {
 		t.Errorf("other settings for an existing stack: exit %d %s", code, e.err)
 	}
 	if e.bytes(t, "umbrella") != first {
@@ -200,9 +200,9 @@ func TestOnboardRefusesBadInputBeforeWriting(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no certificate", []string{"umbrella", "--ingress-cidrs", "198.51.100.0/24", "--dry-run"}, "certificateArn"},
-		{"internet ingress", onboardArgs("umbrella", "--dry-run", "--ingress-cidrs", "0.0.0.0/0"), "ingressCidrs"},
-		{"bad classification", onboardArgs("umbrella", "--dry-run", "--classifications", "secret"), "dataClassifications"},
+		{"no certificate", []string{"umbrella", "--ingress-cidrs", "198.51.100.0/24", "--dry-run"}, "--certificate-arn"},
+		{"internet ingress", onboardArgs("umbrella", "--dry-run", "--ingress-cidrs", "0.0.0.0/0"), "--ingress-cidrs"},
+		{"bad classification", onboardArgs("umbrella", "--dry-run", "--classifications", "secret"), "--classifications"},
 		{"reserved id", onboardArgs("admin", "--dry-run"), "tenantId"},
 		{"overlapping explicit range", onboardArgs("umbrella", "--dry-run", "--cidr", "10.16.8.0/21"), "overlaps stack acme"},
 		{"reserved explicit range", onboardArgs("umbrella", "--dry-run", "--cidr", "10.0.0.0/20"), "reserved range"},

@@ -48,11 +48,12 @@ type Resource struct {
 
 // Report is one tenant's plan.
 type Report struct {
-	Schema    string           `json:"schema"`
-	Tenant    string           `json:"tenant"`
-	Region    string           `json:"region"`
-	Resources []Resource       `json:"resources"`
-	Controls  []catalog.Result `json:"controls"`
+	Schema      string           `json:"schema"`
+	ToolVersion string           `json:"toolVersion"`
+	Tenant      string           `json:"tenant"`
+	Region      string           `json:"region"`
+	Resources   []Resource       `json:"resources"`
+	Controls    []catalog.Result `json:"controls"`
 }
 
 // Tenant plans one tenant stack of dir.
@@ -110,7 +111,7 @@ func planGraph(name string, cfg *config.Tenant, raw map[string]string, today tim
 		return nil, fmt.Errorf("stack %s: the program failed under the mock engine: %w", name, err)
 	}
 	in := &policy.Input{Graph: g, Tenant: cfg, OtherStacks: others, Today: today, MockIDs: true}
-	return &Report{Schema: Schema, Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
+	return &Report{Schema: Schema, ToolVersion: cli.Version(), Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
 }
 
 // Baseline plans an account baseline stack: its program under the mocks,
@@ -129,7 +130,7 @@ func Baseline(dir, stack, stacksDir string) (*Report, error) {
 	}
 	in := &policy.Input{Graph: g, Baseline: true, MockIDs: true}
 	region, _ := raw[baseline.Namespace+":region"]
-	return &Report{Schema: Schema, Tenant: "baseline/" + stack, Region: region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
+	return &Report{Schema: Schema, ToolVersion: cli.Version(), Tenant: "baseline/" + stack, Region: region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
 }
 
 func resources(g *graph.Graph) []Resource {
@@ -163,23 +164,33 @@ type Options struct {
 	Today       time.Time
 }
 
+// Command is `tenantctl plan` for the help.
+var Command = cli.Command{
+	Name: "plan",
+	Synopsis: []string{
+		"plan <tenant>... [--format text|json|markdown] [--stacks-dir DIR]",
+		"plan --all [--format text|json|markdown]",
+		"plan --baseline STACK [--baseline-dir DIR]",
+	},
+	Summary: "run a tenant's program offline under the Pulumi mock engine: its resources and control matrix",
+	Details: `Runs the tenant program with the stack's config, in-process and offline,
+and prints the resources it would create and the control matrix, ending with
+one verdict line. Exit 1 when a mandatory control FAILs; 2 when a stack file
+cannot be read (the others are planned all the same).`,
+}
+
 // Main runs `tenantctl plan` and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	o := Options{Today: policy.TodayJST()}
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the stack files")
 	fs.StringVar(&o.Format, "format", "text", "text, json or markdown")
 	fs.BoolVar(&o.All, "all", false, "plan every tenant stack")
 	fs.StringVar(&o.Baseline, "baseline", "", "plan the account baseline stack STACK (baseline/Pulumi.STACK.yaml) instead")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the baseline project")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: tenantctl plan [--stacks-dir DIR] [--format text|json|markdown] (<tenant>... | --all | --baseline STACK)")
-		fs.PrintDefaults()
-	}
-	tenants, err := cli.Parse(fs, args)
-	if err != nil {
-		return ExitBadInput
+	tenants, code, done := cli.ParseCommand(Command, fs, args, stdout, stderr)
+	if done {
+		return code
 	}
 	o.Tenants = tenants
 	return Run(o, stdout, stderr)
@@ -263,10 +274,12 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		for _, r := range reports {
 			writeMarkdown(stdout, r)
 		}
+		fmt.Fprintf(stdout, "**%s**\n", verdict(reports, len(problems)+len(errs)))
 	default:
 		for _, r := range reports {
 			writeText(stdout, r)
 		}
+		fmt.Fprintln(stdout, verdict(reports, len(problems)+len(errs)))
 	}
 	for _, r := range reports {
 		if r.Failed() {
@@ -277,6 +290,32 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		return ExitBadInput
 	}
 	return ExitOK
+}
+
+// verdict is the one line a plan ends with.
+func verdict(reports []*Report, unreadable int) string {
+	var failing []string
+	for _, r := range reports {
+		if fails := policy.MandatoryFailures(r.Controls); len(fails) > 0 {
+			var ids []string
+			for _, c := range fails {
+				ids = append(ids, c.ID)
+			}
+			failing = append(failing, fmt.Sprintf("%s (%s)", strings.TrimPrefix(title(r), "Tenant "), strings.Join(ids, ", ")))
+		}
+	}
+	what := fmt.Sprintf("%d stack", len(reports))
+	if len(reports) != 1 {
+		what += "s"
+	}
+	skipped := ""
+	if unreadable > 0 {
+		skipped = fmt.Sprintf("; %d stack file(s) could not be read (see above)", unreadable)
+	}
+	if len(failing) > 0 {
+		return fmt.Sprintf("Verdict: FAIL: mandatory controls fail in %s%s", strings.Join(failing, "; "), skipped)
+	}
+	return fmt.Sprintf("Verdict: PASS: every mandatory control passes in %s%s", what, skipped)
 }
 
 func groups(r *Report) ([]string, map[string]map[string]int) {
@@ -295,8 +334,16 @@ func groups(r *Report) ([]string, map[string]map[string]int) {
 	return keys, by
 }
 
+// title names what a report plans: a tenant, or a baseline stack.
+func title(r *Report) string {
+	if stack, ok := strings.CutPrefix(r.Tenant, "baseline/"); ok {
+		return "Baseline " + stack
+	}
+	return "Tenant " + r.Tenant
+}
+
 func writeText(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "Tenant %s (%s): %d resources\n\n", r.Tenant, r.Region, len(r.Resources))
+	fmt.Fprintf(w, "%s (%s): %d resources\n\n", title(r), r.Region, len(r.Resources))
 	comps, by := groups(r)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, c := range comps {
@@ -341,7 +388,7 @@ func evidence(c catalog.Result) string {
 }
 
 func writeMarkdown(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "## Plan: %s (%s), %d resources\n\n| Control | § | Severity | Status | Evidence |\n|---|---|---|---|---|\n", r.Tenant, r.Region, len(r.Resources))
+	fmt.Fprintf(w, "## Plan: %s (%s), %d resources\n\n| Control | § | Severity | Status | Evidence |\n|---|---|---|---|---|\n", title(r), r.Region, len(r.Resources))
 	for _, c := range r.Controls {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.ID, c.Section, c.Severity, c.Status, strings.ReplaceAll(evidence(c), "|", "\\|"))
 	}

@@ -26,12 +26,18 @@ import (
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
-// Usage of `tenantctl verify`.
-const Usage = `usage: tenantctl verify <tenant> (--inventory FILE | --discover) [flags]
-
-Checks every control with a live column against the AWS APIs and writes an
-evidence report. Exit codes: 0 all PASS (N/A allowed), 1 a FAIL, 3 no FAIL
-but an ERROR (something could not be read), 2 bad input or usage.`
+// Command is `tenantctl verify` for the help.
+var Command = cli.Command{
+	Name: "verify",
+	Synopsis: []string{
+		"verify <tenant> (--inventory FILE | --discover) [--format text|json|junit|markdown] [--out FILE]",
+		"verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...]",
+	},
+	Summary: "check every control on the live account; evidence reports (WP-44)",
+	Details: `Checks every control with a live column against the AWS APIs and writes an
+evidence report. Exit 0 all PASS (N/A allowed), 1 a FAIL, 3 no FAIL but an
+ERROR (something could not be read, or a deadline ran out).`,
+}
 
 // Options of a verification.
 type Options struct {
@@ -71,7 +77,6 @@ var formats = []string{"text", "json", "junit", "markdown"}
 // Main runs `tenantctl verify`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var o Options
 	fs.StringVar(&o.Inventory, "inventory", "", "the stack's inventory: pulumi stack output --json > FILE")
 	fs.BoolVar(&o.Discover, "discover", false, "find the tenant's resources by their tags and names instead")
@@ -88,10 +93,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up on one AWS request after this long (then ERROR)")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "give up on a tenant's verification after this long; what is unfinished is ERROR")
 	progress := fs.String("progress", "auto", "a line per finished check on stderr: auto (when stderr is a terminal), on or off")
-	fs.Usage = func() { fmt.Fprintln(stderr, Usage); fs.PrintDefaults() }
-	pos, err := cli.Parse(fs, args)
-	if err != nil {
-		return cli.ExitBadInput
+	pos, code, done := cli.ParseCommand(Command, fs, args, stdout, stderr)
+	if done {
+		return code
 	}
 	// Every argument is checked before any work: a bad format or an
 	// unwritable destination must not cost a fleet's verification.
@@ -118,7 +122,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.All {
 		if len(pos) != 0 || (o.InventoryDir == "") == !o.Discover || o.OutDir == "" {
-			return usage("usage: tenantctl verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...]")
+			return cli.UsageError(stderr, Command, "--all takes no tenant, one of --inventory-dir and --discover, and --out-dir")
 		}
 		if err := writableDir(o.OutDir); err != nil {
 			return usage("--out-dir: %v", err)
@@ -126,8 +130,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return Fleet(ctx, o, stdout, stderr)
 	}
 	if len(pos) != 1 || (o.Inventory == "") == !o.Discover {
-		fs.Usage()
-		return cli.ExitBadInput
+		return cli.UsageError(stderr, Command, "name one tenant and one of --inventory and --discover")
 	}
 	o.Tenant = pos[0]
 	if err := config.ValidateTenantID(o.Tenant); err != nil {

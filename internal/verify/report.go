@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -70,20 +69,8 @@ func (r *Report) ExitCode() int {
 	return cli.ExitOK
 }
 
-// ToolVersion is the module version, or the VCS revision of a dev build.
-func ToolVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += "+" + s.Value[:12]
-		}
-	}
-	return v
-}
+// ToolVersion is tenantctl's version (cli.Version).
+func ToolVersion() string { return cli.Version() }
 
 // Write renders the report: text, json, junit or markdown.
 func (r *Report) Write(w io.Writer, format string) error {
