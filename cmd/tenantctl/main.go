@@ -13,6 +13,7 @@ import (
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"golang.org/x/term"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/deploy"
@@ -112,6 +113,9 @@ func newEnv(stdout, stderr io.Writer) *ops.Env {
 		Deployer: dep,
 		Now:      time.Now, Stdout: stdout, Stderr: stderr,
 		Confirm: ops.TerminalConfirm(os.Stdin, stderr),
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		e.Progress = stderr
 	}
 	// Onboarding ends with the post-deploy verification of the new stack.
 	e.Verify = func(ctx context.Context, tenant string) error {

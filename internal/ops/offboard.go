@@ -437,10 +437,13 @@ func (e *Env) due(ctx context.Context, f offFlags) int {
 	}
 	today := e.today()
 	did := 0
-	for _, n := range names {
+	for i, n := range names {
 		if err := ctx.Err(); err != nil {
 			worse(e.exit("offboard due", failed("interrupted before %s: %v", n, err)))
 			break
+		}
+		if e.Progress != nil {
+			fmt.Fprintf(e.Progress, "offboard due: %d/%d %s\n", i+1, len(names), n)
 		}
 		t, err := e.load(n)
 		if err != nil {

@@ -49,8 +49,11 @@ type Env struct {
 	// Simulated is the JST day a step acts as (--today), zero for the
 	// real day.
 	Simulated lifecycle.Date
-	Stdout    io.Writer
-	Stderr    io.Writer
+	// Progress, when set (a terminal), hears how far `offboard due` is;
+	// in CI it is nil and the output stays line-oriented.
+	Progress io.Writer
+	Stdout   io.Writer
+	Stderr   io.Writer
 	// Confirm asks the operator to type expect to confirm a destructive
 	// step; nil means not interactive (then --yes is required).
 	Confirm func(prompt, expect string) bool

@@ -299,3 +299,20 @@ func TestBadStackFilesIsolated(t *testing.T) {
 		}
 	}
 }
+
+// #14 A6: `offboard due` reports how far it is when given a terminal, and
+// nothing of the kind otherwise.
+func TestDueProgress(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	var progress strings.Builder
+	e.Progress = &progress
+	if code := e.Offboard(context.Background(), []string{"due", "--dry-run"}); code != cli.ExitOK {
+		t.Fatalf("exit %d %s", code, e.err)
+	}
+	if n := strings.Count(progress.String(), "offboard due: "); n != 3 || !strings.Contains(progress.String(), "3/3 initech") {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+	if strings.Contains(e.out.String()+e.err.String(), "offboard due: 1/3") {
+		t.Error("progress went to the regular output")
+	}
+}

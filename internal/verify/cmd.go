@@ -120,12 +120,31 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		return usage("--progress %q: use auto, on or off", *progress)
 	}
+	// No credentials is said once, here, not once per check or tenant.
+	credentials := func() int {
+		region := o.Region
+		if region == "" {
+			region = config.RegionTokyo
+		}
+		awsCfg, err := LoadConfigTimeout(ctx, region, o.Endpoint, nil, o.RequestTimeout)
+		if err == nil {
+			_, err = awsCfg.Credentials.Retrieve(ctx)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "tenantctl verify: no AWS credentials: %v\n  set AWS_PROFILE or the AWS_* variables, or run where a role is available (OIDC in CI); nothing was checked\n", err)
+			return cli.ExitError
+		}
+		return cli.ExitOK
+	}
 	if o.All {
 		if len(pos) != 0 || (o.InventoryDir == "") == !o.Discover || o.OutDir == "" {
 			return cli.UsageError(stderr, Command, "--all takes no tenant, one of --inventory-dir and --discover, and --out-dir")
 		}
 		if err := writableDir(o.OutDir); err != nil {
 			return usage("--out-dir: %v", err)
+		}
+		if code := credentials(); code != cli.ExitOK {
+			return code
 		}
 		return Fleet(ctx, o, stdout, stderr)
 	}
@@ -140,6 +159,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := writableReport(o.Out); err != nil {
 			return usage("--out: %v", err)
 		}
+	}
+	if code := credentials(); code != cli.ExitOK {
+		return code
 	}
 	report, code := Verify(ctx, o, stderr)
 	if report == nil {
@@ -157,6 +179,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cli.ExitError
 	}
 	return report.ExitCode()
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // writableDir makes dir if needed and proves a file can be created in it.
@@ -395,6 +422,8 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	session.RequestTimeout = o.RequestTimeout
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	finished := 0
 	for i, n := range names {
 		wg.Add(1)
 		go func() {
@@ -402,6 +431,14 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			rows[i] = row{tenant: n}
+			if o.Progress != nil {
+				defer func() {
+					mu.Lock()
+					finished++
+					fmt.Fprintf(o.Progress, "verify: %d/%d tenants done (%s: %s)\n", finished, len(names), n, firstLine(rows[i].status))
+					mu.Unlock()
+				}()
+			}
 			cfg, _, err := stackfile.Load(o.StacksDir, n)
 			if err != nil {
 				rows[i].code, rows[i].status = cli.ExitBadInput, err.Error()
@@ -412,7 +449,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				return
 			}
 			one := o
-			one.Tenant, one.All = n, false
+			one.Tenant, one.All, one.Progress = n, false, nil // a line per tenant, not per check
 			if o.InventoryDir != "" {
 				one.Inventory = filepath.Join(o.InventoryDir, n+".json")
 			}

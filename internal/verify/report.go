@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -92,30 +93,45 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q: use text, json, junit or markdown", format)
 }
 
+// TextWidth bounds the text report's lines: the matrix fits a terminal;
+// the full findings are in --format json or markdown.
+const TextWidth = 100
+
 func (r *Report) text(w io.Writer) error {
-	fmt.Fprintf(w, "tenant %s  account %s  region %s  %s  %s\n\n", r.Tenant, r.Account, r.Region, r.Time.JST, r.Status)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFINDINGS")
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "tenant %s  account %s  region %s  %s  %s\n\n", r.Tenant, r.Account, r.Region, r.Time.JST, r.Status)
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFIRST FINDING")
 	for _, c := range r.Controls {
-		var ids []string
+		pass := 0
 		for _, ch := range c.Checks {
-			ids = append(ids, fmt.Sprintf("%s %s", strings.TrimPrefix(ch.ID, c.ID+"/"), ch.Status))
+			if ch.Status == catalog.Pass || ch.Status == catalog.NA {
+				pass++
+			}
 		}
 		first := ""
 		if len(c.Findings) > 0 {
 			f := c.Findings[0]
 			first = fmt.Sprintf("%s: %s; expected %s", f.Resource, f.Observed, f.Expected)
 			if len(c.Findings) > 1 {
-				first += fmt.Sprintf(" (+%d more)", len(c.Findings)-1)
+				first = fmt.Sprintf("(+%d) ", len(c.Findings)-1) + first
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Section, c.Status, strings.Join(ids, ", "), first)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d ok\t%s\n", c.ID, c.Section, c.Status, pass, len(c.Checks), first)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if n := total(r.APICalls); n > 0 {
-		fmt.Fprintf(w, "\n%d AWS API calls\n", n)
+		fmt.Fprintf(&buf, "\n%d AWS API calls; every finding in full: --format json or markdown\n", n)
+	}
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if runes := []rune(strings.TrimSuffix(line, "\n")); len(runes) > TextWidth {
+			line = string(runes[:TextWidth-1]) + "…\n"
+		}
+		if _, err := io.WriteString(w, line); err != nil {
+			return err
+		}
 	}
 	return nil
 }

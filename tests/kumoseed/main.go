@@ -1,11 +1,16 @@
 // Command kumoseed starts the kumo AWS emulator in-process, seeds a tenant
 // of the stacks directory into it (as compliant as kumo can hold), writes
-// the tenant's inventory and the emulator's address, and serves until
-// interrupted, so `tenantctl verify` can be tried without an AWS account:
+// the tenant's inventory and then, last, the emulator's address: the env
+// file appearing is the signal that the seed is ready. It serves until
+// SIGINT or SIGTERM, then stops kumo and removes the env file. The recipe
+// (README, "Trying it without AWS"):
 //
-//	go run ./tests/kumoseed acme --out /tmp/acme-inventory.json --env /tmp/kumo.env &
+//	go build -o .bin/kumoseed ./tests/kumoseed
+//	.bin/kumoseed acme --out /tmp/acme-inventory.json --env /tmp/kumo.env & seeder=$!
+//	until [ -s /tmp/kumo.env ]; do sleep 0.2; done
 //	. /tmp/kumo.env   # AWS_ENDPOINT_URL and dummy credentials
-//	go run ./cmd/tenantctl verify acme --inventory /tmp/acme-inventory.json
+//	.bin/tenantctl verify acme --inventory /tmp/acme-inventory.json
+//	kill $seeder
 package main
 
 import (
@@ -15,11 +20,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/sivchari/kumo"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/kumoseed"
+	"github.com/tenantkit/tenantkit/internal/safefile"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
 )
@@ -43,6 +50,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	// A file left by an earlier run must not pass for this one's signal.
+	if err := os.Remove(*env); err != nil && !os.IsNotExist(err) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	srv := kumo.NewServer()
 	defer srv.Close()
 	for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true"} {
@@ -65,12 +77,14 @@ func main() {
 		os.Exit(1)
 	}
 	envText := fmt.Sprintf("export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true\n", srv.URL)
-	if err := os.WriteFile(*env, []byte(envText), 0o644); err != nil {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	if err := safefile.Write(*env, []byte(envText), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("kumo serving at %s; tenant %s seeded; inventory in %s; environment in %s. Ctrl-C to stop.\n", srv.URL, cfg.TenantID, *out, *env)
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt)
+	fmt.Printf("ready: kumo serving at %s; tenant %s seeded; inventory in %s; environment in %s. Stop with Ctrl-C or kill.\n", srv.URL, cfg.TenantID, *out, *env)
 	<-stop
+	os.Remove(*env)
+	fmt.Println("stopped: kumo closed, environment file removed")
 }
