@@ -82,7 +82,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Discover, "discover", false, "find the tenant's resources by their tags and names instead")
 	fs.StringVar(&o.Region, "region", "", "AWS region (default: the stack's)")
 	fs.StringVar(&o.Endpoint, "endpoint", os.Getenv("AWS_ENDPOINT_URL"), "AWS endpoint URL, e.g. an emulator (default AWS_ENDPOINT_URL)")
-	fs.StringVar(&o.Format, "format", "text", "text, json, junit or markdown")
+	fs.StringVar(&o.Format, "format", "text", "text, json, junit or markdown; with --all, several comma-separated (json,junit)")
 	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
@@ -103,8 +103,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tenantctl verify: "+format+"\n", args...)
 		return cli.ExitBadInput
 	}
-	if !slices.Contains(formats, o.Format) {
-		return usage("--format %q: use text, json, junit or markdown", o.Format)
+	for _, f := range strings.Split(o.Format, ",") {
+		if !slices.Contains(formats, f) {
+			return usage("--format %q: use text, json, junit or markdown", f)
+		}
+	}
+	if strings.Contains(o.Format, ",") && !o.All {
+		return usage("--format %q: several formats only with --all (one report file each)", o.Format)
 	}
 	if o.RequestTimeout <= 0 || o.Timeout <= 0 {
 		return usage("--request-timeout and --timeout must be positive durations, e.g. 30s and 10m")
@@ -410,7 +415,9 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tenantctl verify: --out-dir: %v\n", err)
 		return cli.ExitBadInput
 	}
-	ext := map[string]string{"text": "txt", "json": "json", "junit": "xml", "markdown": "md"}[o.Format]
+	exts := map[string]string{"text": "txt", "json": "json", "junit": "xml", "markdown": "md"}
+	fmts := strings.Split(o.Format, ",")
+	ext := exts[fmts[0]]
 	type row struct {
 		tenant string
 		code   int
@@ -459,7 +466,13 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				rows[i].code, rows[i].status = code, strings.TrimSpace(msgs.String())
 				return
 			}
-			if err := writeReport(filepath.Join(o.OutDir, n+"."+ext), report, o.Format); err != nil {
+			err = nil
+			for _, f := range fmts {
+				if err == nil {
+					err = writeReport(filepath.Join(o.OutDir, n+"."+exts[f]), report, f)
+				}
+			}
+			if err != nil {
 				rows[i].code, rows[i].status = cli.ExitError, err.Error()
 				return
 			}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tenantkit/tenantkit/internal/ops"
+	"github.com/tenantkit/tenantkit/internal/testkit"
+)
+
+// #14 B: the operators' workflows are linted by actionlint (a linter
+// written by others, v1.7.12), and the matrix they consume is what
+// tenantctl really prints.
+
+func repo() string { return filepath.Join(testkit.StacksDir(), "..") }
+
+// actionlint runs as its own module (go run ...@v1.7.12), with its own
+// dependency versions: built into this module, the go.yaml.in/yaml/v4 that
+// Pulumi's dependencies select does not compile with it.
+const actionlint = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
+
+func TestWorkflowsLint(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(repo(), ".github", "workflows", "*.yml"))
+	if len(files) < 4 {
+		t.Fatalf("%d workflows, want pull request, deploy, nightly and offboarding", len(files))
+	}
+	args := []string{"run", actionlint, "-format", "{{json .}}"}
+	if _, err := exec.LookPath("shellcheck"); err != nil {
+		args = append(args, "-shellcheck=") // where it is installed, the run: scripts are checked too
+	}
+	cmd := exec.Command("go", append(args, files...)...)
+	cmd.Dir = repo()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var found []struct {
+		Message  string `json:"message"`
+		Filepath string `json:"filepath"`
+		Line     int    `json:"line"`
+		Column   int    `json:"column"`
+		Kind     string `json:"kind"`
+	}
+	if jerr := json.Unmarshal(bytes.TrimSpace(out), &found); jerr != nil && len(bytes.TrimSpace(out)) > 0 {
+		t.Fatalf("actionlint output %q: %v", out, jerr)
+	}
+	for _, e := range found {
+		t.Errorf("%s:%d:%d: %s [%s]", filepath.Base(e.Filepath), e.Line, e.Column, e.Message, e.Kind)
+	}
+	if ee, ok := err.(*exec.ExitError); ok && len(found) == 0 {
+		t.Fatalf("actionlint failed (exit %d) without findings: %s", ee.ExitCode(), stderr.String())
+	} else if err != nil && !ok {
+		t.Fatal(err)
+	}
+}
+
+// Every matrix.<key> a workflow reads is a key of tenantctl's matrix
+// output, and every matrix comes from scripts/changed-stacks.sh, which
+// reads `tenantctl list --format matrix`.
+func TestWorkflowMatrixIsTenantctls(t *testing.T) {
+	keys := map[string]bool{}
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(ops.MatrixEntry{})) {
+		keys[strings.Split(f.Tag.Get("json"), ",")[0]] = true
+	}
+	files, _ := filepath.Glob(filepath.Join(repo(), ".github", "workflows", "*.yml"))
+	used := regexp.MustCompile(`matrix\.([A-Za-z_-]+)`)
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			if !keys[m[1]] {
+				t.Errorf("%s reads matrix.%s, which tenantctl list --format matrix does not print", filepath.Base(f), m[1])
+			}
+		}
+		if strings.Contains(string(b), "fromJSON(") && !strings.Contains(string(b), "scripts/changed-stacks.sh") {
+			t.Errorf("%s builds a matrix without scripts/changed-stacks.sh", filepath.Base(f))
+		}
+	}
+	script, _ := os.ReadFile(filepath.Join(repo(), "scripts", "changed-stacks.sh"))
+	if !strings.Contains(string(script), `list --format matrix`) {
+		t.Error("scripts/changed-stacks.sh does not read tenantctl list --format matrix")
+	}
+}
+
+// scripts/changed-stacks.sh on a real git history, with the built tenantctl:
+// a stack file change is that tenant (and the baseline); a component change
+// is every tenant; a deleted tenant never is.
+func TestChangedStacks(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Skip("jq not installed (GitHub's runners have it)")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	os.MkdirAll(filepath.Join(dir, "stacks"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "components"), 0o755)
+	for _, n := range testkit.ExampleTenants(t) {
+		b, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi."+n+".yaml"))
+		os.WriteFile(filepath.Join(dir, "stacks", "Pulumi."+n+".yaml"), b, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "components", "x.go"), []byte("package x\n"), 0o644)
+	git("init", "-q", "-b", "main")
+	git("add", ".")
+	git("commit", "-q", "-m", "base")
+	changed := func(base string) (matrix map[string][]ops.MatrixEntry, baseline string) {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(repo(), "scripts", "changed-stacks.sh"), base)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TENANTCTL="+binary)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("changed-stacks.sh: %v", err)
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "matrix="); ok {
+				if err := json.Unmarshal([]byte(v), &matrix); err != nil {
+					t.Fatalf("matrix %q: %v", v, err)
+				}
+			}
+			if v, ok := strings.CutPrefix(line, "baseline="); ok {
+				baseline = v
+			}
+		}
+		return
+	}
+	tenantsOf := func(m map[string][]ops.MatrixEntry) []string {
+		var out []string
+		for _, e := range m["include"] {
+			out = append(out, e.Tenant)
+		}
+		slices.Sort(out)
+		return out
+	}
+	// One tenant's stack file.
+	b, _ := os.ReadFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"))
+	os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"), append(b, []byte("  tenantkit:alertEmails:\n    - ops@example.co.jp\n")...), 0o644)
+	git("commit", "-q", "-am", "globex")
+	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), []string{"globex"}) || base != "true" {
+		t.Errorf("a stack change: %v baseline %s", tenantsOf(m), base)
+	}
+	// A component: everyone.
+	os.WriteFile(filepath.Join(dir, "components", "x.go"), []byte("package x // changed\n"), 0o644)
+	git("commit", "-q", "-am", "component")
+	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), testkit.ExampleTenants(t)) || base != "true" {
+		t.Errorf("a component change: %v baseline %s", tenantsOf(m), base)
+	}
+	// Nothing relevant: nobody.
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("x\n"), 0o644)
+	git("add", ".")
+	git("commit", "-q", "-m", "docs")
+	if m, base := changed("HEAD~1"); len(tenantsOf(m)) != 0 || base != "false" {
+		t.Errorf("a README change: %v baseline %s", tenantsOf(m), base)
+	}
+	// A schedule (no base): everyone.
+	if m, _ := changed(""); len(tenantsOf(m)) != len(testkit.ExampleTenants(t)) {
+		t.Errorf("no base: %v", tenantsOf(m))
+	}
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Which stacks a change touches, as GitHub Actions outputs: the tenant
+# matrix (`tenantctl list --format matrix`, narrowed to the tenants whose
+# stack file changed, or every tenant when code they share changed), its
+# size, and whether the account baseline must run too.
+#
+#   scripts/changed-stacks.sh BASE_REF >> "$GITHUB_OUTPUT"
+#
+# Prints matrix=<json>, count=<n>, baseline=true|false. An empty BASE_REF
+# (a new branch, a schedule) means everything.
+set -euo pipefail
+base=${1:-}
+tenantctl=${TENANTCTL:-tenantctl}
+
+all=false baseline=false
+declare -a tenants=()
+if [[ -z $base ]] || ! git rev-parse --quiet --verify "$base^{commit}" >/dev/null; then
+  all=true baseline=true
+else
+  while IFS= read -r f; do
+    case $f in
+      components/*|internal/*|cmd/*|main.go|Pulumi.yaml|go.mod|go.sum)
+        all=true baseline=true ;;
+      baseline/*)
+        baseline=true ;;
+      stacks/Pulumi.*.yaml)
+        # The shared trail covers the tenants' buckets: a tenant stack
+        # change is a baseline change too.
+        baseline=true
+        t=${f#stacks/Pulumi.}; tenants+=("${t%.yaml}") ;;
+    esac
+  done < <(git diff --name-only "$base" HEAD)
+fi
+
+full=$("$tenantctl" list --format matrix)
+if $all; then
+  matrix=$full
+else
+  names=$(printf '%s\n' "${tenants[@]+"${tenants[@]}"}" | jq -R . | jq -cs .)
+  matrix=$(jq -c --argjson names "$names" '{include: [.include[] | select(.tenant as $t | $names | index($t))]}' <<<"$full")
+fi
+echo "matrix=$matrix"
+echo "count=$(jq '.include | length' <<<"$matrix")"
+echo "baseline=$baseline"
