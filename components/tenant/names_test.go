@@ -1,16 +1,12 @@
 package tenant_test
 
 import (
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/graph"
-	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/naming"
-	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -53,16 +49,7 @@ func TestPhysicalNamesFitAWSLimits(t *testing.T) {
 			checkNames(t, id+"/"+stack, testkit.Run(t, cfg))
 		}
 	}
-	raw, err := stackfile.ReadRaw(filepath.Join(testkit.StacksDir(), "..", "baseline", "Pulumi.tokyo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw["tenantkit-baseline:tenantStacksDir"] = testkit.StacksDir()
-	g, err := mockengine.Run(baseline.Program, mockengine.Options{Stack: "tokyo", Config: raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkNames(t, "baseline", g)
+	checkNames(t, "baseline", testkit.RunBaseline(t))
 }
 
 func checkNames(t *testing.T, where string, g *graph.Graph) {

@@ -144,28 +144,26 @@ type step struct {
 
 func (e *Env) apply(s step) (*config.Tenant, error) {
 	if s.dry {
-		t, err := e.load(s.tenant)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.change(t); err != nil {
-			return nil, err
-		}
-		if err := t.Validate(); err != nil {
-			return nil, bad("%v", err)
-		}
-		if s.plan {
-			if err := e.planPasses(t); err != nil {
-				return nil, err
-			}
-		}
-		return t, nil
+		return e.changed(s)
 	}
 	lock, err := lifecycle.Acquire(e.StacksDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
+	t, err := e.changed(s)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := e.commit(t, s.kind, s.summary, s.details); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// changed reads the stack, applies the step's change, validates and (if
+// the step says so) plans the result in memory.
+func (e *Env) changed(s step) (*config.Tenant, error) {
 	t, err := e.load(s.tenant)
 	if err != nil {
 		return nil, err
@@ -180,9 +178,6 @@ func (e *Env) apply(s step) (*config.Tenant, error) {
 		if err := e.planPasses(t); err != nil {
 			return nil, err
 		}
-	}
-	if _, _, err := e.commit(t, s.kind, s.summary, s.details); err != nil {
-		return nil, err
 	}
 	return t, nil
 }

@@ -1,18 +1,13 @@
 package policy_test
 
 import (
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/catalog"
-	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policy"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
-	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -117,17 +112,7 @@ func TestProtectionsPinnedByRules(t *testing.T) {
 
 func baselineInput(t *testing.T) *policy.Input {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	raw, err := stackfile.ReadRaw(filepath.Join(filepath.Dir(file), "..", "..", "baseline", "Pulumi.tokyo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw["tenantkit-baseline:tenantStacksDir"] = testkit.StacksDir()
-	g, err := mockengine.Run(baseline.Program, mockengine.Options{Stack: "tokyo", Config: raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &policy.Input{Graph: g, Baseline: true, MockIDs: true}
+	return &policy.Input{Graph: testkit.RunBaseline(t), Baseline: true, MockIDs: true}
 }
 
 // replaceStatement edits one statement of a bucket's policy.

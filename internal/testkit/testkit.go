@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
@@ -55,4 +56,21 @@ func RunErr(cfg *config.Tenant) (*graph.Graph, error) {
 	return mockengine.Run(tenant.Program, mockengine.Options{
 		Stack: cfg.TenantID, Config: config.Encode(cfg), Region: cfg.Region,
 	})
+}
+
+// RunBaseline runs the account baseline program with the example baseline
+// stack (baseline/Pulumi.tokyo.yaml), its shared trail covering the example
+// tenants.
+func RunBaseline(t testing.TB) *graph.Graph {
+	t.Helper()
+	raw, err := stackfile.ReadRaw(filepath.Join(StacksDir(), "..", "baseline", "Pulumi.tokyo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw["tenantkit-baseline:tenantStacksDir"] = StacksDir()
+	g, err := mockengine.Run(baseline.Program, mockengine.Options{Stack: "tokyo", Config: raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

@@ -3,14 +3,11 @@ package iameval_test
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
-	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -70,22 +67,8 @@ func newWorld(t *testing.T) *world {
 		acme:   read(t, testkit.Run(t, acme)),
 		corp:   read(t, testkit.Run(t, &corp)),
 		globex: read(t, testkit.Run(t, testkit.Load(t, "globex"))),
-		base:   read(t, runBaseline(t)),
+		base:   read(t, testkit.RunBaseline(t)),
 	}
-}
-
-func runBaseline(t *testing.T) *graph.Graph {
-	t.Helper()
-	raw, err := stackfile.ReadRaw(filepath.Join(testkit.StacksDir(), "..", "baseline", "Pulumi.tokyo.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw["tenantkit-baseline:tenantStacksDir"] = testkit.StacksDir()
-	g, err := mockengine.Run(baseline.Program, mockengine.Options{Stack: "tokyo", Config: raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
 }
 
 // read collects a program's policies from its graph.
