@@ -79,6 +79,26 @@ func TestProtectionsPinnedByRules(t *testing.T) {
 				}
 			}
 		}, "listener"},
+		{"WP-15", "users cannot change their passwords", "baseline", func(in *policy.Input) {
+			first(in, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "").Inputs["allowUsersToChangePassword"] = false
+		}, "password"},
+		{"WP-22", "volume kept after termination", "acme", func(in *policy.Input) {
+			lt := first(in, "aws:ec2/launchTemplate:LaunchTemplate", "")
+			lt.Inputs["blockDeviceMappings"].([]any)[0].(map[string]any)["ebs"].(map[string]any)["deleteOnTermination"] = "false"
+		}, "acme-app-lt"},
+		{"WP-22", "interface kept after termination", "acme", func(in *policy.Input) {
+			lt := first(in, "aws:ec2/launchTemplate:LaunchTemplate", "")
+			lt.Inputs["networkInterfaces"].([]any)[0].(map[string]any)["deleteOnTermination"] = "false"
+		}, "acme-app-lt"},
+		{"WP-20.4", "desync mitigation monitor", "acme", func(in *policy.Input) {
+			first(in, "aws:lb/loadBalancer:LoadBalancer", "").Inputs["desyncMitigationMode"] = "monitor"
+		}, "acme-app-alb"},
+		{"WP-20.4", "invalid headers passed on", "acme", func(in *policy.Input) {
+			first(in, "aws:lb/loadBalancer:LoadBalancer", "").Inputs["dropInvalidHeaderFields"] = false
+		}, "acme-app-alb"},
+		{"WP-37", "findings rule disabled", "acme", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventRule:EventRule", "").Inputs["state"] = "DISABLED"
+		}, "acme-mon-guardduty"},
 		{"WP-24", "detailed monitoring off", "acme", func(in *policy.Input) {
 			first(in, "aws:ec2/launchTemplate:LaunchTemplate", "").Inputs["monitoring"] = map[string]any{"enabled": false}
 		}, "acme-app-lt"},

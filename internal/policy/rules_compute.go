@@ -75,6 +75,12 @@ var _ = register(Rule{ID: "WP-20.4",
 			if r.Get("iamInstanceProfile") == nil {
 				e.Fail(label(r), "no instance profile", "the SSM instance role attached")
 			}
+		case tLB:
+			if r.Get("desyncMitigationMode") != "strictest" || r.Get("dropInvalidHeaderFields") != true {
+				e.Failf(label(r), "desync mitigation strictest, invalid header fields dropped", "desync mitigation %v, drop invalid headers %v", r.Get("desyncMitigationMode"), r.Get("dropInvalidHeaderFields"))
+			} else {
+				e.Applies()
+			}
 		case tEBSDefault:
 			if r.Get("enabled") == false {
 				e.Fail(label(r), "off", "EBS encryption by default on")
@@ -288,6 +294,10 @@ var _ = register(Rule{ID: "WP-37",
 			if err != nil || !gd {
 				continue
 			}
+			if st, ok := r.String("state"); ok && st != "ENABLED" {
+				e.Fail(label(r), "rule "+st, "the findings rule ENABLED")
+				return
+			}
 			if min > 4 {
 				e.Failf(label(r), "findings of severity 4 (medium) and up", "pattern %s", s)
 				continue
@@ -345,6 +355,12 @@ var _ = register(Rule{ID: "WP-15",
 					e.Fail(label(r), k+" not true", "lowercase, uppercase, numbers and symbols required")
 					return
 				}
+			}
+			// With a maximum age, users who cannot change their own
+			// password keep an expired one or lose access.
+			if r.Get("allowUsersToChangePassword") != true {
+				e.Fail(label(r), "allowUsersToChangePassword not true", "users rotate their own passwords")
+				return
 			}
 			e.Applies()
 		}

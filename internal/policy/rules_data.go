@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -306,6 +307,24 @@ func bucketTransit(in *Input, e *Eval) {
 // every snapshot with the tenant (so the leftover sweep finds one).
 var _ = register(Rule{ID: "WP-22",
 	Each: func(in *Input, r *graph.Resource, e *Eval) {
+		if r.Type == tLaunchTemplate {
+			// The instances' volumes and interfaces go with them: a volume
+			// kept after termination would outlive the tenant's data.
+			for _, b := range asList(r.Get("blockDeviceMappings")) {
+				if ebs, _ := b["ebs"].(map[string]any); ebs["deleteOnTermination"] != "true" && ebs["deleteOnTermination"] != true {
+					e.Fail(label(r), fmt.Sprint(b["deviceName"])+" kept after termination", "volumes deleted with the instance")
+					return
+				}
+			}
+			for _, ni := range asList(r.Get("networkInterfaces")) {
+				if ni["deleteOnTermination"] != "true" && ni["deleteOnTermination"] != true {
+					e.Fail(label(r), "network interface kept after termination", "interfaces deleted with the instance")
+					return
+				}
+			}
+			e.Applies()
+			return
+		}
 		if r.Type != tDB {
 			return
 		}

@@ -223,6 +223,13 @@ func (s *suite) services() {
 	s.add(allowed, "the deployer has RDS grant the key", request(deployer, "kms:CreateGrant", globex.keyArn, globex.keyPolicy, merge(via("rds"), map[string]any{"kms:GrantIsForAWSResource": "true"})))
 	s.add(allowed, "the deployer has Secrets Manager encrypt the master secret", request(deployer, "kms:GenerateDataKey", globex.keyArn, globex.keyPolicy, via("secretsmanager")))
 	s.add(allowed, "the deployer describes the key", request(deployer, "kms:DescribeKey", acme.keyArn, acme.keyPolicy, nil))
+	// The key policy itself admits the deployers, so a deployer whose IAM
+	// policies grant nothing on KMS still creates RDS, and only grants for
+	// AWS resources.
+	bare := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, policyAllowing("rds:*", "s3:*", "ec2:*"))
+	s.add(allowed, "a deployer without KMS in IAM has RDS grant the key", request(bare, "kms:CreateGrant", globex.keyArn, globex.keyPolicy, merge(via("rds"), map[string]any{"kms:GrantIsForAWSResource": "true"})))
+	s.add(denied, "a deployer without KMS in IAM grants the key to a principal directly", request(bare, "kms:CreateGrant", globex.keyArn, globex.keyPolicy, map[string]any{"kms:GrantIsForAWSResource": "false"}))
+	s.add(allowed, "a deployer without KMS in IAM has Secrets Manager encrypt the master secret", request(bare, "kms:GenerateDataKey", globex.keyArn, globex.keyPolicy, via("secretsmanager")))
 
 	// The customer's view of its logs (§27) and the log administrators.
 	reader, admin := acme.role(t, "-log-reader"), acme.role(t, "-log-admin")
