@@ -708,7 +708,7 @@ var _ = register(Check{ID: "WP-15/password-policy", Control: "WP-15", Title: "th
 			}
 			return out, err
 		})
-		want := fmt.Sprintf("length %d or more with lowercase, uppercase, numbers and symbols (account baseline)", min)
+		want := fmt.Sprintf("length %d or more with lowercase, uppercase, numbers and symbols, users may change their own (account baseline)", min)
 		switch {
 		case err != nil:
 			r.Error("account password policy", err, want)
@@ -717,8 +717,8 @@ var _ = register(Check{ID: "WP-15/password-policy", Control: "WP-15", Title: "th
 		default:
 			p := out.PasswordPolicy
 			n := aws.ToInt32(p.MinimumPasswordLength)
-			if n < min || !p.RequireLowercaseCharacters || !p.RequireUppercaseCharacters || !p.RequireNumbers || !p.RequireSymbols {
-				r.Fail("account password policy", fmt.Sprintf("length %d lowercase %v uppercase %v numbers %v symbols %v", n, p.RequireLowercaseCharacters, p.RequireUppercaseCharacters, p.RequireNumbers, p.RequireSymbols), want)
+			if n < min || !p.RequireLowercaseCharacters || !p.RequireUppercaseCharacters || !p.RequireNumbers || !p.RequireSymbols || !p.AllowUsersToChangePassword {
+				r.Fail("account password policy", fmt.Sprintf("length %d lowercase %v uppercase %v numbers %v symbols %v users change own %v", n, p.RequireLowercaseCharacters, p.RequireUppercaseCharacters, p.RequireNumbers, p.RequireSymbols, p.AllowUsersToChangePassword), want)
 			} else {
 				r.Pass("account password policy", fmt.Sprintf("length %d, all character classes", n))
 			}

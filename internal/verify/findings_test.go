@@ -27,6 +27,10 @@ func TestSmallerFindings(t *testing.T) {
 	}{
 		{"password minimum from the baseline", "WP-15/password-policy", func(_ *world, _ *config.Tenant, tg *Target) { tg.Baseline.PasswordMinLength = 20 }, "length 16"},
 		{"password without uppercase", "WP-15/password-policy", func(w *world, _ *config.Tenant, _ *Target) { w.password.RequireUppercaseCharacters = false }, "uppercase false"},
+		{"password without lowercase", "WP-15/password-policy", func(w *world, _ *config.Tenant, _ *Target) { w.password.RequireLowercaseCharacters = false }, "lowercase false"},
+		{"password without numbers", "WP-15/password-policy", func(w *world, _ *config.Tenant, _ *Target) { w.password.RequireNumbers = false }, "numbers false"},
+		{"password without symbols", "WP-15/password-policy", func(w *world, _ *config.Tenant, _ *Target) { w.password.RequireSymbols = false }, "symbols false"},
+		{"password users cannot rotate", "WP-15/password-policy", func(w *world, _ *config.Tenant, _ *Target) { w.password.AllowUsersToChangePassword = false }, "users change own false"},
 		{"rotation period not the configured one", "WP-21.1/key-rotation", func(_ *world, cfg *config.Tenant, _ *Target) { cfg.KeyRotationDays = 180 }, "365 days"},
 		{"flow log to another group", "WP-27/flow-logs", func(w *world, _ *config.Tenant, _ *Target) { w.flowLogs[0].LogGroupName = aws.String("/elsewhere") }, "/elsewhere"},
 		{"flow log delivery failing", "WP-27/flow-logs", func(w *world, _ *config.Tenant, _ *Target) {

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prints the build and test figures the README quotes, measured the way a
+# fresh clone meets them: each cold figure uses its own empty Go build cache
+# (modules already downloaded), so one measurement never warms the next.
+#
+#   scripts/measure.sh            # all figures (about 20 minutes on 2 cores)
+#   scripts/measure.sh build      # the two cold builds only
+#   scripts/measure.sh test       # the test command, cold then warm
+#
+# Each line: what, wall seconds, peak resident memory of the largest
+# process (GNU time's %M), cores. Run it on an otherwise idle machine:
+# figures move by 10-20% with load.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+what=${1:-all}
+cores=$(nproc)
+scratch=$(mktemp -d)
+trap 'chmod -R u+w "$scratch" 2>/dev/null; rm -rf "$scratch"' EXIT
+
+# measure LABEL CACHE CMD...: runs CMD with GOCACHE=CACHE and prints a line.
+measure() {
+  local label=$1 cache=$2
+  shift 2
+  local out="$scratch/time.txt"
+  if ! GOCACHE=$cache /usr/bin/time -f '%e %M' -o "$out" "$@" >"$scratch/log.txt" 2>&1; then
+    echo "$label: FAILED (last lines below)"
+    tail -20 "$scratch/log.txt"
+    return 1
+  fi
+  read -r secs kb <"$out"
+  printf '%-58s %7.0f s  peak %5.1f GB  %s cores\n' "$label" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1048576}')" "$cores"
+}
+
+go mod download
+echo "go $(go env GOVERSION), $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+
+if [[ $what == all || $what == build ]]; then
+  measure "cold go build ./... (empty GOCACHE)" "$scratch/c1" go build ./...
+  measure "cold go build ./cmd/tenantctl (empty GOCACHE)" "$scratch/c2" go build -o "$scratch/tenantctl" ./cmd/tenantctl
+  measure "warm go build ./cmd/tenantctl" "$scratch/c2" go build -o "$scratch/tenantctl" ./cmd/tenantctl
+fi
+if [[ $what == all || $what == test ]]; then
+  # .ci/run is the README's test command; a fresh CI clone starts cold.
+  measure "cold .ci/run (empty GOCACHE: build + vet + every test)" "$scratch/c3" .ci/run
+  measure "warm .ci/run (same cache, tests rerun)" "$scratch/c3" .ci/run
+fi
