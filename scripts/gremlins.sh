@@ -7,6 +7,8 @@
 #
 #   scripts/gremlins.sh                       # the four logic packages
 #   scripts/gremlins.sh ./internal/config     # one
+#   GREMLINS_ARGS="--exclude-files rules_.*" scripts/gremlins.sh ./internal/policy
+#                                             # part of one (gremlins' own flags)
 #
 # Results: reports/gremlins/<package>.json and a summary line per package.
 set -euo pipefail
@@ -20,7 +22,7 @@ for p in "${pkgs[@]}"; do
   name=$(basename "$p")
   start=$(date +%s)
   go run "$gremlins" unleash --workers "${GREMLINS_WORKERS:-2}" --timeout-coefficient "${GREMLINS_TIMEOUT:-10}" \
-    --output "reports/gremlins/$name.json" "$p" > "reports/gremlins/$name.log" 2>&1 || true
+    --output "reports/gremlins/$name.json" ${GREMLINS_ARGS:-} "$p" > "reports/gremlins/$name.log" 2>&1 || true
   summary=$(grep -E "Killed:|Test efficacy|Mutator coverage" "reports/gremlins/$name.log" | tr '\n' ' ')
   echo "$p: $summary($(( $(date +%s) - start )) s)"
 done

@@ -104,3 +104,52 @@ func TestEvidenceStaysInItsDirectory(t *testing.T) {
 		t.Errorf("something written beside the evidence directory: %v", entries)
 	}
 }
+
+// The edges gremlins found unpinned: a record of exactly the size limit is
+// read, one byte more is refused; a record whose schema or tenant alone is
+// wrong is refused; TENANTKIT_OPERATOR names the operator, else user@host.
+func TestEvidenceEdges(t *testing.T) {
+	now := time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	if err := Append(dir, "acme", NewEntry(StepCancel, now, Date{}, "x", nil)); err != nil {
+		t.Fatal(err)
+	}
+	path := EvidencePath(dir, "acme")
+	b, _ := os.ReadFile(path)
+	// JSON allows trailing whitespace: pad the record to the limit exactly.
+	padded := append(append([]byte{}, b...), []byte(strings.Repeat(" ", MaxEvidenceBytes-len(b)))...)
+	os.WriteFile(path, padded, 0o644)
+	if err := Writable(dir, "acme"); err != nil {
+		t.Errorf("a record of exactly %d bytes refused: %v", MaxEvidenceBytes, err)
+	}
+	os.WriteFile(path, append(padded, ' '), 0o644)
+	if err := Writable(dir, "acme"); err == nil {
+		t.Errorf("a record of %d bytes accepted", MaxEvidenceBytes+1)
+	}
+	for name, body := range map[string]string{
+		"schema only wrong": `{"schema":"tenantkit.evidence/v0","tenant":"acme","entries":[]}`,
+		"tenant only wrong": `{"schema":"tenantkit.evidence/v1","tenant":"acmf","entries":[]}`,
+	} {
+		os.WriteFile(path, []byte(body), 0o644)
+		if err := Writable(dir, "acme"); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	os.Remove(path)
+	if err := Writable(dir, "acme"); err != nil {
+		t.Errorf("an absent record refused: %v", err)
+	}
+	if err := Writable(filepath.Join(dir, "new", "dir"), "acme"); err != nil {
+		t.Errorf("a directory still to make refused: %v", err)
+	}
+
+	t.Setenv("TENANTKIT_OPERATOR", "ops-oncall")
+	if op := Operator(); op != "ops-oncall" {
+		t.Errorf("operator from TENANTKIT_OPERATOR: %q", op)
+	}
+	t.Setenv("TENANTKIT_OPERATOR", "")
+	host, _ := os.Hostname()
+	if op := Operator(); !strings.HasSuffix(op, "@"+host) || strings.HasPrefix(op, "unknown@") {
+		t.Errorf("operator without TENANTKIT_OPERATOR: %q, want <user>@%s", op, host)
+	}
+}

@@ -214,6 +214,16 @@ func TestAllocate(t *testing.T) {
 	if _, err := Allocate(pool, 17, nil, nil); err == nil {
 		t.Fatal("a /17 cut out of a /18")
 	}
+	// The edges: the pool itself, and /28, the smallest VPC AWS allows.
+	if got, err := Allocate(pool, 18, nil, nil); err != nil || got != pool {
+		t.Fatalf("the whole /18 out of a /18: %v %v", got, err)
+	}
+	if got, err := Allocate(pool, 28, nil, nil); err != nil || got.String() != "10.16.0.0/28" {
+		t.Fatalf("a /28: %v %v", got, err)
+	}
+	if _, err := Allocate(pool, 29, nil, nil); err == nil {
+		t.Fatal("a /29 handed out (AWS's smallest VPC is a /28)")
+	}
 	// The default pool avoids every operator range and holds 256 tenants.
 	defPool := netip.MustParsePrefix(DefaultPool)
 	var taken []netip.Prefix
