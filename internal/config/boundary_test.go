@@ -95,6 +95,15 @@ func TestValidateRangesEdges(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Errorf("a reserved network in CIDR form should be accepted: %v", err)
 	}
+	// A /8 and a /9 outside it exceed a /8 however they are listed, also
+	// when a /9 inside the /8 comes first.
+	for _, order := range [][]string{{"11.0.0.0/9", "12.0.0.0/9", "11.0.0.0/8"}, {"11.0.0.0/8", "12.0.0.0/9", "11.0.0.0/9"}} {
+		c := valid()
+		c.IngressCidrs = order
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "more than a /8") {
+			t.Errorf("ingress %v covers a /8 and a /9 and should be refused, got %v", order, err)
+		}
+	}
 	for _, order := range [][]string{{"11.0.0.0/9", "11.0.0.0/8"}, {"11.0.0.0/8", "11.0.0.0/9"}} {
 		c := valid()
 		c.IngressCidrs = order
