@@ -18,6 +18,9 @@ gremlins="github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0"
 pkgs=("$@")
 [[ ${#pkgs[@]} -gt 0 ]] || pkgs=(./internal/config ./internal/lifecycle ./internal/policy ./internal/verify)
 mkdir -p reports/gremlins
+# gremlins times each mutant against its coverage run: never a cached one
+# (a cached result takes a second and would time every mutant out).
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-count=1"
 for p in "${pkgs[@]}"; do
   name=$(basename "$p")
   start=$(date +%s)
