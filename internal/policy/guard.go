@@ -39,9 +39,13 @@ func NewGuard(t *config.Tenant, baseline bool) *Guard {
 }
 
 // TodayJST is the current calendar day in Japan.
-func TodayJST() time.Time {
+func TodayJST() time.Time { return dayInJST(time.Now()) }
+
+// dayInJST is the calendar day in Japan at the instant now (UTC+9, no
+// daylight saving), as a UTC midnight.
+func dayInJST(now time.Time) time.Time {
 	jst := time.FixedZone("JST", 9*60*60)
-	y, m, d := time.Now().In(jst).Date()
+	y, m, d := now.In(jst).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

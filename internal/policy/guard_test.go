@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
@@ -133,5 +134,34 @@ func TestUnfoldProviderInputs(t *testing.T) {
 		if out[k] != in[k] {
 			t.Errorf("%s changed: %#v", k, out[k])
 		}
+	}
+}
+
+// Today is the day in Japan: 14:59:59 UTC is still the 26th there, 15:00
+// UTC is the 27th (gremlins found the offset unpinned).
+func TestDayInJST(t *testing.T) {
+	for _, c := range []struct {
+		utc  string
+		want string
+	}{{"2026-11-26T14:59:59Z", "2026-11-26"}, {"2026-11-26T15:00:00Z", "2026-11-27"}, {"2026-11-25T23:00:00Z", "2026-11-26"}, {"2026-12-31T15:00:00Z", "2027-01-01"}} {
+		now, _ := time.Parse(time.RFC3339, c.utc)
+		if got := dayInJST(now).Format("2006-01-02"); got != c.want {
+			t.Errorf("%s: day in Japan %s, want %s", c.utc, got, c.want)
+		}
+	}
+}
+
+// The transform marks a resource given an explicit provider, and only
+// such a resource (WP-07 reads the mark).
+func TestTransformMarksTheExplicitProvider(t *testing.T) {
+	g := NewGuard(&config.Tenant{TenantID: "acme"}, false)
+	g.Transform(context.Background(), &pulumi.ResourceTransformArgs{Custom: true, Type: "aws:s3/bucketV2:BucketV2", Name: "with",
+		Opts: pulumi.ResourceOptions{Provider: &pulumi.ProviderResourceState{}}})
+	g.Transform(context.Background(), &pulumi.ResourceTransformArgs{Custom: true, Type: "aws:s3/bucketV2:BucketV2", Name: "without"})
+	if r := g.input.Graph.ByName("with"); r == nil || r.Provider != explicitProvider {
+		t.Errorf("explicit provider not marked: %+v", r)
+	}
+	if r := g.input.Graph.ByName("without"); r == nil || r.Provider != "" {
+		t.Errorf("default provider marked explicit: %+v", r)
 	}
 }
