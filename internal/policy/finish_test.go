@@ -27,3 +27,33 @@ func TestFinishPassesACompliantTenant(t *testing.T) {
 		t.Fatalf("an SSH rule: want a failure naming WP-18 and acme-ssh, got %v", err)
 	}
 }
+
+// Tags come from the resource and from its provider's default tags, as AWS
+// applies them: a label set only in the provider's defaults counts, and a
+// resource's own tag overrides it.
+func TestTagsMergeProviderDefaults(t *testing.T) {
+	wp12 := func(providerTags, ownTags map[string]any) string {
+		g := &graph.Graph{}
+		g.Add(&graph.Resource{Type: "pulumi:providers:aws", Name: "acme-aws", Custom: true, Inputs: map[string]any{"defaultTags": map[string]any{"tags": providerTags}}})
+		in := map[string]any{}
+		if ownTags != nil {
+			in["tags"] = ownTags
+		}
+		g.Add(&graph.Resource{Type: "aws:s3/bucketV2:BucketV2", Name: "acme-data", Custom: true, Provider: "acme-aws", Inputs: in})
+		for _, r := range policy.Evaluate(&policy.Input{Graph: g, Tenant: testkit.Load(t, "acme")}) {
+			if r.ID == "WP-12" {
+				return string(r.Status)
+			}
+		}
+		return "missing"
+	}
+	if got := wp12(map[string]any{"DataClassification": "confidential"}, nil); got != "PASS" {
+		t.Errorf("label from the provider's default tags: %s", got)
+	}
+	if got := wp12(map[string]any{"Tenant": "acme"}, nil); got != "FAIL" {
+		t.Errorf("no label anywhere: %s", got)
+	}
+	if got := wp12(map[string]any{"DataClassification": "confidential"}, map[string]any{"DataClassification": "secret"}); got != "FAIL" {
+		t.Errorf("the resource's own invalid label overrides the provider's: %s", got)
+	}
+}
