@@ -57,3 +57,51 @@ func TestTagsMergeProviderDefaults(t *testing.T) {
 		t.Errorf("the resource's own invalid label overrides the provider's: %s", got)
 	}
 }
+
+func statusOf(t *testing.T, g *graph.Graph, id string) (string, string) {
+	t.Helper()
+	for _, r := range policy.Evaluate(&policy.Input{Graph: g, Tenant: testkit.Load(t, "acme")}) {
+		if r.ID == id {
+			var found []string
+			for _, f := range r.Findings {
+				found = append(found, f.Resource+": "+f.Observed)
+			}
+			return string(r.Status), strings.Join(found, "; ")
+		}
+	}
+	t.Fatalf("no result for %s", id)
+	return "", ""
+}
+
+// Inline ingress on a security group (or the adopted default group) opens
+// 22 or 3389 when its range includes either, edges included.
+func TestInlineIngressEdges(t *testing.T) {
+	for _, typ := range []string{"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"} {
+		for _, c := range []struct {
+			from, to float64
+			opens    bool
+		}{{22, 22, true}, {3389, 3389, true}, {20, 25, true}, {3000, 4000, true}, {0, 65535, true}, {0, 21, false}, {23, 3388, false}, {3390, 65535, false}} {
+			g := &graph.Graph{}
+			g.Add(&graph.Resource{Type: typ, Name: "acme-sg", Custom: true, Provider: "acme-aws",
+				Inputs: map[string]any{"ingress": []any{map[string]any{"fromPort": c.from, "toPort": c.to, "protocol": "tcp"}}}})
+			status, findings := statusOf(t, g, "WP-18")
+			if c.opens != (status == "FAIL") {
+				t.Errorf("%s inline ingress %v-%v: %s %s", typ, c.from, c.to, status, findings)
+			}
+		}
+	}
+}
+
+// A tenant stack without an explicit AWS provider fails WP-11 as a whole
+// (nothing would carry the default tags); with one, that finding is gone.
+func TestStackWithoutProvider(t *testing.T) {
+	g := &graph.Graph{}
+	g.Add(&graph.Resource{Type: "aws:s3/bucketV2:BucketV2", Name: "acme-data", Custom: true})
+	if status, findings := statusOf(t, g, "WP-11"); status != "FAIL" || !strings.Contains(findings, "no AWS provider") {
+		t.Errorf("no provider: %s %s", status, findings)
+	}
+	g.Add(&graph.Resource{Type: "pulumi:providers:aws", Name: "acme-aws", Custom: true})
+	if _, findings := statusOf(t, g, "WP-11"); strings.Contains(findings, "no AWS provider") {
+		t.Errorf("with a provider: %s", findings)
+	}
+}
