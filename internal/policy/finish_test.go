@@ -105,3 +105,59 @@ func TestStackWithoutProvider(t *testing.T) {
 		t.Errorf("with a provider: %s", findings)
 	}
 }
+
+// NACL entries are judged in rule-number order, not the order the program
+// declared them: a deny numbered first wins over an allow declared first.
+func TestNaclEntriesInRuleNumberOrder(t *testing.T) {
+	build := func(allowNumber, denyNumber float64) *graph.Graph {
+		g := &graph.Graph{}
+		g.Add(&graph.Resource{Type: "aws:ec2/networkAclRule:NetworkAclRule", Name: "acme-allow", Custom: true, Provider: "acme-aws",
+			Inputs: map[string]any{"networkAclId": "acl-1", "ruleNumber": allowNumber, "ruleAction": "allow", "protocol": "-1", "egress": false, "cidrBlock": "0.0.0.0/0"}})
+		for i, port := range []float64{22, 3389} {
+			g.Add(&graph.Resource{Type: "aws:ec2/networkAclRule:NetworkAclRule", Name: "acme-deny-" + strings.Repeat("x", i+1), Custom: true, Provider: "acme-aws",
+				Inputs: map[string]any{"networkAclId": "acl-1", "ruleNumber": denyNumber + float64(i), "ruleAction": "deny", "protocol": "tcp", "fromPort": port, "toPort": port, "egress": false, "cidrBlock": "0.0.0.0/0"}})
+		}
+		return g
+	}
+	if status, findings := statusOf(t, build(200, 100), "WP-18"); status == "FAIL" {
+		t.Errorf("denies numbered 100 before an allow numbered 200 (declared after it): %s", findings)
+	}
+	if status, findings := statusOf(t, build(100, 200), "WP-18"); status != "FAIL" || !strings.Contains(findings, "acme-allow") {
+		t.Errorf("an allow numbered before the denies: %s %s", status, findings)
+	}
+}
+
+// The baseline's Session Manager preferences: only the document named
+// SSM-SessionManagerRunShell counts, and it must name a log group and turn
+// encryption on.
+func TestSessionLoggingPreferences(t *testing.T) {
+	run := func(name, content string) (string, string) {
+		g := &graph.Graph{}
+		g.Add(&graph.Resource{Type: "aws:ssm/document:Document", Name: "tokyo-session-prefs", Custom: true, Provider: "tokyo-aws",
+			Inputs: map[string]any{"name": name, "content": content}})
+		for _, r := range policy.Evaluate(&policy.Input{Graph: g, Baseline: true}) {
+			if r.ID == "WP-18" {
+				var found []string
+				for _, f := range r.Findings {
+					found = append(found, f.Resource+": "+f.Observed)
+				}
+				return string(r.Status), strings.Join(found, "; ")
+			}
+		}
+		return "missing", ""
+	}
+	good := `{"schemaVersion":"1.0","sessionType":"Standard_Stream","inputs":{"cloudWatchLogGroupName":"/tenantkit/sessions","cloudWatchEncryptionEnabled":true}}`
+	if status, findings := run("SSM-SessionManagerRunShell", good); status != "PASS" {
+		t.Errorf("logged and encrypted: %s %s", status, findings)
+	}
+	for name, c := range map[string]struct{ doc, content string }{
+		"another document":   {"MyRunShell", good},
+		"no log group":       {"SSM-SessionManagerRunShell", strings.Replace(good, "/tenantkit/sessions", "", 1)},
+		"not encrypted":      {"SSM-SessionManagerRunShell", strings.Replace(good, "true", "false", 1)},
+		"not a JSON content": {"SSM-SessionManagerRunShell", "inputs: {}"},
+	} {
+		if status, findings := run(c.doc, c.content); status != "FAIL" {
+			t.Errorf("%s: %s %s", name, status, findings)
+		}
+	}
+}
