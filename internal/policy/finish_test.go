@@ -161,3 +161,25 @@ func TestSessionLoggingPreferences(t *testing.T) {
 		}
 	}
 }
+
+// WP-20.1: the internet, IPv4 or IPv6, reaches only 443 and 80; a
+// customer's range may reach other ports.
+func TestInternetIngressOnlyToWebPorts(t *testing.T) {
+	for _, c := range []struct {
+		key, cidr string
+		port      float64
+		fails     bool
+	}{
+		{"cidrIpv4", "0.0.0.0/0", 8080, true}, {"cidrIpv6", "::/0", 8080, true},
+		{"cidrIpv4", "0.0.0.0/0", 443, false}, {"cidrIpv6", "::/0", 80, false},
+		{"cidrIpv4", "203.0.113.0/24", 8080, false}, {"cidrIpv6", "2001:db8::/32", 8080, false},
+	} {
+		g := &graph.Graph{}
+		g.Add(&graph.Resource{Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-in", Custom: true, Provider: "acme-aws",
+			Inputs: map[string]any{"ipProtocol": "tcp", "fromPort": c.port, "toPort": c.port, c.key: c.cidr}})
+		status, findings := statusOf(t, g, "WP-20.1")
+		if got := strings.Contains(findings, "admits port"); got != c.fails {
+			t.Errorf("%s %s to %v: %s %s", c.key, c.cidr, c.port, status, findings)
+		}
+	}
+}
