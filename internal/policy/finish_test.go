@@ -183,3 +183,25 @@ func TestInternetIngressOnlyToWebPorts(t *testing.T) {
 		}
 	}
 }
+
+// WP-20.1 across tiers: the internet on an app or db group fails as such
+// (beside the tier's own CIDR finding); a rule whose group is computed at
+// deploy time is UNKNOWN, never PASS.
+func TestTierIngressFromTheInternet(t *testing.T) {
+	for _, tier := range []string{"app", "db"} {
+		g := &graph.Graph{}
+		g.Add(&graph.Resource{Type: "aws:ec2/securityGroup:SecurityGroup", Name: "acme-" + tier + "-sg", Custom: true, Provider: "acme-aws",
+			Inputs: map[string]any{"name": "acme-" + tier, "tags": map[string]any{"Tier": tier}}})
+		g.Add(&graph.Resource{Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-in", Custom: true, Provider: "acme-aws",
+			Inputs: map[string]any{"ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrIpv4": "0.0.0.0/0", "securityGroupId": "acme-" + tier}})
+		if _, findings := statusOf(t, g, "WP-20.1"); !strings.Contains(findings, tier+" group admits 0.0.0.0/0") {
+			t.Errorf("%s tier open to the internet: %s", tier, findings)
+		}
+	}
+	g := &graph.Graph{}
+	g.Add(&graph.Resource{Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-in", Custom: true, Provider: "acme-aws",
+		Inputs: map[string]any{"ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "referencedSecurityGroupId": "sg-1", "securityGroupId": graph.Unknown{}}})
+	if status, findings := statusOf(t, g, "WP-20.1"); status != "UNKNOWN" {
+		t.Errorf("a rule on a group computed at deploy time: %s %s", status, findings)
+	}
+}
