@@ -205,3 +205,23 @@ func TestTierIngressFromTheInternet(t *testing.T) {
 		t.Errorf("a rule on a group computed at deploy time: %s %s", status, findings)
 	}
 }
+
+// WP-31: a VPC range inside one of the operator's reserved ranges fails
+// naming it, even when nothing else is wrong.
+func TestVpcRangeAgainstReservedRanges(t *testing.T) {
+	cfg := testkit.Load(t, "acme")
+	cfg.VpcCidr = "10.0.0.0/20" // inside the operator's 10.0.0.0/16
+	res := policy.Evaluate(&policy.Input{Graph: &graph.Graph{}, Tenant: cfg})
+	for _, r := range res {
+		if r.ID != "WP-31" {
+			continue
+		}
+		for _, f := range r.Findings {
+			if strings.Contains(f.Observed, "overlaps reserved 10.0.0.0/16") {
+				return
+			}
+		}
+		t.Fatalf("WP-31 %s without the reserved overlap: %+v", r.Status, r.Findings)
+	}
+	t.Fatal("no WP-31 result")
+}
