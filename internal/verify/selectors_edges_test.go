@@ -1,11 +1,15 @@
 package verify
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
 )
 
 // Operators gremlins found unpinned in the selector evaluation: an ARN
@@ -51,5 +55,31 @@ func TestChecksInIDOrder(t *testing.T) {
 	}
 	if len(ids) < 20 || !slices.IsSorted(ids) || len(slices.Compact(slices.Clone(ids))) != len(ids) {
 		t.Errorf("checks not in ID order or repeated: %v", ids)
+	}
+}
+
+// RunChecks with a parallelism below 1 still runs every check (one at a
+// time) instead of blocking on a channel without room.
+func TestRunChecksParallelismBelowOne(t *testing.T) {
+	var list []Check
+	for _, id := range []string{"X/1", "X/2", "X/3"} {
+		list = append(list, Check{ID: id, Control: "WP-07", Run: func(_ context.Context, _ *Target, r *Run) { r.Pass("r", "ok") }})
+	}
+	for _, p := range []int{0, -1} {
+		done := make(chan []CheckResult, 1)
+		go func() { done <- RunChecks(context.Background(), &Target{}, list, p) }()
+		select {
+		case res := <-done:
+			if len(res) != 3 {
+				t.Errorf("parallel %d: %d results", p, len(res))
+			}
+			for _, r := range res {
+				if r.Status != catalog.Pass {
+					t.Errorf("parallel %d: %s %s", p, r.ID, r.Status)
+				}
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("parallel %d: RunChecks blocked", p)
+		}
 	}
 }
