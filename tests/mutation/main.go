@@ -62,7 +62,7 @@ var defaultTests = "./components/... ./internal/policy/ ./internal/plan/ ./tests
 // survivors, and the output prints the reason beside them. Keyed by file
 // and the field the literal sets.
 var explained = map[string]string{
-	"components/compute/compute.go UpdateDefaultVersion": "the group launches the template's latest version by name, so the default version is never read",
+	"components/compute/compute.go UpdateDefaultVersion": "the group names the template's latest version by its number, so the default version is never read",
 	"components/compute/compute.go PropagateAtLaunch":    "the instances and volumes take their tags from the launch template; the group's tags stay on the group",
 	"components/compute/compute.go Internal":             "the load balancer is the tenant's public entry by design; its reach is the listener and group rules (WP-20.1), not this flag",
 }
