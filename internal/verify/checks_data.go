@@ -160,14 +160,7 @@ func pabString(c *s3types.PublicAccessBlockConfiguration) string {
 // readKey describes the tenant key once.
 func readKey(ctx context.Context, t *Target) (*kmstypes.KeyMetadata, error) {
 	return cached(t, "key", func() (*kmstypes.KeyMetadata, error) {
-		out, err := t.Clients.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(t.Inv.KeyArn)})
-		if err != nil {
-			return nil, err
-		}
-		if out.KeyMetadata == nil {
-			return nil, errEmpty("kms:DescribeKey", "KeyMetadata")
-		}
-		return out.KeyMetadata, nil
+		return describeKey(ctx, t.Clients.KMS, t.Inv.KeyArn)
 	})
 }
 

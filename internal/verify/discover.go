@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/internal/config"
@@ -20,9 +19,7 @@ type Finder struct {
 	STS STS
 	EC2 finderEC2
 	ELB finderELB
-	KMS interface {
-		DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
-	}
+	KMS keyDescriber
 }
 
 type finderEC2 interface {
@@ -103,22 +100,16 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	if inv.S3EndpointID == "" {
 		return nil, fmt.Errorf("discover: no S3 gateway endpoint in %s", inv.VpcID)
 	}
-	key, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(config.KeyAlias(cfg.TenantID))})
+	key, err := describeKey(ctx, f.KMS, config.KeyAlias(cfg.TenantID))
 	if err != nil {
 		return nil, fmt.Errorf("discover: key %s: %w", config.KeyAlias(cfg.TenantID), err)
 	}
-	if key.KeyMetadata == nil {
-		return nil, fmt.Errorf("discover: key %s: %w", config.KeyAlias(cfg.TenantID), errEmpty("kms:DescribeKey", "KeyMetadata"))
-	}
-	inv.KeyArn = aws.ToString(key.KeyMetadata.Arn)
-	archive, err := f.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(config.BaselineKeyAlias)})
+	inv.KeyArn = aws.ToString(key.Arn)
+	archive, err := describeKey(ctx, f.KMS, config.BaselineKeyAlias)
 	if err != nil {
 		return nil, fmt.Errorf("discover: the baseline's key %s: %w", config.BaselineKeyAlias, err)
 	}
-	if archive.KeyMetadata == nil {
-		return nil, fmt.Errorf("discover: the baseline's key %s: %w", config.BaselineKeyAlias, errEmpty("kms:DescribeKey", "KeyMetadata"))
-	}
-	inv.ArchiveKeyArn = aws.ToString(archive.KeyMetadata.Arn)
+	inv.ArchiveKeyArn = aws.ToString(archive.Arn)
 	inv.Deployers = cfg.DeployerPrincipalArns
 	name := func(kind string) string { return fmt.Sprintf("tk-%s-%s-%s", cfg.TenantID, kind, acct) }
 	inv.Buckets.Data = map[string]string{}

@@ -6,7 +6,26 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
+
+// keyDescriber is what reads a key: the checks' KMS client and discovery's.
+type keyDescriber interface {
+	DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+}
+
+// describeKey reads a key's metadata; an answer without it is an error
+// (an ERROR, never a verdict), whoever asks.
+func describeKey(ctx context.Context, c keyDescriber, id string) (*kmstypes.KeyMetadata, error) {
+	out, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+	if err != nil {
+		return nil, err
+	}
+	if out.KeyMetadata == nil {
+		return nil, errEmpty("kms:DescribeKey", "KeyMetadata")
+	}
+	return out.KeyMetadata, nil
+}
 
 // keyArn resolves what a resource names as its key (a key id, a key ARN,
 // an alias name or an alias ARN: AWS keeps what was written) to the key's
@@ -16,14 +35,14 @@ func resolveKey(ctx context.Context, t *Target, id string) (string, error) {
 		return "", nil
 	}
 	return cached(t, "keyarn/"+id, func() (string, error) {
-		out, err := t.Clients.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
+		md, err := describeKey(ctx, t.Clients.KMS, id)
 		if err != nil {
 			return "", err
 		}
-		if out.KeyMetadata == nil || aws.ToString(out.KeyMetadata.Arn) == "" {
+		if aws.ToString(md.Arn) == "" {
 			return "", fmt.Errorf("DescribeKey %s returned no key", id)
 		}
-		return aws.ToString(out.KeyMetadata.Arn), nil
+		return aws.ToString(md.Arn), nil
 	})
 }
 
