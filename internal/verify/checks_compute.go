@@ -247,10 +247,14 @@ var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-bala
 		}
 	}})
 
-func database(ctx context.Context, t *Target, r *Run, expected string) (*rdsInstance, bool) {
+// database reads the tenant's instance once for every check, with the
+// label the checks report it under; ok is false when the check is done
+// (N/A without a database, ERROR when it cannot be read).
+func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsInstance, res string, ok bool) {
+	res = "database " + t.Inv.Database.Identifier
 	if !t.Inv.Database.Enabled {
 		r.NA("the tenant has no database")
-		return nil, false
+		return nil, res, false
 	}
 	db, err := cached(t, "db", func() (*rdsInstance, error) {
 		out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier)})
@@ -265,10 +269,10 @@ func database(ctx context.Context, t *Target, r *Run, expected string) (*rdsInst
 		return nil, fmt.Errorf("not found")
 	})
 	if err != nil {
-		r.Error("database "+t.Inv.Database.Identifier, err, expected)
-		return nil, false
+		r.Error(res, err, expected)
+		return nil, res, false
 	}
-	return db, true
+	return db, res, true
 }
 
 // The database leaves nothing behind its 30-day deletion (§10): every
@@ -279,11 +283,10 @@ func database(ctx context.Context, t *Target, r *Run, expected string) (*rdsInst
 // of WP-22 holds the program to it.
 var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database snapshots tagged, none kept by hand",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		db, ok := database(ctx, t, r, "snapshots tagged and none kept")
+		db, res, ok := database(ctx, t, r, "snapshots tagged and none kept")
 		if !ok {
 			return
 		}
-		res := "database " + t.Inv.Database.Identifier
 		if !aws.ToBool(db.CopyTagsToSnapshot) {
 			r.Fail(res, "CopyTagsToSnapshot false", "snapshots carry the tenant's tags")
 			return
@@ -309,11 +312,10 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 
 var _ = register(Check{ID: "WP-30/database-upgrades", Control: "WP-30", Title: "the database takes minor version upgrades",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		db, ok := database(ctx, t, r, "automatic minor version upgrades")
+		db, res, ok := database(ctx, t, r, "automatic minor version upgrades")
 		if !ok {
 			return
 		}
-		res := "database " + t.Inv.Database.Identifier
 		if !aws.ToBool(db.AutoMinorVersionUpgrade) {
 			r.Fail(res, "AutoMinorVersionUpgrade false", "automatic minor version upgrades in the maintenance window")
 			return
@@ -323,11 +325,10 @@ var _ = register(Check{ID: "WP-30/database-upgrades", Control: "WP-30", Title: "
 
 var _ = register(Check{ID: "WP-21.1/database", Control: "WP-21.1", Title: "the database is encrypted with the tenant key",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		db, ok := database(ctx, t, r, "storage encrypted with the tenant key")
+		db, res, ok := database(ctx, t, r, "storage encrypted with the tenant key")
 		if !ok {
 			return
 		}
-		res := "database " + t.Inv.Database.Identifier
 		switch {
 		case !aws.ToBool(db.StorageEncrypted):
 			r.Fail(res, "storage not encrypted", "encrypted with "+t.Inv.KeyArn)
@@ -338,11 +339,10 @@ var _ = register(Check{ID: "WP-21.1/database", Control: "WP-21.1", Title: "the d
 
 var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "the database forces TLS",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		db, ok := database(ctx, t, r, "rds.force_ssl = 1")
+		db, res, ok := database(ctx, t, r, "rds.force_ssl = 1")
 		if !ok {
 			return
 		}
-		res := "database " + t.Inv.Database.Identifier
 		if len(db.DBParameterGroups) == 0 {
 			r.Fail(res, "no parameter group", "a parameter group with rds.force_ssl = 1")
 			return
