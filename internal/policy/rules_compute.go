@@ -211,22 +211,23 @@ var _ = register(Rule{ID: "WP-24",
 		}
 		// The instances' metrics every minute, and the load balancer's
 		// health check on: what the alarms and the operator watch.
-		for _, lt := range in.Graph.OfType(tLaunchTemplate) {
-			if lt.Get("monitoring.enabled") != true {
-				e.Fail(label(lt), "detailed monitoring off", "detailed (1-minute) monitoring of the instances")
-			} else {
-				e.Applies()
-			}
-		}
-		for _, tg := range in.Graph.OfType(tTargetGroup) {
-			if tg.Get("healthCheck.enabled") != true {
-				e.Fail(label(tg), "health check off", "a health check on the target group")
-			} else {
-				e.Applies()
-			}
-		}
+		requireTrue(in, e, tLaunchTemplate, "monitoring.enabled", "detailed monitoring off", "detailed (1-minute) monitoring of the instances")
+		requireTrue(in, e, tTargetGroup, "healthCheck.enabled", "health check off", "a health check on the target group")
 	},
 })
+
+// requireTrue holds every resource of a type to a setting that must be on:
+// each one applies when its input at path is true and fails otherwise
+// (absent or computed included).
+func requireTrue(in *Input, e *Eval, typ, path, observed, expected string) {
+	for _, r := range in.Graph.OfType(typ) {
+		if r.Get(path) != true {
+			e.Fail(label(r), observed, expected)
+		} else {
+			e.Applies()
+		}
+	}
+}
 
 // WP-27: trail, flow logs, access logs.
 var _ = register(Rule{ID: "WP-27",
@@ -254,13 +255,7 @@ var _ = register(Rule{ID: "WP-27",
 				e.Applies()
 			}
 		}
-		for _, lb := range in.Graph.OfType(tLB) {
-			if lb.Get("accessLogs.enabled") != true {
-				e.Fail(label(lb), "access logs off", "load-balancer access logs on")
-			} else {
-				e.Applies()
-			}
-		}
+		requireTrue(in, e, tLB, "accessLogs.enabled", "access logs off", "load-balancer access logs on")
 		trails := in.Graph.OfType(tTrail)
 		for _, t := range trails {
 			if t.Get("enableLogFileValidation") != true || t.Get("enableLogging") == false {
