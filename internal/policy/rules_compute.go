@@ -52,7 +52,7 @@ var _ = register(Rule{ID: "WP-20.4",
 				return
 			}
 			for _, ni := range asList(r.Get("networkInterfaces")) {
-				if ni["associatePublicIpAddress"] == "true" || ni["associatePublicIpAddress"] == true {
+				if flagOn(ni["associatePublicIpAddress"]) {
 					e.Fail(label(r), "public IP", "no public IP")
 					return
 				}
@@ -64,7 +64,7 @@ var _ = register(Rule{ID: "WP-20.4",
 			}
 			for _, b := range bdms {
 				ebs, _ := b["ebs"].(map[string]any)
-				if ebs["encrypted"] != "true" && ebs["encrypted"] != true {
+				if !flagOn(ebs["encrypted"]) {
 					e.Fail(label(r), fmt.Sprint(b["deviceName"])+" unencrypted", "encrypted volumes")
 					return
 				}

@@ -311,13 +311,13 @@ var _ = register(Rule{ID: "WP-22",
 			// The instances' volumes and interfaces go with them: a volume
 			// kept after termination would outlive the tenant's data.
 			for _, b := range asList(r.Get("blockDeviceMappings")) {
-				if ebs, _ := b["ebs"].(map[string]any); ebs["deleteOnTermination"] != "true" && ebs["deleteOnTermination"] != true {
+				if ebs, _ := b["ebs"].(map[string]any); !flagOn(ebs["deleteOnTermination"]) {
 					e.Fail(label(r), fmt.Sprint(b["deviceName"])+" kept after termination", "volumes deleted with the instance")
 					return
 				}
 			}
 			for _, ni := range asList(r.Get("networkInterfaces")) {
-				if ni["deleteOnTermination"] != "true" && ni["deleteOnTermination"] != true {
+				if !flagOn(ni["deleteOnTermination"]) {
 					e.Fail(label(r), "network interface kept after termination", "interfaces deleted with the instance")
 					return
 				}

@@ -209,6 +209,10 @@ func sessionLogging(in *Input, e *Eval) {
 	e.Fail("baseline", "no Session Manager preferences", "SSM-SessionManagerRunShell logging sessions to an encrypted log group")
 }
 
+// flagOn reads a nested flag that the provider's schema types as a string
+// ("true", in launch templates) and that may arrive as a bool.
+func flagOn(v any) bool { return v == true || v == "true" }
+
 func asList(v any) []map[string]any {
 	var out []map[string]any
 	for _, x := range asSlice(v) {
