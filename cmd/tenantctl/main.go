@@ -118,8 +118,16 @@ func newEnv(stdout, stderr io.Writer) *ops.Env {
 		e.Progress = stderr
 	}
 	// Onboarding ends with the post-deploy verification of the new stack.
-	e.Verify = func(ctx context.Context, tenant string) error {
-		o := verify.Options{Tenant: tenant, Discover: true, Format: "text", StacksDir: e.StacksDir, Parallel: 8}
+	// It reads the inventory the stack's up just exported (what was
+	// deployed, deployers included) and judges the account settings
+	// against the baseline's stack files, as `tenantctl verify` does.
+	e.Verify = func(ctx context.Context, tenant string, outputs map[string]any) error {
+		o := verify.Options{Tenant: tenant, Format: "text", StacksDir: e.StacksDir, BaselineDir: "baseline", Parallel: 8}
+		inv, err := verify.InventoryFromOutputs(outputs)
+		if err != nil {
+			return ops.ExitError(cli.ExitError, fmt.Errorf("deployed %s, but its outputs hold no inventory to verify (%v): run tenantctl verify %s --discover", tenant, err, tenant))
+		}
+		o.Inventoried = inv
 		report, code := verify.Verify(ctx, o, stderr)
 		if report != nil {
 			_ = report.Write(stdout, "text")

@@ -2,13 +2,14 @@ package network
 
 import (
 	"fmt"
+	"hash/fnv"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/config"
-	"github.com/tenantkit/tenantkit/internal/naming"
 )
 
 // aclRule is one allow entry of a tier's network ACL. Anything not allowed
@@ -103,6 +104,48 @@ func aclRules(args *Args) (map[string][]aclRule, error) {
 	return rules, nil
 }
 
+// Allow entries are numbered from firstAllow to maxRuleNumber (the EC2
+// maximum, CreateNetworkAclEntry: "Constraints: Positive integer from 1 to
+// 32766"); the denies sit below, so they are evaluated first.
+const firstAllow, maxRuleNumber = 100, 32766
+
+// numbered is an allow entry with its rule number.
+type numbered struct {
+	aclRule
+	number int
+}
+
+// entryNumbers gives each allow entry a number from a hash of what it
+// allows (direction, ports, range), so an entry keeps its number whatever
+// else is added or removed. Entries are taken in the order of their keys;
+// two that hash alike take the next free number (20 entries in 32,667
+// numbers: rare, and then only those two can move).
+func entryNumbers(rules []aclRule) []numbered {
+	key := func(r aclRule) string { return fmt.Sprintf("%t|tcp|%d|%d|%s", r.egress, r.from, r.to, r.cidr) }
+	sorted := slices.SortedFunc(slices.Values(rules), func(a, b aclRule) int { return strings.Compare(key(a), key(b)) })
+	used := map[string]bool{}
+	var out []numbered
+	for _, r := range sorted {
+		k := key(r)
+		if used[k] {
+			continue // the same entry twice is one entry
+		}
+		used[k] = true
+		h := fnv.New32a()
+		h.Write([]byte(k))
+		span := uint32(maxRuleNumber - firstAllow + 1)
+		n := firstAllow + int(h.Sum32()%span)
+		for slices.ContainsFunc(out, func(o numbered) bool { return o.egress == r.egress && o.number == n }) {
+			n++
+			if n > maxRuleNumber {
+				n = firstAllow
+			}
+		}
+		out = append(out, numbered{r, n})
+	}
+	return out
+}
+
 // acls creates one network ACL per tier, its allow rules and an association
 // for every subnet of the tier.
 func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
@@ -135,29 +178,29 @@ func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulum
 				return err
 			}
 		}
-		// Rule numbers are positions in the derived list; names use the
-		// rule's content, so they stay stable when a CIDR is added.
-		in, out := 100, 100
-		for _, r := range rules[tier] {
-			num := &in
+		// Each allow entry's number comes from its own content (entryNumbers),
+		// so adding a range, a zone or changing a port leaves every other
+		// entry where it is. The resource is named by its number and replaced
+		// delete-first: AWS holds one entry per number and direction
+		// (NetworkAclEntryAlreadyExists), and a replacement created first
+		// would collide with the entry it replaces.
+		for _, r := range entryNumbers(rules[tier]) {
 			dir := "in"
 			if r.egress {
-				num, dir = &out, "out"
+				dir = "out"
 			}
-			rn := fmt.Sprintf("%s-nacl-%s-%s-%d-%d-%s", name, tier, dir, r.from, r.to, r.cidr)
-			if _, err := ec2.NewNetworkAclRule(ctx, naming.Safe(rn), &ec2.NetworkAclRuleArgs{
+			if _, err := ec2.NewNetworkAclRule(ctx, fmt.Sprintf("%s-nacl-%s-%s-%d", name, tier, dir, r.number), &ec2.NetworkAclRuleArgs{
 				NetworkAclId: acl.ID(),
-				RuleNumber:   pulumi.Int(*num),
+				RuleNumber:   pulumi.Int(r.number),
 				Egress:       pulumi.Bool(r.egress),
 				Protocol:     pulumi.String("tcp"),
 				RuleAction:   pulumi.String("allow"),
 				CidrBlock:    pulumi.String(r.cidr),
 				FromPort:     pulumi.Int(r.from),
 				ToPort:       pulumi.Int(r.to),
-			}, child); err != nil {
+			}, child, pulumi.DeleteBeforeReplace(true)); err != nil {
 				return err
 			}
-			*num += 10
 		}
 		for _, s := range n.Subnets {
 			if s.Tier != tier {

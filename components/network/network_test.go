@@ -110,3 +110,80 @@ func TestNaclEntriesMatchDerivedRules(t *testing.T) {
 		}
 	}
 }
+
+// An entry's number depends on the entry alone: adding an ingress range,
+// a zone, or changing the app port moves no entry that stays. AWS holds
+// one entry per number and direction, so a moved number would be a
+// replacement colliding with its neighbour.
+func TestEntryNumbersStayPut(t *testing.T) {
+	base := &Args{VpcCidr: "10.16.0.0/20", ZoneIDs: []string{"apne1-az1", "apne1-az2"}, IngressCidrs: []string{"203.0.113.0/24"}, AppPort: 8080, DBPort: 5432}
+	changed := map[string]*Args{
+		"another ingress range": {VpcCidr: base.VpcCidr, ZoneIDs: base.ZoneIDs, IngressCidrs: []string{"198.51.100.0/24", "203.0.113.0/24"}, AppPort: 8080, DBPort: 5432},
+		"another zone":          {VpcCidr: base.VpcCidr, ZoneIDs: []string{"apne1-az1", "apne1-az2", "apne1-az4"}, IngressCidrs: base.IngressCidrs, AppPort: 8080, DBPort: 5432},
+		"another app port":      {VpcCidr: base.VpcCidr, ZoneIDs: base.ZoneIDs, IngressCidrs: base.IngressCidrs, AppPort: 9090, DBPort: 5432},
+		"NAT egress":            {VpcCidr: base.VpcCidr, ZoneIDs: base.ZoneIDs, IngressCidrs: base.IngressCidrs, AppPort: 8080, DBPort: 5432, NatEgress: true},
+	}
+	numbers := func(a *Args) map[string]map[aclRule]int {
+		rules, err := aclRules(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]map[aclRule]int{}
+		for tier, rs := range rules {
+			out[tier] = map[aclRule]int{}
+			seen := map[[2]int]bool{}
+			for _, n := range entryNumbers(rs) {
+				if n.number < firstAllow || n.number > maxRuleNumber {
+					t.Errorf("%s: number %d outside %d-%d", tier, n.number, firstAllow, maxRuleNumber)
+				}
+				dir := 0
+				if n.egress {
+					dir = 1
+				}
+				if seen[[2]int{dir, n.number}] {
+					t.Errorf("%s: number %d twice in one direction", tier, n.number)
+				}
+				seen[[2]int{dir, n.number}] = true
+				n.why = ""
+				out[tier][n.aclRule] = n.number
+			}
+		}
+		return out
+	}
+	before := numbers(base)
+	for name, a := range changed {
+		after := numbers(a)
+		kept := 0
+		for tier, entries := range before {
+			for r, n := range entries {
+				if m, ok := after[tier][r]; ok {
+					kept++
+					if m != n {
+						t.Errorf("%s: %s entry %+v moved from %d to %d", name, tier, r, n, m)
+					}
+				}
+			}
+		}
+		if kept == 0 {
+			t.Errorf("%s: no entry kept; the comparison proves nothing", name)
+		}
+	}
+}
+
+// Two entries whose hashes meet take distinct numbers.
+func TestEntryNumbersCollide(t *testing.T) {
+	var rules []aclRule
+	for i := range 4000 { // far more than one ACL holds: some hashes must meet
+		rules = append(rules, aclRule{from: 443, to: 443, cidr: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24).String()})
+	}
+	seen := map[int]bool{}
+	for _, n := range entryNumbers(rules) {
+		if seen[n.number] {
+			t.Fatalf("number %d given twice", n.number)
+		}
+		seen[n.number] = true
+	}
+	if len(seen) != len(rules) {
+		t.Errorf("%d numbers for %d entries", len(seen), len(rules))
+	}
+}

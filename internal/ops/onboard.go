@@ -241,15 +241,15 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if err := e.record(cfg.TenantID, lifecycle.StepOnboard, "deployed", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": true, "outputs": outputs}); err != nil {
 		return err
 	}
-	return e.verify(ctx, cfg.TenantID)
+	return e.verify(ctx, cfg.TenantID, outputs)
 }
 
 // verify runs the post-deploy checks when this build has them.
-func (e *Env) verify(ctx context.Context, tenant string) error {
+func (e *Env) verify(ctx context.Context, tenant string, outputs map[string]any) error {
 	if e.Verify == nil {
 		return &failure{cli.ExitError, fmt.Errorf("deployed %s, but no post-deploy verification is available in this build: run tenantctl verify %s", tenant, tenant)}
 	}
-	return e.Verify(ctx, tenant)
+	return e.Verify(ctx, tenant, outputs)
 }
 
 // settle completes cfg against what is there: an existing stack keeps its

@@ -42,8 +42,9 @@ type Env struct {
 	Deployer deploy.Deployer
 	// Leftovers lists what still carries the tenant's tag after destroy.
 	Leftovers func(ctx context.Context, tenant string) ([]string, error)
-	// Verify runs the post-deploy checks; nil when not available.
-	Verify func(ctx context.Context, tenant string) error
+	// Verify runs the post-deploy checks on what up deployed (its stack
+	// outputs); nil when not available.
+	Verify func(ctx context.Context, tenant string, outputs map[string]any) error
 	// Now is the real clock: evidence records it, always.
 	Now func() time.Time
 	// Simulated is the JST day a step acts as (--today), zero for the

@@ -88,7 +88,7 @@ func newEnv(t *testing.T, today string) *env {
 		StacksDir: stacks, EvidenceDir: filepath.Join(dir, "evidence"), Deployer: e.dep,
 		Now: func() time.Time { return now }, Stdout: e.out, Stderr: e.err,
 		Leftovers: func(context.Context, string) ([]string, error) { return e.left, nil },
-		Verify:    func(context.Context, string) error { return e.dep.do("verify", "") },
+		Verify:    func(context.Context, string, map[string]any) error { return e.dep.do("verify", "") },
 	}
 	return e
 }
@@ -264,6 +264,19 @@ func TestOnboardDeploysAndVerifies(t *testing.T) {
 	}
 	if want := []string{"preview umbrella", "up umbrella", "verify "}; !slices.Equal(e.dep.calls, want) {
 		t.Errorf("calls %v, want %v", e.dep.calls, want)
+	}
+	// The verification reads what up exported, not a rediscovery.
+	e = newEnv(t, "2026-11-25")
+	var got map[string]any
+	e.Verify = func(_ context.Context, tenant string, outputs map[string]any) error {
+		got = outputs
+		return nil
+	}
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella")); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err)
+	}
+	if _, ok := got["inventory"]; !ok {
+		t.Errorf("the verification got outputs %v, not up's inventory", got)
 	}
 	// Without a deployer that can run, nothing is written.
 	e = newEnv(t, "2026-11-25")

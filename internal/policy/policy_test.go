@@ -183,6 +183,9 @@ func TestEachRuleFails(t *testing.T) {
 			nis := first(in, "aws:ec2/launchTemplate:LaunchTemplate", "app-lt").Inputs["networkInterfaces"].([]any)
 			nis[0].(map[string]any)["associatePublicIpAddress"] = "true"
 		}, "acme-app-lt"},
+		{"WP-20.4", "a subnet maps public IPs on launch", func(in *policy.Input) {
+			first(in, "aws:ec2/subnet:Subnet", "private").Inputs["mapPublicIpOnLaunch"] = true
+		}, "private"},
 		{"WP-20.4", "volume unencrypted", func(in *policy.Input) {
 			bdms := first(in, "aws:ec2/launchTemplate:LaunchTemplate", "app-lt").Inputs["blockDeviceMappings"].([]any)
 			bdms[0].(map[string]any)["ebs"].(map[string]any)["encrypted"] = "false"

@@ -81,6 +81,15 @@ var _ = register(Rule{ID: "WP-20.4",
 			} else {
 				e.Applies()
 			}
+		case tSubnet:
+			// An instance launched into a subnet that maps public IPs gets
+			// one unless its launch template says otherwise; no tier of a
+			// tenant needs one (the load balancer has its own addresses).
+			if flagOn(r.Get("mapPublicIpOnLaunch")) {
+				e.Fail(label(r), "public IPs mapped on launch", "mapPublicIpOnLaunch false")
+			} else {
+				e.Applies()
+			}
 		case tEBSDefault:
 			if r.Get("enabled") == false {
 				e.Fail(label(r), "off", "EBS encryption by default on")

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -548,6 +549,40 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 			return
 		}
 		r.Pass(res, "IMDSv2, encrypted volumes, no public IP")
+	}})
+
+// Subnets that map public IPs on launch give every instance launched into
+// them a public address unless its launch template says otherwise.
+var _ = register(Check{ID: "WP-20.4/subnets", Control: "WP-20.4", Title: "no subnet of the VPC maps public IPs on launch",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		var subnets []ec2types.Subnet
+		p := ec2.NewDescribeSubnetsPaginator(t.Clients.EC2, &ec2.DescribeSubnetsInput{Filters: vpcFilter(t.Inv.VpcID)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("subnets of "+t.Inv.VpcID, err, "no public IPs mapped on launch")
+				return
+			}
+			for _, s := range page.Subnets {
+				if aws.ToString(s.VpcId) == t.Inv.VpcID {
+					subnets = append(subnets, s)
+				}
+			}
+		}
+		if len(subnets) == 0 {
+			r.Error("subnets of "+t.Inv.VpcID, fmt.Errorf("none found"), "no public IPs mapped on launch")
+			return
+		}
+		for _, s := range subnets {
+			res := "subnet " + aws.ToString(s.SubnetId)
+			if s.MapPublicIpOnLaunch == nil {
+				r.Error(res, fmt.Errorf("the answer has no MapPublicIpOnLaunch"), "no public IPs mapped on launch")
+			} else if *s.MapPublicIpOnLaunch {
+				r.Fail(res, "maps public IPs on launch", "MapPublicIpOnLaunch false")
+			} else {
+				r.Pass(res, "no public IPs mapped on launch")
+			}
+		}
 	}})
 
 var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EBS encryption by default on in the account",

@@ -508,10 +508,16 @@ func exemptDenyProblem(t *Target, doc *policydoc.Document, actions []string, res
 						why = "condition key " + k
 						break
 					}
+					callers := 0
 					for _, v := range vals {
-						if why == "" && !slices.Contains(allowed, v) {
-							why = "exempts " + v
+						if why != "" || slices.Contains(allowed, v) {
+							continue
 						}
+						if t.Inv.DeployerFromCaller && callers == 0 && deployerShaped(t.Inv.AccountID, v) {
+							callers++ // the role that ran the deploy
+							continue
+						}
+						why = "exempts " + v
 					}
 					if why == "" && mustExempt != "" && !slices.Contains(vals, mustExempt) {
 						why = "does not exempt the log-admin role " + mustExempt
@@ -528,6 +534,21 @@ func exemptDenyProblem(t *Target, doc *policydoc.Document, actions []string, res
 		return what + " not denied"
 	}
 	return "deny of " + what + " of the wrong shape (" + strings.Join(reasons, "; ") + ")"
+}
+
+// deployerShaped: what the program exempts as the deploy's caller when the
+// stack names no deployers: the exact ARN of an IAM role or user of the
+// account (access.Deployers reads the session's issuer), never a pattern,
+// the account root or one of the tenants' roles.
+func deployerShaped(account, arn string) bool {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+account+":")
+	if !ok || strings.ContainsAny(rest, "*?") {
+		return false
+	}
+	if !strings.HasPrefix(rest, "role/") && !strings.HasPrefix(rest, "user/") {
+		return false
+	}
+	return !strings.HasPrefix(rest, "role/tenants/") && len(rest) > len("role/")
 }
 
 // conditionsOn: some condition of the statement tests the key.

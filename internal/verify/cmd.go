@@ -43,6 +43,9 @@ ERROR (something could not be read, or a deadline ran out).`,
 type Options struct {
 	Tenant    string
 	Inventory string
+	// Inventoried is an inventory already read (onboarding's own up
+	// outputs); it takes the place of Inventory and Discover.
+	Inventoried *Inventory
 	Discover  bool
 	Region    string
 	Endpoint  string
@@ -315,8 +318,10 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if err != nil {
 		return bad("AWS configuration: %v", err)
 	}
-	var inv *Inventory
-	if o.Inventory != "" {
+	inv := o.Inventoried
+	if inv != nil {
+		// read by the caller
+	} else if o.Inventory != "" {
 		if inv, err = ReadInventory(o.Inventory); err != nil {
 			return bad("--inventory %s: %v", o.Inventory, err)
 		}

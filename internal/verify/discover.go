@@ -111,6 +111,9 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	}
 	inv.ArchiveKeyArn = aws.ToString(archive.Arn)
 	inv.Deployers = cfg.DeployerPrincipalArns
+	// Without deployerPrincipalArns the program exempts the role behind the
+	// deploy's caller (access.Deployers), unknown to a later reader.
+	inv.DeployerFromCaller = len(cfg.DeployerPrincipalArns) == 0
 	name := func(kind string) string { return fmt.Sprintf("tk-%s-%s-%s", cfg.TenantID, kind, acct) }
 	inv.Buckets.Data = map[string]string{}
 	for _, c := range cfg.DataClassifications {

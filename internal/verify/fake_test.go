@@ -62,6 +62,7 @@ type world struct {
 	vpcs       []ec2types.Vpc
 	groups     []ec2types.SecurityGroup
 	routes     []ec2types.RouteTable
+	subnets    []ec2types.Subnet
 	flowLogs   []ec2types.FlowLog
 	dhcp       []ec2types.DhcpOptions
 	acls       []ec2types.NetworkAcl
@@ -212,6 +213,12 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	w.routes = []ec2types.RouteTable{
 		{RouteTableId: aws.String("rtb-1"), VpcId: aws.String(vpcID), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String(cfg.VpcCidr), GatewayId: aws.String("local")}, {DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-1")}}},
 		{RouteTableId: aws.String("rtb-decoy"), VpcId: aws.String(decoyID), Routes: []ec2types.Route{{DestinationCidrBlock: aws.String("10.16.16.0/20"), VpcPeeringConnectionId: aws.String("pcx-1")}}},
+	}
+	w.subnets = []ec2types.Subnet{
+		{SubnetId: aws.String("subnet-a"), VpcId: aws.String(vpcID), MapPublicIpOnLaunch: aws.Bool(false)},
+		{SubnetId: aws.String("subnet-b"), VpcId: aws.String(vpcID), MapPublicIpOnLaunch: aws.Bool(false)},
+		// The decoy's subnet maps public IPs: a check that trusts filters would fail on it.
+		{SubnetId: aws.String("subnet-decoy"), VpcId: aws.String(decoyID), MapPublicIpOnLaunch: aws.Bool(true)},
 	}
 	w.flowLogs = []ec2types.FlowLog{{FlowLogId: aws.String("fl-1"), ResourceId: aws.String(vpcID), TrafficType: ec2types.TrafficTypeAll, FlowLogStatus: aws.String("ACTIVE"), LogGroupName: aws.String(inv.FlowLogGroup), DeliverLogsStatus: aws.String("SUCCESS")}}
 	w.dhcp = []ec2types.DhcpOptions{{DhcpOptionsId: aws.String("dopt-1"), DhcpConfigurations: []ec2types.DhcpConfiguration{
@@ -372,6 +379,10 @@ func (w *world) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...
 func (w *world) DescribeSecurityGroups(_ context.Context, in *ec2.DescribeSecurityGroupsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
 	return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: w.groups}, w.call("DescribeSecurityGroups")
 }
+func (w *world) DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+	return &ec2.DescribeSubnetsOutput{Subnets: w.subnets}, w.call("DescribeSubnets")
+}
+
 func (w *world) DescribeRouteTables(context.Context, *ec2.DescribeRouteTablesInput, ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error) {
 	return &ec2.DescribeRouteTablesOutput{RouteTables: w.routes}, w.call("DescribeRouteTables")
 }

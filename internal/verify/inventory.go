@@ -29,8 +29,13 @@ type Inventory struct {
 	// dedicated trail's log files): the baseline's key.
 	ArchiveKeyArn string `json:"archiveKeyArn"`
 	// Deployers are the principals that run Pulumi for the tenant, which
-	// the buckets' denies exempt. Empty when not known (discovery).
+	// the buckets' denies exempt.
 	Deployers []string `json:"deployers"`
+	// DeployerFromCaller: the stack lists no deployerPrincipalArns, so the
+	// program exempted the one role (or user) that ran the deploy, which
+	// discovery cannot name. The denies may then exempt one more exact
+	// principal of the account, outside the tenants' paths.
+	DeployerFromCaller bool `json:"deployerFromCaller,omitempty"`
 	Buckets   struct {
 		Data        map[string]string `json:"data"` // classification → bucket
 		ServiceLogs string            `json:"serviceLogs"`
@@ -89,6 +94,20 @@ func ParseInventory(b []byte) (*Inventory, error) {
 		return nil, fmt.Errorf("inventory: tenant, vpcId and keyArn are required")
 	}
 	return inv, nil
+}
+
+// InventoryFromOutputs reads the inventory out of a stack's outputs as the
+// Automation API returns them (the "inventory" output, decoded JSON).
+func InventoryFromOutputs(outputs map[string]any) (*Inventory, error) {
+	v, ok := outputs["inventory"]
+	if !ok {
+		return nil, fmt.Errorf("no inventory output")
+	}
+	b, err := json.Marshal(map[string]any{"inventory": v})
+	if err != nil {
+		return nil, fmt.Errorf("inventory output: %w", err)
+	}
+	return ParseInventory(b)
 }
 
 // DataBuckets lists the data buckets in a stable order.

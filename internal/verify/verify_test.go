@@ -114,6 +114,9 @@ var breakCases = []breakCase{
 	}, "subnet-b"},
 	{"WP-20.3/guardduty", "malware protection off", func(w *world, _ *config.Tenant, _ *Inventory) { w.detector.Features[0].Status = "DISABLED" }, "det-1"},
 	{"WP-20.4/launch-template", "IMDSv1", func(w *world, _ *config.Tenant, _ *Inventory) { w.ltData.MetadataOptions.HttpTokens = "optional" }, "lt-1"},
+	{"WP-20.4/subnets", "a subnet maps public IPs", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.subnets[1].MapPublicIpOnLaunch = aws.Bool(true)
+	}, "subnet-b"},
 	{"WP-20.4/ebs-default", "EBS default off", func(w *world, _ *config.Tenant, _ *Inventory) { w.ebsDefault = false }, "EBS"},
 	{"WP-21.1/bucket-encryption", "encryption removed", func(w *world, _ *config.Tenant, inv *Inventory) {
 		w.buckets[inv.Buckets.Data["confidential"]].sse = nil
@@ -238,7 +241,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-17/bucket-policies": "GetBucketPolicy", "WP-18/no-ssh-rdp": "DescribeSecurityGroups", "WP-18/session-logging": "GetDocument",
 		"WP-19/isolation": "DescribeVpcs", "WP-20.1/tier-matrix": "DescribeSecurityGroups", "WP-20.2/protocols": "DescribeSecurityGroups",
 		"WP-20.2/nacls": "DescribeNetworkAcls", "WP-20.3/guardduty": "ListDetectors", "WP-20.4/launch-template": "DescribeLaunchTemplateVersions",
-		"WP-20.4/ebs-default": "GetEbsEncryptionByDefault", "WP-21.1/bucket-encryption": "GetBucketEncryption",
+		"WP-20.4/ebs-default": "GetEbsEncryptionByDefault", "WP-20.4/subnets": "DescribeSubnets", "WP-21.1/bucket-encryption": "GetBucketEncryption",
 		"WP-21.1/public-access-block": "GetPublicAccessBlock", "WP-21.1/key-rotation": "GetKeyRotationStatus",
 		"WP-21.1/log-group-keys": "DescribeLogGroups", "WP-21.1/database": "DescribeDBInstances", "WP-21.1/topic": "GetTopicAttributes",
 		"WP-22/database": "DescribeDBSnapshots", "WP-30/database-upgrades": "DescribeDBInstances",

@@ -1,0 +1,53 @@
+package verify
+
+import (
+	"testing"
+
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// A stack that keeps deployerPrincipalArns at its default exempts the role
+// that ran the deploy, which discovery cannot name: the log buckets' denies
+// may then exempt one exact role of the account beside the log admins, and
+// nothing wider.
+func TestLogBucketsWithTheCallerAsDeployer(t *testing.T) {
+	cfg, w, inv := acme(t)
+	// What discovery knows of a stack without deployerPrincipalArns.
+	inv.Deployers, inv.DeployerFromCaller = nil, true
+	if r := runOne(t, w, cfg, inv, "WP-39/log-buckets"); r.Status != catalog.Pass {
+		t.Fatalf("the caller's role exempted: %s %+v, want PASS", r.Status, r.Observations)
+	}
+	// Before: discovery expected no deployer at all and failed a correct tenant.
+	inv.DeployerFromCaller = false
+	if r := runOne(t, w, cfg, inv, "WP-39/log-buckets"); r.Status != catalog.Fail {
+		t.Errorf("no deployer expected: %s, want FAIL", r.Status)
+	}
+	admin := inv.Roles["logAdmin"]
+	arn := storage.BucketArn(inv.Buckets.ServiceLogs)
+	for name, exempt := range map[string][]string{
+		"two callers":      {admin, deployer, "arn:aws:iam::111122223333:role/other"},
+		"a pattern":        {admin, "arn:aws:iam::111122223333:role/*"},
+		"another account":  {admin, "arn:aws:iam::444455556666:role/ops/deployer"},
+		"a tenant's role":  {admin, "arn:aws:iam::111122223333:role/tenants/globex/tk-globex-app"},
+		"the account root": {admin, "arn:aws:iam::111122223333:root"},
+	} {
+		cfg, w, inv := acme(t)
+		inv.Deployers, inv.DeployerFromCaller = nil, true
+		b := w.buckets[inv.Buckets.ServiceLogs]
+		doc, err := policydoc.Parse(b.policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range doc.Statement {
+			if s.Effect == "Deny" && s.HasAction("s3:DeleteObject") && conditionsOn(s, "aws:PrincipalArn") {
+				doc.Statement[i] = storage.DenyDeletesExcept(arn, exempt...)
+			}
+		}
+		b.policy = doc.JSON()
+		if r := runOne(t, w, cfg, inv, "WP-39/log-buckets"); r.Status != catalog.Fail {
+			t.Errorf("%s exempted: %s %+v, want FAIL", name, r.Status, r.Observations)
+		}
+	}
+}
