@@ -46,12 +46,12 @@ type Options struct {
 	// Inventoried is an inventory already read (onboarding's own up
 	// outputs); it takes the place of Inventory and Discover.
 	Inventoried *Inventory
-	Discover  bool
-	Region    string
-	Endpoint  string
-	Format    string
-	Out       string
-	StacksDir string
+	Discover    bool
+	Region      string
+	Endpoint    string
+	Format      string
+	Out         string
+	StacksDir   string
 	// BaselineDir holds the account baseline's stack files: the expected
 	// account-wide settings (the password policy's minimum).
 	BaselineDir string

@@ -36,7 +36,7 @@ type Inventory struct {
 	// discovery cannot name. The denies may then exempt one more exact
 	// principal of the account, outside the tenants' paths.
 	DeployerFromCaller bool `json:"deployerFromCaller,omitempty"`
-	Buckets   struct {
+	Buckets            struct {
 		Data        map[string]string `json:"data"` // classification → bucket
 		ServiceLogs string            `json:"serviceLogs"`
 		LogArchive  string            `json:"logArchive"`
