@@ -1,4 +1,4 @@
-package engine
+package awsprovider
 
 import (
 	"context"
@@ -50,6 +50,12 @@ type Account struct {
 	seq   int
 	live  map[string]*Live // by type and id (liveKey)
 	calls []Call
+
+	// Endpoint, when set, makes the account moto's (or, "aws", the real
+	// one): every type with a handler lives there (moto*.go), made once
+	// the provider is configured with its region and default tags.
+	Endpoint string
+	moto     *Moto
 }
 
 // Live is a resource that exists in the account.
@@ -122,8 +128,16 @@ func (a *Account) Loader() *deploytest.ProviderLoader {
 	})
 }
 
+// Provider is the provider for a plugin server (one per plugin process).
+func (a *Account) Provider() *deploytest.Provider {
+	p := a.provider()
+	p.Name, p.Package, p.Version = "aws", "aws", AWSVersion
+	return p
+}
+
 func (a *Account) provider() *deploytest.Provider {
 	return &deploytest.Provider{
+		ConfigureF:   a.configure,
 		CheckConfigF: a.checkConfig,
 		DiffConfigF:  a.diffConfig,
 		CheckF:       a.check,
@@ -334,7 +348,7 @@ func unionKeys(a, b resource.PropertyMap) []resource.PropertyKey {
 	return keys
 }
 
-func (a *Account) create(_ context.Context, req plugin.CreateRequest) (plugin.CreateResponse, error) {
+func (a *Account) create(ctx context.Context, req plugin.CreateRequest) (plugin.CreateResponse, error) {
 	req.Type, req.Name = typeAndName(req.URN, req.Type, req.Name)
 	a.record(Call{Method: "Create", Type: string(req.Type), Name: req.Name, URN: req.URN, Preview: req.Preview})
 	in := resource.ToResourcePropertyMap(req.Properties)
@@ -343,6 +357,9 @@ func (a *Account) create(_ context.Context, req plugin.CreateRequest) (plugin.Cr
 	}
 	if err := checkName(string(req.Type), in); err != nil {
 		return plugin.CreateResponse{}, err
+	}
+	if m, h, ok := a.backend(string(req.Type)); ok {
+		return a.motoCreate(ctx, m, h, string(req.Type), in)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -372,11 +389,14 @@ func checkName(typ string, in resource.PropertyMap) error {
 	return nil
 }
 
-func (a *Account) update(_ context.Context, req plugin.UpdateRequest) (plugin.UpdateResponse, error) {
+func (a *Account) update(ctx context.Context, req plugin.UpdateRequest) (plugin.UpdateResponse, error) {
 	req.Type, req.Name = typeAndName(req.URN, req.Type, req.Name)
 	a.record(Call{Method: "Update", Type: string(req.Type), Name: req.Name, URN: req.URN, ID: string(req.ID), Preview: req.Preview})
 	in := resource.ToResourcePropertyMap(req.NewInputs)
 	old := resource.ToResourcePropertyMap(req.OldOutputs)
+	if m, h, ok := a.backend(string(req.Type)); ok && !req.Preview {
+		return a.motoUpdate(ctx, m, h, string(req.Type), string(req.ID), old, in)
+	}
 	out := old.Copy()
 	for k, v := range in {
 		out[k] = v
@@ -404,9 +424,15 @@ func (a *Account) update(_ context.Context, req plugin.UpdateRequest) (plugin.Up
 // refers to (a VPC with subnets, a role in an instance profile, a group
 // referenced by a rule): the engine must delete dependents first. Strict
 // on purpose: any input of a live resource equal to this one's id or ARN.
-func (a *Account) delete(_ context.Context, req plugin.DeleteRequest) (plugin.DeleteResponse, error) {
+func (a *Account) delete(ctx context.Context, req plugin.DeleteRequest) (plugin.DeleteResponse, error) {
 	req.Type, req.Name = typeAndName(req.URN, req.Type, req.Name)
 	a.record(Call{Method: "Delete", Type: string(req.Type), Name: req.Name, URN: req.URN, ID: string(req.ID)})
+	if m, h, ok := a.backend(string(req.Type)); ok {
+		if err := h.delete(ctx, m, string(req.ID), props(resource.ToResourcePropertyMap(req.Outputs))); err != nil && !notFound(err) {
+			return plugin.DeleteResponse{}, fmt.Errorf("delete %s %s: %w", req.Type, req.ID, err)
+		}
+		return plugin.DeleteResponse{Status: resource.StatusOK}, nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	l, ok := a.live[liveKey(string(req.Type), string(req.ID))]
@@ -466,12 +492,20 @@ func stringsIn(v resource.PropertyValue) []string {
 }
 
 // read answers refresh and import from what exists in the account.
-func (a *Account) read(_ context.Context, req plugin.ReadRequest) (plugin.ReadResponse, error) {
+func (a *Account) read(ctx context.Context, req plugin.ReadRequest) (plugin.ReadResponse, error) {
 	req.Type, req.Name = typeAndName(req.URN, req.Type, req.Name)
 	a.record(Call{Method: "Read", Type: string(req.Type), Name: req.Name, URN: req.URN, ID: string(req.ID)})
+	if m, h, ok := a.backend(string(req.Type)); ok {
+		return a.motoRead(ctx, m, h, req)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	l, ok := a.live[liveKey(string(req.Type), string(req.ID))]
+	if !ok && a.moto != nil && req.State.Len() > 0 {
+		// Held in memory by an earlier plugin process: what the engine
+		// last recorded is all there is (MemoryTypes).
+		return plugin.ReadResponse{ReadResult: plugin.ReadResult{ID: req.ID, Inputs: &req.Inputs, Outputs: &req.State}, Status: resource.StatusOK}, nil
+	}
 	if !ok {
 		return plugin.ReadResponse{ReadResult: plugin.ReadResult{ID: req.ID}, Status: resource.StatusOK}, nil
 	}
@@ -490,8 +524,16 @@ const CallerRole = "ops/tenantkit-deployer"
 // (Elastic Load Balancing user guide, "Enable access logs").
 const ELBAccountTokyo = "582318560864"
 
-func (a *Account) invoke(_ context.Context, req plugin.InvokeRequest) (plugin.InvokeResponse, error) {
+func (a *Account) invoke(ctx context.Context, req plugin.InvokeRequest) (plugin.InvokeResponse, error) {
 	a.record(Call{Method: "Invoke", Type: string(req.Tok)})
+	a.mu.Lock()
+	m := a.moto
+	a.mu.Unlock()
+	if m != nil {
+		if resp, answered, err := a.motoInvoke(ctx, m, req); answered {
+			return resp, err
+		}
+	}
 	args := resource.ToResourcePropertyMap(req.Args)
 	str := func(k string) string {
 		if v := args[resource.PropertyKey(k)]; v.IsString() {

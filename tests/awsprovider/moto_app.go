@@ -1,0 +1,691 @@
+package awsprovider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// SNS, EventBridge, ELBv2, Auto Scaling, RDS, CloudTrail, GuardDuty and SSM
+// documents, as terraform-provider-aws calls them (file named per type).
+
+func snsTopicAttrs(p props) map[string]string {
+	a := map[string]string{}
+	if k := p.str("kmsMasterKeyId"); k != "" {
+		a["KmsMasterKeyId"] = k
+	}
+	if pol := p.str("policy"); pol != "" {
+		a["Policy"] = pol
+	}
+	return a
+}
+
+var _ = register("aws:sns/topic:Topic", handler{source: "internal/service/sns/topic.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		var tags []snstypes.Tag
+		for k, v := range m.tags(p) {
+			tags = append(tags, snstypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+		}
+		out, err := m.sns.CreateTopic(ctx, &sns.CreateTopicInput{Name: p.sptr("name"), Attributes: snsTopicAttrs(p), Tags: tags})
+		if err != nil {
+			return "", nil, err
+		}
+		arn := aws.ToString(out.TopicArn)
+		return arn, pm("arn", arn, "owner", m.Account), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		if _, err := m.sns.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(id)}); err != nil {
+			return nil, gone(err)
+		}
+		return pm(), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, old, new props) (resource.PropertyMap, error) {
+		o := snsTopicAttrs(old)
+		for k, v := range snsTopicAttrs(new) {
+			if o[k] != v {
+				if _, err := m.sns.SetTopicAttributes(ctx, &sns.SetTopicAttributesInput{TopicArn: aws.String(id), AttributeName: aws.String(k), AttributeValue: aws.String(v)}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return nil, nil
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.sns.DeleteTopic(ctx, &sns.DeleteTopicInput{TopicArn: aws.String(id)})
+		return err
+	},
+})
+
+var _ = register("aws:sns/topicSubscription:TopicSubscription", handler{source: "internal/service/sns/topic_subscription.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		out, err := m.sns.Subscribe(ctx, &sns.SubscribeInput{TopicArn: p.sptr("topic"), Protocol: p.sptr("protocol"), Endpoint: p.sptr("endpoint"), ReturnSubscriptionArn: true})
+		if err != nil {
+			return "", nil, err
+		}
+		arn := aws.ToString(out.SubscriptionArn)
+		return arn, pm("arn", arn), nil
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.sns.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: aws.String(id)})
+		return err
+	},
+})
+
+func putRule(ctx context.Context, m *Moto, p props) (string, error) {
+	var tags []ebtypes.Tag
+	for _, k := range sortedKeys(m.tags(p)) {
+		tags = append(tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
+	}
+	out, err := m.ev.PutRule(ctx, &eventbridge.PutRuleInput{Name: p.sptr("name"), EventPattern: p.sptr("eventPattern"), Description: p.sptr("description"),
+		State: ebtypes.RuleState(p.str("state")), ScheduleExpression: p.sptr("scheduleExpression"), Tags: tags})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.RuleArn), nil
+}
+
+var _ = register("aws:cloudwatch/eventRule:EventRule", handler{source: "internal/service/events/rule.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		arn, err := putRule(ctx, m, p)
+		return p.str("name"), pm("arn", arn), err
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.ev.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(id)})
+		if err != nil {
+			return nil, gone(err)
+		}
+		return pm("state", string(out.State)), nil
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		_, err := putRule(ctx, m, new)
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.ev.DeleteRule(ctx, &eventbridge.DeleteRuleInput{Name: aws.String(id)})
+		return err
+	},
+})
+
+func putTarget(ctx context.Context, m *Moto, p props) error {
+	out, err := m.ev.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: p.sptr("rule"), Targets: []ebtypes.Target{{Id: p.sptr("targetId"), Arn: p.sptr("arn"), RoleArn: p.sptr("roleArn")}}})
+	if err == nil && out.FailedEntryCount > 0 {
+		err = fmt.Errorf("PutTargets: %d failed", out.FailedEntryCount)
+	}
+	return err
+}
+
+var _ = register("aws:cloudwatch/eventTarget:EventTarget", handler{source: "internal/service/events/target.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		return p.str("rule") + "-" + p.str("targetId"), nil, putTarget(ctx, m, p)
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		return nil, putTarget(ctx, m, new)
+	},
+	delete: func(ctx context.Context, m *Moto, _ string, p props) error {
+		_, err := m.ev.RemoveTargets(ctx, &eventbridge.RemoveTargetsInput{Rule: p.sptr("rule"), Ids: []string{p.str("targetId")}})
+		return err
+	},
+})
+
+func elbTags(t map[string]string) []elbtypes.Tag {
+	var out []elbtypes.Tag
+	for _, k := range sortedKeys(t) {
+		out = append(out, elbtypes.Tag{Key: aws.String(k), Value: aws.String(t[k])})
+	}
+	return out
+}
+
+// lbAttributes are the load balancer's attributes the program sets.
+func lbAttributes(p props) []elbtypes.LoadBalancerAttribute {
+	a := func(k, v string) elbtypes.LoadBalancerAttribute {
+		return elbtypes.LoadBalancerAttribute{Key: aws.String(k), Value: aws.String(v)}
+	}
+	logs := p.obj("accessLogs")
+	out := []elbtypes.LoadBalancerAttribute{
+		a("deletion_protection.enabled", fmt.Sprint(p.flag("enableDeletionProtection"))),
+		a("access_logs.s3.enabled", fmt.Sprint(logs.flag("enabled"))),
+		a("routing.http.drop_invalid_header_fields.enabled", fmt.Sprint(p.flag("dropInvalidHeaderFields"))),
+	}
+	if logs.flag("enabled") {
+		out = append(out, a("access_logs.s3.bucket", logs.str("bucket")), a("access_logs.s3.prefix", logs.str("prefix")))
+	}
+	if d := p.str("desyncMitigationMode"); d != "" {
+		out = append(out, a("routing.http.desync_mitigation_mode", d))
+	}
+	return out
+}
+
+var _ = register("aws:lb/loadBalancer:LoadBalancer", handler{source: "internal/service/elbv2/load_balancer.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		scheme := elbtypes.LoadBalancerSchemeEnumInternetFacing
+		if p.flag("internal") {
+			scheme = elbtypes.LoadBalancerSchemeEnumInternal
+		}
+		out, err := m.elb.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: p.sptr("name"), Subnets: p.strs("subnets"), SecurityGroups: p.strs("securityGroups"),
+			Scheme: scheme, Type: elbtypes.LoadBalancerTypeEnum(p.str("loadBalancerType")), Tags: elbTags(m.tags(p))})
+		if err != nil {
+			return "", nil, err
+		}
+		lb := out.LoadBalancers[0]
+		arn := aws.ToString(lb.LoadBalancerArn)
+		if _, err := m.elb.ModifyLoadBalancerAttributes(ctx, &elbv2.ModifyLoadBalancerAttributesInput{LoadBalancerArn: aws.String(arn), Attributes: lbAttributes(p)}); err != nil {
+			return arn, nil, err
+		}
+		suffix := arn[strings.Index(arn, ":loadbalancer/")+len(":loadbalancer/"):]
+		return arn, pm("arn", arn, "arnSuffix", suffix, "dnsName", aws.ToString(lb.DNSName), "zoneId", aws.ToString(lb.CanonicalHostedZoneId), "vpcId", aws.ToString(lb.VpcId)), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.elb.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{id}})
+		if err != nil {
+			return nil, gone(err, "LoadBalancerNotFound")
+		}
+		if len(out.LoadBalancers) == 0 {
+			return nil, errGone
+		}
+		return pm(), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, old, new props) (resource.PropertyMap, error) {
+		if _, err := m.elb.SetSecurityGroups(ctx, &elbv2.SetSecurityGroupsInput{LoadBalancerArn: aws.String(id), SecurityGroups: new.strs("securityGroups")}); err != nil {
+			return nil, err
+		}
+		if _, err := m.elb.SetSubnets(ctx, &elbv2.SetSubnetsInput{LoadBalancerArn: aws.String(id), Subnets: new.strs("subnets")}); err != nil {
+			return nil, err
+		}
+		_, err := m.elb.ModifyLoadBalancerAttributes(ctx, &elbv2.ModifyLoadBalancerAttributesInput{LoadBalancerArn: aws.String(id), Attributes: lbAttributes(new)})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.elb.DeleteLoadBalancer(ctx, &elbv2.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(id)})
+		return err
+	},
+})
+
+// uniqueName is the provider's name from a prefix: the prefix and a
+// time-ordered random suffix, cut to the type's limit (id.PrefixedUniqueId).
+func uniqueName(prefix string, max int) string {
+	b := make([]byte, 13)
+	_, _ = rand.Read(b)
+	n := prefix + hex.EncodeToString(b)
+	if len(n) > max {
+		n = n[:max]
+	}
+	return n
+}
+
+func healthCheck(p props) (*elbv2.ModifyTargetGroupInput, *elbv2.CreateTargetGroupInput) {
+	hc := p.obj("healthCheck")
+	mod := &elbv2.ModifyTargetGroupInput{HealthCheckEnabled: aws.Bool(!hc.has("enabled") || hc.flag("enabled")), HealthCheckPath: hc.sptr("path")}
+	cr := &elbv2.CreateTargetGroupInput{HealthCheckEnabled: mod.HealthCheckEnabled, HealthCheckPath: hc.sptr("path")}
+	if mt := hc.str("matcher"); mt != "" {
+		mod.Matcher = &elbtypes.Matcher{HttpCode: aws.String(mt)}
+		cr.Matcher = mod.Matcher
+	}
+	return mod, cr
+}
+
+var _ = register("aws:lb/targetGroup:TargetGroup", handler{source: "internal/service/elbv2/target_group.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		name := p.str("name")
+		if name == "" {
+			name = uniqueName(p.str("namePrefix"), 32)
+		}
+		_, in := healthCheck(p)
+		in.Name, in.Port, in.Protocol, in.VpcId = aws.String(name), aws.Int32(p.num("port")), elbtypes.ProtocolEnum(p.str("protocol")), p.sptr("vpcId")
+		if t := p.str("targetType"); t != "" {
+			in.TargetType = elbtypes.TargetTypeEnum(t)
+		}
+		in.Tags = elbTags(m.tags(p))
+		out, err := m.elb.CreateTargetGroup(ctx, in)
+		if err != nil {
+			return "", nil, err
+		}
+		arn := aws.ToString(out.TargetGroups[0].TargetGroupArn)
+		if p.has("deregistrationDelay") {
+			if _, err := m.elb.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(arn), Attributes: []elbtypes.TargetGroupAttribute{
+				{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String(fmt.Sprint(p.num("deregistrationDelay")))}}}); err != nil {
+				return arn, nil, err
+			}
+		}
+		return arn, pm("arn", arn, "name", name, "arnSuffix", arn[strings.Index(arn, "targetgroup/"):]), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		in, _ := healthCheck(new)
+		in.TargetGroupArn = aws.String(id)
+		_, err := m.elb.ModifyTargetGroup(ctx, in)
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.elb.DeleteTargetGroup(ctx, &elbv2.DeleteTargetGroupInput{TargetGroupArn: aws.String(id)})
+		return err
+	},
+})
+
+func listenerActions(p props) []elbtypes.Action {
+	var out []elbtypes.Action
+	for i, a := range p.list("defaultActions") {
+		act := elbtypes.Action{Type: elbtypes.ActionTypeEnum(a.str("type")), TargetGroupArn: a.sptr("targetGroupArn"), Order: aws.Int32(int32(i + 1))}
+		if r := a.obj("redirect"); len(r) > 0 {
+			act.RedirectConfig = &elbtypes.RedirectActionConfig{Port: r.sptr("port"), Protocol: r.sptr("protocol"), StatusCode: elbtypes.RedirectActionStatusCodeEnum(r.str("statusCode"))}
+		}
+		if f := a.obj("fixedResponse"); len(f) > 0 {
+			act.FixedResponseConfig = &elbtypes.FixedResponseActionConfig{StatusCode: f.sptr("statusCode"), ContentType: f.sptr("contentType"), MessageBody: f.sptr("messageBody")}
+		}
+		out = append(out, act)
+	}
+	return out
+}
+
+func listenerCerts(p props) []elbtypes.Certificate {
+	if c := p.str("certificateArn"); c != "" {
+		return []elbtypes.Certificate{{CertificateArn: aws.String(c)}}
+	}
+	return nil
+}
+
+var _ = register("aws:lb/listener:Listener", handler{source: "internal/service/elbv2/listener.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		out, err := m.elb.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: p.sptr("loadBalancerArn"), Port: aws.Int32(p.num("port")),
+			Protocol: elbtypes.ProtocolEnum(p.str("protocol")), SslPolicy: p.sptr("sslPolicy"), Certificates: listenerCerts(p), DefaultActions: listenerActions(p),
+			Tags: elbTags(m.tags(p))})
+		if err != nil {
+			return "", nil, err
+		}
+		arn := aws.ToString(out.Listeners[0].ListenerArn)
+		return arn, pm("arn", arn), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.elb.DescribeListeners(ctx, &elbv2.DescribeListenersInput{ListenerArns: []string{id}})
+		if err != nil {
+			return nil, gone(err, "ListenerNotFound")
+		}
+		if len(out.Listeners) == 0 {
+			return nil, errGone
+		}
+		return pm("port", float64(aws.ToInt32(out.Listeners[0].Port)), "protocol", string(out.Listeners[0].Protocol)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.elb.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: aws.String(id), Port: aws.Int32(new.num("port")), Protocol: elbtypes.ProtocolEnum(new.str("protocol")),
+			SslPolicy: new.sptr("sslPolicy"), Certificates: listenerCerts(new), DefaultActions: listenerActions(new)})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.elb.DeleteListener(ctx, &elbv2.DeleteListenerInput{ListenerArn: aws.String(id)})
+		return err
+	},
+})
+
+func asgTags(name string, p props, m *Moto) []asgtypes.Tag {
+	var out []asgtypes.Tag
+	own := map[string]bool{}
+	for _, t := range p.list("tags") {
+		own[t.str("key")] = true
+		out = append(out, asgtypes.Tag{Key: t.sptr("key"), Value: t.sptr("value"), PropagateAtLaunch: aws.Bool(t.flag("propagateAtLaunch")),
+			ResourceId: aws.String(name), ResourceType: aws.String("auto-scaling-group")})
+	}
+	for _, k := range sortedKeys(m.DefaultTags) {
+		if !own[k] {
+			out = append(out, asgtypes.Tag{Key: aws.String(k), Value: aws.String(m.DefaultTags[k]), PropagateAtLaunch: aws.Bool(true),
+				ResourceId: aws.String(name), ResourceType: aws.String("auto-scaling-group")})
+		}
+	}
+	return out
+}
+
+func asgLaunchTemplate(p props) *asgtypes.LaunchTemplateSpecification {
+	lt := p.obj("launchTemplate")
+	return &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: lt.sptr("id"), LaunchTemplateName: lt.sptr("name"), Version: lt.sptr("version")}
+}
+
+var _ = register("aws:autoscaling/group:Group", handler{source: "internal/service/autoscaling/group.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		name := p.str("name")
+		in := &autoscaling.CreateAutoScalingGroupInput{AutoScalingGroupName: aws.String(name), LaunchTemplate: asgLaunchTemplate(p),
+			MinSize: aws.Int32(p.num("minSize")), MaxSize: aws.Int32(p.num("maxSize")), VPCZoneIdentifier: aws.String(strings.Join(p.strs("vpcZoneIdentifiers"), ",")),
+			TargetGroupARNs: p.strs("targetGroupArns"), HealthCheckType: p.sptr("healthCheckType"), Tags: asgTags(name, p, m)}
+		if p.has("desiredCapacity") {
+			in.DesiredCapacity = aws.Int32(p.num("desiredCapacity"))
+		}
+		if p.has("healthCheckGracePeriod") {
+			in.HealthCheckGracePeriod = aws.Int32(p.num("healthCheckGracePeriod"))
+		}
+		if _, err := m.asg.CreateAutoScalingGroup(ctx, in); err != nil {
+			return "", nil, err
+		}
+		if ms := p.strs("enabledMetrics"); len(ms) > 0 {
+			if _, err := m.asg.EnableMetricsCollection(ctx, &autoscaling.EnableMetricsCollectionInput{AutoScalingGroupName: aws.String(name), Granularity: aws.String("1Minute"), Metrics: ms}); err != nil {
+				return name, nil, err
+			}
+		}
+		return name, pm("arn", fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s", m.Region, m.Account, name)), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{id}})
+		if err != nil {
+			return nil, err
+		}
+		if len(out.AutoScalingGroups) == 0 {
+			return nil, errGone
+		}
+		return pm(), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, old, new props) (resource.PropertyMap, error) {
+		in := &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: aws.String(id), LaunchTemplate: asgLaunchTemplate(new),
+			MinSize: aws.Int32(new.num("minSize")), MaxSize: aws.Int32(new.num("maxSize")), VPCZoneIdentifier: aws.String(strings.Join(new.strs("vpcZoneIdentifiers"), ",")),
+			HealthCheckType: new.sptr("healthCheckType")}
+		if new.has("desiredCapacity") {
+			in.DesiredCapacity = aws.Int32(new.num("desiredCapacity"))
+		}
+		if _, err := m.asg.UpdateAutoScalingGroup(ctx, in); err != nil {
+			return nil, err
+		}
+		add, remove := diffStrings(old.strs("targetGroupArns"), new.strs("targetGroupArns"))
+		if len(remove) > 0 {
+			if _, err := m.asg.DetachLoadBalancerTargetGroups(ctx, &autoscaling.DetachLoadBalancerTargetGroupsInput{AutoScalingGroupName: aws.String(id), TargetGroupARNs: remove}); err != nil {
+				return nil, err
+			}
+		}
+		if len(add) > 0 {
+			if _, err := m.asg.AttachLoadBalancerTargetGroups(ctx, &autoscaling.AttachLoadBalancerTargetGroupsInput{AutoScalingGroupName: aws.String(id), TargetGroupARNs: add}); err != nil {
+				return nil, err
+			}
+		}
+		_, err := m.asg.CreateOrUpdateTags(ctx, &autoscaling.CreateOrUpdateTagsInput{Tags: asgTags(id, new, m)})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.asg.DeleteAutoScalingGroup(ctx, &autoscaling.DeleteAutoScalingGroupInput{AutoScalingGroupName: aws.String(id), ForceDelete: aws.Bool(true)})
+		return err
+	},
+})
+
+func rdsTags(t map[string]string) []rdstypes.Tag {
+	var out []rdstypes.Tag
+	for _, k := range sortedKeys(t) {
+		out = append(out, rdstypes.Tag{Key: aws.String(k), Value: aws.String(t[k])})
+	}
+	return out
+}
+
+var _ = register("aws:rds/subnetGroup:SubnetGroup", handler{source: "internal/service/rds/subnet_group.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		name := p.str("name")
+		if name == "" {
+			name = uniqueName(p.str("namePrefix"), 255)
+		}
+		out, err := m.rds.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: aws.String(name), DBSubnetGroupDescription: p.sptr("description"),
+			SubnetIds: p.strs("subnetIds"), Tags: rdsTags(m.tags(p))})
+		if err != nil {
+			return "", nil, err
+		}
+		return name, pm("name", name, "arn", aws.ToString(out.DBSubnetGroup.DBSubnetGroupArn)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.rds.ModifyDBSubnetGroup(ctx, &rds.ModifyDBSubnetGroupInput{DBSubnetGroupName: aws.String(id), DBSubnetGroupDescription: new.sptr("description"), SubnetIds: new.strs("subnetIds")})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.rds.DeleteDBSubnetGroup(ctx, &rds.DeleteDBSubnetGroupInput{DBSubnetGroupName: aws.String(id)})
+		return err
+	},
+})
+
+func dbParameters(p props) []rdstypes.Parameter {
+	var out []rdstypes.Parameter
+	for _, x := range p.list("parameters") {
+		method := rdstypes.ApplyMethodImmediate
+		if x.str("applyMethod") == "pending-reboot" {
+			method = rdstypes.ApplyMethodPendingReboot
+		}
+		out = append(out, rdstypes.Parameter{ParameterName: x.sptr("name"), ParameterValue: x.sptr("value"), ApplyMethod: method})
+	}
+	return out
+}
+
+var _ = register("aws:rds/parameterGroup:ParameterGroup", handler{source: "internal/service/rds/parameter_group.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		name := p.str("name")
+		if name == "" {
+			name = uniqueName(p.str("namePrefix"), 255)
+		}
+		out, err := m.rds.CreateDBParameterGroup(ctx, &rds.CreateDBParameterGroupInput{DBParameterGroupName: aws.String(name), DBParameterGroupFamily: p.sptr("family"),
+			Description: p.sptr("description"), Tags: rdsTags(m.tags(p))})
+		if err != nil {
+			return "", nil, err
+		}
+		if ps := dbParameters(p); len(ps) > 0 {
+			if _, err := m.rds.ModifyDBParameterGroup(ctx, &rds.ModifyDBParameterGroupInput{DBParameterGroupName: aws.String(name), Parameters: ps}); err != nil {
+				return name, nil, err
+			}
+		}
+		return name, pm("name", name, "arn", aws.ToString(out.DBParameterGroup.DBParameterGroupArn)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.rds.ModifyDBParameterGroup(ctx, &rds.ModifyDBParameterGroupInput{DBParameterGroupName: aws.String(id), Parameters: dbParameters(new)})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.rds.DeleteDBParameterGroup(ctx, &rds.DeleteDBParameterGroupInput{DBParameterGroupName: aws.String(id)})
+		return err
+	},
+})
+
+var _ = register("aws:rds/instance:Instance", handler{source: "internal/service/rds/instance.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		id := p.str("identifier")
+		in := &rds.CreateDBInstanceInput{DBInstanceIdentifier: aws.String(id), Engine: p.sptr("engine"), EngineVersion: p.sptr("engineVersion"),
+			DBInstanceClass: p.sptr("instanceClass"), AllocatedStorage: aws.Int32(p.num("allocatedStorage")), StorageType: p.sptr("storageType"),
+			StorageEncrypted: aws.Bool(p.flag("storageEncrypted")), KmsKeyId: p.sptr("kmsKeyId"), MasterUsername: p.sptr("username"),
+			ManageMasterUserPassword: aws.Bool(p.flag("manageMasterUserPassword")), MasterUserSecretKmsKeyId: p.sptr("masterUserSecretKmsKeyId"),
+			DBSubnetGroupName: p.sptr("dbSubnetGroupName"), DBParameterGroupName: p.sptr("parameterGroupName"), VpcSecurityGroupIds: p.strs("vpcSecurityGroupIds"),
+			Port: aws.Int32(p.num("port")), MultiAZ: aws.Bool(p.flag("multiAz")), PubliclyAccessible: aws.Bool(p.flag("publiclyAccessible")),
+			BackupRetentionPeriod: aws.Int32(p.num("backupRetentionPeriod")), CopyTagsToSnapshot: aws.Bool(p.flag("copyTagsToSnapshot")),
+			DeletionProtection: aws.Bool(p.flag("deletionProtection")), AutoMinorVersionUpgrade: aws.Bool(p.flag("autoMinorVersionUpgrade")),
+			EnableIAMDatabaseAuthentication: aws.Bool(p.flag("iamDatabaseAuthenticationEnabled")), EnableCloudwatchLogsExports: p.strs("enabledCloudwatchLogsExports"),
+			Tags: rdsTags(m.tags(p))}
+		out, err := m.rds.CreateDBInstance(ctx, in)
+		if err != nil {
+			return "", nil, err
+		}
+		db := out.DBInstance
+		endpoint := ""
+		if db.Endpoint != nil {
+			endpoint = fmt.Sprintf("%s:%d", aws.ToString(db.Endpoint.Address), aws.ToInt32(db.Endpoint.Port))
+		}
+		return aws.ToString(db.DbiResourceId), pm("arn", aws.ToString(db.DBInstanceArn), "resourceId", aws.ToString(db.DbiResourceId), "endpoint", endpoint), nil
+	},
+	read: func(ctx context.Context, m *Moto, _ string, p props) (resource.PropertyMap, error) {
+		out, err := m.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: p.sptr("identifier")})
+		if err != nil {
+			return nil, gone(err, "DBInstanceNotFound", "DBInstanceNotFoundFault")
+		}
+		if len(out.DBInstances) == 0 {
+			return nil, errGone
+		}
+		db := out.DBInstances[0]
+		return pm("storageEncrypted", aws.ToBool(db.StorageEncrypted), "deletionProtection", aws.ToBool(db.DeletionProtection)), nil
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.rds.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{DBInstanceIdentifier: new.sptr("identifier"), ApplyImmediately: aws.Bool(new.flag("applyImmediately")),
+			DBInstanceClass: new.sptr("instanceClass"), MultiAZ: aws.Bool(new.flag("multiAz")), DeletionProtection: aws.Bool(new.flag("deletionProtection")),
+			BackupRetentionPeriod: aws.Int32(new.num("backupRetentionPeriod")), VpcSecurityGroupIds: new.strs("vpcSecurityGroupIds"),
+			AutoMinorVersionUpgrade: aws.Bool(new.flag("autoMinorVersionUpgrade")), CopyTagsToSnapshot: aws.Bool(new.flag("copyTagsToSnapshot")),
+			DBParameterGroupName: new.sptr("parameterGroupName")})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, _ string, p props) error {
+		_, err := m.rds.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{DBInstanceIdentifier: p.sptr("identifier"), SkipFinalSnapshot: aws.Bool(p.flag("skipFinalSnapshot")),
+			DeleteAutomatedBackups: aws.Bool(p.flag("deleteAutomatedBackups")), FinalDBSnapshotIdentifier: p.sptr("finalSnapshotIdentifier")})
+		return err
+	},
+})
+
+func trailSelectors(p props) []cttypes.AdvancedEventSelector {
+	var out []cttypes.AdvancedEventSelector
+	for _, s := range p.list("advancedEventSelectors") {
+		sel := cttypes.AdvancedEventSelector{Name: s.sptr("name")}
+		for _, f := range s.list("fieldSelectors") {
+			sel.FieldSelectors = append(sel.FieldSelectors, cttypes.AdvancedFieldSelector{Field: f.sptr("field"), Equals: f.strs("equals"),
+				NotEquals: f.strs("notEquals"), StartsWith: f.strs("startsWiths"), NotStartsWith: f.strs("notStartsWiths"),
+				EndsWith: f.strs("endsWiths"), NotEndsWith: f.strs("notEndsWiths")})
+		}
+		out = append(out, sel)
+	}
+	return out
+}
+
+func trailLogging(ctx context.Context, m *Moto, name string, on bool) error {
+	var err error
+	if on {
+		_, err = m.trail.StartLogging(ctx, &cloudtrail.StartLoggingInput{Name: aws.String(name)})
+	} else {
+		_, err = m.trail.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)})
+	}
+	return err
+}
+
+var _ = register("aws:cloudtrail/trail:Trail", handler{source: "internal/service/cloudtrail/trail.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		var tags []cttypes.Tag
+		for _, k := range sortedKeys(m.tags(p)) {
+			tags = append(tags, cttypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
+		}
+		out, err := m.trail.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: p.sptr("name"), S3BucketName: p.sptr("s3BucketName"), S3KeyPrefix: p.sptr("s3KeyPrefix"),
+			IncludeGlobalServiceEvents: aws.Bool(!p.has("includeGlobalServiceEvents") || p.flag("includeGlobalServiceEvents")),
+			IsMultiRegionTrail:         aws.Bool(p.flag("isMultiRegionTrail")), EnableLogFileValidation: aws.Bool(p.flag("enableLogFileValidation")),
+			KmsKeyId: p.sptr("kmsKeyId"), CloudWatchLogsLogGroupArn: p.sptr("cloudWatchLogsGroupArn"), CloudWatchLogsRoleArn: p.sptr("cloudWatchLogsRoleArn"), TagsList: tags})
+		if err != nil {
+			return "", nil, err
+		}
+		name := aws.ToString(out.Name)
+		if sel := trailSelectors(p); len(sel) > 0 {
+			if _, err := m.trail.PutEventSelectors(ctx, &cloudtrail.PutEventSelectorsInput{TrailName: aws.String(name), AdvancedEventSelectors: sel}); err != nil {
+				return name, nil, err
+			}
+		}
+		if !p.has("enableLogging") || p.flag("enableLogging") {
+			if err := trailLogging(ctx, m, name, true); err != nil {
+				return name, nil, err
+			}
+		}
+		return name, pm("arn", aws.ToString(out.TrailARN), "homeRegion", m.Region), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.trail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(id)})
+		if err != nil {
+			return nil, gone(err, "TrailNotFoundException")
+		}
+		return pm("enableLogging", aws.ToBool(out.IsLogging)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, old, new props) (resource.PropertyMap, error) {
+		if _, err := m.trail.UpdateTrail(ctx, &cloudtrail.UpdateTrailInput{Name: aws.String(id), S3BucketName: new.sptr("s3BucketName"), S3KeyPrefix: new.sptr("s3KeyPrefix"),
+			IncludeGlobalServiceEvents: aws.Bool(!new.has("includeGlobalServiceEvents") || new.flag("includeGlobalServiceEvents")),
+			IsMultiRegionTrail:         aws.Bool(new.flag("isMultiRegionTrail")), EnableLogFileValidation: aws.Bool(new.flag("enableLogFileValidation")),
+			KmsKeyId: new.sptr("kmsKeyId"), CloudWatchLogsLogGroupArn: new.sptr("cloudWatchLogsGroupArn"), CloudWatchLogsRoleArn: new.sptr("cloudWatchLogsRoleArn")}); err != nil {
+			return nil, err
+		}
+		if sel := trailSelectors(new); len(sel) > 0 {
+			if _, err := m.trail.PutEventSelectors(ctx, &cloudtrail.PutEventSelectorsInput{TrailName: aws.String(id), AdvancedEventSelectors: sel}); err != nil {
+				return nil, err
+			}
+		}
+		on := !new.has("enableLogging") || new.flag("enableLogging")
+		return nil, trailLogging(ctx, m, id, on)
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.trail.DeleteTrail(ctx, &cloudtrail.DeleteTrailInput{Name: aws.String(id)})
+		return err
+	},
+})
+
+var _ = register("aws:guardduty/detector:Detector", handler{source: "internal/service/guardduty/detector.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		out, err := m.gd.CreateDetector(ctx, &guardduty.CreateDetectorInput{Enable: aws.Bool(!p.has("enable") || p.flag("enable")),
+			FindingPublishingFrequency: gdtypes.FindingPublishingFrequency(p.str("findingPublishingFrequency")), Tags: m.tags(p)})
+		if err != nil {
+			return "", nil, err
+		}
+		id := aws.ToString(out.DetectorId)
+		return id, pm("arn", fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s", m.Region, m.Account, id), "accountId", m.Account), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(id)})
+		if err != nil {
+			return nil, gone(err, "BadRequestException")
+		}
+		return pm("enable", out.Status == gdtypes.DetectorStatusEnabled, "findingPublishingFrequency", string(out.FindingPublishingFrequency)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.gd.UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: aws.String(id), Enable: aws.Bool(!new.has("enable") || new.flag("enable")),
+			FindingPublishingFrequency: gdtypes.FindingPublishingFrequency(new.str("findingPublishingFrequency"))})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.gd.DeleteDetector(ctx, &guardduty.DeleteDetectorInput{DetectorId: aws.String(id)})
+		return err
+	},
+})
+
+var _ = register("aws:ssm/document:Document", handler{source: "internal/service/ssm/document.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		var tags []ssmtypes.Tag
+		for _, k := range sortedKeys(m.tags(p)) {
+			tags = append(tags, ssmtypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
+		}
+		out, err := m.ssm.CreateDocument(ctx, &ssm.CreateDocumentInput{Name: p.sptr("name"), Content: p.sptr("content"), DocumentType: ssmtypes.DocumentType(p.str("documentType")),
+			DocumentFormat: ssmtypes.DocumentFormat(p.str("documentFormat")), Tags: tags})
+		if err != nil {
+			return "", nil, err
+		}
+		name := aws.ToString(out.DocumentDescription.Name)
+		return name, pm("arn", fmt.Sprintf("arn:aws:ssm:%s:%s:document/%s", m.Region, m.Account, name), "latestVersion", aws.ToString(out.DocumentDescription.LatestVersion)), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, p props) (resource.PropertyMap, error) {
+		out, err := m.ssm.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(id)})
+		if err != nil {
+			return nil, gone(err, "InvalidDocument")
+		}
+		content := aws.ToString(out.Content)
+		if jsonEqual(content, p.str("content")) {
+			content = p.str("content")
+		}
+		return pm("content", content, "documentType", string(out.DocumentType), "documentFormat", string(out.DocumentFormat)), nil
+	},
+	// A new version, made the default (the provider's update).
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		out, err := m.ssm.UpdateDocument(ctx, &ssm.UpdateDocumentInput{Name: aws.String(id), Content: new.sptr("content"), DocumentVersion: aws.String("$LATEST"),
+			DocumentFormat: ssmtypes.DocumentFormat(new.str("documentFormat"))})
+		if err != nil {
+			return nil, err
+		}
+		v := out.DocumentDescription.DocumentVersion
+		if _, err := m.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(id), DocumentVersion: v}); err != nil {
+			return nil, err
+		}
+		return pm("latestVersion", aws.ToString(v)), nil
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.ssm.DeleteDocument(ctx, &ssm.DeleteDocumentInput{Name: aws.String(id)})
+		return err
+	},
+})
