@@ -12,9 +12,11 @@ import (
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"golang.org/x/term"
 
+	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/ops"
@@ -101,10 +103,10 @@ func interruptible() (context.Context, context.CancelFunc) {
 }
 
 // newEnv is the real environment: the stacks and evidence directories of
-// the working directory, the Automation API on the local program, the AWS
-// tagging API for the leftover check.
+// the working directory, the Automation API on the tenant program compiled
+// into this binary, the AWS tagging API for the leftover check.
 func newEnv(stdout, stderr io.Writer) *ops.Env {
-	var dep deploy.Deployer = &deploy.Local{WorkDir: ".", Out: stderr}
+	var dep deploy.Deployer = &deploy.Inline{WorkDir: ".", Program: tenant.Inline, Out: stderr}
 	if testDeployer != nil {
 		dep = testDeployer
 	}
@@ -122,7 +124,8 @@ func newEnv(stdout, stderr io.Writer) *ops.Env {
 	// deployed, deployers included) and judges the account settings
 	// against the baseline's stack files, as `tenantctl verify` does.
 	e.Verify = func(ctx context.Context, tenant string, outputs map[string]any) error {
-		o := verify.Options{Tenant: tenant, Format: "text", StacksDir: e.StacksDir, BaselineDir: "baseline", Parallel: 8}
+		o := verify.Options{Tenant: tenant, Format: "text", StacksDir: e.StacksDir, BaselineDir: "baseline", Parallel: 8,
+			Endpoint: os.Getenv("AWS_ENDPOINT_URL")}
 		inv, err := verify.InventoryFromOutputs(outputs)
 		if err != nil {
 			return ops.ExitError(cli.ExitError, fmt.Errorf("deployed %s, but its outputs hold no inventory to verify (%v): run tenantctl verify %s --discover", tenant, err, tenant))
@@ -147,7 +150,7 @@ func newEnv(stdout, stderr io.Writer) *ops.Env {
 		if err != nil {
 			return nil, err
 		}
-		return deploy.Leftovers(ctx, resourcegroupstaggingapi.NewFromConfig(cfg), tenant)
+		return deploy.Leftovers(ctx, resourcegroupstaggingapi.NewFromConfig(cfg), ec2.NewFromConfig(cfg), tenant)
 	}
 	return e
 }

@@ -97,3 +97,10 @@ func Guarded(guard **policy.Guard) pulumi.RunFunc {
 		return build(ctx, cfg)
 	}
 }
+
+// Inline is the guarded baseline program for the Automation API's inline
+// source (see tenant.Inline).
+func Inline(ctx *pulumi.Context) error {
+	var guard *policy.Guard
+	return Guarded(&guard)(ctx)
+}

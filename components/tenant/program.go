@@ -73,3 +73,13 @@ func Guarded(guard **policy.Guard) pulumi.RunFunc {
 		return Program(ctx)
 	}
 }
+
+// Inline is the guarded program as the Automation API's inline source runs
+// it (tenantctl): the per-resource guard runs inside the engine. The
+// whole-graph rules need every resource registered, which an inline
+// program cannot wait for; they run before, in the plan every lifecycle
+// command makes before it deploys.
+func Inline(ctx *pulumi.Context) error {
+	var guard *policy.Guard
+	return Guarded(&guard)(ctx)
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
@@ -73,11 +74,7 @@ func (l *Local) Preview(ctx context.Context, name string) (map[string]int, error
 	if err != nil {
 		return nil, classify("preview", name, err)
 	}
-	out := map[string]int{}
-	for op, n := range res.ChangeSummary {
-		out[string(op)] = n
-	}
-	return out, nil
+	return changes(res.ChangeSummary), nil
 }
 
 // Up implements Deployer.
@@ -109,13 +106,26 @@ func (l *Local) Destroy(ctx context.Context, name string) error {
 	return nil
 }
 
-// Remove implements Deployer.
+// Remove implements Deployer: the stack leaves the backend; its stack
+// file stays (removeStack).
 func (l *Local) Remove(ctx context.Context, name string) error {
-	s, err := l.stack(ctx, name)
-	if err != nil {
+	return removeStack(ctx, l.WorkDir, name)
+}
+
+// removeStack removes a stack from the backend and keeps its stack file:
+// `pulumi stack rm` alone deletes stacks/Pulumi.<stack>.yaml, the tenant's
+// record that offboarding marks deleted next (the Automation API's
+// RemoveStack has no way to keep it; the CLI has --preserve-config).
+func removeStack(ctx context.Context, dir, name string) error {
+	if err := Available(); err != nil {
 		return err
 	}
-	return s.Workspace().RemoveStack(ctx, name)
+	cmd := exec.CommandContext(ctx, "pulumi", "stack", "rm", "--yes", "--preserve-config", "--non-interactive", name)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("remove stack %s: %w: %s", name, err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }
 
 // classify says what an Automation API failure means for the operator.

@@ -181,6 +181,13 @@ var _ = register(Check{ID: "WP-21.1/key-rotation", Control: "WP-21.1", Title: "t
 			r.Fail("key "+t.Inv.KeyArn, "rotation off", "rotation enabled")
 			return
 		}
+		if out.RotationPeriodInDays == nil {
+			// AWS answers every rotating key with its period
+			// (https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyRotationStatus.html);
+			// an answer without it proves nothing about the period.
+			r.Error("key "+t.Inv.KeyArn, fmt.Errorf("rotation on, but the answer names no RotationPeriodInDays"), fmt.Sprintf("rotation every %d days (keyRotationDays)", t.Cfg.KeyRotationDays))
+			return
+		}
 		if got := int(aws.ToInt32(out.RotationPeriodInDays)); got != t.Cfg.KeyRotationDays {
 			r.Fail("key "+t.Inv.KeyArn, fmt.Sprintf("rotation every %d days", got), fmt.Sprintf("rotation every %d days (keyRotationDays)", t.Cfg.KeyRotationDays))
 			return

@@ -74,7 +74,9 @@ type world struct {
 
 	key      kmstypes.KeyMetadata
 	rotation bool
-	keyTags  map[string]string
+	// noRotationPeriod: the answer leaves RotationPeriodInDays out (moto 5.2.1 does).
+	noRotationPeriod bool
+	keyTags          map[string]string
 
 	trail              cttypes.Trail
 	logging            bool
@@ -518,7 +520,11 @@ func (f *kmsfake) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...
 	return nil, apiErr("NotFoundException")
 }
 func (f *kmsfake) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
-	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: f.rotation, RotationPeriodInDays: aws.Int32(365)}, (*world)(f).call("GetKeyRotationStatus")
+	period := aws.Int32(365)
+	if f.noRotationPeriod {
+		period = nil
+	}
+	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: f.rotation, RotationPeriodInDays: period}, (*world)(f).call("GetKeyRotationStatus")
 }
 
 type asgfake world

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -688,4 +689,60 @@ var _ = register("aws:ssm/document:Document", handler{source: "internal/service/
 		_, err := m.ssm.DeleteDocument(ctx, &ssm.DeleteDocumentInput{Name: aws.String(id)})
 		return err
 	},
+})
+
+// setFeature sets one detector feature. The provider sends only the named
+// feature (detector_feature.go), which AWS updates leaving the others as
+// they are (UpdateDetector, Features: "the features that will be updated":
+// https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateDetector.html).
+// moto 5.2.1 replaces the whole list instead, so against moto the provider
+// sends every feature, this one changed: the state AWS would reach.
+func setFeature(ctx context.Context, m *Moto, detector, name, status string) error {
+	// The read and the write of the whole list go together: the engine
+	// creates the features at once.
+	featureMu.Lock()
+	defer featureMu.Unlock()
+	features := []gdtypes.DetectorFeatureConfiguration{{Name: gdtypes.DetectorFeature(name), Status: gdtypes.FeatureStatus(status)}}
+	if m.Endpoint != "" {
+		d, err := m.gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(detector)})
+		if err != nil {
+			return err
+		}
+		for _, f := range d.Features {
+			if string(f.Name) != name {
+				features = append(features, gdtypes.DetectorFeatureConfiguration{Name: gdtypes.DetectorFeature(f.Name), Status: f.Status})
+			}
+		}
+	}
+	_, err := m.gd.UpdateDetector(ctx, &guardduty.UpdateDetectorInput{DetectorId: aws.String(detector), Features: features})
+	return err
+}
+
+var featureMu sync.Mutex
+
+var _ = register("aws:guardduty/detectorFeature:DetectorFeature", handler{source: "internal/service/guardduty/detector_feature.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		if err := setFeature(ctx, m, p.str("detectorId"), p.str("name"), p.str("status")); err != nil {
+			return "", nil, err
+		}
+		return p.str("detectorId") + "/" + p.str("name"), nil, nil
+	},
+	read: func(ctx context.Context, m *Moto, _ string, p props) (resource.PropertyMap, error) {
+		d, err := m.gd.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: p.sptr("detectorId")})
+		if err != nil {
+			return nil, gone(err, "BadRequestException")
+		}
+		for _, f := range d.Features {
+			if string(f.Name) == p.str("name") {
+				return pm("status", string(f.Status)), nil
+			}
+		}
+		return nil, errGone
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		return nil, setFeature(ctx, m, new.str("detectorId"), new.str("name"), new.str("status"))
+	},
+	// Deleting the resource leaves the feature as it is (the provider only
+	// forgets it).
+	delete: func(context.Context, *Moto, string, props) error { return nil },
 })

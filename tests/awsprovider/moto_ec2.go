@@ -142,8 +142,13 @@ var _ = register("aws:ec2/subnet:Subnet", handler{source: "internal/service/ec2/
 			return "", nil, err
 		}
 		id := aws.ToString(out.Subnet.SubnetId)
-		if p.flag("mapPublicIpOnLaunch") {
-			if err := mapPublicIP(ctx, m, id, true); err != nil {
+		// The provider sets the attribute whenever the new subnet's differs
+		// from the declared value (modifySubnetAttributesOnCreate). AWS
+		// creates nondefault subnets without public addressing; moto 5.2.1
+		// maps public IPs on the first subnet of each zone, and this call
+		// corrects it as the provider would.
+		if want := p.flag("mapPublicIpOnLaunch"); aws.ToBool(out.Subnet.MapPublicIpOnLaunch) != want {
+			if err := mapPublicIP(ctx, m, id, want); err != nil {
 				return id, nil, err
 			}
 		}

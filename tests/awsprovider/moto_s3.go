@@ -59,11 +59,48 @@ var _ = register("aws:s3/bucketV2:BucketV2", handler{source: "internal/service/s
 	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
 		return nil, m.bucketTags(ctx, id, new)
 	},
-	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+	// forceDestroy empties the bucket first, every version and delete
+	// marker, as the provider does (bucket.go, emptyBucket); otherwise S3
+	// refuses to delete a bucket that holds anything (BucketNotEmpty).
+	delete: func(ctx context.Context, m *Moto, id string, p props) error {
+		if p.flag("forceDestroy") {
+			if err := emptyBucket(ctx, m, id); err != nil {
+				return err
+			}
+		}
 		_, err := m.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(id)})
 		return err
 	},
 })
+
+func emptyBucket(ctx context.Context, m *Moto, bucket string) error {
+	pg := s3.NewListObjectVersionsPaginator(m.s3, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket)})
+	for pg.HasMorePages() {
+		page, err := pg.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		var ids []s3types.ObjectIdentifier
+		for _, v := range page.Versions {
+			ids = append(ids, s3types.ObjectIdentifier{Key: v.Key, VersionId: v.VersionId})
+		}
+		for _, d := range page.DeleteMarkers {
+			ids = append(ids, s3types.ObjectIdentifier{Key: d.Key, VersionId: d.VersionId})
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		out, err := m.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), BypassGovernanceRetention: aws.Bool(true),
+			Delete: &s3types.Delete{Objects: ids, Quiet: aws.Bool(true)}})
+		if err != nil {
+			return err
+		}
+		if len(out.Errors) > 0 {
+			return fmt.Errorf("empty %s: %d objects not deleted, first %s: %s", bucket, len(out.Errors), aws.ToString(out.Errors[0].Key), aws.ToString(out.Errors[0].Message))
+		}
+	}
+	return nil
+}
 
 // bucketConfig is a configuration resource of a bucket: put on create and
 // update, read back to see that it is still there, removed on delete.
@@ -187,7 +224,13 @@ var _ = register("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerS
 					d["kmsMasterKeyId"] = k
 				}
 			}
-			rules = append(rules, map[string]any{"applyServerSideEncryptionByDefault": d, "bucketKeyEnabled": aws.ToBool(r.BucketKeyEnabled)})
+			rule := map[string]any{"applyServerSideEncryptionByDefault": d}
+			// An unset bool and false are one value to the provider (its
+			// SDK's zero value): only a true one is read back.
+			if aws.ToBool(r.BucketKeyEnabled) {
+				rule["bucketKeyEnabled"] = true
+			}
+			rules = append(rules, rule)
 		}
 		return pm("rules", rules), nil
 	},

@@ -51,3 +51,13 @@ func TestLogBucketsWithTheCallerAsDeployer(t *testing.T) {
 		}
 	}
 }
+
+// A rotation status without its period proves nothing about the period:
+// ERROR, not a FAIL that reads "rotation every 0 days".
+func TestRotationWithoutPeriodIsError(t *testing.T) {
+	cfg, w, inv := acme(t)
+	w.noRotationPeriod = true
+	if r := runOne(t, w, cfg, inv, "WP-21.1/key-rotation"); r.Status != catalog.Error {
+		t.Errorf("no period in the answer: %s %+v, want ERROR", r.Status, r.Observations)
+	}
+}

@@ -1,0 +1,184 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Inline runs a program compiled into this binary through the Automation
+// API's inline source: the Pulumi CLI drives the engine and the program
+// answers it from this process, so a deploy needs neither a Go toolchain
+// nor Pulumi's Go language plugin. The project and its stack files are
+// read from WorkDir (Pulumi.yaml, and stackConfigDir), exactly as
+// `pulumi up` run there reads them; both paths run the same RunFunc.
+type Inline struct {
+	WorkDir string
+	// Program is the stack's program (tenant.Guarded or the baseline's).
+	Program pulumi.RunFunc
+	// Out receives the engine's progress.
+	Out io.Writer
+}
+
+// Ready implements Deployer.
+func (d *Inline) Ready() error { return Available() }
+
+func (d *Inline) stack(ctx context.Context, name string) (auto.Stack, error) {
+	if err := Available(); err != nil {
+		return auto.Stack{}, err
+	}
+	dir, err := filepath.Abs(d.WorkDir)
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("read the project in %s: %w", dir, err)
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir))
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("select stack %s of %s: %w", name, dir, err)
+	}
+	return s, nil
+}
+
+// cwdMu serialises the programs' runs in their project directories.
+var cwdMu sync.Mutex
+
+// inDir runs a program in its project's directory, as `pulumi up` does:
+// the programs read paths relative to it (the baseline's tenantStacksDir,
+// the tenants' stacks directory). An inline program otherwise runs in this
+// process's directory. The body reads its files before it returns; the
+// registrations that follow need no directory.
+func inDir(dir string, program pulumi.RunFunc) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cwdMu.Lock()
+		defer cwdMu.Unlock()
+		back, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		if err := os.Chdir(dir); err != nil {
+			return err
+		}
+		defer os.Chdir(back) //nolint:errcheck // the directory it came from
+		return program(ctx)
+	}
+}
+
+func (d *Inline) out() io.Writer {
+	if d.Out == nil {
+		return io.Discard
+	}
+	return d.Out
+}
+
+// Preview implements Deployer.
+func (d *Inline) Preview(ctx context.Context, name string) (map[string]int, error) {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Preview(ctx, optpreview.ProgressStreams(d.out()))
+	if err != nil {
+		return nil, classify("preview", name, err)
+	}
+	return changes(res.ChangeSummary), nil
+}
+
+// Drift is `pulumi preview --refresh --expect-no-changes`: it reads every
+// resource back from AWS first and fails when the program would change
+// anything; the counts say what it would change, by operation.
+func (d *Inline) Drift(ctx context.Context, name string) (map[string]int, error) {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	ch := make(chan events.EngineEvent)
+	got := make(chan map[string]int, 1)
+	go func() {
+		seen := map[string]int{}
+		for e := range ch {
+			if e.SummaryEvent != nil {
+				seen = changes(e.SummaryEvent.ResourceChanges)
+			}
+		}
+		got <- seen
+	}()
+	_, err = s.Preview(ctx, optpreview.Refresh(), optpreview.ExpectNoChanges(), optpreview.Diff(),
+		optpreview.ProgressStreams(d.out()), optpreview.EventStreams(ch))
+	seen := <-got
+	delete(seen, "same")
+	if err != nil {
+		return seen, classify("preview --refresh --expect-no-changes", name, err)
+	}
+	return seen, nil
+}
+
+// Repair is `pulumi up --refresh`: what drifted from the program is read
+// back first, then brought back to it.
+func (d *Inline) Repair(ctx context.Context, name string) error {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Up(ctx, optup.Refresh(), optup.ProgressStreams(d.out())); err != nil {
+		return classify("up --refresh", name, err)
+	}
+	return nil
+}
+
+func changes(summary map[apitype.OpType]int) map[string]int {
+	out := map[string]int{}
+	for op, n := range summary {
+		out[string(op)] = n
+	}
+	return out
+}
+
+// Up implements Deployer.
+func (d *Inline) Up(ctx context.Context, name string) (map[string]any, error) {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Up(ctx, optup.ProgressStreams(d.out()))
+	if err != nil {
+		return nil, classify("up", name, err)
+	}
+	out := map[string]any{}
+	for k, v := range res.Outputs {
+		out[k] = v.Value
+	}
+	return out, nil
+}
+
+// Destroy implements Deployer.
+func (d *Inline) Destroy(ctx context.Context, name string) error {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(d.out())); err != nil {
+		return classify("destroy", name, err)
+	}
+	return nil
+}
+
+// Remove implements Deployer: the stack leaves the backend; its stack
+// file stays (removeStack).
+func (d *Inline) Remove(ctx context.Context, name string) error {
+	return removeStack(ctx, d.WorkDir, name)
+}

@@ -1,0 +1,249 @@
+package journey
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/tenantkit/tenantkit/internal/verify"
+	"github.com/tenantkit/tenantkit/tests/motoserver"
+)
+
+// repoRoot is the repository, where the programs and example stacks are.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// target is where the journey deploys: moto on this machine, or a real
+// account when TENANTKIT_E2E=1 and credentials are present.
+type target struct {
+	name     string
+	endpoint string // "" for AWS
+	env      []string
+	account  string
+	real     bool
+}
+
+// world is one journey's working copy: binaries, the operator's working
+// directory (project, stacks, baseline, evidence) and the environment the
+// commands run in.
+type world struct {
+	t      *testing.T
+	target target
+	bin    string // tenantctl, pulumi, pulumi-resource-aws
+	work   string // the operator's checkout
+	env    []string
+	cfg    aws.Config
+	log    io.Writer
+}
+
+// build builds a command of this repository into dir.
+func build(t *testing.T, dir, name, pkg string) {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
+	cmd.Dir = repoRoot()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+}
+
+// pulumiCLI is the Pulumi CLI built from Pulumi's source at the pinned
+// version (scripts/build-pulumi.sh keeps one built binary in .bin).
+func pulumiCLI(t *testing.T) string {
+	t.Helper()
+	cmd := exec.Command("bash", filepath.Join(repoRoot(), "scripts", "build-pulumi.sh"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("build the Pulumi CLI (scripts/build-pulumi.sh): %v\n%s", err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// copyTree copies the files the operator's checkout needs.
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newWorld starts the target (moto for this test), builds tenantctl, the
+// CLI and the test plugin, and lays out the operator's checkout.
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	tgt := chooseTarget(t)
+	w := &world{t: t, target: tgt, bin: t.TempDir(), work: t.TempDir(), log: io.Discard}
+	if testing.Verbose() {
+		w.log = os.Stderr
+	}
+	build(t, w.bin, "tenantctl", "./cmd/tenantctl")
+	cli := pulumiCLI(t)
+	if err := os.Symlink(cli, filepath.Join(w.bin, "pulumi")); err != nil {
+		t.Fatal(err)
+	}
+	if !tgt.real {
+		build(t, w.bin, "pulumi-resource-aws", "./tests/awsprovider/cmd/pulumi-resource-aws")
+	}
+	root := repoRoot()
+	for _, f := range []string{"Pulumi.yaml"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(w.work, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyTree(t, filepath.Join(root, "stacks"), filepath.Join(w.work, "stacks"))
+	copyTree(t, filepath.Join(root, "baseline"), filepath.Join(w.work, "baseline"))
+	_ = os.Remove(filepath.Join(w.work, "baseline", "main.go"))
+	state := t.TempDir()
+	w.env = append(os.Environ(),
+		"PATH="+w.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"PULUMI_HOME="+filepath.Join(state, "home"),
+		"PULUMI_BACKEND_URL=file://"+filepath.Join(state, "backend"),
+		"PULUMI_CONFIG_PASSPHRASE=journey",
+		"PULUMI_SKIP_UPDATE_CHECK=true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true",
+		"CI=true",
+	)
+	w.env = append(w.env, tgt.env...)
+	if err := os.MkdirAll(filepath.Join(state, "backend"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// This process runs inline programs too (the baseline, the operator's
+	// own `pulumi up`): it sees what the commands see.
+	for _, kv := range w.env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Chdir(w.work)
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion("ap-northeast-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.cfg = cfg
+	return w
+}
+
+// chooseTarget: a real account only when asked for and reachable; moto
+// otherwise. moto missing is a failure with the install line, never a skip.
+func chooseTarget(t *testing.T) target {
+	t.Helper()
+	if os.Getenv("TENANTKIT_E2E") == "1" {
+		t.Skip("the real-account target needs AWS credentials for an account whose baseline is up, the pulumi-resource-aws plugin v6.83.4 " +
+			"and TENANTKIT_E2E_CERTIFICATE_ARN; the journey runs it from the same stages (not run here: no AWS account on this machine)")
+	}
+	s := motoserver.Start(t)
+	return target{name: "moto", endpoint: s.Endpoint, env: s.Env()}
+}
+
+// result is one command's outcome.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+}
+
+// run runs a command in the operator's checkout.
+func (w *world) run(timeout time.Duration, name string, args ...string) result {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	path := name
+	if !strings.Contains(name, "/") {
+		path = filepath.Join(w.bin, name)
+	}
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Dir, cmd.Env = w.work, w.env
+	var out, errb bytes.Buffer
+	cmd.Stdout = io.MultiWriter(&out, w.log)
+	cmd.Stderr = io.MultiWriter(&errb, w.log)
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		w.t.Fatalf("%s %v: %v", name, args, err)
+	}
+	fmt.Fprintf(w.log, "journey: %s %s: exit %d\n", name, strings.Join(args, " "), r.code)
+	return r
+}
+
+// tenantctl runs the operator's tool.
+func (w *world) tenantctl(args ...string) result {
+	w.t.Helper()
+	return w.run(20*time.Minute, "tenantctl", args...)
+}
+
+// pulumi runs the CLI.
+func (w *world) pulumi(args ...string) result {
+	w.t.Helper()
+	return w.run(10*time.Minute, "pulumi", args...)
+}
+
+// inventory is the stack's inventory output as `pulumi stack output
+// --json` prints it, written to a file for verify.
+func (w *world) inventory(stack string) string {
+	w.t.Helper()
+	r := w.pulumi("stack", "output", "--json", "--stack", stack)
+	if r.code != 0 {
+		w.t.Fatalf("pulumi stack output: %s", r)
+	}
+	path := filepath.Join(w.work, stack+"-inventory.json")
+	if err := os.WriteFile(path, []byte(r.stdout), 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+	return path
+}
+
+// verifyReport runs tenantctl verify and reads its JSON report.
+func (w *world) verifyReport(args ...string) (*verify.Report, result) {
+	w.t.Helper()
+	out := filepath.Join(w.t.TempDir(), "report.json")
+	r := w.tenantctl(append([]string{"verify"}, append(args, "--format", "json", "--out", out)...)...)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		w.t.Fatalf("verify wrote no report: %v\n%s", err, r)
+	}
+	var rep verify.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		w.t.Fatalf("verify report: %v\n%s", err, b)
+	}
+	return &rep, r
+}
