@@ -29,7 +29,7 @@ func repoRoot() string {
 }
 
 // target is where the journey deploys: moto on this machine, or a real
-// account when TENANTKIT_E2E=1 and credentials are present.
+// account when TENANTKIT_E2E=1 and what it needs is there (realNeeds).
 type target struct {
 	name     string
 	endpoint string // "" for AWS
@@ -38,11 +38,33 @@ type target struct {
 	real     bool
 }
 
+// realNeeds says what the real-account target lacks, "" when nothing.
+func realNeeds() string {
+	var missing []string
+	if os.Getenv("TENANTKIT_E2E") != "1" {
+		missing = append(missing, "TENANTKIT_E2E=1 (it creates billable resources)")
+	}
+	if os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" && os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == "" {
+		missing = append(missing, "AWS credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID or a web identity) for an account whose baseline stack is deployed")
+	}
+	if os.Getenv("TENANTKIT_E2E_CERTIFICATE_ARN") == "" {
+		missing = append(missing, "TENANTKIT_E2E_CERTIFICATE_ARN (an ACM certificate in ap-northeast-1 for the HTTPS listener)")
+	}
+	if os.Getenv("PULUMI_BACKEND_URL") == "" {
+		missing = append(missing, "PULUMI_BACKEND_URL (the state backend) with the aws plugin v6.83.4 installed (pulumi plugin install resource aws v6.83.4)")
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return "needs " + strings.Join(missing, "; ")
+}
+
 // world is one journey's working copy: binaries, the operator's working
 // directory (project, stacks, baseline, evidence) and the environment the
 // commands run in.
 type world struct {
 	t      *testing.T
+	tenant string
 	target target
 	bin    string // tenantctl, pulumi, pulumi-resource-aws
 	work   string // the operator's checkout
@@ -127,20 +149,17 @@ func newWorld(t *testing.T) *world {
 	copyTree(t, filepath.Join(root, "stacks"), filepath.Join(w.work, "stacks"))
 	copyTree(t, filepath.Join(root, "baseline"), filepath.Join(w.work, "baseline"))
 	_ = os.Remove(filepath.Join(w.work, "baseline", "main.go"))
-	state := t.TempDir()
-	w.env = append(os.Environ(),
-		"PATH="+w.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"PULUMI_HOME="+filepath.Join(state, "home"),
-		"PULUMI_BACKEND_URL=file://"+filepath.Join(state, "backend"),
-		"PULUMI_CONFIG_PASSPHRASE=journey",
-		"PULUMI_SKIP_UPDATE_CHECK=true",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true",
-		"CI=true",
-	)
-	w.env = append(w.env, tgt.env...)
-	if err := os.MkdirAll(filepath.Join(state, "backend"), 0o755); err != nil {
-		t.Fatal(err)
+	w.env = append(os.Environ(), "PATH="+w.bin+string(os.PathListSeparator)+os.Getenv("PATH"), "PULUMI_SKIP_UPDATE_CHECK=true", "CI=true")
+	if !tgt.real {
+		// A state of its own, and the test plugin as the only aws plugin.
+		state := t.TempDir()
+		w.env = append(w.env, "PULUMI_HOME="+filepath.Join(state, "home"), "PULUMI_BACKEND_URL=file://"+filepath.Join(state, "backend"),
+			"PULUMI_CONFIG_PASSPHRASE=journey", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true")
+		if err := os.MkdirAll(filepath.Join(state, "backend"), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
+	w.env = append(w.env, tgt.env...)
 	// This process runs inline programs too (the baseline, the operator's
 	// own `pulumi up`): it sees what the commands see.
 	for _, kv := range w.env {
@@ -156,13 +175,16 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-// chooseTarget: a real account only when asked for and reachable; moto
-// otherwise. moto missing is a failure with the install line, never a skip.
+// chooseTarget: the real account when TENANTKIT_E2E=1 and it has what it
+// needs (else the test skips, saying what is missing); moto otherwise.
+// moto missing is a failure with the install line, never a skip.
 func chooseTarget(t *testing.T) target {
 	t.Helper()
 	if os.Getenv("TENANTKIT_E2E") == "1" {
-		t.Skip("the real-account target needs AWS credentials for an account whose baseline is up, the pulumi-resource-aws plugin v6.83.4 " +
-			"and TENANTKIT_E2E_CERTIFICATE_ARN; the journey runs it from the same stages (not run here: no AWS account on this machine)")
+		if why := realNeeds(); why != "" {
+			t.Skip("the real-account target " + why)
+		}
+		return target{name: "aws", real: true}
 	}
 	s := motoserver.Start(t)
 	return target{name: "moto", endpoint: s.Endpoint, env: s.Env()}

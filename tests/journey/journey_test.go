@@ -29,6 +29,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/gruntwork-io/terratest/modules/random"
+	"github.com/gruntwork-io/terratest/modules/retry"
+	ts "github.com/gruntwork-io/terratest/modules/test-structure"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
 	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
@@ -37,9 +40,6 @@ import (
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/verify"
 )
-
-// The new tenant of the journey.
-const tenant = "newco"
 
 // motoCannotShow are the checks whose AWS API moto 5.2.1 does not serve
 // (or serves in a form the SDK cannot read): against moto they must be
@@ -54,60 +54,129 @@ var motoCannotShow = map[string]string{
 // TestJourney: baseline (adopting the account's singletons) → onboard →
 // verified → drift found by verify and by preview --refresh → a config
 // change deploys cleanly → suspend → delete → destroy → only the retained
-// archive and keys remain → every step again is harmless.
+// archive and keys remain → every step again is harmless. Terratest's
+// stages: teardown declared first, SKIP_<stage> to skip one.
+//
+// Against a real account (TENANTKIT_E2E=1) the same stages run with two
+// differences: the account's baseline is already deployed and is never
+// changed (no adoption; the tenant records its own trail, --trail-mode
+// dedicated), and verification is retried while AWS settles.
 func TestJourney(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
-
-	// The deployer is a role, as in CI: discovery and the log buckets'
-	// denies meet it by the ARN IAM gives the session's issuer.
-	w.assumeDeployer(ctx)
-
-	t.Log("adoption: the account's singletons exist before the baseline, made as AWS makes them")
-	detector := w.createSingletons(ctx)
-	w.setBaselineConfig(map[string]string{
-		"tenantkit-baseline:adoptAutoScalingRole":    "true",
-		"tenantkit-baseline:adoptGuardDutyDetector":  "true",
-		"tenantkit-baseline:adoptSessionPreferences": "true",
-	})
+	w.tenant = "newco"
+	if w.target.real {
+		w.tenant = "e2e-" + strings.ToLower(random.UniqueId())
+	}
+	// Declared first, so a failed stage still tears down.
+	defer ts.RunTestStage(t, "teardown", func() { w.teardown() })
 	base := &deploy.Inline{WorkDir: filepath.Join(w.work, "baseline"), Program: baseline.Inline, Out: w.log}
-	if _, err := base.Up(ctx, "tokyo"); err != nil {
-		t.Fatalf("baseline up, adopting the singletons: %v", err)
-	}
-	w.checkAdopted(ctx, detector)
 
-	t.Log("onboarding: the stack file first, the baseline's trail to cover it, then the deploy")
-	cert := w.certificate(ctx)
-	onboard := []string{"onboard", tenant, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", cert,
-		"--classifications", "personal,confidential", "--alert-emails", "secops@example.co.jp"}
-	if r := w.tenantctl(append(onboard, "--no-deploy")...); r.code != 0 {
-		t.Fatalf("onboard --no-deploy: %s", r)
-	}
-	if _, err := base.Up(ctx, "tokyo"); err != nil {
-		t.Fatalf("baseline up covering %s: %v", tenant, err)
-	}
-	r := w.tenantctl(onboard...)
-	// The post-deploy verification that ends onboarding: every check moto
-	// can show passes; the rest are ERROR (exit 3), never PASS.
-	inv := w.inventory(tenant)
-	if r.code != 3 && r.code != 0 {
-		rep, _ := w.verifyReport(tenant, "--inventory", inv)
-		w.expectPasses(rep, "onboarding")
-		t.Fatalf("onboard: exit %d", r.code)
-	}
-	for _, mode := range [][]string{{"--inventory", inv}, {"--discover"}} {
-		rep, _ := w.verifyReport(append([]string{tenant}, mode...)...)
-		w.expectPasses(rep, mode[0])
-	}
+	ts.RunTestStage(t, "baseline", func() {
+		if w.target.real {
+			return // deployed by its operators; never changed by a test
+		}
+		// The deployer is a role, as in CI: discovery and the log buckets'
+		// denies meet it by the ARN IAM gives the session's issuer.
+		w.assumeDeployer(ctx)
+		t.Log("adoption: the account's singletons exist before the baseline, made as AWS makes them")
+		detector := w.createSingletons(ctx)
+		w.setBaselineConfig(map[string]string{
+			"tenantkit-baseline:adoptAutoScalingRole":    "true",
+			"tenantkit-baseline:adoptGuardDutyDetector":  "true",
+			"tenantkit-baseline:adoptSessionPreferences": "true",
+		})
+		if _, err := base.Up(ctx, "tokyo"); err != nil {
+			t.Fatalf("baseline up, adopting the singletons: %v", err)
+		}
+		w.checkAdopted(ctx, detector)
+	})
 
-	t.Log("drift: injected with the SDK, found by verify and by preview --refresh")
-	w.injectDrift(ctx, inv)
+	ts.RunTestStage(t, "onboard", func() {
+		t.Log("onboarding: the stack file first, the baseline's trail to cover it, then the deploy")
+		onboard := []string{"onboard", w.tenant, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", w.certificate(ctx),
+			"--classifications", "personal,confidential", "--alert-emails", "secops@example.co.jp"}
+		if w.target.real {
+			onboard = append(onboard, "--trail-mode", "dedicated", "--cidr", "10.250.0.0/20")
+		}
+		if r := w.tenantctl(append(onboard, "--no-deploy")...); r.code != 0 {
+			t.Fatalf("onboard --no-deploy: %s", r)
+		}
+		if w.target.real {
+			// Test archives that can be removed a day later.
+			for k, v := range map[string]string{"tenantkit:objectLockMode": "GOVERNANCE", "tenantkit:objectLockDays": "1"} {
+				if r := w.pulumi("config", "set", k, v, "--stack", w.tenant); r.code != 0 {
+					t.Fatalf("config set %s: %s", k, r)
+				}
+			}
+		} else if _, err := base.Up(ctx, "tokyo"); err != nil {
+			t.Fatalf("baseline up covering %s: %v", w.tenant, err)
+		}
+		r := w.tenantctl(onboard...)
+		// The post-deploy verification that ends onboarding: every check
+		// the target can show passes; against moto the rest are ERROR
+		// (exit 3), never PASS.
+		inv := w.inventory(w.tenant)
+		if r.code != 0 && (w.target.real || r.code != 3) {
+			rep, _ := w.verifyReport(w.tenant, "--inventory", inv)
+			w.expectPasses(rep, "onboarding")
+			t.Fatalf("onboard: exit %d", r.code)
+		}
+		for _, mode := range [][]string{{"--inventory", inv}, {"--discover"}} {
+			w.expectPasses(w.settledReport(append([]string{w.tenant}, mode...)...), mode[0])
+		}
+		// Onboarding again with the same inputs changes nothing.
+		if again := w.tenantctl(onboard...); again.code != r.code {
+			t.Errorf("onboard again: exit %d, first time %d: %s", again.code, r.code, again)
+		}
+	})
 
-	t.Log("a config change: another ingress range, another app port, another zone")
-	w.changeConfig(ctx)
+	ts.RunTestStage(t, "drift", func() {
+		t.Log("drift: injected with the SDK, found by verify and by preview --refresh")
+		w.injectDrift(ctx, w.inventory(w.tenant))
+	})
 
-	t.Log("offboarding: cancel, suspend, delete, destroy, leftovers")
-	w.offboard(ctx)
+	ts.RunTestStage(t, "change", func() {
+		t.Log("a config change: another ingress range, another app port, another zone")
+		w.changeConfig(ctx)
+	})
+
+	ts.RunTestStage(t, "offboard", func() {
+		t.Log("offboarding: cancel, suspend, delete, destroy, leftovers")
+		w.offboard()
+	})
+}
+
+// teardown deletes the tenant when a stage failed before offboarding did.
+func (w *world) teardown() {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.work, "stacks", "Pulumi."+w.tenant+".yaml"))
+	if err != nil || strings.Contains(string(b), "state: deleted") {
+		return
+	}
+	today := lifecycle.Today(time.Now()).String()
+	w.tenantctl("offboard", w.tenant, "--cancelled-on", today)
+	if r := w.tenantctl("offboard", "delete", w.tenant, "--yes", "--force"); r.code != 0 {
+		w.t.Errorf("teardown: offboard delete: %s", r)
+	}
+}
+
+// settledReport is verify's report; against a real account it is retried
+// while AWS settles (trail status, flow logs, Inspector).
+func (w *world) settledReport(args ...string) *verify.Report {
+	w.t.Helper()
+	rep, _ := w.verifyReport(args...)
+	if !w.target.real {
+		return rep
+	}
+	_, _ = retry.DoWithRetryE(w.t, "verify "+w.tenant, 5, 30*time.Second, func() (string, error) {
+		rep, _ = w.verifyReport(args...)
+		if rep.Status != catalog.Pass {
+			return "", fmt.Errorf("status %s", rep.Status)
+		}
+		return "", nil
+	})
+	return rep
 }
 
 // assumeDeployer makes the deployer role and runs everything after as it.
@@ -201,7 +270,10 @@ func (w *world) setBaselineConfig(kv map[string]string) {
 // certificate is the listener's certificate, issued in the account.
 func (w *world) certificate(ctx context.Context) string {
 	w.t.Helper()
-	out, err := acm.NewFromConfig(w.cfg).RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String(tenant + ".example.co.jp")})
+	if w.target.real {
+		return os.Getenv("TENANTKIT_E2E_CERTIFICATE_ARN")
+	}
+	out, err := acm.NewFromConfig(w.cfg).RequestCertificate(ctx, &acm.RequestCertificateInput{DomainName: aws.String(w.tenant + ".example.co.jp")})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -212,9 +284,13 @@ func (w *world) certificate(ctx context.Context) string {
 // moto cannot show, which must be ERROR.
 func (w *world) expectPasses(rep *verify.Report, mode string) {
 	w.t.Helper()
+	excused := motoCannotShow
+	if w.target.real {
+		excused = nil // AWS shows everything
+	}
 	for _, c := range rep.Controls {
 		for _, ch := range c.Checks {
-			why, cannot := motoCannotShow[ch.ID]
+			why, cannot := excused[ch.ID]
 			switch {
 			case cannot && ch.Status == catalog.Pass:
 				w.t.Errorf("%s %s: PASS against moto, which cannot show it (%s): remove it from motoCannotShow", mode, ch.ID, why)
@@ -276,7 +352,7 @@ func (w *world) injectDrift(ctx context.Context, invPath string) {
 	if _, err := e.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: aws.String(subnet), MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}}); err != nil {
 		w.t.Fatal(err)
 	}
-	rep, r := w.verifyReport(tenant, "--inventory", invPath)
+	rep, r := w.verifyReport(w.tenant, "--inventory", invPath)
 	if r.code != 1 {
 		w.t.Errorf("verify after drift: exit %d, want 1 (FAIL)", r.code)
 	}
@@ -291,8 +367,8 @@ func (w *world) injectDrift(ctx context.Context, invPath string) {
 	// The extra SSH rule is no resource of the stack: refresh cannot see
 	// it (verify does).
 	tenantStack := &deploy.Inline{WorkDir: w.work, Program: tenantprog.Inline, Out: w.log}
-	if changes, err := tenantStack.Drift(ctx, tenant); err == nil {
-		w.t.Errorf("preview --refresh --expect-no-changes of %s passed after drift: %v", tenant, changes)
+	if changes, err := tenantStack.Drift(ctx, w.tenant); err == nil {
+		w.t.Errorf("preview --refresh --expect-no-changes of %s passed after drift: %v", w.tenant, changes)
 	} else if n := changes["update"] + changes["create"] + changes["replace"]; n < 3 {
 		w.t.Errorf("preview --refresh saw %v, want the encryption, rotation and subnet at least", changes)
 	}
@@ -308,14 +384,13 @@ func (w *world) injectDrift(ctx context.Context, invPath string) {
 	if err := base.Repair(ctx, "tokyo"); err != nil {
 		w.t.Fatalf("baseline up --refresh after drift: %v", err)
 	}
-	if err := tenantStack.Repair(ctx, tenant); err != nil {
+	if err := tenantStack.Repair(ctx, w.tenant); err != nil {
 		w.t.Fatalf("up --refresh after drift: %v", err)
 	}
-	if changes, err := tenantStack.Drift(ctx, tenant); err != nil {
+	if changes, err := tenantStack.Drift(ctx, w.tenant); err != nil {
 		w.t.Errorf("drift after the repair: %v %v", changes, err)
 	}
-	rep, _ = w.verifyReport(tenant, "--inventory", w.inventory(tenant))
-	w.expectPasses(rep, "after the repair")
+	w.expectPasses(w.settledReport(w.tenant, "--inventory", w.inventory(w.tenant)), "after the repair")
 }
 
 // changeConfig: what once failed every deploy (NACL entry numbers moving
@@ -326,29 +401,28 @@ func (w *world) changeConfig(ctx context.Context) {
 		{"config", "set", "--path", "tenantkit:ingressCidrs[1]", "192.0.2.0/24"},
 		{"config", "set", "tenantkit:appPort", "9090"},
 	} {
-		if r := w.pulumi(append(args, "--stack", tenant)...); r.code != 0 {
+		if r := w.pulumi(append(args, "--stack", w.tenant)...); r.code != 0 {
 			w.t.Fatalf("pulumi %v: %s", args, r)
 		}
 	}
-	zones := w.pulumi("config", "get", "tenantkit:availabilityZoneIds", "--stack", tenant, "--json")
+	zones := w.pulumi("config", "get", "tenantkit:availabilityZoneIds", "--stack", w.tenant, "--json")
 	if zones.code != 0 {
 		w.t.Fatalf("zones: %s", zones)
 	}
 	n := strings.Count(zones.stdout, "apne1-az")
 	if n < 3 {
-		if r := w.pulumi("config", "set", "--path", fmt.Sprintf("tenantkit:availabilityZoneIds[%d]", n), missingZone(zones.stdout), "--stack", tenant); r.code != 0 {
+		if r := w.pulumi("config", "set", "--path", fmt.Sprintf("tenantkit:availabilityZoneIds[%d]", n), missingZone(zones.stdout), "--stack", w.tenant); r.code != 0 {
 			w.t.Fatalf("add a zone: %s", r)
 		}
 	}
 	stack := &deploy.Inline{WorkDir: w.work, Program: tenantprog.Inline, Out: w.log}
-	if _, err := stack.Up(ctx, tenant); err != nil {
+	if _, err := stack.Up(ctx, w.tenant); err != nil {
 		w.t.Fatalf("up after the config change: %v", err)
 	}
-	if changes, err := stack.Drift(ctx, tenant); err != nil {
+	if changes, err := stack.Drift(ctx, w.tenant); err != nil {
 		w.t.Errorf("a second look after the change: %v %v", changes, err)
 	}
-	rep, _ := w.verifyReport(tenant, "--inventory", w.inventory(tenant))
-	w.expectPasses(rep, "after the config change")
+	w.expectPasses(w.settledReport(w.tenant, "--inventory", w.inventory(w.tenant)), "after the config change")
 }
 
 func missingZone(have string) string {
@@ -362,31 +436,44 @@ func missingZone(have string) string {
 
 // offboard runs §10 through tenantctl: the cancellation yesterday (JST),
 // suspension today, deletion, and each step again.
-func (w *world) offboard(ctx context.Context) {
+func (w *world) offboard() {
 	w.t.Helper()
 	today := lifecycle.Today(time.Now())
 	steps := [][]string{
-		{"offboard", tenant, "--cancelled-on", today.String()},
-		{"offboard", "suspend", tenant, "--yes"},
+		{"offboard", w.tenant, "--cancelled-on", today.String()},
+		{"offboard", "suspend", w.tenant, "--yes"},
 	}
 	for _, s := range steps {
 		if r := w.tenantctl(s...); r.code != 0 {
 			w.t.Fatalf("%v: %s", s, r)
 		}
 	}
-	rep, _ := w.verifyReport(tenant, "--inventory", w.inventory(tenant))
+	rep, _ := w.verifyReport(w.tenant, "--inventory", w.inventory(w.tenant))
 	for _, c := range rep.Controls {
 		if c.ID == "WP-10" && c.Status != catalog.Pass {
 			w.t.Errorf("suspended, WP-10 is %s: %+v", c.Status, c.Checks)
 		}
 	}
-	r := w.tenantctl("offboard", "delete", tenant, "--yes")
+	r := w.tenantctl("offboard", "delete", w.tenant, "--yes")
 	if r.code != 0 {
 		w.t.Fatalf("offboard delete: %s", r)
 	}
 	// Re-running is harmless: the tenant is deleted, the command says so.
-	again := w.tenantctl("offboard", "delete", tenant, "--yes")
+	again := w.tenantctl("offboard", "delete", w.tenant, "--yes")
 	if again.code == 0 || again.code == 1 {
 		w.t.Errorf("delete of a deleted tenant: %s, want a refusal (2) that changes nothing", again)
+	}
+}
+
+// The real target's skip names everything it needs.
+func TestRealTargetSaysWhatItNeeds(t *testing.T) {
+	for _, k := range []string{"TENANTKIT_E2E", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "TENANTKIT_E2E_CERTIFICATE_ARN", "PULUMI_BACKEND_URL"} {
+		t.Setenv(k, "")
+	}
+	msg := realNeeds()
+	for _, want := range []string{"TENANTKIT_E2E=1", "AWS credentials", "TENANTKIT_E2E_CERTIFICATE_ARN", "PULUMI_BACKEND_URL"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("skip message %q lacks %q", msg, want)
+		}
 	}
 }
