@@ -19,6 +19,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
+	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -745,4 +747,34 @@ var _ = register("aws:guardduty/detectorFeature:DetectorFeature", handler{source
 	// Deleting the resource leaves the feature as it is (the provider only
 	// forgets it).
 	delete: func(context.Context, *Moto, string, props) error { return nil },
+})
+
+func inspectorTypes(p props) []insptypes.ResourceScanType {
+	var out []insptypes.ResourceScanType
+	for _, t := range p.strs("resourceTypes") {
+		out = append(out, insptypes.ResourceScanType(t))
+	}
+	return out
+}
+
+// The enabler's id is its accounts and types (inspector2/enabler.go).
+var _ = register("aws:inspector2/enabler:Enabler", handler{source: "internal/service/inspector2/enabler.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		out, err := m.insp.Enable(ctx, &inspector2.EnableInput{AccountIds: p.strs("accountIds"), ResourceTypes: inspectorTypes(p)})
+		if err != nil {
+			return "", nil, err
+		}
+		if len(out.FailedAccounts) > 0 {
+			return "", nil, fmt.Errorf("Inspector not enabled for %s: %s", aws.ToString(out.FailedAccounts[0].AccountId), aws.ToString(out.FailedAccounts[0].ErrorMessage))
+		}
+		return strings.Join(p.strs("accountIds"), ":") + "-" + strings.Join(p.strs("resourceTypes"), ":"), nil, nil
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.insp.Enable(ctx, &inspector2.EnableInput{AccountIds: new.strs("accountIds"), ResourceTypes: inspectorTypes(new)})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, _ string, p props) error {
+		_, err := m.insp.Disable(ctx, &inspector2.DisableInput{AccountIds: p.strs("accountIds"), ResourceTypes: inspectorTypes(p)})
+		return err
+	},
 })

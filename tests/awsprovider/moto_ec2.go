@@ -798,3 +798,22 @@ func ebsDefault(ctx context.Context, m *Moto, on bool) error {
 	}
 	return err
 }
+
+var _ = register("aws:ebs/defaultKmsKey:DefaultKmsKey", handler{source: "internal/service/ec2/ebs_default_kms_key.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		out, err := m.ec2.ModifyEbsDefaultKmsKeyId(ctx, &ec2.ModifyEbsDefaultKmsKeyIdInput{KmsKeyId: p.sptr("keyArn")})
+		if err != nil {
+			return "", nil, err
+		}
+		return aws.ToString(out.KmsKeyId), nil, nil
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.ec2.ModifyEbsDefaultKmsKeyId(ctx, &ec2.ModifyEbsDefaultKmsKeyIdInput{KmsKeyId: new.sptr("keyArn")})
+		return nil, err
+	},
+	// Deleting puts the account back on the AWS-managed key.
+	delete: func(ctx context.Context, m *Moto, _ string, _ props) error {
+		_, err := m.ec2.ResetEbsDefaultKmsKeyId(ctx, &ec2.ResetEbsDefaultKmsKeyIdInput{})
+		return err
+	},
+})

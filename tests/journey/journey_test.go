@@ -47,7 +47,6 @@ import (
 var motoCannotShow = map[string]string{
 	"WP-24/alarms":         "CloudWatch alarms: the Go SDK speaks Smithy RPC v2 CBOR to CloudWatch, which moto 5.2.1 does not serve (moto issue #9195)",
 	"WP-30/patching":       "SSM associations: moto 5.2.1 has no ListAssociations",
-	"WP-30/inspector":      "Inspector2: moto 5.2.1 answers BatchGetAccountStatus with InvalidRequest",
 	"WP-21.1/key-rotation": "moto 5.2.1's GetKeyRotationStatus leaves RotationPeriodInDays out, which AWS returns for every rotating key",
 }
 
