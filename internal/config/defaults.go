@@ -143,6 +143,12 @@ func BaselineLogAdminArn(account string) string {
 	return "arn:aws:iam::" + account + ":role/" + BaselineLogAdminRole
 }
 
+// TenantRoleArn is a tenant role's ARN: tk-<tenant>-<role> under the
+// tenant's path /tenants/<tenant>/ (components/access, components/logging).
+func TenantRoleArn(account, tenantID, role string) string {
+	return "arn:aws:iam::" + account + ":role/tenants/" + tenantID + "/tk-" + tenantID + "-" + role
+}
+
 // LoadBalancerName fits AWS's 32 characters whatever the tenant id
 // (internal/naming.Fit: tk-<tenant>, or its first 20 characters and a hash).
 func LoadBalancerName(tenantID string) string { return naming.Fit("tk-"+tenantID, 32) }

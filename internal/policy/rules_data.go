@@ -289,14 +289,13 @@ func bucketTransit(in *Input, e *Eval) {
 		switch {
 		case state == refUnknown:
 			e.Unknown(label(b), "the bucket policy", "TLS-only statements")
-		case doc == nil:
-			e.Fail(label(b), "no bucket policy", "deny aws:SecureTransport=false and TLS below 1.2")
-		case !hasDeny(doc, "Bool", "aws:SecureTransport", "false"):
-			e.Fail(label(b), "no deny of aws:SecureTransport=false", "deny non-TLS requests")
-		case !hasDeny(doc, "NumericLessThan", "s3:TlsVersion", "1.2"):
-			e.Fail(label(b), "no deny of s3:TlsVersion < 1.2", "deny TLS below 1.2")
 		default:
-			e.Applies()
+			// One verdict with the live check (policydoc).
+			if why := doc.TransportDenyProblem(); why != "" {
+				e.Fail(label(b), why, "reads denied without TLS and below TLS 1.2")
+			} else {
+				e.Applies()
+			}
 		}
 	}
 }
@@ -503,22 +502,21 @@ var _ = register(Rule{ID: "WP-39",
 				e.Unknown(label(b), "the bucket policy", "deletes denied except to the log-admin role")
 				continue
 			}
-			denied := false
-			if doc != nil {
-				for _, s := range doc.Statement {
-					if s.Effect == "Deny" && s.HasAction("s3:DeleteObject") && s.HasAction("s3:DeleteObjectVersion") && onlyPrincipalExempt(s) {
-						denied = true
-					}
+			// One verdict with the live check (policydoc.ExemptDenyProblem):
+			// exact ARNs of the log administrators and the deployers.
+			name, _ := b.String("bucket")
+			arn := "arn:aws:s3:::" + name
+			ex, admin := logExemptions(in, name)
+			if why := doc.ExemptDenyProblem([]string{"s3:DeleteObject", "s3:DeleteObjectVersion"}, arn+"/*", withRequired(ex, admin), "deletes"); why != "" {
+				if role == roleServiceLogs && in.Tenant != nil && in.Tenant.Deleting() {
+					e.Note("deleting: the service-logs bucket may be emptied; the log archive keeps its Object Lock")
+				} else {
+					e.Fail(label(b), why, "deletes denied except to the log-admin roles and the deployers")
+					continue
 				}
 			}
-			if !denied && role == roleServiceLogs && in.Tenant != nil && in.Tenant.Deleting() {
-				e.Note("deleting: the service-logs bucket may be emptied; the log archive keeps its Object Lock")
-			} else if !denied {
-				e.Fail(label(b), "deletes allowed", "deletes denied except to the log-admin role")
-				continue
-			}
-			if !deniesAllExcept(doc, config.LogConfigCoreActions) {
-				e.Fail(label(b), "the bucket's rules may be changed by anyone IAM allows (policy, lifecycle, versioning, encryption, Object Lock)",
+			if why := doc.ExemptDenyProblem(config.LogConfigCoreActions, arn, ex, "configuration changes"); why != "" {
+				e.Fail(label(b), why+": the bucket's rules may be changed (policy, lifecycle, versioning, encryption, Object Lock)",
 					"rule changes denied except to the log administrators and the deployers")
 				continue
 			}
@@ -559,37 +557,28 @@ var _ = register(Rule{ID: "WP-39",
 	},
 })
 
-// deniesAllExcept: one Deny covers every action and exempts only named
-// principals.
-func deniesAllExcept(doc *policydoc.Document, actions []string) bool {
-	if doc == nil {
-		return false
+// logExemptions: who a log bucket's denies may exempt, from the stack's
+// config and the account in the bucket's name (tk-<tenant>-<kind>-<account>),
+// and the log-admin role that must be among them.
+func logExemptions(in *Input, bucket string) (policydoc.Exemptions, string) {
+	account := bucket[strings.LastIndex(bucket, "-")+1:]
+	base := config.BaselineLogAdminArn(account)
+	if in.Tenant == nil {
+		// The baseline stack: its deployers are its own config, which the
+		// plan does not read; each must still be an exact role or user.
+		return policydoc.Exemptions{Allowed: []string{base}, CallerAccount: account, AnyCaller: true}, base
 	}
-	for _, s := range doc.Statement {
-		if s.Effect == "Deny" && !slices.ContainsFunc(actions, func(a string) bool { return !s.HasAction(a) }) && onlyPrincipalExempt(s) {
-			return true
-		}
+	admin := config.TenantRoleArn(account, in.Tenant.TenantID, "log-admin")
+	ex := policydoc.Exemptions{Allowed: append([]string{admin, base}, in.Tenant.DeployerPrincipalArns...)}
+	if len(in.Tenant.DeployerPrincipalArns) == 0 {
+		ex.CallerAccount = account // the deploy's caller (access.Deployers)
 	}
-	return false
+	return ex, admin
 }
 
-// onlyPrincipalExempt: a deny whose only conditions exempt named
-// principals (ArnNotLike and the like on aws:PrincipalArn). A deny
-// conditioned on anything else (TLS, say), or one that applies only to the
-// principals it names (DenyOtherTenants' ArnLike), does not keep records
-// from everyone.
-func onlyPrincipalExempt(s policydoc.Statement) bool {
-	for op, keys := range s.Condition {
-		if op != "ArnNotLike" && op != "ArnNotEquals" && op != "StringNotLike" && op != "StringNotEquals" {
-			return false
-		}
-		for k := range keys {
-			if k != "aws:PrincipalArn" {
-				return false
-			}
-		}
-	}
-	return true
+func withRequired(ex policydoc.Exemptions, required string) policydoc.Exemptions {
+	ex.Required = required
+	return ex
 }
 
 // orEmpty lets a missing configuration resource be read as one with no inputs.

@@ -41,7 +41,7 @@ func TestLogBucketsWithTheCallerAsDeployer(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, s := range doc.Statement {
-			if s.Effect == "Deny" && s.HasAction("s3:DeleteObject") && conditionsOn(s, "aws:PrincipalArn") {
+			if s.Effect == "Deny" && s.HasAction("s3:DeleteObject") && len(s.ConditionValues("ArnNotLike", "aws:PrincipalArn")) > 0 {
 				doc.Statement[i] = storage.DenyDeletesExcept(arn, exempt...)
 			}
 		}

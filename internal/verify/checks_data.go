@@ -265,26 +265,16 @@ var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buc
 			switch {
 			case err != nil:
 				r.Error(bucketRes(t, b), err, "a TLS-only bucket policy")
-			case doc == nil:
-				r.Fail(bucketRes(t, b), "no bucket policy", "deny aws:SecureTransport=false and s3:TlsVersion < 1.2")
-			case !denies(doc, "Bool", "aws:SecureTransport", "false"):
-				r.Fail(bucketRes(t, b), "no deny of aws:SecureTransport=false", "deny non-TLS requests")
-			case !denies(doc, "NumericLessThan", "s3:TlsVersion", "1.2"):
-				r.Fail(bucketRes(t, b), "no deny of s3:TlsVersion < 1.2", "deny TLS below 1.2")
 			default:
-				r.Pass(bucketRes(t, b), "TLS 1.2+ only")
+				// One verdict with the plan rule (policydoc).
+				if why := doc.TransportDenyProblem(); why != "" {
+					r.Fail(bucketRes(t, b), why, "reads denied without TLS and below TLS 1.2")
+				} else {
+					r.Pass(bucketRes(t, b), "TLS 1.2+ only")
+				}
 			}
 		}
 	}})
-
-func denies(doc *policydoc.Document, op, key, value string) bool {
-	for _, s := range doc.Statement {
-		if s.Effect == "Deny" && slices.Contains(s.ConditionValues(op, key), value) && (s.HasAction("s3:GetObject") || s.HasAction("s3:*")) {
-			return true
-		}
-	}
-	return false
-}
 
 var _ = register(Check{ID: "WP-17/bucket-policies", Control: "WP-17", Title: "no open principals; other tenants denied; data only through the tenant's endpoint or roles",
 	Run: func(ctx context.Context, t *Target, r *Run) {
@@ -458,125 +448,28 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 		}
 	}})
 
-// deleteDenyProblem says what is wrong with a log bucket's delete deny, or
-// "" when one statement has exactly the shape the control needs: Deny, any
-// principal, both delete actions on every object, and a single condition
-// exempting principals by exact ARN, each of them the tenant's log-admin
-// role, the baseline's log-admin role or a deployer, the tenant's log-admin
-// among them. A wildcard ARN, another operator or an extra condition key
-// would exempt more than that.
+// deleteDenyProblem: the delete deny as the plan rule judges it
+// (policydoc.ExemptDenyProblem), the tenant's log-admin role among the
+// exempted.
 func deleteDenyProblem(t *Target, doc *policydoc.Document, bucket string) string {
-	return exemptDenyProblem(t, doc, []string{"s3:DeleteObject", "s3:DeleteObjectVersion"}, "arn:aws:s3:::"+bucket+"/*", t.Inv.Roles["logAdmin"], "deletes")
+	return doc.ExemptDenyProblem([]string{"s3:DeleteObject", "s3:DeleteObjectVersion"}, "arn:aws:s3:::"+bucket+"/*", exemptions(t, t.Inv.Roles["logAdmin"]), "deletes")
 }
 
 // configDenyProblem: the same for the deny of the changes that would
-// destroy records without deleting one (config.LogConfigActions): the
+// destroy records without deleting one (config.LogConfigCoreActions): the
 // policy itself, lifecycle, versioning, encryption, Object Lock.
 func configDenyProblem(t *Target, doc *policydoc.Document, bucket string) string {
-	return exemptDenyProblem(t, doc, config.LogConfigCoreActions, "arn:aws:s3:::"+bucket, "", "configuration changes")
+	return doc.ExemptDenyProblem(config.LogConfigCoreActions, "arn:aws:s3:::"+bucket, exemptions(t, ""), "configuration changes")
 }
 
-// exemptDenyProblem finds a Deny of every one of the actions on resource,
-// to any principal, with one condition exempting principals by exact ARN,
-// each one exemptPrincipals allows, mustExempt (when set) among them.
-func exemptDenyProblem(t *Target, doc *policydoc.Document, actions []string, resource, mustExempt, what string) string {
-	if doc == nil {
-		return "no bucket policy"
+// exemptions: the log-admin roles and the deployers, or the deploy's
+// caller when the stack names none (Inventory.DeployerFromCaller).
+func exemptions(t *Target, required string) policydoc.Exemptions {
+	ex := policydoc.Exemptions{Allowed: exemptPrincipals(t), Required: required}
+	if t.Inv.DeployerFromCaller {
+		ex.CallerAccount = t.Inv.AccountID
 	}
-	allowed := exemptPrincipals(t)
-	var reasons []string
-	for _, s := range doc.Statement {
-		if s.Effect != "Deny" || !all(actions, s.HasAction) || !conditionsOn(s, "aws:PrincipalArn") {
-			continue // not a deny that exempts principals (the TLS denies cover s3:*)
-		}
-		why := ""
-		switch {
-		case s.NotPrincipal != nil || len(s.NotAction) > 0 || len(s.NotResource) > 0:
-			why = "NotPrincipal, NotAction or NotResource"
-		case !slices.Equal(s.Principals("AWS"), []string{"*"}):
-			why = fmt.Sprintf("principal %v instead of *", s.Principals("AWS"))
-		case !slices.ContainsFunc(s.Resource, func(r string) bool { return r == resource || r == "*" }):
-			why = fmt.Sprintf("resources %v, not %s", s.Resource, resource)
-		case len(s.Condition) != 1:
-			why = fmt.Sprintf("%d condition operators", len(s.Condition))
-		}
-		if why == "" {
-			for op, keys := range s.Condition {
-				if op != "ArnNotLike" && op != "ArnNotEquals" && op != "StringNotLike" && op != "StringNotEquals" {
-					why = "condition operator " + op
-					break
-				}
-				if len(keys) != 1 {
-					why = fmt.Sprintf("%d condition keys", len(keys))
-					break
-				}
-				for k, vals := range keys {
-					if !strings.EqualFold(k, "aws:PrincipalArn") {
-						why = "condition key " + k
-						break
-					}
-					callers := 0
-					for _, v := range vals {
-						if why != "" || slices.Contains(allowed, v) {
-							continue
-						}
-						if t.Inv.DeployerFromCaller && callers == 0 && deployerShaped(t.Inv.AccountID, v) {
-							callers++ // the role that ran the deploy
-							continue
-						}
-						why = "exempts " + v
-					}
-					if why == "" && mustExempt != "" && !slices.Contains(vals, mustExempt) {
-						why = "does not exempt the log-admin role " + mustExempt
-					}
-				}
-			}
-		}
-		if why == "" {
-			return ""
-		}
-		reasons = append(reasons, s.Sid+": "+why)
-	}
-	if len(reasons) == 0 {
-		return what + " not denied"
-	}
-	return "deny of " + what + " of the wrong shape (" + strings.Join(reasons, "; ") + ")"
-}
-
-// deployerShaped: what the program exempts as the deploy's caller when the
-// stack names no deployers: the exact ARN of an IAM role or user of the
-// account (access.Deployers reads the session's issuer), never a pattern,
-// the account root or one of the tenants' roles.
-func deployerShaped(account, arn string) bool {
-	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+account+":")
-	if !ok || strings.ContainsAny(rest, "*?") {
-		return false
-	}
-	if !strings.HasPrefix(rest, "role/") && !strings.HasPrefix(rest, "user/") {
-		return false
-	}
-	return !strings.HasPrefix(rest, "role/tenants/") && len(rest) > len("role/")
-}
-
-// conditionsOn: some condition of the statement tests the key.
-func conditionsOn(s policydoc.Statement, key string) bool {
-	for _, keys := range s.Condition {
-		for k := range keys {
-			if strings.EqualFold(k, key) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func all(xs []string, f func(string) bool) bool {
-	for _, x := range xs {
-		if !f(x) {
-			return false
-		}
-	}
-	return true
+	return ex
 }
 
 // exemptPrincipals are the principals a log bucket's denies may exempt.

@@ -159,8 +159,8 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	}
 	inv.FindingsRule = "tk-" + cfg.TenantID + "-guardduty"
 	inv.Roles = map[string]string{
-		"logAdmin":  fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/tk-%s-log-admin", acct, cfg.TenantID, cfg.TenantID),
-		"logReader": fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/tk-%s-log-reader", acct, cfg.TenantID, cfg.TenantID),
+		"logAdmin":  config.TenantRoleArn(acct, cfg.TenantID, "log-admin"),
+		"logReader": config.TenantRoleArn(acct, cfg.TenantID, "log-reader"),
 	}
 	return inv, nil
 }

@@ -1,0 +1,164 @@
+package policydoc
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The verdicts on policy documents that the plan rules and the live checks
+// both reach: one function each, so a document cannot pass before deploy
+// and fail after it (or the other way round).
+
+// TransportDenyProblem says what is wrong with a bucket policy's transport
+// denies (WP-21.2), or "" when it has a Deny of reading objects
+// (s3:GetObject, or s3:*) for requests without TLS (aws:SecureTransport
+// false) and one for TLS below 1.2 (s3:TlsVersion NumericLessThan 1.2).
+// A deny that leaves reads alone protects nothing a reader would notice.
+func (d *Document) TransportDenyProblem() string {
+	if d == nil {
+		return "no bucket policy"
+	}
+	if !d.deniesReads("Bool", "aws:SecureTransport", "false") {
+		return "no deny of reads with aws:SecureTransport=false"
+	}
+	if !d.deniesReads("NumericLessThan", "s3:TlsVersion", "1.2") {
+		return "no deny of reads with s3:TlsVersion < 1.2"
+	}
+	return ""
+}
+
+func (d *Document) deniesReads(op, key, value string) bool {
+	for _, s := range d.Statement {
+		if s.Effect == "Deny" && slices.Contains(s.ConditionValues(op, key), value) && (s.HasAction("s3:GetObject") || s.HasAction("s3:*")) {
+			return true
+		}
+	}
+	return false
+}
+
+// Exemptions is who a log bucket's denies may exempt (WP-39).
+type Exemptions struct {
+	// Allowed are exact principal ARNs: the log administrators and the
+	// configured deployers.
+	Allowed []string
+	// Required must be among the exempted (the tenant's log-admin role);
+	// "" when none is.
+	Required string
+	// CallerAccount, when set, admits one more exempted principal: an
+	// exact IAM role or user of that account outside role/tenants/, the
+	// deploy's caller a stack exempts when it names no deployers.
+	CallerAccount string
+	// AnyCaller admits every such principal, not one (the baseline stack,
+	// whose deployers the plan does not know).
+	AnyCaller bool
+}
+
+// ExemptDenyProblem finds a Deny of every one of actions on resource, to
+// any principal, whose one condition exempts principals by exact ARN
+// (ArnNotLike, ArnNotEquals, StringNotLike or StringNotEquals on
+// aws:PrincipalArn), each of them one ex admits, ex.Required among them.
+// It returns "" when one statement has exactly that shape, else what is
+// wrong (what names the actions in the message). A wildcard, another
+// operator or an extra condition key would exempt more than that.
+func (d *Document) ExemptDenyProblem(actions []string, resource string, ex Exemptions, what string) string {
+	if d == nil {
+		return "no bucket policy"
+	}
+	var reasons []string
+	for _, s := range d.Statement {
+		if s.Effect != "Deny" || slices.ContainsFunc(actions, func(a string) bool { return !s.HasAction(a) }) || !conditionsOn(s, "aws:PrincipalArn") {
+			continue // not a deny that exempts principals (the TLS denies cover s3:*)
+		}
+		why := exemptShape(s, resource)
+		if why == "" {
+			why = ex.admits(s)
+		}
+		if why == "" {
+			return ""
+		}
+		reasons = append(reasons, s.Sid+": "+why)
+	}
+	if len(reasons) == 0 {
+		return what + " not denied"
+	}
+	return "deny of " + what + " of the wrong shape (" + strings.Join(reasons, "; ") + ")"
+}
+
+// exemptShape: Deny to *, on the resource, one condition operator that
+// exempts, on aws:PrincipalArn alone.
+func exemptShape(s Statement, resource string) string {
+	switch {
+	case s.NotPrincipal != nil || len(s.NotAction) > 0 || len(s.NotResource) > 0:
+		return "NotPrincipal, NotAction or NotResource"
+	case !slices.Equal(s.Principals("AWS"), []string{"*"}):
+		return fmt.Sprintf("principal %v instead of *", s.Principals("AWS"))
+	case !slices.ContainsFunc(s.Resource, func(r string) bool { return r == resource || r == "*" }):
+		return fmt.Sprintf("resources %v, not %s", s.Resource, resource)
+	case len(s.Condition) != 1:
+		return fmt.Sprintf("%d condition operators", len(s.Condition))
+	}
+	for op, keys := range s.Condition {
+		if op != "ArnNotLike" && op != "ArnNotEquals" && op != "StringNotLike" && op != "StringNotEquals" {
+			return "condition operator " + op
+		}
+		if len(keys) != 1 {
+			return fmt.Sprintf("%d condition keys", len(keys))
+		}
+		for k := range keys {
+			if !strings.EqualFold(k, "aws:PrincipalArn") {
+				return "condition key " + k
+			}
+		}
+	}
+	return ""
+}
+
+func (ex Exemptions) admits(s Statement) string {
+	for _, keys := range s.Condition {
+		for _, vals := range keys {
+			callers := 0
+			for _, v := range vals {
+				if slices.Contains(ex.Allowed, v) {
+					continue
+				}
+				if ex.CallerAccount != "" && (callers == 0 || ex.AnyCaller) && CallerShaped(ex.CallerAccount, v) {
+					callers++ // the role that ran the deploy
+					continue
+				}
+				return "exempts " + v
+			}
+			if ex.Required != "" && !slices.Contains(vals, ex.Required) {
+				return "does not exempt the log-admin role " + ex.Required
+			}
+		}
+	}
+	return ""
+}
+
+// CallerShaped: what a program exempts as the deploy's caller when the
+// stack names no deployers: the exact ARN of an IAM role or user of the
+// account (read from the session's issuer), never a pattern, the account
+// root or one of the tenants' roles.
+func CallerShaped(account, arn string) bool {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+account+":")
+	if !ok || strings.ContainsAny(rest, "*?") {
+		return false
+	}
+	if !strings.HasPrefix(rest, "role/") && !strings.HasPrefix(rest, "user/") {
+		return false
+	}
+	return !strings.HasPrefix(rest, "role/tenants/") && len(rest) > len("role/")
+}
+
+// conditionsOn: some condition of the statement tests the key.
+func conditionsOn(s Statement, key string) bool {
+	for _, keys := range s.Condition {
+		for k := range keys {
+			if strings.EqualFold(k, key) {
+				return true
+			}
+		}
+	}
+	return false
+}
