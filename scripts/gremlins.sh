@@ -7,7 +7,7 @@
 #
 #   scripts/gremlins.sh                       # the four logic packages
 #   scripts/gremlins.sh ./internal/config     # one
-#   GREMLINS_ARGS="--exclude-files rules_.*" scripts/gremlins.sh ./internal/policy
+#   GREMLINS_ARGS="--exclude-files wp.*" scripts/gremlins.sh ./internal/policy
 #                                             # part of one (gremlins' own flags)
 #
 # Results: reports/gremlins/<package>.json and a summary line per package.

@@ -3,8 +3,11 @@
 // real engine) and returns PASS, FAIL, UNKNOWN or N/A with findings. A value
 // unknown before deploy makes a rule UNKNOWN, never PASS.
 //
-// Rules sit one file per control group (rules_network.go, ...); every rule
-// has a test that makes it FAIL (policy_test.go).
+// Control WP-x's rule sits in wpX.go (wp20_4.go for WP-20.4), with the
+// helpers only it uses; helpers of several controls sit in network.go,
+// stores.go and compute.go. Where a rule and a live check both judge a
+// policy document, the verdict is policydoc's, shared with internal/verify.
+// Every rule has a test that makes it FAIL (policy_test.go).
 package policy
 
 import (

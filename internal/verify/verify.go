@@ -3,6 +3,10 @@
 // the observed and the expected value, and fails closed: an API that
 // cannot be read (access denied, unsupported, throttled past the retries, a
 // resource that is missing) is ERROR, never PASS.
+//
+// Control WP-x's checks sit in wpX.go (wp20_4.go for WP-20.4), beside the
+// plan rule's internal/policy/wpX.go; the AWS reads several controls share
+// sit in ec2.go, storage.go and compute.go, memoised per target (memo.go).
 package verify
 
 import (

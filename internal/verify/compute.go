@@ -1,0 +1,96 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+)
+
+// readTrail finds the trail that must cover the tenant by its name among
+// the trails this region sees, shadow copies of other regions'
+// multi-region trails included (CloudTrail API reference, DescribeTrails:
+// names match only the current region's trails, so the list is read
+// whole). Its ARN and home region come from the answer: an Osaka tenant's
+// shared trail is homed in Tokyo.
+func readTrail(ctx context.Context, t *Target) (*cttypes.Trail, error) {
+	name := t.Inv.Trail.Arn[strings.LastIndex(t.Inv.Trail.Arn, "/")+1:]
+	return cached(t, "trail", func() (*cttypes.Trail, error) {
+		out, err := t.Clients.CloudTrail.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
+		if err != nil {
+			return nil, err
+		}
+		for _, tr := range out.TrailList {
+			arn := aws.ToString(tr.TrailARN)
+			if aws.ToString(tr.Name) == name && arnAccount(arn) == t.Inv.AccountID {
+				return &tr, nil
+			}
+		}
+		return nil, fmt.Errorf("no trail named %s in account %s seen from %s", name, t.Inv.AccountID, t.Inv.Region)
+	})
+}
+
+func arnAccount(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[4]
+}
+
+func listeners(ctx context.Context, t *Target) ([]elbtypes.Listener, error) {
+	return cached(t, "listeners", func() ([]elbtypes.Listener, error) {
+		out, err := t.Clients.ELB.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(t.Inv.LoadBalancerArn)})
+		if err != nil {
+			return nil, err
+		}
+		var mine []elbtypes.Listener
+		for _, l := range out.Listeners {
+			if aws.ToString(l.LoadBalancerArn) == t.Inv.LoadBalancerArn {
+				mine = append(mine, l)
+			}
+		}
+		if len(mine) == 0 {
+			return nil, fmt.Errorf("no listener on %s", t.Inv.LoadBalancerArn)
+		}
+		return mine, nil
+	})
+}
+
+// database reads the tenant's instance once for every check, with the
+// label the checks report it under; ok is false when the check is done
+// (N/A without a database, ERROR when it cannot be read).
+func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsInstance, res string, ok bool) {
+	res = "database " + t.Inv.Database.Identifier
+	if !t.Inv.Database.Enabled {
+		r.NA("the tenant has no database")
+		return nil, res, false
+	}
+	db, err := cached(t, "db", func() (*rdsInstance, error) {
+		out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier)})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range out.DBInstances {
+			if aws.ToString(d.DBInstanceIdentifier) == t.Inv.Database.Identifier {
+				return &rdsInstance{d}, nil
+			}
+		}
+		return nil, fmt.Errorf("not found")
+	})
+	if err != nil {
+		r.Error(res, err, expected)
+		return nil, res, false
+	}
+	return db, res, true
+}
+
+// rdsInstance wraps the SDK's instance type for the memo.
+type rdsInstance struct{ rdstypes.DBInstance }

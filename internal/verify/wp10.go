@@ -1,0 +1,80 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+)
+
+var _ = register(Check{ID: "WP-10/suspended", Control: "WP-10", Title: "a suspended tenant admits nothing from outside",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		if !t.Cfg.Suspended() {
+			r.NA("tenant " + t.Cfg.Lifecycle.State + ": not offboarding")
+			return
+		}
+		groups, ok := vpcGroups(ctx, t, r)
+		if ok {
+			vpc, err := netip.ParsePrefix(t.Cfg.VpcCidr)
+			if err != nil {
+				r.Error("VPC "+t.Inv.VpcID, err, "the tenant's range")
+				return
+			}
+			inVpc := func(g ec2types.UserIdGroupPair) bool {
+				id := aws.ToString(g.GroupId)
+				return (aws.ToString(g.VpcId) == "" || aws.ToString(g.VpcId) == t.Inv.VpcID) &&
+					(aws.ToString(g.UserId) == "" || aws.ToString(g.UserId) == t.Inv.AccountID) &&
+					slices.ContainsFunc(groups, func(x ec2types.SecurityGroup) bool { return aws.ToString(x.GroupId) == id })
+			}
+			outside := 0
+			for _, g := range groups {
+				for _, p := range g.IpPermissions {
+					var srcs []string
+					for _, rg := range p.IpRanges {
+						if q, err := netip.ParsePrefix(aws.ToString(rg.CidrIp)); err != nil || !vpc.Contains(q.Addr()) || q.Bits() < vpc.Bits() {
+							srcs = append(srcs, aws.ToString(rg.CidrIp))
+						}
+					}
+					for _, rg := range p.Ipv6Ranges {
+						srcs = append(srcs, aws.ToString(rg.CidrIpv6))
+					}
+					for _, pl := range p.PrefixListIds {
+						srcs = append(srcs, "prefix list "+aws.ToString(pl.PrefixListId))
+					}
+					for _, gp := range p.UserIdGroupPairs {
+						if !inVpc(gp) {
+							srcs = append(srcs, fmt.Sprintf("group %s (VPC %s, account %s)", aws.ToString(gp.GroupId), aws.ToString(gp.VpcId), aws.ToString(gp.UserId)))
+						}
+					}
+					for _, src := range srcs {
+						outside++
+						r.Fail(sgRes(t, g), "ingress "+perm(p)+" admits "+src, "nothing from outside "+t.Cfg.VpcCidr+" while suspended")
+					}
+				}
+			}
+			if outside == 0 {
+				r.Pass(fmt.Sprintf("%d security groups of %s", len(groups), t.Inv.VpcID), "no ingress from outside the VPC")
+			}
+		}
+		listenersAnswer503(ctx, t, r)
+	}})
+
+func listenersAnswer503(ctx context.Context, t *Target, r *Run) {
+	ls, err := listeners(ctx, t)
+	if err != nil {
+		r.Error("load balancer "+t.Inv.LoadBalancerArn, err, "listeners answering 503")
+		return
+	}
+	for _, l := range ls {
+		res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
+		if len(l.DefaultActions) == 1 && l.DefaultActions[0].Type == elbtypes.ActionTypeEnumFixedResponse && l.DefaultActions[0].FixedResponseConfig != nil && aws.ToString(l.DefaultActions[0].FixedResponseConfig.StatusCode) == "503" {
+			r.Pass(res, "fixed 503")
+		} else {
+			r.Fail(res, "serves traffic", "a fixed 503 while suspended")
+		}
+	}
+}

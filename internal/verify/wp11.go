@@ -1,0 +1,125 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+)
+
+// WP-11: the stores and the network carry the tenant's three tags.
+var _ = register(Check{ID: "WP-11/tags", Control: "WP-11", Title: "Tenant, ManagedBy and Environment on the tenant's resources",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		want := map[string]string{"Tenant": t.Inv.Tenant, "ManagedBy": "tenantkit", "Environment": t.Cfg.Environment}
+		check := func(res string, got map[string]string) {
+			for k, v := range want {
+				if got[k] != v {
+					r.Fail(res, fmt.Sprintf("%s=%q", k, got[k]), k+"="+v)
+					return
+				}
+			}
+			r.Pass(res, "Tenant, ManagedBy, Environment")
+		}
+		for _, b := range t.Inv.AllBuckets() {
+			if tags, err := bucketTags(ctx, t, b); err != nil {
+				r.Error(bucketRes(t, b), err, "the tenant's tags")
+			} else {
+				check(bucketRes(t, b), tags)
+			}
+		}
+		kt, err := t.Clients.KMS.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(t.Inv.KeyArn)})
+		if err != nil {
+			r.Error("key "+t.Inv.KeyArn, err, "the tenant's tags")
+		} else {
+			m := map[string]string{}
+			for _, tg := range kt.Tags {
+				m[aws.ToString(tg.TagKey)] = aws.ToString(tg.TagValue)
+			}
+			check("key "+t.Inv.KeyArn, m)
+		}
+		if v, err := tenantVpc(ctx, t); err != nil {
+			r.Error("VPC "+t.Inv.VpcID, err, "the tenant's tags")
+		} else {
+			m := map[string]string{}
+			for _, tg := range v.Tags {
+				m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+			}
+			check("VPC "+t.Inv.VpcID, m)
+		}
+		eachLogGroup(ctx, t, r, "the tenant's tags", func(name string, g logtypes.LogGroup) {
+			if tags, err := logGroupTags(ctx, t, g); err != nil {
+				r.Error("log group "+name, err, "the tenant's tags")
+			} else {
+				check("log group "+name, tags)
+			}
+		})
+	}})
+
+// WP-11, the other half: everything the tagging API finds under the
+// tenant's tag is managed by the tenant's stack (ManagedBy and Environment
+// too: a resource tagged by hand is "extra"), and the inventory's
+// resources are all among it (nothing missing).
+var _ = register(Check{ID: "WP-11/sweep", Control: "WP-11", Title: "what carries the tenant's tag is the stack's, and the stack's carries it",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		found := map[string]map[string]string{}
+		p := resourcegroupstaggingapi.NewGetResourcesPaginator(t.Clients.Tagging, &resourcegroupstaggingapi.GetResourcesInput{
+			TagFilters: []taggingtypes.TagFilter{{Key: aws.String("Tenant"), Values: []string{t.Inv.Tenant}}}})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("resources tagged Tenant="+t.Inv.Tenant, err, "the stack's resources, and only them")
+				return
+			}
+			for _, m := range page.ResourceTagMappingList {
+				tags := map[string]string{}
+				for _, tg := range m.Tags {
+					tags[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+				}
+				if tags["Tenant"] == t.Inv.Tenant { // re-checked, whatever the filter did
+					found[aws.ToString(m.ResourceARN)] = tags
+				}
+			}
+		}
+		extra := 0
+		for arn, tags := range found {
+			if tags["ManagedBy"] != "tenantkit" || tags["Environment"] != t.Cfg.Environment {
+				r.Fail(arn, fmt.Sprintf("tagged Tenant=%s but ManagedBy=%q Environment=%q", t.Inv.Tenant, tags["ManagedBy"], tags["Environment"]), "only the stack's resources carry the tenant's tag")
+				extra++
+			}
+		}
+		missing := 0
+		for _, arn := range inventoryArns(t) {
+			if _, ok := found[arn]; !ok {
+				r.Fail(arn, "not found under Tenant="+t.Inv.Tenant, "the inventory's resource tagged")
+				missing++
+			}
+		}
+		if extra == 0 && missing == 0 {
+			r.Pass("tenant "+t.Inv.Tenant, fmt.Sprintf("%d resources tagged, all the stack's; the inventory's all among them", len(found)))
+		}
+	}})
+
+// inventoryArns are the inventory's resources the tagging API names by ARN.
+func inventoryArns(t *Target) []string {
+	var out []string
+	add := func(arn string) {
+		if arn != "" {
+			out = append(out, arn)
+		}
+	}
+	add(t.Inv.KeyArn)
+	for _, b := range t.Inv.AllBuckets() {
+		add("arn:aws:s3:::" + b)
+	}
+	add(t.Inv.TopicArn)
+	add(t.Inv.LoadBalancerArn)
+	add(fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", t.Inv.Region, t.Inv.AccountID, t.Inv.VpcID))
+	if t.Inv.Database.Enabled {
+		add(t.Inv.Database.Arn)
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
+)
+
+func opens(p ec2types.IpPermission, port int32) bool {
+	proto := aws.ToString(p.IpProtocol)
+	return proto == "-1" || (aws.ToInt32(p.FromPort) <= port && port <= aws.ToInt32(p.ToPort))
+}
+
+var _ = register(Check{ID: "WP-18/no-ssh-rdp", Control: "WP-18", Title: "no security-group rule opens 22 or 3389",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		judgeIngress(ctx, t, r, "none to 22/3389", func(p ec2types.IpPermission) (want []string) {
+			for _, port := range []int32{22, 3389} {
+				if opens(p, port) {
+					want = append(want, fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
+				}
+			}
+			return want
+		})
+	}})
+
+var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Session Manager logs sessions to an encrypted log group",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := accountWide(t, "session-prefs", func() (*ssm.GetDocumentOutput, error) {
+			out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String("SSM-SessionManagerRunShell")})
+			if isCode(err, "InvalidDocument") {
+				return nil, nil // no preferences saved: sessions are not logged
+			}
+			return out, err
+		})
+		if err != nil {
+			r.Error("SSM-SessionManagerRunShell", err, "session logging configured (account baseline)")
+			return
+		}
+		if out == nil {
+			r.Fail("SSM-SessionManagerRunShell", "no Session Manager preferences in the account", "sessions logged to an encrypted log group (account baseline)")
+			return
+		}
+		group, enc, err := awsdocs.SessionLogging(aws.ToString(out.Content))
+		if err != nil || group == "" || !enc {
+			r.Fail("SSM-SessionManagerRunShell", "sessions not logged to an encrypted group", "cloudWatchLogGroupName set, cloudWatchEncryptionEnabled true")
+			return
+		}
+		r.Pass("SSM-SessionManagerRunShell", "sessions logged to "+group)
+	}})

@@ -1,0 +1,146 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// runningTemplate reads the launch template and version the auto scaling
+// group actually launches from: its LaunchTemplate, or the one in its
+// mixed-instances policy ("$Latest", "$Default" or a number).
+func runningTemplate(ctx context.Context, t *Target) (id, version string, err error) {
+	out, err := t.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{t.Inv.AutoScalingGroup}})
+	if err != nil {
+		return "", "", err
+	}
+	for _, g := range out.AutoScalingGroups {
+		if aws.ToString(g.AutoScalingGroupName) != t.Inv.AutoScalingGroup {
+			continue
+		}
+		spec := g.LaunchTemplate
+		if spec == nil && g.MixedInstancesPolicy != nil && g.MixedInstancesPolicy.LaunchTemplate != nil {
+			spec = g.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification
+		}
+		if spec == nil {
+			return "", "", fmt.Errorf("group %s launches from no launch template", t.Inv.AutoScalingGroup)
+		}
+		version = aws.ToString(spec.Version)
+		if version == "" {
+			version = "$Default" // Auto Scaling's default when none is given
+		}
+		return aws.ToString(spec.LaunchTemplateId), version, nil
+	}
+	return "", "", fmt.Errorf("auto scaling group %s not found", t.Inv.AutoScalingGroup)
+}
+
+var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "the version the group launches: IMDSv2, volumes under the tenant key, no public IP",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "launch template " + t.Inv.LaunchTemplate
+		id, version, err := runningTemplate(ctx, t)
+		if err != nil {
+			r.Error(res, err, "the version the auto scaling group launches, hardened")
+			return
+		}
+		if id != "" && id != t.Inv.LaunchTemplate {
+			r.Fail("auto scaling group "+t.Inv.AutoScalingGroup, "launches from "+id, "the tenant's launch template "+t.Inv.LaunchTemplate)
+			return
+		}
+		res += " version " + version
+		out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}})
+		if err != nil {
+			r.Error(res, err, "the running version hardened")
+			return
+		}
+		if len(out.LaunchTemplateVersions) == 0 || out.LaunchTemplateVersions[0].LaunchTemplateData == nil {
+			r.Error(res, fmt.Errorf("no version returned"), "the running version hardened")
+			return
+		}
+		d := out.LaunchTemplateVersions[0].LaunchTemplateData
+		if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != "required" {
+			r.Fail(res, "IMDS tokens optional", "IMDSv2: HttpTokens required")
+			return
+		}
+		for _, ni := range d.NetworkInterfaces {
+			if aws.ToBool(ni.AssociatePublicIpAddress) {
+				r.Fail(res, "public IP", "no public IP")
+				return
+			}
+		}
+		if len(d.BlockDeviceMappings) == 0 {
+			r.Fail(res, "no block device mapping", "the root volume encrypted with the tenant key")
+			return
+		}
+		for _, b := range d.BlockDeviceMappings {
+			if b.Ebs == nil || !aws.ToBool(b.Ebs.Encrypted) {
+				r.Fail(res, aws.ToString(b.DeviceName)+" not encrypted", "encrypted with "+t.Inv.KeyArn)
+				return
+			}
+			if ok, err := sameKey(ctx, t, aws.ToString(b.Ebs.KmsKeyId), t.Inv.KeyArn); err != nil {
+				r.Error(res, fmt.Errorf("resolve key %q: %w", aws.ToString(b.Ebs.KmsKeyId), err), "encrypted with "+t.Inv.KeyArn)
+				return
+			} else if !ok {
+				r.Fail(res, aws.ToString(b.DeviceName)+" under key "+aws.ToString(b.Ebs.KmsKeyId), "encrypted with "+t.Inv.KeyArn)
+				return
+			}
+		}
+		if d.IamInstanceProfile == nil {
+			r.Fail(res, "no instance profile", "the SSM instance role")
+			return
+		}
+		r.Pass(res, "IMDSv2, encrypted volumes, no public IP")
+	}})
+
+// Subnets that map public IPs on launch give every instance launched into
+// them a public address unless its launch template says otherwise.
+var _ = register(Check{ID: "WP-20.4/subnets", Control: "WP-20.4", Title: "no subnet of the VPC maps public IPs on launch",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		var subnets []ec2types.Subnet
+		p := ec2.NewDescribeSubnetsPaginator(t.Clients.EC2, &ec2.DescribeSubnetsInput{Filters: vpcFilter(t.Inv.VpcID)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("subnets of "+t.Inv.VpcID, err, "no public IPs mapped on launch")
+				return
+			}
+			for _, s := range page.Subnets {
+				if aws.ToString(s.VpcId) == t.Inv.VpcID {
+					subnets = append(subnets, s)
+				}
+			}
+		}
+		if len(subnets) == 0 {
+			r.Error("subnets of "+t.Inv.VpcID, fmt.Errorf("none found"), "no public IPs mapped on launch")
+			return
+		}
+		for _, s := range subnets {
+			res := "subnet " + aws.ToString(s.SubnetId)
+			if s.MapPublicIpOnLaunch == nil {
+				r.Error(res, fmt.Errorf("the answer has no MapPublicIpOnLaunch"), "no public IPs mapped on launch")
+			} else if *s.MapPublicIpOnLaunch {
+				r.Fail(res, "maps public IPs on launch", "MapPublicIpOnLaunch false")
+			} else {
+				r.Pass(res, "no public IPs mapped on launch")
+			}
+		}
+	}})
+
+var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EBS encryption by default on in the account",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := accountWide(t, "ebs-default", func() (*ec2.GetEbsEncryptionByDefaultOutput, error) {
+			return t.Clients.EC2.GetEbsEncryptionByDefault(ctx, &ec2.GetEbsEncryptionByDefaultInput{})
+		})
+		if err != nil {
+			r.Error("account EBS settings", err, "encryption by default on")
+			return
+		}
+		if !aws.ToBool(out.EbsEncryptionByDefault) {
+			r.Fail("account EBS settings", "encryption by default off", "on (account baseline)")
+		} else {
+			r.Pass("account EBS settings", "encryption by default on")
+		}
+	}})

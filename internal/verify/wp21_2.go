@@ -1,0 +1,126 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+)
+
+var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buckets deny non-TLS and TLS below 1.2",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		for _, b := range t.Inv.AllBuckets() {
+			doc, err := bucketPolicyDoc(ctx, t, b)
+			switch {
+			case err != nil:
+				r.Error(bucketRes(t, b), err, "a TLS-only bucket policy")
+			default:
+				// One verdict with the plan rule (policydoc).
+				if why := doc.TransportDenyProblem(); why != "" {
+					r.Fail(bucketRes(t, b), why, "reads denied without TLS and below TLS 1.2")
+				} else {
+					r.Pass(bucketRes(t, b), "TLS 1.2+ only")
+				}
+			}
+		}
+	}})
+
+var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTPS with an allowed TLS policy; port 80 only redirects",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		ls, err := listeners(ctx, t)
+		if err != nil {
+			r.Error("load balancer "+t.Inv.LoadBalancerArn, err, "HTTPS and a redirecting HTTP listener")
+			return
+		}
+		for _, l := range ls {
+			res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
+			switch {
+			case l.Protocol == elbtypes.ProtocolEnumHttps:
+				tlsVerdict(ctx, t, r, res, aws.ToString(l.SslPolicy))
+			case l.Protocol == elbtypes.ProtocolEnumHttp && aws.ToInt32(l.Port) == 80:
+				ok := len(l.DefaultActions) > 0
+				for _, a := range l.DefaultActions {
+					red := a.RedirectConfig
+					redirect := a.Type == elbtypes.ActionTypeEnumRedirect && red != nil && aws.ToString(red.Protocol) == "HTTPS" && aws.ToString(red.Port) == "443"
+					suspended := a.Type == elbtypes.ActionTypeEnumFixedResponse && t.Cfg.Suspended()
+					ok = ok && (redirect || suspended)
+				}
+				if ok {
+					r.Pass(res, "redirects to HTTPS 443")
+				} else {
+					r.Fail(res, "does not only redirect", "a redirect to HTTPS 443")
+				}
+			default:
+				r.Fail(res, "plain listener", "HTTPS, or HTTP 80 that redirects")
+			}
+		}
+	}})
+
+// tlsVerdict judges a listener's policy by the protocols it allows, read
+// from DescribeSSLPolicies: TLS 1.2 and 1.3 only (WP-21.2). A policy AWS
+// adds later is judged the same way; one AWS does not know is ERROR.
+func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
+	protocols, err := cached(t, "sslpolicy/"+policy, func() ([]string, error) {
+		out, err := t.Clients.ELB.DescribeSSLPolicies(ctx, &elbv2.DescribeSSLPoliciesInput{Names: []string{policy}})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range out.SslPolicies {
+			if aws.ToString(p.Name) == policy {
+				return p.SslProtocols, nil
+			}
+		}
+		return nil, fmt.Errorf("policy %s not in the answer", policy)
+	})
+	if err != nil {
+		r.Error(res, fmt.Errorf("read policy %q: %w", policy, err), "a TLS 1.2+ policy")
+		return
+	}
+	if len(protocols) == 0 {
+		r.Error(res, fmt.Errorf("policy %s lists no protocols", policy), "a TLS 1.2+ policy")
+		return
+	}
+	for _, p := range protocols {
+		if p != "TLSv1.2" && p != "TLSv1.3" {
+			r.Fail(res, fmt.Sprintf("policy %s allows %s", policy, strings.Join(protocols, ", ")), "TLSv1.2 and TLSv1.3 only")
+			return
+		}
+	}
+	r.Pass(res, fmt.Sprintf("%s (%s)", policy, strings.Join(protocols, ", ")))
+}
+
+var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "the database forces TLS",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		db, res, ok := database(ctx, t, r, "rds.force_ssl = 1")
+		if !ok {
+			return
+		}
+		if len(db.DBParameterGroups) == 0 {
+			r.Fail(res, "no parameter group", "a parameter group with rds.force_ssl = 1")
+			return
+		}
+		group := aws.ToString(db.DBParameterGroups[0].DBParameterGroupName)
+		p := rds.NewDescribeDBParametersPaginator(t.Clients.RDS, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(group), Source: aws.String("user")})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				r.Error("parameter group "+group, err, "rds.force_ssl = 1")
+				return
+			}
+			for _, prm := range page.Parameters {
+				if aws.ToString(prm.ParameterName) == "rds.force_ssl" {
+					if aws.ToString(prm.ParameterValue) == "1" {
+						r.Pass(res, "rds.force_ssl = 1 in "+group)
+					} else {
+						r.Fail(res, "rds.force_ssl = "+aws.ToString(prm.ParameterValue), "rds.force_ssl = 1")
+					}
+					return
+				}
+			}
+		}
+		r.Fail(res, "rds.force_ssl not set in "+group, "rds.force_ssl = 1")
+	}})

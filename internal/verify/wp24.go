@@ -1,0 +1,62 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+)
+
+var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: t.Inv.Alarms})
+		if err != nil {
+			r.Error("alarms "+strings.Join(t.Inv.Alarms, ","), err, "the tenant's alarms")
+			return
+		}
+		want := map[string]float64{"CPUUtilization": t.Cfg.Alarms.CPUPercent, "mem_used_percent": t.Cfg.Alarms.MemoryPercent, "disk_used_percent": t.Cfg.Alarms.DiskPercent}
+		for _, a := range out.MetricAlarms {
+			if !slices.Contains(t.Inv.Alarms, aws.ToString(a.AlarmName)) {
+				continue
+			}
+			m := aws.ToString(a.MetricName)
+			th, ok := want[m]
+			res := "alarm " + aws.ToString(a.AlarmName)
+			switch {
+			case !ok:
+				continue
+			case aws.ToFloat64(a.Threshold) != th:
+				r.Fail(res, fmt.Sprintf("threshold %v", aws.ToFloat64(a.Threshold)), fmt.Sprintf("threshold %v from config", th))
+			case m != "CPUUtilization" && aws.ToString(a.Namespace) != "CWAgent":
+				r.Fail(res, "namespace "+aws.ToString(a.Namespace), "namespace CWAgent")
+			case !slices.Contains(a.AlarmActions, t.Inv.TopicArn):
+				r.Fail(res, fmt.Sprint(a.AlarmActions), "notifies "+t.Inv.TopicArn)
+			case !watchesGroup(a.Dimensions, t.Inv.AutoScalingGroup):
+				r.Fail(res, "dimensions "+dims(a.Dimensions), "AutoScalingGroupName="+t.Inv.AutoScalingGroup+" (the tenant's instances)")
+			case !aws.ToBool(a.ActionsEnabled):
+				r.Fail(res, "actions disabled", "actions enabled")
+			default:
+				r.Pass(res, fmt.Sprintf("%s > %v to the topic", m, th))
+			}
+			delete(want, m)
+		}
+		for m := range want {
+			r.Fail("tenant "+t.Inv.Tenant, "no "+m+" alarm", m+" alarm with the configured threshold")
+		}
+	}})
+
+func watchesGroup(ds []cwtypes.Dimension, group string) bool {
+	return len(ds) == 1 && aws.ToString(ds[0].Name) == "AutoScalingGroupName" && aws.ToString(ds[0].Value) == group
+}
+
+func dims(ds []cwtypes.Dimension) string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, aws.ToString(d.Name)+"="+aws.ToString(d.Value))
+	}
+	return "[" + strings.Join(out, " ") + "]"
+}

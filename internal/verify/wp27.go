@@ -1,0 +1,157 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow log of ALL traffic, active",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		out, err := t.Clients.EC2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{t.Inv.VpcID}}}})
+		if err != nil {
+			r.Error("flow logs of "+t.Inv.VpcID, err, "a flow log of ALL traffic")
+			return
+		}
+		var seen []string
+		for _, f := range out.FlowLogs {
+			if aws.ToString(f.ResourceId) != t.Inv.VpcID {
+				continue
+			}
+			res := "flow log " + aws.ToString(f.FlowLogId)
+			switch {
+			case f.TrafficType != ec2types.TrafficTypeAll:
+				seen = append(seen, res+": traffic "+string(f.TrafficType))
+			case aws.ToString(f.FlowLogStatus) != "ACTIVE":
+				seen = append(seen, res+": status "+aws.ToString(f.FlowLogStatus))
+			case aws.ToString(f.LogGroupName) != t.Inv.FlowLogGroup:
+				seen = append(seen, res+": to "+aws.ToString(f.LogGroupName))
+			case aws.ToString(f.DeliverLogsStatus) != "SUCCESS":
+				// FAILED: the role cannot write, or the group is gone
+				// (EC2 API reference, FlowLog.DeliverLogsStatus).
+				seen = append(seen, res+": delivery "+aws.ToString(f.DeliverLogsStatus)+" "+aws.ToString(f.DeliverLogsErrorMessage))
+			default:
+				r.Pass(res, "ALL, ACTIVE, delivering to "+t.Inv.FlowLogGroup)
+				return
+			}
+		}
+		observed := "no flow log"
+		if len(seen) > 0 {
+			observed = strings.Join(seen, "; ")
+		}
+		r.Fail("VPC "+t.Inv.VpcID, observed, "an active flow log of ALL traffic delivering to "+t.Inv.FlowLogGroup)
+	}})
+
+var _ = register(Check{ID: "WP-27/bucket-logs", Control: "WP-27", Title: "bucket access logs to the service-logs bucket",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		for _, b := range t.Inv.AllBuckets() {
+			if b == t.Inv.Buckets.ServiceLogs {
+				continue // the target cannot log to itself
+			}
+			out, err := t.Clients.S3.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String(b)})
+			if err != nil {
+				r.Error(bucketRes(t, b), err, "access logs to "+t.Inv.Buckets.ServiceLogs)
+				continue
+			}
+			if out.LoggingEnabled == nil || aws.ToString(out.LoggingEnabled.TargetBucket) != t.Inv.Buckets.ServiceLogs {
+				target := "off"
+				if out.LoggingEnabled != nil {
+					target = "to " + aws.ToString(out.LoggingEnabled.TargetBucket)
+				}
+				r.Fail(bucketRes(t, b), "access logs "+target, "access logs to "+t.Inv.Buckets.ServiceLogs)
+			} else {
+				r.Pass(bucketRes(t, b), "access logs to "+t.Inv.Buckets.ServiceLogs)
+			}
+		}
+	}})
+
+var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail logs, validates log files, is encrypted and reaches CloudWatch Logs",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "trail " + t.Inv.Trail.Arn
+		tr, err := readTrail(ctx, t)
+		if err != nil {
+			r.Error(res, err, "the trail covering the tenant ("+t.Inv.Trail.Mode+")")
+			return
+		}
+		st, err := t.Clients.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: tr.TrailARN})
+		if err != nil {
+			r.Error(res, err, "a logging trail")
+			return
+		}
+		switch {
+		case !aws.ToBool(st.IsLogging):
+			r.Fail(res, "not logging", "logging")
+		case aws.ToString(st.LatestDeliveryError) != "":
+			r.Fail(res, "S3 delivery error "+aws.ToString(st.LatestDeliveryError), "log files delivered")
+		case aws.ToString(st.LatestCloudWatchLogsDeliveryError) != "":
+			r.Fail(res, "CloudWatch Logs delivery error "+aws.ToString(st.LatestCloudWatchLogsDeliveryError), "events delivered to CloudWatch Logs")
+		case !aws.ToBool(tr.IsMultiRegionTrail) || !aws.ToBool(tr.IncludeGlobalServiceEvents):
+			r.Fail(res, fmt.Sprintf("multi-region %v, global service events %v", aws.ToBool(tr.IsMultiRegionTrail), aws.ToBool(tr.IncludeGlobalServiceEvents)), "a multi-region trail with global service events (IAM, STS)")
+		case !aws.ToBool(tr.LogFileValidationEnabled):
+			r.Fail(res, "log-file validation off", "log-file validation on")
+		case aws.ToString(tr.KmsKeyId) == "":
+			r.Fail(res, "no KMS key", "KMS-encrypted log files")
+		case aws.ToString(tr.CloudWatchLogsLogGroupArn) == "":
+			r.Fail(res, "no CloudWatch Logs delivery", "delivered to CloudWatch Logs")
+		case t.Inv.ArchiveKeyArn != "":
+			keyVerdict(ctx, t, r, res, aws.ToString(tr.KmsKeyId), t.Inv.ArchiveKeyArn, "logging, multi-region, validated, encrypted with the key that outlives the tenant, to CloudWatch Logs")
+		default:
+			r.Pass(res, "logging, multi-region, validated, encrypted, to CloudWatch Logs")
+		}
+	}})
+
+var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the trail records the object events of the tenant's buckets",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "trail " + t.Inv.Trail.Arn
+		tr, err := readTrail(ctx, t)
+		if err != nil {
+			r.Error(res, err, "data events of "+strings.Join(t.Inv.Trail.Coverage, ", "))
+			return
+		}
+		out, err := t.Clients.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: tr.TrailARN})
+		if err != nil {
+			r.Error(res, err, "data events of "+strings.Join(t.Inv.Trail.Coverage, ", "))
+			return
+		}
+		for _, b := range t.Inv.Trail.Coverage {
+			if trailCovers(out.AdvancedEventSelectors, out.EventSelectors, b) {
+				r.Pass("bucket "+b, "every object event (read and write) recorded by "+aws.ToString(tr.TrailARN))
+			} else {
+				r.Fail("bucket "+b, "not every object event covered by "+aws.ToString(tr.TrailARN)+"'s selectors", "all object events of the bucket recorded")
+			}
+		}
+		if len(t.Inv.Trail.Coverage) == 0 {
+			r.Fail(res, "the inventory names no bucket to cover", "the tenant's data buckets")
+		}
+	}})
+
+var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-balancer access logs to the service-logs bucket; invalid headers dropped",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "load balancer " + t.Inv.LoadBalancerArn
+		out, err := t.Clients.ELB.DescribeLoadBalancerAttributes(ctx, &elbv2.DescribeLoadBalancerAttributesInput{LoadBalancerArn: aws.String(t.Inv.LoadBalancerArn)})
+		if err != nil {
+			r.Error(res, err, "access logs on")
+			return
+		}
+		attr := map[string]string{}
+		for _, a := range out.Attributes {
+			attr[aws.ToString(a.Key)] = aws.ToString(a.Value)
+		}
+		switch {
+		case attr["access_logs.s3.enabled"] != "true":
+			r.Fail(res, "access_logs.s3.enabled="+attr["access_logs.s3.enabled"], "access logs on")
+		case attr["access_logs.s3.bucket"] != t.Inv.Buckets.ServiceLogs:
+			r.Fail(res, "access logs to "+attr["access_logs.s3.bucket"], "access logs to "+t.Inv.Buckets.ServiceLogs)
+		case attr["routing.http.drop_invalid_header_fields.enabled"] != "true":
+			r.Fail(res, "invalid headers passed on", "routing.http.drop_invalid_header_fields.enabled=true")
+		default:
+			r.Pass(res, "access logs to "+t.Inv.Buckets.ServiceLogs)
+		}
+	}})

@@ -1,0 +1,54 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options point NTP at the Time Sync Service",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		v, err := tenantVpc(ctx, t)
+		if err != nil {
+			r.Error("VPC "+t.Inv.VpcID, err, "DHCP options with ntp-servers 169.254.169.123")
+			return
+		}
+		dhcp := aws.ToString(v.DhcpOptionsId)
+		if dhcp == "" {
+			r.Error("VPC "+t.Inv.VpcID, fmt.Errorf("the answer names no DHCP options set"), "DHCP options with ntp-servers 169.254.169.123")
+			return
+		}
+		if dhcp == "default" {
+			r.Fail("VPC "+t.Inv.VpcID, "DHCP options "+dhcp, "the tenant's options with ntp-servers 169.254.169.123")
+			return
+		}
+		out, err := t.Clients.EC2.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{dhcp}})
+		if err != nil {
+			r.Error("DHCP options "+dhcp, err, "ntp-servers 169.254.169.123")
+			return
+		}
+		for _, o := range out.DhcpOptions {
+			if aws.ToString(o.DhcpOptionsId) != dhcp {
+				continue
+			}
+			vals := map[string][]string{}
+			for _, c := range o.DhcpConfigurations {
+				for _, v := range c.Values {
+					vals[aws.ToString(c.Key)] = append(vals[aws.ToString(c.Key)], aws.ToString(v.Value))
+				}
+			}
+			switch {
+			case !slices.Contains(vals["ntp-servers"], "169.254.169.123"):
+				r.Fail("DHCP options "+dhcp, fmt.Sprint(vals["ntp-servers"]), "ntp-servers 169.254.169.123")
+			case !slices.Contains(vals["domain-name-servers"], "AmazonProvidedDNS"):
+				r.Fail("DHCP options "+dhcp, fmt.Sprint(vals["domain-name-servers"]), "AmazonProvidedDNS kept")
+			default:
+				r.Pass("DHCP options "+dhcp, "ntp-servers 169.254.169.123, AmazonProvidedDNS")
+			}
+			return
+		}
+		r.Error("DHCP options "+dhcp, fmt.Errorf("not found"), "ntp-servers 169.254.169.123")
+	}})
