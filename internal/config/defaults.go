@@ -1,6 +1,10 @@
 package config
 
-import "github.com/tenantkit/tenantkit/internal/naming"
+import (
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/naming"
+)
 
 // Regions where tenant data may live (WP-07, whitepaper §7).
 const (
@@ -142,6 +146,10 @@ var LogConfigCoreActions = []string{
 func BaselineLogAdminArn(account string) string {
 	return "arn:aws:iam::" + account + ":role/" + BaselineLogAdminRole
 }
+
+// JST is Japan Standard Time (UTC+9, no daylight saving): the zone of every
+// date the whitepaper promises (§10) and of the reports' local times.
+var JST = time.FixedZone("JST", 9*60*60)
 
 // TenantRoleArn is a tenant role's ARN: tk-<tenant>-<role> under the
 // tenant's path /tenants/<tenant>/ (components/access, components/logging).

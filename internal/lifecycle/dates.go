@@ -6,10 +6,12 @@ package lifecycle
 import (
 	"fmt"
 	"time"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 // JST is Japan Standard Time; every lifecycle date is a JST calendar day.
-var JST = time.FixedZone("JST", 9*60*60)
+var JST = config.JST
 
 // SuspendAfterDays: access stops from the day after cancellation.
 const SuspendAfterDays = 1

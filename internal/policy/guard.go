@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -28,7 +27,6 @@ import (
 //     everything; a mandatory FAIL fails the run. tenantctl always previews
 //     before it deploys, so such a failure stops the deploy before `up`.
 type Guard struct {
-	mu    sync.Mutex
 	input Input
 	hook  *pulumi.ResourceHook
 }
@@ -44,8 +42,7 @@ func TodayJST() time.Time { return dayInJST(time.Now()) }
 // dayInJST is the calendar day in Japan at the instant now (UTC+9, no
 // daylight saving), as a UTC midnight.
 func dayInJST(now time.Time) time.Time {
-	jst := time.FixedZone("JST", 9*60*60)
-	y, m, d := now.In(jst).Date()
+	y, m, d := now.In(config.JST).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

@@ -133,6 +133,7 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	}
 	if cfg.Database.Enabled {
 		inv.Database.Enabled, inv.Database.Identifier = true, "tk-"+cfg.TenantID
+		inv.Database.Arn = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", cfg.Region, acct, inv.Database.Identifier)
 		for _, l := range []string{"postgresql", "upgrade"} {
 			inv.LogGroups = append(inv.LogGroups, "/aws/rds/instance/tk-"+cfg.TenantID+"/"+l)
 		}

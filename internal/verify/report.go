@@ -12,6 +12,8 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 // ReportSchema names the JSON report's format.
@@ -41,7 +43,7 @@ type ReportTime struct {
 func NewReport(t *Target, results []CheckResult, now time.Time, calls *Calls) *Report {
 	r := &Report{
 		Schema: ReportSchema, Tenant: t.Inv.Tenant, Account: t.Inv.AccountID, Region: t.Inv.Region,
-		Time:        ReportTime{UTC: now.UTC().Format(time.RFC3339), JST: now.In(jst).Format("2006-01-02T15:04:05+09:00")},
+		Time:        ReportTime{UTC: now.UTC().Format(time.RFC3339), JST: now.In(config.JST).Format("2006-01-02T15:04:05+09:00")},
 		ToolVersion: ToolVersion(), Controls: Controls(results),
 	}
 	if calls != nil {

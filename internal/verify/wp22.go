@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
@@ -51,7 +50,7 @@ var _ = register(Check{ID: "WP-22/key-state", Control: "WP-22", Title: "the key 
 		if t.Cfg.Lifecycle.State == config.StateDeleting || t.Cfg.Lifecycle.State == config.StateDeleted {
 			if md.KeyState != kmstypes.KeyStatePendingDeletion || md.DeletionDate == nil {
 				r.Fail("key "+t.Inv.KeyArn, state, "PendingDeletion with a date by "+t.Cfg.Lifecycle.DeleteBy)
-			} else if d := md.DeletionDate.In(jst).Format("2006-01-02"); d > t.Cfg.Lifecycle.DeleteBy {
+			} else if d := md.DeletionDate.In(config.JST).Format("2006-01-02"); d > t.Cfg.Lifecycle.DeleteBy {
 				r.Fail("key "+t.Inv.KeyArn, "deleted on "+d, "deleted by "+t.Cfg.Lifecycle.DeleteBy)
 			} else {
 				r.Pass("key "+t.Inv.KeyArn, "PendingDeletion, deleted on "+d)
@@ -64,8 +63,6 @@ var _ = register(Check{ID: "WP-22/key-state", Control: "WP-22", Title: "the key 
 			r.Pass("key "+t.Inv.KeyArn, state)
 		}
 	}})
-
-var jst = time.FixedZone("JST", 9*60*60)
 
 // The database leaves nothing behind its 30-day deletion (§10): every
 // snapshot carries the tenant's tags (so the leftover sweep finds it), and

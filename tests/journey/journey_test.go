@@ -7,6 +7,7 @@ package journey
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
 	gdtypes "github.com/aws/aws-sdk-go-v2/service/guardduty/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -38,6 +40,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
 )
 
@@ -121,6 +124,7 @@ func TestJourney(t *testing.T) {
 			w.expectPasses(rep, "onboarding")
 			t.Fatalf("onboard: exit %d", r.code)
 		}
+		w.discoveryFindsTheInventory(ctx, inv)
 		for _, mode := range [][]string{{"--inventory", inv}, {"--discover"}} {
 			w.expectPasses(w.settledReport(append([]string{w.tenant}, mode...)...), mode[0])
 		}
@@ -474,5 +478,48 @@ func TestRealTargetSaysWhatItNeeds(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("skip message %q lacks %q", msg, want)
 		}
+	}
+}
+
+// discoveryFindsTheInventory: what verify --discover finds by tags and
+// names is what the program exported, but for the deployers, which only
+// the program knows (discovery allows the deploy's caller instead).
+func (w *world) discoveryFindsTheInventory(ctx context.Context, invPath string) {
+	w.t.Helper()
+	b, err := os.ReadFile(invPath)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	exported, err := verify.ParseInventory(b)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	cfg, _, err := stackfile.Load(filepath.Join(w.work, "stacks"), w.tenant)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	awsCfg, err := verify.LoadConfigTimeout(ctx, cfg.Region, w.target.endpoint, nil, 30*time.Second)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	found, err := verify.Discover(ctx, &verify.Finder{STS: sts.NewFromConfig(awsCfg), EC2: ec2.NewFromConfig(awsCfg),
+		ELB: elbv2.NewFromConfig(awsCfg), KMS: kms.NewFromConfig(awsCfg)}, cfg)
+	if err != nil {
+		w.t.Fatalf("discover: %v", err)
+	}
+	if !found.DeployerFromCaller || len(found.Deployers) != 0 {
+		w.t.Errorf("discovery of a stack without deployerPrincipalArns: deployers %v, from caller %v", found.Deployers, found.DeployerFromCaller)
+	}
+	norm := func(inv *verify.Inventory) string {
+		c := *inv
+		c.Deployers, c.DeployerFromCaller = nil, false
+		for _, l := range [][]string{c.SubnetIDs, c.LogGroups, c.Alarms, c.Trail.Coverage} {
+			sort.Strings(l)
+		}
+		j, _ := json.MarshalIndent(c, "", " ")
+		return string(j)
+	}
+	if a, b := norm(exported), norm(found); a != b {
+		w.t.Errorf("discovery finds another inventory than the program exported:\nexported %s\nfound %s", a, b)
 	}
 }
