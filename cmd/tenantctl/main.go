@@ -45,9 +45,24 @@ func help(w io.Writer) {
 	fmt.Fprintln(w, "\n"+cli.ExitCodes)
 }
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], newFactory(os.Stdout, os.Stderr))) }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// factory is what the commands share: the output streams and the way a
+// deploy is made (the Automation API on the compiled-in tenant program;
+// the process tests hand in another).
+type factory struct {
+	stdout, stderr io.Writer
+	deployer       func(progress io.Writer) deploy.Deployer
+}
+
+func newFactory(stdout, stderr io.Writer) *factory {
+	return &factory{stdout: stdout, stderr: stderr, deployer: func(progress io.Writer) deploy.Deployer {
+		return &deploy.Inline{WorkDir: ".", Program: tenant.Inline, Out: progress}
+	}}
+}
+
+func run(args []string, f *factory) int {
+	stdout, stderr := f.stdout, f.stderr
 	if len(args) == 0 {
 		help(stderr)
 		return cli.ExitBadInput
@@ -58,13 +73,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "onboard":
 		ctx, stop := interruptible()
 		defer stop()
-		return newEnv(stdout, stderr).Onboard(ctx, args[1:])
+		return f.env().Onboard(ctx, args[1:])
 	case "offboard":
 		ctx, stop := interruptible()
 		defer stop()
-		return newEnv(stdout, stderr).Offboard(ctx, args[1:])
+		return f.env().Offboard(ctx, args[1:])
 	case "list":
-		return newEnv(stdout, stderr).List(args[1:])
+		return f.env().List(args[1:])
 	case "verify":
 		ctx, stop := interruptible()
 		defer stop()
@@ -74,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cli.ExitOK
 	case "help", "-h", "--help":
 		if len(args) == 2 && args[0] == "help" {
-			return run([]string{args[1], "--help"}, stdout, stderr)
+			return run([]string{args[1], "--help"}, f)
 		}
 		help(stdout)
 		return cli.ExitOK
@@ -83,10 +98,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	help(stderr)
 	return cli.ExitBadInput
 }
-
-// testDeployer replaces the Automation API in this package's process tests
-// (set only by the test binary's helper mode).
-var testDeployer deploy.Deployer
 
 // interruptible is the context of a command that changes things: the first
 // SIGINT or SIGTERM cancels it, and the command finishes the write it is in
@@ -102,14 +113,12 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return ctx, stop
 }
 
-// newEnv is the real environment: the stacks and evidence directories of
+// env is the real environment: the stacks and evidence directories of
 // the working directory, the Automation API on the tenant program compiled
 // into this binary, the AWS tagging API for the leftover check.
-func newEnv(stdout, stderr io.Writer) *ops.Env {
-	var dep deploy.Deployer = &deploy.Inline{WorkDir: ".", Program: tenant.Inline, Out: stderr}
-	if testDeployer != nil {
-		dep = testDeployer
-	}
+func (f *factory) env() *ops.Env {
+	stdout, stderr := f.stdout, f.stderr
+	dep := f.deployer(stderr)
 	e := &ops.Env{
 		StacksDir: "stacks", EvidenceDir: "evidence/lifecycle",
 		Deployer: dep,

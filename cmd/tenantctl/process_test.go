@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
@@ -29,8 +31,9 @@ var binary string
 
 func TestMain(m *testing.M) {
 	if os.Getenv("TENANTCTL_TEST_HELPER") == "slow-deploy" {
-		testDeployer = slowDeployer{}
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		f := newFactory(os.Stdout, os.Stderr)
+		f.deployer = func(io.Writer) deploy.Deployer { return slowDeployer{} }
+		os.Exit(run(os.Args[1:], f))
 	}
 	dir, err := os.MkdirTemp("", "tenantctl-bin-")
 	if err != nil {

@@ -26,7 +26,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/logging"
-	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -195,7 +195,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 // sessionManager: sessions logged to an encrypted log group, encrypted in
 // no run-as, idle sessions closed (WP-18).
 func (b *Baseline) sessionManager(ctx *pulumi.Context, name string, cfg *Config, child, singleton []pulumi.ResourceOption) error {
-	if _, err := logs.NewGroup(ctx, name+"-session-logs", &logs.GroupArgs{
+	if _, err := loggroups.NewGroup(ctx, name+"-session-logs", &loggroups.GroupArgs{
 		Name: SessionLogGroup, KeyArn: b.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: "confidential",
 	}, child...); err != nil {
 		return err

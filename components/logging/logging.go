@@ -13,7 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/access"
-	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -209,8 +209,8 @@ func S3AccessLogStatement(arn, account string, sources ...string) policydoc.Stat
 // be assumed only with MFA (WP-15).
 func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLogs, archive string, child pulumi.ResourceOption) error {
 	logGroups := []string{
-		logs.GroupArn(args.Region, args.AccountID, "/tenants/"+args.TenantID+"/*"),
-		logs.GroupArn(args.Region, args.AccountID, "/aws/rds/instance/"+storage.DatabaseIdentifier(args.TenantID)+"/*"),
+		loggroups.GroupArn(args.Region, args.AccountID, "/tenants/"+args.TenantID+"/*"),
+		loggroups.GroupArn(args.Region, args.AccountID, "/aws/rds/instance/"+storage.DatabaseIdentifier(args.TenantID)+"/*"),
 	}
 	buckets := []string{storage.BucketArn(serviceLogs), storage.BucketArn(archive)}
 	objects := []string{storage.BucketArn(serviceLogs) + "/*", storage.BucketArn(archive) + "/*"}

@@ -6,7 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -70,20 +70,20 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	if groupKey == nil {
 		groupKey = args.KeyArn
 	}
-	group, err := logs.NewGroup(ctx, name+"-group", &logs.GroupArgs{
+	group, err := loggroups.NewGroup(ctx, name+"-group", &loggroups.GroupArgs{
 		Name: args.LogGroup, KeyArn: groupKey, RetentionDays: args.RetentionDays, Classification: args.Classification,
 	}, child)
 	if err != nil {
 		return nil, err
 	}
-	groupArn := logs.GroupArn(args.Region, args.AccountID, args.LogGroup)
+	groupArn := loggroups.GroupArn(args.Region, args.AccountID, args.LogGroup)
 	// CloudTrail's documented trust for its CloudWatch Logs role names the
 	// service only (CloudTrail user guide, "Sending events to CloudWatch
 	// Logs" and "Role policy document for CloudTrail to use CloudWatch Logs
 	// for monitoring", cloudtrail-required-policy-for-cloudwatch-logs.html):
 	// a condition it does not send would stop delivery without an error.
 	// The role can write to this trail's group only.
-	role, err := logs.NewWriterRole(ctx, name+"-cwl-role", &logs.WriterArgs{
+	role, err := loggroups.NewWriterRole(ctx, name+"-cwl-role", &loggroups.WriterArgs{
 		Service: "cloudtrail.amazonaws.com", GroupArn: groupArn,
 		Description: "CloudTrail " + args.Name + " writes to its own log group only",
 	}, child)

@@ -15,7 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -274,7 +274,7 @@ func (n *Network) routes(ctx *pulumi.Context, name string, args *Args, child pul
 // through a role that can write only to that group.
 func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
 	groupName := fmt.Sprintf("/tenants/%s/vpc-flow-logs", args.TenantID)
-	group, err := logs.NewGroup(ctx, name+"-flowlog-group", &logs.GroupArgs{
+	group, err := loggroups.NewGroup(ctx, name+"-flowlog-group", &loggroups.GroupArgs{
 		Name: groupName, KeyArn: args.KeyArn, RetentionDays: args.LogRetentionDays, Classification: args.Classification,
 	}, child)
 	if err != nil {
@@ -292,14 +292,14 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, args *Args, child p
 	// write to this tenant's flow-log group only, so a foreign flow log could
 	// add records to this group but read nothing (tests/iameval proves both
 	// the account and region limits and the write limit).
-	role, err := logs.NewWriterRole(ctx, name+"-flowlog-role", &logs.WriterArgs{
+	role, err := loggroups.NewWriterRole(ctx, name+"-flowlog-role", &loggroups.WriterArgs{
 		Service: "vpc-flow-logs.amazonaws.com",
 		TrustCondition: policydoc.Condition{
 			"StringEquals": {"aws:SourceAccount": policydoc.List(args.AccountID)},
 			"ArnLike":      {"aws:SourceArn": policydoc.List(fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-flow-log/*", args.Region, args.AccountID))},
 		},
-		GroupArn:          logs.GroupArn(args.Region, args.AccountID, groupName),
-		DescribeGroupsArn: logs.GroupArn(args.Region, args.AccountID, "*"),
+		GroupArn:          loggroups.GroupArn(args.Region, args.AccountID, groupName),
+		DescribeGroupsArn: loggroups.GroupArn(args.Region, args.AccountID, "*"),
 		Description:       "VPC flow logs of tenant " + args.TenantID + " write to their own log group only",
 	}, child)
 	if err != nil {

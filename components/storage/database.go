@@ -8,7 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/loggroups"
 )
 
 // DatabaseArgs configures the tenant's PostgreSQL instance.
@@ -70,7 +70,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	// made first, they use the tenant key and the stack's retention.
 	var deps []pulumi.Resource
 	for _, l := range DatabaseLogs {
-		g, err := logs.NewGroup(ctx, name+"-log-"+l, &logs.GroupArgs{
+		g, err := loggroups.NewGroup(ctx, name+"-log-"+l, &loggroups.GroupArgs{
 			Name: fmt.Sprintf("/aws/rds/instance/%s/%s", id, l), KeyArn: args.KeyArn,
 			RetentionDays: args.LogRetentionDays, Classification: args.Classification,
 		}, child)

@@ -9,7 +9,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/components/logging"
-	"github.com/tenantkit/tenantkit/components/logs"
+	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/security"
 	"github.com/tenantkit/tenantkit/components/storage"
@@ -82,7 +82,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 			return err
 		}
 	}
-	appLogs, err := logs.NewGroup(ctx, name+"-app-logs", &logs.GroupArgs{
+	appLogs, err := loggroups.NewGroup(ctx, name+"-app-logs", &loggroups.GroupArgs{
 		Name: AppLogGroup(cfg.TenantID), KeyArn: t.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: classification,
 	}, child...)
 	if err != nil {
@@ -100,7 +100,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		AccessLogBucket: t.Logging.ServiceLogs.Name, LogPrefix: logging.ElbLogPrefix,
 		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
 		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,
-		LogGroupArn: logs.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
+		LogGroupArn: loggroups.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
 		Suspended:   cfg.Suspended(), Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs}))...)
 	if err != nil {

@@ -59,7 +59,7 @@ func (e *Env) List(args []string) int {
 	}
 	rows, problems, err := e.Rows()
 	if err != nil {
-		return e.exit("list", bad("%v", err))
+		return e.exit("list", bad("%w", err))
 	}
 	for _, p := range problems {
 		fmt.Fprintf(e.Stderr, "tenantctl list: skipped: %v\n", p)

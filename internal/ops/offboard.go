@@ -59,7 +59,7 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 	if f.today != "" {
 		day, err := lifecycle.ParseDate(f.today)
 		if err != nil {
-			return e.exit("offboard", bad("--today: %v", err))
+			return e.exit("offboard", bad("--today: %w", err))
 		}
 		if real := lifecycle.Today(e.Now()); real.Before(day) && !f.dryRun {
 			return e.exit("offboard", bad("--today %s is after today (%s JST): a real run never acts on a future day; add --dry-run to simulate it", day, real))
@@ -121,7 +121,7 @@ func (e *Env) load(tenant string) (*config.Tenant, error) {
 		return nil, bad("unknown tenant %q: no %s", tenant, stackfile.Path(e.StacksDir, tenant))
 	}
 	if err != nil {
-		return nil, bad("%v", err)
+		return nil, bad("%w", err)
 	}
 	return t, nil
 }
@@ -172,7 +172,7 @@ func (e *Env) changed(s step) (*config.Tenant, error) {
 		return nil, err
 	}
 	if err := t.Validate(); err != nil {
-		return nil, bad("%v", err)
+		return nil, bad("%w", err)
 	}
 	if s.plan {
 		if err := e.planPasses(t); err != nil {
@@ -199,11 +199,11 @@ func (e *Env) previewThenUp(ctx context.Context, tenant string) error {
 func (e *Env) cancelDay(tenant, flagName, value string) (lifecycle.Date, error) {
 	day, err := lifecycle.ParseDate(value)
 	if err != nil {
-		return day, bad("--%s: %v", flagName, err)
+		return day, bad("--%s: %w", flagName, err)
 	}
 	onboarded, known := lifecycle.OnboardedOn(e.EvidenceDir, tenant)
 	if err := lifecycle.CheckCancelDate(day, e.today(), onboarded, known); err != nil {
-		return day, bad("--%s %v", flagName, err)
+		return day, bad("--%s %w", flagName, err)
 	}
 	return day, nil
 }
@@ -221,7 +221,7 @@ func (e *Env) cancel(tenant string, f offFlags) error {
 		details: map[string]any{"cancelledOn": s.CancelledOn.String(), "suspendOn": s.SuspendOn.String(), "deleteBy": s.DeleteBy.String()},
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Cancel(t, day); err != nil {
-				return bad("%v", err)
+				return bad("%w", err)
 			}
 			return nil
 		}})
@@ -254,7 +254,7 @@ func (e *Env) correct(tenant string, f offFlags) error {
 		change: func(t *config.Tenant) error {
 			o, err := lifecycle.Correct(t, day)
 			if err != nil {
-				return bad("%v", err)
+				return bad("%w", err)
 			}
 			old, details["previousCancelledOn"] = o, o
 			return nil
@@ -288,7 +288,7 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 		return err
 	}
 	if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
-		return bad("%v", err)
+		return bad("%w", err)
 	}
 	if !f.dryRun {
 		if err := e.deployable(); err != nil {
@@ -301,7 +301,7 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: "stack set to suspended", plan: true, dry: f.dryRun,
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
-				return bad("%v", err)
+				return bad("%w", err)
 			}
 			t.Lifecycle.State = config.StateSuspended
 			return nil
@@ -315,7 +315,7 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 	e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
 	if err := e.previewThenUp(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), nil)
-		return failed("%v (the stack file stays suspended; run suspend again)", err)
+		return failed("%w (the stack file stays suspended; run suspend again)", err)
 	}
 	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC", nil)
 }
@@ -326,16 +326,16 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		return err
 	}
 	if err := lifecycle.Check(t, lifecycle.StepDelete, f.force); err != nil {
-		return bad("%v", err)
+		return bad("%w", err)
 	}
 	sched, err := lifecycle.Dates(t)
 	if err != nil {
-		return bad("%v", err)
+		return bad("%w", err)
 	}
 	today := e.today()
 	window, err := lifecycle.KeyWindow(today, sched.DeleteBy)
 	if err != nil && !f.late {
-		return bad("%v", err)
+		return bad("%w", err)
 	}
 	late := err != nil
 	if late {
@@ -361,7 +361,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepDelete, summary: "stack set to deleting", plan: !late, dry: f.dryRun, details: details,
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Check(t, lifecycle.StepDelete, f.force); err != nil {
-				return bad("%v", err)
+				return bad("%w", err)
 			}
 			t.Lifecycle.State = config.StateDeleting
 			t.KeyDeletionWindowDays = window
@@ -381,18 +381,18 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	// emptied and sets the key window that destroy then schedules.
 	if err := e.previewThenUp(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at up: "+err.Error(), details)
-		return failed("%v (the stack stays deleting; run delete again)", err)
+		return failed("%w (the stack stays deleting; run delete again)", err)
 	}
 	if err := e.Deployer.Destroy(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at destroy: "+err.Error(), details)
-		return failed("%v (the stack stays deleting; run delete again)", err)
+		return failed("%w (the stack stays deleting; run delete again)", err)
 	}
 	if e.Leftovers == nil {
 		return &failure{cli.ExitError, fmt.Errorf("destroyed %s, but this build cannot list what still carries its tag; the stack is kept until that check passes", tenant)}
 	}
 	left, err := e.Leftovers(ctx, tenant)
 	if err != nil {
-		return &failure{cli.ExitError, fmt.Errorf("destroyed %s, but listing what still carries its tag failed: %v; the stack is kept", tenant, err)}
+		return &failure{cli.ExitError, fmt.Errorf("destroyed %s, but listing what still carries its tag failed: %w; the stack is kept", tenant, err)}
 	}
 	var unexpected []string
 	for _, r := range left {
@@ -407,7 +407,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	if err := e.Deployer.Remove(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepDelete, "destroyed, but removing the stack FAILED: "+err.Error(), details)
-		return failed("%v", err)
+		return failed("%w", err)
 	}
 	_, err = e.apply(step{tenant: tenant, kind: lifecycle.StepDeleted, summary: "deleted: nothing tagged with the tenant remains but the retained archive and the keys pending deletion", details: details,
 		change: func(t *config.Tenant) error { t.Lifecycle.State = config.StateDeleted; return nil }})
@@ -419,7 +419,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 func (e *Env) due(ctx context.Context, f offFlags) int {
 	names, problems, err := stackfile.Scan(e.StacksDir)
 	if err != nil {
-		return e.exit("offboard due", bad("%v", err))
+		return e.exit("offboard due", bad("%w", err))
 	}
 	code := cli.ExitOK
 	worse := func(c int) {
@@ -434,7 +434,7 @@ func (e *Env) due(ctx context.Context, f offFlags) int {
 	did := 0
 	for i, n := range names {
 		if err := ctx.Err(); err != nil {
-			worse(e.exit("offboard due", failed("interrupted before %s: %v", n, err)))
+			worse(e.exit("offboard due", failed("interrupted before %s: %w", n, err)))
 			break
 		}
 		if e.Progress != nil {
@@ -447,7 +447,7 @@ func (e *Env) due(ctx context.Context, f offFlags) int {
 		}
 		d, err := lifecycle.DueOn(t, today)
 		if err != nil {
-			worse(e.exit("offboard due", bad("%s: %v", n, err)))
+			worse(e.exit("offboard due", bad("%s: %w", n, err)))
 			continue
 		}
 		if d.Missed != "" {

@@ -169,7 +169,7 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		}
 	}
 	if len(errs) > 0 {
-		return bad("tenant %s: invalid settings, nothing was written:\n%v", o.Tenant, asFlags(errs))
+		return bad("tenant %s: invalid settings, nothing was written:\n%w", o.Tenant, asFlags(errs))
 	}
 	if o.DryRun {
 		// No lock (taking it creates the lock file): a read of what is
@@ -231,12 +231,12 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	}
 	if _, err := e.Deployer.Preview(ctx, cfg.TenantID); err != nil {
 		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at preview: "+err.Error(), nil)
-		return failed("%v", err)
+		return failed("%w", err)
 	}
 	outputs, err := e.Deployer.Up(ctx, cfg.TenantID)
 	if err != nil {
 		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at up: "+err.Error(), nil)
-		return failed("%v", err)
+		return failed("%w", err)
 	}
 	if err := e.record(cfg.TenantID, lifecycle.StepOnboard, "deployed", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": true, "outputs": outputs}); err != nil {
 		return err
@@ -258,7 +258,7 @@ func (e *Env) verify(ctx context.Context, tenant string, outputs map[string]any)
 func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix int) (*config.Tenant, bool, error) {
 	if old, _, err := stackfile.Load(e.StacksDir, cfg.TenantID); err == nil {
 		if err := lifecycle.Check(old, lifecycle.StepOnboard, false); err != nil {
-			return nil, true, bad("%v", err)
+			return nil, true, bad("%w", err)
 		}
 		if auto {
 			cfg.VpcCidr = old.VpcCidr
@@ -274,7 +274,7 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 		}
 		return old, true, nil
 	} else if !errors.Is(err, stackfile.ErrNotFound) {
-		return nil, false, bad("%v", err)
+		return nil, false, bad("%w", err)
 	}
 	others, err := stackfile.OtherCidrs(e.StacksDir, cfg.TenantID)
 	if err != nil {
@@ -284,7 +284,7 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 	if auto {
 		p, err := lifecycle.Allocate(pool, prefix, taken, lifecycle.Reserved(cfg))
 		if err != nil {
-			return nil, false, bad("tenant %s: %v", cfg.TenantID, err)
+			return nil, false, bad("tenant %s: %w", cfg.TenantID, err)
 		}
 		cfg.VpcCidr = p.String()
 	} else if p, err := netip.ParsePrefix(cfg.VpcCidr); err == nil {
@@ -295,7 +295,7 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 		}
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%v", cfg.TenantID, asFlags(fieldErrors(err)))
+		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%w", cfg.TenantID, asFlags(fieldErrors(err)))
 	}
 	return nil, false, nil
 }

@@ -87,7 +87,7 @@ func (e *Env) record(tenant string, step lifecycle.Step, summary string, details
 // tenantArg checks a tenant argument before it becomes a path.
 func tenantArg(name string) error {
 	if err := config.ValidateTenantID(name); err != nil {
-		return bad("tenant %q: %v", name, err)
+		return bad("tenant %q: %w", name, err)
 	}
 	return nil
 }
@@ -132,11 +132,11 @@ func (e *Env) exit(cmd string, err error) int {
 func (e *Env) planPasses(cfg *config.Tenant) error {
 	others, err := stackfile.OtherCidrs(e.StacksDir, cfg.TenantID)
 	if err != nil {
-		return bad("%v", err)
+		return bad("%w", err)
 	}
 	r, err := plan.ForConfig(cfg, others, e.today().Time())
 	if err != nil {
-		return bad("plan %s: %v", cfg.TenantID, err)
+		return bad("plan %s: %w", cfg.TenantID, err)
 	}
 	if fails := policy.MandatoryFailures(r.Controls); len(fails) > 0 {
 		var ids []string
@@ -154,7 +154,7 @@ func (e *Env) planPasses(cfg *config.Tenant) error {
 // put back as it was, so a change never stands without its evidence.
 func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, details map[string]any) (path string, changed bool, err error) {
 	if err := lifecycle.Writable(e.EvidenceDir, cfg.TenantID); err != nil {
-		return "", false, bad("cannot record evidence, nothing was changed: %v", err)
+		return "", false, bad("cannot record evidence, nothing was changed: %w", err)
 	}
 	path = stackfile.Path(e.StacksDir, cfg.TenantID)
 	before, readErr := os.ReadFile(path)
@@ -174,7 +174,7 @@ func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, de
 				_ = os.Remove(path)
 			}
 		}
-		return "", false, failed("recording the evidence failed, the stack file was put back: %v", err)
+		return "", false, failed("recording the evidence failed, the stack file was put back: %w", err)
 	}
 	return path, changed, nil
 }
@@ -185,7 +185,7 @@ func (e *Env) deployable() error {
 		return bad("no deployer: this build runs offline only; use --dry-run")
 	}
 	if err := e.Deployer.Ready(); err != nil {
-		return bad("cannot deploy: %v; nothing was changed (--dry-run works offline)", err)
+		return bad("cannot deploy: %w; nothing was changed (--dry-run works offline)", err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/tenantkit/tenantkit/components/storage"
@@ -59,5 +60,36 @@ func TestRotationWithoutPeriodIsError(t *testing.T) {
 	w.noRotationPeriod = true
 	if r := runOne(t, w, cfg, inv, "WP-21.1/key-rotation"); r.Status != catalog.Error {
 		t.Errorf("no period in the answer: %s %+v, want ERROR", r.Status, r.Observations)
+	}
+}
+
+// A fleet's shared read that failed for one tenant (its deadline ran out)
+// is read again for the next, not handed on as that tenant's ERROR; a
+// target's own memo keeps the failure, so its checks do not ask again.
+func TestSharedMemoForgetsErrors(t *testing.T) {
+	shared := &Memo{ForgetErrors: true}
+	calls := 0
+	fetch := func(fail bool) func() (string, error) {
+		return func() (string, error) {
+			calls++
+			if fail {
+				return "", errors.New("context deadline exceeded")
+			}
+			return "enabled", nil
+		}
+	}
+	if _, err := remember(shared, "gd", fetch(true)); err == nil {
+		t.Fatal("the failing read succeeded")
+	}
+	if v, err := remember(shared, "gd", fetch(false)); err != nil || v != "enabled" {
+		t.Errorf("the next tenant got %q %v, want its own successful read", v, err)
+	}
+	if v, _ := remember(shared, "gd", fetch(true)); v != "enabled" || calls != 2 {
+		t.Errorf("a success is shared: %q after %d calls", v, calls)
+	}
+	own := &Memo{}
+	_, _ = remember(own, "gd", fetch(true))
+	if _, err := remember(own, "gd", fetch(false)); err == nil || calls != 3 {
+		t.Errorf("a target's memo asked again after a failure (%d calls, %v)", calls, err)
 	}
 }

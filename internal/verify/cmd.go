@@ -270,7 +270,7 @@ type Session struct {
 
 // NewSession starts a run against the endpoint ("" for AWS).
 func NewSession(endpoint string) *Session {
-	return &Session{endpoint: endpoint, clients: map[string]*Clients{}}
+	return &Session{endpoint: endpoint, clients: map[string]*Clients{}, shared: Memo{ForgetErrors: true}}
 }
 
 func (s *Session) clientsFor(ctx context.Context, region string) (*Clients, error) {

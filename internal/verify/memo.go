@@ -5,13 +5,23 @@ import "sync"
 // Memo lets checks share a read: each (kind, key) is fetched once per
 // target, however many checks need it, so the call count does not grow
 // with the number of checks.
+//
+// A target's own memo keeps a failed read too: every check that needs it
+// reports the same ERROR without asking a failing endpoint again. A memo
+// shared between the tenants of a fleet (ForgetErrors) keeps only
+// successes: one tenant's deadline or throttle must not become every
+// other tenant's ERROR.
 type Memo struct {
+	// ForgetErrors: a failed read is not kept; the next caller reads again.
+	ForgetErrors bool
+
 	mu      sync.Mutex
 	entries map[string]*entry
 }
 
 type entry struct {
-	once sync.Once
+	mu   sync.Mutex
+	done bool
 	val  any
 	err  error
 }
@@ -41,7 +51,17 @@ func remember[T any](m *Memo, key string, fetch func() (T, error)) (T, error) {
 		m.entries[key] = e
 	}
 	m.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = fetch() })
+	// Callers of one key wait for the first; when it fails and failures
+	// are forgotten, the next one reads again.
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.done {
+		v, err := fetch()
+		if err != nil && m.ForgetErrors {
+			return v, err
+		}
+		e.val, e.err, e.done = v, err, true
+	}
 	v, _ := e.val.(T)
 	return v, e.err
 }

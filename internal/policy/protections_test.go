@@ -11,10 +11,9 @@ import (
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
-// The protective settings the mutation check (tests/mutation) found no test
-// for, each now enforced by a plan rule: switched off in the program's own
-// graph, the rule FAILs naming the resource, so `pulumi preview/up` and
-// `tenantctl plan` refuse it too.
+// Every protective setting is enforced by a plan rule: switched off in the
+// program's own graph, the rule FAILs naming the resource, so `pulumi
+// preview/up` and `tenantctl plan` refuse it too.
 func TestProtectionsPinnedByRules(t *testing.T) {
 	cases := []struct {
 		id, name, stack string // stack: a tenant, or "baseline"

@@ -15,8 +15,9 @@ import (
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
-// Regression tests for the faults that would have stopped or broken the
-// first real deploy (each would fail on the code before the fix).
+// What a real deploy needs of the programs: service trusts in the form each
+// service documents, the archive retained with its protection, the
+// deployers able to refresh and empty the data buckets.
 
 func trustOf(t *testing.T, r *graph.Resource) policydoc.Statement {
 	t.Helper()

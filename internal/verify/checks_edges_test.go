@@ -18,8 +18,8 @@ import (
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 
-// The smaller findings of the review, each a value the check ignored.
-func TestSmallerFindings(t *testing.T) {
+// Values a check must not ignore, each one broken alone.
+func TestValuesChecksMustRead(t *testing.T) {
 	cases := []struct {
 		name, check string
 		breakIt     func(w *world, cfg *config.Tenant, tg *Target)

@@ -16,8 +16,8 @@ import (
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
-// Each test below is a finding of the review of the live checks against
-// real AWS answers; each failed on the code before its fix.
+// The live checks on answers shaped as AWS sends them (the API reference's
+// examples): case, paging, every selector operator, NACL semantics.
 
 // DescribeVpcEndpoints reports "available" in lowercase: every endpoint
 // FAILed before.

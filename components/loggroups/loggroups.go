@@ -1,8 +1,8 @@
-// Package logs holds the two pieces every log destination of a tenant
+// Package loggroups holds the two pieces every log destination of a tenant
 // needs: a CloudWatch log group encrypted with the tenant key, with the
 // stack's retention and a DataClassification label (WP-12, WP-21.1, WP-39),
 // and a role through which one AWS service writes to that group only.
-package logs
+package loggroups
 
 import (
 	"fmt"
