@@ -105,7 +105,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		RotationPeriodInDays: pulumi.Int(365),
 		DeletionWindowInDays: pulumi.Int(30),
 		Policy:               pulumi.String(KeyPolicy(cfg.Region, account).JSON()),
-	}, append(child, pulumi.DependsOn([]pulumi.Resource{asg}))...)
+		// The archives that outlive tenants and the account's EBS default
+		// encryption depend on this key: it is protected and outlives a
+		// destroy of the baseline, as its alias does.
+	}, append(slices.Clone(singleton), pulumi.DependsOn([]pulumi.Resource{asg}))...)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +116,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// archives, which outlive them.
 	if _, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
 		Name: pulumi.String(config.BaselineKeyAlias), TargetKeyId: b.Key.Arn,
-	}, child...); err != nil {
+	}, singleton...); err != nil {
 		return nil, err
 	}
 

@@ -128,13 +128,18 @@ func TestBaselineSingletonsSurviveDestroy(t *testing.T) {
 	}
 	for _, typ := range []string{"aws:guardduty/detector:Detector", "aws:inspector2/enabler:Enabler", "aws:ebs/encryptionByDefault:EncryptionByDefault",
 		"aws:iam/accountPasswordPolicy:AccountPasswordPolicy", "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
-		"aws:ssm/document:Document", "aws:iam/serviceLinkedRole:ServiceLinkedRole"} {
+		"aws:ssm/document:Document", "aws:iam/serviceLinkedRole:ServiceLinkedRole", "aws:kms/key:Key", "aws:kms/alias:Alias"} {
 		found := false
 		for _, l := range a.Live() {
 			found = found || l.Type == typ
 		}
 		if !found {
 			t.Errorf("%s was deleted", typ)
+		}
+	}
+	for _, c := range a.Calls() {
+		if c.Method == "Delete" && strings.HasPrefix(c.Type, "aws:kms/") {
+			t.Errorf("the destroy deleted the baseline's %s %s: the retained archives depend on it", c.Type, c.ID)
 		}
 	}
 }
