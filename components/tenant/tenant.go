@@ -66,6 +66,13 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 		return nil, fmt.Errorf("tenant %s: read the account id (are AWS credentials set?): %w", name, err)
 	}
 	account := caller.AccountId
+	// A real deploy (not a preview, not tenantctl plan) refuses a
+	// certificate the load balancer cannot use, before creating anything.
+	if !ctx.DryRun() {
+		if err := cfg.CertificateUsableIn(account); err != nil {
+			return nil, fmt.Errorf("tenant %s: %w", name, err)
+		}
+	}
 	classification := highestClassification(cfg.DataClassifications)
 	deployers, err := Deployers(ctx, cfg, caller.Arn, t.Provider, t)
 	if err != nil {

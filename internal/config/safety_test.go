@@ -69,3 +69,21 @@ func TestDecodeReportsEveryBadKey(t *testing.T) {
 		}
 	}
 }
+
+// The listener's certificate must be the deploying account's: the example
+// stacks' placeholder is named as such, another account's as another's.
+func TestCertificateUsableIn(t *testing.T) {
+	cfg := &Tenant{Region: RegionTokyo, CertificateArn: "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"}
+	if err := cfg.CertificateUsableIn("111122223333"); err != nil {
+		t.Errorf("the account's own certificate: %v", err)
+	}
+	for account, want := range map[string]string{"123456789012": "placeholder", "999988887777": "placeholder"} {
+		if err := cfg.CertificateUsableIn(account); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "certificateArn") {
+			t.Errorf("deploying to %s: %v, want the placeholder named", account, err)
+		}
+	}
+	cfg.CertificateArn = "arn:aws:acm:ap-northeast-1:444455556666:certificate/x"
+	if err := cfg.CertificateUsableIn("123456789012"); err == nil || !strings.Contains(err.Error(), "account 444455556666") {
+		t.Errorf("another account's certificate: %v", err)
+	}
+}

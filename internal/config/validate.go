@@ -402,3 +402,32 @@ func joinInts(v []int) string {
 func sortErrs(errs []error) {
 	slices.SortStableFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 }
+
+// DocumentationAccount is the account AWS's documentation writes in its
+// examples (and the example stacks' placeholders use).
+const DocumentationAccount = "111122223333"
+
+// CertificateUsableIn says whether the listener's certificate can serve a
+// load balancer the deploy makes in account: an ACM certificate of the
+// tenant's region in that same account (ELB takes certificates of its own
+// region, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html;
+// ACM certificates are not shared between accounts,
+// https://docs.aws.amazon.com/acm/latest/userguide/acm-services.html).
+// Checked when the deploy's account is known, before anything is created:
+// a placeholder would otherwise fail the HTTPS listener halfway through.
+func (t *Tenant) CertificateUsableIn(account string) error {
+	parts := strings.SplitN(t.CertificateArn, ":", 6)
+	if len(parts) != 6 || parts[2] != "acm" {
+		return &FieldError{Field: "certificateArn", Value: t.CertificateArn, Fix: "write the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)"}
+	}
+	switch {
+	case parts[4] == DocumentationAccount && account != DocumentationAccount:
+		return &FieldError{Field: "certificateArn", Value: t.CertificateArn,
+			Fix: "this is the example stacks' placeholder (AWS's documentation account " + DocumentationAccount + "); put the ARN of the tenant's ACM certificate in " + t.Region + " of account " + account}
+	case parts[4] != account:
+		return &FieldError{Field: "certificateArn", Value: t.CertificateArn, Fix: "the certificate is account " + parts[4] + "'s; the load balancer is made in account " + account + ", which can use only its own certificates"}
+	case parts[3] != t.Region:
+		return &FieldError{Field: "certificateArn", Value: t.CertificateArn, Fix: "the certificate is in " + parts[3] + "; the load balancer needs one in " + t.Region}
+	}
+	return nil
+}

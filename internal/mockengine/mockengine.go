@@ -60,6 +60,9 @@ func Run(program pulumi.RunFunc, o Options) (*graph.Graph, error) {
 	}
 	err := pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m), func(info *pulumi.RunInfo) {
 		info.Config = o.Config
+		// tenantctl plan is a preview: what only a real deploy checks
+		// (the certificate's account) is left to it.
+		info.DryRun = true
 	})
 	return m.g, err
 }

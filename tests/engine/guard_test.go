@@ -90,3 +90,30 @@ func TestWholeGraphRulesFailTheRun(t *testing.T) {
 		t.Errorf("preview creates: %+v", c)
 	}
 }
+
+// A certificate the load balancer cannot use (the example stacks'
+// placeholder, another account's) is refused by `up` before anything is
+// created, naming the key; a preview (a dry run) lets it through.
+func TestUpRefusesAnUnusableCertificate(t *testing.T) {
+	for _, cert := range []string{
+		"arn:aws:acm:ap-northeast-1:444455556666:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+	} {
+		a := withBaseline(t)
+		s := tenantStack(t, a, "acme")
+		s.SetConfig("tenantkit:certificateArn", cert, false)
+		if r := s.Preview(); r.Err != nil {
+			t.Errorf("preview with %s: %v", cert, r.Err)
+		}
+		a.ResetCalls()
+		r := s.Up()
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "certificateArn") {
+			t.Errorf("up with %s: %v, want a refusal naming tenantkit:certificateArn", cert, r.Err)
+		}
+		for _, c := range a.Calls() {
+			if c.Method == "Create" {
+				t.Errorf("up with %s created %s %s before refusing", cert, c.Type, c.Name)
+				break
+			}
+		}
+	}
+}
