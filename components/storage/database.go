@@ -132,6 +132,17 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		DeleteAutomatedBackups:       pulumi.Bool(true),
 		EnabledCloudwatchLogsExports: pulumi.ToStringArray(DatabaseLogs),
 		AutoMinorVersionUpgrade:      pulumi.Bool(true),
+		// A new major in the stack (16 → 17) upgrades the database: RDS
+		// refuses a major change without this flag (ModifyDBInstance,
+		// AllowMajorVersionUpgrade). The parameter group of the new family
+		// is made beside the old one (a name prefix), so the modify names a
+		// group that exists.
+		AllowMajorVersionUpgrade: pulumi.Bool(true),
+		// Changes apply during the deploy, not at the next maintenance
+		// window: a drift check after up sees the database as declared,
+		// never a pending change (a class, Multi-AZ or major change costs a
+		// restart or failover at deploy time, stated in the README).
+		ApplyImmediately: pulumi.Bool(true),
 		Tags:                         pulumi.StringMap{"DataClassification": pulumi.String(args.Classification)},
 	}, child, pulumi.DependsOn(deps))
 	if err != nil {

@@ -202,6 +202,10 @@ func TestDatabaseMajorVersion(t *testing.T) {
 			if str(db, "engineVersion") != "16" || db.Get("autoMinorVersionUpgrade") != true {
 				t.Errorf("engine %v auto minor %v", db.Get("engineVersion"), db.Get("autoMinorVersionUpgrade"))
 			}
+			// A major change is an upgrade RDS accepts, applied at deploy time.
+			if db.Get("allowMajorVersionUpgrade") != true || db.Get("applyImmediately") != true {
+				t.Errorf("allow major upgrade %v, apply immediately %v", db.Get("allowMajorVersionUpgrade"), db.Get("applyImmediately"))
+			}
 			if p := requireSome(t, g, "aws:rds/parameterGroup:ParameterGroup")[0]; str(p, "family") != "postgres16" {
 				t.Errorf("family %s", str(p, "family"))
 			}
