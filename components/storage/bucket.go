@@ -69,6 +69,13 @@ type BucketArgs struct {
 	Retain bool
 	// ForceDestroy lets destroy empty the bucket (offboarding only).
 	ForceDestroy bool
+	// Protect refuses any delete of the bucket or of one of its
+	// configurations. A data bucket dropped from the stack (a
+	// classification removed) would otherwise lose its policy, public
+	// access block, encryption and versioning, and then fail to delete
+	// (BucketNotEmpty), leaving the data unprotected; offboarding turns
+	// protection off before it destroys.
+	Protect bool
 }
 
 // Bucket is one hardened S3 bucket and its configuration resources.
@@ -98,6 +105,9 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	var child pulumi.ResourceOption = pulumi.Parent(b)
 	if args.Retain {
 		child = pulumi.Composite(child, pulumi.RetainOnDelete(true))
+	}
+	if args.Protect {
+		child = pulumi.Composite(child, pulumi.Protect(true))
 	}
 	var err error
 	b.Bucket, err = s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
@@ -190,7 +200,7 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 			Bucket:       id,
 			TargetBucket: pulumi.String(args.LogBucket),
 			TargetPrefix: pulumi.String("s3/" + args.Name + "/"),
-		}, pulumi.Parent(b), pulumi.DependsOn([]pulumi.Resource{prev}))); err != nil {
+		}, pulumi.Parent(b), pulumi.Protect(args.Protect), pulumi.DependsOn([]pulumi.Resource{prev}))); err != nil {
 			return nil, err
 		}
 	}

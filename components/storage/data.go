@@ -55,6 +55,7 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 			NoncurrentDays: args.NoncurrentDays,
 			LogBucket:      args.LogBucket,
 			ForceDestroy:   args.Deleting,
+			Protect:        !args.Deleting,
 			PolicyInputs:   pulumi.StringArray{args.KeyArn, args.S3EndpointID},
 			Statements: func(arn string, in []string) []policydoc.Statement {
 				return DataStatements(arn, in[0], in[1], args.AccountID, args.TenantID, args.Deployers)

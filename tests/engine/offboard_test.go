@@ -178,3 +178,25 @@ func TestBaselineAdoptsExistingSingletons(t *testing.T) {
 		t.Errorf("second up after adoption: %v %v", r.Changes, r.Err)
 	}
 }
+
+// A classification removed from an active stack is refused before any
+// delete: the bucket and every protection it has stay (they are
+// protected); only offboarding (deleting) takes data buckets away.
+func TestRemovingAClassificationIsRefused(t *testing.T) {
+	a := withBaseline(t)
+	s := tenantStack(t, a, "acme")
+	if r := s.Up(); r.Err != nil {
+		t.Fatalf("up: %v", r.Err)
+	}
+	s.SetConfig("tenantkit:dataClassifications", `["confidential"]`, true)
+	a.ResetCalls()
+	r := s.Up()
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "protected") || !strings.Contains(r.Err.Error(), "acme-data-personal") {
+		t.Fatalf("removing personal: %v, want a refusal naming the protected bucket", r.Err)
+	}
+	for _, c := range a.Calls() {
+		if c.Method == "Delete" {
+			t.Errorf("removing a classification deleted %s %s", c.Type, c.Name)
+		}
+	}
+}
