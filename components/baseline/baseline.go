@@ -84,6 +84,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("baseline: read the account id (are AWS credentials set?): %w", err)
 	}
 	account := caller.AccountId
+	deployers, err := access.Deployers(ctx, cfg.DeployerPrincipalArns, caller.Arn, b.Provider, b)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
 
 	// Adopted singletons are imported (pulumi.Import) and then brought to
 	// the declared settings; the engine imports once, on the first up with
@@ -104,7 +108,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		EnableKeyRotation:    pulumi.Bool(true),
 		RotationPeriodInDays: pulumi.Int(365),
 		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(KeyPolicy(cfg.Region, account).JSON()),
+		Policy:               pulumi.String(KeyPolicy(cfg.Region, account, deployers).JSON()),
 		// The archives that outlive tenants and the account's EBS default
 		// encryption depend on this key: it is protected and outlives a
 		// destroy of the baseline, as its alias does.
@@ -175,10 +179,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	var coverage []string
 	if cfg.SharedTrail {
-		deployers, err := access.Deployers(ctx, cfg.DeployerPrincipalArns, caller.Arn, b.Provider, b)
-		if err != nil {
-			return nil, fmt.Errorf("baseline: %w", err)
-		}
 		if coverage, err = b.sharedTrail(ctx, name, cfg, account, deployers, args.Coverage, child); err != nil {
 			return nil, err
 		}
@@ -258,7 +258,8 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: "confidential", NoncurrentDays: 30,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
 			// The archive is the only bucket logging here: named exactly.
-			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, storage.BucketArn(archive))}, protect(arn)...)
+			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, storage.BucketArn(archive)),
+				logging.DenyOverwrites(arn, "")}, protect(arn)...)
 		},
 	}, child...)
 	if err != nil {
@@ -317,10 +318,24 @@ const MaxCoveredBuckets = 490
 // KeyPolicy of the baseline key: the account administers it; CloudTrail,
 // CloudWatch Logs (the baseline's groups), EC2 (EBS by default) and the Auto
 // Scaling service-linked role use it.
-func KeyPolicy(region, account string) policydoc.Document {
+func KeyPolicy(region, account string, deployers []string) policydoc.Document {
 	root := fmt.Sprintf("arn:aws:iam::%s:root", account)
 	return policydoc.Document{Statement: append([]policydoc.Statement{
 		{Sid: "AccountAdministers", Effect: "Allow", Principal: policydoc.AWS(root), Action: policydoc.List("kms:*"), Resource: policydoc.List("*")},
+		// Every archive that outlives a tenant is readable only while this
+		// key lives and its policy lets the readers in: deleting or
+		// disabling it is the log administrator's alone, changing its
+		// policy the log administrator's and the deployers' (who apply the
+		// program's own). The account root stays able to act through the
+		// log-admin role (WP-39).
+		{Sid: "DenyKeyDeletionButLogAdmin", Effect: "Deny", Principal: policydoc.AWS("*"),
+			Action:    policydoc.List("kms:ScheduleKeyDeletion", "kms:DisableKey"),
+			Resource:  policydoc.List("*"),
+			Condition: policydoc.Condition{"ArnNotEquals": {"aws:PrincipalArn": policydoc.List(LogAdminArn(account))}}},
+		{Sid: "DenyKeyPolicyChangesButAdmins", Effect: "Deny", Principal: policydoc.AWS("*"),
+			Action:    policydoc.List("kms:PutKeyPolicy"),
+			Resource:  policydoc.List("*"),
+			Condition: policydoc.Condition{"ArnNotEquals": {"aws:PrincipalArn": policydoc.List(append([]string{LogAdminArn(account)}, deployers...)...)}}},
 		{Sid: "CloudWatchLogsForBaselineGroups", Effect: "Allow", Principal: policydoc.Service(fmt.Sprintf("logs.%s.amazonaws.com", region)),
 			Action:    policydoc.List("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
 			Resource:  policydoc.List("*"),

@@ -8,6 +8,7 @@ package logging
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -123,7 +124,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: args.Classification,
 		NoncurrentDays: args.NoncurrentDays, ForceDestroy: args.Deleting,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			return append(AccessLogStatements(arn, args.AccountID, args.ElbAccountArn, logged), protect(arn, !args.Deleting)...)
+			st := append(AccessLogStatements(arn, args.AccountID, args.ElbAccountArn, logged), protect(arn, !args.Deleting)...)
+			if !args.Deleting {
+				st = append(st, DenyOverwrites(arn, AccountOf(args.ElbAccountArn)))
+			}
+			return st
 		},
 	}, child)
 	if err != nil {
@@ -190,6 +195,34 @@ func AccessLogStatements(arn, account, elbAccountArn string, sources []string) [
 			Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, ElbLogPrefix, account))},
 		S3AccessLogStatement(arn, account, sources...),
 	}
+}
+
+// DenyOverwrites keeps access-log records as delivered (WP-39): no one
+// writes objects into the service-logs bucket but the services that
+// deliver them, S3 server access logging (a service principal, so the
+// request carries aws:PrincipalServiceName) and, in Tokyo, Elastic Load
+// Balancing's account (aws:PrincipalAccount). An administrator's PutObject
+// over a record would otherwise leave the original as a noncurrent
+// version, which the lifecycle rule expires. (IAM user guide, "AWS global
+// condition context keys": aws:PrincipalServiceName is present only for
+// service principals; a negated operator on a missing key matches, hence
+// IfExists on the service name.)
+func DenyOverwrites(arn, elbAccount string) policydoc.Statement {
+	c := policydoc.Condition{"StringNotEqualsIfExists": {"aws:PrincipalServiceName": policydoc.List("logging.s3.amazonaws.com")}}
+	if elbAccount != "" {
+		c["StringNotEquals"] = map[string]policydoc.Strings{"aws:PrincipalAccount": policydoc.List(elbAccount)}
+	}
+	return policydoc.Statement{Sid: "DenyWritesButDelivery", Effect: "Deny", Principal: policydoc.AWS("*"),
+		Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(arn + "/*"), Condition: c}
+}
+
+// AccountOf is the account of an IAM ARN (arn:aws:iam::<account>:...).
+func AccountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[4]
 }
 
 // S3AccessLogStatement lets S3 server access logging write under s3/, for

@@ -143,7 +143,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		// never a pending change (a class, Multi-AZ or major change costs a
 		// restart or failover at deploy time, stated in the README).
 		ApplyImmediately: pulumi.Bool(true),
-		Tags:                         pulumi.StringMap{"DataClassification": pulumi.String(args.Classification)},
+		Tags:             pulumi.StringMap{"DataClassification": pulumi.String(args.Classification)},
 	}, child, pulumi.DependsOn(deps))
 	if err != nil {
 		return nil, err

@@ -32,9 +32,14 @@ func session(r role, identity ...namedPolicy) principal {
 // withInline is a session of the role holding its real inline policies.
 func withInline(r role) principal { return session(r, r.Inline...) }
 
-// service is an AWS service principal with the source keys it sends.
+// service is an AWS service principal with the source keys it sends, and
+// its own name, which AWS puts in every request a service principal makes
+// (IAM user guide, "AWS global condition context keys",
+// aws:PrincipalServiceName).
 func service(name string, context map[string]any) principal {
-	return principal{arn: name, context: context}
+	ctx := map[string]any{"aws:PrincipalServiceName": name}
+	maps.Copy(ctx, context)
+	return principal{arn: name, context: ctx}
 }
 
 // allowAll is an identity policy that allows everything: an over-granted

@@ -365,4 +365,32 @@ func (s *suite) integrity() {
 		s.add(explicitDeny, "acme's own app role allowed * "+a+" on its archive", request(ownApp, a, archive.Arn, archive.Policy, nil))
 	}
 	s.add(explicitDeny, "acme's own app role allowed * deletes a record version", request(ownApp, "s3:DeleteObjectVersion", archive.object("cloudtrail/AWSLogs/x.json.gz"), archive.Policy, nil))
+
+	// No overwrite of a delivered access log: only the delivering services
+	// write objects into the service-logs buckets.
+	deployer := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, allowAll)
+	logAdmin := session(role{Name: "tk-acme-log-admin", Arn: fmt.Sprintf("arn:aws:iam::%s:role/tenants/acme/tk-acme-log-admin", account)}, allowAll)
+	for _, c := range []struct {
+		name string
+		b    bucket
+	}{{"acme", w.acme.bucket(t, "service-logs")}, {"baseline", w.base.bucket(t, "service-logs")}} {
+		record := c.b.object("s3/tk-acme-personal-" + account + "/2026-11-26-00-00-00-0123456789ABCDEF")
+		for who, p := range map[string]principal{"an account admin": admin, "the deployer": deployer, "acme's log admin": logAdmin} {
+			s.add(explicitDeny, who+" overwrites a record in "+c.name+"'s service logs", request(p, "s3:PutObject", record, c.b.Policy, nil))
+		}
+	}
+	serviceLogs := w.acme.bucket(t, "service-logs")
+	delivery := service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": w.acme.bucket(t, "data/personal").Arn, "aws:SourceAccount": account})
+	s.add(allowed, "S3 access logging still delivers", request(delivery, "s3:PutObject",
+		serviceLogs.object("s3/"+w.acme.bucket(t, "data/personal").Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), serviceLogs.Policy, nil))
+
+	// The baseline key, under which every retained archive is readable:
+	// neither deleted, disabled nor re-policied by an administrator.
+	baseAdmin := session(role{Name: "tenantkit-log-admin", Arn: fmt.Sprintf("arn:aws:iam::%s:role/tenantkit-log-admin", account)}, allowAll)
+	for _, a := range []string{"kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"} {
+		s.add(explicitDeny, "an account admin "+a+" on the baseline key", request(admin, a, w.base.keyArn, w.base.keyPolicy, nil))
+		s.add(allowed, "the baseline's log admin "+a+" on the baseline key", request(baseAdmin, a, w.base.keyArn, w.base.keyPolicy, nil))
+	}
+	s.add(explicitDeny, "the deployer schedules the baseline key's deletion", request(deployer, "kms:ScheduleKeyDeletion", w.base.keyArn, w.base.keyPolicy, nil))
+	s.add(allowed, "the deployer applies the program's key policy", request(deployer, "kms:PutKeyPolicy", w.base.keyArn, w.base.keyPolicy, nil))
 }
