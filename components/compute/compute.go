@@ -102,11 +102,15 @@ func HealthCheckType(replaceUnhealthy bool) string {
 	return "EC2"
 }
 
-// ManagedPolicies are all the instance role needs besides the tenant's own
-// resources: SSM (Session Manager, patching) and the CloudWatch agent.
+// ManagedPolicies are the AWS-managed policies of the instance role: SSM
+// (Session Manager, patching), which names no tenant resource. The
+// CloudWatch agent's managed policy (CloudWatchAgentServerPolicy) is not
+// attached: it grants log-group writes, retention changes and metric data
+// on every resource of the account, so one tenant's host could shorten
+// another's log retention or feed its alarms; InstancePolicy grants the
+// agent what it uses, scoped to the tenant.
 var ManagedPolicies = []string{
 	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-	"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
 }
 
 // New builds the tier.
@@ -159,7 +163,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: volumeTags},
 		},
 		Monitoring:           &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
-		UserData:             pulumi.String(base64.StdEncoding.EncodeToString([]byte(UserData(a.GroupName)))),
+		UserData:             pulumi.String(base64.StdEncoding.EncodeToString([]byte(UserData(a.GroupName, config.MetricNamespace(args.TenantID))))),
 		UpdateDefaultVersion: pulumi.Bool(true),
 	}, child)
 	if err != nil {
@@ -282,6 +286,14 @@ func InstancePolicy(args *Args, keyArn string) policydoc.Document {
 		{Sid: "TenantDataObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), Resource: policydoc.List(objects...)},
 		{Sid: "TenantKey", Effect: "Allow", Action: policydoc.List("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"), Resource: policydoc.List(keyArn)},
 		{Sid: "TenantAppLogs", Effect: "Allow", Action: policydoc.List("logs:CreateLogStream", "logs:PutLogEvents"), Resource: policydoc.List(args.LogGroupArn, args.LogGroupArn+":*")},
+		// The CloudWatch agent: metrics into the tenant's namespace only
+		// (PutMetricData has no resource; cloudwatch:namespace scopes it:
+		// CloudWatch user guide, "Using condition keys to limit access to
+		// CloudWatch namespaces"), and the instance's tags for the auto
+		// scaling group dimension (DescribeTags has no resource either).
+		{Sid: "AgentMetrics", Effect: "Allow", Action: policydoc.List("cloudwatch:PutMetricData"), Resource: policydoc.List("*"),
+			Condition: policydoc.Condition{"StringEquals": {"cloudwatch:namespace": policydoc.List(config.MetricNamespace(args.TenantID))}}},
+		{Sid: "AgentTags", Effect: "Allow", Action: policydoc.List("ec2:DescribeTags"), Resource: policydoc.List("*")},
 	}}
 }
 

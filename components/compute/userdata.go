@@ -15,11 +15,11 @@ const TimeZone = "Asia/Tokyo"
 // AgentConfig is the CloudWatch agent's configuration: memory and root-disk
 // use, aggregated by auto scaling group so the alarms (WP-24) see one series
 // per group whatever the instances are.
-func AgentConfig() string {
+func AgentConfig(namespace string) string {
 	cfg := map[string]any{
 		"agent": map[string]any{"metrics_collection_interval": 60},
 		"metrics": map[string]any{
-			"namespace":              "CWAgent",
+			"namespace":              namespace,
 			"append_dimensions":      map[string]string{"AutoScalingGroupName": "${aws:AutoScalingGroupName}", "InstanceId": "${aws:InstanceId}"},
 			"aggregation_dimensions": [][]string{{"AutoScalingGroupName"}},
 			"metrics_collected": map[string]any{
@@ -34,7 +34,7 @@ func AgentConfig() string {
 
 // UserData bootstraps an instance: chrony on the Time Sync Service, JST,
 // the CloudWatch agent. It fails loudly (set -e) rather than run half set up.
-func UserData(group string) string {
+func UserData(group, namespace string) string {
 	return fmt.Sprintf(`#!/bin/bash
 # tenantkit bootstrap for %[1]s
 set -euo pipefail
@@ -53,7 +53,7 @@ cat > /opt/aws/amazon-cloudwatch-agent/etc/tenantkit.json <<'JSON'
 JSON
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
   -c file:/opt/aws/amazon-cloudwatch-agent/etc/tenantkit.json
-`, group, TimeZone, network.TimeSyncServer, AgentConfig())
+`, group, TimeZone, network.TimeSyncServer, AgentConfig(namespace))
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

@@ -74,8 +74,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	ruleArn := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", args.Region, args.AccountID, FindingsRuleName(args.TenantID))
 	alarms := []alarm{
 		{"cpu", "CPUUtilization", "AWS/EC2", args.CPUPercent},
-		{"memory", "mem_used_percent", "CWAgent", args.MemoryPercent},
-		{"disk", "disk_used_percent", "CWAgent", args.DiskPercent},
+		{"memory", "mem_used_percent", config.MetricNamespace(args.TenantID), args.MemoryPercent},
+		{"disk", "disk_used_percent", config.MetricNamespace(args.TenantID), args.DiskPercent},
 	}
 	alarmArns := make([]string, len(alarms))
 	for i, a := range alarms {

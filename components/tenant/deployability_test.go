@@ -174,7 +174,7 @@ func TestAppTierOperability(t *testing.T) {
 				t.Error("no ec2 endpoint: the CloudWatch agent cannot read its group, the memory and disk alarms never clear")
 			}
 		}
-		if !strings.Contains(compute.AgentConfig(), `"AutoScalingGroupName"`) {
+		if !strings.Contains(compute.AgentConfig(config.MetricNamespace("acme")), `"AutoScalingGroupName"`) {
 			t.Fatal("agent config lost its group dimension")
 		}
 		for _, a := range g.OfType("aws:cloudwatch/metricAlarm:MetricAlarm") {

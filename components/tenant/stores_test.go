@@ -252,16 +252,30 @@ func TestAppTier(t *testing.T) {
 				t.Errorf("bootstrap lacks %q", want)
 			}
 		}
-		// Instance role: managed SSM and agent policies, the rest scoped.
+		// Instance role: the managed SSM policy, the rest scoped. Only the
+		// two agent calls IAM cannot scope by resource take Resource *:
+		// metrics only into the tenant's namespace, and reading tags.
 		for _, p := range g.OfType("aws:iam/rolePolicy:RolePolicy") {
 			doc, err := policydoc.Parse(str(p, "policy"))
 			if err != nil {
 				t.Fatalf("%s: %v", p.Name, err)
 			}
 			for _, st := range doc.Statement {
-				if slices.Contains(st.Resource, "*") {
+				if !slices.Contains(st.Resource, "*") {
+					continue
+				}
+				switch {
+				case slices.Equal(st.Action, []string{"cloudwatch:PutMetricData"}) &&
+					slices.Equal(st.ConditionValues("StringEquals", "cloudwatch:namespace"), []string{config.MetricNamespace(cfg.TenantID)}):
+				case slices.Equal(st.Action, []string{"ec2:DescribeTags"}):
+				default:
 					t.Errorf("%s: %v on Resource *", p.Name, st.Action)
 				}
+			}
+		}
+		for _, a := range g.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			if str(a, "policyArn") != "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" {
+				t.Errorf("the instance role takes %s", str(a, "policyArn"))
 			}
 		}
 		asg := requireSome(t, g, "aws:autoscaling/group:Group")[0]

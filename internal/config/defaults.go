@@ -151,6 +151,13 @@ func BaselineLogAdminArn(account string) string {
 // date the whitepaper promises (§10) and of the reports' local times.
 var JST = time.FixedZone("JST", 9*60*60)
 
+// MetricNamespace is where a tenant's hosts publish their metrics (the
+// CloudWatch agent) and where its memory and disk alarms read them: one
+// namespace per tenant, the only one its instance role may publish into
+// (cloudwatch:namespace), so no tenant's hosts can feed another tenant's
+// alarms.
+func MetricNamespace(tenantID string) string { return "tenantkit/" + tenantID }
+
 // TenantRoleArn is a tenant role's ARN: tk-<tenant>-<role> under the
 // tenant's path /tenants/<tenant>/ (components/access, components/logging).
 func TenantRoleArn(account, tenantID, role string) string {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 // WP-24: memory, CPU and disk alarms to the encrypted topic.
@@ -23,8 +25,8 @@ var _ = register(Rule{ID: "WP-24",
 					e.Failf(label(a), fmt.Sprintf("threshold %v from config", threshold), "threshold %v", th)
 					continue
 				}
-				if ns, _ := a.String("namespace"); metric != "CPUUtilization" && ns != "CWAgent" {
-					e.Fail(label(a), ns, "namespace CWAgent (the CloudWatch agent)")
+				if ns, _ := a.String("namespace"); metric != "CPUUtilization" && ns != config.MetricNamespace(in.Tenant.TenantID) {
+					e.Fail(label(a), ns, "namespace "+config.MetricNamespace(in.Tenant.TenantID)+" (the tenant's CloudWatch agent)")
 					continue
 				}
 				notifies, unknown := false, false

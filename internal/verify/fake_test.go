@@ -317,7 +317,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	for _, a := range []struct {
 		name, metric, ns string
 		th               float64
-	}{{inv.Alarms[0], "CPUUtilization", "AWS/EC2", cfg.Alarms.CPUPercent}, {inv.Alarms[1], "mem_used_percent", "CWAgent", cfg.Alarms.MemoryPercent}, {inv.Alarms[2], "disk_used_percent", "CWAgent", cfg.Alarms.DiskPercent}} {
+	}{{inv.Alarms[0], "CPUUtilization", "AWS/EC2", cfg.Alarms.CPUPercent}, {inv.Alarms[1], "mem_used_percent", config.MetricNamespace(id), cfg.Alarms.MemoryPercent}, {inv.Alarms[2], "disk_used_percent", config.MetricNamespace(id), cfg.Alarms.DiskPercent}} {
 		w.alarms = append(w.alarms, cwtypes.MetricAlarm{AlarmName: aws.String(a.name), MetricName: aws.String(a.metric), Namespace: aws.String(a.ns), Threshold: aws.Float64(a.th), AlarmActions: []string{topic}, ActionsEnabled: aws.Bool(true),
 			Dimensions: []cwtypes.Dimension{{Name: aws.String("AutoScalingGroupName"), Value: aws.String(inv.AutoScalingGroup)}}})
 	}

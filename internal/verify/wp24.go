@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
@@ -31,8 +33,8 @@ var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU
 				continue
 			case aws.ToFloat64(a.Threshold) != th:
 				r.Fail(res, fmt.Sprintf("threshold %v", aws.ToFloat64(a.Threshold)), fmt.Sprintf("threshold %v from config", th))
-			case m != "CPUUtilization" && aws.ToString(a.Namespace) != "CWAgent":
-				r.Fail(res, "namespace "+aws.ToString(a.Namespace), "namespace CWAgent")
+			case m != "CPUUtilization" && aws.ToString(a.Namespace) != config.MetricNamespace(t.Inv.Tenant):
+				r.Fail(res, "namespace "+aws.ToString(a.Namespace), "namespace "+config.MetricNamespace(t.Inv.Tenant))
 			case !slices.Contains(a.AlarmActions, t.Inv.TopicArn):
 				r.Fail(res, fmt.Sprint(a.AlarmActions), "notifies "+t.Inv.TopicArn)
 			case !watchesGroup(a.Dimensions, t.Inv.AutoScalingGroup):

@@ -38,10 +38,19 @@ async function evaluate(sim) {
   if (res.resultType === 'error') {
     return { error: JSON.stringify(res.errors) }
   }
-  if (res.resultType !== 'single') {
+  // An action IAM cannot scope to a resource (cloudwatch:PutMetricData,
+  // ec2:DescribeTags) is requested on "*", which the evaluator answers as
+  // a wildcard: one result when allowed, none (and its overall verdict)
+  // when not. Any other pattern matching several resources is refused.
+  const wildcard = res.resultType === 'wildcard' && sim.request.resource.resource === '*' && res.results.length <= 1
+  if (res.resultType !== 'single' && !wildcard) {
     return { error: `resource ${sim.request.resource.resource} matched a pattern; name one resource` }
   }
-  const ignored = res.result.ignoredContextKeys ?? []
+  if (wildcard && res.results.length === 0) {
+    return { result: res.overallResult, passedThrough: [] }
+  }
+  const result = res.resultType === 'single' ? res.result : res.results[0]
+  const ignored = result.ignoredContextKeys ?? []
   if (ignored.length === 0) {
     return { result: res.overallResult, passedThrough: [] }
   }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 )
 
@@ -41,6 +42,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.integrity()
 	s.group = "uploads"
 	s.uploads()
+	s.group = "hosts"
+	s.hosts()
 
 	outcomes := evaluate(t, s.list)
 	type tally struct{ run, failed int }
@@ -393,4 +396,32 @@ func (s *suite) integrity() {
 	}
 	s.add(explicitDeny, "the deployer schedules the baseline key's deletion", request(deployer, "kms:ScheduleKeyDeletion", w.base.keyArn, w.base.keyPolicy, nil))
 	s.add(allowed, "the deployer applies the program's key policy", request(deployer, "kms:PutKeyPolicy", w.base.keyArn, w.base.keyPolicy, nil))
+}
+
+// hosts: a tenant's instances (its app role with every policy attached,
+// AWS managed ones as AWS publishes them) reach their own logs and
+// metrics and no other tenant's. The CloudWatch agent's managed policy
+// once let any tenant's host shorten another's log retention, write into
+// its groups, pre-create a future tenant's groups and feed its alarms.
+func (s *suite) hosts() {
+	t, w := s.t, s.w
+	app := withInline(w.acme.role(t, "-app"))
+	globexGroup := w.globex.logGroup(t, "/app")
+	future := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/futureco/app", region, account)
+	for _, c := range []struct{ action, resource string }{
+		{"logs:PutRetentionPolicy", globexGroup}, {"logs:PutLogEvents", globexGroup + ":log-stream:i-0123"},
+		{"logs:CreateLogStream", globexGroup + ":log-stream:i-0123"}, {"logs:CreateLogGroup", future},
+		{"logs:DeleteLogGroup", globexGroup},
+	} {
+		s.add(denied, "acme's host "+c.action+" on "+c.resource, request(app, c.action, c.resource, nil, nil))
+	}
+	for _, ns := range []string{config.MetricNamespace("globex"), "CWAgent", "AWS/EC2"} {
+		s.add(denied, "acme's host publishes metrics into "+ns, request(app, "cloudwatch:PutMetricData", "*", nil, map[string]any{"cloudwatch:namespace": ns}))
+	}
+	s.add(allowed, "acme's host publishes metrics into its own namespace", request(app, "cloudwatch:PutMetricData", "*", nil,
+		map[string]any{"cloudwatch:namespace": config.MetricNamespace("acme")}))
+	s.add(allowed, "acme's host reads its tags (the agent's group dimension)", request(app, "ec2:DescribeTags", "*", nil, nil))
+	s.add(allowed, "acme's host writes its own app log", request(app, "logs:PutLogEvents", w.acme.logGroup(t, "/app")+":log-stream:i-0123", nil, nil))
+	s.add(allowed, "acme's host reports to Session Manager (the managed SSM policy)", request(app, "ssm:UpdateInstanceInformation",
+		fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0123456789abcdef0", region, account), nil, nil))
 }

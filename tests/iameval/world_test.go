@@ -3,6 +3,9 @@ package iameval_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,9 +113,20 @@ func read(t *testing.T, g *graph.Graph) *site {
 		s.topicPol = json.RawMessage(str(tp, "policy"))
 	}
 
-	inline := map[string][]namedPolicy{} // by the role's id
+	inline := map[string][]namedPolicy{} // by the role's id or name
 	for _, p := range g.OfType("aws:iam/rolePolicy:RolePolicy") {
 		inline[str(p, "role")] = append(inline[str(p, "role")], namedPolicy{Name: p.Name, Policy: json.RawMessage(str(p, "policy"))})
+	}
+	// Attached AWS managed policies, as AWS publishes them (managed/).
+	attached := map[string][]namedPolicy{} // by the role's name
+	for _, a := range g.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		arn := str(a, "policyArn")
+		name := arn[strings.LastIndex(arn, "/")+1:]
+		doc, err := os.ReadFile(filepath.Join("managed", name+".json"))
+		if err != nil {
+			t.Fatalf("role %s takes %s: add its document as AWS publishes it to tests/iameval/managed (%v)", str(a, "role"), arn, err)
+		}
+		attached[str(a, "role")] = append(attached[str(a, "role")], namedPolicy{Name: name, Policy: json.RawMessage(doc)})
 	}
 	for _, r := range g.OfType("aws:iam/role:Role") {
 		name, ok := r.String("name")
@@ -125,7 +139,7 @@ func read(t *testing.T, g *graph.Graph) *site {
 		}
 		s.roles[name] = role{
 			Name: name, Arn: fmt.Sprintf("arn:aws:iam::%s:role%s%s", account, path, name),
-			Trust: json.RawMessage(str(r, "assumeRolePolicy")), Inline: inline[r.ID],
+			Trust: json.RawMessage(str(r, "assumeRolePolicy")), Inline: append(slices.Clone(inline[r.ID]), attached[name]...),
 		}
 	}
 
