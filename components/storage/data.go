@@ -25,6 +25,9 @@ type DataArgs struct {
 	// Deployers run Pulumi: the provider reads the buckets (HeadBucket needs
 	// s3:ListBucket) and offboarding's destroy empties them.
 	Deployers []string
+	// Refreshers read what a refresh reads (HeadBucket is s3:ListBucket)
+	// and no object.
+	Refreshers []string
 	// Deleting lets destroy empty the buckets (offboarding, WP-10).
 	Deleting bool
 }
@@ -58,7 +61,7 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 			Protect:        !args.Deleting,
 			PolicyInputs:   pulumi.StringArray{args.KeyArn, args.S3EndpointID},
 			Statements: func(arn string, in []string) []policydoc.Statement {
-				return DataStatements(arn, in[0], in[1], args.AccountID, args.TenantID, args.Deployers)
+				return DataStatements(arn, in[0], in[1], args.AccountID, args.TenantID, args.Deployers, args.Refreshers)
 			},
 		}, pulumi.Parent(d))
 		if err != nil {
@@ -86,7 +89,7 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 // "Condition operators"). Naming aws:kms without a key id is refused: S3
 // then uses the AWS managed key aws/s3, not the bucket default (S3 API
 // reference, PutObject, x-amz-server-side-encryption-aws-kms-key-id).
-func DataStatements(arn, keyArn, endpointID, account, tenantID string, deployers []string) []policydoc.Statement {
+func DataStatements(arn, keyArn, endpointID, account, tenantID string, deployers, refreshers []string) []policydoc.Statement {
 	objects := policydoc.List(arn + "/*")
 	const sse, sseKey = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
 	present := func(key string) map[string]policydoc.Strings {
@@ -101,11 +104,20 @@ func DataStatements(arn, keyArn, endpointID, account, tenantID string, deployers
 		{Sid: "DenyUploadsAWSManagedKey", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("s3:PutObject"), Resource: objects,
 			Condition: policydoc.Condition{"Null": {sse: policydoc.List("false"), sseKey: policydoc.List("true")}}},
 		{Sid: "DenyOutsideTenant", Effect: "Deny", Principal: policydoc.AWS("*"),
-			Action:   policydoc.List("s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject", "s3:ListBucket*"),
+			Action:   policydoc.List("s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"),
 			Resource: policydoc.List(arn, arn+"/*"),
 			Condition: policydoc.Condition{
 				"StringNotEquals": {"aws:SourceVpce": policydoc.List(endpointID)},
 				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(append([]string{access.TenantRoles(account, tenantID)}, deployers...)...)},
+			}},
+		// Listing (HeadBucket, which a refresh makes, needs s3:ListBucket)
+		// is also open to the refresh roles; objects never are.
+		{Sid: "DenyListingOutsideTenant", Effect: "Deny", Principal: policydoc.AWS("*"),
+			Action:   policydoc.List("s3:ListBucket*"),
+			Resource: policydoc.List(arn),
+			Condition: policydoc.Condition{
+				"StringNotEquals": {"aws:SourceVpce": policydoc.List(endpointID)},
+				"ArnNotLike":      {"aws:PrincipalArn": policydoc.List(append(append([]string{access.TenantRoles(account, tenantID)}, deployers...), refreshers...)...)},
 			}},
 	}
 }

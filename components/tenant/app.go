@@ -64,7 +64,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		TenantID: cfg.TenantID, AccountID: account, Classifications: cfg.DataClassifications,
 		KeyArn: t.Key.Arn, NoncurrentDays: cfg.NoncurrentVersionDays, LogBucket: t.Logging.ServiceLogs.Name,
 		S3EndpointID: t.Endpoints.S3.ID().ToStringOutput(),
-		Deployers:    st.deployers, Deleting: cfg.Deleting(),
+		Deployers:    st.deployers, Refreshers: cfg.RefreshPrincipalArns, Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{t.Logging.ServiceLogs}))...)
 	if err != nil {
 		return err

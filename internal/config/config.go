@@ -87,6 +87,10 @@ type Tenant struct {
 	// buckets' denies exempt them, so refresh, updates and offboarding's
 	// destroy keep working. Empty means the caller's own role at deploy time.
 	DeployerPrincipalArns []string `json:"deployerPrincipalArns"`
+	// RefreshPrincipalArns read what a refresh reads (preview --refresh,
+	// the nightly drift check) without being deployers: the data buckets
+	// let them list and read configuration, never objects.
+	RefreshPrincipalArns []string `json:"refreshPrincipalArns"`
 
 	// Lifecycle (WP-10).
 	Lifecycle Lifecycle `json:"lifecycle"`

@@ -226,6 +226,11 @@ func (t *Tenant) Validate() error {
 			bad("deployerPrincipalArns", a, "write the IAM role or user ARN that runs Pulumi (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
 		}
 	}
+	for _, a := range t.RefreshPrincipalArns {
+		if !deployerPattern.MatchString(a) {
+			bad("refreshPrincipalArns", a, "write the IAM role ARN that runs pulumi preview --refresh (the drift check's role), not an assumed-role session or the account root")
+		}
+	}
 
 	// Lifecycle.
 	l := t.Lifecycle

@@ -264,7 +264,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 				storage.DenyConfigChangesExcept(arn, admin, "arn:aws:iam::111122223333:role/tenantkit-log-admin", deployer),
 				access.DenyOtherTenants(acct, id, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")))
 		default:
-			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, acct, id, []string{deployer})...)
+			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, acct, id, []string{deployer}, nil)...)
 		}
 		bt := map[string]string{"Role": role, "DataClassification": "confidential"}
 		for k, v := range stdTags {

@@ -44,6 +44,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.uploads()
 	s.group = "hosts"
 	s.hosts()
+	s.group = "refresh"
+	s.refresh()
 
 	outcomes := evaluate(t, s.list)
 	type tally struct{ run, failed int }
@@ -424,4 +426,29 @@ func (s *suite) hosts() {
 	s.add(allowed, "acme's host writes its own app log", request(app, "logs:PutLogEvents", w.acme.logGroup(t, "/app")+":log-stream:i-0123", nil, nil))
 	s.add(allowed, "acme's host reports to Session Manager (the managed SSM policy)", request(app, "ssm:UpdateInstanceInformation",
 		fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0123456789abcdef0", region, account), nil, nil))
+}
+
+// refresh: the drift check's role (refreshPrincipalArns, with AWS's
+// ReadOnlyAccess-like reads in its identity policy) reads every bucket
+// setting a refresh reads, and no object; a role that is neither deployer
+// nor refresher cannot even list.
+func (s *suite) refresh() {
+	t, w := s.t, s.w
+	reads := policyAllowing("s3:Get*", "s3:List*", "kms:Describe*", "kms:Get*", "kms:List*")
+	refresher := session(role{Name: "tenantkit-preview", Arn: refreshRole}, reads)
+	stranger := session(role{Name: "Auditor", Arn: fmt.Sprintf("arn:aws:iam::%s:role/Auditor", account)}, reads)
+	for _, c := range []string{"data/personal", "data/confidential"} {
+		b := w.acme.bucket(t, c)
+		// What terraform-provider-aws's bucket read asks (s3/bucket.go).
+		for _, a := range []string{"s3:ListBucket", "s3:GetBucketPolicy", "s3:GetEncryptionConfiguration", "s3:GetBucketVersioning",
+			"s3:GetLifecycleConfiguration", "s3:GetBucketLogging", "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls", "s3:GetBucketTagging"} {
+			s.add(allowed, "the refresh role "+a+" on "+b.Name, request(refresher, a, b.Arn, b.Policy, nil))
+		}
+		for _, a := range []string{"s3:GetObject", "s3:GetObjectVersion"} {
+			s.add(explicitDeny, "the refresh role "+a+" in "+b.Name, request(refresher, a, b.object("customers.csv"), b.Policy, nil))
+		}
+		s.add(explicitDeny, "a read-only role that is no refresher lists "+b.Name, request(stranger, "s3:ListBucket", b.Arn, b.Policy, nil))
+	}
+	s.add(denied, "the refresh role decrypts with acme's key", request(refresher, "kms:Decrypt", w.acme.keyArn, w.acme.keyPolicy, viaS3(w.acme.bucket(t, "data/personal").Arn)))
+	s.add(allowed, "the refresh role describes acme's key", request(refresher, "kms:DescribeKey", w.acme.keyArn, w.acme.keyPolicy, nil))
 }

@@ -20,6 +20,8 @@ const (
 	// elbAccount is Elastic Load Balancing's account in Tokyo (what
 	// aws.elb.getServiceAccount answers; ELB guide, "Enable access logs").
 	elbAccount = "582318560864"
+	// refreshRole runs acme's preview --refresh (the nightly drift check).
+	refreshRole = "arn:aws:iam::" + account + ":role/ops/tenantkit-preview"
 	// otherAccount is an account outside the deployment.
 	otherAccount = "210987654321"
 )
@@ -64,6 +66,8 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	acme := testkit.Load(t, "acme")
+	// acme's drift check runs as a refresh role (refreshPrincipalArns).
+	acme.RefreshPrincipalArns = []string{refreshRole}
 	corp := *acme
 	corp.TenantID = "acme-corp"
 	return &world{
