@@ -70,11 +70,7 @@ func (l *Local) Preview(ctx context.Context, name string) (map[string]int, error
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Preview(ctx, optpreview.ProgressStreams(l.Out))
-	if err != nil {
-		return nil, classify("preview", name, err)
-	}
-	return changes(res.ChangeSummary), nil
+	return preview(ctx, s, name, l.Out)
 }
 
 // Up implements Deployer.
@@ -83,15 +79,7 @@ func (l *Local) Up(ctx context.Context, name string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Up(ctx, optup.ProgressStreams(l.Out))
-	if err != nil {
-		return nil, classify("up", name, err)
-	}
-	out := map[string]any{}
-	for k, v := range res.Outputs {
-		out[k] = v.Value
-	}
-	return out, nil
+	return up(ctx, s, name, l.Out)
 }
 
 // Destroy implements Deployer.
@@ -100,10 +88,43 @@ func (l *Local) Destroy(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(l.Out)); err != nil {
+	return destroy(ctx, s, name, l.Out)
+}
+
+// preview, up and destroy run one operation on a selected stack, whatever
+// its program's source.
+func preview(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[string]int, error) {
+	res, err := s.Preview(ctx, optpreview.ProgressStreams(orDiscard(out)))
+	if err != nil {
+		return nil, classify("preview", name, err)
+	}
+	return changes(res.ChangeSummary), nil
+}
+
+func up(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[string]any, error) {
+	res, err := s.Up(ctx, optup.ProgressStreams(orDiscard(out)))
+	if err != nil {
+		return nil, classify("up", name, err)
+	}
+	outputs := map[string]any{}
+	for k, v := range res.Outputs {
+		outputs[k] = v.Value
+	}
+	return outputs, nil
+}
+
+func destroy(ctx context.Context, s auto.Stack, name string, out io.Writer) error {
+	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(orDiscard(out))); err != nil {
 		return classify("destroy", name, err)
 	}
 	return nil
+}
+
+func orDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
 }
 
 // Remove implements Deployer: the stack leaves the backend; its stack

@@ -10,7 +10,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -78,24 +77,13 @@ func inDir(dir string, program pulumi.RunFunc) pulumi.RunFunc {
 	}
 }
 
-func (d *Inline) out() io.Writer {
-	if d.Out == nil {
-		return io.Discard
-	}
-	return d.Out
-}
-
 // Preview implements Deployer.
 func (d *Inline) Preview(ctx context.Context, name string) (map[string]int, error) {
 	s, err := d.stack(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Preview(ctx, optpreview.ProgressStreams(d.out()))
-	if err != nil {
-		return nil, classify("preview", name, err)
-	}
-	return changes(res.ChangeSummary), nil
+	return preview(ctx, s, name, d.Out)
 }
 
 // Drift is `pulumi preview --refresh --expect-no-changes`: it reads every
@@ -118,7 +106,7 @@ func (d *Inline) Drift(ctx context.Context, name string) (map[string]int, error)
 		got <- seen
 	}()
 	_, err = s.Preview(ctx, optpreview.Refresh(), optpreview.ExpectNoChanges(), optpreview.Diff(),
-		optpreview.ProgressStreams(d.out()), optpreview.EventStreams(ch))
+		optpreview.ProgressStreams(orDiscard(d.Out)), optpreview.EventStreams(ch))
 	seen := <-got
 	delete(seen, "same")
 	if err != nil {
@@ -134,7 +122,7 @@ func (d *Inline) Repair(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Up(ctx, optup.Refresh(), optup.ProgressStreams(d.out())); err != nil {
+	if _, err := s.Up(ctx, optup.Refresh(), optup.ProgressStreams(orDiscard(d.Out))); err != nil {
 		return classify("up --refresh", name, err)
 	}
 	return nil
@@ -154,15 +142,7 @@ func (d *Inline) Up(ctx context.Context, name string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Up(ctx, optup.ProgressStreams(d.out()))
-	if err != nil {
-		return nil, classify("up", name, err)
-	}
-	out := map[string]any{}
-	for k, v := range res.Outputs {
-		out[k] = v.Value
-	}
-	return out, nil
+	return up(ctx, s, name, d.Out)
 }
 
 // Destroy implements Deployer.
@@ -171,10 +151,7 @@ func (d *Inline) Destroy(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(d.out())); err != nil {
-		return classify("destroy", name, err)
-	}
-	return nil
+	return destroy(ctx, s, name, d.Out)
 }
 
 // Remove implements Deployer: the stack leaves the backend; its stack
