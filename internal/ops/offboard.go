@@ -56,6 +56,9 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 	if done {
 		return code
 	}
+	if err := e.separateDirs(); err != nil {
+		return e.exit("offboard", err)
+	}
 	if f.today != "" {
 		day, err := lifecycle.ParseDate(f.today)
 		if err != nil {

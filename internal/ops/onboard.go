@@ -74,6 +74,9 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 	if done {
 		return code
 	}
+	if err := e.separateDirs(); err != nil {
+		return e.exit("onboard", err)
+	}
 	if len(pos) != 1 {
 		return cli.UsageError(e.Stderr, OnboardCommand, "name one tenant")
 	}

@@ -66,6 +66,29 @@ func (e *Env) dirFlags(fs *flag.FlagSet) {
 	fs.StringVar(&e.EvidenceDir, "evidence-dir", e.EvidenceDir, "directory of the lifecycle evidence records (<tenant>.json each; keep verify reports elsewhere)")
 }
 
+// separateDirs refuses an evidence directory that is the stacks
+// directory (however written: a trailing slash, ./, a link): each has its
+// own lock, and one directory under both would wait on itself forever.
+func (e *Env) separateDirs() error {
+	same, err := sameDir(e.StacksDir, e.EvidenceDir)
+	if err != nil || !same {
+		return nil // a missing directory is reported where it is used
+	}
+	return bad("--evidence-dir %s is the stacks directory %s: keep the evidence records in a directory of their own (default evidence/lifecycle)", e.EvidenceDir, e.StacksDir)
+}
+
+func sameDir(a, b string) (bool, error) {
+	ia, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	ib, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(ia, ib), nil
+}
+
 // today is the day a step acts as: the simulated one, or the real JST day.
 func (e *Env) today() lifecycle.Date {
 	if !e.Simulated.IsZero() {

@@ -489,3 +489,29 @@ func TestPreviewGatesDeploy(t *testing.T) {
 		t.Errorf("the failure is not in the evidence: %+v", ev)
 	}
 }
+
+// The evidence directory may not be the stacks directory, however it is
+// written: both locks in one directory would wait on each other forever.
+func TestEvidenceDirApartFromStacks(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	link := filepath.Join(t.TempDir(), "stacks-link")
+	if err := os.Symlink(e.StacksDir, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{e.StacksDir, e.StacksDir + "/", e.StacksDir + "/.", link} {
+		e.EvidenceDir = dir
+		done := make(chan int, 1)
+		go func() { done <- e.Offboard(context.Background(), []string{"acme", "--cancelled-on", "2026-11-25"}) }()
+		select {
+		case code := <-done:
+			if code != cli.ExitBadInput || !strings.Contains(e.err.String(), "--evidence-dir") {
+				t.Errorf("--evidence-dir %s: exit %d %s", dir, code, e.err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("--evidence-dir %s: offboard hangs", dir)
+		}
+		if e.stack(t, "acme").Lifecycle.CancelledOn != "" {
+			t.Fatalf("--evidence-dir %s: the stack changed", dir)
+		}
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"time"
 )
 
 // Lock serialises changes to a directory between processes (and goroutines:
@@ -29,7 +31,32 @@ func Acquire(dir string) (*Lock, error) {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", dir, err)
 	}
+	sweep(dir, time.Now())
 	return &Lock{f: f}, nil
+}
+
+// staleAfter: a temporary file older than this, found by the lock's
+// holder, was left by a process killed mid-write (every writer of the
+// directory holds the lock while its temporary file exists; the margin
+// spares a writer that does not lock, such as a report).
+const staleAfter = time.Minute
+
+// sweep removes what killed writers left: Write's temporary files and the
+// evidence directory's write probes.
+func sweep(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasPrefix(n, ".") || !(strings.HasSuffix(n, ".tmp") || strings.HasPrefix(n, ".probe-")) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > staleAfter {
+			_ = os.Remove(filepath.Join(dir, n))
+		}
+	}
 }
 
 // Release lets the next one in.

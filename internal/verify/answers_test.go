@@ -1,8 +1,16 @@
 package verify
 
 import (
+	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/catalog"
@@ -91,5 +99,37 @@ func TestSharedMemoForgetsErrors(t *testing.T) {
 	_, _ = remember(own, "gd", fetch(true))
 	if _, err := remember(own, "gd", fetch(false)); err == nil || calls != 3 {
 		t.Errorf("a target's memo asked again after a failure (%d calls, %v)", calls, err)
+	}
+}
+
+// A redirect from the endpoint is not followed: the signed request never
+// reaches the other host, and the read is an error, not an answer.
+func TestRedirectsNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("the signed Authorization header reached %s", r.Host)
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer other.Close()
+	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer endpoint.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	cfg, err := LoadConfigTimeout(context.Background(), "ap-northeast-1", endpoint.URL, nil, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A GET (S3), which an HTTP client would follow.
+	_, err = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).GetBucketPolicy(context.Background(), &s3.GetBucketPolicyInput{Bucket: aws.String("tk-acme-personal-111122223333")})
+	if err == nil {
+		t.Error("a redirect answered the call")
+	}
+	if n := elsewhere.Load(); n != 0 {
+		t.Errorf("%d requests followed the redirect", n)
 	}
 }

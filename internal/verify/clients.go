@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 
@@ -219,6 +220,11 @@ func LoadConfigTimeout(ctx context.Context, region, endpoint string, calls *Call
 	if err != nil {
 		return cfg, err
 	}
+	// The loader configures the buildable client (a custom CA bundle, say);
+	// the client the calls use is built from it and follows no redirect.
+	if b, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		cfg.HTTPClient = noRedirects(b, requestTimeout)
+	}
 	// Every call is counted: in the counter the context carries (one per
 	// tenant, when a fleet shares the clients), else in calls.
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
@@ -267,5 +273,18 @@ func NewClients(cfg aws.Config, endpoint string) *Clients {
 		AutoScaling: autoscaling.NewFromConfig(cfg),
 		Tagging:     resourcegroupstaggingapi.NewFromConfig(cfg),
 		STS:         sts.NewFromConfig(cfg),
+	}
+}
+
+// noRedirects is the SDK's HTTP client (its transport, the request
+// timeout) that follows no redirect: AWS does not redirect signed API
+// calls to another host, and following one would send the request's
+// signed Authorization header there. The 3xx answer itself reaches the
+// SDK, which cannot read it: the check is ERROR.
+func noRedirects(b *awshttp.BuildableClient, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Transport:     b.GetTransport(),
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
