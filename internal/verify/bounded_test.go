@@ -147,3 +147,53 @@ func TestArgumentsCheckedBeforeWork(t *testing.T) {
 		t.Errorf("a tenant that is a path: exit %d", code)
 	}
 }
+
+// Reports go only where reports belong: never over a stack file, a fleet
+// plan (a JSON list) or into a lifecycle directory (its lock file names
+// it), and that is checked again when the report is written, since a run
+// lasts up to --timeout.
+func TestReportsNeverReplaceOperatorsFiles(t *testing.T) {
+	w := newWire(t)
+	w.fallback = func(wireRequest) (int, string) {
+		t.Error("an AWS call was made before the arguments were checked")
+		return 500, ""
+	}
+	dir := t.TempDir()
+	stack := filepath.Join(dir, "Pulumi.acme.yaml")
+	plan := filepath.Join(dir, "fleet-plan.json")
+	lifecycleDir := filepath.Join(dir, "evidence")
+	os.WriteFile(stack, []byte("config:\n  tenantkit:tenantId: acme\n"), 0o644)
+	os.WriteFile(plan, []byte(`[{"schema":"tenantkit.plan/v1","tenant":"acme"}]`), 0o644)
+	outputs := filepath.Join(dir, "acme-inventory.json")
+	os.WriteFile(outputs, []byte(`{"inventory":{"schema":"tenantkit.inventory/v1","tenant":"acme"}}`), 0o644)
+	os.MkdirAll(lifecycleDir, 0o755)
+	os.WriteFile(filepath.Join(lifecycleDir, ".tenantctl.lock"), nil, 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--out", stack}, "stack file"},
+		{[]string{"--out", plan}, "JSON list"},
+		{[]string{"--out", outputs}, "inventory"},
+		{[]string{"--out", filepath.Join(lifecycleDir, "acme.md")}, "lifecycle files"},
+	} {
+		code, _, stderr := verifyMain(t, w.srv.URL, time.Minute, c.args...)
+		if code != cli.ExitBadInput || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q, want 2 naming %q", c.args, code, stderr, c.want)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"--all", "--discover", "--out-dir", lifecycleDir}, &out, &errb); code != cli.ExitBadInput || !strings.Contains(errb.String(), "lifecycle files") {
+		t.Errorf("--out-dir into the evidence records: exit %d %s", code, errb.String())
+	}
+	// A record that appears after the arguments were checked is not
+	// written over.
+	late := filepath.Join(dir, "late.json")
+	os.WriteFile(late, []byte(`{"schema":"tenantkit.evidence/v1","tenant":"acme","entries":[]}`), 0o644)
+	if err := writeReport(late, &Report{Schema: ReportSchema}, "json"); err == nil {
+		t.Error("a report replaced a lifecycle record written during the run")
+	}
+	if b, _ := os.ReadFile(late); !strings.Contains(string(b), "tenantkit.evidence/v1") {
+		t.Error("the late record is gone")
+	}
+}

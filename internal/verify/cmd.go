@@ -148,6 +148,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(pos) != 0 || (o.InventoryDir == "") == !o.Discover || o.OutDir == "" {
 			return cli.UsageError(stderr, Command, "--all takes no tenant, one of --inventory-dir and --discover, and --out-dir")
 		}
+		if err := lifecycleDir(o.OutDir); err != nil {
+			return usage("--out-dir: %v", err)
+		}
 		if err := writableDir(o.OutDir); err != nil {
 			return usage("--out-dir: %v", err)
 		}
@@ -216,6 +219,9 @@ func canCreateIn(dir string) error {
 // something else (lifecycle evidence, an inventory, a plan) that the
 // report would replace.
 func writableReport(path string) error {
+	if err := lifecycleDir(filepath.Dir(path)); err != nil {
+		return err
+	}
 	fi, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -232,15 +238,39 @@ func writableReport(path string) error {
 	var doc struct {
 		Schema string `json:"schema"`
 	}
-	if json.Unmarshal(b, &doc) == nil && doc.Schema != "" && doc.Schema != ReportSchema {
+	trimmed := bytes.TrimSpace(b)
+	var outputs map[string]json.RawMessage
+	switch {
+	case json.Unmarshal(b, &outputs) == nil && outputs["inventory"] != nil:
+		return fmt.Errorf("%s holds a stack's outputs (the inventory verify reads), not a verify report: write the report elsewhere", path)
+	case json.Unmarshal(b, &doc) == nil && doc.Schema != "" && doc.Schema != ReportSchema:
 		return fmt.Errorf("%s is a %s file, not a verify report: write the report elsewhere (lifecycle evidence and reports are kept apart)", path, doc.Schema)
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		return fmt.Errorf("%s holds a JSON list (a fleet plan, say), not a verify report: write the report elsewhere", path)
+	case bytes.HasPrefix(trimmed, []byte("config:")) || bytes.Contains(b, []byte("\nconfig:")):
+		return fmt.Errorf("%s is a stack file, not a verify report: write the report elsewhere", path)
 	}
 	return canCreateIn(filepath.Dir(path))
+}
+
+// lifecycleDir refuses a directory tenantctl's lifecycle commands keep (the
+// stacks, the evidence records): it holds their lock file. Reports never
+// go there.
+func lifecycleDir(dir string) error {
+	if _, err := os.Lstat(filepath.Join(dir, safefile.LockFile)); err == nil {
+		return fmt.Errorf("%s holds tenantctl's lifecycle files (stack files or evidence records): write reports elsewhere", dir)
+	}
+	return nil
 }
 
 // writeReport renders the report and replaces path with it atomically: a
 // failed write leaves the old file, never a partial one.
 func writeReport(path string, r *Report, format string) error {
+	// Checked again at write time: a run lasts up to --timeout, and what
+	// the path holds may have changed since the arguments were checked.
+	if err := writableReport(path); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := r.Write(&buf, format); err != nil {
 		return err
