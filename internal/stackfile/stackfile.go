@@ -140,6 +140,9 @@ func configNode(doc *yaml.Node) (*yaml.Node, error) {
 		return nil, errors.New("not a Pulumi stack file: want a mapping with a config key")
 	}
 	root := doc.Content[0]
+	if err := noDuplicateKeys(root, ""); err != nil {
+		return nil, err
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "config" {
 			v := root.Content[i+1]
@@ -149,10 +152,29 @@ func configNode(doc *yaml.Node) (*yaml.Node, error) {
 			if v.Kind != yaml.MappingNode {
 				return nil, errors.New("config is not a mapping")
 			}
+			// A key written twice is read as its last value by some readers
+			// and edited as its first by others: neither is what was meant.
+			if err := noDuplicateKeys(v, "config "); err != nil {
+				return nil, err
+			}
 			return v, nil
 		}
 	}
 	return nil, nil
+}
+
+// noDuplicateKeys refuses a mapping with a key written twice, naming the
+// key and both lines.
+func noDuplicateKeys(m *yaml.Node, what string) error {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if first, dup := seen[k.Value]; dup {
+			return fmt.Errorf("%skey %s is written twice (lines %d and %d): keep one", what, k.Value, first, k.Line)
+		}
+		seen[k.Value] = k.Line
+	}
+	return nil
 }
 
 // rawOf reads the config mapping the way the Pulumi CLI hands values to a

@@ -90,3 +90,25 @@ func TestLoadErrorsNameFileAndField(t *testing.T) {
 		t.Fatal("missing stack accepted")
 	}
 }
+
+// A key written twice is bad input everywhere it is read or edited, named
+// with both lines: readers took the last value while editors changed the
+// first, so a cancellation recorded in one was invisible in the other.
+func TestDuplicateKeysRefused(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"tenantkit:lifecycle": "config:\n  tenantkit:tenantId: acme\n  tenantkit:lifecycle:\n    state: active\n  tenantkit:vpcCidr: 10.16.0.0/20\n  tenantkit:lifecycle:\n    state: active\n",
+		"config":              "config:\n  tenantkit:tenantId: acme\nconfig:\n  tenantkit:tenantId: acme\n",
+	} {
+		path := filepath.Join(dir, "Pulumi.acme.yaml")
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := stackfile.ReadRaw(path); err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "written twice") {
+			t.Errorf("%s twice, ReadRaw: %v", name, err)
+		}
+		if _, _, err := stackfile.Load(dir, "acme"); err == nil || !strings.Contains(err.Error(), "written twice") {
+			t.Errorf("%s twice, Load: %v", name, err)
+		}
+	}
+}
