@@ -316,3 +316,27 @@ func TestDueProgress(t *testing.T) {
 		t.Error("progress went to the regular output")
 	}
 }
+
+// A stack whose range cannot be read blocks allocation: onboarding never
+// hands out a range that an unreadable neighbour may hold.
+func TestAllocationBlockedByAnUnreadableRange(t *testing.T) {
+	for name, spoil := range map[string]string{
+		"a YAML error mid-edit":    "config:\n  tenantkit:tenantId: acme\n  tenantkit:vpcCidr: [10.16.0.0/20\n",
+		"a secret value":           "config:\n  tenantkit:tenantId: acme\n  tenantkit:vpcCidr:\n    secure: AAABAG==\n",
+		"a range that is no range": "config:\n  tenantkit:tenantId: acme\n  tenantkit:vpcCidr: .nan\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, "2026-11-25")
+			if err := os.WriteFile(stackfile.Path(e.StacksDir, "acme"), []byte(spoil), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code := e.Onboard(context.Background(), onboardArgs("newco", "--no-deploy"))
+			if code != cli.ExitBadInput || !strings.Contains(e.err.String(), "Pulumi.acme.yaml") {
+				t.Errorf("exit %d %s, want 2 naming acme's file", code, e.err)
+			}
+			if _, err := os.Stat(stackfile.Path(e.StacksDir, "newco")); err == nil {
+				t.Error("newco was allocated a range")
+			}
+		})
+	}
+}

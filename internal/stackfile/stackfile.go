@@ -568,6 +568,34 @@ func deleted(raw map[string]string) bool {
 	return json.Unmarshal([]byte(raw[config.Namespace+":lifecycle"]), &l) == nil && l.State == config.StateDeleted
 }
 
+// UnknownRanges lists the stacks of dir (but self) whose VPC range cannot
+// be read: a file that cannot be read or parsed, a secret or malformed
+// value, a range that does not parse. A new range is never proven free of
+// them.
+func UnknownRanges(dir, self string) ([]error, error) {
+	names, problems, err := Scan(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if n == self {
+			continue
+		}
+		raw, err := ReadRaw(Path(dir, n))
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if deleted(raw) {
+			continue
+		}
+		if _, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err != nil {
+			problems = append(problems, fmt.Errorf("%s: vpcCidr %q does not parse", Path(dir, n), raw[config.Namespace+":vpcCidr"]))
+		}
+	}
+	return problems, nil
+}
+
 // OtherCidrs reads the VPC range of every stack in dir except self and the
 // deleted ones, for the cross-stack overlap rule (WP-31) and the allocator.
 // A stack that cannot be read, or whose range does not parse, is skipped:
