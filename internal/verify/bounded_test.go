@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -195,5 +196,27 @@ func TestReportsNeverReplaceOperatorsFiles(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(late); !strings.Contains(string(b), "tenantkit.evidence/v1") {
 		t.Error("the late record is gone")
+	}
+}
+
+// An endpoint that never answers is said after one request timeout: the
+// first call is made once, not six times over with backoff.
+func TestSilentEndpointSaidAtOnce(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	code, _, stderr := verifyMain(t, srv.URL, time.Minute, "--request-timeout", "300ms", "--timeout", "1m")
+	if code != cli.ExitError || !strings.Contains(stderr, "does not answer") {
+		t.Errorf("exit %d %q, want 3 saying the endpoint does not answer", code, stderr)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("%d requests to a silent endpoint, want 1", n)
 	}
 }

@@ -298,6 +298,19 @@ type Session struct {
 	shared         Memo
 }
 
+func (s *Session) requestTimeout() time.Duration {
+	if s.RequestTimeout > 0 {
+		return s.RequestTimeout
+	}
+	return DefaultRequestTimeout
+}
+
+// isTimeout: a network timeout, however the SDK wrapped it.
+func isTimeout(err error) bool {
+	var ne interface{ Timeout() bool }
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 // NewSession starts a run against the endpoint ("" for AWS).
 func NewSession(endpoint string) *Session {
 	return &Session{endpoint: endpoint, clients: map[string]*Clients{}, shared: Memo{ForgetErrors: true}}
@@ -372,14 +385,21 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	// Whatever the mode, the credentials must be the inventory's account:
 	// account-wide checks would otherwise judge another account.
+	// The first call is made once, not retried: an endpoint that does not
+	// answer is said within one request timeout, before any check waits
+	// on it six times over.
 	who, err := remember(&s.shared, "caller/"+region, func() (string, error) {
-		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) { o.RetryMaxAttempts = 1 })
 		if err != nil {
 			return "", err
 		}
 		return aws.ToString(out.Account), nil
 	})
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+			fmt.Fprintf(stderr, "tenantctl verify: the endpoint does not answer (sts:GetCallerIdentity, no answer within %s); nothing was checked: %v\n", s.requestTimeout(), err)
+			return nil, cli.ExitError
+		}
 		fmt.Fprintf(stderr, "tenantctl verify: who am I (sts:GetCallerIdentity): %v\n", err)
 		return nil, cli.ExitError
 	}
