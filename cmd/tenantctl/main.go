@@ -120,7 +120,7 @@ func (f *factory) env() *ops.Env {
 	stdout, stderr := f.stdout, f.stderr
 	dep := f.deployer(stderr)
 	e := &ops.Env{
-		StacksDir: "stacks", EvidenceDir: "evidence/lifecycle",
+		StacksDir: "stacks", EvidenceDir: "evidence/lifecycle", BaselineDir: "baseline",
 		Deployer: dep,
 		Now:      time.Now, Stdout: stdout, Stderr: stderr,
 		Confirm: ops.TerminalConfirm(os.Stdin, stderr),

@@ -16,7 +16,7 @@ import (
 // Keys are the baseline project's config keys.
 var Keys = []string{"region", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
 	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes",
-	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences", "deployerPrincipalArns"}
+	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences", "deployerPrincipalArns", "quotas"}
 
 // LoadConfig reads the baseline config through the Pulumi config API.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {

@@ -47,6 +47,10 @@ type Baseline struct {
 	// buckets' configuration deny exempts them. Empty: the role running
 	// the deploy.
 	DeployerPrincipalArns []string `json:"deployerPrincipalArns"`
+	// Quotas are the per-region quotas the operator had raised, by their
+	// name in Service Quotas (config.Quotas lists them with their
+	// defaults): the fleet plan and onboarding count against these.
+	Quotas map[string]int `json:"quotas"`
 }
 
 // BaselineDefaults are the secure defaults.
@@ -55,7 +59,7 @@ func BaselineDefaults() *Baseline {
 		Region: RegionTokyo, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
 		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
 		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: 20,
-		DeployerPrincipalArns: []string{},
+		DeployerPrincipalArns: []string{}, Quotas: map[string]int{},
 	}
 }
 
@@ -107,6 +111,20 @@ func LoadBaseline(get Getter) (*Baseline, error) {
 	if v, ok := get("deployerPrincipalArns"); ok {
 		if err := json.Unmarshal([]byte(v), &c.DeployerPrincipalArns); err != nil {
 			errs = append(errs, &FieldError{Field: "deployerPrincipalArns", Value: v, Fix: "write a list of IAM role or user ARNs"})
+		}
+	}
+	if v, ok := get("quotas"); ok {
+		if err := json.Unmarshal([]byte(v), &c.Quotas); err != nil {
+			errs = append(errs, &FieldError{Field: "quotas", Value: v, Fix: `write an object of quota names and raised values, e.g. {"Gateway VPC endpoints per Region": 40}`})
+		}
+		for name := range c.Quotas {
+			known := false
+			for _, q := range Quotas {
+				known = known || q.Name == name
+			}
+			if !known {
+				errs = append(errs, &FieldError{Field: "quotas", Value: name, Fix: "name one of the quotas config.Quotas lists (see the README's quota table)"})
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,5 +62,32 @@ func TestLoadBaselineReportsEveryBadKey(t *testing.T) {
 	c, err := baselineFrom(map[string]string{"adoptAutoScalingRole": "true", "sharedTrail": "false"})
 	if err != nil || !c.AdoptAutoScalingRole || c.SharedTrail {
 		t.Errorf("switches not read: %+v %v", c, err)
+	}
+}
+
+// The README's quota table names every quota the code counts.
+func TestReadmeListsEveryQuota(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range Quotas {
+		if !strings.Contains(string(b), "| "+q.Name+" | "+strconv.Itoa(q.Default)+" |") {
+			t.Errorf("the README's quota table lacks %q (default %d)", q.Name, q.Default)
+		}
+	}
+}
+
+// A raised quota is read from the baseline; an unknown name is refused.
+func TestBaselineQuotas(t *testing.T) {
+	get := func(kv map[string]string) Getter {
+		return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
+	}
+	b, err := LoadBaseline(get(map[string]string{"quotas": `{"VPCs per Region": 20}`}))
+	if err != nil || b.Quotas["VPCs per Region"] != 20 {
+		t.Errorf("%v %v", b, err)
+	}
+	if _, err := LoadBaseline(get(map[string]string{"quotas": `{"VPC per region": 20}`})); err == nil || !strings.Contains(err.Error(), "quotas") {
+		t.Errorf("a misspelt quota: %v", err)
 	}
 }

@@ -308,7 +308,32 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 	if err := cfg.Validate(); err != nil {
 		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%w", cfg.TenantID, asFlags(fieldErrors(err)))
 	}
+	if err := e.withinQuotas(cfg); err != nil {
+		return nil, false, err
+	}
 	return nil, false, nil
+}
+
+// withinQuotas refuses a new tenant that would take the region past one
+// of its quotas (config.Quotas, raised values from the baseline stack),
+// before anything is written: its deploy would fail halfway.
+func (e *Env) withinQuotas(cfg *config.Tenant) error {
+	fleet, err := stackfile.Fleet(e.StacksDir, cfg.Region, cfg.TenantID)
+	if err != nil {
+		return bad("%w", err)
+	}
+	base, err := stackfile.BaselineFor(e.BaselineDir, cfg.Region)
+	if err != nil {
+		return bad("%w", err)
+	}
+	var raised map[string]int
+	if base != nil {
+		raised = base.Quotas
+	}
+	if probs := config.QuotaProblems(append(fleet, cfg), raised); len(probs) > 0 {
+		return bad("tenant %s would take %s past its quotas, nothing was written:\n%w", cfg.TenantID, cfg.Region, errors.Join(probs...))
+	}
+	return nil
 }
 
 func differences(a, b *config.Tenant) []string {

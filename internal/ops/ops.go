@@ -38,6 +38,9 @@ type Env struct {
 	// EvidenceDir holds the lifecycle records, <tenant>.json each; verify
 	// reports belong elsewhere.
 	EvidenceDir string
+	// BaselineDir holds the account baseline's stack files: the quotas
+	// raised for the account ("" : AWS's defaults).
+	BaselineDir string
 	// Deployer runs the real deploy; nil means offline (only --dry-run works).
 	Deployer deploy.Deployer
 	// Leftovers lists what still carries the tenant's tag after destroy.

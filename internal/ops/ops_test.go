@@ -227,6 +227,7 @@ func TestOnboardRefusesBadInputBeforeWriting(t *testing.T) {
 // Onboardings at the same time never get the same range.
 func TestConcurrentOnboarding(t *testing.T) {
 	e := newEnv(t, "2026-11-25")
+	raiseQuota(t, e, "VPCs per Region", 20) // eleven tenants in one region
 	var wg sync.WaitGroup
 	codes := make([]int, 8)
 	for i := range codes {
@@ -513,5 +514,41 @@ func TestEvidenceDirApartFromStacks(t *testing.T) {
 		if e.stack(t, "acme").Lifecycle.CancelledOn != "" {
 			t.Fatalf("--evidence-dir %s: the stack changed", dir)
 		}
+	}
+}
+
+// raiseQuota declares a raised quota in a baseline stack of the env's.
+func raiseQuota(t *testing.T, e *env, name string, value int) {
+	t.Helper()
+	dir := filepath.Join(filepath.Dir(e.StacksDir), "baseline")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("config:\n  tenantkit-baseline:region: ap-northeast-1\n  tenantkit-baseline:quotas:\n    %s: %d\n", name, value)
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.tokyo.yaml"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.BaselineDir = dir
+}
+
+// A tenant that would take the region past a quota is refused before
+// anything is written, naming the quota and how to raise it; the raised
+// value declared in the baseline lets it in.
+func TestOnboardingWithinQuotas(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	// The default VPC and three tenants: one more fits the 5 VPCs, two not.
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy")); code != cli.ExitOK {
+		t.Fatalf("the fourth tenant: exit %d %s", code, e.err)
+	}
+	code := e.Onboard(context.Background(), onboardArgs("stark", "--no-deploy"))
+	if code != cli.ExitBadInput || !strings.Contains(e.err.String(), `quota "VPCs per Region"`) || !strings.Contains(e.err.String(), "Service Quotas") {
+		t.Fatalf("the fifth tenant: exit %d %s, want the VPC quota named", code, e.err)
+	}
+	if _, err := os.Stat(stackfile.Path(e.StacksDir, "stark")); err == nil {
+		t.Error("a refused tenant's stack file was written")
+	}
+	raiseQuota(t, e, "VPCs per Region", 10)
+	if code := e.Onboard(context.Background(), onboardArgs("stark", "--no-deploy")); code != cli.ExitOK {
+		t.Errorf("with the quota raised: exit %d %s", code, e.err)
 	}
 }

@@ -256,6 +256,15 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		return ExitBadInput
 	}
 	reports = append(reports, fleet...)
+	// The whole fleet against the region's quotas: what no single
+	// tenant's plan can see.
+	var quota []error
+	if o.All {
+		quota = fleetQuotas(o.StacksDir, o.BaselineDir)
+		for _, e := range quota {
+			fmt.Fprintf(stderr, "tenantctl plan: %v\n", e)
+		}
+	}
 	switch o.Format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -285,6 +294,9 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		if r.Failed() {
 			return ExitFail
 		}
+	}
+	if len(quota) > 0 {
+		return ExitFail
 	}
 	if len(problems) > 0 || len(errs) > 0 {
 		return ExitBadInput
@@ -393,4 +405,34 @@ func writeMarkdown(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.ID, c.Section, c.Severity, c.Status, strings.ReplaceAll(evidence(c), "|", "\\|"))
 	}
 	fmt.Fprintln(w)
+}
+
+// fleetQuotas counts every region's tenants against its quotas
+// (config.Quotas, raised values from the baseline stack of the region).
+func fleetQuotas(stacksDir, baselineDir string) []error {
+	names, err := stackfile.List(stacksDir)
+	if err != nil {
+		return []error{err}
+	}
+	byRegion := map[string][]*config.Tenant{}
+	for _, n := range names {
+		t, _, err := stackfile.Load(stacksDir, n)
+		if err != nil {
+			continue // reported with the unreadable stacks
+		}
+		byRegion[t.Region] = append(byRegion[t.Region], t)
+	}
+	var out []error
+	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
+		var raised map[string]int
+		if b, err := stackfile.BaselineFor(baselineDir, region); err != nil {
+			out = append(out, err)
+		} else if b != nil {
+			raised = b.Quotas
+		}
+		for _, e := range config.QuotaProblems(byRegion[region], raised) {
+			out = append(out, fmt.Errorf("%s: %w", region, e))
+		}
+	}
+	return out
 }

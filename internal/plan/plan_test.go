@@ -214,3 +214,33 @@ func TestPlanGoesOnPastBadNeighbours(t *testing.T) {
 		}
 	}
 }
+
+// The fleet plan counts the region's tenants against its quotas: one
+// tenant too many fails it, naming the quota; the raised value declared in
+// the baseline lets the fleet through.
+func TestFleetPlanCountsQuotas(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range testkit.ExampleTenants(t) {
+		b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi."+n+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "Pulumi."+n+".yaml"), b, 0o644)
+	}
+	acme, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	for i, cidr := range []string{"10.100.0.0/20", "10.101.0.0/20"} {
+		n := fmt.Sprintf("extra%d", i)
+		body := strings.ReplaceAll(string(acme), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+n)
+		body = strings.ReplaceAll(body, "10.16.0.0/20", cidr)
+		os.WriteFile(filepath.Join(dir, "Pulumi."+n+".yaml"), []byte(body), 0o644)
+	}
+	base := t.TempDir()
+	code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all")
+	if code != ExitFail || !strings.Contains(errs, `quota "VPCs per Region"`) {
+		t.Fatalf("six VPCs in the region: exit %d %s", code, errs)
+	}
+	os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:quotas:\n    VPCs per Region: 10\n"), 0o644)
+	if code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all"); code != ExitOK || strings.Contains(errs, "quota") {
+		t.Errorf("with the quota raised: exit %d %s", code, errs)
+	}
+}

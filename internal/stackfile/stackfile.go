@@ -620,3 +620,55 @@ func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
 	}
 	return out, nil
 }
+
+// BaselineFor reads the account baseline stack of a region from dir; nil
+// when there is none (or dir is "").
+func BaselineFor(dir, region string) (*config.Baseline, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	names, err := List(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		raw, err := ReadRaw(Path(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		b, err := config.LoadBaseline(func(k string) (string, bool) {
+			v, ok := raw[config.BaselineNamespace+":"+k]
+			return v, ok
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", Path(dir, n), err)
+		}
+		if b.Region == region {
+			return b, nil
+		}
+	}
+	return nil, nil
+}
+
+// Fleet reads every readable stack of dir in region but skip, not deleted:
+// what the region's quotas are counted against.
+func Fleet(dir, region, skip string) ([]*config.Tenant, error) {
+	names, err := List(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []*config.Tenant
+	for _, n := range names {
+		if n == skip {
+			continue
+		}
+		t, _, err := Load(dir, n)
+		if err != nil {
+			return nil, err
+		}
+		if t.Region == region && t.Lifecycle.State != config.StateDeleted {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

@@ -427,30 +427,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 // LoadBaselineFor reads the account baseline stack of a region from dir;
 // nil (no expectations, the account checks ERROR) when there is none.
 func LoadBaselineFor(dir, region string) (*config.Baseline, error) {
-	if dir == "" {
-		return nil, nil
-	}
-	names, err := stackfile.List(dir)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		raw, err := stackfile.ReadRaw(stackfile.Path(dir, n))
-		if err != nil {
-			return nil, err
-		}
-		b, err := config.LoadBaseline(func(k string) (string, bool) {
-			v, ok := raw[config.BaselineNamespace+":"+k]
-			return v, ok
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", stackfile.Path(dir, n), err)
-		}
-		if b.Region == region {
-			return b, nil
-		}
-	}
-	return nil, nil
+	return stackfile.BaselineFor(dir, region)
 }
 
 // Fleet verifies every tenant that is not deleted, 4 tenants at a time,
