@@ -11,6 +11,11 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/tenantkit/tenantkit/components/compute"
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/monitoring"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 
@@ -114,28 +119,30 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	// Without deployerPrincipalArns the program exempts the role behind the
 	// deploy's caller (access.Deployers), unknown to a later reader.
 	inv.DeployerFromCaller = len(cfg.DeployerPrincipalArns) == 0
-	name := func(kind string) string { return fmt.Sprintf("tk-%s-%s-%s", cfg.TenantID, kind, acct) }
+	// Every physical name comes from the builder the component names it
+	// with: one vocabulary for the program and for discovery.
+	name := func(kind string) string { return storage.BucketName(cfg.TenantID, kind, acct) }
 	inv.Buckets.Data = map[string]string{}
 	for _, c := range cfg.DataClassifications {
 		inv.Buckets.Data[c] = name(c)
 		inv.Trail.Coverage = append(inv.Trail.Coverage, "arn:aws:s3:::"+name(c))
 	}
-	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name("service-logs"), name("log-archive")
+	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name(storage.RoleServiceLogs), name(storage.RoleLogArchive)
 	inv.Trail.Mode = cfg.TrailMode
-	inv.Trail.Arn = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/tenantkit-shared", cfg.Region, acct)
+	inv.Trail.Arn = logging.TrailArn(cfg.Region, acct, logging.SharedTrailName)
 	if cfg.TrailMode == "dedicated" {
-		inv.Trail.Arn = fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/tk-%s", cfg.Region, acct, cfg.TenantID)
+		inv.Trail.Arn = logging.TrailArn(cfg.Region, acct, logging.TrailName(cfg.TenantID))
 	}
 	inv.FlowLogGroup = "/tenants/" + cfg.TenantID + "/vpc-flow-logs"
-	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + cfg.TenantID + "/app"}
+	inv.LogGroups = []string{inv.FlowLogGroup, tenant.AppLogGroup(cfg.TenantID)}
 	if cfg.TrailMode == "dedicated" {
 		inv.LogGroups = append(inv.LogGroups, "/tenants/"+cfg.TenantID+"/cloudtrail")
 	}
 	if cfg.Database.Enabled {
-		inv.Database.Enabled, inv.Database.Identifier = true, "tk-"+cfg.TenantID
+		inv.Database.Enabled, inv.Database.Identifier = true, storage.DatabaseIdentifier(cfg.TenantID)
 		inv.Database.Arn = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", cfg.Region, acct, inv.Database.Identifier)
 		for _, l := range []string{"postgresql", "upgrade"} {
-			inv.LogGroups = append(inv.LogGroups, "/aws/rds/instance/tk-"+cfg.TenantID+"/"+l)
+			inv.LogGroups = append(inv.LogGroups, "/aws/rds/instance/"+inv.Database.Identifier+"/"+l)
 		}
 	}
 	lbName := config.LoadBalancerName(cfg.TenantID)
@@ -148,17 +155,17 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 			inv.LoadBalancerArn = aws.ToString(lb.LoadBalancerArn)
 		}
 	}
-	if lts, err := f.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{"tk-" + cfg.TenantID + "-app"}}); err == nil {
+	if lts, err := f.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{compute.GroupName(cfg.TenantID)}}); err == nil {
 		for _, lt := range lts.LaunchTemplates {
 			inv.LaunchTemplate = aws.ToString(lt.LaunchTemplateId)
 		}
 	}
-	inv.AutoScalingGroup = "tk-" + cfg.TenantID + "-app"
-	inv.TopicArn = fmt.Sprintf("arn:aws:sns:%s:%s:tk-%s-alerts", cfg.Region, acct, cfg.TenantID)
+	inv.AutoScalingGroup = compute.GroupName(cfg.TenantID)
+	inv.TopicArn = fmt.Sprintf("arn:aws:sns:%s:%s:%s", cfg.Region, acct, monitoring.TopicName(cfg.TenantID))
 	for _, a := range []string{"cpu", "memory", "disk"} {
-		inv.Alarms = append(inv.Alarms, "tk-"+cfg.TenantID+"-"+a)
+		inv.Alarms = append(inv.Alarms, monitoring.AlarmName(cfg.TenantID, a))
 	}
-	inv.FindingsRule = "tk-" + cfg.TenantID + "-guardduty"
+	inv.FindingsRule = monitoring.FindingsRuleName(cfg.TenantID)
 	inv.Roles = map[string]string{
 		"logAdmin":  config.TenantRoleArn(acct, cfg.TenantID, "log-admin"),
 		"logReader": config.TenantRoleArn(acct, cfg.TenantID, "log-reader"),
