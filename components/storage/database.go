@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/loggroups"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 // DatabaseArgs configures the tenant's PostgreSQL instance.
@@ -97,6 +99,9 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Parameters: rds.ParameterGroupParameterArray{
 			rds.ParameterGroupParameterArgs{Name: pulumi.String("rds.force_ssl"), Value: pulumi.String("1")},
 			rds.ParameterGroupParameterArgs{Name: pulumi.String("ssl_min_protocol_version"), Value: pulumi.String("TLSv1.2")},
+			// WP-28: the database keeps and shows time in JST, as the
+			// instances do (PostgreSQL's timezone parameter).
+			rds.ParameterGroupParameterArgs{Name: pulumi.String("timezone"), Value: pulumi.String(config.TimeZone)},
 			rds.ParameterGroupParameterArgs{Name: pulumi.String("log_connections"), Value: pulumi.String("1")},
 			rds.ParameterGroupParameterArgs{Name: pulumi.String("log_disconnections"), Value: pulumi.String("1")},
 		},

@@ -147,6 +147,9 @@ func BaselineLogAdminArn(account string) string {
 	return "arn:aws:iam::" + account + ":role/" + BaselineLogAdminRole
 }
 
+// TimeZone is the zone the tenants' hosts and databases keep time in (§28).
+const TimeZone = "Asia/Tokyo"
+
 // JST is Japan Standard Time (UTC+9, no daylight saving): the zone of every
 // date the whitepaper promises (§10) and of the reports' local times.
 var JST = time.FixedZone("JST", 9*60*60)

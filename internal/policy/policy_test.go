@@ -239,6 +239,16 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-28", "NTP elsewhere", func(in *policy.Input) {
 			first(in, "aws:ec2/vpcDhcpOptions:VpcDhcpOptions", "").Inputs["ntpServers"] = []any{"10.0.0.2"}
 		}, "acme-net-dhcp"},
+		{"WP-28", "database in UTC", func(in *policy.Input) {
+			pg := first(in, "aws:rds/parameterGroup:ParameterGroup", "")
+			var keep []any
+			for _, p := range pg.Inputs["parameters"].([]any) {
+				if p.(map[string]any)["name"] != "timezone" {
+					keep = append(keep, p)
+				}
+			}
+			pg.Inputs["parameters"] = keep
+		}, "acme-db-params"},
 		{"WP-28", "DHCP not associated", func(in *policy.Input) {
 			first(in, "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation", "").Inputs["vpcId"] = "vpc-other"
 		}, "acme-net-vpc"},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
@@ -33,6 +34,20 @@ var _ = register(Rule{ID: "WP-28",
 			case !slices.Contains(strs(opts.Get("domainNameServers")), "AmazonProvidedDNS"):
 				e.Fail(label(opts), strs(opts.Get("domainNameServers")), "AmazonProvidedDNS kept")
 			default:
+				e.Applies()
+			}
+		}
+		// The database's clock in JST too: its parameter group sets timezone.
+		for _, pg := range in.Graph.OfType(tDBParams) {
+			tz := ""
+			for _, p := range asList(pg.Get("parameters")) {
+				if p["name"] == "timezone" {
+					tz, _ = p["value"].(string)
+				}
+			}
+			if tz != config.TimeZone {
+				e.Fail(label(pg), "timezone "+tz, "timezone "+config.TimeZone)
+			} else {
 				e.Applies()
 			}
 		}

@@ -11,6 +11,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
+
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 )
 
 func bucketPolicyDoc(ctx context.Context, t *Target, b string) (*policydoc.Document, error) {
@@ -113,5 +115,24 @@ func logGroupTags(ctx context.Context, t *Target, g logtypes.LogGroup) (map[stri
 			return nil, err
 		}
 		return out.Tags, nil
+	})
+}
+
+// dbParameters reads the values a parameter group sets (source user), all
+// pages, once per target whichever checks need them.
+func dbParameters(ctx context.Context, t *Target, group string) (map[string]string, error) {
+	return cached(t, "dbparams/"+group, func() (map[string]string, error) {
+		out := map[string]string{}
+		p := rds.NewDescribeDBParametersPaginator(t.Clients.RDS, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(group), Source: aws.String("user")})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, prm := range page.Parameters {
+				out[aws.ToString(prm.ParameterName)] = aws.ToString(prm.ParameterValue)
+			}
+		}
+		return out, nil
 	})
 }

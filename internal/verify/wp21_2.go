@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
 )
 
 var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buckets deny non-TLS and TLS below 1.2",
@@ -104,23 +103,17 @@ var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "t
 			return
 		}
 		group := aws.ToString(db.DBParameterGroups[0].DBParameterGroupName)
-		p := rds.NewDescribeDBParametersPaginator(t.Clients.RDS, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(group), Source: aws.String("user")})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				r.Error("parameter group "+group, err, "rds.force_ssl = 1")
-				return
-			}
-			for _, prm := range page.Parameters {
-				if aws.ToString(prm.ParameterName) == "rds.force_ssl" {
-					if aws.ToString(prm.ParameterValue) == "1" {
-						r.Pass(res, "rds.force_ssl = 1 in "+group)
-					} else {
-						r.Fail(res, "rds.force_ssl = "+aws.ToString(prm.ParameterValue), "rds.force_ssl = 1")
-					}
-					return
-				}
-			}
+		params, err := dbParameters(ctx, t, group)
+		if err != nil {
+			r.Error("parameter group "+group, err, "rds.force_ssl = 1")
+			return
 		}
-		r.Fail(res, "rds.force_ssl not set in "+group, "rds.force_ssl = 1")
+		switch v, set := params["rds.force_ssl"]; {
+		case !set:
+			r.Fail(res, "rds.force_ssl not set in "+group, "rds.force_ssl = 1")
+		case v == "1":
+			r.Pass(res, "rds.force_ssl = 1 in "+group)
+		default:
+			r.Fail(res, "rds.force_ssl = "+v, "rds.force_ssl = 1")
+		}
 	}})

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options point NTP at the Time Sync Service",
@@ -51,4 +53,28 @@ var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options 
 			return
 		}
 		r.Error("DHCP options "+dhcp, fmt.Errorf("not found"), "ntp-servers 169.254.169.123")
+	}})
+
+var _ = register(Check{ID: "WP-28/database-timezone", Control: "WP-28", Title: "the database keeps time in JST",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		want := "timezone = " + config.TimeZone
+		db, res, ok := database(ctx, t, r, want)
+		if !ok {
+			return
+		}
+		if len(db.DBParameterGroups) == 0 {
+			r.Fail(res, "no parameter group", "a parameter group with "+want)
+			return
+		}
+		group := aws.ToString(db.DBParameterGroups[0].DBParameterGroupName)
+		params, err := dbParameters(ctx, t, group)
+		if err != nil {
+			r.Error("parameter group "+group, err, want)
+			return
+		}
+		if v, set := params["timezone"]; !set || v != config.TimeZone {
+			r.Fail(res, "timezone "+v+" in "+group+" (UTC when unset)", want)
+			return
+		}
+		r.Pass(res, want+" in "+group)
 	}})
