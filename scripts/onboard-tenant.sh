@@ -30,16 +30,18 @@ cd "$root"
 bin=$("$root/scripts/build-tenantctl.sh")
 
 args=("$@")
-dry=false; ingress=false; cert=false
+dry=false; ingress=false; cert=false; emails=false
 for a in "${args[@]}"; do
   case $a in
     --dry-run) dry=true ;;
     --ingress-cidrs|--ingress-cidrs=*) ingress=true ;;
     --certificate-arn|--certificate-arn=*) cert=true ;;
+    --alert-emails|--alert-emails=*) emails=true ;;
   esac
 done
 if $dry; then
   $ingress || args+=(--ingress-cidrs 198.51.100.0/24)
   $cert || args+=(--certificate-arn arn:aws:acm:ap-northeast-1:111122223333:certificate/00000000-0000-4000-8000-000000000000)
+  $emails || args+=(--alert-emails ops@example.com)
 fi
 exec "$bin" onboard "${args[@]}"

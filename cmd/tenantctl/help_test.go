@@ -78,11 +78,11 @@ func TestOnboardSpeaksInFlags(t *testing.T) {
 	}
 	cert := "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 	// A dry run with a placeholder, then the real settings: accepted.
-	if code, _, errs := runIn(t, append([]string{"onboard", "umbrella", "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn",
+	if code, _, errs := runIn(t, append([]string{"onboard", "umbrella", "--ingress-cidrs", "198.51.100.0/24", "--alert-emails", "secops@example.co.jp", "--certificate-arn",
 		"arn:aws:acm:ap-northeast-1:111122223333:certificate/00000000-0000-4000-8000-000000000000", "--dry-run"}, dirs...)...); code != cli.ExitOK {
 		t.Fatalf("dry run: exit %d %s", code, errs)
 	}
-	code, out, errs := runIn(t, append([]string{"onboard", "umbrella", "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", cert, "--no-deploy"}, dirs...)...)
+	code, out, errs := runIn(t, append([]string{"onboard", "umbrella", "--ingress-cidrs", "198.51.100.0/24", "--alert-emails", "secops@example.co.jp", "--certificate-arn", cert, "--no-deploy"}, dirs...)...)
 	if code != cli.ExitOK {
 		t.Fatalf("the real settings after a dry run: exit %d %s", code, errs)
 	}

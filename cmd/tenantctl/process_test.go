@@ -108,7 +108,7 @@ func TestConcurrentOnboardsKeepEveryEntry(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := tenantctl(stacks, evidence, "onboard", "umbrella", "--no-deploy", "--ingress-cidrs", "198.51.100.0/24",
+			cmd := tenantctl(stacks, evidence, "onboard", "umbrella", "--no-deploy", "--ingress-cidrs", "198.51.100.0/24", "--alert-emails", "secops@example.co.jp",
 				"--certificate-arn", "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")
 			outs[i], errs[i] = cmd.CombinedOutput()
 		}()

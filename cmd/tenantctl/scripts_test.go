@@ -46,7 +46,7 @@ func TestScripts(t *testing.T) {
 	if _, err := os.Stat(stackfile.Path(stacks, "umbrella")); err == nil {
 		t.Fatal("a dry-run onboarding wrote the stack file")
 	}
-	if code, out := script("onboard-tenant.sh", append([]string{"umbrella", "--no-deploy", "--ingress-cidrs", "198.51.100.0/24",
+	if code, out := script("onboard-tenant.sh", append([]string{"umbrella", "--no-deploy", "--ingress-cidrs", "198.51.100.0/24", "--alert-emails", "secops@example.co.jp",
 		"--certificate-arn", "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"}, dirs...)...); code != 0 || !strings.Contains(out, "every mandatory control passes") {
 		t.Fatalf("onboarding without deploy: exit %d %s", code, out)
 	}

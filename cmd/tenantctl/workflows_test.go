@@ -146,7 +146,7 @@ func TestChangedStacks(t *testing.T) {
 	}
 	// One tenant's stack file.
 	b, _ := os.ReadFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"))
-	os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"), append(b, []byte("  tenantkit:alertEmails:\n    - ops@example.co.jp\n")...), 0o644)
+	os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"), append(b, []byte("  tenantkit:noncurrentVersionDays: 60\n")...), 0o644)
 	git("commit", "-q", "-am", "globex")
 	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), []string{"globex"}) || base != "true" {
 		t.Errorf("a stack change: %v baseline %s", tenantsOf(m), base)

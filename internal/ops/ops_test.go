@@ -109,7 +109,7 @@ func (e *env) bytes(t *testing.T, tenant string) string {
 }
 
 func onboardArgs(tenant string, extra ...string) []string {
-	return append([]string{tenant, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", cert}, extra...)
+	return append([]string{tenant, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", cert, "--alert-emails", "secops@example.co.jp"}, extra...)
 }
 
 // --no-deploy writes the stack file and its evidence, and deploys nothing.

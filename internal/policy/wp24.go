@@ -58,6 +58,28 @@ var _ = register(Rule{ID: "WP-24",
 		if len(topics) == 0 {
 			e.Fail("stack", "no alert topic", "an encrypted SNS topic")
 		}
+		// An alert must reach a person (§24, §29, §37): the topic has a
+		// subscriber, which confirms its subscription (the live check sees
+		// whether it did).
+		for _, t := range topics {
+			subscribers, unknown := 0, false
+			for _, s := range in.Graph.OfType("aws:sns/topicSubscription:TopicSubscription") {
+				switch ref(in, s.Get("topic"), t) {
+				case refYes:
+					subscribers++
+				case refUnknown:
+					unknown = true
+				}
+			}
+			switch {
+			case subscribers > 0:
+				e.Applies()
+			case unknown:
+				e.Unknown(label(t), "the subscriptions' topic", "at least one subscriber")
+			default:
+				e.Fail(label(t), "no subscriber: alarms and findings reach no one", "at least one subscriber (alertEmails)")
+			}
+		}
 		// The instances' metrics every minute, and the load balancer's
 		// health check on: what the alarms and the operator watch.
 		requireTrue(in, e, tLaunchTemplate, "monitoring.enabled", "detailed monitoring off", "detailed (1-minute) monitoring of the instances")

@@ -37,6 +37,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -89,6 +90,7 @@ type world struct {
 	rule               eventbridge.DescribeRuleOutput
 	targets            []ebtypes.Target
 	topicKey           string
+	subscriptions      []snstypes.Subscription
 	roles              map[string]string // name → trust policy
 	password           *iamtypes.PasswordPolicy
 	db                 rdstypes.DBInstance
@@ -329,6 +331,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	w.rule = eventbridge.DescribeRuleOutput{Name: aws.String(inv.FindingsRule), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(monitoring.FindingsPattern())}
 	w.targets = []ebtypes.Target{{Id: aws.String("alert-topic"), Arn: aws.String(topic)}}
 	w.topicKey = keyArn
+	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
 	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true, AllowUsersToChangePassword: true}
@@ -626,6 +629,10 @@ func (f *ebfake) ListTargetsByRule(context.Context, *eventbridge.ListTargetsByRu
 }
 
 type snsfake world
+
+func (f *snsfake) ListSubscriptionsByTopic(context.Context, *sns.ListSubscriptionsByTopicInput, ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error) {
+	return &sns.ListSubscriptionsByTopicOutput{Subscriptions: f.subscriptions}, (*world)(f).call("ListSubscriptionsByTopic")
+}
 
 func (f *snsfake) GetTopicAttributes(context.Context, *sns.GetTopicAttributesInput, ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error) {
 	return &sns.GetTopicAttributesOutput{Attributes: map[string]string{"KmsMasterKeyId": f.topicKey}}, (*world)(f).call("GetTopicAttributes")

@@ -149,6 +149,9 @@ var breakCases = []breakCase{
 		b := w.buckets[inv.Buckets.LogArchive]
 		b.policy = strings.ReplaceAll(b.policy, "aws:SecureTransport", "aws:ViaAWSService")
 	}, "log-archive"},
+	{"WP-24/subscribers", "the only subscriber never confirmed", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.subscriptions[0].SubscriptionArn = aws.String("PendingConfirmation")
+	}, "topic"},
 	{"WP-28/database-timezone", "database in UTC", func(w *world, _ *config.Tenant, _ *Inventory) { w.dbParams = w.dbParams[:1] }, "tk-acme"},
 	{"WP-21.2/database-tls", "TLS not forced", func(w *world, _ *config.Tenant, _ *Inventory) { w.dbParams[0].ParameterValue = aws.String("0") }, "tk-acme"},
 	{"WP-22/lifecycle", "no lifecycle", func(w *world, _ *config.Tenant, inv *Inventory) {
@@ -247,7 +250,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-21.1/log-group-keys": "DescribeLogGroups", "WP-21.1/database": "DescribeDBInstances", "WP-21.1/topic": "GetTopicAttributes",
 		"WP-22/database": "DescribeDBSnapshots", "WP-30/database-upgrades": "DescribeDBInstances",
 		"WP-21.2/listeners": "DescribeListeners", "WP-21.2/bucket-tls": "GetBucketPolicy", "WP-21.2/database-tls": "DescribeDBParameters", "WP-28/database-timezone": "DescribeDBParameters",
-		"WP-22/lifecycle": "GetBucketLifecycleConfiguration", "WP-22/key-state": "DescribeKey", "WP-24/alarms": "DescribeAlarms",
+		"WP-22/lifecycle": "GetBucketLifecycleConfiguration", "WP-22/key-state": "DescribeKey", "WP-24/alarms": "DescribeAlarms", "WP-24/subscribers": "ListSubscriptionsByTopic",
 		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",
 		"WP-27/alb-logs": "DescribeLoadBalancerAttributes", "WP-27/bucket-logs": "GetBucketLogging", "WP-28/dhcp": "DescribeDhcpOptions",
 		"WP-30/inspector": "BatchGetAccountStatus", "WP-30/patching": "ListAssociations", "WP-31/routes": "DescribeRouteTables",

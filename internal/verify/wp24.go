@@ -3,12 +3,14 @@ package verify
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/tenantkit/tenantkit/internal/config"
 )
@@ -62,3 +64,46 @@ func dims(ds []cwtypes.Dimension) string {
 	}
 	return "[" + strings.Join(out, " ") + "]"
 }
+
+// An alert reaches a person only through a confirmed subscription: a
+// subscription still waiting for its confirmation mail is listed with the
+// SubscriptionArn "PendingConfirmation" and delivers nothing (SNS API
+// reference, ListSubscriptionsByTopic; "Confirming the subscription").
+var _ = register(Check{ID: "WP-24/subscribers", Control: "WP-24", Title: "the alert topic has a confirmed subscriber",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "topic " + t.Inv.TopicArn
+		confirmed, pending := map[string]int{}, 0
+		in := &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.Inv.TopicArn)}
+		for pages := 0; ; pages++ {
+			out, err := t.Clients.SNS.ListSubscriptionsByTopic(ctx, in)
+			if err != nil {
+				r.Error(res, err, "a confirmed subscriber")
+				return
+			}
+			for _, s := range out.Subscriptions {
+				switch arn := aws.ToString(s.SubscriptionArn); {
+				case arn == "PendingConfirmation":
+					pending++
+				case strings.HasPrefix(arn, "arn:"):
+					confirmed[aws.ToString(s.Protocol)]++
+				}
+			}
+			next := aws.ToString(out.NextToken)
+			if next == "" || next == aws.ToString(in.NextToken) || pages > 100 {
+				break
+			}
+			in.NextToken = aws.String(next)
+		}
+		switch {
+		case len(confirmed) > 0:
+			var parts []string
+			for _, p := range slices.Sorted(maps.Keys(confirmed)) {
+				parts = append(parts, fmt.Sprintf("%d %s", confirmed[p], p))
+			}
+			r.Pass(res, "confirmed subscribers: "+strings.Join(parts, ", "))
+		case pending > 0:
+			r.Fail(res, fmt.Sprintf("%d subscription(s) pending confirmation, none confirmed: alerts reach no one yet", pending), "a confirmed subscriber")
+		default:
+			r.Fail(res, "no subscriber: alerts reach no one", "a confirmed subscriber")
+		}
+	}})
