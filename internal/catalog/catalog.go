@@ -1,5 +1,6 @@
-// Package catalog is the control catalog of ../shared/CONTROLS.md as code:
-// each control's ID, whitepaper section, titles and severity, written once.
+// Package catalog is the control catalog as code, turned from the
+// whitepaper's promises: each control's ID, whitepaper section, titles,
+// severity and what its plan rule and live check establish, written once.
 // Plan rules (internal/policy) and live checks (internal/verify) register
 // under these IDs; tests fail if a control with a plan or live column has
 // none.
