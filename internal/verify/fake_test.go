@@ -335,7 +335,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
 	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true, AllowUsersToChangePassword: true}
-	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}},
+	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), BackupRetentionPeriod: aws.Int32(int32(cfg.Database.BackupRetentionDays)), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}},
 		CopyTagsToSnapshot: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true)}
 	w.dbParams = []rdstypes.Parameter{{ParameterName: aws.String("rds.force_ssl"), ParameterValue: aws.String("1")},
 		{ParameterName: aws.String("timezone"), ParameterValue: aws.String(config.TimeZone)}}

@@ -152,6 +152,7 @@ var breakCases = []breakCase{
 	{"WP-24/subscribers", "the only subscriber never confirmed", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.subscriptions[0].SubscriptionArn = aws.String("PendingConfirmation")
 	}, "topic"},
+	{"WP-22/database-backups", "backups off", func(w *world, _ *config.Tenant, _ *Inventory) { w.db.BackupRetentionPeriod = aws.Int32(0) }, "tk-acme"},
 	{"WP-28/database-timezone", "database in UTC", func(w *world, _ *config.Tenant, _ *Inventory) { w.dbParams = w.dbParams[:1] }, "tk-acme"},
 	{"WP-21.2/database-tls", "TLS not forced", func(w *world, _ *config.Tenant, _ *Inventory) { w.dbParams[0].ParameterValue = aws.String("0") }, "tk-acme"},
 	{"WP-22/lifecycle", "no lifecycle", func(w *world, _ *config.Tenant, inv *Inventory) {
@@ -234,6 +235,7 @@ var overlaps = map[string][]string{
 	"WP-18/no-ssh-rdp":  {"WP-20.1/tier-matrix"},
 	"WP-10/suspended":   {"WP-20.1/tier-matrix", "WP-21.2/listeners"}, // a suspended matrix admits nothing
 	"WP-20.2/protocols": {"WP-18/no-ssh-rdp", "WP-20.1/tier-matrix"},
+	"WP-21.1/database":  {"WP-22/database-backups"}, // an unencrypted database has unencrypted backups
 }
 
 // For every check: its main API failing (access denied, throttled past the
@@ -248,7 +250,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-20.4/ebs-default": "GetEbsEncryptionByDefault", "WP-20.4/subnets": "DescribeSubnets", "WP-21.1/bucket-encryption": "GetBucketEncryption",
 		"WP-21.1/public-access-block": "GetPublicAccessBlock", "WP-21.1/key-rotation": "GetKeyRotationStatus",
 		"WP-21.1/log-group-keys": "DescribeLogGroups", "WP-21.1/database": "DescribeDBInstances", "WP-21.1/topic": "GetTopicAttributes",
-		"WP-22/database": "DescribeDBSnapshots", "WP-30/database-upgrades": "DescribeDBInstances",
+		"WP-22/database": "DescribeDBSnapshots", "WP-22/database-backups": "DescribeDBInstances", "WP-30/database-upgrades": "DescribeDBInstances",
 		"WP-21.2/listeners": "DescribeListeners", "WP-21.2/bucket-tls": "GetBucketPolicy", "WP-21.2/database-tls": "DescribeDBParameters", "WP-28/database-timezone": "DescribeDBParameters",
 		"WP-22/lifecycle": "GetBucketLifecycleConfiguration", "WP-22/key-state": "DescribeKey", "WP-24/alarms": "DescribeAlarms", "WP-24/subscribers": "ListSubscriptionsByTopic",
 		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",

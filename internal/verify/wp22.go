@@ -98,3 +98,30 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 		}
 		r.Pass(res, "snapshots tagged, no manual snapshot")
 	}})
+
+// Backups (§26, §33): the automated backups kept as long as the stack says
+// (never off: a retention of 0 turns them off), encrypted as the instance
+// is; the program deletes them with the instance at offboarding.
+var _ = register(Check{ID: "WP-22/database-backups", Control: "WP-22", Title: "database backups kept as configured and encrypted",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		want := fmt.Sprintf("automated backups kept %d days, encrypted", t.Cfg.Database.BackupRetentionDays)
+		db, res, ok := database(ctx, t, r, want)
+		if !ok {
+			return
+		}
+		if db.BackupRetentionPeriod == nil || db.StorageEncrypted == nil {
+			r.Error(res, fmt.Errorf("the answer has no BackupRetentionPeriod or StorageEncrypted"), want)
+			return
+		}
+		days := int(aws.ToInt32(db.BackupRetentionPeriod))
+		switch {
+		case days == 0:
+			r.Fail(res, "automated backups off (retention 0)", want)
+		case days != t.Cfg.Database.BackupRetentionDays:
+			r.Fail(res, fmt.Sprintf("automated backups kept %d days", days), want)
+		case !aws.ToBool(db.StorageEncrypted):
+			r.Fail(res, "unencrypted (and so are its backups)", want)
+		default:
+			r.Pass(res, fmt.Sprintf("automated backups kept %d days, encrypted", days))
+		}
+	}})
