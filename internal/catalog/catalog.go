@@ -104,7 +104,7 @@ var Controls = []Control{
 		"Listener, bucket policy, database parameter read back."},
 	{"WP-22", "22", "Secure disposal: key deletion; noncurrent versions expire", "装置のセキュリティを保った処分又は再利用", Mandatory,
 		"Lifecycle rule for noncurrent versions on every bucket.",
-		"Lifecycle read back; after offboarding, key state."},
+		"Lifecycle read back; after offboarding, key state; the database's snapshots and automated backups (kept as configured, encrypted)."},
 	{"WP-24", "24, 29", "Capacity and monitoring alarms", "容量・能力の管理", Mandatory,
 		"Memory, CPU and disk alarms with thresholds from config, to an encrypted topic that has a subscriber.",
 		"Alarms exist and point at the topic; the topic has a confirmed subscriber (pending confirmation is not enough)."},
