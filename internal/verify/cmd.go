@@ -406,7 +406,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if who != inv.AccountID {
 		return bad("the credentials are account %s's, the inventory of %s is account %s's: verify with credentials for %s", who, o.Tenant, inv.AccountID, inv.AccountID)
 	}
-	baselineCfg, err := LoadBaselineFor(o.BaselineDir, region)
+	baselineCfg, err := stackfile.BaselineFor(o.BaselineDir, region)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -422,12 +422,6 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 		fmt.Fprintf(stderr, "tenantctl verify: %s: the %s deadline (--timeout) ran out; the checks it cut short are ERROR\n", o.Tenant, timeout)
 	}
 	return NewReport(t, results, now, calls), cli.ExitOK
-}
-
-// LoadBaselineFor reads the account baseline stack of a region from dir;
-// nil (no expectations, the account checks ERROR) when there is none.
-func LoadBaselineFor(dir, region string) (*config.Baseline, error) {
-	return stackfile.BaselineFor(dir, region)
 }
 
 // Fleet verifies every tenant that is not deleted, 4 tenants at a time,
