@@ -66,13 +66,13 @@ func NewMoto(ctx context.Context, endpoint, region string) (*Moto, error) {
 	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(region)}
 	if endpoint != "" {
 		opts = append(opts, awsconfig.WithBaseEndpoint(endpoint))
-		if _, err := (credentialsFromEnv{}).Retrieve(ctx); err != nil {
-			opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("testing", "testing", "")))
-		}
 	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, err
+	}
+	if endpoint != "" && !haveCredentials(ctx, cfg) {
+		cfg.Credentials = credentials.NewStaticCredentialsProvider("testing", "testing", "")
 	}
 	m := &Moto{Endpoint: endpoint, Region: region,
 		ec2: ec2.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
@@ -96,14 +96,13 @@ func endpointName(e string) string {
 	return e
 }
 
-type credentialsFromEnv struct{}
-
-func (credentialsFromEnv) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		return aws.Credentials{}, err
+// haveCredentials: the default chain found credentials for cfg.
+func haveCredentials(ctx context.Context, cfg aws.Config) bool {
+	if cfg.Credentials == nil {
+		return false
 	}
-	return cfg.Credentials.Retrieve(ctx)
+	_, err := cfg.Credentials.Retrieve(ctx)
+	return err == nil
 }
 
 // handler is what the provider does in moto for one resource type.
