@@ -282,14 +282,12 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 	// A stack whose range cannot be read might hold any range: a new
 	// range is never proven free of it, so nothing is allocated until it
 	// is fixed or moved.
-	if problems, err := stackfile.UnknownRanges(e.StacksDir, cfg.TenantID); err != nil {
-		return nil, false, bad("%w", err)
-	} else if len(problems) > 0 {
-		return nil, false, bad("tenant %s: no range can be chosen while a stack's range cannot be read (fix or move the file first): %w", cfg.TenantID, errors.Join(problems...))
-	}
-	others, err := stackfile.OtherCidrs(e.StacksDir, cfg.TenantID)
+	others, problems, err := stackfile.Ranges(e.StacksDir, cfg.TenantID)
 	if err != nil {
-		return nil, false, err
+		return nil, false, bad("%w", err)
+	}
+	if len(problems) > 0 {
+		return nil, false, bad("tenant %s: no range can be chosen while a stack's range cannot be read (fix or move the file first): %w", cfg.TenantID, errors.Join(problems...))
 	}
 	taken := slices.Collect(maps.Values(others))
 	if auto {

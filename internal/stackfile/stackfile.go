@@ -568,57 +568,44 @@ func deleted(raw map[string]string) bool {
 	return json.Unmarshal([]byte(raw[config.Namespace+":lifecycle"]), &l) == nil && l.State == config.StateDeleted
 }
 
-// UnknownRanges lists the stacks of dir (but self) whose VPC range cannot
-// be read: a file that cannot be read or parsed, a secret or malformed
-// value, a range that does not parse. A new range is never proven free of
-// them.
-func UnknownRanges(dir, self string) ([]error, error) {
-	names, problems, err := Scan(dir)
+// Ranges reads the VPC range of every stack in dir except self and the
+// deleted ones, for the cross-stack overlap rule (WP-31) and the allocator.
+// unknown lists the stacks whose range cannot be read: a file that cannot
+// be read or parsed, a secret or malformed value, a range that does not
+// parse. A new range is never proven free of them.
+func Ranges(dir, self string) (cidrs map[string]netip.Prefix, unknown []error, err error) {
+	names, unknown, err := Scan(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	cidrs = map[string]netip.Prefix{}
 	for _, n := range names {
 		if n == self {
 			continue
 		}
 		raw, err := ReadRaw(Path(dir, n))
 		if err != nil {
-			problems = append(problems, err)
+			unknown = append(unknown, err)
 			continue
 		}
 		if deleted(raw) {
+			continue // its VPC is gone and the range free again
+		}
+		p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"])
+		if err != nil {
+			unknown = append(unknown, fmt.Errorf("%s: vpcCidr %q does not parse", Path(dir, n), raw[config.Namespace+":vpcCidr"]))
 			continue
 		}
-		if _, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err != nil {
-			problems = append(problems, fmt.Errorf("%s: vpcCidr %q does not parse", Path(dir, n), raw[config.Namespace+":vpcCidr"]))
-		}
+		cidrs[n] = p
 	}
-	return problems, nil
+	return cidrs, unknown, nil
 }
 
-// OtherCidrs reads the VPC range of every stack in dir except self and the
-// deleted ones, for the cross-stack overlap rule (WP-31) and the allocator.
-// A stack that cannot be read, or whose range does not parse, is skipped:
-// Scan and its own validation report it.
+// OtherCidrs is Ranges without the unknown: a stack whose range cannot be
+// read is skipped, Scan and its own validation report it.
 func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
-	names, err := List(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]netip.Prefix{}
-	for _, n := range names {
-		if n == self {
-			continue
-		}
-		raw, err := ReadRaw(Path(dir, n))
-		if err != nil || deleted(raw) {
-			continue // unreadable (reported by Scan), or its VPC is gone and the range free again
-		}
-		if p, err := netip.ParsePrefix(raw[config.Namespace+":vpcCidr"]); err == nil {
-			out[n] = p
-		}
-	}
-	return out, nil
+	cidrs, _, err := Ranges(dir, self)
+	return cidrs, err
 }
 
 // BaselineFor reads the account baseline stack of a region from dir; nil
