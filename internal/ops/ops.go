@@ -11,6 +11,7 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -184,25 +185,45 @@ func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, de
 	}
 	path = stackfile.Path(e.StacksDir, cfg.TenantID)
 	before, readErr := os.ReadFile(path)
+	if readErr != nil {
+		before = nil // no file: putting back removes it
+	}
 	path, changed, err = stackfile.Write(e.StacksDir, cfg)
 	if err != nil {
 		return "", false, err
 	}
+	written, _ := os.ReadFile(path)
 	if details == nil {
 		details = map[string]any{}
 	}
 	details["stackFile"], details["stackChanged"] = path, changed
 	if err := e.record(cfg.TenantID, step, summary, details); err != nil {
-		if changed {
-			if readErr == nil {
-				_ = safefile.Write(path, before, 0o644)
-			} else {
-				_ = os.Remove(path)
-			}
+		if !changed {
+			return "", false, failed("recording the evidence failed; the stack file was not changed: %w", err)
+		}
+		if perr := putBack(path, written, before); perr != nil {
+			return "", false, failed("recording the evidence failed (%w), and the stack file could not be put back (%v): %s holds this step's change without its evidence; restore it from git or record the step again", err, perr, path)
 		}
 		return "", false, failed("recording the evidence failed, the stack file was put back: %w", err)
 	}
 	return path, changed, nil
+}
+
+// putBack restores a stack file to before (nil: it did not exist), with its
+// permissions and owner, provided it still holds what this step wrote: an
+// edit saved since is never thrown away.
+func putBack(path string, written, before []byte) error {
+	if before != nil {
+		return safefile.Update(path, written, before, 0o644)
+	}
+	now, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(now, written) {
+		return fmt.Errorf("%s: %w", path, safefile.ErrChanged)
+	}
+	return os.Remove(path)
 }
 
 // deployable says why the real path cannot run.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/safefile"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
@@ -338,5 +339,35 @@ func TestAllocationBlockedByAnUnreadableRange(t *testing.T) {
 				t.Error("newco was allocated a range")
 			}
 		})
+	}
+}
+
+// When recording the evidence fails after the stack file was written, the
+// file is put back with its bytes and its permissions (#22 item 7: a 0600
+// file came back 0644).
+func TestPutBackKeepsPermissions(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	path := stackfile.Path(e.StacksDir, "acme")
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	// Between the stack's write and the record's: something that is not
+	// acme's record takes its place, so Append refuses to write over it.
+	safefile.BeforeRename = func(p string) {
+		if p == path {
+			_ = os.MkdirAll(e.EvidenceDir, 0o755)
+			_ = os.WriteFile(lifecycle.EvidencePath(e.EvidenceDir, "acme"), []byte(`{"schema":"someone-else/v1"}`), 0o644)
+		}
+	}
+	t.Cleanup(func() { safefile.BeforeRename = nil })
+	if code := e.Offboard(context.Background(), []string{"acme", "--cancelled-on", "2026-11-25"}); code == cli.ExitOK || !strings.Contains(e.err.String(), "put back") {
+		t.Fatalf("exit %d: %s", code, e.err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(before) {
+		t.Errorf("stack file not put back:\n%s", b)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("put back as %o, want 600", fi.Mode().Perm())
 	}
 }

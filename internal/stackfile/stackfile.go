@@ -247,28 +247,42 @@ func Load(dir, tenant string) (*config.Tenant, map[string]string, error) {
 // tenantkit keys), and everything else (Pulumi's own top-level keys such as
 // encryptionsalt, secrets, other namespaces, comments, scalar styles) is
 // written back as it was; a file whose config already says the same is not
-// written at all. The write is atomic (safefile.Write); the caller holds
-// the stacks lock.
+// written at all. The write is atomic (safefile.Update); the caller holds
+// the stacks lock. Someone who does not take it (an editor, pulumi config
+// set) may save the file meanwhile: a save that lands between the read and
+// the rename is found just before the rename, and the edit is made again
+// on what was saved; never written over.
 func Write(dir string, t *config.Tenant) (path string, changed bool, err error) {
 	if err := config.ValidateTenantID(t.TenantID); err != nil {
 		return "", false, fmt.Errorf("tenant %q: %w", t.TenantID, err)
 	}
 	path = Path(dir, t.TenantID)
+	for range attempts {
+		changed, err = writeOnce(path, t)
+		if !errors.Is(err, safefile.ErrChanged) {
+			return path, changed, err
+		}
+	}
+	return "", false, fmt.Errorf("%w %d times while tenantctl edited it; nothing was written: stop the other writer and run the command again", err, attempts)
+}
+
+// attempts is how often Write edits a file that keeps changing under it.
+const attempts = 3
+
+// writeOnce is one read, edit and conditional rename of Write.
+func writeOnce(path string, t *config.Tenant) (changed bool, err error) {
 	want := config.Encode(t)
 	var doc yaml.Node
-	mode := os.FileMode(0o644)
+	const mode = 0o644 // a new file's; an existing one keeps its own (safefile)
 	old, err := readBytes(path)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
 	case err != nil:
-		return "", false, err
+		return false, err
 	default:
-		if fi, err := os.Stat(path); err == nil {
-			mode = fi.Mode().Perm()
-		}
 		if err := yaml.Unmarshal(old, &doc); err != nil {
-			return "", false, fmt.Errorf("%s: not valid YAML, not rewritten: %w", path, err)
+			return false, fmt.Errorf("%s: not valid YAML, not rewritten: %w", path, err)
 		}
 		if doc.Kind == 0 {
 			doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
@@ -276,7 +290,7 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 	}
 	cfg, err := configNode(&doc)
 	if err != nil {
-		return "", false, fmt.Errorf("%s: %w, not rewritten", path, err)
+		return false, fmt.Errorf("%s: %w, not rewritten", path, err)
 	}
 	if cfg == nil {
 		cfg = &yaml.Node{Kind: yaml.MappingNode}
@@ -285,12 +299,12 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 	}
 	have, err := rawOf(path, cfg)
 	if err != nil {
-		return "", false, err
+		return false, err
 	}
 	current := config.Defaults()
 	if len(old) > 0 {
 		if current, err = config.Decode(have); err != nil {
-			return "", false, fmt.Errorf("%s cannot be read back, not rewritten:\n%w", path, err)
+			return false, fmt.Errorf("%s cannot be read back, not rewritten:\n%w", path, err)
 		}
 	}
 	now := config.Encode(current)
@@ -313,13 +327,13 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 		default:
 			node, err := valueNode(v, k.Kind)
 			if err != nil {
-				return "", false, err
+				return false, err
 			}
 			changes = append(changes, change{key: key, value: node})
 		}
 	}
 	if len(changes) == 0 {
-		return path, false, nil
+		return false, nil
 	}
 	// An existing file is edited as text where the tree says exactly which
 	// lines a key holds, so every other byte stays; the result must read
@@ -327,7 +341,7 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 	// re-encoded instead (comments and values kept, spacing normalised).
 	if !fresh {
 		if out, ok := splice(old, cfg, changes); ok && readsAs(path, out, have, want) {
-			return path, true, safefile.Write(path, out, mode)
+			return true, safefile.Update(path, old, out, mode)
 		}
 	}
 	for _, c := range changes {
@@ -341,12 +355,12 @@ func Write(dir string, t *config.Tenant) (path string, changed bool, err error) 
 	e := yaml.NewEncoder(&buf)
 	e.SetIndent(2)
 	if err := e.Encode(&doc); err != nil {
-		return "", false, err
+		return false, err
 	}
 	if err := e.Close(); err != nil {
-		return "", false, err
+		return false, err
 	}
-	return path, true, safefile.Write(path, buf.Bytes(), mode)
+	return true, safefile.Update(path, old, buf.Bytes(), mode)
 }
 
 // change sets a tenantkit key (value nil: removes it).
