@@ -19,22 +19,48 @@ import (
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
-// An answer of HTTP 200 with an empty body (a proxy, a broken emulator)
-// gives every check a plain verdict: no check panics on the nil fields the
-// SDK then returns, and none passes on nothing (#13 item 13).
-func TestEmptyAnswersAreErrorsNotPanics(t *testing.T) {
-	w := newWire(t)
-	w.fallback = func(wireRequest) (int, string) { return 200, "" }
-	tg, _ := wireTarget(t, w)
-	for _, r := range RunChecks(context.Background(), tg, Checks(), 4) {
-		for _, o := range r.Observations {
-			if strings.Contains(o.Observed, "panicked") {
-				t.Errorf("%s panicked on an empty answer: %s", r.ID, o.Observed)
+// An answer of HTTP 200 with an empty body or an HTML page (a proxy, a
+// broken emulator, a captive portal) is ERROR for every check that reads
+// it: no check panics on the nil fields the SDK would return, and none
+// turns nothing into a finding (#13 item 13; #22 item 11: an empty 200
+// gave 22 FAILs such as region "us-east-1", "rotation off", "no flow
+// log").
+func TestEmptyAnswersAreErrorsNotFindings(t *testing.T) {
+	for name, answer := range map[string]wireHandler{
+		"empty":      func(wireRequest) (int, string) { return 200, "" },
+		"whitespace": func(wireRequest) (int, string) { return 200, " \n" },
+		"html": func(wireRequest) (int, string) {
+			return 200, "<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>"
+		},
+	} {
+		w := newWire(t)
+		w.fallback = answer
+		tg, _ := wireTarget(t, w)
+		for _, r := range RunChecks(context.Background(), tg, Checks(), 4) {
+			if r.ID == "WP-10/suspended" { // reads nothing of an active tenant
+				wantStatus(t, r, catalog.NA, "")
+				continue
+			}
+			if r.Status != catalog.Error {
+				t.Errorf("%s answers: %s is %s, want ERROR: %+v", name, r.ID, r.Status, r.Observations)
+			}
+			for _, o := range r.Observations {
+				if o.Status != catalog.Error {
+					t.Errorf("%s answers: %s observes %s %q", name, r.ID, o.Status, o.Observed)
+				}
 			}
 		}
-		if r.Status == catalog.Pass {
-			t.Errorf("%s PASSes on empty answers: %+v", r.ID, r.Observations)
-		}
+	}
+}
+
+// The identity call meets the same guard: an empty answer is not "account
+// ”" (the credentials are account 's, said the message before).
+func TestEmptyIdentityAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(srv.Close)
+	code, out, errOut := verifyMain(t, srv.URL, time.Minute)
+	if code != cli.ExitError || !strings.Contains(errOut+out, "empty body") || strings.Contains(errOut+out, "account 's") {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
 }
 

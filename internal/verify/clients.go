@@ -249,9 +249,12 @@ func WithCalls(ctx context.Context, calls *Calls) context.Context {
 	return context.WithValue(ctx, callsKey{}, calls)
 }
 
-// NewClients builds the real clients. With a custom endpoint (an emulator)
-// S3 uses path-style addressing.
+// NewClients builds the real clients, each refusing answers that cannot be
+// AWS's (guardAnswers). With a custom endpoint (an emulator) S3 uses
+// path-style addressing.
 func NewClients(cfg aws.Config, endpoint string) *Clients {
+	cfg.APIOptions = append([]func(*middleware.Stack) error(nil), cfg.APIOptions...)
+	guardAnswers(&cfg)
 	return &Clients{
 		EC2: ec2.NewFromConfig(cfg),
 		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {

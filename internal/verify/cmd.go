@@ -393,6 +393,9 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 		if err != nil {
 			return "", err
 		}
+		if aws.ToString(out.Account) == "" {
+			return "", fmt.Errorf("the answer names no account")
+		}
 		return aws.ToString(out.Account), nil
 	})
 	if err != nil {

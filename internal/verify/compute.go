@@ -47,15 +47,21 @@ func arnAccount(arn string) string {
 
 func listeners(ctx context.Context, t *Target) ([]elbtypes.Listener, error) {
 	return cached(t, "listeners", func() ([]elbtypes.Listener, error) {
-		out, err := t.Clients.ELB.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(t.Inv.LoadBalancerArn)})
+		var mine []elbtypes.Listener
+		err := allPages("elasticloadbalancing:DescribeListeners", func(marker *string) (*string, error) {
+			out, err := t.Clients.ELB.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(t.Inv.LoadBalancerArn), Marker: marker})
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range out.Listeners {
+				if aws.ToString(l.LoadBalancerArn) == t.Inv.LoadBalancerArn {
+					mine = append(mine, l)
+				}
+			}
+			return out.NextMarker, nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		var mine []elbtypes.Listener
-		for _, l := range out.Listeners {
-			if aws.ToString(l.LoadBalancerArn) == t.Inv.LoadBalancerArn {
-				mine = append(mine, l)
-			}
 		}
 		if len(mine) == 0 {
 			return nil, fmt.Errorf("no listener on %s", t.Inv.LoadBalancerArn)
@@ -74,16 +80,23 @@ func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsI
 		return nil, res, false
 	}
 	db, err := cached(t, "db", func() (*rdsInstance, error) {
-		out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier)})
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range out.DBInstances {
-			if aws.ToString(d.DBInstanceIdentifier) == t.Inv.Database.Identifier {
-				return &rdsInstance{d}, nil
+		var found *rdsInstance
+		err := allPages("rds:DescribeDBInstances", func(marker *string) (*string, error) {
+			out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier), Marker: marker})
+			if err != nil {
+				return nil, err
 			}
+			for _, d := range out.DBInstances {
+				if aws.ToString(d.DBInstanceIdentifier) == t.Inv.Database.Identifier {
+					found = &rdsInstance{d}
+				}
+			}
+			return out.Marker, nil
+		})
+		if err == nil && found == nil {
+			err = fmt.Errorf("not found")
 		}
-		return nil, fmt.Errorf("not found")
+		return found, err
 	})
 	if err != nil {
 		r.Error(res, err, expected)

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,13 +52,24 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 		return nil, fmt.Errorf("discover: who am I: %w", err)
 	}
 	acct := aws.ToString(id.Account)
+	if acct == "" {
+		return nil, fmt.Errorf("discover: who am I: the answer names no account")
+	}
 	inv := &Inventory{Schema: InventorySchema, Tenant: cfg.TenantID, Region: cfg.Region, AccountID: acct, State: cfg.Lifecycle.State, VpcCidr: cfg.VpcCidr}
 	tag := []ec2types.Filter{{Name: aws.String("tag:Tenant"), Values: []string{cfg.TenantID}}}
-	vpcs, err := f.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: tag})
+	var vpcs []ec2types.Vpc
+	err = allPages("ec2:DescribeVpcs", func(tok *string) (*string, error) {
+		out, err := f.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: tag, NextToken: tok})
+		if err != nil {
+			return nil, err
+		}
+		vpcs = append(vpcs, out.Vpcs...)
+		return out.NextToken, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: VPCs: %w", err)
 	}
-	for _, v := range vpcs.Vpcs {
+	for _, v := range vpcs {
 		if tagged(v.Tags, cfg.TenantID) {
 			if inv.VpcID != "" {
 				return nil, fmt.Errorf("discover: two VPCs tagged Tenant=%s (%s, %s)", cfg.TenantID, inv.VpcID, aws.ToString(v.VpcId))
@@ -68,23 +80,39 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	if inv.VpcID == "" {
 		return nil, fmt.Errorf("discover: no VPC tagged Tenant=%s", cfg.TenantID)
 	}
-	sgs, err := f.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(inv.VpcID)})
+	var sgs []ec2types.SecurityGroup
+	err = allPages("ec2:DescribeSecurityGroups", func(tok *string) (*string, error) {
+		out, err := f.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(inv.VpcID), NextToken: tok})
+		if err != nil {
+			return nil, err
+		}
+		sgs = append(sgs, out.SecurityGroups...)
+		return out.NextToken, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: security groups: %w", err)
 	}
 	inv.SecurityGroups = map[string]string{}
-	for _, g := range sgs.SecurityGroups {
+	for _, g := range sgs {
 		if aws.ToString(g.VpcId) == inv.VpcID && tagged(g.Tags, cfg.TenantID) {
 			if tier := tagValue(g.Tags, "Tier"); tier != "" {
 				inv.SecurityGroups[tier] = aws.ToString(g.GroupId)
 			}
 		}
 	}
-	subnets, err := f.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: vpcFilter(inv.VpcID)})
+	var subnets []ec2types.Subnet
+	err = allPages("ec2:DescribeSubnets", func(tok *string) (*string, error) {
+		out, err := f.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: vpcFilter(inv.VpcID), NextToken: tok})
+		if err != nil {
+			return nil, err
+		}
+		subnets = append(subnets, out.Subnets...)
+		return out.NextToken, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: subnets: %w", err)
 	}
-	for _, s := range subnets.Subnets {
+	for _, s := range subnets {
 		if aws.ToString(s.VpcId) == inv.VpcID {
 			inv.SubnetIDs = append(inv.SubnetIDs, aws.ToString(s.SubnetId))
 		}
@@ -92,11 +120,19 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	// The S3 gateway endpoint, which the data buckets' policies name; an
 	// interface endpoint for S3 may exist beside it. A failed read is an
 	// error, not an endpoint-less tenant (WP-17 would FAIL on a guess).
-	eps, err := f.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(inv.VpcID)})
+	var eps []ec2types.VpcEndpoint
+	err = allPages("ec2:DescribeVpcEndpoints", func(tok *string) (*string, error) {
+		out, err := f.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(inv.VpcID), NextToken: tok})
+		if err != nil {
+			return nil, err
+		}
+		eps = append(eps, out.VpcEndpoints...)
+		return out.NextToken, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: VPC endpoints: %w", err)
 	}
-	for _, e := range eps.VpcEndpoints {
+	for _, e := range eps {
 		if aws.ToString(e.VpcId) == inv.VpcID && strings.HasSuffix(aws.ToString(e.ServiceName), ".s3") &&
 			strings.EqualFold(string(e.VpcEndpointType), string(ec2types.VpcEndpointTypeGateway)) {
 			inv.S3EndpointID = aws.ToString(e.VpcEndpointId)
@@ -146,11 +182,19 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 		}
 	}
 	lbName := config.LoadBalancerName(cfg.TenantID)
-	lbs, err := f.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}})
+	var lbs []elbtypes.LoadBalancer
+	err = allPages("elasticloadbalancing:DescribeLoadBalancers", func(marker *string) (*string, error) {
+		out, err := f.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}, Marker: marker})
+		if err != nil {
+			return nil, err
+		}
+		lbs = append(lbs, out.LoadBalancers...)
+		return out.NextMarker, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: load balancer %s: %w", lbName, err)
 	}
-	for _, lb := range lbs.LoadBalancers {
+	for _, lb := range lbs {
 		if aws.ToString(lb.LoadBalancerName) == lbName {
 			inv.LoadBalancerArn = aws.ToString(lb.LoadBalancerArn)
 		}

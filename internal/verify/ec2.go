@@ -23,11 +23,10 @@ func vpcGroups(ctx context.Context, t *Target, r *Run) ([]ec2types.SecurityGroup
 	type read struct{ mine, elsewhere []ec2types.SecurityGroup }
 	got, err := cached(t, "sg", func() (read, error) {
 		var out read
-		p := ec2.NewDescribeSecurityGroupsPaginator(t.Clients.EC2, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(t.Inv.VpcID)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		err := allPages("ec2:DescribeSecurityGroups", func(token *string) (*string, error) {
+			page, err := t.Clients.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: token})
 			if err != nil {
-				return out, err
+				return nil, err
 			}
 			for _, g := range page.SecurityGroups {
 				if aws.ToString(g.VpcId) == t.Inv.VpcID {
@@ -36,8 +35,9 @@ func vpcGroups(ctx context.Context, t *Target, r *Run) ([]ec2types.SecurityGroup
 					out.elsewhere = append(out.elsewhere, g)
 				}
 			}
-		}
-		return out, nil
+			return page.NextToken, nil
+		})
+		return out, err
 	})
 	if err != nil {
 		r.Error("security groups of "+t.Inv.VpcID, err, "the tenant's security groups")
@@ -124,15 +124,25 @@ func judgeIngress(ctx context.Context, t *Target, r *Run, passed string, bad fun
 // client-side; a VPC the answer does not hold is an error (ERROR, not PASS).
 func tenantVpc(ctx context.Context, t *Target) (ec2types.Vpc, error) {
 	return cached(t, "vpc", func() (ec2types.Vpc, error) {
-		out, err := t.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{t.Inv.VpcID}})
-		if err != nil {
-			return ec2types.Vpc{}, err
-		}
-		for _, v := range out.Vpcs {
-			if aws.ToString(v.VpcId) == t.Inv.VpcID {
-				return v, nil
+		var found *ec2types.Vpc
+		err := allPages("ec2:DescribeVpcs", func(token *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{t.Inv.VpcID}, NextToken: token})
+			if err != nil {
+				return nil, err
 			}
+			for _, v := range out.Vpcs {
+				if aws.ToString(v.VpcId) == t.Inv.VpcID {
+					found = &v
+				}
+			}
+			return out.NextToken, nil
+		})
+		switch {
+		case err != nil:
+			return ec2types.Vpc{}, err
+		case found == nil:
+			return ec2types.Vpc{}, fmt.Errorf("VPC %s not found", t.Inv.VpcID)
 		}
-		return ec2types.Vpc{}, fmt.Errorf("VPC %s not found", t.Inv.VpcID)
+		return *found, nil
 	})
 }

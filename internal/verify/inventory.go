@@ -3,7 +3,9 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"syscall"
 
 	"github.com/tenantkit/tenantkit/internal/config"
 )
@@ -62,12 +64,38 @@ type Inventory struct {
 	Roles            map[string]string `json:"roles"` // logAdmin, logReader
 }
 
+// MaxInventoryBytes bounds an inventory file: a tenant's is a few
+// kilobytes (`pulumi stack output --json`, every output).
+const MaxInventoryBytes = 4 << 20
+
 // ReadInventory reads `pulumi stack output --json` (an object holding
-// "inventory") or the bare inventory object.
+// "inventory") or the bare inventory object, from a regular file of at most
+// MaxInventoryBytes. It never waits: a FIFO, a device such as /dev/zero or
+// a terminal is refused before a byte is read (opened without blocking,
+// then judged by what was opened, so a file swapped in between is judged
+// too).
 func ReadInventory(path string) (*Inventory, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("not a regular file (%s): write the inventory to a file (pulumi stack output --json > inventory.json)", fi.Mode().Type())
+	case fi.Size() > MaxInventoryBytes:
+		return nil, fmt.Errorf("%d bytes, above the %d-byte limit of an inventory: not a tenant's stack outputs", fi.Size(), MaxInventoryBytes)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxInventoryBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxInventoryBytes {
+		return nil, fmt.Errorf("grew above the %d-byte limit of an inventory while it was read", MaxInventoryBytes)
 	}
 	return ParseInventory(b)
 }

@@ -75,15 +75,18 @@ func tenantLogGroups(ctx context.Context, t *Target) (map[string]logtypes.LogGro
 		}
 		found := map[string]logtypes.LogGroup{}
 		for p := range prefixes {
-			pg := cloudwatchlogs.NewDescribeLogGroupsPaginator(t.Clients.Logs, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(p)})
-			for pg.HasMorePages() {
-				page, err := pg.NextPage(ctx)
+			err := allPages("logs:DescribeLogGroups", func(token *string) (*string, error) {
+				page, err := t.Clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(p), NextToken: token})
 				if err != nil {
 					return nil, err
 				}
 				for _, g := range page.LogGroups {
 					found[aws.ToString(g.LogGroupName)] = g
 				}
+				return page.NextToken, nil
+			})
+			if err != nil {
+				return nil, err
 			}
 		}
 		return found, nil
@@ -123,16 +126,16 @@ func logGroupTags(ctx context.Context, t *Target, g logtypes.LogGroup) (map[stri
 func dbParameters(ctx context.Context, t *Target, group string) (map[string]string, error) {
 	return cached(t, "dbparams/"+group, func() (map[string]string, error) {
 		out := map[string]string{}
-		p := rds.NewDescribeDBParametersPaginator(t.Clients.RDS, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(group), Source: aws.String("user")})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		err := allPages("rds:DescribeDBParameters", func(marker *string) (*string, error) {
+			page, err := t.Clients.RDS.DescribeDBParameters(ctx, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(group), Source: aws.String("user"), Marker: marker})
 			if err != nil {
 				return nil, err
 			}
 			for _, prm := range page.Parameters {
 				out[aws.ToString(prm.ParameterName)] = aws.ToString(prm.ParameterValue)
 			}
-		}
-		return out, nil
+			return page.Marker, nil
+		})
+		return out, err
 	})
 }

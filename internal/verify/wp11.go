@@ -31,14 +31,23 @@ var _ = register(Check{ID: "WP-11/tags", Control: "WP-11", Title: "Tenant, Manag
 				check(bucketRes(t, b), tags)
 			}
 		}
-		kt, err := t.Clients.KMS.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(t.Inv.KeyArn)})
-		if err != nil {
-			r.Error("key "+t.Inv.KeyArn, err, "the tenant's tags")
-		} else {
-			m := map[string]string{}
+		m := map[string]string{}
+		err := allPages("kms:ListResourceTags", func(marker *string) (*string, error) {
+			kt, err := t.Clients.KMS.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: aws.String(t.Inv.KeyArn), Marker: marker})
+			if err != nil {
+				return nil, err
+			}
 			for _, tg := range kt.Tags {
 				m[aws.ToString(tg.TagKey)] = aws.ToString(tg.TagValue)
 			}
+			if !kt.Truncated {
+				return nil, nil
+			}
+			return kt.NextMarker, nil
+		})
+		if err != nil {
+			r.Error("key "+t.Inv.KeyArn, err, "the tenant's tags")
+		} else {
 			check("key "+t.Inv.KeyArn, m)
 		}
 		if v, err := tenantVpc(ctx, t); err != nil {
@@ -66,13 +75,11 @@ var _ = register(Check{ID: "WP-11/tags", Control: "WP-11", Title: "Tenant, Manag
 var _ = register(Check{ID: "WP-11/sweep", Control: "WP-11", Title: "what carries the tenant's tag is the stack's, and the stack's carries it",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		found := map[string]map[string]string{}
-		p := resourcegroupstaggingapi.NewGetResourcesPaginator(t.Clients.Tagging, &resourcegroupstaggingapi.GetResourcesInput{
-			TagFilters: []taggingtypes.TagFilter{{Key: aws.String("Tenant"), Values: []string{t.Inv.Tenant}}}})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		err := allPages("tag:GetResources", func(tok *string) (*string, error) {
+			page, err := t.Clients.Tagging.GetResources(ctx, &resourcegroupstaggingapi.GetResourcesInput{
+				TagFilters: []taggingtypes.TagFilter{{Key: aws.String("Tenant"), Values: []string{t.Inv.Tenant}}}, PaginationToken: tok})
 			if err != nil {
-				r.Error("resources tagged Tenant="+t.Inv.Tenant, err, "the stack's resources, and only them")
-				return
+				return nil, err
 			}
 			for _, m := range page.ResourceTagMappingList {
 				tags := map[string]string{}
@@ -83,6 +90,11 @@ var _ = register(Check{ID: "WP-11/sweep", Control: "WP-11", Title: "what carries
 					found[aws.ToString(m.ResourceARN)] = tags
 				}
 			}
+			return page.PaginationToken, nil
+		})
+		if err != nil {
+			r.Error("resources tagged Tenant="+t.Inv.Tenant, err, "the stack's resources, and only them")
+			return
 		}
 		extra := 0
 		for arn, tags := range found {

@@ -23,13 +23,21 @@ var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no a
 
 var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a network ACL on every subnet that denies 22 and 3389 first",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.EC2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: vpcFilter(t.Inv.VpcID)})
+		var acls []ec2types.NetworkAcl
+		err := allPages("ec2:DescribeNetworkAcls", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			acls = append(acls, out.NetworkAcls...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error("network ACLs of "+t.Inv.VpcID, err, "an ACL on every subnet")
 			return
 		}
 		aclOf := map[string]ec2types.NetworkAcl{}
-		for _, a := range out.NetworkAcls {
+		for _, a := range acls {
 			if aws.ToString(a.VpcId) != t.Inv.VpcID {
 				continue
 			}

@@ -15,15 +15,23 @@ var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "Guar
 			d  *guardduty.GetDetectorOutput
 		}
 		det, err := accountWide(t, "guardduty", func() (*detector, error) {
-			ids, err := t.Clients.GuardDuty.ListDetectors(ctx, &guardduty.ListDetectorsInput{})
-			if err != nil || len(ids.DetectorIds) == 0 {
+			var ids []string
+			err := allPages("guardduty:ListDetectors", func(tok *string) (*string, error) {
+				out, err := t.Clients.GuardDuty.ListDetectors(ctx, &guardduty.ListDetectorsInput{NextToken: tok})
+				if err != nil {
+					return nil, err
+				}
+				ids = append(ids, out.DetectorIds...)
+				return out.NextToken, nil
+			})
+			if err != nil || len(ids) == 0 {
 				return nil, err
 			}
-			d, err := t.Clients.GuardDuty.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(ids.DetectorIds[0])})
+			d, err := t.Clients.GuardDuty.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(ids[0])})
 			if err != nil {
-				return nil, fmt.Errorf("detector %s: %w", ids.DetectorIds[0], err)
+				return nil, fmt.Errorf("detector %s: %w", ids[0], err)
 			}
-			return &detector{ids.DetectorIds[0], d}, nil
+			return &detector{ids[0], d}, nil
 		})
 		if err != nil {
 			r.Error("GuardDuty", err, "an enabled detector")

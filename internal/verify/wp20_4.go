@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -14,11 +15,19 @@ import (
 // group actually launches from: its LaunchTemplate, or the one in its
 // mixed-instances policy ("$Latest", "$Default" or a number).
 func runningTemplate(ctx context.Context, t *Target) (id, version string, err error) {
-	out, err := t.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{t.Inv.AutoScalingGroup}})
+	var groups []astypes.AutoScalingGroup
+	err = allPages("autoscaling:DescribeAutoScalingGroups", func(tok *string) (*string, error) {
+		out, err := t.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{t.Inv.AutoScalingGroup}, NextToken: tok})
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, out.AutoScalingGroups...)
+		return out.NextToken, nil
+	})
 	if err != nil {
 		return "", "", err
 	}
-	for _, g := range out.AutoScalingGroups {
+	for _, g := range groups {
 		if aws.ToString(g.AutoScalingGroupName) != t.Inv.AutoScalingGroup {
 			continue
 		}
@@ -51,16 +60,24 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 			return
 		}
 		res += " version " + version
-		out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}})
+		var versions []ec2types.LaunchTemplateVersion
+		err = allPages("ec2:DescribeLaunchTemplateVersions", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			versions = append(versions, out.LaunchTemplateVersions...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error(res, err, "the running version hardened")
 			return
 		}
-		if len(out.LaunchTemplateVersions) == 0 || out.LaunchTemplateVersions[0].LaunchTemplateData == nil {
+		if len(versions) == 0 || versions[0].LaunchTemplateData == nil {
 			r.Error(res, fmt.Errorf("no version returned"), "the running version hardened")
 			return
 		}
-		d := out.LaunchTemplateVersions[0].LaunchTemplateData
+		d := versions[0].LaunchTemplateData
 		if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != "required" {
 			r.Fail(res, "IMDS tokens optional", "IMDSv2: HttpTokens required")
 			return
@@ -100,18 +117,21 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 var _ = register(Check{ID: "WP-20.4/subnets", Control: "WP-20.4", Title: "no subnet of the VPC maps public IPs on launch",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		var subnets []ec2types.Subnet
-		p := ec2.NewDescribeSubnetsPaginator(t.Clients.EC2, &ec2.DescribeSubnetsInput{Filters: vpcFilter(t.Inv.VpcID)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		err := allPages("ec2:DescribeSubnets", func(tok *string) (*string, error) {
+			page, err := t.Clients.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
 			if err != nil {
-				r.Error("subnets of "+t.Inv.VpcID, err, "no public IPs mapped on launch")
-				return
+				return nil, err
 			}
 			for _, s := range page.Subnets {
 				if aws.ToString(s.VpcId) == t.Inv.VpcID {
 					subnets = append(subnets, s)
 				}
 			}
+			return page.NextToken, nil
+		})
+		if err != nil {
+			r.Error("subnets of "+t.Inv.VpcID, err, "no public IPs mapped on launch")
+			return
 		}
 		if len(subnets) == 0 {
 			r.Error("subnets of "+t.Inv.VpcID, fmt.Errorf("none found"), "no public IPs mapped on launch")

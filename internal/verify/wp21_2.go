@@ -64,16 +64,24 @@ var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTP
 // adds later is judged the same way; one AWS does not know is ERROR.
 func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
 	protocols, err := cached(t, "sslpolicy/"+policy, func() ([]string, error) {
-		out, err := t.Clients.ELB.DescribeSSLPolicies(ctx, &elbv2.DescribeSSLPoliciesInput{Names: []string{policy}})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range out.SslPolicies {
-			if aws.ToString(p.Name) == policy {
-				return p.SslProtocols, nil
+		var protocols []string
+		found := false
+		err := allPages("elasticloadbalancing:DescribeSSLPolicies", func(marker *string) (*string, error) {
+			out, err := t.Clients.ELB.DescribeSSLPolicies(ctx, &elbv2.DescribeSSLPoliciesInput{Names: []string{policy}, Marker: marker})
+			if err != nil {
+				return nil, err
 			}
+			for _, p := range out.SslPolicies {
+				if aws.ToString(p.Name) == policy {
+					protocols, found = p.SslProtocols, true
+				}
+			}
+			return out.NextMarker, nil
+		})
+		if err == nil && !found {
+			err = fmt.Errorf("policy %s not in the answer", policy)
 		}
-		return nil, fmt.Errorf("policy %s not in the answer", policy)
+		return protocols, err
 	})
 	if err != nil {
 		r.Error(res, fmt.Errorf("read policy %q: %w", policy, err), "a TLS 1.2+ policy")

@@ -81,16 +81,19 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 			return
 		}
 		var manual []string
-		p := rds.NewDescribeDBSnapshotsPaginator(t.Clients.RDS, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier), SnapshotType: aws.String("manual")})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		err := allPages("rds:DescribeDBSnapshots", func(marker *string) (*string, error) {
+			page, err := t.Clients.RDS.DescribeDBSnapshots(ctx, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier), SnapshotType: aws.String("manual"), Marker: marker})
 			if err != nil {
-				r.Error(res, err, "no manual snapshot")
-				return
+				return nil, err
 			}
 			for _, sn := range page.DBSnapshots {
 				manual = append(manual, aws.ToString(sn.DBSnapshotIdentifier))
 			}
+			return page.Marker, nil
+		})
+		if err != nil {
+			r.Error(res, err, "no manual snapshot")
+			return
 		}
 		if len(manual) > 0 {
 			r.Fail(res, "manual snapshots "+strings.Join(manual, ", "), "no manual snapshot (it would outlive the deletion)")

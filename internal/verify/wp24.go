@@ -17,13 +17,21 @@ import (
 
 var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: t.Inv.Alarms})
+		var alarms []cwtypes.MetricAlarm
+		err := allPages("cloudwatch:DescribeAlarms", func(tok *string) (*string, error) {
+			out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: t.Inv.Alarms, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			alarms = append(alarms, out.MetricAlarms...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error("alarms "+strings.Join(t.Inv.Alarms, ","), err, "the tenant's alarms")
 			return
 		}
 		want := map[string]float64{"CPUUtilization": t.Cfg.Alarms.CPUPercent, "mem_used_percent": t.Cfg.Alarms.MemoryPercent, "disk_used_percent": t.Cfg.Alarms.DiskPercent}
-		for _, a := range out.MetricAlarms {
+		for _, a := range alarms {
 			if !slices.Contains(t.Inv.Alarms, aws.ToString(a.AlarmName)) {
 				continue
 			}
@@ -73,12 +81,10 @@ var _ = register(Check{ID: "WP-24/subscribers", Control: "WP-24", Title: "the al
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		res := "topic " + t.Inv.TopicArn
 		confirmed, pending := map[string]int{}, 0
-		in := &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.Inv.TopicArn)}
-		for pages := 0; ; pages++ {
-			out, err := t.Clients.SNS.ListSubscriptionsByTopic(ctx, in)
+		err := allPages("sns:ListSubscriptionsByTopic", func(tok *string) (*string, error) {
+			out, err := t.Clients.SNS.ListSubscriptionsByTopic(ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.Inv.TopicArn), NextToken: tok})
 			if err != nil {
-				r.Error(res, err, "a confirmed subscriber")
-				return
+				return nil, err
 			}
 			for _, s := range out.Subscriptions {
 				switch arn := aws.ToString(s.SubscriptionArn); {
@@ -88,11 +94,11 @@ var _ = register(Check{ID: "WP-24/subscribers", Control: "WP-24", Title: "the al
 					confirmed[aws.ToString(s.Protocol)]++
 				}
 			}
-			next := aws.ToString(out.NextToken)
-			if next == "" || next == aws.ToString(in.NextToken) || pages > 100 {
-				break
-			}
-			in.NextToken = aws.String(next)
+			return out.NextToken, nil
+		})
+		if err != nil {
+			r.Error(res, err, "a confirmed subscriber")
+			return
 		}
 		switch {
 		case len(confirmed) > 0:

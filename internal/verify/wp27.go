@@ -15,13 +15,21 @@ import (
 
 var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow log of ALL traffic, active",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.EC2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{t.Inv.VpcID}}}})
+		var flowLogs []ec2types.FlowLog
+		err := allPages("ec2:DescribeFlowLogs", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{t.Inv.VpcID}}}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			flowLogs = append(flowLogs, out.FlowLogs...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error("flow logs of "+t.Inv.VpcID, err, "a flow log of ALL traffic")
 			return
 		}
 		var seen []string
-		for _, f := range out.FlowLogs {
+		for _, f := range flowLogs {
 			if aws.ToString(f.ResourceId) != t.Inv.VpcID {
 				continue
 			}

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,12 +28,20 @@ var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options 
 			r.Fail("VPC "+t.Inv.VpcID, "DHCP options "+dhcp, "the tenant's options with ntp-servers 169.254.169.123")
 			return
 		}
-		out, err := t.Clients.EC2.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{dhcp}})
+		var options []ec2types.DhcpOptions
+		err = allPages("ec2:DescribeDhcpOptions", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{dhcp}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			options = append(options, out.DhcpOptions...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error("DHCP options "+dhcp, err, "ntp-servers 169.254.169.123")
 			return
 		}
-		for _, o := range out.DhcpOptions {
+		for _, o := range options {
 			if aws.ToString(o.DhcpOptionsId) != dhcp {
 				continue
 			}

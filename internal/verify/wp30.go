@@ -55,13 +55,12 @@ var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch a
 		// most 50, and an account of many tenants has many (SSM API
 		// reference, ListAssociations). The filter is re-checked here.
 		name := config.PatchAssociationName(t.Inv.Tenant)
-		p := ssm.NewListAssociationsPaginator(t.Clients.SSM, &ssm.ListAssociationsInput{AssociationFilterList: []ssmtypes.AssociationFilter{
-			{Key: ssmtypes.AssociationFilterKeyAssociationName, Value: aws.String(name)}}})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		found := ""
+		err := allPages("ssm:ListAssociations", func(tok *string) (*string, error) {
+			page, err := t.Clients.SSM.ListAssociations(ctx, &ssm.ListAssociationsInput{AssociationFilterList: []ssmtypes.AssociationFilter{
+				{Key: ssmtypes.AssociationFilterKeyAssociationName, Value: aws.String(name)}}, NextToken: tok})
 			if err != nil {
-				r.Error("patch associations", err, "AWS-RunPatchBaseline for "+t.Inv.AutoScalingGroup)
-				return
+				return nil, err
 			}
 			for _, a := range page.Associations {
 				if aws.ToString(a.AssociationName) != name || aws.ToString(a.Name) != "AWS-RunPatchBaseline" {
@@ -69,11 +68,19 @@ var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch a
 				}
 				for _, tg := range a.Targets {
 					if aws.ToString(tg.Key) == "tag:aws:autoscaling:groupName" && slices.Contains(tg.Values, t.Inv.AutoScalingGroup) {
-						r.Pass("association "+aws.ToString(a.AssociationId), "AWS-RunPatchBaseline on "+t.Inv.AutoScalingGroup)
-						return
+						found = aws.ToString(a.AssociationId)
 					}
 				}
 			}
+			return page.NextToken, nil
+		})
+		switch {
+		case err != nil:
+			r.Error("patch associations", err, "AWS-RunPatchBaseline for "+t.Inv.AutoScalingGroup)
+			return
+		case found != "":
+			r.Pass("association "+found, "AWS-RunPatchBaseline on "+t.Inv.AutoScalingGroup)
+			return
 		}
 		r.Fail("tenant "+t.Inv.Tenant, "no association "+name+" of AWS-RunPatchBaseline targets "+t.Inv.AutoScalingGroup, "AWS-RunPatchBaseline for the tenant's instances")
 	}})

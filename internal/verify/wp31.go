@@ -14,13 +14,21 @@ import (
 
 var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to another tenant, no peering or transit gateway",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: vpcFilter(t.Inv.VpcID)})
+		var tables []ec2types.RouteTable
+		err := allPages("ec2:DescribeRouteTables", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			tables = append(tables, out.RouteTables...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error("route tables of "+t.Inv.VpcID, err, "routes to the tenant's own network and AWS only")
 			return
 		}
 		n := 0
-		for _, rt := range out.RouteTables {
+		for _, rt := range tables {
 			if aws.ToString(rt.VpcId) != t.Inv.VpcID {
 				continue // not the tenant's, whatever the filter said
 			}
@@ -53,13 +61,21 @@ var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to
 
 var _ = register(Check{ID: "WP-31/endpoints", Control: "WP-31", Title: "private subnets reach AWS through VPC endpoints",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := t.Clients.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(t.Inv.VpcID)})
+		var endpoints []ec2types.VpcEndpoint
+		err := allPages("ec2:DescribeVpcEndpoints", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			endpoints = append(endpoints, out.VpcEndpoints...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error("VPC endpoints of "+t.Inv.VpcID, err, "the S3 gateway and the required interface endpoints")
 			return
 		}
 		have := map[string]bool{}
-		for _, e := range out.VpcEndpoints {
+		for _, e := range endpoints {
 			// DescribeVpcEndpoints reports the state in lowercase
 			// ("available", EC2 API reference, VpcEndpoint); the SDK's
 			// constant is "Available".

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -26,16 +27,24 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "GuardDuty findings of severity 4 and up")
 			return
 		}
-		tg, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(t.Inv.FindingsRule)})
+		var targets []ebtypes.Target
+		err = allPages("events:ListTargetsByRule", func(tok *string) (*string, error) {
+			out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(t.Inv.FindingsRule), NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			targets = append(targets, out.Targets...)
+			return out.NextToken, nil
+		})
 		if err != nil {
 			r.Error(res, err, "the topic as a target")
 			return
 		}
-		for _, x := range tg.Targets {
+		for _, x := range targets {
 			if aws.ToString(x.Arn) == t.Inv.TopicArn {
 				r.Pass(res, "enabled, severity >= 4, to "+t.Inv.TopicArn)
 				return
 			}
 		}
-		r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(tg.Targets)), "targets "+t.Inv.TopicArn)
+		r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(targets)), "targets "+t.Inv.TopicArn)
 	}})
