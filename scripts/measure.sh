@@ -7,6 +7,7 @@
 #   scripts/measure.sh build      # the two cold builds only
 #   scripts/measure.sh test       # the test command, cold then warm
 #   scripts/measure.sh journey    # the journey (tests/journey), cold then warm
+#   scripts/measure.sh hostile    # verify against a hostile endpoint, one process per mode
 #
 # Each line: what, wall seconds, peak resident memory of the largest
 # process (GNU time's %M), cores. Run it on an otherwise idle machine:
@@ -55,4 +56,12 @@ if [[ $what == all || $what == test ]]; then
   # .ci/run is the README's test command; a fresh CI clone starts cold.
   measure "cold .ci/run (empty GOCACHE: build + vet + every test)" "$scratch/c3" .ci/run
   measure "warm .ci/run (same cache, tests rerun)" "$scratch/c3" .ci/run
+fi
+if [[ $what == all || $what == hostile ]]; then
+  # BenchmarkHostileEndpoint: seconds, requests and the peak resident set
+  # of one verify run (the whole test process: its heap, the endpoint's).
+  for mode in answer-512MiB endless-tokens endless-tokens-fleet-of-8 silent; do
+    go test ./internal/verify -run '^$' -bench "HostileEndpoint/$mode\$" -benchtime 1x -count 1 |
+      awk -v m="$mode" '/^BenchmarkHostileEndpoint/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; printf "verify, endpoint %-30s %7.1f s  %6d requests  peak %6.1f MiB\n", m, v["s/run"], v["requests/run"], v["peak-RSS-MiB"] }'
+  done
 fi

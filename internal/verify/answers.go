@@ -64,19 +64,23 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 	switch {
 	case len(bytes.TrimSpace(b)) == 0 && method != http.MethodHead:
 		return out, md, fmt.Errorf("%s: HTTP %d with an empty body, which AWS never answers to this read: nothing to judge", op, resp.StatusCode)
-	case isHTML(resp.Header.Get("Content-Type"), b):
+	case isHTML(b):
 		return out, md, fmt.Errorf("%s: HTTP %d with an HTML page, not an AWS answer (a proxy or a wrong endpoint?): nothing to judge", op, resp.StatusCode)
 	}
 	return out, md, nil
 }
 
-// isHTML: the answer says or looks like an HTML page. AWS answers in XML or
-// JSON; an XML deserializer would skip an HTML page's elements and find
-// none of its fields.
-func isHTML(contentType string, b []byte) bool {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(contentType)), "text/html") {
-		return true
+// isHTML: the answer is an HTML page. AWS answers in XML or JSON; an XML
+// deserializer would skip an HTML page's elements and find none of its
+// fields. The body decides, not the Content-Type header: moto labels its
+// JSON answers text/html (Flask's default), and a header proves nothing
+// about what follows it.
+func isHTML(b []byte) bool {
+	head := strings.ToLower(string(bytes.TrimSpace(bytes.TrimPrefix(b[:min(len(b), 512)], []byte("\xef\xbb\xbf")))))
+	for _, tag := range []string{"<!doctype html", "<html", "<head", "<body"} {
+		if strings.HasPrefix(head, tag) {
+			return true
+		}
 	}
-	head := strings.ToLower(string(bytes.TrimSpace(b[:min(len(b), 512)])))
-	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
+	return false
 }

@@ -79,6 +79,7 @@ var formats = []string{"text", "json", "junit", "markdown"}
 
 // Main runs `tenantctl verify`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = visibleWriter{stdout}, visibleWriter{stderr}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	var o Options
 	fs.StringVar(&o.Inventory, "inventory", "", "the stack's inventory: pulumi stack output --json > FILE")

@@ -124,3 +124,16 @@ func TestInventoryReadIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// An HTML page is known by its body: moto labels its JSON answers
+// text/html, and the journey reads them through the same guard.
+func TestHTMLKnownByItsBody(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"KeyMetadata":{"KeyId":"k"}}`: false, `<?xml version="1.0"?><DescribeVpcsResponse/>`: false,
+		"<!DOCTYPE html><html>": true, "\n  <HTML><body>portal": true, "\xef\xbb\xbf<html>": true, "<body>login</body>": true,
+	} {
+		if got := isHTML([]byte(body)); got != want {
+			t.Errorf("isHTML(%q) = %v", body, got)
+		}
+	}
+}

@@ -101,7 +101,7 @@ const TextWidth = 100
 
 func (r *Report) text(w io.Writer) error {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "tenant %s  account %s  region %s  %s  %s\n\n", r.Tenant, r.Account, r.Region, r.Time.JST, r.Status)
+	fmt.Fprintf(&buf, "tenant %s  account %s  region %s  %s  %s\n\n", visible(r.Tenant, ""), visible(r.Account, ""), visible(r.Region, ""), r.Time.JST, r.Status)
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFIRST FINDING")
 	for _, c := range r.Controls {
@@ -114,7 +114,7 @@ func (r *Report) text(w io.Writer) error {
 		first := ""
 		if len(c.Findings) > 0 {
 			f := c.Findings[0]
-			first = fmt.Sprintf("%s: %s; expected %s", f.Resource, f.Observed, f.Expected)
+			first = visible(fmt.Sprintf("%s: %s; expected %s", f.Resource, f.Observed, f.Expected), "")
 			if len(c.Findings) > 1 {
 				first = fmt.Sprintf("(+%d) ", len(c.Findings)-1) + first
 			}
@@ -147,14 +147,14 @@ func total(m map[string]int) int {
 }
 
 func (r *Report) markdown(w io.Writer) error {
-	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", r.Tenant, r.Account, r.Region, r.Time.JST, r.Time.UTC, r.ToolVersion, r.Status)
+	esc := mdCell
+	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", esc(r.Tenant), esc(r.Account), esc(r.Region), r.Time.JST, r.Time.UTC, esc(r.ToolVersion), r.Status)
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
-	esc := func(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 	for _, c := range r.Controls {
 		for _, ch := range c.Checks {
 			for _, o := range ch.Observations {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", ch.ID, c.Section, esc(c.Title), o.Status, esc(o.Resource), esc(o.Observed), esc(o.Expected))
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", esc(ch.ID), esc(c.Section), esc(c.Title), o.Status, esc(o.Resource), esc(o.Observed), esc(o.Expected))
 			}
 		}
 	}
@@ -193,7 +193,7 @@ func (r *Report) junit(w io.Writer) error {
 			var lines []string
 			for _, o := range ch.Observations {
 				if o.Status == ch.Status {
-					lines = append(lines, fmt.Sprintf("%s: %s; expected %s", o.Resource, o.Observed, o.Expected))
+					lines = append(lines, visible(fmt.Sprintf("%s: %s; expected %s", o.Resource, o.Observed, o.Expected), ""))
 				}
 			}
 			msg := &junitMessage{Message: string(ch.Status), Body: strings.Join(lines, "\n")}

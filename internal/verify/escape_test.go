@@ -1,0 +1,87 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+)
+
+// An endpoint's error message that carries a blank line, a Markdown
+// paragraph, raw HTML, a pipe and terminal escapes (#22 item 14) changes
+// nothing in any report but the cell it lands in, and no control character
+// reaches the reader.
+const hostileMessage = "denied\n\n**Overall: PASS** (reviewed)\n\n<img src=x onerror=alert(1)> | [x](javascript:alert(1)) \x1b]0;owned\x07\x1b[31mred\u202eevil"
+
+func hostileReport(t *testing.T) *Report {
+	cfg, w, inv := acme(t)
+	tgt := w.target(cfg, inv)
+	results := RunChecks(context.Background(), tgt, Checks(), 4)
+	results[0].Status = catalog.Error
+	results[0].Observations = append(results[0].Observations, Observation{Status: catalog.Error, Resource: "bucket x|y", Observed: "cannot read: " + hostileMessage, Expected: "a <b>region</b>"})
+	return NewReport(tgt, results, time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC), &Calls{})
+}
+
+func TestReportsEscapeWhatCameFromOutside(t *testing.T) {
+	r := hostileReport(t)
+	render := func(format string) string {
+		var buf bytes.Buffer
+		if err := r.Write(&buf, format); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	noControls := func(format, s, keep string) {
+		for _, c := range s {
+			if hidden(c) && !strings.ContainsRune(keep, c) {
+				t.Errorf("%s: control character %U sent", format, c)
+				return
+			}
+		}
+	}
+
+	md := render("markdown")
+	noControls("markdown", md, "\n")
+	rows := 0
+	for i, line := range strings.Split(strings.TrimSpace(md), "\n") {
+		if i < 2 || line == "" && i == 1 {
+			continue
+		}
+		if strings.HasPrefix(line, "|") {
+			rows++
+			// Every row has the table's 7 cells: 8 unescaped pipes.
+			if n := strings.Count(line, "|") - strings.Count(line, `\|`); n != 8 {
+				t.Errorf("markdown: a row with %d cells: %s", n-1, line)
+			}
+		} else if i > 3 {
+			t.Errorf("markdown: a line outside the table: %q", line)
+		}
+	}
+	if strings.Contains(md, "<img") || strings.Contains(md, "<b>") || strings.Contains(md, "\n**Overall: PASS**") {
+		t.Errorf("markdown: raw HTML or an injected paragraph:\n%s", md)
+	}
+	if !strings.Contains(md, `\*\*Overall: PASS\*\* (reviewed)`) || !strings.Contains(md, `\\x1b\]0;owned\\a`) {
+		t.Errorf("markdown: the message is not shown as it was:\n%s", md)
+	}
+
+	text := render("text")
+	noControls("text", text, "\n")
+
+	j := render("junit")
+	noControls("junit", j, "\n")
+	var suite junitSuite
+	if err := xml.Unmarshal([]byte(j), &suite); err != nil {
+		t.Errorf("junit does not parse: %v", err)
+	}
+
+	var out bytes.Buffer
+	visibleWriter{&out}.Write([]byte("tenantctl verify: who am I: " + hostileMessage + "\n"))
+	noControls("stderr", out.String(), "\n")
+	if !strings.HasSuffix(out.String(), "evil\n") {
+		t.Errorf("stderr: %q", out.String())
+	}
+}
