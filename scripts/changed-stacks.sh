@@ -5,15 +5,24 @@
 # size, and whether the account baseline must run too.
 #
 #   scripts/changed-stacks.sh BASE_REF >> "$GITHUB_OUTPUT"
+#   scripts/changed-stacks.sh --due >> "$GITHUB_OUTPUT"
 #
 # Prints matrix=<json>, count=<n>, baseline=true|false. An empty BASE_REF
-# (a new branch, a schedule) means everything.
+# (a new branch, a schedule) means everything; --due means the tenants
+# whose offboarding step (suspend, delete) is due today, and no baseline.
 set -euo pipefail
 base=${1:-}
 tenantctl=${TENANTCTL:-tenantctl}
 
 all=false baseline=false
 declare -a tenants=()
+if [[ $base == --due ]]; then
+  matrix=$("$tenantctl" list --format matrix | jq -c '{include: [.include[] | select(.due != "")]}')
+  echo "matrix=$matrix"
+  echo "count=$(jq '.include | length' <<<"$matrix")"
+  echo "baseline=false"
+  exit 0
+fi
 if [[ -z $base ]] || ! git rev-parse --quiet --verify "$base^{commit}" >/dev/null; then
   all=true baseline=true
 else

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -167,5 +169,17 @@ func TestChangedStacks(t *testing.T) {
 	// A schedule (no base): everyone.
 	if m, _ := changed(""); len(tenantsOf(m)) != len(testkit.ExampleTenants(t)) {
 		t.Errorf("no base: %v", tenantsOf(m))
+	}
+	// --due: the tenants whose offboarding step is due today, alone.
+	if m, base := changed("--due"); len(tenantsOf(m)) != 0 || base != "false" {
+		t.Errorf("--due with nobody cancelled: %v baseline %s", tenantsOf(m), base)
+	}
+	yesterday := time.Now().In(config.JST).AddDate(0, 0, -1).Format("2006-01-02")
+	cancel := exec.Command(binary, "offboard", "globex", "--cancelled-on", yesterday, "--stacks-dir", filepath.Join(dir, "stacks"), "--evidence-dir", filepath.Join(dir, "evidence"))
+	if out, err := cancel.CombinedOutput(); err != nil {
+		t.Fatalf("offboard globex: %v\n%s", err, out)
+	}
+	if m, _ := changed("--due"); !slices.Equal(tenantsOf(m), []string{"globex"}) || m["include"][0].Due != "suspend" {
+		t.Errorf("--due with globex cancelled yesterday: %+v", m)
 	}
 }

@@ -38,8 +38,8 @@ var ListCommand = cli.Command{
 	Summary:  "every tenant: state, range, dates, days left, what is due",
 	Details: `Lists the tenant stacks. --format json is the schema tenantkit.tenants/v1;
 --format matrix is a GitHub Actions matrix ({"include": [{"tenant", "state",
-"region"}, ...]}) of the tenants that are not deleted, which the workflows in
-.github/workflows consume.`,
+"region", "due"}, ...]}) of the tenants that are not deleted, which the
+workflows in .github/workflows consume.`,
 }
 
 // List runs `tenantctl list`.
@@ -100,6 +100,9 @@ type MatrixEntry struct {
 	Tenant string `json:"tenant"`
 	State  string `json:"state"`
 	Region string `json:"region"`
+	// Due is the offboarding step today requires (suspend, delete), empty
+	// when none: the offboarding workflow runs one job per due tenant.
+	Due string `json:"due"`
 }
 
 // Matrix is the workflows' matrix: the tenants that are not deleted.
@@ -107,7 +110,7 @@ func Matrix(rows []Row) map[string][]MatrixEntry {
 	out := []MatrixEntry{}
 	for _, r := range rows {
 		if r.State != "deleted" {
-			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region})
+			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due})
 		}
 	}
 	return map[string][]MatrixEntry{"include": out}

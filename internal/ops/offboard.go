@@ -22,7 +22,7 @@ var OffboardCommand = cli.Command{
 		"offboard <tenant> --correct-cancelled-on YYYY-MM-DD --reason TEXT [--dry-run]",
 		"offboard suspend <tenant> [--yes] [--dry-run]",
 		"offboard delete <tenant> [--yes] [--force] [--late] [--dry-run]",
-		"offboard due [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]",
+		"offboard due [<tenant>] [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]",
 	},
 	Summary: "the tenant lifecycle of whitepaper §10 (WP-10): cancel, suspend, delete, the daily job",
 	Details: `Records the cancellation (JST): suspension the next day, deletion within
@@ -98,8 +98,8 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 		return e.exit("offboard", bad("%s does not take %s", strings.TrimSpace(what), strings.Join(misplaced, ", ")))
 	}
 	switch {
-	case sub == "due" && len(rest) == 0:
-		return e.due(ctx, f)
+	case sub == "due" && len(rest) <= 1:
+		return e.due(ctx, f, rest)
 	case sub == "suspend" && len(rest) == 1:
 		return e.exit("offboard suspend", e.suspend(ctx, rest[0], f))
 	case sub == "delete" && len(rest) == 1:
@@ -419,10 +419,21 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 
 // due carries out what the day requires, loudly reporting what was missed.
 // A stack that cannot be read is reported and the others are handled.
-func (e *Env) due(ctx context.Context, f offFlags) int {
+func (e *Env) due(ctx context.Context, f offFlags, only []string) int {
 	names, problems, err := stackfile.Scan(e.StacksDir)
 	if err != nil {
 		return e.exit("offboard due", bad("%w", err))
+	}
+	if len(only) == 1 {
+		// One tenant's step (a workflow job per tenant, in that stack's
+		// concurrency group); the other files are not this run's concern.
+		if err := tenantArg(only[0]); err != nil {
+			return e.exit("offboard due", err)
+		}
+		if !slices.Contains(names, only[0]) {
+			return e.exit("offboard due", bad("unknown tenant %q: no readable %s", only[0], stackfile.Path(e.StacksDir, only[0])))
+		}
+		names, problems = only, nil
 	}
 	code := cli.ExitOK
 	worse := func(c int) {

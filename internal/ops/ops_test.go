@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -438,6 +439,41 @@ func TestDuePicksTheRightTenants(t *testing.T) {
 	suspended(t, e, "globex", "2026-11-20")
 	if code := e.Offboard(context.Background(), []string{"due", "--yes", "--late"}); code != cli.ExitFail || !strings.Contains(e.err.String(), "DEADLINE MISSED: tenant globex") {
 		t.Errorf("missed deadline: exit %d %s", code, e.err)
+	}
+}
+
+// The offboarding workflow runs one job per due tenant, in that stack's
+// concurrency group: `offboard due <tenant>` acts on that tenant alone, and
+// its matrix entry says what is due.
+func TestDueForOneTenant(t *testing.T) {
+	e := newEnv(t, "2026-12-10")
+	suspended(t, e, "globex", "2026-11-20")
+	cfg := e.stack(t, "initech")
+	d, _ := lifecycle.ParseDate("2026-12-09")
+	_ = lifecycle.Cancel(cfg, d)
+	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	e.out.Reset()
+	if code := e.List([]string{"--format", "matrix"}); code != cli.ExitOK {
+		t.Fatalf("list: exit %d %s", code, e.err)
+	}
+	for tenant, due := range map[string]string{"acme": `"due":""`, "globex": `"due":"delete"`, "initech": `"due":"suspend"`} {
+		if !strings.Contains(e.out.String(), `"tenant":"`+tenant+`","state"`) || !regexp.MustCompile(`"tenant":"`+tenant+`"[^}]*`+due).MatchString(e.out.String()) {
+			t.Errorf("matrix for %s lacks %s: %s", tenant, due, e.out)
+		}
+	}
+	if code := e.Offboard(context.Background(), []string{"due", "initech", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("due initech: exit %d %s", code, e.err)
+	}
+	if want := []string{"preview initech", "up initech"}; !slices.Equal(e.dep.calls, want) {
+		t.Errorf("due initech calls %v, want %v", e.dep.calls, want)
+	}
+	if e.stack(t, "globex").Lifecycle.State != "suspended" {
+		t.Error("due initech moved globex")
+	}
+	if code := e.Offboard(context.Background(), []string{"due", "nosuch", "--yes"}); code != cli.ExitBadInput {
+		t.Errorf("due of an unknown tenant: exit %d", code)
 	}
 }
 

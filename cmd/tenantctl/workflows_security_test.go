@@ -1,0 +1,305 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// #22 items 15-19: the workflows' secrets, permissions, trust and
+// concurrency, held by tests over the files themselves. zizmor and poutine
+// (the auditors these rules come from) are not served here; operators who
+// can run them should (README).
+
+type workflow struct {
+	file        string
+	On          yaml.Node         `yaml:"on"`
+	Permissions map[string]string `yaml:"permissions"`
+	Env         map[string]string `yaml:"env"`
+	Jobs        map[string]job    `yaml:"jobs"`
+}
+
+type job struct {
+	Environment string            `yaml:"environment"`
+	Permissions map[string]string `yaml:"permissions"`
+	Env         map[string]string `yaml:"env"`
+	Concurrency struct {
+		Group            string `yaml:"group"`
+		CancelInProgress bool   `yaml:"cancel-in-progress"`
+	} `yaml:"concurrency"`
+	Steps []step `yaml:"steps"`
+}
+
+type step struct {
+	Name string            `yaml:"name"`
+	Uses string            `yaml:"uses"`
+	Run  string            `yaml:"run"`
+	With map[string]string `yaml:"with"`
+	Env  map[string]string `yaml:"env"`
+}
+
+func workflows(t *testing.T) []workflow {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(repo(), ".github", "workflows", "*.yml"))
+	var out []workflow
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w workflow
+		if err := yaml.Unmarshal(b, &w); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		w.file = filepath.Base(f)
+		out = append(out, w)
+	}
+	if len(out) < 4 {
+		t.Fatalf("%d workflows", len(out))
+	}
+	return out
+}
+
+var secretRef = regexp.MustCompile(`secrets\.([A-Za-z_]+)`)
+
+// Item 15: a secret is set only on the step that needs it (a Pulumi
+// command), never for a workflow or a job, and only in a job that runs in
+// an environment (whose reviewers and branch rules guard it): a pull
+// request's own code (its plan job, its build) never sees one.
+func TestSecretsOnlyWhereNeeded(t *testing.T) {
+	for _, w := range workflows(t) {
+		for k, v := range w.Env {
+			if secretRef.MatchString(v) {
+				t.Errorf("%s: workflow env %s holds a secret", w.file, k)
+			}
+		}
+		for name, j := range w.Jobs {
+			for k, v := range j.Env {
+				if secretRef.MatchString(v) {
+					t.Errorf("%s/%s: job env %s holds a secret", w.file, name, k)
+				}
+			}
+			for _, s := range j.Steps {
+				for k, v := range s.Env {
+					if !secretRef.MatchString(v) {
+						continue
+					}
+					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") {
+						t.Errorf("%s/%s: step %q gets %s but runs no Pulumi command", w.file, name, s.Name, k)
+					}
+					if j.Environment == "" {
+						t.Errorf("%s/%s: step %q gets %s in a job without an environment", w.file, name, s.Name, k)
+					}
+				}
+				for k, v := range s.With {
+					if m := secretRef.FindStringSubmatch(v); m != nil && m[1] != "GITHUB_TOKEN" {
+						t.Errorf("%s/%s: step %q passes secret %s to %s", w.file, name, s.Name, m[1], s.Uses)
+					}
+					_ = k
+				}
+			}
+		}
+	}
+}
+
+// Item 18: no workflow grants a write or the OIDC token to every job; a job
+// gets id-token: write only when it assumes a role, and contents: write
+// only where it opens the evidence pull request. Every checkout leaves no
+// token in .git/config.
+func TestPermissionsPerJob(t *testing.T) {
+	for _, w := range workflows(t) {
+		for p, v := range w.Permissions {
+			if v != "read" {
+				t.Errorf("%s: workflow permission %s: %s (grant it to the job that needs it)", w.file, p, v)
+			}
+		}
+		for name, j := range w.Jobs {
+			assumes := slices.ContainsFunc(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") })
+			if got := j.Permissions["id-token"] == "write"; got != assumes {
+				t.Errorf("%s/%s: id-token write %v, assumes a role %v", w.file, name, got, assumes)
+			}
+			opensPR := slices.ContainsFunc(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "peter-evans/create-pull-request@") })
+			if got := j.Permissions["contents"] == "write"; got != opensPR {
+				t.Errorf("%s/%s: contents write %v, opens a pull request %v", w.file, name, got, opensPR)
+			}
+			if j.Permissions == nil {
+				t.Errorf("%s/%s: no permissions of its own", w.file, name)
+			}
+			for _, s := range j.Steps {
+				if strings.HasPrefix(s.Uses, "actions/checkout@") && s.With["persist-credentials"] != "false" {
+					t.Errorf("%s/%s: a checkout keeps its token in .git/config (persist-credentials: false)", w.file, name)
+				}
+				if s.Uses != "" && !strings.HasPrefix(s.Uses, "./") && !regexp.MustCompile(`@[0-9a-f]{40} *$`).MatchString(s.Uses) {
+					t.Errorf("%s/%s: %s is not pinned by commit", w.file, name, s.Uses)
+				}
+			}
+		}
+	}
+}
+
+// Item 17: every job that changes a stack is in that stack's group, never
+// cancelled in progress; a read-only job is never in a stack's group (GitHub
+// replaces a pending job when another joins its group: a queued drift
+// would drop a pending deploy).
+func TestStackGroups(t *testing.T) {
+	changes := regexp.MustCompile(`pulumi (up|destroy)\b|tenantctl offboard`)
+	for _, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			writes := slices.ContainsFunc(j.Steps, func(s step) bool { return changes.MatchString(s.Run) })
+			inStack := strings.HasPrefix(j.Concurrency.Group, "stack-")
+			switch {
+			case writes && (!inStack || j.Concurrency.CancelInProgress):
+				t.Errorf("%s/%s changes a stack outside its stack-<tenant> group (group %q, cancel %v)", w.file, name, j.Concurrency.Group, j.Concurrency.CancelInProgress)
+			case !writes && inStack:
+				t.Errorf("%s/%s changes no stack but joins %s: it could displace a pending deploy", w.file, name, j.Concurrency.Group)
+			}
+		}
+	}
+}
+
+// Item 16: each role's trust (docs/ci/trust-*.json, the templates operators
+// install) admits exactly the workflow files, refs and environments whose
+// jobs assume it, through GitHub's subject customised to repo, context and
+// job_workflow_ref (docs/ci/oidc-subject.json); deploy.yml verifies with
+// the verify role.
+func TestTrustBindsEachRoleToItsJobs(t *testing.T) {
+	roleVar := regexp.MustCompile(`vars\.AWS_([A-Z]+)_ROLE_ARN`)
+	want := map[string][]string{} // role -> subjects the workflows need
+	for _, w := range workflows(t) {
+		ref := "refs/heads/main"
+		if w.file == "pull-request.yml" {
+			ref = "refs/pull/*/merge"
+		}
+		for name, j := range w.Jobs {
+			for _, s := range j.Steps {
+				m := roleVar.FindStringSubmatch(s.With["role-to-assume"])
+				if m == nil {
+					continue
+				}
+				if j.Environment == "" {
+					t.Errorf("%s/%s assumes the %s role outside an environment", w.file, name, m[1])
+				}
+				role := strings.ToLower(m[1])
+				sub := fmt.Sprintf("repo:<OWNER>/<REPO>:environment:%s:job_workflow_ref:<OWNER>/<REPO>/.github/workflows/%s@%s", j.Environment, w.file, ref)
+				if !slices.Contains(want[role], sub) {
+					want[role] = append(want[role], sub)
+				}
+			}
+			if w.file == "deploy.yml" && name == "tenant" {
+				verifyRole := ""
+				for _, s := range j.Steps {
+					if m := roleVar.FindStringSubmatch(s.With["role-to-assume"]); m != nil {
+						verifyRole = m[1]
+					}
+					if strings.Contains(s.Run, "tenantctl verify") && verifyRole != "VERIFY" {
+						t.Errorf("deploy.yml verifies with the %s role, not the verify role", verifyRole)
+					}
+				}
+			}
+		}
+	}
+	var custom struct {
+		UseDefault bool     `json:"use_default"`
+		Keys       []string `json:"include_claim_keys"`
+	}
+	b, err := os.ReadFile(filepath.Join(repo(), "docs", "ci", "oidc-subject.json"))
+	if err != nil || json.Unmarshal(b, &custom) != nil || custom.UseDefault || !slices.Equal(custom.Keys, []string{"repo", "context", "job_workflow_ref"}) {
+		t.Errorf("docs/ci/oidc-subject.json: %s %v", b, err)
+	}
+	for role, subs := range want {
+		b, err := os.ReadFile(filepath.Join(repo(), "docs", "ci", "trust-"+role+".json"))
+		if err != nil {
+			t.Errorf("no trust template for the %s role: %v", role, err)
+			continue
+		}
+		var doc struct {
+			Statement []struct {
+				Effect    string
+				Principal map[string]string
+				Action    string
+				Condition map[string]map[string]any
+			}
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Statement) != 1 {
+			t.Errorf("trust-%s.json: %v", role, err)
+			continue
+		}
+		st := doc.Statement[0]
+		if st.Effect != "Allow" || st.Action != "sts:AssumeRoleWithWebIdentity" || !strings.HasSuffix(st.Principal["Federated"], ":oidc-provider/token.actions.githubusercontent.com") {
+			t.Errorf("trust-%s.json: %+v", role, st)
+		}
+		if st.Condition["StringEquals"]["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+			t.Errorf("trust-%s.json: the audience is not sts.amazonaws.com", role)
+		}
+		var got []string
+		for op, keys := range st.Condition {
+			v, ok := keys["token.actions.githubusercontent.com:sub"]
+			if !ok {
+				continue
+			}
+			var list []string
+			switch v := v.(type) {
+			case string:
+				list = []string{v}
+			case []any:
+				for _, x := range v {
+					list = append(list, fmt.Sprint(x))
+				}
+			}
+			for _, s := range list {
+				// Only the pull request number may vary, and only for
+				// the preview role (its environment's reviewers approve
+				// each run).
+				if strings.Contains(s, "*") && (op != "StringLike" || strings.Count(s, "*") != 1 || !strings.HasSuffix(s, "@refs/pull/*/merge")) {
+					t.Errorf("trust-%s.json: wildcard subject %s (%s)", role, s, op)
+				}
+				if op == "StringLike" && !strings.Contains(s, "*") {
+					t.Errorf("trust-%s.json: StringLike without a wildcard: %s", role, s)
+				}
+			}
+			got = append(got, list...)
+		}
+		slices.Sort(got)
+		slices.Sort(subs)
+		if !slices.Equal(got, subs) {
+			t.Errorf("trust-%s.json admits\n  %v\nthe workflows need\n  %v", role, got, subs)
+		}
+	}
+	for _, role := range []string{"deploy", "preview", "verify", "drift"} {
+		if _, ok := want[role]; !ok {
+			t.Errorf("no workflow assumes the %s role", role)
+		}
+	}
+}
+
+// Item 18: the AWS plugin is installed at the SDK's version, by checksum,
+// and Pulumi downloads no other at run time.
+func TestAWSPluginPinned(t *testing.T) {
+	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "actions", "setup", "action.yml"))
+	gomod, _ := os.ReadFile(filepath.Join(repo(), "go.mod"))
+	v := regexp.MustCompile(`github.com/pulumi/pulumi-aws/sdk/v6 v(\S+)`).FindSubmatch(gomod)
+	if v == nil {
+		t.Fatal("go.mod has no pulumi-aws SDK")
+	}
+	for _, want := range []string{"pulumi plugin install resource aws " + string(v[1]) + " --exact --checksum", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true", "^[0-9a-f]{64}$"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the setup action lacks %q", want)
+		}
+	}
+	for _, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if s.Uses == "./.github/actions/setup" && s.With["pulumi"] == "true" && s.With["aws-plugin-sha256"] != "${{ vars.PULUMI_AWS_PLUGIN_SHA256 }}" {
+					t.Errorf("%s/%s installs Pulumi without the plugin's checksum", w.file, name)
+				}
+			}
+		}
+	}
+}
