@@ -79,14 +79,14 @@ func NewEntry(step Step, now time.Time, simulated Date, summary string, details 
 // Writable checks, before anything changes, that the tenant's record can
 // take another entry: the directory exists or can be made and written, and
 // the record is absent or a readable record of this tenant.
-func Writable(dir, tenant string) error {
+func Writable(dir, tenant string, held *safefile.Lock) error {
 	if err := config.ValidateTenantID(tenant); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("evidence directory %s: %w", dir, err)
 	}
-	lock, err := safefile.Acquire(dir)
+	lock, err := held.Within(dir)
 	if err != nil {
 		return err
 	}
@@ -107,14 +107,14 @@ func Writable(dir, tenant string) error {
 // the old record or the new one. A file that is not this tenant's record
 // (another schema, another tenant, truncated, not JSON) is never written
 // over: the step fails and says so.
-func Append(dir, tenant string, e Entry) error {
+func Append(dir, tenant string, e Entry, held *safefile.Lock) error {
 	if err := config.ValidateTenantID(tenant); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	lock, err := safefile.Acquire(dir)
+	lock, err := held.Within(dir)
 	if err != nil {
 		return err
 	}

@@ -25,10 +25,10 @@ func TestAppendRefusesForeignFiles(t *testing.T) {
 			dir := t.TempDir()
 			path := EvidencePath(dir, "acme")
 			os.WriteFile(path, []byte(body), 0o644)
-			if err := Writable(dir, "acme"); err == nil {
+			if err := Writable(dir, "acme", nil); err == nil {
 				t.Error("Writable accepted it")
 			}
-			if err := Append(dir, "acme", NewEntry(StepCancel, now, Date{}, "x", nil)); err == nil {
+			if err := Append(dir, "acme", NewEntry(StepCancel, now, Date{}, "x", nil), nil); err == nil {
 				t.Error("Append wrote to it")
 			}
 			if b, _ := os.ReadFile(path); string(b) != body {
@@ -97,7 +97,7 @@ func TestCancellationDatesBoundedAndCorrectable(t *testing.T) {
 
 func TestEvidenceStaysInItsDirectory(t *testing.T) {
 	dir := t.TempDir()
-	if err := Append(dir, "../evil", NewEntry(StepCancel, time.Now(), Date{}, "x", nil)); err == nil {
+	if err := Append(dir, "../evil", NewEntry(StepCancel, time.Now(), Date{}, "x", nil), nil); err == nil {
 		t.Error("a path accepted as a tenant")
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(dir)); len(entries) != 1 {
@@ -111,7 +111,7 @@ func TestEvidenceStaysInItsDirectory(t *testing.T) {
 func TestEvidenceEdges(t *testing.T) {
 	now := time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
-	if err := Append(dir, "acme", NewEntry(StepCancel, now, Date{}, "x", nil)); err != nil {
+	if err := Append(dir, "acme", NewEntry(StepCancel, now, Date{}, "x", nil), nil); err != nil {
 		t.Fatal(err)
 	}
 	path := EvidencePath(dir, "acme")
@@ -119,11 +119,11 @@ func TestEvidenceEdges(t *testing.T) {
 	// JSON allows trailing whitespace: pad the record to the limit exactly.
 	padded := append(append([]byte{}, b...), []byte(strings.Repeat(" ", MaxEvidenceBytes-len(b)))...)
 	os.WriteFile(path, padded, 0o644)
-	if err := Writable(dir, "acme"); err != nil {
+	if err := Writable(dir, "acme", nil); err != nil {
 		t.Errorf("a record of exactly %d bytes refused: %v", MaxEvidenceBytes, err)
 	}
 	os.WriteFile(path, append(padded, ' '), 0o644)
-	if err := Writable(dir, "acme"); err == nil {
+	if err := Writable(dir, "acme", nil); err == nil {
 		t.Errorf("a record of %d bytes accepted", MaxEvidenceBytes+1)
 	}
 	for name, body := range map[string]string{
@@ -131,15 +131,15 @@ func TestEvidenceEdges(t *testing.T) {
 		"tenant only wrong": `{"schema":"tenantkit.evidence/v1","tenant":"acmf","entries":[]}`,
 	} {
 		os.WriteFile(path, []byte(body), 0o644)
-		if err := Writable(dir, "acme"); err == nil {
+		if err := Writable(dir, "acme", nil); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
 	os.Remove(path)
-	if err := Writable(dir, "acme"); err != nil {
+	if err := Writable(dir, "acme", nil); err != nil {
 		t.Errorf("an absent record refused: %v", err)
 	}
-	if err := Writable(filepath.Join(dir, "new", "dir"), "acme"); err != nil {
+	if err := Writable(filepath.Join(dir, "new", "dir"), "acme", nil); err != nil {
 		t.Errorf("a directory still to make refused: %v", err)
 	}
 

@@ -158,7 +158,7 @@ func (e *Env) apply(s step) (*config.Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := e.commit(t, s.kind, s.summary, s.details); err != nil {
+	if _, _, err := e.commit(lock, t, s.kind, s.summary, s.details); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -214,7 +214,7 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		if err := e.planPasses(cfg); err != nil {
 			return "", false, err
 		}
-		return e.commit(cfg, lifecycle.StepOnboard, "stack written and planned", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": false})
+		return e.commit(lock, cfg, lifecycle.StepOnboard, "stack written and planned", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": false})
 	}()
 	if err != nil {
 		return err

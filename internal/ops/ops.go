@@ -106,9 +106,17 @@ func (e *Env) entry(step lifecycle.Step, summary string, details map[string]any)
 	return lifecycle.NewEntry(step, e.Now(), e.Simulated, summary, details)
 }
 
-// record appends a step to the tenant's evidence.
+// record appends a step to the tenant's evidence (outside the stacks lock).
 func (e *Env) record(tenant string, step lifecycle.Step, summary string, details map[string]any) error {
-	return lifecycle.Append(e.EvidenceDir, tenant, e.entry(step, summary, details))
+	return e.recordUnder(nil, tenant, step, summary, details)
+}
+
+// recordUnder is record by the holder of the stacks lock: should the
+// evidence directory share the lock (one directory under two names, which
+// separateDirs refuses), the holder re-enters it instead of waiting on
+// itself.
+func (e *Env) recordUnder(held *safefile.Lock, tenant string, step lifecycle.Step, summary string, details map[string]any) error {
+	return lifecycle.Append(e.EvidenceDir, tenant, e.entry(step, summary, details), held)
 }
 
 // tenantArg checks a tenant argument before it becomes a path.
@@ -179,8 +187,8 @@ func (e *Env) planPasses(cfg *config.Tenant) error {
 // stacks lock (which the caller holds): the evidence is checked writable
 // before the stack changes, and if recording still fails the stack file is
 // put back as it was, so a change never stands without its evidence.
-func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, details map[string]any) (path string, changed bool, err error) {
-	if err := lifecycle.Writable(e.EvidenceDir, cfg.TenantID); err != nil {
+func (e *Env) commit(held *safefile.Lock, cfg *config.Tenant, step lifecycle.Step, summary string, details map[string]any) (path string, changed bool, err error) {
+	if err := lifecycle.Writable(e.EvidenceDir, cfg.TenantID, held); err != nil {
 		return "", false, bad("cannot record evidence, nothing was changed: %w", err)
 	}
 	path = stackfile.Path(e.StacksDir, cfg.TenantID)
@@ -197,7 +205,7 @@ func (e *Env) commit(cfg *config.Tenant, step lifecycle.Step, summary string, de
 		details = map[string]any{}
 	}
 	details["stackFile"], details["stackChanged"] = path, changed
-	if err := e.record(cfg.TenantID, step, summary, details); err != nil {
+	if err := e.recordUnder(held, cfg.TenantID, step, summary, details); err != nil {
 		if !changed {
 			return "", false, failed("recording the evidence failed; the stack file was not changed: %w", err)
 		}

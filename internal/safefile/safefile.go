@@ -18,7 +18,12 @@ import (
 // released by the kernel when the process dies, even by kill -9. Whoever
 // holds it re-reads what it changes, so two onboardings never get the same
 // range and no evidence entry is lost.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f *os.File
+	// nested: a re-entry of a lock its holder had already (Within);
+	// releasing it releases nothing.
+	nested bool
+}
 
 // LockFile is the lock's file name in the directory.
 const LockFile = ".tenantctl.lock"
@@ -61,8 +66,31 @@ func sweep(dir string, now time.Time) {
 	}
 }
 
-// Release lets the next one in.
+// Within acquires dir's lock for the holder of l: when dir's lock file is
+// l's own (the same directory under another name: a link, "./stacks/"),
+// the holder has it already and gets it again at once, where a second
+// flock would wait on itself forever; otherwise it waits like Acquire. A
+// nil l is Acquire. The lock is re-entrant for its holder, not for the
+// process: another goroutine that calls Acquire still waits.
+func (l *Lock) Within(dir string) (*Lock, error) {
+	if l == nil {
+		return Acquire(dir)
+	}
+	held, err := l.f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(filepath.Join(dir, LockFile)); err == nil && os.SameFile(held, fi) {
+		return &Lock{f: l.f, nested: true}, nil
+	}
+	return Acquire(dir)
+}
+
+// Release lets the next one in (a nested re-entry: nothing to release).
 func (l *Lock) Release() error {
+	if l.nested {
+		return nil
+	}
 	defer l.f.Close()
 	return syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
 }
