@@ -66,6 +66,14 @@ func Guarded(guard **policy.Guard) pulumi.RunFunc {
 			return fmt.Errorf("read the other tenant stacks for the overlap check: %w", err)
 		}
 		g.SetOtherStacks(others)
+		// The region's quotas, counted over the stacks with the values
+		// raised in the baseline stack: a tenant that would pass one is
+		// refused at its first resource that counts (policy/quotas.go).
+		quotas, err := stackfile.QuotaProblems("stacks", "baseline", cfg)
+		if err != nil {
+			return fmt.Errorf("read the stacks and the baseline for the quota check: %w", err)
+		}
+		g.SetQuotaProblems(quotas)
 		*guard = g
 		if err := g.Install(ctx); err != nil {
 			return err

@@ -79,9 +79,17 @@ func QuotaProblems(tenants []*Tenant, raised map[string]int) []error {
 		}
 		if use > limit {
 			sort.Strings(names)
-			errs = append(errs, fmt.Errorf("quota %q (%s): %d needed in the region (%d before any tenant, then %v), %d allowed: request an increase in Service Quotas and declare it in the baseline stack (quotas: {%q: <value>}); %s",
-				q.Name, q.Service, use, q.Before, names, limit, q.Name, q.Page))
+			errs = append(errs, &QuotaExceeded{Quota: q.Name, msg: fmt.Sprintf("quota %q (%s): %d needed in the region (%d before any tenant, then %v), %d allowed: request an increase in Service Quotas and declare it in the baseline stack (quotas: {%q: <value>}); %s",
+				q.Name, q.Service, use, q.Before, names, limit, q.Name, q.Page)})
 		}
 	}
 	return errs
 }
+
+// QuotaExceeded is one quota the tenants would take past its limit.
+type QuotaExceeded struct {
+	Quota string // its name in config.Quotas
+	msg   string
+}
+
+func (e *QuotaExceeded) Error() string { return e.msg }

@@ -316,19 +316,11 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 // of its quotas (config.Quotas, raised values from the baseline stack),
 // before anything is written: its deploy would fail halfway.
 func (e *Env) withinQuotas(cfg *config.Tenant) error {
-	fleet, err := stackfile.Fleet(e.StacksDir, cfg.Region, cfg.TenantID)
+	probs, err := stackfile.QuotaProblems(e.StacksDir, e.BaselineDir, cfg)
 	if err != nil {
 		return bad("%w", err)
 	}
-	base, err := stackfile.BaselineFor(e.BaselineDir, cfg.Region)
-	if err != nil {
-		return bad("%w", err)
-	}
-	var raised map[string]int
-	if base != nil {
-		raised = base.Quotas
-	}
-	if probs := config.QuotaProblems(append(fleet, cfg), raised); len(probs) > 0 {
+	if len(probs) > 0 {
 		return bad("tenant %s would take %s past its quotas, nothing was written:\n%w", cfg.TenantID, cfg.Region, errors.Join(probs...))
 	}
 	return nil

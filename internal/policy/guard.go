@@ -29,6 +29,10 @@ import (
 type Guard struct {
 	input Input
 	hook  *pulumi.ResourceHook
+	// quotas the region's stacks would exceed, and the hook that refuses
+	// creating what they count (quotas.go).
+	quotas    []error
+	quotaHook *pulumi.ResourceHook
 }
 
 // NewGuard makes a guard for a tenant (nil for the baseline stack).
@@ -53,6 +57,11 @@ func (g *Guard) Install(ctx *pulumi.Context) error {
 		return fmt.Errorf("register the controls hook: %w", err)
 	}
 	g.hook = hook
+	quota, err := ctx.RegisterResourceHook("tenantkit-quotas", g.refuseOverQuota, &pulumi.ResourceHookOptions{OnDryRun: true})
+	if err != nil {
+		return fmt.Errorf("register the quota hook: %w", err)
+	}
+	g.quotaHook = quota
 	return ctx.RegisterResourceTransform(g.Transform)
 }
 
@@ -71,6 +80,9 @@ func (g *Guard) Transform(_ context.Context, args *pulumi.ResourceTransformArgs)
 		opts.Hooks = &pulumi.ResourceHookBinding{}
 	}
 	opts.Hooks.BeforeCreate = append(opts.Hooks.BeforeCreate, g.hook)
+	if g.quotaHook != nil {
+		opts.Hooks.BeforeCreate = append(opts.Hooks.BeforeCreate, g.quotaHook)
+	}
 	opts.Hooks.BeforeUpdate = append(opts.Hooks.BeforeUpdate, g.hook)
 	return &pulumi.ResourceTransformResult{Props: args.Props, Opts: opts}
 }

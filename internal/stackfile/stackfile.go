@@ -651,6 +651,26 @@ func BaselineFor(dir, region string) (*config.Baseline, error) {
 	return nil, nil
 }
 
+// QuotaProblems counts t with the other tenants of its region in dir
+// against the region's quotas (config.QuotaProblems), with the values the
+// operator raised in the baseline stack of baselineDir ("": AWS's
+// defaults).
+func QuotaProblems(dir, baselineDir string, t *config.Tenant) ([]error, error) {
+	fleet, err := Fleet(dir, t.Region, t.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	base, err := BaselineFor(baselineDir, t.Region)
+	if err != nil {
+		return nil, err
+	}
+	var raised map[string]int
+	if base != nil {
+		raised = base.Quotas
+	}
+	return config.QuotaProblems(append(fleet, t), raised), nil
+}
+
 // Fleet reads every readable stack of dir in region but skip, not deleted:
 // what the region's quotas are counted against.
 func Fleet(dir, region, skip string) ([]*config.Tenant, error) {

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -114,6 +117,59 @@ func TestUpRefusesAnUnusableCertificate(t *testing.T) {
 				t.Errorf("up with %s created %s %s before refusing", cert, c.Type, c.Name)
 				break
 			}
+		}
+	}
+}
+
+// A tenant whose stack would take the region past a quota is refused at
+// its first resource that counts, before AWS is asked (#21 item 7: the
+// 21st tenant's gateway endpoint failed halfway through its first up); a
+// deployed tenant's update, which creates nothing that counts, goes on.
+// The quota here is the VPCs per Region one, declared in the baseline
+// stack: 4 fits the default VPC and three tenants, 3 does not.
+func TestUpRefusesTheTenantPastAQuota(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"stacks", "baseline"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile := func(from, to string, extra string) {
+		b, err := os.ReadFile(filepath.Join(RepoRoot(), from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, to), append(b, extra...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile("Pulumi.yaml", "Pulumi.yaml", "")
+	for _, n := range []string{"acme", "globex", "initech"} {
+		copyFile("stacks/Pulumi."+n+".yaml", "stacks/Pulumi."+n+".yaml", "")
+	}
+	quota := func(vpcs int) {
+		copyFile("baseline/Pulumi.tokyo.yaml", "baseline/Pulumi.tokyo.yaml", fmt.Sprintf("  tenantkit-baseline:quotas: '{\"VPCs per Region\": %d}'\n", vpcs))
+	}
+	a := withBaseline(t)
+	quota(4)
+	acme := NewStack(t, a, dir, "acme", tenant.Guarded)
+	if r := acme.Up(); r.Err != nil {
+		t.Fatalf("acme within the quota: %v", r.Err)
+	}
+	quota(3)
+	if r := acme.Up(); r.Err != nil {
+		t.Errorf("acme's update, which creates no VPC: %v", r.Err)
+	}
+	a.ResetCalls()
+	globex := NewStack(t, a, dir, "globex", tenant.Guarded)
+	for _, r := range []Result{globex.Preview(), globex.Up()} {
+		if r.Err == nil || !strings.Contains(r.Err.Error(), `quota "VPCs per Region"`) || !strings.Contains(r.Err.Error(), "4 needed") {
+			t.Errorf("globex past the quota: %v", r.Err)
+		}
+	}
+	for _, c := range a.Calls() {
+		if c.Method == "Create" && c.Type == "aws:ec2/vpc:Vpc" && !c.Preview {
+			t.Errorf("globex's VPC reached the provider: %+v", c)
 		}
 	}
 }
