@@ -100,6 +100,7 @@ func TestValidateRefuses(t *testing.T) {
 			c.CertificateArn = strings.Replace(c.CertificateArn, "ap-northeast-1", "ap-northeast-3", 1)
 		}, "certificateArn", "ap-northeast-3", "stack's region"},
 		{"tls policy", func(c *Tenant) { c.TLSPolicy = "ELBSecurityPolicy-2016-08" }, "tlsPolicy", "ELBSecurityPolicy-2016-08", "TLS 1.2 or later"},
+		{"tls policy with ciphers beyond the reference (#25 item 7)", func(c *Tenant) { c.TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09" }, "tlsPolicy", "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09", "ciphers within"},
 		{"instance type", func(c *Tenant) { c.InstanceType = "big" }, "instanceType", "big", "t3.small"},
 		{"image", func(c *Tenant) { c.ImageID = "ubuntu" }, "imageId", "ubuntu", "ami-"},
 		{"capacity", func(c *Tenant) { c.Capacity = Capacity{Min: 3, Max: 2, Desired: 2} }, "capacity", "min=3", "min <= desired"},

@@ -28,24 +28,29 @@ var OperatorReservedCidrs = []string{
 // it and without NAT the agent sends nothing and the alarms never clear.
 var RequiredInterfaceEndpoints = []string{"ssm", "ssmmessages", "ec2messages", "logs", "kms", "monitoring", "ec2"}
 
+// ReferenceTLSPolicy is the policy the catalog names for WP-21.2 (TLS 1.3
+// and 1.2): an allowed policy offers no cipher outside its set. The live
+// check compares the two policies' ciphers as DescribeSSLPolicies lists
+// them, so the comparison is AWS's own.
+const ReferenceTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
 // AllowedTLSPolicies are the load-balancer TLS policies accepted (WP-21.2):
-// TLS 1.2 as a floor with TLS 1.3, or stricter, including the hybrid
-// post-quantum policies AWS now recommends. Source: Elastic Load Balancing
-// user guide, "Security policies for your Application Load Balancer"
-// (describe-ssl-policies.html); the live check decides from the policy's
-// protocols (DescribeSSLPolicies), so a newer policy AWS adds is judged
-// by what it allows, not by this list.
+// TLS 1.2 as a floor with TLS 1.3, or stricter, and ciphers within
+// ReferenceTLSPolicy's, including the hybrid post-quantum policies AWS now
+// recommends (their key exchange differs, not their ciphers). The Ext0, Ext1
+// and Ext2 variants are not among them: they add CBC-SHA1 ciphers and (Ext2)
+// RSA key exchange for old clients. Source: Elastic Load Balancing user
+// guide, "Security policies for your Application Load Balancer"
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html);
+// the live check decides from the policy's protocols and ciphers
+// (DescribeSSLPolicies), so a policy AWS adds later is judged by what it
+// allows, not by this list.
 var AllowedTLSPolicies = []string{
 	"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-	"ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
-	"ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-	"ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
-	"ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
-	"ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 	"ELBSecurityPolicy-TLS13-1-2-2021-06",
 	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",

@@ -181,7 +181,7 @@ func (t *Tenant) Validate() error {
 		bad("certificateArn", t.CertificateArn, "the certificate must be in the stack's region %s", t.Region)
 	}
 	if !slices.Contains(AllowedTLSPolicies, t.TLSPolicy) {
-		bad("tlsPolicy", t.TLSPolicy, "use one of %s (TLS 1.2 or later, WP-21.2)", strings.Join(AllowedTLSPolicies, ", "))
+		bad("tlsPolicy", t.TLSPolicy, "use one of %s (TLS 1.2 or later, ciphers within "+ReferenceTLSPolicy+"'s, WP-21.2)", strings.Join(AllowedTLSPolicies, ", "))
 	}
 	if !regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`).MatchString(t.InstanceType) {
 		bad("instanceType", t.InstanceType, "use an EC2 instance type such as t3.small")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 
@@ -102,6 +103,7 @@ type world struct {
 	sessionPref        string
 	asgVersion         string
 	sslPolicies        map[string][]string
+	sslCiphers         map[string][]string
 	tagged             []taggingtypes.ResourceTagMapping
 	account            string
 	keys               map[string]kmstypes.KeyMetadata // by id, ARN or alias
@@ -349,6 +351,13 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		w.sslPolicies[p] = []string{"TLSv1.3", "TLSv1.2"}
 	}
 	w.sslPolicies["ELBSecurityPolicy-2016-08"] = []string{"TLSv1", "TLSv1.1", "TLSv1.2"}
+	w.sslPolicies[extPolicy] = []string{"TLSv1.3", "TLSv1.2"}
+	w.sslCiphers = map[string][]string{}
+	for p := range w.sslPolicies {
+		w.sslCiphers[p] = referenceCiphers
+	}
+	w.sslCiphers[extPolicy] = append(slices.Clone(referenceCiphers), ext1Ciphers...)
+	w.sslCiphers["ELBSecurityPolicy-2016-08"] = append(slices.Clone(referenceCiphers), ext1Ciphers...)
 	w.account = acct
 	stdTagList := func() []taggingtypes.Tag {
 		var out []taggingtypes.Tag
@@ -608,7 +617,11 @@ func (f *elbfake) DescribeSSLPolicies(_ context.Context, in *elbv2.DescribeSSLPo
 	if !ok {
 		return nil, apiErr("SSLPolicyNotFound")
 	}
-	return &elbv2.DescribeSSLPoliciesOutput{SslPolicies: []elbtypes.SslPolicy{{Name: aws.String(in.Names[0]), SslProtocols: protos}}}, nil
+	var ciphers []elbtypes.Cipher
+	for i, c := range f.sslCiphers[in.Names[0]] {
+		ciphers = append(ciphers, elbtypes.Cipher{Name: aws.String(c), Priority: aws.Int32(int32(i + 1))})
+	}
+	return &elbv2.DescribeSSLPoliciesOutput{SslPolicies: []elbtypes.SslPolicy{{Name: aws.String(in.Names[0]), SslProtocols: protos, Ciphers: ciphers}}}, nil
 }
 func (f *elbfake) DescribeLoadBalancerAttributes(context.Context, *elbv2.DescribeLoadBalancerAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error) {
 	var as []elbtypes.LoadBalancerAttribute
@@ -716,3 +729,16 @@ func (w *world) target(cfg *config.Tenant, inv *Inventory) *Target {
 }
 
 var _ = fmt.Sprint
+
+// The ciphers of the reference policy and of the Ext1 additions, as the
+// Elastic Load Balancing user guide lists them ("Security policies for
+// your Application Load Balancer", describe-ssl-policies.html).
+var (
+	referenceCiphers = []string{"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+		"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256",
+		"ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-RSA-AES256-SHA384"}
+	ext1Ciphers = []string{"ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA"}
+)
+
+// extPolicy is a TLS 1.3/1.2 policy with ciphers beyond the reference's.
+const extPolicy = "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09"

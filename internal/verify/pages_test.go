@@ -58,7 +58,7 @@ func TestListenersOnALaterPage(t *testing.T) {
 		`<DefaultActions><member><Type>forward</Type><TargetGroupArn>arn:aws:elasticloadbalancing:ap-northeast-1:111122223333:targetgroup/tk-0001/73e2d6bc24d8a067</TargetGroupArn></member></DefaultActions></member>` +
 		`</Listeners></DescribeListenersResult><ResponseMetadata><RequestId>18e470d3-f39c-11e5-a53c-67205EXAMPLE</RequestId></ResponseMetadata></DescribeListenersResponse>`
 	w.pages("elasticloadbalancing", "DescribeListeners", "Marker", first, plain)
-	w.answer("elasticloadbalancing", "DescribeSSLPolicies", xmlSSLPolicy(config.DefaultTLSPolicy, "TLSv1.3", "TLSv1.2"))
+	w.sslPolicies(map[string][2][]string{config.DefaultTLSPolicy: {{"TLSv1.3", "TLSv1.2"}, referenceCiphers}, config.ReferenceTLSPolicy: {{"TLSv1.3", "TLSv1.2"}, referenceCiphers}})
 	wantStatus(t, runWire(t, tg, "WP-21.2/listeners"), catalog.Fail, "plain listener")
 }
 

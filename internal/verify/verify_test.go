@@ -145,6 +145,9 @@ var breakCases = []breakCase{
 	{"WP-21.2/listeners", "old TLS policy", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.listeners[0].SslPolicy = aws.String("ELBSecurityPolicy-2016-08")
 	}, "HTTPS:443"},
+	{"WP-21.2/listeners", "TLS 1.3/1.2 with ciphers beyond the reference (#25 item 7)", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.listeners[0].SslPolicy = aws.String(extPolicy)
+	}, "HTTPS:443"},
 	{"WP-21.2/bucket-tls", "policy without the TLS deny", func(w *world, _ *config.Tenant, inv *Inventory) {
 		b := w.buckets[inv.Buckets.LogArchive]
 		b.policy = strings.ReplaceAll(b.policy, "aws:SecureTransport", "aws:ViaAWSService")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -269,20 +270,31 @@ func TestWireLaunchTemplateRunningVersion(t *testing.T) {
 	}
 }
 
-// The TLS policy is judged by the protocols AWS says it allows: the
-// post-quantum policies AWS recommends pass, an old policy fails.
-func TestWireTLSPolicyByProtocols(t *testing.T) {
-	for policy, want := range map[string]catalog.Status{"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09": catalog.Pass, "ELBSecurityPolicy-2016-08": catalog.Fail} {
+// The TLS policy is judged by the protocols and ciphers AWS says it
+// allows: the post-quantum policies AWS recommends pass; an old policy
+// fails on its protocols, an Ext policy on its ciphers beyond the
+// reference policy's (#25 item 7); a reference AWS does not answer is
+// ERROR.
+func TestWireTLSPolicyByProtocolsAndCiphers(t *testing.T) {
+	tls12 := []string{"TLSv1.3", "TLSv1.2"}
+	policies := map[string][2][]string{
+		config.ReferenceTLSPolicy:                    {tls12, referenceCiphers},
+		"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09": {tls12, referenceCiphers[:7]},
+		"ELBSecurityPolicy-2016-08":                  {{"TLSv1", "TLSv1.1", "TLSv1.2"}, referenceCiphers},
+		extPolicy:                                    {tls12, append(slices.Clone(referenceCiphers), ext1Ciphers...)},
+	}
+	for policy, want := range map[string]catalog.Status{"ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09": catalog.Pass, "ELBSecurityPolicy-2016-08": catalog.Fail, extPolicy: catalog.Fail} {
 		w := newWire(t)
 		tg, inv := wireTarget(t, w)
 		w.answer("elasticloadbalancing", "DescribeListeners", xmlListeners(inv.LoadBalancerArn, policy))
-		protocols := []string{"TLSv1.3", "TLSv1.2"}
-		if want == catalog.Fail {
-			protocols = []string{"TLSv1", "TLSv1.1", "TLSv1.2"}
-		}
-		w.answer("elasticloadbalancing", "DescribeSSLPolicies", xmlSSLPolicy(policy, protocols...))
+		w.sslPolicies(policies)
 		wantStatus(t, runWire(t, tg, "WP-21.2/listeners"), want, "")
 	}
+	w := newWire(t)
+	tg, inv := wireTarget(t, w)
+	w.answer("elasticloadbalancing", "DescribeListeners", xmlListeners(inv.LoadBalancerArn, config.DefaultTLSPolicy))
+	w.sslPolicies(map[string][2][]string{config.DefaultTLSPolicy: {tls12, referenceCiphers}})
+	wantStatus(t, runWire(t, tg, "WP-21.2/listeners"), catalog.Error, "")
 }
 
 // Verification with credentials of another account is refused in every

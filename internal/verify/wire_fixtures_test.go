@@ -252,14 +252,17 @@ func xmlLaunchTemplateVersion(lt, version, tokens, key string) string {
 
 // Elastic Load Balancing API reference, DescribeSSLPolicies, example
 // response. https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeSSLPolicies.html
-func xmlSSLPolicy(name string, protocols ...string) string {
-	var ps strings.Builder
+func xmlSSLPolicy(name string, protocols, ciphers []string) string {
+	var ps, cs strings.Builder
 	for _, p := range protocols {
 		ps.WriteString(`<member>` + p + `</member>`)
 	}
+	for i, c := range ciphers {
+		fmt.Fprintf(&cs, `<member><Name>%s</Name><Priority>%d</Priority></member>`, c, i+1)
+	}
 	return `<DescribeSSLPoliciesResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeSSLPoliciesResult><SslPolicies><member>` +
 		`<Name>` + name + `</Name><SslProtocols>` + ps.String() + `</SslProtocols>` +
-		`<Ciphers><member><Name>TLS_AES_128_GCM_SHA256</Name><Priority>1</Priority></member></Ciphers>` +
+		`<Ciphers>` + cs.String() + `</Ciphers>` +
 		`<SupportedLoadBalancerTypes><member>application</member></SupportedLoadBalancerTypes></member></SslPolicies></DescribeSSLPoliciesResult>` +
 		`<ResponseMetadata><RequestId>1549581b-12b7-11e3-895e-1334aEXAMPLE</RequestId></ResponseMetadata></DescribeSSLPoliciesResponse>`
 }
@@ -283,4 +286,17 @@ func xmlCallerIdentity(account string) string {
 	return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
 		`<Arn>arn:aws:sts::` + account + `:assumed-role/tenantkit-verifier/ci</Arn><UserId>AROACKCEVSQ6C2EXAMPLE:ci</UserId><Account>` + account + `</Account>` +
 		`</GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+}
+
+// sslPolicies answers DescribeSSLPolicies by the name asked (Names.member.1),
+// each policy with its protocols and ciphers.
+func (w *wireServer) sslPolicies(policies map[string][2][]string) {
+	w.on("elasticloadbalancing", "DescribeSSLPolicies", func(r wireRequest) (int, string) {
+		name := r.Form.Get("Names.member.1")
+		p, ok := policies[name]
+		if !ok {
+			return 400, `<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><Error><Type>Sender</Type><Code>SSLPolicyNotFound</Code><Message>One or more specified SSL policies were not found</Message></Error><RequestId>x</RequestId></ErrorResponse>`
+		}
+		return 200, xmlSSLPolicy(name, p[0], p[1])
+	})
 }

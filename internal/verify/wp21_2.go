@@ -3,6 +3,8 @@ package verify
 import (
 	"context"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,45 +61,78 @@ var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTP
 		}
 	}})
 
-// tlsVerdict judges a listener's policy by the protocols it allows, read
-// from DescribeSSLPolicies: TLS 1.2 and 1.3 only (WP-21.2). A policy AWS
-// adds later is judged the same way; one AWS does not know is ERROR.
-func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
-	protocols, err := cached(t, "sslpolicy/"+policy, func() ([]string, error) {
-		var protocols []string
+// sslPolicy is what DescribeSSLPolicies says a policy allows.
+type sslPolicy struct {
+	protocols, ciphers []string
+}
+
+// readSSLPolicy reads one policy, once per run.
+func readSSLPolicy(ctx context.Context, t *Target, name string) (sslPolicy, error) {
+	return cached(t, "sslpolicy/"+name, func() (sslPolicy, error) {
+		var got sslPolicy
 		found := false
 		err := allPages("elasticloadbalancing:DescribeSSLPolicies", func(marker *string) (*string, error) {
-			out, err := t.Clients.ELB.DescribeSSLPolicies(ctx, &elbv2.DescribeSSLPoliciesInput{Names: []string{policy}, Marker: marker})
+			out, err := t.Clients.ELB.DescribeSSLPolicies(ctx, &elbv2.DescribeSSLPoliciesInput{Names: []string{name}, Marker: marker})
 			if err != nil {
 				return nil, err
 			}
 			for _, p := range out.SslPolicies {
-				if aws.ToString(p.Name) == policy {
-					protocols, found = p.SslProtocols, true
+				if aws.ToString(p.Name) == name {
+					found = true
+					got.protocols = p.SslProtocols
+					for _, c := range p.Ciphers {
+						got.ciphers = append(got.ciphers, aws.ToString(c.Name))
+					}
 				}
 			}
 			return out.NextMarker, nil
 		})
 		if err == nil && !found {
-			err = fmt.Errorf("policy %s not in the answer", policy)
+			err = fmt.Errorf("policy %s not in the answer", name)
 		}
-		return protocols, err
+		return got, err
 	})
+}
+
+// tlsVerdict judges a listener's policy by what DescribeSSLPolicies says
+// it allows (WP-21.2): TLS 1.2 and 1.3 only, and no cipher outside the
+// reference policy's (config.ReferenceTLSPolicy, read from AWS in the
+// same way): the Ext variants allow CBC-SHA1 and RSA key exchange on top.
+// A policy AWS adds later is judged the same way; one AWS does not know,
+// or a reference it does not answer, is ERROR.
+func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
+	const expected = "TLSv1.2 and TLSv1.3 only, ciphers within " + config.ReferenceTLSPolicy + "'s"
+	got, err := readSSLPolicy(ctx, t, policy)
 	if err != nil {
-		r.Error(res, fmt.Errorf("read policy %q: %w", policy, err), "a TLS 1.2+ policy")
+		r.Error(res, fmt.Errorf("read policy %q: %w", policy, err), expected)
 		return
 	}
-	if len(protocols) == 0 {
-		r.Error(res, fmt.Errorf("policy %s lists no protocols", policy), "a TLS 1.2+ policy")
+	if len(got.protocols) == 0 || len(got.ciphers) == 0 {
+		r.Error(res, fmt.Errorf("policy %s lists no protocols or no ciphers", policy), expected)
 		return
 	}
-	for _, p := range protocols {
+	for _, p := range got.protocols {
 		if p != "TLSv1.2" && p != "TLSv1.3" {
-			r.Fail(res, fmt.Sprintf("policy %s allows %s", policy, strings.Join(protocols, ", ")), "TLSv1.2 and TLSv1.3 only")
+			r.Fail(res, fmt.Sprintf("policy %s allows %s", policy, strings.Join(got.protocols, ", ")), expected)
 			return
 		}
 	}
-	r.Pass(res, fmt.Sprintf("%s (%s)", policy, strings.Join(protocols, ", ")))
+	ref, err := readSSLPolicy(ctx, t, config.ReferenceTLSPolicy)
+	if err != nil || len(ref.ciphers) == 0 {
+		r.Error(res, fmt.Errorf("read the reference policy %q: %v", config.ReferenceTLSPolicy, err), expected)
+		return
+	}
+	var beyond []string
+	for _, c := range got.ciphers {
+		if !slices.Contains(ref.ciphers, c) {
+			beyond = append(beyond, c)
+		}
+	}
+	if len(beyond) > 0 {
+		r.Fail(res, fmt.Sprintf("policy %s allows ciphers beyond %s: %s", policy, config.ReferenceTLSPolicy, strings.Join(beyond, ", ")), expected)
+		return
+	}
+	r.Pass(res, fmt.Sprintf("%s (%s; %d ciphers, all within %s)", policy, strings.Join(got.protocols, ", "), len(got.ciphers), config.ReferenceTLSPolicy))
 }
 
 var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "the database forces TLS",
