@@ -117,8 +117,11 @@ func (t *Tenant) Validate() error {
 	t.validateNaclEntries(bad)
 
 	// Logging and records.
-	if !slices.Contains(RetentionDays, t.LogRetentionDays) {
-		bad("logRetentionDays", t.LogRetentionDays, "use a value CloudWatch Logs accepts: %s (0 means never expire)", joinInts(RetentionDays))
+	// §42 promises the access logs stay viewable until the customer
+	// deletes them: no expiry. The tenant's log groups go with the tenant
+	// (§10), which is the customer's deletion.
+	if t.LogRetentionDays != 0 {
+		bad("logRetentionDays", t.LogRetentionDays, "use 0 (never expire): the whitepaper (§42) promises access logs stay viewable until the customer deletes them, and they are deleted with the tenant (§10)")
 	}
 	if !slices.Contains([]string{"shared", "dedicated"}, t.TrailMode) {
 		bad("trailMode", t.TrailMode, "use shared (the baseline trail covers this tenant; the default) or dedicated (a trail of the tenant's own; 5 per account and region)")

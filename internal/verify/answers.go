@@ -48,7 +48,7 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
 	resp.Body.Close()
 	if rerr != nil {
-		return out, md, fmt.Errorf("%s: reading the answer: %w", op, rerr)
+		return out, md, fmt.Errorf("%s: reading the answer (%d bytes read): %w", op, len(b), rerr)
 	}
 	if len(b) > MaxAnswerBytes {
 		return out, md, fmt.Errorf("%s: the answer is larger than %d MiB, which no AWS read verify makes returns: not read", op, MaxAnswerBytes>>20)

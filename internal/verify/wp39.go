@@ -25,12 +25,12 @@ func bucketVersioning(ctx context.Context, t *Target, b string) (string, error) 
 var _ = register(Check{ID: "WP-39/log-retention", Control: "WP-39", Title: "log groups keep the configured retention",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		want := t.Cfg.LogRetentionDays
-		eachLogGroup(ctx, t, r, fmt.Sprintf("retention %d days", want), func(name string, g logtypes.LogGroup) {
+		eachLogGroup(ctx, t, r, retentionText(want), func(name string, g logtypes.LogGroup) {
 			got := int(aws.ToInt32(g.RetentionInDays))
 			if got != want {
-				r.Fail("log group "+name, fmt.Sprintf("retention %d days", got), fmt.Sprintf("retention %d days (0: never expire)", want))
+				r.Fail("log group "+name, retentionText(got), retentionText(want))
 			} else {
-				r.Pass("log group "+name, fmt.Sprintf("retention %d days", got))
+				r.Pass("log group "+name, retentionText(got))
 			}
 		})
 	}})
@@ -120,4 +120,13 @@ func exemptions(t *Target, required string) policydoc.Exemptions {
 func exemptPrincipals(t *Target) []string {
 	out := []string{t.Inv.Roles["logAdmin"], config.BaselineLogAdminArn(t.Inv.AccountID)}
 	return append(out, t.Inv.Deployers...)
+}
+
+// retentionText says a CloudWatch Logs retention as a reader needs it: 0
+// (no retention set) is "never expire", not "0 days".
+func retentionText(days int) string {
+	if days == 0 {
+		return "never expire (no retention set)"
+	}
+	return fmt.Sprintf("expire after %d days", days)
 }
