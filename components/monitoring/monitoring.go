@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/access"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -27,9 +28,11 @@ type Args struct {
 	// AutoScalingGroup is the name of the app tier's group; the CloudWatch
 	// agent aggregates its metrics by it.
 	AutoScalingGroup string
-	CPUPercent       float64
-	MemoryPercent    float64
-	DiskPercent      float64
+	// CertificateArn is the listener's certificate, whose expiry is routed.
+	CertificateArn string
+	CPUPercent     float64
+	MemoryPercent  float64
+	DiskPercent    float64
 }
 
 // Monitoring is the topic, its subscriptions, the alarms and the findings
@@ -40,6 +43,8 @@ type Monitoring struct {
 	Topic  *sns.Topic
 	Alarms []*cloudwatch.MetricAlarm
 	Rule   *cloudwatch.EventRule
+	// Routes are the other alert routes' rules, in awsdocs.Routes order.
+	Routes []*cloudwatch.EventRule
 }
 
 // TopicName is the tenant's alert topic.
@@ -71,7 +76,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	child := pulumi.Parent(m)
 	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, TopicName(args.TenantID))
-	ruleArn := fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", args.Region, args.AccountID, FindingsRuleName(args.TenantID))
+	ruleArn := func(name string) string {
+		return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", args.Region, args.AccountID, name)
+	}
+	ruleArns := []string{ruleArn(FindingsRuleName(args.TenantID))}
+	for _, r := range awsdocs.Routes {
+		ruleArns = append(ruleArns, ruleArn(awsdocs.RouteRuleName(args.TenantID, r.Key)))
+	}
 	alarms := []alarm{
 		{"cpu", "CPUUtilization", "AWS/EC2", args.CPUPercent},
 		{"memory", "mem_used_percent", config.MetricNamespace(args.TenantID), args.MemoryPercent},
@@ -85,7 +96,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	m.Topic, err = sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
 		Name:           pulumi.String(TopicName(args.TenantID)),
 		KmsMasterKeyId: args.KeyArn,
-		Policy:         pulumi.String(TopicPolicy(topicArn, args.AccountID, args.TenantID, ruleArn, alarmArns).JSON()),
+		Policy:         pulumi.String(TopicPolicy(topicArn, args.AccountID, args.TenantID, ruleArns, alarmArns).JSON()),
 	}, child)
 	if err != nil {
 		return nil, err
@@ -133,6 +144,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}, child); err != nil {
 		return nil, err
 	}
+	for _, r := range awsdocs.Routes {
+		pattern := args.KeyArn.ToStringOutput().ApplyT(func(keyArn string) (string, error) {
+			return awsdocs.RoutePattern(r.Key, args.TenantID, keyArn, args.CertificateArn)
+		}).(pulumi.StringOutput)
+		rule, err := cloudwatch.NewEventRule(ctx, name+"-"+r.Key, &cloudwatch.EventRuleArgs{
+			Name:         pulumi.String(awsdocs.RouteRuleName(args.TenantID, r.Key)),
+			Description:  pulumi.String(r.Description + ", to the tenant's alert topic"),
+			EventPattern: pattern,
+			State:        pulumi.String("ENABLED"),
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := cloudwatch.NewEventTarget(ctx, name+"-"+r.Key+"-topic", &cloudwatch.EventTargetArgs{
+			Rule: rule.Name, Arn: m.Topic.Arn, TargetId: pulumi.String("alert-topic"),
+		}, child); err != nil {
+			return nil, err
+		}
+		m.Routes = append(m.Routes, rule)
+	}
 	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{"topicArn": m.Topic.Arn}); err != nil {
 		return nil, err
 	}
@@ -150,13 +181,13 @@ func FindingsPattern() string {
 }
 
 // TopicPolicy lets the account manage the topic and the tenant's own
-// alarms and findings rule publish to it, each named exactly (a prefix
+// alarms and findings and route rules publish to it, each named exactly (a prefix
 // would admit another tenant whose id extends this one); no other tenant's
 // role reaches it at all. CloudWatch sends the alarm's ARN as
 // aws:SourceArn (AWS re:Post knowledge center, "Why didn't I receive an SNS
 // notification for my CloudWatch alarm trigger?",
 // cloudwatch-receive-sns-for-alarm-trigger).
-func TopicPolicy(topicArn, account, tenantID, ruleArn string, alarmArns []string) policydoc.Document {
+func TopicPolicy(topicArn, account, tenantID string, ruleArns, alarmArns []string) policydoc.Document {
 	return policydoc.Document{Statement: []policydoc.Statement{
 		{Sid: "AccountManages", Effect: "Allow", Principal: policydoc.AWS(fmt.Sprintf("arn:aws:iam::%s:root", account)),
 			Action:   policydoc.List("sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"),
@@ -170,7 +201,7 @@ func TopicPolicy(topicArn, account, tenantID, ruleArn string, alarmArns []string
 			}},
 		{Sid: "FindingsRulePublishes", Effect: "Allow", Principal: policydoc.Service("events.amazonaws.com"),
 			Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
-			Condition: policydoc.Condition{"ArnEquals": {"aws:SourceArn": policydoc.List(ruleArn)}}},
+			Condition: policydoc.Condition{"ArnEquals": {"aws:SourceArn": policydoc.List(ruleArns...)}}},
 		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: policydoc.AWS("*"), Action: policydoc.List("sns:Publish"), Resource: policydoc.List(topicArn),
 			Condition: policydoc.Condition{"Bool": {"aws:SecureTransport": policydoc.List("false")}}},
 	}}

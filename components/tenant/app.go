@@ -108,7 +108,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 	}
 	t.Monitor, err = monitoring.New(ctx, name+"-mon", &monitoring.Args{
 		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
-		Emails: cfg.AlertEmails, AutoScalingGroup: t.App.GroupName,
+		Emails: cfg.AlertEmails, AutoScalingGroup: t.App.GroupName, CertificateArn: cfg.CertificateArn,
 		CPUPercent: cfg.Alarms.CPUPercent, MemoryPercent: cfg.Alarms.MemoryPercent, DiskPercent: cfg.Alarms.DiskPercent,
 	}, child...)
 	return err

@@ -3,6 +3,9 @@ package tenant_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tenantkit/tenantkit/components/monitoring"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -331,7 +334,51 @@ func TestMonitoring(t *testing.T) {
 		if len(want) != 0 {
 			t.Errorf("alarms missing: %v", want)
 		}
-		rule := requireSome(t, g, "aws:cloudwatch/eventRule:EventRule")[0]
+		var rule *graph.Resource
+		rules := map[string]*graph.Resource{}
+		for _, r := range requireSome(t, g, "aws:cloudwatch/eventRule:EventRule") {
+			rules[str(r, "name")] = r
+			if str(r, "name") == monitoring.FindingsRuleName(cfg.TenantID) {
+				rule = r
+			}
+		}
+		if rule == nil {
+			t.Fatalf("no findings rule %s", monitoring.FindingsRuleName(cfg.TenantID))
+		}
+		// Every other alert route: its rule, pattern and target (#25 item 1).
+		// The mocks make the key's ARN from its resource name.
+		key := requireSome(t, g, "aws:kms/key:Key")[0]
+		keyArn := ""
+		if r := rules[awsdocs.RouteRuleName(cfg.TenantID, "key-changes")]; r != nil {
+			if m := regexp.MustCompile(`"(arn:aws:kms:[^"]*:key/` + regexp.QuoteMeta(key.Name) + `-\d+)"`).FindStringSubmatch(str(r, "eventPattern")); m != nil {
+				keyArn = m[1]
+			}
+		}
+		if keyArn == "" {
+			t.Errorf("the key-changes route does not name the tenant key %s", key.Name)
+		}
+		alertTopic := requireSome(t, g, "aws:sns/topic:Topic")[0]
+		for _, route := range awsdocs.Routes {
+			r := rules[awsdocs.RouteRuleName(cfg.TenantID, route.Key)]
+			if r == nil {
+				t.Errorf("no rule for route %s", route.Key)
+				continue
+			}
+			want, _ := awsdocs.RoutePattern(route.Key, cfg.TenantID, keyArn, cfg.CertificateArn)
+			if !awsdocs.SamePattern(str(r, "eventPattern"), want) || str(r, "state") != "ENABLED" {
+				t.Errorf("route %s: pattern %s state %s, want %s", route.Key, str(r, "eventPattern"), str(r, "state"), want)
+			}
+			found := false
+			for _, tg := range g.OfType("aws:cloudwatch/eventTarget:EventTarget") {
+				found = found || str(tg, "rule") == str(r, "name") && strings.HasPrefix(str(tg, "arn"), "arn:aws:sns:")
+			}
+			if !found {
+				t.Errorf("route %s has no target on the topic", route.Key)
+			}
+			if !strings.Contains(str(alertTopic, "policy"), "rule/"+awsdocs.RouteRuleName(cfg.TenantID, route.Key)+`"`) {
+				t.Errorf("the topic policy does not let route %s publish", route.Key)
+			}
+		}
 		var p struct {
 			Source []string `json:"source"`
 			Detail struct {
@@ -341,9 +388,12 @@ func TestMonitoring(t *testing.T) {
 		if err := json.Unmarshal([]byte(str(rule, "eventPattern")), &p); err != nil || p.Source[0] != "aws.guardduty" || p.Detail.Severity[0]["numeric"][1] != 4.0 {
 			t.Errorf("findings rule pattern %s", str(rule, "eventPattern"))
 		}
-		target := requireSome(t, g, "aws:cloudwatch/eventTarget:EventTarget")[0]
-		if str(target, "rule") != str(rule, "name") || !strings.HasPrefix(str(target, "arn"), "arn:aws:sns:") {
-			t.Errorf("findings target %v", target.Inputs)
+		targeted := false
+		for _, target := range requireSome(t, g, "aws:cloudwatch/eventTarget:EventTarget") {
+			targeted = targeted || str(target, "rule") == str(rule, "name") && strings.HasPrefix(str(target, "arn"), "arn:aws:sns:")
+		}
+		if !targeted {
+			t.Errorf("the findings rule has no target on the topic")
 		}
 	})
 }

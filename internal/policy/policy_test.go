@@ -265,13 +265,27 @@ func TestEachRuleFails(t *testing.T) {
 			first(in, "aws:ec2/vpcEndpoint:VpcEndpoint", "vpce-kms").Inputs["serviceName"] = "com.amazonaws.ap-northeast-1.sts"
 		}, "stack"},
 		{"WP-37", "high findings only", func(in *policy.Input) {
-			first(in, "aws:cloudwatch/eventRule:EventRule", "").Inputs["eventPattern"] = `{"source":["aws.guardduty"],"detail":{"severity":[{"numeric":[">=",7]}]}}`
+			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["eventPattern"] = `{"source":["aws.guardduty"],"detail":{"severity":[{"numeric":[">=",7]}]}}`
 		}, "acme-mon-guardduty"},
 		{"WP-37", "rule without target", func(in *policy.Input) {
-			first(in, "aws:cloudwatch/eventTarget:EventTarget", "").Inputs["rule"] = "another-rule"
+			first(in, "aws:cloudwatch/eventTarget:EventTarget", "guardduty").Inputs["rule"] = "another-rule"
 		}, "acme-mon-guardduty"},
 		{"WP-37", "no GuardDuty rule", func(in *policy.Input) {
-			first(in, "aws:cloudwatch/eventRule:EventRule", "").Inputs["eventPattern"] = `{"source":["aws.ec2"]}`
+			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["eventPattern"] = `{"source":["aws.ec2"]}`
+		}, "stack"},
+		{"WP-37", "Inspector findings of another tenant (#25 item 1)", func(in *policy.Input) {
+			r := first(in, "aws:cloudwatch/eventRule:EventRule", "acme-mon-inspector")
+			r.Inputs["eventPattern"] = strings.Replace(r.Inputs["eventPattern"].(string), `"acme"`, `"globex"`, 1)
+		}, "acme-mon-inspector"},
+		{"WP-37", "key changes of another key", func(in *policy.Input) {
+			r := first(in, "aws:cloudwatch/eventRule:EventRule", "acme-mon-key-changes")
+			r.Inputs["eventPattern"] = `{"source":["aws.kms"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["kms.amazonaws.com"],"eventName":["ScheduleKeyDeletion","DisableKey","DisableKeyRotation","PutKeyPolicy"],"resources":{"ARN":["arn:aws:kms:ap-northeast-1:111122223333:key/other"]}}}`
+		}, "acme-mon-key-changes"},
+		{"WP-37", "certificate expiry route without target", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventTarget:EventTarget", "cert-expiry").Inputs["rule"] = "another-rule"
+		}, "acme-mon-cert-expiry"},
+		{"WP-37", "no Security Hub route", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventRule:EventRule", "acme-mon-securityhub").Inputs["name"] = "renamed"
 		}, "stack"},
 		{"WP-39", "retention changed", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/logGroup:LogGroup", "flowlog-group").Inputs["retentionInDays"] = 7.0

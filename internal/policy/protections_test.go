@@ -96,7 +96,7 @@ func TestProtectionsPinnedByRules(t *testing.T) {
 			first(in, "aws:lb/loadBalancer:LoadBalancer", "").Inputs["dropInvalidHeaderFields"] = false
 		}, "acme-app-alb"},
 		{"WP-37", "findings rule disabled", "acme", func(in *policy.Input) {
-			first(in, "aws:cloudwatch/eventRule:EventRule", "").Inputs["state"] = "DISABLED"
+			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["state"] = "DISABLED"
 		}, "acme-mon-guardduty"},
 		{"WP-24", "detailed monitoring off", "acme", func(in *policy.Input) {
 			first(in, "aws:ec2/launchTemplate:LaunchTemplate", "").Inputs["monitoring"] = map[string]any{"enabled": false}

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"net/netip"
 	"slices"
 	"strings"
@@ -89,6 +90,7 @@ type world struct {
 	listeners          []elbtypes.Listener
 	lbAttrs            map[string]string
 	rule               eventbridge.DescribeRuleOutput
+	rules              map[string]eventbridge.DescribeRuleOutput // by name; rule is the findings rule's
 	targets            []ebtypes.Target
 	topicKey           string
 	subscriptions      []snstypes.Subscription
@@ -331,6 +333,12 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	}
 	w.lbAttrs = map[string]string{"access_logs.s3.enabled": "true", "access_logs.s3.bucket": inv.Buckets.ServiceLogs, "routing.http.drop_invalid_header_fields.enabled": "true"}
 	w.rule = eventbridge.DescribeRuleOutput{Name: aws.String(inv.FindingsRule), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(monitoring.FindingsPattern())}
+	w.rules = map[string]eventbridge.DescribeRuleOutput{inv.FindingsRule: w.rule}
+	for _, route := range awsdocs.Routes {
+		name := awsdocs.RouteRuleName(id, route.Key)
+		pattern, _ := awsdocs.RoutePattern(route.Key, id, inv.KeyArn, cfg.CertificateArn)
+		w.rules[name] = eventbridge.DescribeRuleOutput{Name: aws.String(name), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(pattern)}
+	}
 	w.targets = []ebtypes.Target{{Id: aws.String("alert-topic"), Arn: aws.String(topic)}}
 	w.topicKey = keyArn
 	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
@@ -633,9 +641,19 @@ func (f *elbfake) DescribeLoadBalancerAttributes(context.Context, *elbv2.Describ
 
 type ebfake world
 
-func (f *ebfake) DescribeRule(context.Context, *eventbridge.DescribeRuleInput, ...func(*eventbridge.Options)) (*eventbridge.DescribeRuleOutput, error) {
-	r := f.rule
-	return &r, (*world)(f).call("DescribeRule")
+func (f *ebfake) DescribeRule(_ context.Context, in *eventbridge.DescribeRuleInput, _ ...func(*eventbridge.Options)) (*eventbridge.DescribeRuleOutput, error) {
+	if err := (*world)(f).call("DescribeRule"); err != nil {
+		return nil, err
+	}
+	if aws.ToString(in.Name) == aws.ToString(f.rule.Name) {
+		r := f.rule // the findings rule, as a test changed it
+		return &r, nil
+	}
+	r, ok := f.rules[aws.ToString(in.Name)]
+	if !ok {
+		return nil, apiErr("ResourceNotFoundException")
+	}
+	return &r, nil
 }
 func (f *ebfake) ListTargetsByRule(context.Context, *eventbridge.ListTargetsByRuleInput, ...func(*eventbridge.Options)) (*eventbridge.ListTargetsByRuleOutput, error) {
 	return &eventbridge.ListTargetsByRuleOutput{Targets: f.targets}, (*world)(f).call("ListTargetsByRule")

@@ -184,6 +184,12 @@ var breakCases = []breakCase{
 	}, "rtb-1"},
 	{"WP-31/endpoints", "kms endpoint missing", func(w *world, _ *config.Tenant, _ *Inventory) { w.endpoints = w.endpoints[:3] }, "kms"},
 	{"WP-37/findings-rule", "rule disabled", func(w *world, _ *config.Tenant, _ *Inventory) { w.rule.State = "DISABLED" }, "tk-acme-guardduty"},
+	{"WP-37/alert-routes", "Inspector findings of every tenant (#25 item 1)", func(w *world, _ *config.Tenant, _ *Inventory) {
+		r := w.rules["tk-acme-inspector"]
+		r.EventPattern = aws.String(`{"source":["aws.inspector2"],"detail-type":["Inspector2 Finding"]}`)
+		w.rules["tk-acme-inspector"] = r
+	}, "tk-acme-inspector"},
+	{"WP-37/alert-routes", "certificate expiry route gone", func(w *world, _ *config.Tenant, _ *Inventory) { delete(w.rules, "tk-acme-cert-expiry") }, "tk-acme-cert-expiry"},
 	{"WP-39/log-buckets", "rule changes allowed", func(w *world, _ *config.Tenant, inv *Inventory) {
 		b := w.buckets[inv.Buckets.LogArchive]
 		doc, _ := policydoc.Parse(b.policy)
@@ -259,7 +265,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",
 		"WP-27/alb-logs": "DescribeLoadBalancerAttributes", "WP-27/bucket-logs": "GetBucketLogging", "WP-28/dhcp": "DescribeDhcpOptions",
 		"WP-30/inspector": "BatchGetAccountStatus", "WP-30/patching": "ListAssociations", "WP-31/routes": "DescribeRouteTables",
-		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-39/log-buckets": "GetBucketVersioning",
+		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-39/log-buckets": "GetBucketVersioning",
 		"WP-39/log-retention": "DescribeLogGroups",
 	}
 	for _, c := range Checks() {

@@ -27,24 +27,65 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "GuardDuty findings of severity 4 and up")
 			return
 		}
-		var targets []ebtypes.Target
-		err = allPages("events:ListTargetsByRule", func(tok *string) (*string, error) {
-			out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(t.Inv.FindingsRule), NextToken: tok})
+		toTopic(ctx, t, r, res, t.Inv.FindingsRule, "enabled, severity >= 4")
+	}})
+
+// WP-37/alert-routes: every other alert route (awsdocs.Routes) is the
+// tenant's rule, enabled, with the route's pattern for this tenant (its
+// tag, its key, its certificate), targeted at the topic: how an alert
+// travels to a person, read back.
+var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspector, Security Hub, key and certificate alerts reach the topic",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		for _, route := range awsdocs.Routes {
+			name := awsdocs.RouteRuleName(t.Inv.Tenant, route.Key)
+			res := "rule " + name
+			want, err := awsdocs.RoutePattern(route.Key, t.Inv.Tenant, t.Inv.KeyArn, t.Cfg.CertificateArn)
 			if err != nil {
-				return nil, err
+				r.Error(res, err, route.Description)
+				continue
 			}
-			targets = append(targets, out.Targets...)
-			return out.NextToken, nil
-		})
+			rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+			switch {
+			case isCode(err, "ResourceNotFoundException"): // EventBridge API reference, DescribeRule, errors
+				r.Fail(res, "no such rule", route.Description+", to the topic")
+				continue
+			case err != nil:
+				r.Error(res, err, route.Description)
+				continue
+			case rule.State == "":
+				r.Error(res, fmt.Errorf("the answer names no state"), route.Description)
+				continue
+			case string(rule.State) != "ENABLED":
+				r.Fail(res, "state "+string(rule.State), "ENABLED")
+				continue
+			case !awsdocs.SamePattern(aws.ToString(rule.EventPattern), want):
+				r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "pattern "+want)
+				continue
+			}
+			toTopic(ctx, t, r, res, name, route.Key+" route enabled")
+		}
+	}})
+
+// toTopic passes a rule whose targets include the tenant's topic.
+func toTopic(ctx context.Context, t *Target, r *Run, res, rule, what string) {
+	var targets []ebtypes.Target
+	err := allPages("events:ListTargetsByRule", func(tok *string) (*string, error) {
+		out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule), NextToken: tok})
 		if err != nil {
-			r.Error(res, err, "the topic as a target")
+			return nil, err
+		}
+		targets = append(targets, out.Targets...)
+		return out.NextToken, nil
+	})
+	if err != nil {
+		r.Error(res, err, "the topic as a target")
+		return
+	}
+	for _, x := range targets {
+		if aws.ToString(x.Arn) == t.Inv.TopicArn {
+			r.Pass(res, what+", to "+t.Inv.TopicArn)
 			return
 		}
-		for _, x := range targets {
-			if aws.ToString(x.Arn) == t.Inv.TopicArn {
-				r.Pass(res, "enabled, severity >= 4, to "+t.Inv.TopicArn)
-				return
-			}
-		}
-		r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(targets)), "targets "+t.Inv.TopicArn)
-	}})
+	}
+	r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(targets)), "targets "+t.Inv.TopicArn)
+}
