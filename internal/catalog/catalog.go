@@ -158,3 +158,14 @@ func ByIDResult(results []Result, id string) Result {
 	}
 	return Result{}
 }
+
+// Process says, per control, what no infrastructure keeps and stays a
+// process of the provider (the customers' reviewers ask for it apart).
+var Process = map[string]string{
+	"WP-10": "The customer takes its data out before access stops (support desk, on request); the cancellation date is recorded by an operator (`tenantctl offboard --cancelled-on`).",
+	"WP-15": "People's accounts, MFA devices and their reviews live in the operator's identity provider.",
+	"WP-24": "Someone confirms each e-mail subscription and answers the alarms.",
+	"WP-30": "The yearly third-party vulnerability assessment (§30); acting on findings.",
+	"WP-37": "Telling the customer within one business day of detection (§37), through the support desk.",
+	"WP-39": "The break-glass role that could delete log groups is kept out of daily use (an SCP where the account is in an organisation).",
+}
