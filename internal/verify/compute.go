@@ -3,6 +3,8 @@ package verify
 import (
 	"context"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -107,3 +109,30 @@ func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsI
 
 // rdsInstance wraps the SDK's instance type for the memo.
 type rdsInstance struct{ rdstypes.DBInstance }
+
+// tenantGroup is the tenant's auto scaling group, read once per run (all
+// pages, the name re-checked).
+func tenantGroup(ctx context.Context, t *Target) (astypes.AutoScalingGroup, error) {
+	return cached(t, "asg", func() (astypes.AutoScalingGroup, error) {
+		var found *astypes.AutoScalingGroup
+		err := allPages("autoscaling:DescribeAutoScalingGroups", func(tok *string) (*string, error) {
+			out, err := t.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{t.Inv.AutoScalingGroup}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range out.AutoScalingGroups {
+				if aws.ToString(g.AutoScalingGroupName) == t.Inv.AutoScalingGroup {
+					found = &g
+				}
+			}
+			return out.NextToken, nil
+		})
+		switch {
+		case err != nil:
+			return astypes.AutoScalingGroup{}, err
+		case found == nil:
+			return astypes.AutoScalingGroup{}, fmt.Errorf("auto scaling group %s not found", t.Inv.AutoScalingGroup)
+		}
+		return *found, nil
+	})
+}

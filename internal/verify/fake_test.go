@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -104,6 +105,9 @@ type world struct {
 	assocs             []ssmtypes.Association
 	sessionPref        string
 	asgVersion         string
+	instances          []string // the group's instances
+	findings           []insptypes.Finding
+	patchStates        []ssmtypes.InstancePatchState
 	sslPolicies        map[string][]string
 	sslCiphers         map[string][]string
 	tagged             []taggingtypes.ResourceTagMapping
@@ -354,6 +358,11 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationName: aws.String(config.PatchAssociationName(id)), AssociationId: aws.String("a-1"), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
 	w.sessionPref = baseline.SessionPreferences(20)
 	w.asgVersion = "3"
+	w.instances = []string{"i-0a1", "i-0b2"}
+	for _, id := range w.instances {
+		w.patchStates = append(w.patchStates, ssmtypes.InstancePatchState{InstanceId: aws.String(id), BaselineId: aws.String("pb-0"), Operation: ssmtypes.PatchOperationTypeInstall,
+			InstalledCount: 212, OperationEndTime: aws.Time(time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)), OperationStartTime: aws.Time(time.Date(2026, 11, 24, 17, 50, 0, 0, time.UTC))})
+	}
 	w.sslPolicies = map[string][]string{}
 	for _, p := range config.AllowedTLSPolicies {
 		w.sslPolicies[p] = []string{"TLSv1.3", "TLSv1.2"}
@@ -553,6 +562,9 @@ type asgfake world
 func (f *asgfake) DescribeAutoScalingGroups(_ context.Context, in *autoscaling.DescribeAutoScalingGroupsInput, _ ...func(*autoscaling.Options)) (*autoscaling.DescribeAutoScalingGroupsOutput, error) {
 	g := asgtypes.AutoScalingGroup{AutoScalingGroupName: aws.String(in.AutoScalingGroupNames[0]),
 		LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String("lt-1"), Version: aws.String(f.asgVersion)}}
+	for _, id := range f.instances {
+		g.Instances = append(g.Instances, asgtypes.Instance{InstanceId: aws.String(id)})
+	}
 	return &autoscaling.DescribeAutoScalingGroupsOutput{AutoScalingGroups: []asgtypes.AutoScalingGroup{g}}, (*world)(f).call("DescribeAutoScalingGroups")
 }
 
@@ -725,7 +737,21 @@ func (f *inspfake) BatchGetAccountStatus(context.Context, *inspector2.BatchGetAc
 	return &inspector2.BatchGetAccountStatusOutput{Accounts: []insptypes.AccountState{{AccountId: aws.String(acct), ResourceState: &rs}}}, (*world)(f).call("BatchGetAccountStatus")
 }
 
+func (f *inspfake) ListFindings(context.Context, *inspector2.ListFindingsInput, ...func(*inspector2.Options)) (*inspector2.ListFindingsOutput, error) {
+	return &inspector2.ListFindingsOutput{Findings: f.findings}, (*world)(f).call("ListFindings")
+}
+
 type ssmfake world
+
+func (f *ssmfake) DescribeInstancePatchStates(_ context.Context, in *ssm.DescribeInstancePatchStatesInput, _ ...func(*ssm.Options)) (*ssm.DescribeInstancePatchStatesOutput, error) {
+	var out []ssmtypes.InstancePatchState
+	for _, s := range f.patchStates {
+		if slices.Contains(in.InstanceIds, aws.ToString(s.InstanceId)) {
+			out = append(out, s)
+		}
+	}
+	return &ssm.DescribeInstancePatchStatesOutput{InstancePatchStates: out}, (*world)(f).call("DescribeInstancePatchStates")
+}
 
 func (f *ssmfake) ListAssociations(context.Context, *ssm.ListAssociationsInput, ...func(*ssm.Options)) (*ssm.ListAssociationsOutput, error) {
 	return &ssm.ListAssociationsOutput{Associations: f.assocs}, (*world)(f).call("ListAssociations")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	"slices"
 	"strings"
 	"testing"
@@ -183,6 +184,13 @@ var breakCases = []breakCase{
 		w.routes[0].Routes = append(w.routes[0].Routes, ec2types.Route{DestinationCidrBlock: aws.String("10.16.16.0/20"), GatewayId: aws.String("vgw-1")})
 	}, "rtb-1"},
 	{"WP-31/endpoints", "kms endpoint missing", func(w *world, _ *config.Tenant, _ *Inventory) { w.endpoints = w.endpoints[:3] }, "kms"},
+	{"WP-30/findings", "a critical vulnerability on an instance (#25 item 3)", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.findings = []insptypes.Finding{{FindingArn: aws.String("arn:aws:inspector2:ap-northeast-1:111122223333:finding/f-1"), Severity: insptypes.SeverityCritical,
+			Status: insptypes.FindingStatusActive, Title: aws.String("CVE-2026-0001 - openssl"), FirstObservedAt: aws.Time(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)),
+			Resources: []insptypes.Resource{{Id: aws.String("i-0a1"), Type: insptypes.ResourceTypeAwsEc2Instance, Tags: map[string]string{"Tenant": "acme"}}}}}
+	}, "i-0a1"},
+	{"WP-30/patch-compliance", "missing patches (#25 item 3)", func(w *world, _ *config.Tenant, _ *Inventory) { w.patchStates[1].MissingCount = 3 }, "i-0b2"},
+	{"WP-30/patch-compliance", "an instance never scanned", func(w *world, _ *config.Tenant, _ *Inventory) { w.patchStates = w.patchStates[:1] }, "i-0b2"},
 	{"WP-37/findings-rule", "rule disabled", func(w *world, _ *config.Tenant, _ *Inventory) { w.rule.State = "DISABLED" }, "tk-acme-guardduty"},
 	{"WP-37/alert-routes", "Inspector findings of every tenant (#25 item 1)", func(w *world, _ *config.Tenant, _ *Inventory) {
 		r := w.rules["tk-acme-inspector"]
@@ -265,7 +273,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",
 		"WP-27/alb-logs": "DescribeLoadBalancerAttributes", "WP-27/bucket-logs": "GetBucketLogging", "WP-28/dhcp": "DescribeDhcpOptions",
 		"WP-30/inspector": "BatchGetAccountStatus", "WP-30/patching": "ListAssociations", "WP-31/routes": "DescribeRouteTables",
-		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-39/log-buckets": "GetBucketVersioning",
+		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-30/findings": "ListFindings", "WP-30/patch-compliance": "DescribeInstancePatchStates", "WP-39/log-buckets": "GetBucketVersioning",
 		"WP-39/log-retention": "DescribeLogGroups",
 	}
 	for _, c := range Checks() {

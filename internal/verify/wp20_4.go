@@ -3,10 +3,8 @@ package verify
 import (
 	"context"
 	"fmt"
-	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -15,36 +13,22 @@ import (
 // group actually launches from: its LaunchTemplate, or the one in its
 // mixed-instances policy ("$Latest", "$Default" or a number).
 func runningTemplate(ctx context.Context, t *Target) (id, version string, err error) {
-	var groups []astypes.AutoScalingGroup
-	err = allPages("autoscaling:DescribeAutoScalingGroups", func(tok *string) (*string, error) {
-		out, err := t.Clients.AutoScaling.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{t.Inv.AutoScalingGroup}, NextToken: tok})
-		if err != nil {
-			return nil, err
-		}
-		groups = append(groups, out.AutoScalingGroups...)
-		return out.NextToken, nil
-	})
+	g, err := tenantGroup(ctx, t)
 	if err != nil {
 		return "", "", err
 	}
-	for _, g := range groups {
-		if aws.ToString(g.AutoScalingGroupName) != t.Inv.AutoScalingGroup {
-			continue
-		}
-		spec := g.LaunchTemplate
-		if spec == nil && g.MixedInstancesPolicy != nil && g.MixedInstancesPolicy.LaunchTemplate != nil {
-			spec = g.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification
-		}
-		if spec == nil {
-			return "", "", fmt.Errorf("group %s launches from no launch template", t.Inv.AutoScalingGroup)
-		}
-		version = aws.ToString(spec.Version)
-		if version == "" {
-			version = "$Default" // Auto Scaling's default when none is given
-		}
-		return aws.ToString(spec.LaunchTemplateId), version, nil
+	spec := g.LaunchTemplate
+	if spec == nil && g.MixedInstancesPolicy != nil && g.MixedInstancesPolicy.LaunchTemplate != nil {
+		spec = g.MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification
 	}
-	return "", "", fmt.Errorf("auto scaling group %s not found", t.Inv.AutoScalingGroup)
+	if spec == nil {
+		return "", "", fmt.Errorf("group %s launches from no launch template", t.Inv.AutoScalingGroup)
+	}
+	version = aws.ToString(spec.Version)
+	if version == "" {
+		version = "$Default" // Auto Scaling's default when none is given
+	}
+	return aws.ToString(spec.LaunchTemplateId), version, nil
 }
 
 var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "the version the group launches: IMDSv2, volumes under the tenant key, no public IP",

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,4 +84,116 @@ var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch a
 			return
 		}
 		r.Fail("tenant "+t.Inv.Tenant, "no association "+name+" of AWS-RunPatchBaseline targets "+t.Inv.AutoScalingGroup, "AWS-RunPatchBaseline for the tenant's instances")
+	}})
+
+// maxShown bounds the findings a report lists one by one; the rest are
+// counted.
+const maxShown = 20
+
+// WP-30/findings: the vulnerabilities Inspector found on the tenant's
+// resources (its Tenant tag, re-checked on every finding), active and of
+// high or critical severity, each shown; none is PASS (Inspector API
+// reference, ListFindings, FilterCriteria).
+var _ = register(Check{ID: "WP-30/findings", Control: "WP-30", Title: "no active high or critical Inspector finding on the tenant's resources",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		const expected = "no active HIGH or CRITICAL finding (Inspector)"
+		eq := insptypes.StringComparisonEquals
+		criteria := &insptypes.FilterCriteria{
+			ResourceTags:  []insptypes.MapFilter{{Comparison: insptypes.MapComparisonEquals, Key: aws.String("Tenant"), Value: aws.String(t.Inv.Tenant)}},
+			FindingStatus: []insptypes.StringFilter{{Comparison: eq, Value: aws.String("ACTIVE")}},
+			Severity:      []insptypes.StringFilter{{Comparison: eq, Value: aws.String("HIGH")}, {Comparison: eq, Value: aws.String("CRITICAL")}},
+		}
+		var found []insptypes.Finding
+		err := allPages("inspector2:ListFindings", func(tok *string) (*string, error) {
+			out, err := t.Clients.Inspector.ListFindings(ctx, &inspector2.ListFindingsInput{FilterCriteria: criteria, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range out.Findings {
+				if findingOfTenant(f, t.Inv.Tenant) && (f.Severity == insptypes.SeverityHigh || f.Severity == insptypes.SeverityCritical) && f.Status == insptypes.FindingStatusActive {
+					found = append(found, f)
+				}
+			}
+			return out.NextToken, nil
+		})
+		if err != nil {
+			r.Error("Inspector findings of "+t.Inv.Tenant, err, expected)
+			return
+		}
+		if len(found) == 0 {
+			r.Pass("Inspector findings of "+t.Inv.Tenant, "no active HIGH or CRITICAL finding")
+			return
+		}
+		for i, f := range found {
+			if i == maxShown {
+				r.Fail("Inspector findings of "+t.Inv.Tenant, fmt.Sprintf("%d more active HIGH or CRITICAL findings", len(found)-maxShown), expected)
+				break
+			}
+			res := "finding " + aws.ToString(f.FindingArn)
+			if len(f.Resources) > 0 {
+				res = aws.ToString(f.Resources[0].Id)
+			}
+			r.Fail(res, fmt.Sprintf("%s %s, active since %s", f.Severity, aws.ToString(f.Title), aws.ToTime(f.FirstObservedAt).In(config.JST).Format("2006-01-02")), expected)
+		}
+	}})
+
+// findingOfTenant: a resource of the finding carries the tenant's tag.
+func findingOfTenant(f insptypes.Finding, tenant string) bool {
+	for _, res := range f.Resources {
+		if res.Tags["Tenant"] == tenant {
+			return true
+		}
+	}
+	return false
+}
+
+// WP-30/patch-compliance: every instance of the tenant's group has a
+// Patch Manager state with nothing missing and nothing failed (Systems
+// Manager API reference, DescribeInstancePatchStates); an instance never
+// scanned is FAIL, an unreadable state ERROR.
+var _ = register(Check{ID: "WP-30/patch-compliance", Control: "WP-30", Title: "every instance patched: nothing missing, nothing failed",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		const expected = "a patch state with 0 missing and 0 failed"
+		g, err := tenantGroup(ctx, t)
+		if err != nil {
+			r.Error("group "+t.Inv.AutoScalingGroup, err, expected)
+			return
+		}
+		var ids []string
+		for _, in := range g.Instances {
+			ids = append(ids, aws.ToString(in.InstanceId))
+		}
+		if len(ids) == 0 {
+			r.Error("group "+t.Inv.AutoScalingGroup, fmt.Errorf("no instance in the group to judge"), expected)
+			return
+		}
+		states := map[string]ssmtypes.InstancePatchState{}
+		for start := 0; start < len(ids); start += 50 { // at most 50 instance ids a request
+			batch := ids[start:min(start+50, len(ids))]
+			err := allPages("ssm:DescribeInstancePatchStates", func(tok *string) (*string, error) {
+				out, err := t.Clients.SSM.DescribeInstancePatchStates(ctx, &ssm.DescribeInstancePatchStatesInput{InstanceIds: batch, NextToken: tok})
+				if err != nil {
+					return nil, err
+				}
+				for _, s := range out.InstancePatchStates {
+					states[aws.ToString(s.InstanceId)] = s
+				}
+				return out.NextToken, nil
+			})
+			if err != nil {
+				r.Error("patch states of "+t.Inv.AutoScalingGroup, err, expected)
+				return
+			}
+		}
+		for _, id := range ids {
+			s, ok := states[id]
+			switch {
+			case !ok:
+				r.Fail("instance "+id, "no patch state: never scanned by Patch Manager", expected)
+			case s.MissingCount > 0 || s.FailedCount > 0:
+				r.Fail("instance "+id, fmt.Sprintf("%d missing, %d failed (baseline %s, %s)", s.MissingCount, s.FailedCount, aws.ToString(s.BaselineId), s.Operation), expected)
+			default:
+				r.Pass("instance "+id, fmt.Sprintf("0 missing, 0 failed, %d installed (%s at %s)", s.InstalledCount, s.Operation, aws.ToTime(s.OperationEndTime).In(config.JST).Format("2006-01-02 15:04 JST")))
+			}
+		}
 	}})
