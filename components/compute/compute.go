@@ -61,6 +61,8 @@ type Args struct {
 	RolePath       string
 	DataBucketArns []string
 	LogGroupArn    string
+	// HostLogGroupArn is the tenant's host log group (WP-20.5).
+	HostLogGroupArn string
 
 	Suspended bool
 	// Deleting turns the load balancer's deletion protection off.
@@ -163,7 +165,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: volumeTags},
 		},
 		Monitoring:           &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
-		UserData:             pulumi.String(base64.StdEncoding.EncodeToString([]byte(UserData(a.GroupName, config.MetricNamespace(args.TenantID))))),
+		UserData:             pulumi.String(base64.StdEncoding.EncodeToString([]byte(UserData(a.GroupName, config.MetricNamespace(args.TenantID), config.HostLogGroup(args.TenantID))))),
 		UpdateDefaultVersion: pulumi.Bool(true),
 	}, child)
 	if err != nil {
@@ -286,6 +288,10 @@ func InstancePolicy(args *Args, keyArn string) policydoc.Document {
 		{Sid: "TenantDataObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), Resource: policydoc.List(objects...)},
 		{Sid: "TenantKey", Effect: "Allow", Action: policydoc.List("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"), Resource: policydoc.List(keyArn)},
 		{Sid: "TenantAppLogs", Effect: "Allow", Action: policydoc.List("logs:CreateLogStream", "logs:PutLogEvents"), Resource: policydoc.List(args.LogGroupArn, args.LogGroupArn+":*")},
+		// The agent's host logs (WP-20.5): its own group only. It describes
+		// the streams it writes to (CloudWatch user guide, "Create IAM
+		// roles to use with the CloudWatch agent").
+		{Sid: "TenantHostLogs", Effect: "Allow", Action: policydoc.List("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"), Resource: policydoc.List(args.HostLogGroupArn, args.HostLogGroupArn+":*")},
 		// The CloudWatch agent: metrics into the tenant's namespace only
 		// (PutMetricData has no resource; cloudwatch:namespace scopes it:
 		// CloudWatch user guide, "Using condition keys to limit access to

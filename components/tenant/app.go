@@ -88,6 +88,12 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 	if err != nil {
 		return err
 	}
+	hostLogs, err := loggroups.NewGroup(ctx, name+"-host-logs", &loggroups.GroupArgs{
+		Name: config.HostLogGroup(cfg.TenantID), KeyArn: t.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: classification,
+	}, child...)
+	if err != nil {
+		return err
+	}
 	t.App, err = compute.New(ctx, name+"-app", &compute.Args{
 		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
 		Tags: Tags(cfg), Classification: classification,
@@ -100,9 +106,10 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		AccessLogBucket: t.Logging.ServiceLogs.Name, LogPrefix: logging.ElbLogPrefix,
 		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
 		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,
-		LogGroupArn: loggroups.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
-		Suspended:   cfg.Suspended(), Deleting: cfg.Deleting(),
-	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs}))...)
+		LogGroupArn:     loggroups.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
+		HostLogGroupArn: loggroups.GroupArn(cfg.Region, account, config.HostLogGroup(cfg.TenantID)),
+		Suspended:       cfg.Suspended(), Deleting: cfg.Deleting(),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs, hostLogs}))...)
 	if err != nil {
 		return err
 	}
@@ -122,7 +129,7 @@ func (t *Tenant) inventory(cfg *config.Tenant, st *site) pulumi.MapOutput {
 	for c, b := range t.Data.Buckets {
 		data[c] = pulumi.String(b.Name)
 	}
-	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(AppLogGroup(cfg.TenantID))}
+	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(AppLogGroup(cfg.TenantID)), pulumi.String(config.HostLogGroup(cfg.TenantID))}
 	if t.Logging.Trail != nil {
 		logGroups = append(logGroups, pulumi.String(fmt.Sprintf("/tenants/%s/cloudtrail", cfg.TenantID)))
 	}

@@ -1,7 +1,9 @@
 package tenant_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"slices"
 	"strings"
 	"testing"
@@ -174,7 +176,7 @@ func TestAppTierOperability(t *testing.T) {
 				t.Error("no ec2 endpoint: the CloudWatch agent cannot read its group, the memory and disk alarms never clear")
 			}
 		}
-		if !strings.Contains(compute.AgentConfig(config.MetricNamespace("acme")), `"AutoScalingGroupName"`) {
+		if !strings.Contains(compute.AgentConfig(config.MetricNamespace("acme"), config.HostLogGroup("acme")), `"AutoScalingGroupName"`) {
 			t.Fatal("agent config lost its group dimension")
 		}
 		for _, a := range g.OfType("aws:cloudwatch/metricAlarm:MetricAlarm") {
@@ -209,6 +211,40 @@ func TestDatabaseMajorVersion(t *testing.T) {
 			if p := requireSome(t, g, "aws:rds/parameterGroup:ParameterGroup")[0]; str(p, "family") != "postgres16" {
 				t.Errorf("family %s", str(p, "family"))
 			}
+		}
+	})
+}
+
+// Host logs (WP-20.5, §20④): the bootstrap installs rsyslog and has the
+// agent send the system, authentication and SSM agent logs to the host log
+// group, which the stack holds under the tenant key; the instance role
+// writes only there (and to the app group).
+func TestHostLogsCollected(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		group := config.HostLogGroup(cfg.TenantID)
+		lt := requireSome(t, g, "aws:ec2/launchTemplate:LaunchTemplate")[0]
+		ud, err := base64.StdEncoding.DecodeString(str(lt, "userData"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if missing, err := awsdocs.MissingHostLogs(string(ud), group); err != nil || len(missing) > 0 || !strings.Contains(string(ud), "dnf install -y rsyslog") {
+			t.Errorf("bootstrap: missing %v, %v", missing, err)
+		}
+		held := false
+		for _, lg := range g.OfType("aws:cloudwatch/logGroup:LogGroup") {
+			if str(lg, "name") == group {
+				held = str(lg, "kmsKeyId") != "" && lg.Get("retentionInDays") == float64(cfg.LogRetentionDays)
+			}
+		}
+		if !held {
+			t.Errorf("no host log group %s under the tenant key", group)
+		}
+		wrote := false
+		for _, p := range g.OfType("aws:iam/rolePolicy:RolePolicy") {
+			wrote = wrote || strings.Contains(str(p, "policy"), `"TenantHostLogs"`) && strings.Contains(str(p, "policy"), "log-group:"+group+`:*"`)
+		}
+		if !wrote {
+			t.Error("the instance role may not write the host log group")
 		}
 	})
 }

@@ -67,6 +67,10 @@ const DefaultTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 // findings rule forwards this and up (WP-37).
 const MinFindingSeverity = 4
 
+// HostLogGroup is where a tenant's instances send their system,
+// authentication and Systems Manager agent logs (WP-20.5, §20④).
+func HostLogGroup(tenantID string) string { return "/tenants/" + tenantID + "/host" }
+
 // PatchAssociationName is a tenant's patch association (WP-30).
 func PatchAssociationName(tenantID string) string { return "tk-" + tenantID + "-patch" }
 

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"encoding/base64"
 	"net/netip"
 	"slices"
 	"strings"
@@ -263,6 +264,14 @@ func TestEachRuleFails(t *testing.T) {
 		}, "vpcCidr"},
 		{"WP-31", "endpoint missing", func(in *policy.Input) {
 			first(in, "aws:ec2/vpcEndpoint:VpcEndpoint", "vpce-kms").Inputs["serviceName"] = "com.amazonaws.ap-northeast-1.sts"
+		}, "stack"},
+		{"WP-20.5", "the bootstrap sends no authentication log (#25 item 2)", func(in *policy.Input) {
+			lt := first(in, "aws:ec2/launchTemplate:LaunchTemplate", "")
+			ud, _ := base64.StdEncoding.DecodeString(lt.Inputs["userData"].(string))
+			lt.Inputs["userData"] = base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(ud), "/var/log/secure", "/var/log/other", 1)))
+		}, "acme-app-lt"},
+		{"WP-20.5", "no host log group", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/logGroup:LogGroup", "host-logs").Inputs["name"] = "/tenants/acme/elsewhere"
 		}, "stack"},
 		{"WP-37", "high findings only", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["eventPattern"] = `{"source":["aws.guardduty"],"detail":{"severity":[{"numeric":[">=",7]}]}}`

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -134,5 +136,28 @@ func tenantGroup(ctx context.Context, t *Target) (astypes.AutoScalingGroup, erro
 			return astypes.AutoScalingGroup{}, fmt.Errorf("auto scaling group %s not found", t.Inv.AutoScalingGroup)
 		}
 		return *found, nil
+	})
+}
+
+// templateVersion is the data of one version of the tenant's launch
+// template, read once per run (the running version: WP-20.4, WP-20.5).
+func templateVersion(ctx context.Context, t *Target, version string) (*ec2types.ResponseLaunchTemplateData, error) {
+	return cached(t, "lt/"+version, func() (*ec2types.ResponseLaunchTemplateData, error) {
+		var versions []ec2types.LaunchTemplateVersion
+		err := allPages("ec2:DescribeLaunchTemplateVersions", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			versions = append(versions, out.LaunchTemplateVersions...)
+			return out.NextToken, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(versions) == 0 || versions[0].LaunchTemplateData == nil {
+			return nil, fmt.Errorf("no version returned")
+		}
+		return versions[0].LaunchTemplateData, nil
 	})
 }

@@ -170,7 +170,7 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 		inv.Trail.Arn = logging.TrailArn(cfg.Region, acct, logging.TrailName(cfg.TenantID))
 	}
 	inv.FlowLogGroup = "/tenants/" + cfg.TenantID + "/vpc-flow-logs"
-	inv.LogGroups = []string{inv.FlowLogGroup, tenant.AppLogGroup(cfg.TenantID)}
+	inv.LogGroups = []string{inv.FlowLogGroup, tenant.AppLogGroup(cfg.TenantID), config.HostLogGroup(cfg.TenantID)}
 	if cfg.TrailMode == "dedicated" {
 		inv.LogGroups = append(inv.LogGroups, "/tenants/"+cfg.TenantID+"/cloudtrail")
 	}

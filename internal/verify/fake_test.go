@@ -2,7 +2,9 @@ package verify
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
+	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"net/netip"
 	"slices"
@@ -107,6 +109,8 @@ type world struct {
 	asgVersion         string
 	instances          []string // the group's instances
 	findings           []insptypes.Finding
+	hostStreams        []string  // streams in the host log group
+	launched           time.Time // when the group's instances were launched
 	patchStates        []ssmtypes.InstancePatchState
 	sslPolicies        map[string][]string
 	sslCiphers         map[string][]string
@@ -253,6 +257,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		NetworkInterfaces:   []ec2types.LaunchTemplateInstanceNetworkInterfaceSpecification{{AssociatePublicIpAddress: aws.Bool(false)}},
 		BlockDeviceMappings: []ec2types.LaunchTemplateBlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"), Ebs: &ec2types.LaunchTemplateEbsBlockDevice{Encrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn)}}},
 		IamInstanceProfile:  &ec2types.LaunchTemplateIamInstanceProfileSpecification{Arn: aws.String("arn:aws:iam::111122223333:instance-profile/tenants/acme/tk-acme-app")},
+		UserData:            aws.String(base64.StdEncoding.EncodeToString([]byte(compute.UserData(inv.AutoScalingGroup, config.MetricNamespace(id), config.HostLogGroup(id))))),
 	}
 
 	admin := "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-admin"
@@ -359,6 +364,10 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	w.sessionPref = baseline.SessionPreferences(20)
 	w.asgVersion = "3"
 	w.instances = []string{"i-0a1", "i-0b2"}
+	w.launched = time.Now().Add(-48 * time.Hour)
+	for _, id := range w.instances {
+		w.hostStreams = append(w.hostStreams, id+"/messages", id+"/secure", id+"/ssm-agent")
+	}
 	for _, id := range w.instances {
 		w.patchStates = append(w.patchStates, ssmtypes.InstancePatchState{InstanceId: aws.String(id), BaselineId: aws.String("pb-0"), Operation: ssmtypes.PatchOperationTypeInstall,
 			InstalledCount: 212, OperationEndTime: aws.Time(time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)), OperationStartTime: aws.Time(time.Date(2026, 11, 24, 17, 50, 0, 0, time.UTC))})
@@ -405,6 +414,15 @@ func (w *world) clients() *Clients {
 
 // EC2: filters are ignored, as an emulator might; the checks must cope.
 
+func (w *world) DescribeInstances(_ context.Context, in *ec2.DescribeInstancesInput, _ ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error) {
+	var ins []ec2types.Instance
+	for _, id := range in.InstanceIds {
+		if slices.Contains(w.instances, id) {
+			ins = append(ins, ec2types.Instance{InstanceId: aws.String(id), LaunchTime: aws.Time(w.launched)})
+		}
+	}
+	return &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: ins}}}, w.call("DescribeInstances")
+}
 func (w *world) DescribeVpcs(_ context.Context, in *ec2.DescribeVpcsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {
 	return &ec2.DescribeVpcsOutput{Vpcs: w.vpcs}, w.call("DescribeVpcs")
 }
@@ -613,6 +631,15 @@ func (f *logsfake) DescribeLogGroups(_ context.Context, in *cloudwatchlogs.Descr
 		}
 	}
 	return &cloudwatchlogs.DescribeLogGroupsOutput{LogGroups: out}, (*world)(f).call("DescribeLogGroups")
+}
+func (f *logsfake) DescribeLogStreams(_ context.Context, in *cloudwatchlogs.DescribeLogStreamsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogStreamsOutput, error) {
+	var out []logtypes.LogStream
+	for _, s := range f.hostStreams {
+		if aws.ToString(in.LogGroupName) == config.HostLogGroup("acme") && strings.HasPrefix(s, aws.ToString(in.LogStreamNamePrefix)) {
+			out = append(out, logtypes.LogStream{LogStreamName: aws.String(s)})
+		}
+	}
+	return &cloudwatchlogs.DescribeLogStreamsOutput{LogStreams: out}, (*world)(f).call("DescribeLogStreams")
 }
 func (f *logsfake) ListTagsForResource(_ context.Context, in *cloudwatchlogs.ListTagsForResourceInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error) {
 	return &cloudwatchlogs.ListTagsForResourceOutput{Tags: f.logTags[aws.ToString(in.ResourceArn)]}, (*world)(f).call("ListTagsForResource")

@@ -142,3 +142,19 @@ func TestHTMLKnownByItsBody(t *testing.T) {
 		}
 	}
 }
+
+// Host logs are due some minutes after launch: instances younger than that
+// are not judged yet (N/A, said), older ones without logs FAIL.
+func TestHostLogsDueAfterLaunch(t *testing.T) {
+	cfg, w, inv := acme(t)
+	w.hostStreams = nil
+	w.launched = time.Now().Add(-2 * time.Minute)
+	r := runOne(t, w, cfg, inv, "WP-20.5/received")
+	if r.Status != catalog.NA || !strings.Contains(fmt.Sprint(r.Observations), "due 15m0s after launch") {
+		t.Errorf("fresh instances without logs: %s %+v", r.Status, r.Observations)
+	}
+	w.launched = time.Now().Add(-time.Hour)
+	if r := runOne(t, w, cfg, inv, "WP-20.5/received"); r.Status != catalog.Fail {
+		t.Errorf("hour-old instances without logs: %s %+v", r.Status, r.Observations)
+	}
+}

@@ -44,24 +44,11 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 			return
 		}
 		res += " version " + version
-		var versions []ec2types.LaunchTemplateVersion
-		err = allPages("ec2:DescribeLaunchTemplateVersions", func(tok *string) (*string, error) {
-			out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}, NextToken: tok})
-			if err != nil {
-				return nil, err
-			}
-			versions = append(versions, out.LaunchTemplateVersions...)
-			return out.NextToken, nil
-		})
+		d, err := templateVersion(ctx, t, version)
 		if err != nil {
 			r.Error(res, err, "the running version hardened")
 			return
 		}
-		if len(versions) == 0 || versions[0].LaunchTemplateData == nil {
-			r.Error(res, fmt.Errorf("no version returned"), "the running version hardened")
-			return
-		}
-		d := versions[0].LaunchTemplateData
 		if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != "required" {
 			r.Fail(res, "IMDS tokens optional", "IMDSv2: HttpTokens required")
 			return

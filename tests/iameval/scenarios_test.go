@@ -424,6 +424,11 @@ func (s *suite) hosts() {
 		map[string]any{"cloudwatch:namespace": config.MetricNamespace("acme")}))
 	s.add(allowed, "acme's host reads its tags (the agent's group dimension)", request(app, "ec2:DescribeTags", "*", nil, nil))
 	s.add(allowed, "acme's host writes its own app log", request(app, "logs:PutLogEvents", w.acme.logGroup(t, "/app")+":log-stream:i-0123", nil, nil))
+	// Host logs (WP-20.5): its own host group, no other tenant's.
+	s.add(allowed, "acme's host sends its system log", request(app, "logs:PutLogEvents", w.acme.logGroup(t, "/host")+":log-stream:i-0123/messages", nil, nil))
+	s.add(allowed, "acme's host opens its stream for the authentication log", request(app, "logs:CreateLogStream", w.acme.logGroup(t, "/host")+":log-stream:i-0123/secure", nil, nil))
+	s.add(denied, "acme's host writes globex's host logs", request(app, "logs:PutLogEvents", w.globex.logGroup(t, "/host")+":log-stream:i-0123/secure", nil, nil))
+	s.add(denied, "acme's host changes its host logs' retention", request(app, "logs:PutRetentionPolicy", w.acme.logGroup(t, "/host"), nil, nil))
 	s.add(allowed, "acme's host reports to Session Manager (the managed SSM policy)", request(app, "ssm:UpdateInstanceInformation",
 		fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0123456789abcdef0", region, account), nil, nil))
 }
