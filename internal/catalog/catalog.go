@@ -116,7 +116,7 @@ var Controls = []Control{
 		"A trail logging, validated, encrypted, covering the buckets; flow log active; access logs on."},
 	{"WP-28", "28", "Clock sync to NTP in JST", "クロックの同期", Mandatory,
 		"DHCP options with 169.254.169.123 associated; bootstrap sets chrony and Asia/Tokyo; the database's parameter group sets timezone Asia/Tokyo.",
-		"DHCP options of the VPC and the database's timezone parameter read back."},
+		"DHCP options of the VPC, the running launch template version's bootstrap (chrony, Asia/Tokyo) and the database's timezone parameter read back. The clock inside a running instance is not read: SSM's default inventory types hold no time source or zone."},
 	{"WP-30", "30", "Vulnerability management", "技術的脆弱性の管理", Mandatory,
 		"Baseline declares Inspector; a patch association per tenant; new high and critical findings routed to the tenant's topic (WP-37).",
 		"Inspector account status; association present; the tenant's active high and critical Inspector findings, each shown; every instance's Patch Manager state (nothing missing, nothing failed; never scanned is FAIL)."},

@@ -354,12 +354,14 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	keyDate := today.AddDays(window)
 	lockEnd := today.AddDays(t.ObjectLockDays)
+	base, err := stackfile.BaselineFor(e.BaselineDir, t.Region)
+	if err != nil {
+		return bad("%w", err)
+	}
 	details := map[string]any{
 		"keyDeletionWindowDays": window, "keysDeletedOn": keyDate.String(), "deleteBy": sched.DeleteBy.String(), "late": late,
-		"retained": []map[string]string{{
-			"resource": "log archive bucket tk-" + tenant + "-log-archive-<account>", "reason": "Object Lock " + t.ObjectLockMode,
-			"retentionEndsBy": lockEnd.String(),
-		}},
+		"retainedRule": lifecycle.RetainedRule,
+		"retained":     lifecycle.Retained(t, base, today),
 	}
 	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepDelete, summary: "stack set to deleting", plan: !late, dry: f.dryRun, details: details,
 		change: func(t *config.Tenant) error {

@@ -358,6 +358,24 @@ func TestOffboardLifecycle(t *testing.T) {
 	if last.Details["keysDeletedOn"] != "2026-12-25" || !strings.HasPrefix(last.AtJST, "2026-11-25T12:00:00+09:00") {
 		t.Errorf("deletion evidence %+v", last)
 	}
+	// Every record that outlives the tenant, wherever it sits (#25 item 4):
+	// acme is in the shared trail mode, so the account's archive and trail
+	// log hold its API records, and the rule says what may outlive it.
+	var started lifecycle.Entry
+	for _, en := range ev.Entries {
+		if en.Step == lifecycle.StepDelete {
+			started = en
+		}
+	}
+	retained := fmt.Sprint(started.Details["retained"])
+	for _, want := range []string{"tk-acme-log-archive-<account>", "tk-baseline-log-archive-<account>", "/tenantkit/cloudtrail", "/tenantkit/session-manager"} {
+		if !strings.Contains(retained, want) {
+			t.Errorf("the deletion evidence does not list %s: %s", want, retained)
+		}
+	}
+	if !strings.Contains(fmt.Sprint(started.Details["retainedRule"]), "never the customer's content") {
+		t.Errorf("the deletion evidence states no rule for what outlives the tenant: %v", started.Details)
+	}
 	// The freed range can be allocated again.
 	others, _ := stackfile.OtherCidrs(e.StacksDir, "x")
 	if _, held := others["acme"]; held {

@@ -197,6 +197,10 @@ var breakCases = []breakCase{
 		w.ltData.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(ud), "/var/log/secure", "/var/log/other", 1))))
 	}, "launch template"},
 	{"WP-20.5/received", "an instance whose host logs never arrived", func(w *world, _ *config.Tenant, _ *Inventory) { w.hostStreams = w.hostStreams[:3] }, "i-0b2"},
+	{"WP-28/instance-clock", "the running bootstrap keeps UTC (#25 item 5)", func(w *world, _ *config.Tenant, _ *Inventory) {
+		ud, _ := base64.StdEncoding.DecodeString(aws.ToString(w.ltData.UserData))
+		w.ltData.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(ud), "set-timezone Asia/Tokyo", "set-timezone UTC", 1))))
+	}, "launch template"},
 	{"WP-37/findings-rule", "rule disabled", func(w *world, _ *config.Tenant, _ *Inventory) { w.rule.State = "DISABLED" }, "tk-acme-guardduty"},
 	{"WP-37/alert-routes", "Inspector findings of every tenant (#25 item 1)", func(w *world, _ *config.Tenant, _ *Inventory) {
 		r := w.rules["tk-acme-inspector"]
@@ -279,7 +283,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-27/trail": "GetTrailStatus", "WP-27/trail-coverage": "GetEventSelectors", "WP-27/flow-logs": "DescribeFlowLogs",
 		"WP-27/alb-logs": "DescribeLoadBalancerAttributes", "WP-27/bucket-logs": "GetBucketLogging", "WP-28/dhcp": "DescribeDhcpOptions",
 		"WP-30/inspector": "BatchGetAccountStatus", "WP-30/patching": "ListAssociations", "WP-31/routes": "DescribeRouteTables",
-		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-30/findings": "ListFindings", "WP-20.5/bootstrap": "DescribeLaunchTemplateVersions", "WP-20.5/received": "DescribeLogStreams", "WP-30/patch-compliance": "DescribeInstancePatchStates", "WP-39/log-buckets": "GetBucketVersioning",
+		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-30/findings": "ListFindings", "WP-20.5/bootstrap": "DescribeLaunchTemplateVersions", "WP-28/instance-clock": "DescribeLaunchTemplateVersions", "WP-20.5/received": "DescribeLogStreams", "WP-30/patch-compliance": "DescribeInstancePatchStates", "WP-39/log-buckets": "GetBucketVersioning",
 		"WP-39/log-retention": "DescribeLogGroups",
 	}
 	for _, c := range Checks() {

@@ -2,9 +2,11 @@ package verify
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -86,4 +88,33 @@ var _ = register(Check{ID: "WP-28/database-timezone", Control: "WP-28", Title: "
 			return
 		}
 		r.Pass(res, want+" in "+group)
+	}})
+
+// WP-28/instance-clock: the running launch template version's bootstrap
+// sets the instances' zone to JST and their clock to the Time Sync Service
+// (the same reading as the plan rule's).
+var _ = register(Check{ID: "WP-28/instance-clock", Control: "WP-28", Title: "instances keep JST from the Time Sync Service",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		const expected = "chrony on 169.254.169.123, time zone " + config.TimeZone
+		res := "launch template " + t.Inv.LaunchTemplate
+		_, version, err := runningTemplate(ctx, t)
+		if err != nil {
+			r.Error(res, err, expected)
+			return
+		}
+		res += " version " + version
+		d, err := templateVersion(ctx, t, version)
+		if err != nil {
+			r.Error(res, err, expected)
+			return
+		}
+		ud, err := base64.StdEncoding.DecodeString(aws.ToString(d.UserData))
+		switch {
+		case err != nil || len(ud) == 0:
+			r.Fail(res, "no readable bootstrap", expected)
+		case !strings.Contains(string(ud), "169.254.169.123") || !strings.Contains(string(ud), "timedatectl set-timezone "+config.TimeZone):
+			r.Fail(res, "the bootstrap sets no chrony server 169.254.169.123 or no time zone "+config.TimeZone, expected)
+		default:
+			r.Pass(res, "chrony on 169.254.169.123, time zone "+config.TimeZone)
+		}
 	}})
