@@ -169,6 +169,6 @@ var Process = map[string]string{
 	"WP-15": "People's accounts, MFA devices and their reviews live in the operator's identity provider.",
 	"WP-24": "Someone confirms each e-mail subscription and answers the alarms.",
 	"WP-30": "The yearly third-party vulnerability assessment (§30); acting on findings.",
-	"WP-37": "Telling the customer within one business day of detection (§37), through the support desk.",
+	"WP-37": "Telling the customer within one business day of detection (§37), through the support desk. Root sign-in is not routed: CloudTrail records a console sign-in in the region of the sign-in endpoint, for the global endpoint us-east-1 (CloudTrail user guide, 'AWS Management Console sign-in events'), where WP-07 allows no resource; the account owner watches it (an organisation-level rule, the root user's MFA).",
 	"WP-39": "The break-glass role that could delete log groups is kept out of daily use (an SCP where the account is in an organisation).",
 }
