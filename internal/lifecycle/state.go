@@ -139,9 +139,8 @@ type Due struct {
 }
 
 // DeleteLeadDays: the daily job starts deletion this many days before the
-// deadline. That leaves the customer 16 days after cancellation to take its
-// data out, and the job a week of daily retries before the 7-day minimum
-// key window stops fitting.
+// deadline. That leaves the job a week of daily retries before the 7-day
+// minimum key window stops fitting.
 const DeleteLeadDays = 14
 
 // DueOn decides a tenant's due step on a day: suspension from the day after

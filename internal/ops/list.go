@@ -68,6 +68,12 @@ func (e *Env) List(args []string) int {
 	if len(problems) > 0 {
 		code = cli.ExitBadInput // listed what could be read; the rest is reported
 	}
+	for _, r := range rows {
+		if r.Missed != "" {
+			fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s (§10)\n", r.Tenant, r.Missed)
+			code = cli.ExitFail // a missed §10 deadline fails the listing, loudly
+		}
+	}
 	switch *format {
 	case "json":
 		b, _ := json.MarshalIndent(map[string]any{"schema": ListSchema, "today": e.today().String(), "tenants": rows}, "", "  ")

@@ -233,6 +233,11 @@ func (e *Env) cancel(tenant string, f offFlags) error {
 	}
 	l := t.Lifecycle
 	e.logf("%s: cancelled on %s; access stops on %s (suspend); everything deleted by %s (%d days left)%s", tenant, l.CancelledOn, l.SuspendOn, l.DeleteBy, daysLeft(e.today(), l.DeleteBy), dryNote(f.dryRun))
+	// A date recorded late: the suspension (or more) is already overdue,
+	// said at once rather than left for the next daily run to find.
+	if d, err := lifecycle.DueOn(t, e.today()); err == nil && d.Missed != "" {
+		fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s (§10): run tenantctl offboard %s %s --yes now\n", tenant, d.Missed, d.Step, tenant)
+	}
 	return nil
 }
 

@@ -371,3 +371,16 @@ func TestPutBackKeepsPermissions(t *testing.T) {
 		t.Errorf("put back as %o, want 600", fi.Mode().Perm())
 	}
 }
+
+// An overdue offboarding is loud (#23 item 6): recording a cancellation
+// whose suspension is already late warns at once, and list fails.
+func TestOverdueOffboardingIsLoud(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	if code := e.Offboard(context.Background(), []string{"acme", "--cancelled-on", "2026-11-18"}); code != cli.ExitOK || !strings.Contains(e.err.String(), "DEADLINE MISSED: tenant acme: suspension was due on 2026-11-19") {
+		t.Errorf("a late cancellation date: exit %d, stderr %s", code, e.err)
+	}
+	e.err.Reset()
+	if code := e.List(nil); code != cli.ExitFail || !strings.Contains(e.err.String(), "DEADLINE MISSED: tenant acme") {
+		t.Errorf("list with a missed deadline: exit %d, stderr %s", code, e.err)
+	}
+}

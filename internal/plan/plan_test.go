@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/policy"
@@ -242,5 +244,26 @@ func TestFleetPlanCountsQuotas(t *testing.T) {
 	os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:quotas:\n    VPCs per Region: 10\n"), 0o644)
 	if code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all"); code != ExitOK || strings.Contains(errs, "quota") {
 		t.Errorf("with the quota raised: exit %d %s", code, errs)
+	}
+}
+
+// A §10 deadline already missed fails WP-10 in the plan (#23 item 6: an
+// overdue suspension read "WP-10 N/A, Verdict: PASS").
+func TestMissedDeadlineFailsTheOffboardingControl(t *testing.T) {
+	cfg := testkit.Load(t, "acme")
+	cfg.Lifecycle = config.Lifecycle{State: config.StateActive, CancelledOn: "2026-11-18", SuspendOn: "2026-11-19", DeleteBy: "2026-12-18"}
+	for day, want := range map[string]catalog.Status{"2026-11-18": catalog.Pass, "2026-11-25": catalog.Fail} {
+		today, _ := time.Parse(time.DateOnly, day)
+		r, err := ForConfig(cfg, nil, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := catalog.ByIDResult(r.Controls, "WP-10")
+		if want == catalog.Fail && (got.Status != catalog.Fail || !strings.Contains(fmt.Sprint(got.Findings), "suspension was due on 2026-11-19")) {
+			t.Errorf("on %s: WP-10 %s %+v, want FAIL naming the missed suspension", day, got.Status, got.Findings)
+		}
+		if want == catalog.Pass && got.Status == catalog.Fail {
+			t.Errorf("on %s (cancellation day): WP-10 FAIL %+v", day, got.Findings)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"net/netip"
 	"time"
 )
@@ -58,6 +59,16 @@ var _ = register(Rule{ID: "WP-10",
 					} else {
 						e.Applies()
 					}
+				}
+			}
+		}
+		// A §10 deadline already missed (suspension later than the day
+		// after cancellation, deletion that cannot end by the deadline)
+		// fails the control, whatever the stack holds.
+		if !in.Today.IsZero() {
+			if today, err := lifecycle.ParseDate(in.Today.Format(time.DateOnly)); err == nil {
+				if d, err := lifecycle.DueOn(t, today); err == nil && d.Missed != "" {
+					e.Fail("lifecycle", d.Missed, "suspension the day after cancellation, deletion within 30 days (§10)")
 				}
 			}
 		}

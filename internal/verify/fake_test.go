@@ -796,7 +796,8 @@ func (f *ssmfake) GetDocument(context.Context, *ssm.GetDocumentInput, ...func(*s
 // target is the world as one tenant to verify.
 func (w *world) target(cfg *config.Tenant, inv *Inventory) *Target {
 	return &Target{Inv: inv, Cfg: cfg, Clients: w.clients(), Baseline: config.BaselineDefaults(),
-		OtherCidrs: map[string]netip.Prefix{"globex": netip.MustParsePrefix("10.16.16.0/20")}}
+		OtherCidrs: map[string]netip.Prefix{"globex": netip.MustParsePrefix("10.16.16.0/20")},
+		Now:        func() time.Time { return fakeNow }}
 }
 
 var _ = fmt.Sprint
@@ -813,3 +814,8 @@ var (
 
 // extPolicy is a TLS 1.3/1.2 policy with ciphers beyond the reference's.
 const extPolicy = "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09"
+
+// fakeNow is the day the fake world is judged on (JST 2026-11-25 noon):
+// the lifecycle dates of the tests are relative to it, not to the day the
+// suite runs.
+var fakeNow = time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)

@@ -13,10 +13,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"net/netip"
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/aws/smithy-go"
 
@@ -39,6 +41,8 @@ type Target struct {
 	Shared *Memo
 	// Progress, when set, hears of every finished check.
 	Progress func(done, total int, check string)
+	// Now is the clock the §10 deadlines are judged by (nil: time.Now).
+	Now func() time.Time
 
 	memo Memo
 }
@@ -241,4 +245,12 @@ func Controls(results []CheckResult) []ControlResult {
 		out = append(out, cr)
 	}
 	return out
+}
+
+// today is the JST day the target is judged on.
+func (t *Target) today() lifecycle.Date {
+	if t.Now != nil {
+		return lifecycle.Today(t.Now())
+	}
+	return lifecycle.Today(time.Now())
 }

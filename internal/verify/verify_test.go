@@ -201,6 +201,9 @@ var breakCases = []breakCase{
 		ud, _ := base64.StdEncoding.DecodeString(aws.ToString(w.ltData.UserData))
 		w.ltData.UserData = aws.String(base64.StdEncoding.EncodeToString([]byte(strings.Replace(string(ud), "set-timezone Asia/Tokyo", "set-timezone UTC", 1))))
 	}, "launch template"},
+	{"WP-10/suspended", "cancelled a week ago, still active (#23 item 6)", func(_ *world, cfg *config.Tenant, _ *Inventory) {
+		cfg.Lifecycle = config.Lifecycle{State: config.StateActive, CancelledOn: "2026-11-18", SuspendOn: "2026-11-19", DeleteBy: "2026-12-18"}
+	}, "tenant acme"},
 	{"WP-37/findings-rule", "rule disabled", func(w *world, _ *config.Tenant, _ *Inventory) { w.rule.State = "DISABLED" }, "tk-acme-guardduty"},
 	{"WP-37/alert-routes", "Inspector findings of every tenant (#25 item 1)", func(w *world, _ *config.Tenant, _ *Inventory) {
 		r := w.rules["tk-acme-inspector"]

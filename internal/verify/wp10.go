@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"net/netip"
 	"slices"
 
@@ -13,8 +14,16 @@ import (
 
 var _ = register(Check{ID: "WP-10/suspended", Control: "WP-10", Title: "a suspended tenant admits nothing from outside",
 	Run: func(ctx context.Context, t *Target, r *Run) {
+		// A §10 deadline already missed is a finding whatever AWS shows.
+		if d, err := lifecycle.DueOn(t.Cfg, t.today()); err == nil && d.Missed != "" {
+			r.Fail("tenant "+t.Inv.Tenant, d.Missed, "suspension the day after cancellation, deletion within 30 days (§10)")
+		}
 		if !t.Cfg.Suspended() {
-			r.NA("tenant " + t.Cfg.Lifecycle.State + ": not offboarding")
+			if t.Cfg.Lifecycle.CancelledOn != "" {
+				r.NA("tenant " + t.Cfg.Lifecycle.State + ": cancelled on " + t.Cfg.Lifecycle.CancelledOn + ", suspension due on " + t.Cfg.Lifecycle.SuspendOn)
+			} else {
+				r.NA("tenant " + t.Cfg.Lifecycle.State + ": not offboarding")
+			}
 			return
 		}
 		groups, ok := vpcGroups(ctx, t, r)
