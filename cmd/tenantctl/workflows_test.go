@@ -182,4 +182,17 @@ func TestChangedStacks(t *testing.T) {
 	if m, _ := changed("--due"); !slices.Equal(tenantsOf(m), []string{"globex"}) || m["include"][0].Due != "suspend" {
 		t.Errorf("--due with globex cancelled yesterday: %+v", m)
 	}
+	// A missed deadline (list exits 1) still gives the whole matrix: the
+	// run that acts on it goes on.
+	weekAgo := time.Now().In(config.JST).AddDate(0, 0, -7).Format("2006-01-02")
+	late := exec.Command(binary, "offboard", "initech", "--cancelled-on", weekAgo, "--stacks-dir", filepath.Join(dir, "stacks"), "--evidence-dir", filepath.Join(dir, "evidence"))
+	if out, err := late.CombinedOutput(); err != nil || !strings.Contains(string(out), "DEADLINE MISSED") {
+		t.Fatalf("offboard initech a week late: %v\n%s", err, out)
+	}
+	if m, _ := changed("--due"); !slices.Equal(tenantsOf(m), []string{"globex", "initech"}) {
+		t.Errorf("--due with a missed deadline: %+v", m)
+	}
+	if m, _ := changed(""); len(tenantsOf(m)) != len(testkit.ExampleTenants(t)) {
+		t.Errorf("no base, a missed deadline: %v", tenantsOf(m))
+	}
 }
