@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
@@ -160,4 +161,38 @@ func templateVersion(ctx context.Context, t *Target, version string) (*ec2types.
 		}
 		return versions[0].LaunchTemplateData, nil
 	})
+}
+
+// runningVersion reads the launch template version the tenant's group
+// launches (WP-20.4, WP-20.5, WP-28): its label for the report and its
+// data. When it cannot, it records why against expected (a group launching
+// another template is a finding, a failed read an error) and ok is false.
+func runningVersion(ctx context.Context, t *Target, r *Run, expected string) (res string, d *ec2types.ResponseLaunchTemplateData, ok bool) {
+	res = "launch template " + t.Inv.LaunchTemplate
+	id, version, err := runningTemplate(ctx, t)
+	if err != nil {
+		r.Error(res, err, expected)
+		return res, nil, false
+	}
+	if id != "" && id != t.Inv.LaunchTemplate {
+		r.Fail("auto scaling group "+t.Inv.AutoScalingGroup, "launches from "+id, "the tenant's launch template "+t.Inv.LaunchTemplate)
+		return res, nil, false
+	}
+	res += " version " + version
+	d, err = templateVersion(ctx, t, version)
+	if err != nil {
+		r.Error(res, err, expected)
+		return res, nil, false
+	}
+	return res, d, true
+}
+
+// bootstrap is a launch template version's user data, decoded ("" when it
+// has none or it is not base64).
+func bootstrap(d *ec2types.ResponseLaunchTemplateData) string {
+	b, err := base64.StdEncoding.DecodeString(aws.ToString(d.UserData))
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

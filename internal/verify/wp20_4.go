@@ -33,20 +33,8 @@ func runningTemplate(ctx context.Context, t *Target) (id, version string, err er
 
 var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title: "the version the group launches: IMDSv2, volumes under the tenant key, no public IP",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		res := "launch template " + t.Inv.LaunchTemplate
-		id, version, err := runningTemplate(ctx, t)
-		if err != nil {
-			r.Error(res, err, "the version the auto scaling group launches, hardened")
-			return
-		}
-		if id != "" && id != t.Inv.LaunchTemplate {
-			r.Fail("auto scaling group "+t.Inv.AutoScalingGroup, "launches from "+id, "the tenant's launch template "+t.Inv.LaunchTemplate)
-			return
-		}
-		res += " version " + version
-		d, err := templateVersion(ctx, t, version)
-		if err != nil {
-			r.Error(res, err, "the running version hardened")
+		res, d, ok := runningVersion(ctx, t, r, "the version the auto scaling group launches, hardened")
+		if !ok {
 			return
 		}
 		if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != "required" {

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"strings"
@@ -21,33 +20,21 @@ var _ = register(Check{ID: "WP-20.5/bootstrap", Control: "WP-20.5", Title: "the 
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		group := config.HostLogGroup(t.Inv.Tenant)
 		expected := "the system, authentication and SSM agent logs sent to " + group
-		res := "launch template " + t.Inv.LaunchTemplate
-		id, version, err := runningTemplate(ctx, t)
-		if err != nil {
-			r.Error(res, err, expected)
+		res, d, ok := runningVersion(ctx, t, r, expected)
+		if !ok {
 			return
 		}
-		if id != "" && id != t.Inv.LaunchTemplate {
-			r.Fail("auto scaling group "+t.Inv.AutoScalingGroup, "launches from "+id, "the tenant's launch template "+t.Inv.LaunchTemplate)
-			return
-		}
-		res += " version " + version
-		d, err := templateVersion(ctx, t, version)
-		if err != nil {
-			r.Error(res, err, expected)
-			return
-		}
-		ud, err := base64.StdEncoding.DecodeString(aws.ToString(d.UserData))
-		if err != nil || len(ud) == 0 {
+		ud := bootstrap(d)
+		if ud == "" {
 			r.Fail(res, "no readable bootstrap", expected)
 			return
 		}
-		switch missing, err := awsdocs.MissingHostLogs(string(ud), group); {
+		switch missing, err := awsdocs.MissingHostLogs(ud, group); {
 		case err != nil:
 			r.Fail(res, err.Error(), expected)
 		case len(missing) > 0:
 			r.Fail(res, "not sent: "+strings.Join(missing, ", "), expected)
-		case !strings.Contains(string(ud), "rsyslog"):
+		case !strings.Contains(ud, "rsyslog"):
 			r.Fail(res, "no rsyslog installed", expected)
 		default:
 			r.Pass(res, "system, authentication and SSM agent logs to "+group)

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"slices"
@@ -96,23 +95,14 @@ var _ = register(Check{ID: "WP-28/database-timezone", Control: "WP-28", Title: "
 var _ = register(Check{ID: "WP-28/instance-clock", Control: "WP-28", Title: "instances keep JST from the Time Sync Service",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		const expected = "chrony on 169.254.169.123, time zone " + config.TimeZone
-		res := "launch template " + t.Inv.LaunchTemplate
-		_, version, err := runningTemplate(ctx, t)
-		if err != nil {
-			r.Error(res, err, expected)
+		res, d, ok := runningVersion(ctx, t, r, expected)
+		if !ok {
 			return
 		}
-		res += " version " + version
-		d, err := templateVersion(ctx, t, version)
-		if err != nil {
-			r.Error(res, err, expected)
-			return
-		}
-		ud, err := base64.StdEncoding.DecodeString(aws.ToString(d.UserData))
-		switch {
-		case err != nil || len(ud) == 0:
+		switch ud := bootstrap(d); {
+		case ud == "":
 			r.Fail(res, "no readable bootstrap", expected)
-		case !strings.Contains(string(ud), "169.254.169.123") || !strings.Contains(string(ud), "timedatectl set-timezone "+config.TimeZone):
+		case !strings.Contains(ud, "169.254.169.123") || !strings.Contains(ud, "timedatectl set-timezone "+config.TimeZone):
 			r.Fail(res, "the bootstrap sets no chrony server 169.254.169.123 or no time zone "+config.TimeZone, expected)
 		default:
 			r.Pass(res, "chrony on 169.254.169.123, time zone "+config.TimeZone)
