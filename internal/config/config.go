@@ -205,7 +205,12 @@ func Decode(raw map[string]string) (*Tenant, error) {
 		key := full
 		if ns, rest, ok := strings.Cut(full, ":"); ok {
 			if ns != Namespace {
-				continue // another namespace (aws:, pulumi:) is not ours to read
+				// Another namespace (aws:, pulumi:, the app's) is not ours
+				// to read, but a misspelt tenantkit would go unread.
+				if misspelt(ns, Namespace) {
+					errs = append(errs, fmt.Errorf("config %s = %q: the namespace %q is not %s, so nothing reads the key: write %s:%s", full, raw[full], ns, Namespace, Namespace, rest))
+				}
+				continue
 			}
 			key = rest
 		}
@@ -219,10 +224,43 @@ func Decode(raw map[string]string) (*Tenant, error) {
 			errs = append(errs, &FieldError{Field: key, Value: raw[full], Fix: err.Error()})
 		}
 	}
+	// The provider's region is the tenant's (components pin it); an
+	// aws:region that says otherwise is a contradiction, not a setting.
+	if r, ok := raw["aws:region"]; ok && r != t.Region {
+		errs = append(errs, fmt.Errorf("config aws:region = %q contradicts %s:region %q: the tenant's resources are made in %s; remove aws:region or make it %s", r, Namespace, t.Region, t.Region, t.Region))
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return t, nil
+}
+
+// misspelt: ns is not want but within two edits of it, or differs in case.
+func misspelt(ns, want string) bool {
+	if ns == want {
+		return false
+	}
+	if strings.EqualFold(ns, want) {
+		return true
+	}
+	a, b := []rune(ns), []rune(want)
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)] <= 2
 }
 
 func decodeValue(field reflect.Value, s string) error {

@@ -165,15 +165,37 @@ func TestDecodeRefusesUnknownKeyAndBadTypes(t *testing.T) {
 }
 
 func TestDecodeKeepsObjectDefaults(t *testing.T) {
-	c, err := Decode(map[string]string{"tenantkit:database": `{"enabled":false}`, "aws:region": "us-east-1"})
+	c, err := Decode(map[string]string{"tenantkit:database": `{"enabled":false}`, "aws:region": RegionTokyo, "app:apiToken": "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Database.Enabled || c.Database.Port != 5432 {
 		t.Errorf("database = %+v, want disabled with the default port kept", c.Database)
 	}
-	if c.Region != RegionTokyo {
-		t.Errorf("another namespace's key changed the region to %s", c.Region)
+}
+
+// Keys that would go unread or contradict the tenant are bad input (#23
+// item 12): a misspelt namespace (tenantkt:appPort passed silently) and a
+// provider region other than the tenant's. Other namespaces stay theirs.
+func TestForeignKeysThatMislead(t *testing.T) {
+	for raw, want := range map[string]string{
+		"tenantkt:appPort":   "write tenantkit:appPort",
+		"TenantKit:appPort":  "write tenantkit:appPort",
+		"tenantkitt:appPort": "write tenantkit:appPort",
+		"aws:region":         `aws:region = "us-east-1" contradicts tenantkit:region "ap-northeast-1"`,
+	} {
+		v := "8443"
+		if raw == "aws:region" {
+			v = "us-east-1"
+		}
+		if _, err := Decode(map[string]string{raw: v}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", raw, err, want)
+		}
+	}
+	for _, raw := range []string{"app:appPort", "aws:skipMetadataApiCheck", "pulumi:tags", "tenantkit-baseline:region"} {
+		if _, err := Decode(map[string]string{raw: "x"}); err != nil {
+			t.Errorf("%s: another namespace refused: %v", raw, err)
+		}
 	}
 }
 

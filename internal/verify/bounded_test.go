@@ -41,6 +41,9 @@ func TestEmptyAnswersAreErrorsNotFindings(t *testing.T) {
 				wantStatus(t, r, catalog.NA, "")
 				continue
 			}
+			if r.ID == "WP-11/stack-inventory" { // compares two files, reads no answer
+				continue
+			}
 			if r.Status != catalog.Error {
 				t.Errorf("%s answers: %s is %s, want ERROR: %+v", name, r.ID, r.Status, r.Observations)
 			}

@@ -8,6 +8,7 @@ import (
 	astypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/tenantkit/tenantkit/components/storage"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,22 +78,26 @@ func listeners(ctx context.Context, t *Target) ([]elbtypes.Listener, error) {
 
 // database reads the tenant's instance once for every check, with the
 // label the checks report it under; ok is false when the check is done
-// (N/A without a database, ERROR when it cannot be read).
+// (N/A when the stack declares no database, ERROR when it cannot be read).
+// The stack file says whether a database is expected, never the inventory
+// (an inventory that disagrees is WP-11/stack-inventory's finding); the
+// instance is the one the program names.
 func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsInstance, res string, ok bool) {
-	res = "database " + t.Inv.Database.Identifier
-	if !t.Inv.Database.Enabled {
-		r.NA("the tenant has no database")
+	id := storage.DatabaseIdentifier(t.Cfg.TenantID)
+	res = "database " + id
+	if !t.Cfg.Database.Enabled {
+		r.NA("the stack declares no database")
 		return nil, res, false
 	}
 	db, err := cached(t, "db", func() (*rdsInstance, error) {
 		var found *rdsInstance
 		err := allPages("rds:DescribeDBInstances", func(marker *string) (*string, error) {
-			out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier), Marker: marker})
+			out, err := t.Clients.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id), Marker: marker})
 			if err != nil {
 				return nil, err
 			}
 			for _, d := range out.DBInstances {
-				if aws.ToString(d.DBInstanceIdentifier) == t.Inv.Database.Identifier {
+				if aws.ToString(d.DBInstanceIdentifier) == id {
 					found = &rdsInstance{d}
 				}
 			}

@@ -3,6 +3,9 @@ package verify
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
@@ -135,3 +138,29 @@ func inventoryArns(t *Target) []string {
 	}
 	return out
 }
+
+// WP-11/stack-inventory: the inventory is the stack's. Expected resources
+// come from the stack file; an inventory that names other data
+// classifications, another trail mode or a database the stack does not
+// declare (or lacks one it does) is a finding, not a new expectation.
+var _ = register(Check{ID: "WP-11/stack-inventory", Control: "WP-11", Title: "the inventory holds what the stack declares",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		res := "inventory of " + t.Inv.Tenant
+		var differ []string
+		want := slices.Sorted(slices.Values(t.Cfg.DataClassifications))
+		got := slices.Sorted(maps.Keys(t.Inv.Buckets.Data))
+		if !slices.Equal(want, got) {
+			differ = append(differ, fmt.Sprintf("data buckets %v, the stack's classifications %v", got, want))
+		}
+		if t.Inv.Trail.Mode != t.Cfg.TrailMode {
+			differ = append(differ, fmt.Sprintf("trail mode %q, the stack's %q", t.Inv.Trail.Mode, t.Cfg.TrailMode))
+		}
+		if t.Inv.Database.Enabled != t.Cfg.Database.Enabled {
+			differ = append(differ, fmt.Sprintf("database %v, the stack's %v", t.Inv.Database.Enabled, t.Cfg.Database.Enabled))
+		}
+		if len(differ) > 0 {
+			r.Fail(res, strings.Join(differ, "; "), "the stack file's resources (redeploy, or export the inventory again)")
+			return
+		}
+		r.Pass(res, fmt.Sprintf("classifications %v, trail %s, database %v, as the stack declares", want, t.Cfg.TrailMode, t.Cfg.Database.Enabled))
+	}})

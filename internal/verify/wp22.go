@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"github.com/tenantkit/tenantkit/components/storage"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -82,7 +83,7 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 		}
 		var manual []string
 		err := allPages("rds:DescribeDBSnapshots", func(marker *string) (*string, error) {
-			page, err := t.Clients.RDS.DescribeDBSnapshots(ctx, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(t.Inv.Database.Identifier), SnapshotType: aws.String("manual"), Marker: marker})
+			page, err := t.Clients.RDS.DescribeDBSnapshots(ctx, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(storage.DatabaseIdentifier(t.Cfg.TenantID)), SnapshotType: aws.String("manual"), Marker: marker})
 			if err != nil {
 				return nil, err
 			}
