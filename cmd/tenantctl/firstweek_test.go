@@ -66,3 +66,18 @@ func TestMisleadingKeysThroughTheBinary(t *testing.T) {
 		}
 	}
 }
+
+// Item 12: --cidr-prefix says the range it takes, and refuses what it
+// does not take under its own name (24 was refused as "--cidr").
+func TestCidrPrefixSaysItsRange(t *testing.T) {
+	_, stacks, evidence := workspace(t)
+	help, _ := exec.Command(binary, "onboard", "--help").CombinedOutput()
+	if !strings.Contains(string(help), "--cidr-prefix int") || !strings.Contains(string(help), "(16 to 23)") {
+		t.Errorf("onboard --help:\n%s", help)
+	}
+	out, err := tenantctl(stacks, evidence, "onboard", "newco", "--no-deploy", "--cidr-prefix", "24", "--ingress-cidrs", "198.51.100.0/24", "--alert-emails", "secops@example.co.jp",
+		"--certificate-arn", "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0").CombinedOutput()
+	if code := exitCode(t, err); code != cli.ExitBadInput || !strings.Contains(string(out), "--cidr-prefix 24: use 16 to 23") {
+		t.Errorf("--cidr-prefix 24: exit %d\n%s", code, out)
+	}
+}

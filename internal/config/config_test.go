@@ -64,8 +64,8 @@ func TestValidateRefuses(t *testing.T) {
 		{"egress", func(c *Tenant) { c.EgressMode = "open" }, "egressMode", "open", "endpoints"},
 		{"endpoint name", func(c *Tenant) { c.InterfaceEndpoints = []string{"Secrets Manager"} }, "interfaceEndpoints", "Secrets Manager", "com.amazonaws"},
 		{"endpoint zones", func(c *Tenant) { c.EndpointAzCount = 4 }, "endpointAzCount", "4", "1 to 3"},
-		{"app port 22", func(c *Tenant) { c.AppPort = 22 }, "appPort", "22", "unprivileged"},
-		{"app port 3389", func(c *Tenant) { c.AppPort = 3389 }, "appPort", "3389", "not 3389"},
+		{"app port 22", func(c *Tenant) { c.AppPort = 22 }, "appPort", "22", "22 is a privileged port"},
+		{"app port 3389", func(c *Tenant) { c.AppPort = 3389 }, "appPort", "3389", "3389 is RDP's port"},
 		{"retention", func(c *Tenant) { c.LogRetentionDays = 42 }, "logRetentionDays", "42", "never expire"},
 		{"a finite retention, even one CloudWatch accepts (#25 item 6, §42)", func(c *Tenant) { c.LogRetentionDays = 3653 }, "logRetentionDays", "3653", "§42"},
 		{"trail mode", func(c *Tenant) { c.TrailMode = "none" }, "trailMode", "none", "shared"},
@@ -100,6 +100,7 @@ func TestValidateRefuses(t *testing.T) {
 		{"certificate other region", func(c *Tenant) {
 			c.CertificateArn = strings.Replace(c.CertificateArn, "ap-northeast-1", "ap-northeast-3", 1)
 		}, "certificateArn", "ap-northeast-3", "stack's region"},
+		{"an Osaka zone for Tokyo, with Tokyo's zones suggested (#23 item 12)", func(c *Tenant) { c.AvailabilityZoneIDs = []string{"apne3-az1", "apne1-az2"} }, "availabilityZoneIds", "apne3-az1", "apne1-az1, apne1-az2, apne1-az4"},
 		{"tls policy", func(c *Tenant) { c.TLSPolicy = "ELBSecurityPolicy-2016-08" }, "tlsPolicy", "ELBSecurityPolicy-2016-08", "TLS 1.2 or later"},
 		{"tls policy with ciphers beyond the reference (#25 item 7)", func(c *Tenant) { c.TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09" }, "tlsPolicy", "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09", "ciphers within"},
 		{"instance type", func(c *Tenant) { c.InstanceType = "big" }, "instanceType", "big", "t3.small"},

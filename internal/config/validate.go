@@ -111,8 +111,13 @@ func (t *Tenant) Validate() error {
 	if t.EndpointAzCount < 0 || t.EndpointAzCount > len(t.AvailabilityZoneIDs) {
 		bad("endpointAzCount", t.EndpointAzCount, "use 1 to %d (the number of availability zones), or 0 for all", len(t.AvailabilityZoneIDs))
 	}
-	if t.AppPort < 1024 || t.AppPort > 65535 || t.AppPort == 3389 {
-		bad("appPort", t.AppPort, "use an unprivileged port from 1024 to 65535 (not 3389)")
+	switch {
+	case t.AppPort < 1 || t.AppPort > 65535:
+		bad("appPort", t.AppPort, "%d is no TCP port: use an unprivileged port from 1024 to 65535", t.AppPort)
+	case t.AppPort < 1024:
+		bad("appPort", t.AppPort, "%d is a privileged port (below 1024): use one from 1024 to 65535", t.AppPort)
+	case t.AppPort == 3389:
+		bad("appPort", t.AppPort, "3389 is RDP's port, which no tier may open (WP-18): use another from 1024 to 65535")
 	}
 	t.validateNaclEntries(bad)
 
@@ -298,6 +303,11 @@ func NaclEntries(t *Tenant, tier string) NaclCount {
 	return NaclCount{}
 }
 
+// regionZones are the usable zone IDs of the allowed regions, as the
+// errors suggest them (EC2 user guide, "Availability Zone IDs for your AWS
+// resources"; apne1-az3 is constrained).
+var regionZones = map[string]string{RegionTokyo: "apne1-az1, apne1-az2, apne1-az4", RegionOsaka: "apne3-az1, apne3-az2, apne3-az3"}
+
 func (t *Tenant) validateZones(bad func(string, any, string, ...any)) {
 	if len(t.AvailabilityZoneIDs) < 2 || len(t.AvailabilityZoneIDs) > 3 {
 		bad("availabilityZoneIds", strings.Join(t.AvailabilityZoneIDs, ","), "list 2 or 3 zone IDs (load balancers need two zones)")
@@ -312,7 +322,7 @@ func (t *Tenant) validateZones(bad func(string, any, string, ...any)) {
 		case m == nil:
 			bad("availabilityZoneIds", z, "write a zone ID such as apne1-az1")
 		case want != "" && m[1] != want:
-			bad("availabilityZoneIds", z, "the zone is not in the stack's region %s", t.Region)
+			bad("availabilityZoneIds", z, "the zone is not in the stack's region %s; its zone IDs are %s", t.Region, regionZones[t.Region])
 		case z == "apne1-az3":
 			bad("availabilityZoneIds", z, "apne1-az3 is constrained and new accounts cannot launch in it; use apne1-az1, apne1-az2 and apne1-az4")
 		case seen[z]:

@@ -67,7 +67,7 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 	fs.StringVar(&o.LogReaders, "log-reader-principals", "", "principal ARNs that may assume the log-reader role with MFA, comma-separated")
 	fs.StringVar(&o.Cidr, "cidr", "auto", "auto (allocate from --pool) or an explicit VPC CIDR")
 	fs.StringVar(&o.Pool, "pool", lifecycle.DefaultPool, "pool the automatic VPC range comes from")
-	fs.IntVar(&o.Prefix, "cidr-prefix", lifecycle.DefaultPrefix, "prefix length of an automatic VPC range (16 to 24)")
+	fs.IntVar(&o.Prefix, "cidr-prefix", lifecycle.DefaultPrefix, fmt.Sprintf("prefix length of an automatic VPC range (16 to %d)", config.MaxVpcPrefix))
 	fs.BoolVar(&o.DryRun, "dry-run", false, "plan in memory and print the stack file; write nothing (works offline)")
 	fs.BoolVar(&o.NoDeploy, "no-deploy", false, "write the stack file and record the step; deploy nothing (works offline)")
 	pos, code, done := cli.ParseCommand(OnboardCommand, fs, args, e.Stdout, e.Stderr)
@@ -161,8 +161,8 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if auto && err != nil {
 		return bad("--pool %q: write an IPv4 CIDR such as %s", o.Pool, lifecycle.DefaultPool)
 	}
-	if auto && (o.Prefix < 16 || o.Prefix > 24) {
-		return bad("--cidr-prefix %d: use 16 to 24", o.Prefix)
+	if auto && (o.Prefix < 16 || o.Prefix > config.MaxVpcPrefix) {
+		return bad("--cidr-prefix %d: use 16 to %d (the VPC is cut into 16 subnets, and a load balancer's need /27 or larger)", o.Prefix, config.MaxVpcPrefix)
 	}
 	// Everything but the range is checked before anything else.
 	var errs []error
