@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +80,30 @@ func TestCidrPrefixSaysItsRange(t *testing.T) {
 		"--certificate-arn", "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0").CombinedOutput()
 	if code := exitCode(t, err); code != cli.ExitBadInput || !strings.Contains(string(out), "--cidr-prefix 24: use 16 to 23") {
 		t.Errorf("--cidr-prefix 24: exit %d\n%s", code, out)
+	}
+}
+
+// Item 10: a build that names no commit says so in its version and in
+// every evidence entry it writes; version --help prints help.
+func TestUntraceableBuildSaysSo(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "tenantctl")
+	if out, err := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, _ := exec.Command(bin, "version").CombinedOutput()
+	if !strings.Contains(string(out), cli.Untraceable) {
+		t.Errorf("version of a build without a commit: %s", out)
+	}
+	_, stacks, evidence := workspace(t)
+	if out, err := exec.Command(bin, "offboard", "acme", "--cancelled-on", today(), "--stacks-dir", stacks, "--evidence-dir", evidence).CombinedOutput(); err != nil {
+		t.Fatalf("offboard: %v\n%s", err, out)
+	}
+	ev, err := lifecycle.ReadEvidence(evidence, "acme")
+	if err != nil || len(ev.Entries) == 0 || ev.Entries[0].ToolVersion != cli.Untraceable {
+		t.Errorf("evidence of an untraceable build: %+v %v", ev, err)
+	}
+	out, err = exec.Command(bin, "version", "--help").CombinedOutput()
+	if exitCode(t, err) != cli.ExitOK || !strings.Contains(string(out), "usage:\n  tenantctl version") {
+		t.Errorf("version --help: %s", out)
 	}
 }

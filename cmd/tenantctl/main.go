@@ -85,6 +85,14 @@ func run(args []string, f *factory) int {
 		defer stop()
 		return verify.Main(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
+		if len(args) > 1 {
+			if args[1] == "--help" || args[1] == "-h" {
+				fmt.Fprintln(stdout, "usage:\n  tenantctl version\n\nPrints tenantctl's version: a release, or the commit it was built from\n(+dirty when the tree had changes). A build that names no commit says\nUNTRACEABLE, and so does everything it writes.\n\nexit codes: 0 ok, 2 bad input or usage")
+				return cli.ExitOK
+			}
+			fmt.Fprintf(stderr, "tenantctl version: takes no arguments\n")
+			return cli.ExitBadInput
+		}
 		fmt.Fprintf(stdout, "tenantctl %s\n", cli.Version())
 		return cli.ExitOK
 	case "help", "-h", "--help":

@@ -50,11 +50,12 @@ func Version() string {
 	if v != "(devel)" && v != "" {
 		return v // a module version, or the pseudo-version Go derives from the VCS
 	}
-	dirty := false
+	dirty, commit := false, false
 	for _, s := range bi.Settings {
 		switch {
 		case s.Key == "vcs.revision" && len(s.Value) >= 12:
 			v += "+" + s.Value[:12]
+			commit = true
 		case s.Key == "vcs.modified" && s.Value == "true":
 			dirty = true
 		}
@@ -62,5 +63,15 @@ func Version() string {
 	if dirty {
 		v += "+dirty"
 	}
+	if !commit {
+		// Reports and evidence carry this string: a build that names no
+		// commit says so, rather than pass for a version.
+		return Untraceable
+	}
 	return v
 }
+
+// Untraceable is the version of a build that names no commit (go install
+// ./cmd/tenantctl with -buildvcs=false, a copy without .git): what it
+// wrote cannot be traced to its source.
+const Untraceable = "(devel, UNTRACEABLE: built without a commit; build with scripts/build-tenantctl.sh)"
