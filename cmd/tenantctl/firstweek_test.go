@@ -107,3 +107,14 @@ func TestUntraceableBuildSaysSo(t *testing.T) {
 		t.Errorf("version --help: %s", out)
 	}
 }
+
+// Item 9: after --no-deploy, onboarding names every next step, the
+// baseline's first for a tenant in the shared trail mode.
+func TestOnboardingNamesTheBaselineStep(t *testing.T) {
+	_, stacks, evidence := workspace(t)
+	out, err := tenantctl(stacks, evidence, "onboard", "newco", "--no-deploy", "--ingress-cidrs", "198.51.100.0/24", "--alert-emails", "secops@example.co.jp",
+		"--certificate-arn", "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0").CombinedOutput()
+	if exitCode(t, err) != cli.ExitOK || !strings.Contains(string(out), "1. deploy the account baseline") || !strings.Contains(string(out), "2. tenantctl onboard newco") {
+		t.Errorf("onboard --no-deploy:\n%s", out)
+	}
+}

@@ -225,7 +225,13 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		e.logf("%s unchanged (vpcCidr %s); plan: every mandatory control passes", path, cfg.VpcCidr)
 	}
 	if o.NoDeploy {
-		e.logf("nothing deployed; to deploy: %s", o.command())
+		if cfg.TrailMode == "shared" {
+			// The shared trail covers only the buckets of the stacks it
+			// knew at its last deploy (WP-27): the baseline goes first.
+			e.logf("nothing deployed; next: 1. deploy the account baseline, whose shared trail then covers %s's buckets (cd baseline && pulumi up, or merge: the deploy workflow runs it first); 2. %s", cfg.TenantID, o.command())
+		} else {
+			e.logf("nothing deployed; to deploy: %s", o.command())
+		}
 		return nil
 	}
 	if err := ctx.Err(); err != nil {

@@ -240,7 +240,9 @@ func (e *Env) deployable() error {
 		return bad("no deployer: this build runs offline only; use --dry-run")
 	}
 	if err := e.Deployer.Ready(); err != nil {
-		return bad("cannot deploy: %w; nothing was changed (--dry-run works offline)", err)
+		// Not bad input: the machine cannot run the step (no Pulumi CLI,
+		// no backend), exit 3.
+		return &failure{cli.ExitError, fmt.Errorf("cannot deploy: %w; nothing was changed (--dry-run and --no-deploy work offline)", err)}
 	}
 	return nil
 }

@@ -280,10 +280,12 @@ func TestOnboardDeploysAndVerifies(t *testing.T) {
 	if _, ok := got["inventory"]; !ok {
 		t.Errorf("the verification got outputs %v, not up's inventory", got)
 	}
-	// Without a deployer that can run, nothing is written.
+	// Without a deployer that can run, nothing is written, and the exit
+	// says the step could not run (3), not that the input was bad (#23
+	// item 9).
 	e = newEnv(t, "2026-11-25")
 	e.dep.notReady = errors.New("the Pulumi CLI is not on PATH")
-	if code := e.Onboard(context.Background(), onboardArgs("umbrella")); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "Pulumi CLI") {
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella")); code != cli.ExitError || !strings.Contains(e.err.String(), "Pulumi CLI") {
 		t.Errorf("exit %d %s", code, e.err)
 	}
 	if _, err := os.Stat(stackfile.Path(e.StacksDir, "umbrella")); err == nil {
