@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -91,7 +93,7 @@ func TestSecretsOnlyWhereNeeded(t *testing.T) {
 					if !secretRef.MatchString(v) {
 						continue
 					}
-					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") {
+					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") && !strings.Contains(s.Run, "scripts/lifecycle-guard.sh") {
 						t.Errorf("%s/%s: step %q gets %s but runs no Pulumi command", w.file, name, s.Name, k)
 					}
 					if j.Environment == "" {
@@ -300,6 +302,47 @@ func TestAWSPluginPinned(t *testing.T) {
 					t.Errorf("%s/%s installs Pulumi without the plugin's checksum", w.file, name)
 				}
 			}
+		}
+	}
+}
+
+// #23 item 2: no deploy undoes a lifecycle step. The deploy job runs
+// scripts/lifecycle-guard.sh before pulumi up; the guard refuses a stack
+// file behind the deployed state (active on main, suspended in the
+// account) and lets a stack never deployed, or one in step, go on.
+func TestLifecycleGuard(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Skip("jq not installed (GitHub's runners have it)")
+	}
+	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "workflows", "deploy.yml"))
+	guard, up := strings.Index(string(b), "scripts/lifecycle-guard.sh"), strings.Index(string(b), "pulumi up --stack \"$TENANT\"")
+	if guard < 0 || up < 0 || guard > up {
+		t.Error("deploy.yml does not run the lifecycle guard before pulumi up")
+	}
+	_, stacks, _ := workspace(t)
+	dir := filepath.Dir(stacks)
+	fake := filepath.Join(dir, "pulumi")
+	for deployed, want := range map[string]int{"": 0, "active": 0, "suspended": 1, "deleting": 1} {
+		script := "#!/bin/sh\nexit 1\n" // no stack output: never deployed
+		if deployed != "" {
+			script = fmt.Sprintf("#!/bin/sh\necho '{\"schema\":\"tenantkit.inventory/v1\",\"state\":\"%s\"}'\n", deployed)
+		}
+		if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(filepath.Join(repo(), "scripts", "lifecycle-guard.sh"), "acme")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TENANTCTL="+binary, "PULUMI="+fake)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != want {
+			t.Errorf("deployed %q, stack file active: exit %d, want %d\n%s", deployed, code, want, out)
 		}
 	}
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Refuses a deploy that would undo a lifecycle step (#23 item 2): the
+# deployed stack's lifecycle state (its inventory output, written by the
+# last up) is compared with the stack file's. A file behind the deployed
+# state (active on main while the offboarding run already suspended the
+# tenant, its evidence pull request not merged yet) is refused: merge the
+# offboarding pull request first. A stack never deployed passes.
+#
+#   scripts/lifecycle-guard.sh TENANT        (needs pulumi, jq, tenantctl)
+set -euo pipefail
+tenant=$1
+tenantctl=${TENANTCTL:-tenantctl}
+pulumi=${PULUMI:-pulumi}
+
+rank() {
+  case $1 in
+    active) echo 0 ;; suspended) echo 1 ;; deleting) echo 2 ;; deleted) echo 3 ;;
+    *) echo "lifecycle-guard: unknown lifecycle state '$1'" >&2; return 2 ;;
+  esac
+}
+
+rc=0
+list=$("$tenantctl" list --format json) || rc=$?
+if [[ $rc -ne 0 && $rc -ne 1 ]]; then # 1: a missed deadline, said on stderr
+  exit "$rc"
+fi
+file=$(jq -r --arg t "$tenant" '.tenants[] | select(.tenant == $t) | .state' <<<"$list")
+if [[ -z $file ]]; then
+  echo "lifecycle-guard: no stack file for $tenant" >&2
+  exit 2
+fi
+if ! deployed=$("$pulumi" stack output inventory --json --stack "$tenant" 2>/dev/null | jq -r '.state // empty'); then
+  deployed=""
+fi
+if [[ -z $deployed ]]; then
+  echo "lifecycle-guard: $tenant has no deployed inventory yet; the stack file ($file) decides"
+  exit 0
+fi
+if (( $(rank "$file") < $(rank "$deployed") )); then
+  echo "::error::lifecycle-guard: $tenant is $deployed in the account but $file in the stack file: deploying would undo the offboarding step; merge the offboarding evidence pull request first" >&2
+  exit 1
+fi
+echo "lifecycle-guard: $tenant deployed $deployed, stack file $file: the deploy undoes nothing"
