@@ -346,3 +346,30 @@ func TestLifecycleGuard(t *testing.T) {
 		}
 	}
 }
+
+// #23 item 3: onboarding by pull request. A new stack file is previewed on
+// the pull request and deployed on merge, under the same environment and
+// roles as any deploy: both jobs create the stack when it does not exist
+// (deploy.yml stopped with "onboard it first" before), and the stack file
+// change makes the baseline run first (scripts/changed-stacks.sh).
+func TestOnboardingByPullRequest(t *testing.T) {
+	for _, w := range workflows(t) {
+		want := map[string]string{"pull-request.yml": "preview", "deploy.yml": "tenant"}[w.file]
+		if want == "" {
+			continue
+		}
+		j := w.Jobs[want]
+		creates, runs := false, false
+		for _, s := range j.Steps {
+			creates = creates || strings.Contains(s.Run, `pulumi stack select "$TENANT" --create`)
+			runs = runs || strings.Contains(s.Run, "pulumi preview --stack") || strings.Contains(s.Run, "pulumi up --stack")
+		}
+		if !creates || !runs || j.Environment == "" {
+			t.Errorf("%s/%s: creates the stack %v, previews or deploys it %v, environment %q", w.file, want, creates, runs, j.Environment)
+		}
+	}
+	script, _ := os.ReadFile(filepath.Join(repo(), "scripts", "changed-stacks.sh"))
+	if !strings.Contains(string(script), "stacks/Pulumi.*.yaml)") || !strings.Contains(string(script), "baseline=true") {
+		t.Error("a stack file change does not run the baseline first")
+	}
+}
