@@ -193,11 +193,6 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return report.ExitCode()
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}
-
 // writableDir makes dir if needed and proves a file can be created in it.
 func writableDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -425,7 +420,9 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		fmt.Fprintf(stderr, "tenantctl verify: %s: the %s deadline (--timeout) ran out; the checks it cut short are ERROR\n", o.Tenant, timeout)
 	}
-	return NewReport(t, results, now, calls), cli.ExitOK
+	rep := NewReport(t, results, now, calls)
+	rep.Endpoint = s.endpoint
+	return rep, cli.ExitOK
 }
 
 // Fleet verifies every tenant that is not deleted, 4 tenants at a time,
@@ -448,11 +445,15 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	exts := map[string]string{"text": "txt", "json": "json", "junit": "xml", "markdown": "md"}
 	fmts := strings.Split(o.Format, ",")
 	ext := exts[fmts[0]]
+	// A row's status is one word; why a tenant was not verified goes to
+	// stderr, and the report column names only a file that was written.
 	type row struct {
 		tenant string
 		code   int
 		status string
+		why    string
 		fails  int
+		report string
 	}
 	rows := make([]row, len(names))
 	session := NewSession(o.Endpoint)
@@ -472,17 +473,17 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				defer func() {
 					mu.Lock()
 					finished++
-					fmt.Fprintf(o.Progress, "verify: %d/%d tenants done (%s: %s)\n", finished, len(names), n, firstLine(rows[i].status))
+					fmt.Fprintf(o.Progress, "verify: %d/%d tenants done (%s: %s)\n", finished, len(names), n, rows[i].status)
 					mu.Unlock()
 				}()
 			}
 			cfg, _, err := stackfile.Load(o.StacksDir, n)
 			if err != nil {
-				rows[i].code, rows[i].status = cli.ExitBadInput, err.Error()
+				rows[i].code, rows[i].status, rows[i].why = cli.ExitBadInput, "NOT VERIFIED", err.Error()
 				return
 			}
 			if cfg.Lifecycle.State == config.StateDeleted {
-				rows[i].code, rows[i].status = cli.ExitOK, "deleted: not verified"
+				rows[i].code, rows[i].status = cli.ExitOK, "DELETED"
 				return
 			}
 			one := o
@@ -493,7 +494,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 			var msgs strings.Builder
 			report, code := session.Verify(ctx, one, &msgs)
 			if report == nil {
-				rows[i].code, rows[i].status = code, strings.TrimSpace(msgs.String())
+				rows[i].code, rows[i].status, rows[i].why = code, "NOT VERIFIED", strings.TrimSpace(msgs.String())
 				return
 			}
 			err = nil
@@ -503,10 +504,10 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				}
 			}
 			if err != nil {
-				rows[i].code, rows[i].status = cli.ExitError, err.Error()
+				rows[i].code, rows[i].status, rows[i].why = cli.ExitError, "NO REPORT", err.Error()
 				return
 			}
-			rows[i].code, rows[i].status = report.ExitCode(), string(report.Status)
+			rows[i].code, rows[i].status, rows[i].report = report.ExitCode(), string(report.Status), filepath.Join(o.OutDir, n+"."+ext)
 			for _, c := range report.Controls {
 				if c.Status == "FAIL" || c.Status == "ERROR" {
 					rows[i].fails++
@@ -519,7 +520,14 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TENANT\tSTATUS\tCONTROLS NOT PASSING\tREPORT")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", r.tenant, r.status, r.fails, filepath.Join(o.OutDir, r.tenant+"."+ext))
+		report := r.report
+		if report == "" {
+			report = "-"
+		}
+		if r.why != "" {
+			fmt.Fprintf(stderr, "tenantctl verify: %s: %s\n", r.tenant, r.why)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", r.tenant, r.status, r.fails, report)
 		switch {
 		case r.code == cli.ExitFail:
 			worst = cli.ExitFail

@@ -28,6 +28,10 @@ type Report struct {
 	Time        ReportTime     `json:"time"`
 	ToolVersion string         `json:"toolVersion"`
 	Status      catalog.Status `json:"status"`
+	// Endpoint is the endpoint verified against when it is not AWS's own
+	// (an emulator, a proxy): the report is then no evidence about AWS,
+	// and says so at its top.
+	Endpoint string `json:"endpoint,omitempty"`
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
@@ -95,12 +99,15 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q: use text, json, junit or markdown", format)
 }
 
-// TextWidth bounds the text report's lines: the matrix fits a terminal;
-// the full findings are in --format json or markdown.
+// TextWidth bounds the text report's lines: the matrix fits a terminal,
+// longer findings wrap onto indented lines.
 const TextWidth = 100
 
 func (r *Report) text(w io.Writer) error {
 	var buf bytes.Buffer
+	if r.Endpoint != "" {
+		fmt.Fprintf(&buf, "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account\n", visible(r.Endpoint, ""))
+	}
 	fmt.Fprintf(&buf, "tenant %s  account %s  region %s  %s  %s\n\n", visible(r.Tenant, ""), visible(r.Account, ""), visible(r.Region, ""), r.Time.JST, r.Status)
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFIRST FINDING")
@@ -128,14 +135,57 @@ func (r *Report) text(w io.Writer) error {
 		fmt.Fprintf(&buf, "\n%d AWS API calls; every finding in full: --format json or markdown\n", n)
 	}
 	for _, line := range strings.SplitAfter(buf.String(), "\n") {
-		if runes := []rune(strings.TrimSuffix(line, "\n")); len(runes) > TextWidth {
-			line = string(runes[:TextWidth-1]) + "…\n"
-		}
-		if _, err := io.WriteString(w, line); err != nil {
-			return err
+		for _, part := range wrap(strings.TrimSuffix(line, "\n"), TextWidth) {
+			if _, err := io.WriteString(w, part+"\n"); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// wrap cuts a line longer than width into lines of at most width runes,
+// at spaces where it can, the continuations indented under the finding
+// (nothing is cut off: every finding stays whole in the text report).
+func wrap(line string, width int) []string {
+	const indent = "      "
+	runes := []rune(line)
+	if len(runes) <= width {
+		if line == "" {
+			return nil
+		}
+		return []string{line}
+	}
+	var out []string
+	first := true
+	for len(runes) > 0 {
+		limit := width
+		if !first {
+			limit = width - len(indent)
+		}
+		if len(runes) <= limit {
+			out = append(out, prefix(first, indent)+string(runes))
+			break
+		}
+		cut := limit
+		for i := limit; i > limit/2; i-- {
+			if runes[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		out = append(out, prefix(first, indent)+strings.TrimRight(string(runes[:cut]), " "))
+		runes = []rune(strings.TrimLeft(string(runes[cut:]), " "))
+		first = false
+	}
+	return out
+}
+
+func prefix(first bool, indent string) string {
+	if first {
+		return ""
+	}
+	return indent
 }
 
 func total(m map[string]int) int {
@@ -148,6 +198,9 @@ func total(m map[string]int) int {
 
 func (r *Report) markdown(w io.Writer) error {
 	esc := mdCell
+	if r.Endpoint != "" {
+		fmt.Fprintf(w, "> **NOT AWS**: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.\n\n", esc(r.Endpoint))
+	}
 	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", esc(r.Tenant), esc(r.Account), esc(r.Region), r.Time.JST, r.Time.UTC, esc(r.ToolVersion), r.Status)
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
@@ -192,11 +245,18 @@ func (r *Report) junit(w io.Writer) error {
 			jc := junitCase{Name: ch.ID, Classname: "tenantkit." + r.Tenant + "." + c.ID}
 			var lines []string
 			for _, o := range ch.Observations {
-				if o.Status == ch.Status {
+				switch {
+				case o.Status != ch.Status:
+				case o.Status == catalog.NA: // a reason, not a finding
+					lines = append(lines, visible(o.Observed, ""))
+				default:
 					lines = append(lines, visible(fmt.Sprintf("%s: %s; expected %s", o.Resource, o.Observed, o.Expected), ""))
 				}
 			}
 			msg := &junitMessage{Message: string(ch.Status), Body: strings.Join(lines, "\n")}
+			if ch.Status == catalog.NA {
+				msg = &junitMessage{Message: "not applicable: " + strings.Join(lines, "; ")}
+			}
 			switch ch.Status {
 			case catalog.Fail:
 				jc.Failure, s.Failures = msg, s.Failures+1

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"os"
 	"bytes"
 	"context"
 	"strings"
@@ -26,15 +27,21 @@ func TestTextReportFitsTheTerminal(t *testing.T) {
 	if err := r.Write(&buf, "text"); err != nil {
 		t.Fatal(err)
 	}
-	long := false
+	wrapped := false
 	for _, line := range strings.Split(buf.String(), "\n") {
 		if n := utf8.RuneCountInString(line); n > TextWidth {
 			t.Errorf("%d columns: %q", n, line)
 		}
-		long = long || strings.HasSuffix(line, "…")
+		wrapped = wrapped || strings.HasPrefix(line, "      ")
+		if strings.HasSuffix(line, "…") {
+			t.Errorf("a finding cut short (#24 item 4: wrap instead): %q", line)
+		}
 	}
-	if !long || !strings.Contains(buf.String(), "WP-21.1") {
-		t.Errorf("no finding was long enough to be cut, or the matrix is missing:\n%s", buf.String())
+	// Nothing is lost: the longest finding reads whole once the wrapped
+	// lines are joined.
+	joined := strings.Join(strings.Fields(buf.String()), " ")
+	if !wrapped || !strings.Contains(joined, "expected encrypted with arn:aws:kms:ap-northeast-1:111122223333:key/k-1") || !strings.Contains(joined, "WP-21.1") {
+		t.Errorf("no finding was wrapped whole, or the matrix is missing:\n%s", buf.String())
 	}
 }
 
@@ -76,4 +83,60 @@ func TestFleetProgress(t *testing.T) {
 func stacksDir(t *testing.T) string {
 	t.Helper()
 	return testkit.StacksDir()
+}
+
+// #24 item 4: what read wrong. JUnit's skipped element carries the reason,
+// not ": reason; expected "; a report made against an emulator or a proxy
+// says so first, in every human format.
+func TestReportsReadRight(t *testing.T) {
+	cfg, w, inv := acme(t)
+	tgt := w.target(cfg, inv)
+	r := NewReport(tgt, RunChecks(context.Background(), tgt, Checks(), 4), time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC), &Calls{})
+	var j bytes.Buffer
+	if err := r.Write(&j, "junit"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(j.String(), `<skipped message="not applicable: tenant active: not offboarding"></skipped>`) || strings.Contains(j.String(), "; expected </skipped>") {
+		t.Errorf("junit skipped element:\n%s", j.String())
+	}
+	r.Endpoint = "http://127.0.0.1:5000"
+	for _, f := range []string{"text", "markdown"} {
+		var b bytes.Buffer
+		if err := r.Write(&b, f); err != nil {
+			t.Fatal(err)
+		}
+		if first := strings.SplitN(b.String(), "\n", 2)[0]; !strings.Contains(first, "NOT AWS") || !strings.Contains(first, "127.0.0.1:5000") {
+			t.Errorf("%s report against an emulator starts %q", f, first)
+		}
+	}
+}
+
+// The fleet summary's STATUS is one word and its REPORT names only a file
+// that was written; why a tenant was not verified goes to stderr (#24
+// item 4: the column held a whole error and a path never written).
+func TestFleetSummaryReadsRight(t *testing.T) {
+	w := newWire(t)
+	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity("111122223333"))
+	w.fallback = func(wireRequest) (int, string) { return 400, `{"__type":"AccessDeniedException","message":"no"}` }
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--endpoint", w.srv.URL, "--stacks-dir", stacksDir(t), "--baseline-dir", "", "--progress", "off", "--timeout", "20s"}, &out, &errb)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("summary:\n%s", out.String())
+	}
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) != 5 || f[1]+" "+f[2] != "NOT VERIFIED" || f[4] != "-" {
+			t.Errorf("summary row %q: want TENANT NOT VERIFIED N -", l)
+		}
+	}
+	if !strings.Contains(errb.String(), "tenantctl verify: acme: ") {
+		t.Errorf("stderr does not say why acme was not verified:\n%s", errb.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("reports written for tenants not verified: %v", entries)
+	}
 }
