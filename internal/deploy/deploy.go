@@ -161,3 +161,8 @@ func classify(op, stack string, err error) error {
 	}
 	return fmt.Errorf("%s %s: %w", op, stack, err)
 }
+
+// Deployed implements the lister list uses.
+func (l *Local) Deployed(ctx context.Context) (map[string]Deployment, error) {
+	return Deployments(ctx, l.WorkDir)
+}

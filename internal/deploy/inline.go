@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -158,4 +159,51 @@ func (d *Inline) Destroy(ctx context.Context, name string) error {
 // file stays (removeStack).
 func (d *Inline) Remove(ctx context.Context, name string) error {
 	return removeStack(ctx, d.WorkDir, name)
+}
+
+// Deployment is what the backend says of a stack: its last update and how
+// many resources it holds (`pulumi stack ls`).
+type Deployment struct {
+	LastUpdate       string `json:"lastUpdate,omitempty"`
+	Resources        int    `json:"resources"`
+	UpdateInProgress bool   `json:"updateInProgress,omitempty"`
+}
+
+// Deployments lists the project's stacks in the backend (the Automation
+// API's ListStacks, which `pulumi stack ls --json` answers): a stack file
+// without a stack there was never deployed.
+func Deployments(ctx context.Context, workDir string) (map[string]Deployment, error) {
+	if err := Available(); err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(workDir)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, auto.WorkDir(dir))
+	if err != nil {
+		return nil, fmt.Errorf("the workspace in %s: %w", dir, err)
+	}
+	stacks, err := ws.ListStacks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list the stacks of the backend: %w", err)
+	}
+	out := map[string]Deployment{}
+	for _, s := range stacks {
+		d := Deployment{LastUpdate: s.LastUpdate, UpdateInProgress: s.UpdateInProgress}
+		if s.ResourceCount != nil {
+			d.Resources = *s.ResourceCount
+		}
+		name := s.Name
+		if i := strings.LastIndex(name, "/"); i >= 0 { // org/project/stack on Pulumi Cloud
+			name = name[i+1:]
+		}
+		out[name] = d
+	}
+	return out, nil
+}
+
+// Deployed implements the lister list uses.
+func (d *Inline) Deployed(ctx context.Context) (map[string]Deployment, error) {
+	return Deployments(ctx, d.WorkDir)
 }

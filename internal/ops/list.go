@@ -1,10 +1,14 @@
 package ops
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/deploy"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
@@ -29,13 +33,51 @@ type Row struct {
 	DaysLeft *int   `json:"daysLeft,omitempty"`
 	Due      string `json:"due,omitempty"`
 	Missed   string `json:"missed,omitempty"`
+	// Deployed is what the backend says: "yes" (with the last update and
+	// the resource count), "no" (a stack file never deployed), or
+	// "unknown" when no backend could be asked, with why.
+	Deployed   string             `json:"deployed"`
+	Deployment *deploy.Deployment `json:"deployment,omitempty"`
+}
+
+// lister is a deployer that can say which stacks the backend holds.
+type lister interface {
+	Deployed(ctx context.Context) (map[string]deploy.Deployment, error)
+}
+
+// listTimeout bounds asking the backend: list is a quick look.
+const listTimeout = 30 * time.Second
+
+// deployed fills each row's deployed state from the backend, or says why
+// it is unknown.
+func (e *Env) deployed(rows []Row) {
+	why := "no deployer in this build"
+	var got map[string]deploy.Deployment
+	if l, ok := e.Deployer.(lister); ok {
+		ctx, cancel := context.WithTimeout(context.Background(), listTimeout)
+		defer cancel()
+		var err error
+		if got, err = l.Deployed(ctx); err != nil {
+			got, why = nil, err.Error()
+		}
+	}
+	for i := range rows {
+		switch d, ok := got[rows[i].Tenant]; {
+		case got == nil:
+			rows[i].Deployed = "unknown: " + why
+		case ok:
+			rows[i].Deployed, rows[i].Deployment = "yes", &d
+		default:
+			rows[i].Deployed = "no"
+		}
+	}
 }
 
 // ListCommand is `tenantctl list` for the help.
 var ListCommand = cli.Command{
 	Name:     "list",
 	Synopsis: []string{"list [--format text|json|matrix] [--stacks-dir DIR]"},
-	Summary:  "every tenant: state, range, dates, days left, what is due",
+	Summary:  "every tenant: state, what the backend holds, range, dates, days left, what is due",
 	Details: `Lists the tenant stacks. --format json is the schema tenantkit.tenants/v1;
 --format matrix is a GitHub Actions matrix ({"include": [{"tenant", "state",
 "region", "due"}, ...]}) of the tenants that are not deleted, which the
@@ -61,6 +103,12 @@ func (e *Env) List(args []string) int {
 	if err != nil {
 		return e.exit("list", bad("%w", err))
 	}
+	if *format != "matrix" { // the workflows' matrix needs no backend
+		e.deployed(rows)
+		if len(rows) > 0 && strings.HasPrefix(rows[0].Deployed, "unknown: ") {
+			fmt.Fprintf(e.Stderr, "tenantctl list: deployed state unknown (%s); the states listed are the stack files'\n", strings.TrimPrefix(rows[0].Deployed, "unknown: "))
+		}
+	}
 	for _, p := range problems {
 		fmt.Fprintf(e.Stderr, "tenantctl list: skipped: %v\n", p)
 	}
@@ -85,7 +133,7 @@ func (e *Env) List(args []string) int {
 		return code
 	}
 	w := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "TENANT\tSTATE\tVPC CIDR\tCANCELLED\tSUSPEND ON\tDELETE BY\tDAYS LEFT\tDUE")
+	fmt.Fprintln(w, "TENANT\tSTATE\tDEPLOYED\tVPC CIDR\tCANCELLED\tSUSPEND ON\tDELETE BY\tDAYS LEFT\tDUE")
 	for _, r := range rows {
 		left := "-"
 		if r.DaysLeft != nil {
@@ -95,7 +143,14 @@ func (e *Env) List(args []string) int {
 		if r.Missed != "" {
 			due += " MISSED: " + r.Missed
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Tenant, r.State, r.VpcCidr, dash(r.CancelledOn), dash(r.SuspendOn), dash(r.DeleteBy), left, dash(due))
+		dep := r.Deployed
+		switch {
+		case r.Deployment != nil:
+			dep = fmt.Sprintf("yes, %s, %d resources", dash(r.Deployment.LastUpdate), r.Deployment.Resources)
+		case strings.HasPrefix(dep, "unknown"):
+			dep = "unknown"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Tenant, r.State, dep, r.VpcCidr, dash(r.CancelledOn), dash(r.SuspendOn), dash(r.DeleteBy), left, dash(due))
 	}
 	w.Flush()
 	return code

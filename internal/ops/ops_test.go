@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tenantkit/tenantkit/internal/deploy"
 	"maps"
 	"net/netip"
 	"os"
@@ -510,9 +511,9 @@ func TestList(t *testing.T) {
 		rows[f[0]] = f
 	}
 	for tenant, want := range map[string][]string{
-		"acme":    {"acme", "active", "10.16.0.0/20", "-", "-", "-", "-", "-"},
-		"globex":  {"globex", "suspended", "10.16.16.0/20", "2026-11-20", "2026-11-21", "2026-12-20", "25", "-"},
-		"initech": {"initech", "active", "10.16.32.0/22", "-", "-", "-", "-", "-"},
+		"acme":    {"acme", "active", "unknown", "10.16.0.0/20", "-", "-", "-", "-", "-"},
+		"globex":  {"globex", "suspended", "unknown", "10.16.16.0/20", "2026-11-20", "2026-11-21", "2026-12-20", "25", "-"},
+		"initech": {"initech", "active", "unknown", "10.16.32.0/22", "-", "-", "-", "-", "-"},
 	} {
 		if !slices.Equal(rows[tenant], want) {
 			t.Errorf("list row %v, want %v", rows[tenant], want)
@@ -522,6 +523,38 @@ func TestList(t *testing.T) {
 	if code := e.List([]string{"--format", "json"}); code != cli.ExitOK || !strings.Contains(e.out.String(), `"schema": "tenantkit.tenants/v1"`) || !strings.Contains(e.out.String(), `"daysLeft": 25`) {
 		t.Errorf("json: exit %d %s", code, e.out)
 	}
+}
+
+// list tells a deployed tenant from a stack file (#23 item 7): what the
+// backend holds, "no" for a file never deployed, "unknown" (and why, on
+// stderr) when no backend could be asked.
+func TestListSaysWhatIsDeployed(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	e.Deployer = &listing{fake: e.dep, stacks: map[string]deploy.Deployment{"acme": {LastUpdate: "2026-11-24T10:00:00Z", Resources: 172}}}
+	if code := e.List(nil); code != cli.ExitOK {
+		t.Fatalf("exit %d %s", code, e.err)
+	}
+	for _, want := range []string{"acme     active  yes, 2026-11-24T10:00:00Z, 172 resources", "globex   active  no  ", "initech  active  no  "} {
+		if !strings.Contains(e.out.String(), want) {
+			t.Errorf("list lacks %q:\n%s", want, e.out)
+		}
+	}
+	e.out.Reset()
+	e.Deployer = &listing{fake: e.dep, err: errors.New("the Pulumi CLI is not on PATH")}
+	if code := e.List([]string{"--format", "json"}); code != cli.ExitOK || !strings.Contains(e.out.String(), `"deployed": "unknown: the Pulumi CLI is not on PATH"`) || !strings.Contains(e.err.String(), "deployed state unknown") {
+		t.Errorf("exit %d\n%s\n%s", code, e.out, e.err)
+	}
+}
+
+// listing is the fake deployer that also lists the backend's stacks.
+type listing struct {
+	*fake
+	stacks map[string]deploy.Deployment
+	err    error
+}
+
+func (l *listing) Deployed(context.Context) (map[string]deploy.Deployment, error) {
+	return l.stacks, l.err
 }
 
 // A preview the guard refuses stops the step before anything is deployed.

@@ -126,6 +126,11 @@ func TestJourney(t *testing.T) {
 			t.Fatalf("onboard: exit %d", r.code)
 		}
 		w.discoveryFindsTheInventory(ctx, inv)
+		// list asks the backend what is deployed (#23 item 7): the new
+		// tenant is, with its resources; acme's file was never deployed here.
+		if l := w.tenantctl("list", "--format", "json"); l.code != 0 || !strings.Contains(l.stdout, `"deployed": "yes"`) || !strings.Contains(l.stdout, `"deployed": "no"`) {
+			t.Errorf("list after onboarding: %s", l)
+		}
 		for _, mode := range [][]string{{"--inventory", inv}, {"--discover"}} {
 			w.expectPasses(w.settledReport(append([]string{w.tenant}, mode...)...), mode[0])
 		}
