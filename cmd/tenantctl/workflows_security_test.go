@@ -373,3 +373,26 @@ func TestOnboardingByPullRequest(t *testing.T) {
 		t.Error("a stack file change does not run the baseline first")
 	}
 }
+
+// #23 item 5: a new stack takes the secrets provider the operator chose
+// (a KMS key in Tokyo, with the state bucket there): every job that
+// creates a stack passes PULUMI_SECRETS_PROVIDER.
+func TestNewStacksTakeTheSecretsProvider(t *testing.T) {
+	n := 0
+	for _, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if !strings.Contains(s.Run, "--create") {
+					continue
+				}
+				n++
+				if !strings.Contains(s.Run, `--secrets-provider "$PULUMI_SECRETS_PROVIDER"`) || s.Env["PULUMI_SECRETS_PROVIDER"] != "${{ vars.PULUMI_SECRETS_PROVIDER }}" {
+					t.Errorf("%s/%s creates a stack without the chosen secrets provider", w.file, name)
+				}
+			}
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d steps create stacks, want the preview's and the deploy's", n)
+	}
+}
