@@ -396,3 +396,26 @@ func TestNewStacksTakeTheSecretsProvider(t *testing.T) {
 		t.Errorf("%d steps create stacks, want the preview's and the deploy's", n)
 	}
 }
+
+// #23 item 4: with Pulumi Cloud, the jobs log in through OIDC
+// (pulumi/auth-actions, pinned) when PULUMI_ORGANIZATION is set, so no
+// long-lived PULUMI_ACCESS_TOKEN need be stored; the token step keeps the
+// stored secret as the fallback.
+func TestPulumiCloudThroughOIDC(t *testing.T) {
+	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "actions", "setup", "action.yml"))
+	if !regexp.MustCompile(`uses: pulumi/auth-actions@[0-9a-f]{40} # v2\.1\.0`).Match(b) || !strings.Contains(string(b), "urn:pulumi:token-type:access_token:organization") {
+		t.Error("the setup action does not log in to Pulumi Cloud through a pinned pulumi/auth-actions")
+	}
+	for _, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if s.Uses == "./.github/actions/setup" && s.With["pulumi"] == "true" && s.With["pulumi-organization"] != "${{ vars.PULUMI_ORGANIZATION }}" {
+					t.Errorf("%s/%s installs Pulumi without the OIDC organization", w.file, name)
+				}
+				if v, ok := s.Env["PULUMI_ACCESS_TOKEN"]; ok && v != "${{ secrets.PULUMI_ACCESS_TOKEN || env.PULUMI_ACCESS_TOKEN }}" {
+					t.Errorf("%s/%s: PULUMI_ACCESS_TOKEN %s would hide the OIDC token", w.file, name, v)
+				}
+			}
+		}
+	}
+}
