@@ -8,6 +8,7 @@
 #   scripts/measure.sh test       # the test command, cold then warm
 #   scripts/measure.sh journey    # the journey (tests/journey), cold then warm
 #   scripts/measure.sh hostile    # verify against a hostile endpoint, one process per mode
+#   scripts/measure.sh release    # one GoReleaser snapshot target, cold build cache
 #
 # Each line: what, wall seconds, peak resident memory of the largest
 # process (GNU time's %M), cores. Run it on an otherwise idle machine:
@@ -64,4 +65,10 @@ if [[ $what == all || $what == hostile ]]; then
     go test ./internal/verify -run '^$' -bench "HostileEndpoint/$mode\$" -benchtime 1x -count 1 |
       awk -v m="$mode" '/^BenchmarkHostileEndpoint/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; printf "verify, endpoint %-30s %7.1f s  %6d requests  peak %6.1f MiB\n", m, v["s/run"], v["requests/run"], v["peak-RSS-MiB"] }'
   done
+fi
+if [[ $what == all || $what == release ]]; then
+  # The released binary's build: one target (this machine's), as the
+  # release workflow makes six.
+  measure "goreleaser build --snapshot --single-target (empty GOCACHE)" "$scratch/c5" \
+    go run github.com/goreleaser/goreleaser/v2@v2.17.0 build --snapshot --clean --single-target --id tenantctl -o "$scratch/tenantctl-snapshot"
 fi

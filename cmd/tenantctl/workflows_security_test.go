@@ -90,7 +90,9 @@ func TestSecretsOnlyWhereNeeded(t *testing.T) {
 			}
 			for _, s := range j.Steps {
 				for k, v := range s.Env {
-					if !secretRef.MatchString(v) {
+					// The job's own GITHUB_TOKEN, scoped by its permissions,
+					// is no stored secret.
+					if m := secretRef.FindStringSubmatch(v); m == nil || m[1] == "GITHUB_TOKEN" {
 						continue
 					}
 					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") && !strings.Contains(s.Run, "scripts/lifecycle-guard.sh") {
@@ -123,13 +125,19 @@ func TestPermissionsPerJob(t *testing.T) {
 			}
 		}
 		for name, j := range w.Jobs {
-			assumes := slices.ContainsFunc(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") })
+			assumes := slices.ContainsFunc(j.Steps, func(s step) bool {
+				return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") || strings.HasPrefix(s.Uses, "actions/attest-build-provenance@")
+			})
 			if got := j.Permissions["id-token"] == "write"; got != assumes {
 				t.Errorf("%s/%s: id-token write %v, assumes a role %v", w.file, name, got, assumes)
 			}
-			opensPR := slices.ContainsFunc(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "peter-evans/create-pull-request@") })
-			if got := j.Permissions["contents"] == "write"; got != opensPR {
-				t.Errorf("%s/%s: contents write %v, opens a pull request %v", w.file, name, got, opensPR)
+			// contents: write only to open the evidence pull request or to
+			// publish a release (a tag's build, no pull request code).
+			writes := slices.ContainsFunc(j.Steps, func(s step) bool {
+				return strings.HasPrefix(s.Uses, "peter-evans/create-pull-request@") || strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@")
+			})
+			if got := j.Permissions["contents"] == "write"; got != writes {
+				t.Errorf("%s/%s: contents write %v, opens a pull request or publishes a release %v", w.file, name, got, writes)
 			}
 			if j.Permissions == nil {
 				t.Errorf("%s/%s: no permissions of its own", w.file, name)
@@ -416,6 +424,35 @@ func TestPulumiCloudThroughOIDC(t *testing.T) {
 					t.Errorf("%s/%s: PULUMI_ACCESS_TOKEN %s would hide the OIDC token", w.file, name, v)
 				}
 			}
+		}
+	}
+}
+
+// goreleaser is run as its own module, like actionlint (a pinned version).
+const goreleaser = "github.com/goreleaser/goreleaser/v2@v2.17.0"
+
+// #23 item 11: the release configuration passes `goreleaser check`, and
+// the release workflow runs that pinned version, attests provenance and
+// builds for linux and macOS on amd64 and arm64.
+func TestReleaseConfigChecks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds GoReleaser")
+	}
+	cmd := exec.Command("go", "run", goreleaser, "check")
+	cmd.Dir = repo()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("goreleaser check: %v\n%s", err, out)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(repo(), ".goreleaser.yaml"))
+	for _, want := range []string{"goos: [linux, darwin]", "goarch: [amd64, arm64]", "checksum:", "sboms:", "internal/cli.release={{ .Version }}"} {
+		if !strings.Contains(string(cfg), want) {
+			t.Errorf(".goreleaser.yaml lacks %q", want)
+		}
+	}
+	wf, _ := os.ReadFile(filepath.Join(repo(), ".github", "workflows", "release.yml"))
+	for _, want := range []string{"version: v2.17.0", "actions/attest-build-provenance@", "subject-checksums: dist/checksums.txt"} {
+		if !strings.Contains(string(wf), want) {
+			t.Errorf("release.yml lacks %q", want)
 		}
 	}
 }

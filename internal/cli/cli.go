@@ -42,6 +42,9 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // of a build from a checkout ("+dirty" when it had uncommitted changes).
 // Every report and evidence entry carries it.
 func Version() string {
+	if release != "" {
+		return release // a released binary (GoReleaser sets it from the tag)
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
@@ -70,6 +73,9 @@ func Version() string {
 	}
 	return v
 }
+
+// release is the version a release build stamps (-ldflags -X).
+var release string
 
 // Untraceable is the version of a build that names no commit (go install
 // ./cmd/tenantctl with -buildvcs=false, a copy without .git): what it
