@@ -118,3 +118,18 @@ func TestOnboardingNamesTheBaselineStep(t *testing.T) {
 		t.Errorf("onboard --no-deploy:\n%s", out)
 	}
 }
+
+// Item 12: a region outside Japan is said alone, not after a certificate
+// "in the wrong region" (the certificate was in Tokyo, which is right).
+func TestRegionSaidAlone(t *testing.T) {
+	_, stacks, _ := workspace(t)
+	path := stackfile.Path(stacks, "acme")
+	b, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, append(b, []byte("  tenantkit:region: us-east-1\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary, "plan", "acme", "--stacks-dir", stacks).CombinedOutput()
+	if code := exitCode(t, err); code != cli.ExitBadInput || !strings.Contains(string(out), `tenantkit:region = "us-east-1": customer data stays in Japan`) || strings.Contains(string(out), "certificateArn") {
+		t.Errorf("plan with region us-east-1: exit %d\n%s", code, out)
+	}
+}
