@@ -99,6 +99,12 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q: use text, json, junit or markdown", format)
 }
 
+// Legend says what each status means, at the top of every report a person
+// reads.
+const Legend = "PASS: read from AWS and as the control requires. FAIL: read from AWS and not as required (a finding). " +
+	"ERROR: could not be read or judged (access, an answer that cannot be AWS's, a deadline); never a pass. " +
+	"N/A: the control does not apply to this tenant now, with the reason. Controls each hold one or more checks; a control takes its worst check's status."
+
 // TextWidth bounds the text report's lines: the matrix fits a terminal,
 // longer findings wrap onto indented lines.
 const TextWidth = 100
@@ -108,7 +114,7 @@ func (r *Report) text(w io.Writer) error {
 	if r.Endpoint != "" {
 		fmt.Fprintf(&buf, "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account\n", visible(r.Endpoint, ""))
 	}
-	fmt.Fprintf(&buf, "tenant %s  account %s  region %s  %s  %s\n\n", visible(r.Tenant, ""), visible(r.Account, ""), visible(r.Region, ""), r.Time.JST, r.Status)
+	fmt.Fprintf(&buf, "tenant %s  account %s  region %s  %s  %s\n%s\n\n", visible(r.Tenant, ""), visible(r.Account, ""), visible(r.Region, ""), r.Time.JST, r.Status, Legend)
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFIRST FINDING")
 	for _, c := range r.Controls {
@@ -202,6 +208,7 @@ func (r *Report) markdown(w io.Writer) error {
 		fmt.Fprintf(w, "> **NOT AWS**: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.\n\n", esc(r.Endpoint))
 	}
 	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", esc(r.Tenant), esc(r.Account), esc(r.Region), r.Time.JST, r.Time.UTC, esc(r.ToolVersion), r.Status)
+	fmt.Fprintf(w, "%s\n\n", Legend)
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, c := range r.Controls {

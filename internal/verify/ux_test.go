@@ -99,6 +99,15 @@ func TestReportsReadRight(t *testing.T) {
 	if !strings.Contains(j.String(), `<skipped message="not applicable: tenant active: not offboarding"></skipped>`) || strings.Contains(j.String(), "; expected </skipped>") {
 		t.Errorf("junit skipped element:\n%s", j.String())
 	}
+	for _, f := range []string{"text", "markdown"} {
+		var b bytes.Buffer
+		if err := r.Write(&b, f); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), "ERROR: could not be read or judged") {
+			t.Errorf("%s report without the legend of its statuses", f)
+		}
+	}
 	r.Endpoint = "http://127.0.0.1:5000"
 	for _, f := range []string{"text", "markdown"} {
 		var b bytes.Buffer
