@@ -172,3 +172,35 @@ var Process = map[string]string{
 	"WP-37": "Telling the customer within one business day of detection (§37), through the support desk. Root sign-in is not routed: CloudTrail records a console sign-in in the region of the sign-in endpoint, for the global endpoint us-east-1 (CloudTrail user guide, 'AWS Management Console sign-in events'), where WP-07 allows no resource; the account owner watches it (an organisation-level rule, the root user's MFA).",
 	"WP-39": "The break-glass role that could delete log groups is kept out of daily use (an SCP where the account is in an organisation).",
 }
+
+// Remediation says, per control, what to do when it does not pass: where
+// the fix lives (a stack key, a component, the baseline) and the step that
+// brings the account back (most are a deploy: `pulumi up --refresh` of the
+// stack puts back what drifted). The reports print it under each control
+// that does not pass.
+var Remediation = map[string]string{
+	"WP-07":   "Keep tenantkit:region at ap-northeast-1 (ap-northeast-3 only with disasterRecovery); delete what was made elsewhere, then pulumi up --refresh.",
+	"WP-10":   "Run what `tenantctl offboard due` says is due (suspend, delete); a missed deadline is an incident to record; after suspension, remove any rule or listener admitting outside traffic by pulumi up --refresh.",
+	"WP-11":   "Tag by the stack, not by hand: pulumi up --refresh restores Tenant, ManagedBy and Environment; remove or adopt resources tagged by hand; re-export the inventory (pulumi stack output --json) when it disagrees with the stack file.",
+	"WP-12":   "Set tenantkit:dataClassifications for the data the tenant keeps; pulumi up --refresh puts the DataClassification tags back.",
+	"WP-15":   "Human roles need MFA (components/access); the account's password policy is the baseline's (baseline stack, pulumi up); delete long-lived access keys.",
+	"WP-17":   "Bucket and key policies come from the stack: pulumi up --refresh replaces a hand-edited policy; never grant another tenant's path.",
+	"WP-18":   "Remove SSH/RDP rules (pulumi up --refresh); Session Manager logging is the baseline's (session preferences, baseline stack).",
+	"WP-19":   "One VPC, key and set of buckets per tenant: remove what another stack or a person added to the tenant's VPC; never share the key.",
+	"WP-20.1": "Only the tier matrix's ports (lb 443/80 from tenantkit:ingressCidrs, app tenantkit:appPort from lb, db from app): pulumi up --refresh removes other rules.",
+	"WP-20.2": "Network ACLs and protocols come from the stack (components/network): pulumi up --refresh; add ports by stack keys, never by hand.",
+	"WP-20.3": "GuardDuty with EBS malware protection is the baseline's: deploy the baseline stack (pulumi up in baseline/).",
+	"WP-20.4": "Launch template and subnets come from the stack: pulumi up --refresh (IMDSv2, encrypted volumes, no public IP); EBS encryption by default is the baseline's.",
+	"WP-20.5": "Redeploy the stack so instances launch from the bootstrap that installs rsyslog and the agent's log collection (pulumi up, then an instance refresh of the group); check the instance role and the host log group exist.",
+	"WP-21.1": "Encryption with the tenant key comes from the stack: pulumi up --refresh restores bucket encryption and key rotation; an unencrypted database needs a snapshot restored into an encrypted instance (RDS cannot encrypt in place).",
+	"WP-21.2": "Keep tenantkit:tlsPolicy on the allow-list; bucket TLS denies and the database's rds.force_ssl come from the stack: pulumi up --refresh.",
+	"WP-22":   "Lifecycle rules, key deletion windows and backups come from the stack: pulumi up --refresh; delete manual snapshots that would outlive the tenant.",
+	"WP-24":   "Confirm every alert subscription (the e-mail link) and set tenantkit:alertEmails; alarms come from the stack: pulumi up --refresh.",
+	"WP-27":   "Restart the trail (aws cloudtrail start-logging) and pulumi up --refresh for flow logs and access logs; in the shared trail mode deploy the baseline after adding a tenant.",
+	"WP-28":   "DHCP options, the bootstrap's chrony and Asia/Tokyo, and the database's timezone come from the stack: pulumi up --refresh, then an instance refresh.",
+	"WP-30":   "Patch: run AWS-RunPatchBaseline on the instances (the tenant's patch association) and fix what Inspector reports; Inspector itself is the baseline's.",
+	"WP-31":   "Remove routes to other tenants, peerings and transit gateways; VPC endpoints come from the stack: pulumi up --refresh; a new range must not overlap another stack's.",
+	"WP-37":   "Alert routes come from the stack: pulumi up --refresh re-creates or re-enables the rules and their targets on the topic.",
+	"WP-39":   "Log buckets' versioning, Object Lock and deny statements and the log groups' retention come from the stack: pulumi up --refresh; a bucket made without Object Lock must be replaced (Object Lock is set at creation).",
+	"WP-44":   "Run tenantctl verify for every tenant (the nightly workflow) and keep the reports.",
+}

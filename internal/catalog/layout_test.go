@@ -65,3 +65,19 @@ func TestEachControlInItsFiles(t *testing.T) {
 		}
 	}
 }
+
+
+// Every control says what to do when it does not pass (#24 item 1), and
+// the remediation table names no control the catalog lacks.
+func TestEveryControlHasARemediation(t *testing.T) {
+	for _, c := range catalog.Controls {
+		if catalog.Remediation[c.ID] == "" {
+			t.Errorf("%s has no remediation", c.ID)
+		}
+	}
+	for id := range catalog.Remediation {
+		if _, ok := catalog.ByID(id); !ok {
+			t.Errorf("Remediation names %s, which is no control", id)
+		}
+	}
+}

@@ -218,6 +218,18 @@ func (r *Report) markdown(w io.Writer) error {
 			}
 		}
 	}
+	var todo []ControlResult
+	for _, c := range r.Controls {
+		if c.Remediation != "" {
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) > 0 {
+		fmt.Fprintf(w, "\n## What to do\n\n")
+		for _, c := range todo {
+			fmt.Fprintf(w, "- **%s** %s (%s): %s\n", esc(c.ID), esc(c.Title), c.Status, esc(c.Remediation))
+		}
+	}
 	return nil
 }
 

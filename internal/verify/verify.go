@@ -199,6 +199,8 @@ type ControlResult struct {
 	Status   catalog.Status    `json:"status"`
 	Checks   []CheckResult     `json:"checks"`
 	Findings []catalog.Finding `json:"findings"`
+	// Remediation is what to do when the control does not pass.
+	Remediation string `json:"remediation,omitempty"`
 }
 
 // Controls folds check results into the catalog's controls.
@@ -236,6 +238,9 @@ func Controls(results []CheckResult) []ControlResult {
 			cr.Status = catalog.Pass
 		default:
 			cr.Status = catalog.NA
+		}
+		if cr.Status == catalog.Fail || cr.Status == catalog.Error {
+			cr.Remediation = catalog.Remediation[c.ID]
 		}
 		for _, o := range obs {
 			if o.Status == catalog.Fail || o.Status == catalog.Error {
