@@ -66,7 +66,6 @@ func TestEachControlInItsFiles(t *testing.T) {
 	}
 }
 
-
 // Every control says what to do when it does not pass (#24 item 1), and
 // the remediation table names no control the catalog lacks.
 func TestEveryControlHasARemediation(t *testing.T) {

@@ -1,9 +1,9 @@
 package verify
 
 import (
-	"os"
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
