@@ -9,7 +9,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/loggroups"
-
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 

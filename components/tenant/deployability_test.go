@@ -3,13 +3,13 @@ package tenant_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"

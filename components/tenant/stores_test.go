@@ -3,15 +3,15 @@ package tenant_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/tenantkit/tenantkit/components/monitoring"
-	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"

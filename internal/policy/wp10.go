@@ -2,9 +2,10 @@ package policy
 
 import (
 	"fmt"
-	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"net/netip"
 	"time"
+
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 )
 
 // WP-10: suspended stacks admit nothing from outside the VPC; a stack being

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"github.com/tenantkit/tenantkit/components/compute"
-	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"net/netip"
 	"slices"
 	"strings"
@@ -50,9 +48,11 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/components/baseline"
+	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )

@@ -12,7 +12,6 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
-
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 

@@ -9,10 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/tenantkit/tenantkit/internal/policydoc"
-
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
 func bucketPolicyDoc(ctx context.Context, t *Target, b string) (*policydoc.Document, error) {

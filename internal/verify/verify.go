@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"net/netip"
 	"slices"
 	"sort"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 )
 
 // Target is one tenant to verify.

@@ -3,13 +3,14 @@ package verify
 import (
 	"context"
 	"fmt"
-	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"net/netip"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 )
 
 var _ = register(Check{ID: "WP-10/suspended", Control: "WP-10", Title: "a suspended tenant admits nothing from outside",

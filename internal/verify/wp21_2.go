@@ -3,13 +3,14 @@ package verify
 import (
 	"context"
 	"fmt"
-	"github.com/tenantkit/tenantkit/internal/config"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buckets deny non-TLS and TLS below 1.2",

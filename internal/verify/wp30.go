@@ -3,13 +3,14 @@ package verify
 import (
 	"context"
 	"fmt"
-	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/inspector2"
+	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 
