@@ -48,9 +48,9 @@ type lister interface {
 // listTimeout bounds asking the backend: list is a quick look.
 const listTimeout = 30 * time.Second
 
-// deployed fills each row's deployed state from the backend, or says why
-// it is unknown.
-func (e *Env) deployed(rows []Row) {
+// deployed fills each row's deployed state from the backend; when no
+// backend could be asked it returns why.
+func (e *Env) deployed(rows []Row) (unknown string) {
 	why := "no deployer in this build"
 	var got map[string]deploy.Deployment
 	if l, ok := e.Deployer.(lister); ok {
@@ -71,6 +71,10 @@ func (e *Env) deployed(rows []Row) {
 			rows[i].Deployed = "no"
 		}
 	}
+	if got == nil {
+		return why
+	}
+	return ""
 }
 
 // ListCommand is `tenantctl list` for the help.
@@ -104,9 +108,8 @@ func (e *Env) List(args []string) int {
 		return e.exit("list", bad("%w", err))
 	}
 	if *format != "matrix" { // the workflows' matrix needs no backend
-		e.deployed(rows)
-		if len(rows) > 0 && strings.HasPrefix(rows[0].Deployed, "unknown: ") {
-			fmt.Fprintf(e.Stderr, "tenantctl list: deployed state unknown (%s); the states listed are the stack files'\n", strings.TrimPrefix(rows[0].Deployed, "unknown: "))
+		if why := e.deployed(rows); why != "" && len(rows) > 0 {
+			fmt.Fprintf(e.Stderr, "tenantctl list: deployed state unknown (%s); the states listed are the stack files'\n", why)
 		}
 	}
 	for _, p := range problems {
@@ -118,7 +121,7 @@ func (e *Env) List(args []string) int {
 	}
 	for _, r := range rows {
 		if r.Missed != "" {
-			fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s (§10)\n", r.Tenant, r.Missed)
+			e.sayMissed(r.Tenant, r.Missed, "")
 			code = cli.ExitFail // a missed §10 deadline fails the listing, loudly
 		}
 	}

@@ -236,7 +236,7 @@ func (e *Env) cancel(tenant string, f offFlags) error {
 	// A date recorded late: the suspension (or more) is already overdue,
 	// said at once rather than left for the next daily run to find.
 	if d, err := lifecycle.DueOn(t, e.today()); err == nil && d.Missed != "" {
-		fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s (§10): run tenantctl offboard %s %s --yes now\n", tenant, d.Missed, d.Step, tenant)
+		e.sayMissed(tenant, d.Missed, fmt.Sprintf("run tenantctl offboard %s %s --yes now", d.Step, tenant))
 	}
 	return nil
 }
@@ -472,7 +472,7 @@ func (e *Env) due(ctx context.Context, f offFlags, only []string) int {
 			continue
 		}
 		if d.Missed != "" {
-			fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s\n", n, d.Missed)
+			e.sayMissed(n, d.Missed, "")
 			worse(cli.ExitFail)
 		}
 		switch d.Step {

@@ -129,6 +129,15 @@ func tenantArg(name string) error {
 
 func (e *Env) logf(format string, args ...any) { fmt.Fprintf(e.Stdout, format+"\n", args...) }
 
+// sayMissed reports a missed §10 deadline on stderr, in the one form
+// operators and CI logs look for, with the next step when there is one.
+func (e *Env) sayMissed(tenant, missed, next string) {
+	if next != "" {
+		next = ": " + next
+	}
+	fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s (§10)%s\n", tenant, missed, next)
+}
+
 // failure is an error with its exit code.
 type failure struct {
 	code int
