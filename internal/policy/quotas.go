@@ -41,7 +41,7 @@ func takes(quota string, r *graph.Resource) bool {
 // (this tenant with the others, stackfile.QuotaProblems) would exceed.
 func (g *Guard) SetQuotaProblems(problems []error) { g.quotas = problems }
 
-// quotaHook runs before a resource is created (also in preview): creating
+// refuseOverQuota runs before a resource is created (also in preview): creating
 // what a quota counts while the region's stacks exceed that quota is
 // refused before AWS is asked, so the tenant that would pass it fails at
 // its first resource, not halfway. A deployed tenant's updates create

@@ -139,8 +139,8 @@ func (r *Report) text(w io.Writer) error {
 	if n := total(r.APICalls); n > 0 {
 		fmt.Fprintf(&buf, "\n%d AWS API calls; every finding in full: --format json or markdown\n", n)
 	}
-	for _, line := range strings.SplitAfter(buf.String(), "\n") {
-		for _, part := range wrap(strings.TrimSuffix(line, "\n"), TextWidth) {
+	for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+		for _, part := range wrap(line, TextWidth) {
 			if _, err := io.WriteString(w, part+"\n"); err != nil {
 				return err
 			}
@@ -151,27 +151,15 @@ func (r *Report) text(w io.Writer) error {
 
 // wrap cuts a line longer than width into lines of at most width runes,
 // at spaces where it can, the continuations indented under the finding
-// (nothing is cut off: every finding stays whole in the text report).
+// (nothing is cut off: every finding stays whole in the text report). A
+// blank line stays one blank line.
 func wrap(line string, width int) []string {
 	const indent = "      "
 	runes := []rune(line)
-	if len(runes) <= width {
-		if line == "" {
-			return nil
-		}
-		return []string{line}
-	}
 	var out []string
-	first := true
-	for len(runes) > 0 {
-		limit := width
-		if !first {
-			limit = width - len(indent)
-		}
-		if len(runes) <= limit {
-			out = append(out, prefix(first, indent)+string(runes))
-			break
-		}
+	lead := ""
+	for len([]rune(lead))+len(runes) > width {
+		limit := width - len([]rune(lead))
 		cut := limit
 		for i := limit; i > limit/2; i-- {
 			if runes[i] == ' ' {
@@ -179,18 +167,11 @@ func wrap(line string, width int) []string {
 				break
 			}
 		}
-		out = append(out, prefix(first, indent)+strings.TrimRight(string(runes[:cut]), " "))
+		out = append(out, lead+strings.TrimRight(string(runes[:cut]), " "))
 		runes = []rune(strings.TrimLeft(string(runes[cut:]), " "))
-		first = false
+		lead = indent
 	}
-	return out
-}
-
-func prefix(first bool, indent string) string {
-	if first {
-		return ""
-	}
-	return indent
+	return append(out, lead+string(runes))
 }
 
 func total(m map[string]int) int {
