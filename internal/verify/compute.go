@@ -150,14 +150,12 @@ func tenantGroup(ctx context.Context, t *Target) (astypes.AutoScalingGroup, erro
 // template, read once per run (the running version: WP-20.4, WP-20.5).
 func templateVersion(ctx context.Context, t *Target, version string) (*ec2types.ResponseLaunchTemplateData, error) {
 	return cached(t, "lt/"+version, func() (*ec2types.ResponseLaunchTemplateData, error) {
-		var versions []ec2types.LaunchTemplateVersion
-		err := allPages("ec2:DescribeLaunchTemplateVersions", func(tok *string) (*string, error) {
+		versions, err := collectPages("ec2:DescribeLaunchTemplateVersions", func(tok *string) ([]ec2types.LaunchTemplateVersion, *string, error) {
 			out, err := t.Clients.EC2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: aws.String(t.Inv.LaunchTemplate), Versions: []string{version}, NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			versions = append(versions, out.LaunchTemplateVersions...)
-			return out.NextToken, nil
+			return out.LaunchTemplateVersions, out.NextToken, nil
 		})
 		if err != nil {
 			return nil, err

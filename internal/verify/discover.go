@@ -57,14 +57,12 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	}
 	inv := &Inventory{Schema: InventorySchema, Tenant: cfg.TenantID, Region: cfg.Region, AccountID: acct, State: cfg.Lifecycle.State, VpcCidr: cfg.VpcCidr}
 	tag := []ec2types.Filter{{Name: aws.String("tag:Tenant"), Values: []string{cfg.TenantID}}}
-	var vpcs []ec2types.Vpc
-	err = allPages("ec2:DescribeVpcs", func(tok *string) (*string, error) {
+	vpcs, err := collectPages("ec2:DescribeVpcs", func(tok *string) ([]ec2types.Vpc, *string, error) {
 		out, err := f.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: tag, NextToken: tok})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		vpcs = append(vpcs, out.Vpcs...)
-		return out.NextToken, nil
+		return out.Vpcs, out.NextToken, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: VPCs: %w", err)
@@ -80,14 +78,12 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	if inv.VpcID == "" {
 		return nil, fmt.Errorf("discover: no VPC tagged Tenant=%s", cfg.TenantID)
 	}
-	var sgs []ec2types.SecurityGroup
-	err = allPages("ec2:DescribeSecurityGroups", func(tok *string) (*string, error) {
+	sgs, err := collectPages("ec2:DescribeSecurityGroups", func(tok *string) ([]ec2types.SecurityGroup, *string, error) {
 		out, err := f.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter(inv.VpcID), NextToken: tok})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		sgs = append(sgs, out.SecurityGroups...)
-		return out.NextToken, nil
+		return out.SecurityGroups, out.NextToken, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: security groups: %w", err)
@@ -100,14 +96,12 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 			}
 		}
 	}
-	var subnets []ec2types.Subnet
-	err = allPages("ec2:DescribeSubnets", func(tok *string) (*string, error) {
+	subnets, err := collectPages("ec2:DescribeSubnets", func(tok *string) ([]ec2types.Subnet, *string, error) {
 		out, err := f.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: vpcFilter(inv.VpcID), NextToken: tok})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		subnets = append(subnets, out.Subnets...)
-		return out.NextToken, nil
+		return out.Subnets, out.NextToken, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: subnets: %w", err)
@@ -120,14 +114,12 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	// The S3 gateway endpoint, which the data buckets' policies name; an
 	// interface endpoint for S3 may exist beside it. A failed read is an
 	// error, not an endpoint-less tenant (WP-17 would FAIL on a guess).
-	var eps []ec2types.VpcEndpoint
-	err = allPages("ec2:DescribeVpcEndpoints", func(tok *string) (*string, error) {
+	eps, err := collectPages("ec2:DescribeVpcEndpoints", func(tok *string) ([]ec2types.VpcEndpoint, *string, error) {
 		out, err := f.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(inv.VpcID), NextToken: tok})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		eps = append(eps, out.VpcEndpoints...)
-		return out.NextToken, nil
+		return out.VpcEndpoints, out.NextToken, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: VPC endpoints: %w", err)
@@ -182,14 +174,12 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 		}
 	}
 	lbName := config.LoadBalancerName(cfg.TenantID)
-	var lbs []elbtypes.LoadBalancer
-	err = allPages("elasticloadbalancing:DescribeLoadBalancers", func(marker *string) (*string, error) {
+	lbs, err := collectPages("elasticloadbalancing:DescribeLoadBalancers", func(marker *string) ([]elbtypes.LoadBalancer, *string, error) {
 		out, err := f.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{lbName}, Marker: marker})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		lbs = append(lbs, out.LoadBalancers...)
-		return out.NextMarker, nil
+		return out.LoadBalancers, out.NextMarker, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("discover: load balancer %s: %w", lbName, err)

@@ -39,3 +39,15 @@ func allPages(what string, page func(token *string) (next *string, err error)) e
 		token = aws.String(tok)
 	}
 }
+
+// collectPages is allPages for a listing read whole: page returns its
+// items and the next token, and the items of every page come back in order.
+func collectPages[T any](what string, page func(token *string) (items []T, next *string, err error)) ([]T, error) {
+	var all []T
+	err := allPages(what, func(token *string) (*string, error) {
+		items, next, err := page(token)
+		all = append(all, items...)
+		return next, err
+	})
+	return all, err
+}

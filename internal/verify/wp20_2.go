@@ -23,14 +23,12 @@ var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no a
 
 var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a network ACL on every subnet that denies 22 and 3389 first",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		var acls []ec2types.NetworkAcl
-		err := allPages("ec2:DescribeNetworkAcls", func(tok *string) (*string, error) {
+		acls, err := collectPages("ec2:DescribeNetworkAcls", func(tok *string) ([]ec2types.NetworkAcl, *string, error) {
 			out, err := t.Clients.EC2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			acls = append(acls, out.NetworkAcls...)
-			return out.NextToken, nil
+			return out.NetworkAcls, out.NextToken, nil
 		})
 		if err != nil {
 			r.Error("network ACLs of "+t.Inv.VpcID, err, "an ACL on every subnet")

@@ -15,14 +15,12 @@ var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "Guar
 			d  *guardduty.GetDetectorOutput
 		}
 		det, err := accountWide(t, "guardduty", func() (*detector, error) {
-			var ids []string
-			err := allPages("guardduty:ListDetectors", func(tok *string) (*string, error) {
+			ids, err := collectPages("guardduty:ListDetectors", func(tok *string) ([]string, *string, error) {
 				out, err := t.Clients.GuardDuty.ListDetectors(ctx, &guardduty.ListDetectorsInput{NextToken: tok})
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				ids = append(ids, out.DetectorIds...)
-				return out.NextToken, nil
+				return out.DetectorIds, out.NextToken, nil
 			})
 			if err != nil || len(ids) == 0 {
 				return nil, err

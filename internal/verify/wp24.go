@@ -17,14 +17,12 @@ import (
 
 var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		var alarms []cwtypes.MetricAlarm
-		err := allPages("cloudwatch:DescribeAlarms", func(tok *string) (*string, error) {
+		alarms, err := collectPages("cloudwatch:DescribeAlarms", func(tok *string) ([]cwtypes.MetricAlarm, *string, error) {
 			out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: t.Inv.Alarms, NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			alarms = append(alarms, out.MetricAlarms...)
-			return out.NextToken, nil
+			return out.MetricAlarms, out.NextToken, nil
 		})
 		if err != nil {
 			r.Error("alarms "+strings.Join(t.Inv.Alarms, ","), err, "the tenant's alarms")

@@ -15,14 +15,12 @@ import (
 
 var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow log of ALL traffic, active",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		var flowLogs []ec2types.FlowLog
-		err := allPages("ec2:DescribeFlowLogs", func(tok *string) (*string, error) {
+		flowLogs, err := collectPages("ec2:DescribeFlowLogs", func(tok *string) ([]ec2types.FlowLog, *string, error) {
 			out, err := t.Clients.EC2.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{Filter: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{t.Inv.VpcID}}}, NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			flowLogs = append(flowLogs, out.FlowLogs...)
-			return out.NextToken, nil
+			return out.FlowLogs, out.NextToken, nil
 		})
 		if err != nil {
 			r.Error("flow logs of "+t.Inv.VpcID, err, "a flow log of ALL traffic")

@@ -29,14 +29,12 @@ var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options 
 			r.Fail("VPC "+t.Inv.VpcID, "DHCP options "+dhcp, "the tenant's options with ntp-servers 169.254.169.123")
 			return
 		}
-		var options []ec2types.DhcpOptions
-		err = allPages("ec2:DescribeDhcpOptions", func(tok *string) (*string, error) {
+		options, err := collectPages("ec2:DescribeDhcpOptions", func(tok *string) ([]ec2types.DhcpOptions, *string, error) {
 			out, err := t.Clients.EC2.DescribeDhcpOptions(ctx, &ec2.DescribeDhcpOptionsInput{DhcpOptionsIds: []string{dhcp}, NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			options = append(options, out.DhcpOptions...)
-			return out.NextToken, nil
+			return out.DhcpOptions, out.NextToken, nil
 		})
 		if err != nil {
 			r.Error("DHCP options "+dhcp, err, "ntp-servers 169.254.169.123")

@@ -15,14 +15,12 @@ import (
 
 var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to another tenant, no peering or transit gateway",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		var tables []ec2types.RouteTable
-		err := allPages("ec2:DescribeRouteTables", func(tok *string) (*string, error) {
+		tables, err := collectPages("ec2:DescribeRouteTables", func(tok *string) ([]ec2types.RouteTable, *string, error) {
 			out, err := t.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			tables = append(tables, out.RouteTables...)
-			return out.NextToken, nil
+			return out.RouteTables, out.NextToken, nil
 		})
 		if err != nil {
 			r.Error("route tables of "+t.Inv.VpcID, err, "routes to the tenant's own network and AWS only")
@@ -62,14 +60,12 @@ var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to
 
 var _ = register(Check{ID: "WP-31/endpoints", Control: "WP-31", Title: "private subnets reach AWS through VPC endpoints",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		var endpoints []ec2types.VpcEndpoint
-		err := allPages("ec2:DescribeVpcEndpoints", func(tok *string) (*string, error) {
+		endpoints, err := collectPages("ec2:DescribeVpcEndpoints", func(tok *string) ([]ec2types.VpcEndpoint, *string, error) {
 			out, err := t.Clients.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			endpoints = append(endpoints, out.VpcEndpoints...)
-			return out.NextToken, nil
+			return out.VpcEndpoints, out.NextToken, nil
 		})
 		if err != nil {
 			r.Error("VPC endpoints of "+t.Inv.VpcID, err, "the S3 gateway and the required interface endpoints")

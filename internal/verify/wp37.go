@@ -69,14 +69,12 @@ var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspe
 
 // toTopic passes a rule whose targets include the tenant's topic.
 func toTopic(ctx context.Context, t *Target, r *Run, res, rule, what string) {
-	var targets []ebtypes.Target
-	err := allPages("events:ListTargetsByRule", func(tok *string) (*string, error) {
+	targets, err := collectPages("events:ListTargetsByRule", func(tok *string) ([]ebtypes.Target, *string, error) {
 		out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule), NextToken: tok})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		targets = append(targets, out.Targets...)
-		return out.NextToken, nil
+		return out.Targets, out.NextToken, nil
 	})
 	if err != nil {
 		r.Error(res, err, "the topic as a target")
