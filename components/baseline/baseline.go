@@ -15,6 +15,7 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -295,6 +296,16 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 		Bucket: archive, DependsOn: []pulumi.Resource{ab},
 		LogGroup: "/tenantkit/cloudtrail", RetentionDays: cfg.LogRetentionDays, Classification: "confidential",
 		DataBucketArns: coverage, MultiRegion: true,
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	// Each shared-mode tenant's rules copy its own records of this trail
+	// into its group (logging.TrailViewGroup); one resource policy lets
+	// EventBridge write to all of them.
+	_, err = cloudwatch.NewLogResourcePolicy(ctx, name+"-trail-views", &cloudwatch.LogResourcePolicyArgs{
+		PolicyName:     pulumi.String(logging.TrailViewPolicyName),
+		PolicyDocument: pulumi.String(logging.TrailViewResourcePolicy(cfg.Region, account)),
 	}, child...)
 	return coverage, err
 }

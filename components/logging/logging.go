@@ -119,7 +119,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	// Access logs of the load balancer and the buckets: SSE-S3, because AWS
 	// delivers them to nothing else; no Object Lock, because S3 refuses it
-	// as a logging target.
+	// as a logging target: every object is replicated into the archive,
+	// which locks it (copies.go).
 	l.ServiceLogs, err = storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
 		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: args.Classification,
 		NoncurrentDays: args.NoncurrentDays, ForceDestroy: args.Deleting,
@@ -171,6 +172,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Classification: args.Classification, DataBucketArns: args.DataBucketArns, MultiRegion: true,
 		}, child)
 		if err != nil {
+			return nil, err
+		}
+	}
+	if err := l.copyAccessLogs(ctx, name, args, child); err != nil {
+		return nil, err
+	}
+	if args.TrailMode != TrailDedicated {
+		if err := l.viewTrail(ctx, name, args, child); err != nil {
 			return nil, err
 		}
 	}

@@ -22,7 +22,7 @@ var unnamed = []string{
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
 	"aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketVersioningV2:BucketVersioningV2",
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "aws:s3/bucketLoggingV2:BucketLoggingV2",
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "aws:s3/bucketLoggingV2:BucketLoggingV2", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 	"aws:sns/topicSubscription:TopicSubscription", "aws:lb/listener:Listener", "aws:iam/serviceLinkedRole:ServiceLinkedRole",
 	"aws:guardduty/detector:Detector", "aws:guardduty/detectorFeature:DetectorFeature", "aws:inspector2/enabler:Enabler",

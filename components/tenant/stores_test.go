@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
@@ -425,6 +426,89 @@ func TestTrailModes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// WP-39, §27: the service-logs bucket, which S3 will not lock, replicates
+// every object into the locked archive; in the shared trail mode the
+// tenant's records of the account trail are copied into the group its
+// log reader reads, as a dedicated trail would write them.
+func TestLockedAndReadableCopies(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		archive := storage.BucketArn(storage.BucketName(cfg.TenantID, storage.RoleLogArchive, mockengine.AccountID))
+		serviceLogs := storage.BucketName(cfg.TenantID, storage.RoleServiceLogs, mockengine.AccountID)
+		reps := g.OfType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+		if len(reps) != 1 {
+			t.Fatalf("%d replication configurations, want the service-logs bucket's", len(reps))
+		}
+		rep := reps[0]
+		rules, _ := rep.Get("rules").([]any)
+		rule := map[string]any{}
+		if len(rules) == 1 {
+			rule, _ = rules[0].(map[string]any)
+		}
+		sub := func(k string) any { m, _ := rule[k].(map[string]any); return m["status"] }
+		dest, _ := rule["destination"].(map[string]any)
+		filter, isMap := rule["filter"].(map[string]any)
+		if str(rep, "bucket") != serviceLogs || len(rules) != 1 || !strings.Contains(str(rep, "role"), ":role/") ||
+			rule["id"] != logging.AccessLogCopyRule || rule["status"] != "Enabled" || dest["bucket"] != archive ||
+			sub("deleteMarkerReplication") != "Disabled" || !isMap || len(filter) != 0 {
+			t.Errorf("replication %v: want every object of %s into %s, delete markers not replicated", rep.Inputs, serviceLogs, archive)
+		}
+		var copyPolicy *policydoc.Document
+		for _, rp := range g.OfType("aws:iam/rolePolicy:RolePolicy") {
+			if doc, err := policydoc.Parse(str(rp, "policy")); err == nil && statement(doc, "ReplicateIntoArchive") != nil {
+				copyPolicy = doc
+			}
+		}
+		if copyPolicy == nil {
+			t.Fatal("no policy for the replication role")
+		}
+		if want := logging.CopyRolePolicy(storage.BucketArn(serviceLogs), archive); copyPolicy.JSON() != want.JSON() {
+			t.Errorf("replication role policy\n%s\nwant\n%s", copyPolicy.JSON(), want.JSON())
+		}
+
+		group := g.ByName(cfg.TenantID + "-logs-trail-view")
+		rules0 := map[string]*graph.Resource{}
+		for _, r := range g.OfType("aws:cloudwatch/eventRule:EventRule") {
+			if strings.Contains(str(r, "name"), "-trail-") {
+				rules0[str(r, "name")] = r
+			}
+		}
+		if cfg.TrailMode == logging.TrailDedicated {
+			if group != nil || len(rules0) != 0 {
+				t.Errorf("dedicated mode: the trail writes the group itself, yet %d copy rules were built", len(rules0))
+			}
+			return
+		}
+		if group == nil || str(group, "name") != logging.TrailViewGroup(cfg.TenantID) || !isTenantKey(cfg, group.Get("kmsKeyId")) {
+			t.Fatalf("shared mode: trail view group %v", group)
+		}
+		var buckets []string
+		for _, c := range cfg.DataClassifications {
+			buckets = append(buckets, storage.BucketName(cfg.TenantID, c, mockengine.AccountID))
+		}
+		for _, kind := range logging.TrailViewKinds {
+			r := rules0[logging.TrailViewRule(cfg.TenantID, kind)]
+			if r == nil {
+				t.Errorf("no %s copy rule", kind)
+				continue
+			}
+			if str(r, "state") != logging.TrailViewState || str(r, "eventPattern") != logging.TrailViewPattern(kind, cfg.TenantID, mockengine.AccountID, buckets) {
+				t.Errorf("%s rule: state %s pattern %s", kind, str(r, "state"), str(r, "eventPattern"))
+			}
+			tg := g.ByName(cfg.TenantID + "-logs-trail-" + kind + "-group")
+			if tg == nil || str(tg, "arn") != group.ARN || str(tg, "rule") != logging.TrailViewRule(cfg.TenantID, kind) || tg.Get("roleArn") != nil {
+				t.Errorf("%s rule target %v: want the view group, no role", kind, tg)
+			}
+		}
+	})
+	// The baseline lets EventBridge write into every tenant's view group.
+	g := testkit.RunBaseline(t)
+	pols := g.OfType("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+	if len(pols) != 1 || str(pols[0], "policyName") != logging.TrailViewPolicyName ||
+		str(pols[0], "policyDocument") != logging.TrailViewResourcePolicy("ap-northeast-1", mockengine.AccountID) {
+		t.Errorf("baseline resource policies %v", pols)
+	}
 }
 
 // WP-15: the human roles need MFA and stay on the tenant's path.

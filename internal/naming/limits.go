@@ -82,6 +82,8 @@ var Rules = map[string]Rule{
 		Source: "CloudWatch API reference, PutMetricAlarm AlarmName: 1-255"},
 	"aws:cloudwatch/eventRule:EventRule": {Property: "name", Max: 64, Pattern: eventRule, AutoMax: 64,
 		Source: "EventBridge API reference, PutRule Name: 1-64; pulumi-aws AutoName(\"name\", 64)"},
+	"aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {Property: "policyName", Max: 255, Pattern: anyPrintable,
+		Source: "CloudWatch Logs API reference, PutResourcePolicy policyName: a string, no length given (the service model, botocore logs service-2.json, has none); 255 is ours, tk-tenant-trail-views is 21"},
 	"aws:cloudwatch/eventTarget:EventTarget": {Property: "targetId", Max: 64, Pattern: eventRule, AutoMax: 255,
 		Source: "EventBridge API reference, Target Id: 1-64"},
 	"aws:sns/topic:Topic": {Property: "name", Max: 256, Pattern: snsName, AutoMax: 256,

@@ -55,6 +55,11 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-07", "replication", func(in *policy.Input) {
 			add(in, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "acme-repl", map[string]any{})
 		}, "acme-repl"},
+		{"WP-07", "access logs copied out of the stack", func(in *policy.Input) {
+			setCopy(in, func(rule map[string]any) {
+				rule["destination"] = map[string]any{"bucket": "arn:aws:s3:::somewhere-in-virginia"}
+			})
+		}, "access-log-copy"},
 		{"WP-10", "suspended but open", func(in *policy.Input) {
 			in.Tenant.Lifecycle = config.Lifecycle{State: config.StateSuspended, CancelledOn: "2026-11-01"}
 		}, "lb-in-https"},
@@ -236,6 +241,25 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-39", "lock retention not from config", func(in *policy.Input) {
 			first(in, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "archive").Inputs["rule"] = map[string]any{"defaultRetention": map[string]any{"days": 1.0, "mode": "GOVERNANCE"}}
 		}, "logs-archive-bucket"},
+		{"WP-27", "shared trail view: another tenant's roles", func(in *policy.Input) {
+			r := first(in, "aws:cloudwatch/eventRule:EventRule", "trail-roles")
+			r.Inputs["eventPattern"] = strings.ReplaceAll(r.Inputs["eventPattern"].(string), "/tenants/acme/", "/tenants/")
+		}, "trail-roles"},
+		{"WP-27", "shared trail view: read-only calls missed", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventRule:EventRule", "trail-buckets").Inputs["state"] = "ENABLED"
+		}, "trail-buckets"},
+		{"WP-27", "shared trail view: to another group", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventTarget:EventTarget", "trail-roles-group").Inputs["arn"] = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/tenants/globex/cloudtrail"
+		}, "trail-roles"},
+		{"WP-39", "access logs not copied", func(in *policy.Input) {
+			first(in, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "").Inputs["bucket"] = "elsewhere"
+		}, "service-logs"},
+		{"WP-39", "only some access logs copied", func(in *policy.Input) {
+			setCopy(in, func(rule map[string]any) { rule["filter"] = map[string]any{"prefix": "alb/"} })
+		}, "access-log-copy"},
+		{"WP-39", "copy disabled", func(in *policy.Input) {
+			setCopy(in, func(rule map[string]any) { rule["status"] = "Disabled" })
+		}, "access-log-copy"},
 		{"WP-27", "flow log removed", func(in *policy.Input) { first(in, "aws:ec2/flowLog:FlowLog", "").Inputs["trafficType"] = "REJECT" }, "acme-net-vpc"},
 		{"WP-28", "NTP elsewhere", func(in *policy.Input) {
 			first(in, "aws:ec2/vpcDhcpOptions:VpcDhcpOptions", "").Inputs["ntpServers"] = []any{"10.0.0.2"}
@@ -326,6 +350,13 @@ func TestEachRuleFails(t *testing.T) {
 			t.Errorf("rule %s has no breaking case", c.ID)
 		}
 	}
+}
+
+// setCopy changes the one rule of the access-log copy.
+func setCopy(in *policy.Input, change func(rule map[string]any)) {
+	r := first(in, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "access-log-copy")
+	rules := r.Inputs["rules"].([]any)
+	change(rules[0].(map[string]any))
 }
 
 func setPorts(r *graph.Resource, from, to int) {

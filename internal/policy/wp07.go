@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -27,7 +28,15 @@ var _ = register(Rule{ID: "WP-07",
 				e.Applies()
 			}
 		case r.Type == tReplication:
-			e.Fail(label(r), "an S3 replication rule", "no replication: data stays in the tenant's region")
+			// The one replication the programs make copies the tenant's
+			// access logs into its own archive, same account and region
+			// (components/logging, WP-39); any other destination could
+			// carry data out of the region.
+			if dest := foreignDestinations(in, r); len(dest) > 0 {
+				e.Fail(label(r), "S3 replication to "+strings.Join(dest, ", "), "no replication but into the stack's own buckets: data stays in the tenant's region")
+			} else {
+				e.Applies()
+			}
 		case strings.HasPrefix(r.Type, "aws:"):
 			if r.Provider == "" {
 				e.Fail(label(r), "the default provider", "the tenant's explicit provider")
@@ -37,3 +46,28 @@ var _ = register(Rule{ID: "WP-07",
 		}
 	},
 })
+
+// foreignDestinations are the destinations of a replication configuration
+// that are not buckets of this stack (all of them when the rules cannot be
+// read).
+func foreignDestinations(in *Input, r *graph.Resource) []string {
+	own := map[string]bool{}
+	for _, b := range in.Graph.OfType(tBucket) {
+		if name, ok := b.String("bucket"); ok {
+			own["arn:aws:s3:::"+name] = true
+		}
+	}
+	rules, _ := r.Get("rules").([]any)
+	if len(rules) == 0 {
+		return []string{"destinations not given"}
+	}
+	var out []string
+	for _, x := range rules {
+		rule, _ := x.(map[string]any)
+		dest, _ := rule["destination"].(map[string]any)
+		if b, _ := dest["bucket"].(string); !own[b] {
+			out = append(out, fmt.Sprint(dest["bucket"]))
+		}
+	}
+	return out
+}

@@ -1,6 +1,12 @@
 package policy
 
-import ()
+import (
+	"strings"
+
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/graph"
+)
 
 // WP-27: trail, flow logs, access logs.
 var _ = register(Rule{ID: "WP-27",
@@ -46,6 +52,105 @@ var _ = register(Rule{ID: "WP-27",
 		}
 		if in.Tenant != nil && in.Tenant.TrailMode == "shared" {
 			e.Note("data events are covered by the baseline's shared trail; the stack exports the bucket ARNs it must cover")
+			trailView(in, e)
 		}
 	},
 })
+
+// trailView: in the shared mode the tenant reads its own records of the
+// account trail in its group, copied there by two rules of its stack
+// (components/logging/copies.go): the object events on its data buckets
+// and every call its roles make, read-only ones included.
+func trailView(in *Input, e *Eval) {
+	t := in.Tenant
+	group := logging.TrailViewGroup(t.TenantID)
+	var groupRes *graph.Resource
+	for _, g := range in.Graph.OfType(tLogGroup) {
+		if n, _ := g.String("name"); n == group {
+			groupRes = g
+		}
+	}
+	if groupRes == nil {
+		e.Fail("stack", "no log group "+group, "the tenant's records of the shared trail in "+group)
+		return
+	}
+	var buckets []string
+	for _, b := range in.Graph.OfType(tBucket) {
+		if bucketRole(b) == roleData {
+			name, _ := b.String("bucket")
+			buckets = append(buckets, name)
+		}
+	}
+	account := stackAccount(in)
+	for _, kind := range logging.TrailViewKinds {
+		if kind == "buckets" && len(buckets) == 0 {
+			continue
+		}
+		name := logging.TrailViewRule(t.TenantID, kind)
+		want := "rule " + name + " " + logging.TrailViewState + ", pattern " + logging.TrailViewPattern(kind, t.TenantID, account, buckets) + ", to " + group
+		var rule *graph.Resource
+		for _, r := range in.Graph.OfType(tEventRule) {
+			if n, _ := r.String("name"); n == name {
+				rule = r
+			}
+		}
+		if rule == nil {
+			e.Fail("stack", "no rule "+name, want)
+			continue
+		}
+		pattern, _ := rule.String("eventPattern")
+		state, _ := rule.String("state")
+		switch {
+		case account == "":
+			e.Unknown(label(rule), "the account its pattern names", want)
+			continue
+		case !awsdocs.SamePattern(pattern, logging.TrailViewPattern(kind, t.TenantID, account, buckets)):
+			e.Failf(label(rule), want, "pattern %s", pattern)
+			continue
+		case state != logging.TrailViewState:
+			e.Failf(label(rule), want, "state %s", state)
+			continue
+		}
+		switch targetsGroup(in, rule, groupRes, group) {
+		case refNo:
+			e.Fail(label(rule), "no target "+group, want)
+		case refUnknown:
+			e.Unknown(label(rule), "its target", want)
+		default:
+			e.Applies()
+		}
+	}
+}
+
+// targetsGroup: an event target of the stack sends the rule's events to
+// the log group (its ARN, or the mock id the group was given).
+func targetsGroup(in *Input, rule, group *graph.Resource, name string) refState {
+	state := refNo
+	for _, t := range in.Graph.OfType(tEventTarget) {
+		if ref(in, t.Get("rule"), rule) == refNo {
+			continue
+		}
+		if arn, ok := t.String("arn"); ok && strings.HasSuffix(arn, ":log-group:"+name) {
+			return refYes
+		}
+		switch ref(in, t.Get("arn"), group) {
+		case refYes:
+			return refYes
+		case refUnknown:
+			state = refUnknown
+		}
+	}
+	return state
+}
+
+// stackAccount is the account the stack deploys into, read from its log
+// archive's name (tk-<tenant>-log-archive-<account>, storage.BucketName);
+// empty when there is none.
+func stackAccount(in *Input) string {
+	for _, b := range in.Graph.OfType(tBucket) {
+		if name, ok := b.String("bucket"); ok && bucketRole(b) == roleLogArchive {
+			return name[strings.LastIndex(name, "-")+1:]
+		}
+	}
+	return ""
+}

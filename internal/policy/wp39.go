@@ -1,9 +1,12 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -75,6 +78,7 @@ var _ = register(Rule{ID: "WP-39",
 			if archives == 0 {
 				e.Fail("stack", "no log archive bucket", "a log archive with Object Lock")
 			}
+			accessLogCopy(in, e)
 			for _, lg := range in.Graph.OfType(tLogGroup) {
 				if d, _ := num(lg, "retentionInDays"); d != in.Tenant.LogRetentionDays {
 					e.Failf(label(lg), "retention from config", "retention %d days, config %d", d, in.Tenant.LogRetentionDays)
@@ -108,4 +112,54 @@ func logExemptions(in *Input, bucket string) (policydoc.Exemptions, string) {
 func withRequired(ex policydoc.Exemptions, required string) policydoc.Exemptions {
 	ex.Required = required
 	return ex
+}
+
+// accessLogCopy: the service-logs bucket, which S3 will not lock, replicates
+// every object into the tenant's archive, whose default retention locks the
+// copies (components/logging/copies.go).
+func accessLogCopy(in *Input, e *Eval) {
+	var serviceLogs, archive string
+	for _, b := range in.Graph.OfType(tBucket) {
+		name, _ := b.String("bucket")
+		switch bucketRole(b) {
+		case roleServiceLogs:
+			serviceLogs = name
+		case roleLogArchive:
+			archive = name
+		}
+	}
+	if serviceLogs == "" || archive == "" {
+		return // judged above: no archive is a failure of its own
+	}
+	want := "every object replicated into " + archive + " (its Object Lock keeps the copies), delete markers not"
+	for _, r := range in.Graph.OfType(tReplication) {
+		if b, _ := r.String("bucket"); b != serviceLogs {
+			continue
+		}
+		if why := copyRuleProblem(r, "arn:aws:s3:::"+archive); why != "" {
+			e.Fail(label(r), why, want)
+		} else {
+			e.Applies()
+		}
+		return
+	}
+	e.Fail(serviceLogs, "no replication: access logs kept only where S3 cannot lock them", want)
+}
+
+// copyRuleProblem reads the program's rules for logging.CopyProblem, the
+// judgment the live check makes too (verify, WP-39/access-log-copy).
+func copyRuleProblem(r *graph.Resource, archiveArn string) string {
+	raw, _ := r.Get("rules").([]any)
+	rules := make([]logging.CopyRule, 0, len(raw))
+	for _, x := range raw {
+		rule, _ := x.(map[string]any)
+		dest, _ := rule["destination"].(map[string]any)
+		dm, _ := rule["deleteMarkerReplication"].(map[string]any)
+		c := logging.CopyRule{Status: fmt.Sprint(rule["status"]), Destination: fmt.Sprint(dest["bucket"]), DeleteMarkers: fmt.Sprint(dm["status"])}
+		if f, _ := rule["filter"].(map[string]any); len(f) != 0 {
+			c.Filter = fmt.Sprint(f)
+		}
+		rules = append(rules, c)
+	}
+	return logging.CopyProblem(rules, archiveArn)
 }

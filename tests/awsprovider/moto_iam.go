@@ -382,3 +382,35 @@ var _ = register("aws:cloudwatch/logGroup:LogGroup", handler{source: "internal/s
 		return err
 	},
 })
+
+// terraform-provider-aws internal/service/logs/resource_policy.go: the
+// policy's name is its id; PutResourcePolicy creates and replaces it.
+func putLogResourcePolicy(ctx context.Context, m *Moto, p props) error {
+	_, err := m.logs.PutResourcePolicy(ctx, &cloudwatchlogs.PutResourcePolicyInput{PolicyName: p.sptr("policyName"), PolicyDocument: p.sptr("policyDocument")})
+	return err
+}
+
+var _ = register("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", handler{source: "internal/service/logs/resource_policy.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		return p.str("policyName"), nil, putLogResourcePolicy(ctx, m, p)
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.logs.DescribeResourcePolicies(ctx, &cloudwatchlogs.DescribeResourcePoliciesInput{})
+		if err != nil {
+			return nil, err
+		}
+		for _, rp := range out.ResourcePolicies {
+			if aws.ToString(rp.PolicyName) == id {
+				return pm("policyDocument", aws.ToString(rp.PolicyDocument)), nil
+			}
+		}
+		return nil, errGone
+	},
+	update: func(ctx context.Context, m *Moto, _ string, _, new props) (resource.PropertyMap, error) {
+		return nil, putLogResourcePolicy(ctx, m, new)
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.logs.DeleteResourcePolicy(ctx, &cloudwatchlogs.DeleteResourcePolicyInput{PolicyName: aws.String(id)})
+		return err
+	},
+})

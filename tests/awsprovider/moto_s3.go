@@ -340,3 +340,40 @@ func logDeliveryGrant(ctx context.Context, m *Moto, bucket string) error {
 	_, err = m.s3.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(bucket), AccessControlPolicy: &s3types.AccessControlPolicy{Owner: acl.Owner, Grants: grants}})
 	return err
 }
+
+// Replication: terraform-provider-aws bucket_replication_configuration.go
+// puts the whole configuration (role and rules) in one PutBucketReplication
+// and removes it with DeleteBucketReplication. Only what the programs set is
+// carried: id, status, priority, an empty or prefix filter, delete-marker
+// replication and the destination bucket.
+var _ = register("aws:s3/bucketReplicationConfig:BucketReplicationConfig", bucketConfig("internal/service/s3/bucket_replication_configuration.go",
+	func(ctx context.Context, m *Moto, p props) error {
+		var rules []s3types.ReplicationRule
+		for _, r := range p.list("rules") {
+			rule := s3types.ReplicationRule{ID: r.sptr("id"), Status: s3types.ReplicationRuleStatus(r.str("status")),
+				Destination: &s3types.Destination{Bucket: r.obj("destination").sptr("bucket")}}
+			if r.has("priority") {
+				rule.Priority = aws.Int32(r.num("priority"))
+			}
+			if r.has("filter") {
+				rule.Filter = &s3types.ReplicationRuleFilter{Prefix: r.obj("filter").sptr("prefix")}
+			}
+			if r.has("deleteMarkerReplication") {
+				rule.DeleteMarkerReplication = &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatus(r.obj("deleteMarkerReplication").str("status"))}
+			}
+			rules = append(rules, rule)
+		}
+		_, err := m.s3.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: p.sptr("bucket"),
+			ReplicationConfiguration: &s3types.ReplicationConfiguration{Role: p.sptr("role"), Rules: rules}})
+		return err
+	},
+	func(ctx context.Context, m *Moto, b string) (resource.PropertyMap, error) {
+		if _, err := m.s3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b)}); err != nil {
+			return nil, gone(err, "ReplicationConfigurationNotFoundError")
+		}
+		return nil, nil
+	},
+	func(ctx context.Context, m *Moto, b string) error {
+		_, err := m.s3.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: aws.String(b)})
+		return err
+	}))

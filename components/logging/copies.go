@@ -1,0 +1,230 @@
+package logging
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/tenantkit/tenantkit/components/loggroups"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
+)
+
+// The two copies that keep a tenant's records where its promises need them
+// (§27, §39, §42).
+//
+// Access logs. S3 refuses Object Lock on a server-access-logging target
+// (S3 user guide, "Object Lock considerations":
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html),
+// so the service-logs bucket cannot lock what it receives. It replicates
+// every object to the tenant's archive instead, whose default retention
+// locks each replica: "If you don't have retention controls applied to the
+// objects in your source bucket, and you replicate into a destination
+// bucket that has a default retention period set, the destination bucket's
+// default retention period is applied to your object replicas" (S3 user
+// guide, "What does Amazon S3 replicate?":
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html).
+// Replicas of SSE-S3 objects stay SSE-S3 ("the replica objects use the same
+// type of encryption as the source objects":
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html#replication-default-encryption),
+// the only encryption AWS delivers these logs with anyway. Delete markers
+// are not replicated, so a delete in service-logs leaves the copy.
+//
+// API records, shared trail mode. The account's trail writes every tenant's
+// records into one archive, by account and day, not by tenant; the tenant's
+// log reader cannot be let into it. Two EventBridge rules copy the tenant's
+// own records out of the same trail into /tenants/<tenant>/cloudtrail, the
+// group a dedicated trail writes: the object events on its buckets (the
+// shared trail's data events; EventBridge gets them only because the trail
+// records them: EventBridge user guide, "Events from AWS services",
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html)
+// and every call made by its roles (/tenants/<tenant>/), read-only calls
+// included (the rule state that receives them, same page, "Receiving
+// read-only management events"). CloudTrail delivers to EventBridge on a
+// best-effort basis, so the copy is the tenant's view; the record kept
+// unaltered is still the account archive's.
+
+// AccessLogCopyRule is the id of the service-logs bucket's replication rule.
+const AccessLogCopyRule = "lock-access-logs-in-archive"
+
+// TrailViewGroup is where the tenant reads its API records, in either mode.
+func TrailViewGroup(tenantID string) string { return "/tenants/" + tenantID + "/cloudtrail" }
+
+// TrailViewRule names the tenant's two copy rules: "buckets" and "roles".
+func TrailViewRule(tenantID, kind string) string { return "tk-" + tenantID + "-trail-" + kind }
+
+// TrailViewKinds are the two copy rules, in order.
+var TrailViewKinds = []string{"buckets", "roles"}
+
+// TrailViewState receives read-only management events too (EventBridge
+// API reference, PutRule, State).
+const TrailViewState = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+
+// TrailViewPattern is the event pattern of one copy rule. The plan rule and
+// the live check compare a rule's pattern with it.
+func TrailViewPattern(kind, tenantID, account string, bucketNames []string) string {
+	p := map[string]any{"detail-type": []string{"AWS API Call via CloudTrail"}}
+	switch kind {
+	case "buckets":
+		names := slices.Clone(bucketNames)
+		slices.Sort(names)
+		p["source"] = []string{"aws.s3"}
+		p["detail"] = map[string]any{"requestParameters": map[string]any{"bucketName": names}}
+	case "roles":
+		p["detail"] = map[string]any{"userIdentity": map[string]any{"sessionContext": map[string]any{"sessionIssuer": map[string]any{
+			"arn": []any{map[string]string{"prefix": fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", account, tenantID)}}}}}}
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+// TrailViewPolicyName is the baseline's CloudWatch Logs resource policy
+// that lets EventBridge write the copies. An account has ten such policies
+// per region, so one serves every tenant.
+const TrailViewPolicyName = "tk-tenant-trail-views"
+
+// TrailViewResourcePolicy lets EventBridge write into every tenant's trail
+// view group, in the form AWS documents (EventBridge user guide, "CloudWatch
+// Logs permissions":
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions).
+// Only the account's rules can target these groups, and only a deployer
+// can create one.
+func TrailViewResourcePolicy(region, account string) string {
+	arn := loggroups.GroupArn(region, account, TrailViewGroup("*")) + ":*"
+	return policydoc.Document{Statement: []policydoc.Statement{{
+		Sid: "EventBridgeWritesTenantTrailViews", Effect: "Allow",
+		Principal: policydoc.Service("events.amazonaws.com", "delivery.logs.amazonaws.com"),
+		Action:    policydoc.List("logs:CreateLogStream", "logs:PutLogEvents"),
+		Resource:  policydoc.List(arn),
+	}}}.JSON()
+}
+
+// CopyRule is one rule of the service-logs bucket's replication, as the
+// plan (from the program's inputs) and the live check (from
+// GetBucketReplication) read it, so both judge it alike (CopyProblem).
+type CopyRule struct {
+	Status, Destination, DeleteMarkers string
+	// Filter describes any filter that narrows the rule ("" for none).
+	Filter string
+}
+
+// CopyProblem says what keeps the rules from copying every access log into
+// the archive, "" when nothing does: one rule, enabled, every object,
+// into the archive, delete markers not replicated (a replicated delete
+// marker would hide the copy; the locked version stays either way).
+func CopyProblem(rules []CopyRule, archiveArn string) string {
+	if len(rules) != 1 {
+		return fmt.Sprintf("%d replication rules", len(rules))
+	}
+	r := rules[0]
+	switch {
+	case r.Status != "Enabled":
+		return "rule " + r.Status
+	case r.Destination != archiveArn:
+		return "into " + r.Destination
+	case r.Filter != "":
+		return "only objects matching " + r.Filter
+	case r.DeleteMarkers == "Enabled":
+		return "delete markers replicated"
+	}
+	return ""
+}
+
+// copyAccessLogs replicates the service-logs bucket into the archive.
+func (l *Logging) copyAccessLogs(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
+	source, dest := l.ServiceLogs.Arn, l.Archive.Arn
+	// S3 user guide, "Setting up permissions for live replication"
+	// (setting-repl-config-perm-overview.html): the trust with
+	// aws:SourceAccount and aws:SourceArn, the source's reads (with the
+	// two Object Lock reads) and the destination's writes, nothing else.
+	trust := policydoc.Document{Statement: []policydoc.Statement{{
+		Effect: "Allow", Principal: policydoc.Service("s3.amazonaws.com"), Action: policydoc.List("sts:AssumeRole"),
+		Condition: policydoc.Condition{
+			"StringEquals": {"aws:SourceAccount": policydoc.List(args.AccountID)},
+			"ArnEquals":    {"aws:SourceArn": policydoc.List(source)},
+		},
+	}}}
+	role, err := iam.NewRole(ctx, name+"-copy-role", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(trust.JSON()),
+		Description:      pulumi.String("S3 replication of tenant " + args.TenantID + "'s access logs into its locked archive"),
+	}, child)
+	if err != nil {
+		return err
+	}
+	rp, err := iam.NewRolePolicy(ctx, name+"-copy-policy", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: pulumi.String(CopyRolePolicy(source, dest).JSON()),
+	}, child)
+	if err != nil {
+		return err
+	}
+	_, err = s3.NewBucketReplicationConfig(ctx, name+"-access-log-copy", &s3.BucketReplicationConfigArgs{
+		Bucket: pulumi.String(l.ServiceLogs.Name),
+		Role:   role.Arn,
+		Rules: s3.BucketReplicationConfigRuleArray{&s3.BucketReplicationConfigRuleArgs{
+			Id:                      pulumi.String(AccessLogCopyRule),
+			Status:                  pulumi.String("Enabled"),
+			Priority:                pulumi.Int(1),
+			Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{},
+			DeleteMarkerReplication: &s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Disabled")},
+			Destination:             &s3.BucketReplicationConfigRuleDestinationArgs{Bucket: pulumi.String(dest)},
+		}},
+	}, child, pulumi.DependsOn([]pulumi.Resource{l.ServiceLogs, l.Archive, rp}))
+	return err
+}
+
+// CopyRolePolicy is what the replication role may do: read the versions of
+// the service-logs bucket and replicate them into the archive. No delete,
+// no read of the archive, nothing else.
+func CopyRolePolicy(sourceArn, destArn string) policydoc.Document {
+	return policydoc.Document{Statement: []policydoc.Statement{
+		{Sid: "ReadSourceConfiguration", Effect: "Allow", Action: policydoc.List("s3:GetReplicationConfiguration", "s3:ListBucket"),
+			Resource: policydoc.List(sourceArn)},
+		{Sid: "ReadSourceVersions", Effect: "Allow",
+			Action: policydoc.List("s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
+				"s3:GetObjectRetention", "s3:GetObjectLegalHold"),
+			Resource: policydoc.List(sourceArn + "/*")},
+		{Sid: "ReplicateIntoArchive", Effect: "Allow", Action: policydoc.List("s3:ReplicateObject", "s3:ReplicateTags"),
+			Resource: policydoc.List(destArn + "/*")},
+	}}
+}
+
+// viewTrail copies the tenant's records of the shared trail into its group.
+func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
+	group, err := loggroups.NewGroup(ctx, name+"-trail-view", &loggroups.GroupArgs{
+		Name: TrailViewGroup(args.TenantID), KeyArn: args.KeyArn, RetentionDays: args.RetentionDays, Classification: args.Classification,
+	}, child)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(args.DataBucketArns))
+	for _, arn := range args.DataBucketArns {
+		names = append(names, arn[len("arn:aws:s3:::"):])
+	}
+	for _, kind := range TrailViewKinds {
+		if kind == "buckets" && len(names) == 0 {
+			continue // nothing to match: EventBridge refuses an empty list
+		}
+		rule, err := cloudwatch.NewEventRule(ctx, name+"-trail-"+kind, &cloudwatch.EventRuleArgs{
+			Name:         pulumi.String(TrailViewRule(args.TenantID, kind)),
+			Description:  pulumi.String("Tenant " + args.TenantID + "'s records of the shared trail (" + kind + "), to " + TrailViewGroup(args.TenantID)),
+			EventPattern: pulumi.String(TrailViewPattern(kind, args.TenantID, args.AccountID, names)),
+			State:        pulumi.String(TrailViewState),
+		}, child)
+		if err != nil {
+			return err
+		}
+		// No role: CloudWatch Logs targets take the group's resource
+		// policy (the baseline's TrailViewResourcePolicy).
+		if _, err := cloudwatch.NewEventTarget(ctx, name+"-trail-"+kind+"-group", &cloudwatch.EventTargetArgs{
+			Rule: rule.Name, Arn: group.Arn, TargetId: pulumi.String("trail-view"),
+		}, child); err != nil {
+			return err
+		}
+	}
+	return nil
+}
