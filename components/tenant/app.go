@@ -129,10 +129,10 @@ func (t *Tenant) inventory(cfg *config.Tenant, st *site) pulumi.MapOutput {
 	for c, b := range t.Data.Buckets {
 		data[c] = pulumi.String(b.Name)
 	}
-	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(AppLogGroup(cfg.TenantID)), pulumi.String(config.HostLogGroup(cfg.TenantID))}
-	if t.Logging.Trail != nil {
-		logGroups = append(logGroups, pulumi.String(fmt.Sprintf("/tenants/%s/cloudtrail", cfg.TenantID)))
-	}
+	// The trail's group: a dedicated trail writes it, the shared trail's
+	// copy rules fill it (logging.TrailViewGroup).
+	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(AppLogGroup(cfg.TenantID)), pulumi.String(config.HostLogGroup(cfg.TenantID)),
+		pulumi.String(logging.TrailViewGroup(cfg.TenantID))}
 	database := pulumi.Map{"enabled": pulumi.Bool(false)}
 	if t.Database != nil {
 		database = pulumi.Map{"enabled": pulumi.Bool(true), "identifier": pulumi.String(storage.DatabaseIdentifier(cfg.TenantID)), "arn": t.Database.Instance.Arn}

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"sort"
+
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 )
 
 // Quota is one AWS service quota per account and region that tenants use
@@ -52,7 +54,17 @@ var Quotas = []Quota{
 			return 0
 		},
 		Page: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html"},
-	{Name: "Rules per event bus", Service: "events", Default: 300, PerTenant: one,
+	// The tenant's alert routes (GuardDuty's and awsdocs.Routes), and in
+	// the shared trail mode the two rules that copy its records of the
+	// account trail into its group (components/logging/copies.go).
+	{Name: "Rules per event bus", Service: "events", Default: 300,
+		PerTenant: func(t *Tenant) int {
+			n := 1 + len(awsdocs.Routes)
+			if t.TrailMode != "dedicated" {
+				n += 2
+			}
+			return n
+		},
 		Page: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"},
 }
 

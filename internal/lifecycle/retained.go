@@ -6,11 +6,11 @@ import (
 
 // RetainedRule is the one rule for what outlives a tenant's deletion
 // (§10 against §27, §39, §42): only the provider's own records of
-// operating the service (API activity, operator sessions), kept for audit
+// operating the service (API activity, access logs, operator sessions), kept for audit
 // where no one can alter them, never the customer's content; each is
 // listed in the deletion's evidence with where it sits, until when, and
 // who disposes of it.
-const RetainedRule = "What outlives the deletion deadline is the provider's own records of operating the service (API activity, operator sessions), kept for audit (§27, §39, §42) where no one can alter them, never the customer's content; each is listed here with where it sits, until when, and who disposes of it."
+const RetainedRule = "What outlives the deletion deadline is the provider's own records of operating the service (API activity, access logs, operator sessions), kept for audit (§27, §39, §42) where no one can alter them, never the customer's content; each is listed here with where it sits, until when, and who disposes of it."
 
 // Retained lists the records that outlive a tenant deleted on today:
 // the tenant's log archive, and in the shared trail mode the account's
@@ -56,8 +56,9 @@ func Retained(t *config.Tenant, base *config.Baseline, today Date) []map[string]
 }
 
 func archiveHolds(t *config.Tenant) string {
+	copies := "the locked copies of the tenant's load-balancer and bucket access logs (replicated from its service-logs bucket)"
 	if t.TrailMode == "dedicated" {
-		return "the tenant's CloudTrail records (its dedicated trail)"
+		return "the tenant's CloudTrail records (its dedicated trail) and " + copies
 	}
-	return "nothing in the shared trail mode (the account's archive holds the tenant's API records)"
+	return copies + "; its API records are in the account's archive (shared trail mode)"
 }

@@ -416,3 +416,25 @@ func mustDate(s string) time.Time {
 	}
 	return t
 }
+
+// The quota table's per-tenant use (config.Quotas) is what each example
+// program builds: a count that drifted from the program (the table said one
+// event rule while the tenant built five) would let the fleet plan pass a
+// tenant that AWS then refuses.
+func TestQuotaTableCountsWhatTheProgramsBuild(t *testing.T) {
+	for _, name := range testkit.ExampleTenants(t) {
+		cfg := testkit.Load(t, name)
+		g := testkit.Run(t, cfg)
+		for _, q := range config.Quotas {
+			n := 0
+			for _, r := range g.All() {
+				if r.Custom && policy.Takes(q.Name, r) {
+					n++
+				}
+			}
+			if want := q.PerTenant(cfg); n != want {
+				t.Errorf("%s: the program takes %d of %q, the table says %d", name, n, q.Name, want)
+			}
+		}
+	}
+}

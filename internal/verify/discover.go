@@ -162,10 +162,7 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 		inv.Trail.Arn = logging.TrailArn(cfg.Region, acct, logging.TrailName(cfg.TenantID))
 	}
 	inv.FlowLogGroup = "/tenants/" + cfg.TenantID + "/vpc-flow-logs"
-	inv.LogGroups = []string{inv.FlowLogGroup, tenant.AppLogGroup(cfg.TenantID), config.HostLogGroup(cfg.TenantID)}
-	if cfg.TrailMode == "dedicated" {
-		inv.LogGroups = append(inv.LogGroups, "/tenants/"+cfg.TenantID+"/cloudtrail")
-	}
+	inv.LogGroups = []string{inv.FlowLogGroup, tenant.AppLogGroup(cfg.TenantID), config.HostLogGroup(cfg.TenantID), logging.TrailViewGroup(cfg.TenantID)}
 	if cfg.Database.Enabled {
 		inv.Database.Enabled, inv.Database.Identifier = true, storage.DatabaseIdentifier(cfg.TenantID)
 		inv.Database.Arn = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", cfg.Region, acct, inv.Database.Identifier)

@@ -118,18 +118,21 @@ type world struct {
 	account            string
 	keys               map[string]kmstypes.KeyMetadata // by id, ARN or alias
 	trailDeliveryError string
+	ruleTargets        map[string][]ebtypes.Target // by rule; others get targets
+	resourcePolicies   []logtypes.ResourcePolicy
 }
 
 type bucket struct {
-	location   string
-	sse        *s3types.ServerSideEncryptionConfiguration
-	pab        *s3types.PublicAccessBlockConfiguration
-	versioning s3types.BucketVersioningStatus
-	policy     string
-	logging    *s3types.LoggingEnabled
-	lifecycle  []s3types.LifecycleRule
-	lock       *s3types.ObjectLockConfiguration
-	tags       map[string]string
+	location    string
+	sse         *s3types.ServerSideEncryptionConfiguration
+	pab         *s3types.PublicAccessBlockConfiguration
+	versioning  s3types.BucketVersioningStatus
+	policy      string
+	logging     *s3types.LoggingEnabled
+	replication *s3types.ReplicationConfiguration
+	lifecycle   []s3types.LifecycleRule
+	lock        *s3types.ObjectLockConfiguration
+	tags        map[string]string
 }
 
 func (w *world) call(op string) error {
@@ -208,7 +211,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	}
 	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name("service-logs"), name("log-archive")
 	inv.Trail.Mode, inv.Trail.Arn = cfg.TrailMode, logging.TrailArn(region, acct, logging.SharedTrailName)
-	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + id + "/app"}
+	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + id + "/app", logging.TrailViewGroup(id)}
 	inv.Database.Enabled, inv.Database.Identifier = true, "tk-"+id
 
 	stdTags := map[string]string{"Tenant": id, "ManagedBy": "tenantkit", "Environment": cfg.Environment}
@@ -294,6 +297,12 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		if role != "service-logs" {
 			nb.logging = &s3types.LoggingEnabled{TargetBucket: aws.String(inv.Buckets.ServiceLogs), TargetPrefix: aws.String("s3/" + b + "/")}
 		}
+		if role == "service-logs" {
+			nb.replication = &s3types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111122223333:role/acme-logs-copy-role"), Rules: []s3types.ReplicationRule{{
+				ID: aws.String(logging.AccessLogCopyRule), Status: s3types.ReplicationRuleStatusEnabled, Priority: aws.Int32(1), Filter: &s3types.ReplicationRuleFilter{},
+				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
+				Destination:             &s3types.Destination{Bucket: aws.String(storage.BucketArn(inv.Buckets.LogArchive))}}}}
+		}
 		if role == "log-archive" {
 			nb.lock = &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled, Rule: &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionMode(cfg.ObjectLockMode), Days: aws.Int32(int32(cfg.ObjectLockDays))}}}
 		}
@@ -349,6 +358,19 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		w.rules[name] = eventbridge.DescribeRuleOutput{Name: aws.String(name), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(pattern)}
 	}
 	w.targets = []ebtypes.Target{{Id: aws.String("alert-topic"), Arn: aws.String(topic)}}
+	// The shared trail's copies into the tenant's group (WP-27/trail-view).
+	w.ruleTargets = map[string][]ebtypes.Target{}
+	var dataBuckets []string
+	for _, b := range inv.Buckets.Data {
+		dataBuckets = append(dataBuckets, b)
+	}
+	for _, kind := range logging.TrailViewKinds {
+		name := logging.TrailViewRule(id, kind)
+		w.rules[name] = eventbridge.DescribeRuleOutput{Name: aws.String(name), State: ebtypes.RuleState(logging.TrailViewState),
+			EventPattern: aws.String(logging.TrailViewPattern(kind, id, acct, dataBuckets))}
+		w.ruleTargets[name] = []ebtypes.Target{{Id: aws.String("trail-view"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:" + logging.TrailViewGroup(id))}}
+	}
+	w.resourcePolicies = []logtypes.ResourcePolicy{{PolicyName: aws.String(logging.TrailViewPolicyName), PolicyDocument: aws.String(logging.TrailViewResourcePolicy(region, acct))}}
 	w.topicKey = keyArn
 	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
@@ -519,6 +541,16 @@ func (f *s3fake) GetBucketLogging(_ context.Context, in *s3.GetBucketLoggingInpu
 	}
 	return &s3.GetBucketLoggingOutput{LoggingEnabled: b.logging}, nil
 }
+func (f *s3fake) GetBucketReplication(_ context.Context, in *s3.GetBucketReplicationInput, _ ...func(*s3.Options)) (*s3.GetBucketReplicationOutput, error) {
+	b, err := f.b("GetBucketReplication", in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	if b.replication == nil {
+		return nil, apiErr("ReplicationConfigurationNotFoundError")
+	}
+	return &s3.GetBucketReplicationOutput{ReplicationConfiguration: b.replication}, nil
+}
 func (f *s3fake) GetBucketLifecycleConfiguration(_ context.Context, in *s3.GetBucketLifecycleConfigurationInput, _ ...func(*s3.Options)) (*s3.GetBucketLifecycleConfigurationOutput, error) {
 	b, err := f.b("GetBucketLifecycleConfiguration", in.Bucket)
 	if err != nil {
@@ -641,6 +673,9 @@ func (f *logsfake) DescribeLogStreams(_ context.Context, in *cloudwatchlogs.Desc
 	}
 	return &cloudwatchlogs.DescribeLogStreamsOutput{LogStreams: out}, (*world)(f).call("DescribeLogStreams")
 }
+func (f *logsfake) DescribeResourcePolicies(context.Context, *cloudwatchlogs.DescribeResourcePoliciesInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeResourcePoliciesOutput, error) {
+	return &cloudwatchlogs.DescribeResourcePoliciesOutput{ResourcePolicies: f.resourcePolicies}, (*world)(f).call("DescribeResourcePolicies")
+}
 func (f *logsfake) ListTagsForResource(_ context.Context, in *cloudwatchlogs.ListTagsForResourceInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.ListTagsForResourceOutput, error) {
 	return &cloudwatchlogs.ListTagsForResourceOutput{Tags: f.logTags[aws.ToString(in.ResourceArn)]}, (*world)(f).call("ListTagsForResource")
 }
@@ -694,7 +729,10 @@ func (f *ebfake) DescribeRule(_ context.Context, in *eventbridge.DescribeRuleInp
 	}
 	return &r, nil
 }
-func (f *ebfake) ListTargetsByRule(context.Context, *eventbridge.ListTargetsByRuleInput, ...func(*eventbridge.Options)) (*eventbridge.ListTargetsByRuleOutput, error) {
+func (f *ebfake) ListTargetsByRule(_ context.Context, in *eventbridge.ListTargetsByRuleInput, _ ...func(*eventbridge.Options)) (*eventbridge.ListTargetsByRuleOutput, error) {
+	if ts, ok := f.ruleTargets[aws.ToString(in.Rule)]; ok {
+		return &eventbridge.ListTargetsByRuleOutput{Targets: ts}, (*world)(f).call("ListTargetsByRule")
+	}
 	return &eventbridge.ListTargetsByRuleOutput{Targets: f.targets}, (*world)(f).call("ListTargetsByRule")
 }
 

@@ -16,6 +16,7 @@ import (
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
@@ -226,6 +227,37 @@ var breakCases = []breakCase{
 	{"WP-39/log-buckets", "Object Lock shortened", func(w *world, _ *config.Tenant, inv *Inventory) {
 		w.buckets[inv.Buckets.LogArchive].lock.Rule.DefaultRetention.Days = aws.Int32(1)
 	}, "log-archive"},
+	{"WP-39/access-log-copy", "no replication", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.ServiceLogs].replication = nil
+	}, "service-logs"},
+	{"WP-39/access-log-copy", "only the load balancer's logs copied", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.ServiceLogs].replication.Rules[0].Filter = &s3types.ReplicationRuleFilter{Prefix: aws.String("alb/")}
+	}, "only objects matching prefix alb/"},
+	{"WP-39/access-log-copy", "copied elsewhere", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.ServiceLogs].replication.Rules[0].Destination.Bucket = aws.String("arn:aws:s3:::unlocked-bucket")
+	}, "into arn:aws:s3:::unlocked-bucket"},
+	{"WP-39/access-log-copy", "delete markers replicated", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.ServiceLogs].replication.Rules[0].DeleteMarkerReplication.Status = s3types.DeleteMarkerReplicationStatusEnabled
+	}, "delete markers replicated"},
+	{"WP-27/trail-view", "the view group deleted", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.logGroups = slices.DeleteFunc(w.logGroups, func(g logtypes.LogGroup) bool { return aws.ToString(g.LogGroupName) == "/tenants/acme/cloudtrail" })
+	}, "/tenants/acme/cloudtrail"},
+	{"WP-27/trail-view", "read-only calls not copied", func(w *world, _ *config.Tenant, _ *Inventory) {
+		r := w.rules["tk-acme-trail-roles"]
+		r.State = ebtypes.RuleStateEnabled
+		w.rules["tk-acme-trail-roles"] = r
+	}, "tk-acme-trail-roles"},
+	{"WP-27/trail-view", "every tenant's roles copied", func(w *world, _ *config.Tenant, _ *Inventory) {
+		r := w.rules["tk-acme-trail-roles"]
+		r.EventPattern = aws.String(strings.ReplaceAll(aws.ToString(r.EventPattern), "/tenants/acme/", "/tenants/"))
+		w.rules["tk-acme-trail-roles"] = r
+	}, "tk-acme-trail-roles"},
+	{"WP-27/trail-view", "copied into another tenant's group", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.ruleTargets["tk-acme-trail-buckets"] = []ebtypes.Target{{Id: aws.String("trail-view"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenants/globex/cloudtrail")}}
+	}, "tk-acme-trail-buckets"},
+	{"WP-27/trail-view", "the baseline's resource policy missing", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.resourcePolicies = nil
+	}, "EventBridge cannot write"},
 	{"WP-39/log-retention", "retention shortened", func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[0].RetentionInDays = aws.Int32(7) }, "vpc-flow-logs"},
 }
 
@@ -293,7 +325,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-27/alb-logs": "DescribeLoadBalancerAttributes", "WP-27/bucket-logs": "GetBucketLogging", "WP-28/dhcp": "DescribeDhcpOptions",
 		"WP-30/inspector": "BatchGetAccountStatus", "WP-30/patching": "ListAssociations", "WP-31/routes": "DescribeRouteTables",
 		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-30/findings": "ListFindings", "WP-20.5/bootstrap": "DescribeLaunchTemplateVersions", "WP-28/instance-clock": "DescribeLaunchTemplateVersions", "WP-20.5/received": "DescribeLogStreams", "WP-30/patch-compliance": "DescribeInstancePatchStates", "WP-39/log-buckets": "GetBucketVersioning",
-		"WP-39/log-retention": "DescribeLogGroups",
+		"WP-39/log-retention": "DescribeLogGroups", "WP-39/access-log-copy": "GetBucketReplication", "WP-27/trail-view": "DescribeLogGroups",
 	}
 	// Checks that read no API (they compare the stack with the inventory)
 	// cannot meet an API failure.

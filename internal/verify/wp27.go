@@ -3,14 +3,23 @@ package verify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/tenantkit/tenantkit/components/logging"
+	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 )
 
 var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow log of ALL traffic, active",
@@ -160,4 +169,105 @@ var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-bala
 		default:
 			r.Pass(res, "access logs to "+t.Inv.Buckets.ServiceLogs)
 		}
+	}})
+
+var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the tenant reads its own records of the shared trail",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		id := t.Inv.Tenant
+		group := logging.TrailViewGroup(id)
+		if t.Inv.Trail.Mode == logging.TrailDedicated {
+			r.NA("dedicated trail mode: the tenant's own trail writes " + group + " (WP-27/trail)")
+			return
+		}
+		groupArn := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", t.Inv.Region, t.Inv.AccountID, group)
+		res := "log group " + group
+		groups, err := collectPages("logs:DescribeLogGroups", func(tok *string) ([]logtypes.LogGroup, *string, error) {
+			out, err := t.Clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(group), NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return out.LogGroups, out.NextToken, nil
+		})
+		if err != nil {
+			r.Error(res, err, "the tenant's records of the shared trail in "+group)
+			return
+		}
+		if !slices.ContainsFunc(groups, func(g logtypes.LogGroup) bool { return aws.ToString(g.LogGroupName) == group }) {
+			r.Fail(res, "no such group", "the tenant's records of the shared trail in "+group)
+			return
+		}
+		// The buckets the stack file declares (#23 item 8), named as the
+		// program names them; WP-11/stack-inventory judges the inventory.
+		var buckets []string
+		for _, c := range t.Cfg.DataClassifications {
+			buckets = append(buckets, storage.BucketName(id, c, t.Inv.AccountID))
+		}
+		for _, kind := range logging.TrailViewKinds {
+			if kind == "buckets" && len(buckets) == 0 {
+				continue
+			}
+			name := logging.TrailViewRule(id, kind)
+			want := logging.TrailViewPattern(kind, id, t.Inv.AccountID, buckets)
+			rres := "rule " + name
+			rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
+			switch {
+			case isCode(err, "ResourceNotFoundException"):
+				r.Fail(rres, "no such rule", "the tenant's "+kind+" records copied to "+group)
+				continue
+			case err != nil:
+				r.Error(rres, err, "the tenant's "+kind+" records copied to "+group)
+				continue
+			case string(rule.State) != logging.TrailViewState:
+				r.Fail(rres, "state "+string(rule.State), "state "+logging.TrailViewState+" (read-only calls too)")
+				continue
+			case !awsdocs.SamePattern(aws.ToString(rule.EventPattern), want):
+				r.Fail(rres, "pattern "+aws.ToString(rule.EventPattern), "pattern "+want)
+				continue
+			}
+			targets, err := collectPages("events:ListTargetsByRule", func(tok *string) ([]ebtypes.Target, *string, error) {
+				out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name), NextToken: tok})
+				if err != nil {
+					return nil, nil, err
+				}
+				return out.Targets, out.NextToken, nil
+			})
+			if err != nil {
+				r.Error(rres, err, "targets "+groupArn)
+				continue
+			}
+			if !slices.ContainsFunc(targets, func(x ebtypes.Target) bool {
+				a := strings.TrimSuffix(aws.ToString(x.Arn), ":*")
+				return a == groupArn
+			}) {
+				r.Fail(rres, fmt.Sprintf("%d targets, not %s", len(targets), group), "targets "+groupArn)
+				continue
+			}
+			r.Pass(rres, "the tenant's "+kind+" records, read-only calls included, to "+group)
+		}
+		// Without the baseline's resource policy EventBridge cannot write.
+		pres := "resource policy " + logging.TrailViewPolicyName
+		policies, err := collectPages("logs:DescribeResourcePolicies", func(tok *string) ([]logtypes.ResourcePolicy, *string, error) {
+			out, err := t.Clients.Logs.DescribeResourcePolicies(ctx, &cloudwatchlogs.DescribeResourcePoliciesInput{NextToken: tok})
+			if err != nil {
+				return nil, nil, err
+			}
+			return out.ResourcePolicies, out.NextToken, nil
+		})
+		if err != nil {
+			r.Error(pres, err, "EventBridge allowed to write "+group)
+			return
+		}
+		wantPolicy := logging.TrailViewResourcePolicy(t.Inv.Region, t.Inv.AccountID)
+		for _, p := range policies {
+			if aws.ToString(p.PolicyName) != logging.TrailViewPolicyName {
+				continue
+			}
+			if !awsdocs.SamePattern(aws.ToString(p.PolicyDocument), wantPolicy) {
+				r.Fail(pres, "document "+aws.ToString(p.PolicyDocument), "document "+wantPolicy+" (the baseline's)")
+				return
+			}
+			r.Pass(pres, "EventBridge may write every tenant's view group")
+			return
+		}
+		r.Fail(pres, "no such policy: EventBridge cannot write the copies", "the baseline's policy (deploy the baseline stack)")
 	}})

@@ -3,12 +3,14 @@ package verify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -130,4 +132,64 @@ func retentionText(days int) string {
 		return "never expire (no retention set)"
 	}
 	return fmt.Sprintf("expire after %d days", days)
+}
+
+var _ = register(Check{ID: "WP-39/access-log-copy", Control: "WP-39", Title: "the access logs replicated into the locked archive",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		src, archive := t.Inv.Buckets.ServiceLogs, t.Inv.Buckets.LogArchive
+		if src == "" || archive == "" {
+			r.Error("log buckets of "+t.Inv.Tenant, fmt.Errorf("not in the inventory"), "service-logs replicated into the log archive")
+			return
+		}
+		want := "every object replicated into " + archive + " (its Object Lock keeps the copies), delete markers not"
+		out, err := t.Clients.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(src)})
+		switch {
+		case isCode(err, "ReplicationConfigurationNotFoundError"): // S3 API reference, GetBucketReplication
+			r.Fail(bucketRes(t, src), "no replication: access logs kept only where S3 cannot lock them", want)
+			return
+		case err != nil:
+			r.Error(bucketRes(t, src), err, want)
+			return
+		case out.ReplicationConfiguration == nil:
+			r.Error(bucketRes(t, src), fmt.Errorf("the answer holds no replication configuration"), want)
+			return
+		}
+		var rules []logging.CopyRule
+		for _, x := range out.ReplicationConfiguration.Rules {
+			c := logging.CopyRule{Status: string(x.Status)}
+			if x.Destination != nil {
+				c.Destination = aws.ToString(x.Destination.Bucket)
+			}
+			if x.DeleteMarkerReplication != nil {
+				c.DeleteMarkers = string(x.DeleteMarkerReplication.Status)
+			}
+			c.Filter = copyFilter(x)
+			rules = append(rules, c)
+		}
+		if why := logging.CopyProblem(rules, "arn:aws:s3:::"+archive); why != "" {
+			r.Fail(bucketRes(t, src), why, want)
+			return
+		}
+		r.Pass(bucketRes(t, src), "every object replicated into "+archive+", delete markers not")
+	}})
+
+// copyFilter describes what narrows a replication rule, "" for every
+// object: no filter, an empty one, or an empty prefix (the V1 form).
+func copyFilter(x s3types.ReplicationRule) string {
+	var parts []string
+	if p := aws.ToString(x.Prefix); p != "" {
+		parts = append(parts, "prefix "+p)
+	}
+	if f := x.Filter; f != nil {
+		if p := aws.ToString(f.Prefix); p != "" {
+			parts = append(parts, "prefix "+p)
+		}
+		if f.Tag != nil {
+			parts = append(parts, "tag "+aws.ToString(f.Tag.Key))
+		}
+		if f.And != nil {
+			parts = append(parts, fmt.Sprintf("prefix %q and %d tags", aws.ToString(f.And.Prefix), len(f.And.Tags)))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
