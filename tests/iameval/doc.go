@@ -18,7 +18,10 @@
 //   - every isolation promise holds against another tenant's role, once
 //     with no identity policy and once with an identity policy that allows
 //     everything;
-//   - the log buckets keep their records against account administrators.
+//   - the log buckets keep their records against account administrators;
+//   - S3 replication copies the access logs into the locked archive and
+//     can do nothing else, and the log reader reads the tenant's copy of
+//     its shared-trail records and no other tenant's.
 //
 // What the evaluator is trusted with, and how that trust was checked, is in
 // evaluate.mjs and in the self-check scenarios.

@@ -46,6 +46,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.hosts()
 	s.group = "refresh"
 	s.refresh()
+	s.group = "copies"
+	s.copies()
 
 	outcomes := evaluate(t, s.list)
 	type tally struct{ run, failed int }
@@ -398,6 +400,54 @@ func (s *suite) integrity() {
 	}
 	s.add(explicitDeny, "the deployer schedules the baseline key's deletion", request(deployer, "kms:ScheduleKeyDeletion", w.base.keyArn, w.base.keyPolicy, nil))
 	s.add(allowed, "the deployer applies the program's key policy", request(deployer, "kms:PutKeyPolicy", w.base.keyArn, w.base.keyPolicy, nil))
+}
+
+// copies: S3 replication copies a tenant's access logs into its locked
+// archive, through the role the program gives it and the two buckets'
+// policies, and through nothing else (S3 user guide, "Setting up
+// permissions for live replication"); the tenant's log reader reads the
+// group its records of the shared trail are copied into, and no other
+// tenant's.
+func (s *suite) copies() {
+	t, w := s.t, s.w
+	for _, tn := range []struct {
+		name string
+		site *site
+	}{{"acme", w.acme}, {"globex", w.globex}} {
+		copyRole := tn.site.role(t, "-copy-role")
+		serviceLogs, archive := tn.site.bucket(t, "service-logs"), tn.site.bucket(t, "log-archive")
+		s3svc := service("s3.amazonaws.com", map[string]any{"aws:SourceArn": serviceLogs.Arn, "aws:SourceAccount": account})
+		s.add(allowed, "S3 assumes "+tn.name+"'s copy role for its service logs", request(s3svc, "sts:AssumeRole", copyRole.Arn, copyRole.Trust, nil))
+		other := service("s3.amazonaws.com", map[string]any{"aws:SourceArn": tn.site.bucket(t, "log-archive").Arn, "aws:SourceAccount": account})
+		s.add(denied, "S3 assumes "+tn.name+"'s copy role for another bucket", request(other, "sts:AssumeRole", copyRole.Arn, copyRole.Trust, nil))
+		foreign := service("s3.amazonaws.com", map[string]any{"aws:SourceArn": serviceLogs.Arn, "aws:SourceAccount": otherAccount})
+		s.add(denied, "S3 assumes "+tn.name+"'s copy role for another account", request(foreign, "sts:AssumeRole", copyRole.Arn, copyRole.Trust, nil))
+
+		p := withInline(copyRole)
+		record := "alb/AWSLogs/" + account + "/elasticloadbalancing/" + region + "/2026/11/26/x.log.gz"
+		s.add(allowed, tn.name+"'s copy role reads the replication configuration", request(p, "s3:GetReplicationConfiguration", serviceLogs.Arn, serviceLogs.Policy, nil))
+		s.add(allowed, tn.name+"'s copy role reads a delivered version", request(p, "s3:GetObjectVersionForReplication", serviceLogs.object(record), serviceLogs.Policy, nil))
+		s.add(allowed, tn.name+"'s copy role replicates it into the archive", request(p, "s3:ReplicateObject", archive.object(record), archive.Policy, nil))
+		s.add(denied, tn.name+"'s copy role deletes a record in the archive", request(p, "s3:DeleteObjectVersion", archive.object(record), archive.Policy, nil))
+		s.add(denied, tn.name+"'s copy role replicates a delete", request(p, "s3:ReplicateDelete", archive.object(record), archive.Policy, nil))
+		s.add(denied, tn.name+"'s copy role shortens a lock", request(p, "s3:PutObjectRetention", archive.object(record), archive.Policy, nil))
+		s.add(denied, tn.name+"'s copy role reads the archive", request(p, "s3:GetObject", archive.object(record), archive.Policy, nil))
+		for key, b := range tn.site.buckets {
+			if strings.HasPrefix(key, "data/") {
+				s.add(denied, tn.name+"'s copy role reads its "+key+" bucket", request(p, "s3:GetObject", b.object("customer/x"), b.Policy, nil))
+			}
+		}
+	}
+	corpArchive := w.corp.bucket(t, "log-archive")
+	s.add(denied, "acme's copy role replicates into acme-corp's archive", request(withInline(w.acme.role(t, "-copy-role")), "s3:ReplicateObject", corpArchive.object("alb/x.log.gz"), corpArchive.Policy, nil))
+
+	reader := withInline(w.acme.role(t, "-log-reader"))
+	view := w.acme.logGroup(t, "/cloudtrail")
+	s.add(allowed, "acme's log reader reads its records of the shared trail", request(reader, "logs:FilterLogEvents", view, nil, nil))
+	s.add(allowed, "acme's log reader queries them", request(reader, "logs:StartQuery", view, nil, nil))
+	s.add(denied, "acme's log reader reads acme-corp's records", request(reader, "logs:FilterLogEvents", w.corp.logGroup(t, "/cloudtrail"), nil, nil))
+	s.add(denied, "acme's log reader reads the account's trail group", request(reader, "logs:FilterLogEvents", w.base.logGroup(t, "/tenantkit/cloudtrail"), nil, nil))
+	s.add(denied, "acme's log reader shortens its records' retention", request(reader, "logs:PutRetentionPolicy", view, nil, nil))
 }
 
 // hosts: a tenant's instances (its app role with every policy attached,
