@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Refuses a deploy that would undo a lifecycle step (#23 item 2): the
 # deployed stack's lifecycle state (its inventory output, written by the
-# last up) is compared with the stack file's. A file behind the deployed
-# state (active on main while the offboarding run already suspended the
-# tenant, its evidence pull request not merged yet) is refused: merge the
-# offboarding pull request first. A stack never deployed passes.
+# last up) is compared with the stack file's. The offboarding run records a
+# step on main before it applies it, so main is never behind; a file behind
+# the deployed state means someone reverted a recorded step by hand, and is
+# refused. A stack never deployed passes.
 #
 #   scripts/lifecycle-guard.sh TENANT        (needs pulumi, jq, tenantctl)
 set -euo pipefail
@@ -37,7 +37,7 @@ if [[ -z $deployed ]]; then
   exit 0
 fi
 if (( $(rank "$file") < $(rank "$deployed") )); then
-  echo "::error::lifecycle-guard: $tenant is $deployed in the account but $file in the stack file: deploying would undo the offboarding step; merge the offboarding evidence pull request first" >&2
+  echo "::error::lifecycle-guard: $tenant is $deployed in the account but $file in the stack file: deploying would undo the offboarding step; restore the recorded state on main (git log -- stacks/Pulumi.$tenant.yaml)" >&2
   exit 1
 fi
 echo "lifecycle-guard: $tenant deployed $deployed, stack file $file: the deploy undoes nothing"

@@ -115,8 +115,8 @@ func TestSecretsOnlyWhereNeeded(t *testing.T) {
 
 // Item 18: no workflow grants a write or the OIDC token to every job; a job
 // gets id-token: write only when it assumes a role, and contents: write
-// only where it opens the evidence pull request. Every checkout leaves no
-// token in .git/config.
+// only where it publishes a release or commits the lifecycle's own writes.
+// Every checkout leaves no token in .git/config.
 func TestPermissionsPerJob(t *testing.T) {
 	for _, w := range workflows(t) {
 		for p, v := range w.Permissions {
@@ -131,13 +131,20 @@ func TestPermissionsPerJob(t *testing.T) {
 			if got := j.Permissions["id-token"] == "write"; got != assumes {
 				t.Errorf("%s/%s: id-token write %v, assumes a role %v", w.file, name, got, assumes)
 			}
-			// contents: write only to open the evidence pull request or to
-			// publish a release (a tag's build, no pull request code).
-			writes := slices.ContainsFunc(j.Steps, func(s step) bool {
+			// contents: write only to open the evidence pull request, to
+			// publish a release (a tag's build, no pull request code), or
+			// to commit the lifecycle's own writes through the script that
+			// refuses any other path (#23 item 2), in a job with no role
+			// and no environment's secrets.
+			lifecycleCommit := slices.ContainsFunc(j.Steps, func(s step) bool { return strings.Contains(s.Run, "scripts/lifecycle-commit.sh") })
+			writes := lifecycleCommit || slices.ContainsFunc(j.Steps, func(s step) bool {
 				return strings.HasPrefix(s.Uses, "peter-evans/create-pull-request@") || strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@")
 			})
 			if got := j.Permissions["contents"] == "write"; got != writes {
-				t.Errorf("%s/%s: contents write %v, opens a pull request or publishes a release %v", w.file, name, got, writes)
+				t.Errorf("%s/%s: contents write %v, opens a pull request, publishes a release or commits the lifecycle %v", w.file, name, got, writes)
+			}
+			if lifecycleCommit && (assumes || j.Environment != "") {
+				t.Errorf("%s/%s: commits to main and also assumes a role or takes an environment's secrets", w.file, name)
 			}
 			if j.Permissions == nil {
 				t.Errorf("%s/%s: no permissions of its own", w.file, name)
@@ -162,7 +169,8 @@ func TestStackGroups(t *testing.T) {
 	changes := regexp.MustCompile(`pulumi (up|destroy)\b|tenantctl offboard`)
 	for _, w := range workflows(t) {
 		for name, j := range w.Jobs {
-			writes := slices.ContainsFunc(j.Steps, func(s step) bool { return changes.MatchString(s.Run) })
+			// Recording the day's steps writes files, no stack.
+			writes := slices.ContainsFunc(j.Steps, func(s step) bool { return changes.MatchString(s.Run) && !strings.Contains(s.Run, "--record-only") })
 			inStack := strings.HasPrefix(j.Concurrency.Group, "stack-")
 			switch {
 			case writes && (!inStack || j.Concurrency.CancelInProgress):

@@ -23,6 +23,7 @@ var OffboardCommand = cli.Command{
 		"offboard suspend <tenant> [--yes] [--dry-run]",
 		"offboard delete <tenant> [--yes] [--force] [--late] [--dry-run]",
 		"offboard due [<tenant>] [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]",
+		"offboard due --record-only [<tenant>] [--today YYYY-MM-DD] [--yes] [--late] [--dry-run]",
 	},
 	Summary: "the tenant lifecycle of whitepaper §10 (WP-10): cancel, suspend, delete, the daily job",
 	Details: `Records the cancellation (JST): suspension the next day, deletion within
@@ -30,13 +31,23 @@ var OffboardCommand = cli.Command{
 suspends (all outside access stops) and deletes (the environment destroyed,
 keys scheduled to end by the deadline); "due" carries out every suspension
 and deletion the day requires. A dry run reads and plans and writes
-nothing, not even evidence.`,
+nothing, not even evidence.
+
+"due --record-only" writes the day's steps into the stack files (suspended,
+deleting) with their evidence and deploys nothing: the offboarding workflow
+commits that to main first, then applies each recorded step with "suspend"
+or "delete", so main says what the account is about to be, never less, and
+no deploy from main undoes a step. A recorded step is applied without being
+recorded again.`,
 }
 
 type offFlags struct {
 	cancelled, correct, reason, today string
 	yes, force, late                  bool
 	dryRun                            bool
+	// recordOnly writes a due step into the stack file and its evidence,
+	// and deploys nothing (offboard due --record-only).
+	recordOnly bool
 }
 
 // Offboard runs `tenantctl offboard`.
@@ -52,6 +63,7 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 	fs.BoolVar(&f.force, "force", false, "delete a tenant that was not suspended first")
 	fs.BoolVar(&f.late, "late", false, "delete although a 7-day key window no longer ends by the deadline")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "read and plan; write nothing (no stack file, no evidence)")
+	fs.BoolVar(&f.recordOnly, "record-only", false, "due: write the day's steps into the stack files and evidence, deploy nothing (the workflow commits them to main, then applies them)")
 	pos, code, done := cli.ParseCommand(OffboardCommand, fs, args, e.Stdout, e.Stderr)
 	if done {
 		return code
@@ -82,7 +94,7 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 		"":        {"cancelled-on", "correct-cancelled-on", "reason", "dry-run", "today"},
 		"suspend": {"yes", "dry-run", "today"},
 		"delete":  {"yes", "force", "late", "dry-run", "today"},
-		"due":     {"yes", "late", "dry-run", "today"},
+		"due":     {"yes", "late", "dry-run", "today", "record-only"},
 	}
 	for name := range set {
 		if name != "stacks-dir" && name != "evidence-dir" && !slices.Contains(allowed[sub], name) {
@@ -298,15 +310,22 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 	if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
 		return bad("%w", err)
 	}
+	// Recorded already (offboard due --record-only, committed to main):
+	// the step is applied, not recorded again.
+	recorded := t.Lifecycle.State == config.StateSuspended
 	if !f.dryRun {
-		if err := e.deployable(); err != nil {
-			return err
+		if !f.recordOnly {
+			if err := e.deployable(); err != nil {
+				return err
+			}
 		}
 		if err := e.confirm(f.yes, "suspend", tenant); err != nil {
 			return err
 		}
 	}
-	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: "stack set to suspended", plan: true, dry: f.dryRun,
+	if recorded {
+		e.logf("%s: suspended in the stack file already; deploying it", tenant)
+	} else if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: suspendSummary(f.recordOnly), plan: true, dry: f.dryRun,
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
 				return bad("%w", err)
@@ -320,12 +339,25 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 		e.logf("%s: dry run: suspended, the plan admits nothing from outside the VPC and the listeners answer 503; nothing written", tenant)
 		return nil
 	}
-	e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
+	if f.recordOnly {
+		e.logf("%s: suspension recorded in the stack file; apply it with tenantctl offboard suspend %s --yes", tenant, tenant)
+		return nil
+	}
+	if !recorded {
+		e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
+	}
 	if err := e.previewThenUp(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), nil)
 		return failed("%w (the stack file stays suspended; run suspend again)", err)
 	}
 	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC", nil)
+}
+
+func suspendSummary(recordOnly bool) string {
+	if recordOnly {
+		return "stack set to suspended (recorded; the deploy follows)"
+	}
+	return "stack set to suspended"
 }
 
 func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
@@ -350,8 +382,10 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		window = lifecycle.MinKeyWindowDays
 	}
 	if !f.dryRun {
-		if err := e.deployable(); err != nil {
-			return err
+		if !f.recordOnly {
+			if err := e.deployable(); err != nil {
+				return err
+			}
 		}
 		if err := e.confirm(f.yes, "delete", tenant); err != nil {
 			return err
@@ -368,7 +402,16 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		"retainedRule": lifecycle.RetainedRule,
 		"retained":     lifecycle.Retained(t, base, today),
 	}
-	if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepDelete, summary: "stack set to deleting", plan: !late, dry: f.dryRun, details: details,
+	// Recorded already with the same key window (offboard due
+	// --record-only, committed to main): applied, not recorded again.
+	recorded := t.Lifecycle.State == config.StateDeleting && t.KeyDeletionWindowDays == window
+	summary := "stack set to deleting"
+	if f.recordOnly {
+		summary += " (recorded; the destroy follows)"
+	}
+	if recorded {
+		e.logf("%s: deleting in the stack file already; applying it", tenant)
+	} else if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepDelete, summary: summary, plan: !late, dry: f.dryRun, details: details,
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Check(t, lifecycle.StepDelete, f.force); err != nil {
 				return bad("%w", err)
@@ -385,6 +428,10 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	if f.dryRun {
 		e.logf("%s: dry run: nothing deployed, destroyed or written", tenant)
+		return nil
+	}
+	if f.recordOnly {
+		e.logf("%s: deletion recorded in the stack file; apply it with tenantctl offboard delete %s --yes", tenant, tenant)
 		return nil
 	}
 	// Up first: it turns deletion protection off, lets the buckets be

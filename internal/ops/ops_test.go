@@ -641,3 +641,80 @@ func TestOnboardingWithinQuotas(t *testing.T) {
 		t.Errorf("with the quota raised: exit %d %s", code, e.err)
 	}
 }
+
+// #23 item 2: main is the one source of truth. `due --record-only` writes
+// the day's steps into the stack files with their evidence and deploys
+// nothing (the workflow commits that to main first); applying a recorded
+// step deploys it without recording it again, so the evidence reads
+// recorded, then done.
+func TestRecordThenApply(t *testing.T) {
+	e := newEnv(t, "2026-12-10")
+	suspended(t, e, "globex", "2026-11-20") // deletion due (deadline 2026-12-20)
+	cfg := e.stack(t, "initech")
+	d, _ := lifecycle.ParseDate("2026-12-09")
+	_ = lifecycle.Cancel(cfg, d)
+	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	e.dep.notReady = errors.New("no Pulumi CLI here") // recording needs none
+	if code := e.Offboard(context.Background(), []string{"due", "--record-only", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("due --record-only: exit %d %s", code, e.err)
+	}
+	if len(e.dep.calls) != 0 {
+		t.Fatalf("recording deployed: %v", e.dep.calls)
+	}
+	if s := e.stack(t, "initech").Lifecycle.State; s != config.StateSuspended {
+		t.Errorf("initech recorded as %s, want suspended", s)
+	}
+	g := e.stack(t, "globex")
+	if g.Lifecycle.State != config.StateDeleting || g.KeyDeletionWindowDays == 0 {
+		t.Errorf("globex recorded as %s window %d, want deleting with its key window", g.Lifecycle.State, g.KeyDeletionWindowDays)
+	}
+	if s := e.stack(t, "acme").Lifecycle.State; s != config.StateActive {
+		t.Errorf("acme, with nothing due, became %s", s)
+	}
+	// A second record the same day finds the steps recorded: nothing is
+	// due for initech (suspended, deletion not yet), globex's deletion is
+	// recorded already and not written twice.
+	before := snapshot(t, filepath.Dir(e.StacksDir))
+	if code := e.Offboard(context.Background(), []string{"due", "--record-only", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("second record: exit %d %s", code, e.err)
+	}
+	if after := snapshot(t, filepath.Dir(e.StacksDir)); !maps.Equal(before, after) {
+		t.Error("recording the same day twice changed the files")
+	}
+
+	e.dep.notReady = nil
+	for _, c := range [][]string{{"suspend", "initech", "--yes"}, {"delete", "globex", "--yes"}} {
+		if code := e.Offboard(context.Background(), c); code != cli.ExitOK {
+			t.Fatalf("apply %v: exit %d %s", c, code, e.err)
+		}
+	}
+	if want := []string{"preview initech", "up initech", "preview globex", "up globex", "destroy globex", "remove globex"}; !slices.Equal(e.dep.calls, want) {
+		t.Errorf("apply calls %v, want %v", e.dep.calls, want)
+	}
+	for tenant, want := range map[string][]string{"initech": {"suspend", "suspend"}, "globex": {"delete", "deleted"}} {
+		ev, err := lifecycle.ReadEvidence(e.EvidenceDir, tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps, summaries []string
+		for _, en := range ev.Entries {
+			steps = append(steps, string(en.Step))
+			summaries = append(summaries, en.Summary)
+		}
+		if !slices.Equal(steps, want) {
+			t.Errorf("%s evidence %v (%q), want %v: recorded once, then applied", tenant, steps, summaries, want)
+		}
+		if len(summaries) > 0 && !strings.Contains(summaries[0], "recorded") {
+			t.Errorf("%s: the first entry does not say it was recorded ahead of the deploy: %q", tenant, summaries)
+		}
+	}
+	if s := e.stack(t, "globex").Lifecycle.State; s != config.StateDeleted {
+		t.Errorf("globex after the delete: %s", s)
+	}
+	// --record-only is the daily job's alone.
+	if code := e.Offboard(context.Background(), []string{"suspend", "acme", "--record-only"}); code != cli.ExitBadInput {
+		t.Errorf("suspend --record-only: exit %d, want %d", code, cli.ExitBadInput)
+	}
+}
