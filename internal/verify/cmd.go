@@ -20,8 +20,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/term"
 
+	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/safefile"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -30,13 +32,18 @@ import (
 var Command = cli.Command{
 	Name: "verify",
 	Synopsis: []string{
-		"verify <tenant> (--inventory FILE | --discover) [--format text|json|junit|markdown] [--out FILE]",
-		"verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...]",
+		"verify <tenant> (--inventory FILE | --discover) [--format text|json|junit|markdown|html] [--lang ja|en] [--out FILE]",
+		"verify --all (--inventory-dir DIR | --discover) --out-dir DIR [--format ...] [--lang ja|en]",
 	},
 	Summary: "check every control on the live account; evidence reports (WP-44)",
 	Details: `Checks every control with a live column against the AWS APIs and writes an
 evidence report. Exit 0 all PASS (N/A allowed), 1 a FAIL, 3 no FAIL but an
-ERROR (something could not be read, or a deadline ran out).`,
+ERROR (something could not be read, or a deadline ran out).
+
+html is one self-contained page per tenant for the customers' reviewers, in
+Japanese or English (--lang; default from the locale, LANG=ja_JP.UTF-8 is
+Japanese); with --all it adds index.html, the fleet's tenant × control grid
+and offboarding timeline.`,
 }
 
 // Options of a verification.
@@ -67,6 +74,11 @@ type Options struct {
 	Timeout        time.Duration
 	// Progress, when set, gets a line per finished check.
 	Progress io.Writer
+	// Lang of the html reports: ja or en.
+	Lang string
+	// EvidenceDir holds the lifecycle evidence, read for the fleet page's
+	// offboarding timeline (when each step was done).
+	EvidenceDir string
 }
 
 // Defaults of the deadlines.
@@ -75,7 +87,7 @@ const (
 	DefaultTimeout        = 10 * time.Minute
 )
 
-var formats = []string{"text", "json", "junit", "markdown"}
+var formats = []string{"text", "json", "junit", "markdown", "html", "ocsf", "csv"}
 
 // Main runs `tenantctl verify`.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -86,7 +98,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Discover, "discover", false, "find the tenant's resources by their tags and names instead")
 	fs.StringVar(&o.Region, "region", "", "AWS region (default: the stack's)")
 	fs.StringVar(&o.Endpoint, "endpoint", os.Getenv("AWS_ENDPOINT_URL"), "AWS endpoint URL, e.g. an emulator (default AWS_ENDPOINT_URL)")
-	fs.StringVar(&o.Format, "format", "text", "text, json, junit or markdown; with --all, several comma-separated (json,junit)")
+	fs.StringVar(&o.Format, "format", "text", "text, json, junit, markdown or html; with --all, several comma-separated (json,junit,html)")
+	fs.StringVar(&o.Lang, "lang", catalog.LangFromEnv(), "language of the html reports: ja or en (default from the locale)")
+	fs.StringVar(&o.EvidenceDir, "evidence-dir", "evidence/lifecycle", "with --all: the lifecycle evidence, for the fleet page's offboarding timeline")
 	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
@@ -109,8 +123,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	for _, f := range strings.Split(o.Format, ",") {
 		if !slices.Contains(formats, f) {
-			return usage("--format %q: use text, json, junit or markdown", f)
+			return usage("--format %q: use %s", f, strings.Join(formats, ", "))
 		}
+	}
+	if !slices.Contains(catalog.Langs, o.Lang) {
+		return usage("--lang %q: use %s", o.Lang, strings.Join(catalog.Langs, " or "))
 	}
 	if strings.Contains(o.Format, ",") && !o.All {
 		return usage("--format %q: several formats only with --all (one report file each)", o.Format)
@@ -179,6 +196,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if report == nil {
 		return code
 	}
+	report.Lang = o.Lang
 	if o.Out == "" {
 		if err := report.Write(stdout, o.Format); err != nil {
 			fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
@@ -442,7 +460,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tenantctl verify: --out-dir: %v\n", err)
 		return cli.ExitBadInput
 	}
-	exts := map[string]string{"text": "txt", "json": "json", "junit": "xml", "markdown": "md"}
+	exts := map[string]string{"text": "txt", "json": "json", "junit": "xml", "markdown": "md", "html": "html", "ocsf": "ocsf.json", "csv": "csv"}
 	fmts := strings.Split(o.Format, ",")
 	ext := exts[fmts[0]]
 	// A row's status is one word; why a tenant was not verified goes to
@@ -454,6 +472,8 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		why    string
 		fails  int
 		report string
+		result *Report
+		cfg    *config.Tenant
 	}
 	rows := make([]row, len(names))
 	session := NewSession(o.Endpoint)
@@ -482,6 +502,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				rows[i].code, rows[i].status, rows[i].why = cli.ExitBadInput, "NOT VERIFIED", err.Error()
 				return
 			}
+			rows[i].cfg = cfg
 			if cfg.Lifecycle.State == config.StateDeleted {
 				rows[i].code, rows[i].status = cli.ExitOK, "DELETED"
 				return
@@ -497,6 +518,8 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				rows[i].code, rows[i].status, rows[i].why = code, "NOT VERIFIED", strings.TrimSpace(msgs.String())
 				return
 			}
+			report.Lang = o.Lang
+			rows[i].result = report
 			err = nil
 			for _, f := range fmts {
 				if err == nil {
@@ -536,8 +559,67 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		}
 	}
 	tw.Flush()
+	if slices.Contains(fmts, "html") {
+		var tenants []FleetTenant
+		for _, r := range rows {
+			ft := FleetTenant{Tenant: r.tenant, Report: r.result, Status: r.status}
+			if r.result != nil && r.report != "" {
+				ft.ReportFile = r.tenant + ".html"
+			}
+			if r.cfg != nil {
+				ft.State, ft.Cancelled, ft.SuspendBy, ft.DeleteBy = string(r.cfg.Lifecycle.State), r.cfg.Lifecycle.CancelledOn, r.cfg.Lifecycle.SuspendOn, r.cfg.Lifecycle.DeleteBy
+				ft.Done = lifecycleDone(o.EvidenceDir, r.tenant)
+			}
+			tenants = append(tenants, ft)
+		}
+		now := time.Now()
+		var buf bytes.Buffer
+		err := FleetHTML(&buf, o.Lang, tenants, now.In(config.JST).Format("2006-01-02T15:04:05+09:00"), now.UTC().Format(time.RFC3339), o.Endpoint)
+		if err == nil {
+			err = safefile.Write(filepath.Join(o.OutDir, "index.html"), buf.Bytes(), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "tenantctl verify: the fleet page: %v\n", err)
+			if worst == cli.ExitOK {
+				worst = cli.ExitError
+			}
+		} else {
+			fmt.Fprintf(stdout, "fleet page: %s\n", filepath.Join(o.OutDir, "index.html"))
+		}
+	}
 	if len(problems) > 0 && worst == cli.ExitOK {
 		worst = cli.ExitError // a stack could not be read: not verified completely
 	}
 	return worst
+}
+
+// lifecycleDone says which offboarding steps are done and when (JST), from
+// the tenant's lifecycle evidence: "suspended 2026-12-01, deleted
+// 2026-12-20". Empty when nothing is done or the evidence cannot be read.
+func lifecycleDone(dir, tenant string) string {
+	ev, err := lifecycle.ReadEvidence(dir, tenant)
+	if err != nil {
+		return ""
+	}
+	var suspended, deleted string
+	for _, e := range ev.Entries {
+		day := e.AtJST
+		if len(day) >= 10 {
+			day = day[:10]
+		}
+		switch {
+		case e.Step == lifecycle.StepSuspend && strings.HasPrefix(e.Summary, "suspended:"):
+			suspended = day
+		case e.Step == lifecycle.StepDeleted:
+			deleted = day
+		}
+	}
+	var parts []string
+	if suspended != "" {
+		parts = append(parts, "suspended "+suspended)
+	}
+	if deleted != "" {
+		parts = append(parts, "deleted "+deleted)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -34,6 +34,8 @@ type Report struct {
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
+	// Lang is the language of the formats a person reads (html): ja or en.
+	Lang string `json:"-"`
 }
 
 // ReportTime is when the report was made, in UTC and JST.
@@ -78,7 +80,7 @@ func (r *Report) ExitCode() int {
 // ToolVersion is tenantctl's version (cli.Version).
 func ToolVersion() string { return cli.Version() }
 
-// Write renders the report: text, json, junit or markdown.
+// Write renders the report: text, json, junit, markdown or html.
 func (r *Report) Write(w io.Writer, format string) error {
 	switch format {
 	case "json":
@@ -94,8 +96,18 @@ func (r *Report) Write(w io.Writer, format string) error {
 		return r.markdown(w)
 	case "text":
 		return r.text(w)
+	case "ocsf":
+		return r.ocsf(w)
+	case "csv":
+		return r.csv(w)
+	case "html":
+		lang := r.Lang
+		if lang == "" {
+			lang = catalog.LangFromEnv()
+		}
+		return r.HTML(w, lang)
 	}
-	return fmt.Errorf("unknown format %q: use text, json, junit or markdown", format)
+	return fmt.Errorf("unknown format %q: use %s", format, strings.Join(formats, ", "))
 }
 
 // Legend says what each status means, at the top of every report a person

@@ -192,9 +192,14 @@ func RunChecks(ctx context.Context, t *Target, list []Check, parallel int) []Che
 
 // ControlResult is a control's outcome over its checks.
 type ControlResult struct {
-	ID       string            `json:"id"`
-	Section  string            `json:"section"`
-	Title    string            `json:"title"`
+	ID      string `json:"id"`
+	Section string `json:"section"`
+	// SectionTitleJA and SectionTitleEN are the whitepaper section's title.
+	SectionTitleJA string `json:"sectionTitleJa"`
+	SectionTitleEN string `json:"sectionTitleEn"`
+	Title          string `json:"title"`
+	// Checked says what the live checks establish (the catalog's words).
+	Checked  string            `json:"checked,omitempty"`
 	Severity string            `json:"severity"`
 	Status   catalog.Status    `json:"status"`
 	Checks   []CheckResult     `json:"checks"`
@@ -219,7 +224,8 @@ func Controls(results []CheckResult) []ControlResult {
 		if !ok {
 			continue
 		}
-		cr := ControlResult{ID: c.ID, Section: c.Section, Title: c.Title, Severity: string(c.Severity), Checks: rs}
+		cr := ControlResult{ID: c.ID, Section: c.Section, SectionTitleJA: c.TitleJA, SectionTitleEN: catalog.SectionTitleEN[c.ID],
+			Title: c.Title, Checked: c.Live, Severity: string(c.Severity), Checks: rs}
 		var obs []Observation
 		for _, r := range rs {
 			obs = append(obs, r.Observations...)

@@ -1,0 +1,288 @@
+package catalog
+
+import (
+	"os"
+	"strings"
+)
+
+// Languages the reports a person reads are written in. The customers'
+// reviewers read Japanese (the whitepaper is Japanese); operators may read
+// either.
+const (
+	LangJA = "ja"
+	LangEN = "en"
+)
+
+// Langs are the languages, in the order reports offer them.
+var Langs = []string{LangJA, LangEN}
+
+// LangFromEnv is the language the locale asks for (LC_ALL, then
+// LC_MESSAGES, then LANG, as POSIX orders them): Japanese for a ja_*
+// locale, English otherwise.
+func LangFromEnv() string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "ja") {
+				return LangJA
+			}
+			return LangEN
+		}
+	}
+	return LangEN
+}
+
+// SectionTitleEN is the English title of each whitepaper section a control
+// answers: the ISO/IEC 27017 (27002) control the section follows, as the
+// Japanese title (Control.TitleJA) is JIS Q 27017's.
+var SectionTitleEN = map[string]string{
+	"WP-07":   "Contact with authorities",
+	"WP-10":   "Removal of cloud service customer assets",
+	"WP-11":   "Inventory of assets",
+	"WP-12":   "Labelling of information",
+	"WP-15":   "Management of privileged access rights",
+	"WP-17":   "Information access restriction",
+	"WP-18":   "Use of privileged utility programs",
+	"WP-19":   "Segregation in virtual computing environments",
+	"WP-20.1": "Virtual machine hardening",
+	"WP-20.2": "Virtual machine hardening",
+	"WP-20.3": "Virtual machine hardening",
+	"WP-20.4": "Virtual machine hardening",
+	"WP-20.5": "Virtual machine hardening",
+	"WP-21.1": "Policy on the use of cryptographic controls",
+	"WP-21.2": "Policy on the use of cryptographic controls",
+	"WP-22":   "Secure disposal or re-use of equipment",
+	"WP-24":   "Capacity management",
+	"WP-27":   "Event logging",
+	"WP-28":   "Clock synchronization",
+	"WP-30":   "Management of technical vulnerabilities",
+	"WP-31":   "Segregation in networks",
+	"WP-37":   "Responsibilities and procedures",
+	"WP-39":   "Collection of evidence",
+	"WP-44":   "Independent review of information security",
+}
+
+// Texts are a control's words in one language.
+type Texts struct {
+	// Section is the whitepaper section's title.
+	Section string
+	// Title says the promise in a line.
+	Title string
+	// Plan and Live say what the plan rule and the live checks establish.
+	Plan, Live string
+	// Remediation: what to change, and where, when the control does not pass.
+	Remediation string
+	// Process: what stays a process of the provider.
+	Process string
+}
+
+// TextsOf gives a control's words in a language (English for any other).
+func TextsOf(c Control, lang string) Texts {
+	if lang == LangJA {
+		ja := Japanese[c.ID]
+		return Texts{Section: c.TitleJA, Title: ja.Title, Plan: ja.Plan, Live: ja.Live, Remediation: ja.Remediation, Process: ja.Process}
+	}
+	return Texts{Section: SectionTitleEN[c.ID], Title: c.Title, Plan: c.Plan, Live: c.Live, Remediation: Remediation[c.ID], Process: Process[c.ID]}
+}
+
+// Japanese holds every control's words in Japanese, for the customers'
+// reviewers (a test requires each, where the English has one).
+var Japanese = map[string]Texts{
+	"WP-07": {
+		Title:       "利用者のデータは日本国内に保管する",
+		Plan:        "プロバイダのリージョンが許可された国内リージョンであること、リージョンを上書きするリソースがないこと、S3 レプリケーションはスタック自身のバケットへのみであること。",
+		Live:        "バケットの所在リージョン、証跡のホームリージョン、鍵とロググループの ARN が許可されたリージョンにあること。",
+		Remediation: "tenantkit:region は ap-northeast-1 のまま（ap-northeast-3 は disasterRecovery 指定時のみ）。他リージョンに作られたものを削除し、pulumi up --refresh を実行する。",
+	},
+	"WP-10": {
+		Title:       "解約時：翌日にアクセスを停止し、30 日以内に削除する",
+		Plan:        "停止中のスタックは VPC 外からの受信を許さないこと。鍵の削除待機期間が期限までの残り日数に収まること。",
+		Live:        "停止後はどのリスナーもルールも外部からの通信を受け付けないこと。削除後はテナントのタグが付いたものが何も残らないこと。",
+		Remediation: "tenantctl offboard due が示す手順（停止、削除）を実行する。期限を過ぎた場合はインシデントとして記録する。停止後に外部からの通信を許すルールやリスナーが残っていれば pulumi up --refresh で取り除く。",
+		Process:     "利用者によるデータの取り出しはアクセス停止前に行う（サポート窓口、依頼に応じて）。解約日は運用者が記録する（tenantctl offboard --cancelled-on）。",
+	},
+	"WP-11": {
+		Title:       "資産目録：すべてのリソースに Tenant・ManagedBy・Environment タグ",
+		Plan:        "タグ付け可能なすべてのリソースに、スタックの値で 3 つのタグが付くこと。",
+		Live:        "テナントのタグで見つかるリソースがスタックのインベントリと一致すること。",
+		Remediation: "タグは手作業でなくスタックで付ける：pulumi up --refresh で Tenant・ManagedBy・Environment を戻す。手作業でタグを付けたリソースは削除するか取り込む。インベントリがスタックファイルと食い違う場合は再出力する（pulumi stack output --json）。",
+	},
+	"WP-12": {
+		Title:       "ラベル付け：すべてのデータ保管先に DataClassification",
+		Plan:        "すべてのバケット、ボリューム、データベース、ロググループに有効なラベルがあること。",
+		Live:        "デプロイされた保管先にラベルがあり、有効であること。",
+		Remediation: "tenantkit:dataClassifications にテナントが保持するデータの区分を設定し、pulumi up --refresh で DataClassification タグを戻す。",
+	},
+	"WP-15": {
+		Title:       "特権アクセスには MFA が必要。テナントに長期アクセスキーなし",
+		Plan:        "管理ロールの信頼ポリシーが MFA を要求すること。IAM ユーザーやアクセスキーがないこと。パスワードポリシーが最低基準を満たすこと。",
+		Live:        "同じ内容を IAM から読み戻す。",
+		Remediation: "人が使うロールには MFA が必要（components/access）。アカウントのパスワードポリシーはベースラインが設定する（baseline スタックで pulumi up）。長期アクセスキーは削除する。",
+		Process:     "人のアカウント、MFA デバイスとその見直しは運用者の ID プロバイダで管理する。",
+	},
+	"WP-17": {
+		Title:       "アクセスはテナント自身のリソースに限る",
+		Plan:        "ポリシーがテナントの ARN に限定されていること。制限条件のない * プリンシパルがないこと。",
+		Live:        "バケットとロールのポリシーを読み戻し、同じ方法で評価する。",
+		Remediation: "バケットと鍵のポリシーはスタックが定める：手で編集されたポリシーは pulumi up --refresh で置き換わる。他テナントのパスを許可しないこと。",
+	},
+	"WP-18": {
+		Title:       "裏口なし：SSH/RDP を開けない。Session Manager を記録する",
+		Plan:        "22/3389 を開けるルールがないこと。Session Manager の設定があること（ベースライン）。",
+		Live:        "22/3389 を開けるセキュリティグループルールがないこと。セッションの記録が設定されていること。",
+		Remediation: "SSH/RDP のルールを削除する（pulumi up --refresh）。Session Manager の記録はベースラインの設定（セッション設定、baseline スタック）。",
+	},
+	"WP-19": {
+		Title:       "分離：テナント専用の VPC、鍵、バケット",
+		Plan:        "テナントごとに VPC と鍵が 1 つ。既定のセキュリティグループは空。ピアリングやトランジットゲートウェイがないこと。",
+		Live:        "同じ内容を読み戻す。",
+		Remediation: "テナントごとに VPC、鍵、バケットは 1 組：他のスタックや人がテナントの VPC に追加したものを取り除く。鍵を共有しないこと。",
+	},
+	"WP-20.1": {
+		Title:       "必要なポートのみ",
+		Plan:        "ロードバランサーの 443/80 以外にインターネットからの受信がないこと。ポート範囲がないこと。階層間はグループで参照すること。",
+		Live:        "デプロイされたすべてのルールが宣言した階層マトリクスと一致すること。",
+		Remediation: "階層マトリクスのポートのみ（lb は tenantkit:ingressCidrs からの 443/80、app は lb からの tenantkit:appPort、db は app から）：それ以外のルールは pulumi up --refresh で取り除く。",
+	},
+	"WP-20.2": {
+		Title:       "必要なプロトコルのみ。ネットワーク ACL は既定で拒否",
+		Plan:        "全プロトコルの受信がないこと。すべてのサブネットにネットワーク ACL があること。",
+		Live:        "同じ内容を読み戻す。",
+		Remediation: "ネットワーク ACL とプロトコルはスタックが定める（components/network）：pulumi up --refresh。ポートは手作業でなくスタックのキーで追加する。",
+	},
+	"WP-20.3": {
+		Title:       "マルウェア対策：EBS マルウェア保護付きの GuardDuty",
+		Plan:        "ベースラインが検出器と機能を宣言すること。",
+		Live:        "検出器が有効で、機能が有効であること。",
+		Remediation: "EBS マルウェア保護付きの GuardDuty はベースラインの担当：baseline スタックをデプロイする（baseline/ で pulumi up）。",
+	},
+	"WP-20.4": {
+		Title:       "インスタンスの要塞化：IMDSv2、暗号化 EBS、パブリック IP なし",
+		Plan:        "起動テンプレートが httpTokens=required、暗号化ボリューム、パブリック IP なしであること。",
+		Live:        "起動テンプレートを読み戻す。EBS の既定暗号化が有効であること。",
+		Remediation: "起動テンプレートとサブネットはスタックが定める：pulumi up --refresh（IMDSv2、暗号化ボリューム、パブリック IP なし）。EBS の既定暗号化はベースラインの担当。",
+	},
+	"WP-20.5": {
+		Title:       "ホストのログ収集：全インスタンスのシステム、認証、Systems Manager エージェントのログ（§20④）",
+		Plan:        "起動スクリプトが rsyslog を導入し、CloudWatch エージェントが /var/log/messages、/var/log/secure、SSM エージェントのログをテナントのホストロググループへ送ること（テナント鍵で暗号化、WP-21.1 と WP-39 のとおり保持）。インスタンスロールはそこにのみ書き込めること。",
+		Live:        "実行中の起動テンプレートのバージョンの起動スクリプトを読み戻す。グループのすべてのインスタンスがホストロググループにストリームを持つこと。",
+		Remediation: "rsyslog とエージェントのログ収集を導入する起動スクリプトでインスタンスが起動するよう、スタックを再デプロイする（pulumi up の後、グループのインスタンスを更新）。インスタンスロールとホストロググループがあることを確認する。",
+	},
+	"WP-21.1": {
+		Title:       "保管時の暗号化はテナント鍵で、ローテーション有効",
+		Plan:        "すべての保管先がテナント鍵を指定すること（service-logs バケットは SSE-S3）。鍵のローテーションが有効であること。",
+		Live:        "バケットの暗号化、鍵のローテーション、ロググループの鍵、データベースの暗号化を読み戻す。",
+		Remediation: "テナント鍵による暗号化はスタックが定める：pulumi up --refresh でバケットの暗号化と鍵のローテーションを戻す。暗号化されていないデータベースは、スナップショットを暗号化したインスタンスへ復元する（RDS はその場で暗号化できない）。",
+	},
+	"WP-21.2": {
+		Title:       "通信の暗号化：TLS 1.2 以上",
+		Plan:        "リスナーのポリシーが許可リストにあること。80 はリダイレクト。バケットは TLS なしと TLS 1.2 未満を拒否。データベースは TLS を強制すること。",
+		Live:        "リスナー、バケットポリシー、データベースのパラメータを読み戻す。",
+		Remediation: "tenantkit:tlsPolicy は許可リストのものにする。バケットの TLS 拒否とデータベースの rds.force_ssl はスタックが定める：pulumi up --refresh。",
+	},
+	"WP-22": {
+		Title:       "安全な処分：鍵の削除、古いバージョンの失効",
+		Plan:        "すべてのバケットに、最新でないバージョンを失効させるライフサイクルルールがあること。",
+		Live:        "ライフサイクルを読み戻す。解約後は鍵の状態、データベースのスナップショットと自動バックアップ（設定どおり保持、暗号化）を確認する。",
+		Remediation: "ライフサイクルルール、鍵の削除待機期間、バックアップはスタックが定める：pulumi up --refresh。テナントより長く残る手動スナップショットは削除する。",
+	},
+	"WP-24": {
+		Title:       "容量と監視のアラーム",
+		Plan:        "メモリ、CPU、ディスクのアラームが設定値のしきい値で、購読者のいる暗号化トピックへ通知すること。",
+		Live:        "アラームがあり、トピックを通知先にしていること。トピックに確認済みの購読者がいること（確認待ちでは不十分）。",
+		Remediation: "すべての通知購読を確認し（メールのリンク）、tenantkit:alertEmails を設定する。アラームはスタックが定める：pulumi up --refresh。",
+		Process:     "メールの購読を確認し、アラームに対応する担当者がいること。",
+	},
+	"WP-27": {
+		Title:       "イベントログ：証跡、フローログ、アクセスログ",
+		Plan:        "VPC のフローログ。バケットとロードバランサーのアクセスログ。証跡がバケットを対象にすること。共有証跡モードでは、アカウント証跡のうちテナント自身の記録（バケットのオブジェクトイベント、テナントのロールの呼び出し）を /tenants/<tenant>/cloudtrail へ写す 2 つのルール（テナントのログ閲覧ロールが読める）。",
+		Live:        "証跡が記録中で、検証付き、暗号化され、バケットを対象にしていること。フローログが有効。アクセスログが有効。共有モードでは写しのルール、その送り先グループ、EventBridge に書き込みを許すベースラインのリソースポリシー。",
+		Remediation: "証跡を再開し（aws cloudtrail start-logging）、フローログとアクセスログは pulumi up --refresh で戻す。共有証跡モードでテナントを追加したらベースラインをデプロイする（証跡のセレクタと、テナントの写しのルールが必要とするリソースポリシー）。",
+	},
+	"WP-28": {
+		Title:       "NTP へのクロック同期、JST",
+		Plan:        "169.254.169.123 を指定した DHCP オプションが関連付けられていること。起動スクリプトが chrony と Asia/Tokyo を設定すること。データベースのパラメータグループが timezone を Asia/Tokyo にすること。",
+		Live:        "VPC の DHCP オプション、実行中の起動テンプレートの起動スクリプト（chrony、Asia/Tokyo）、データベースの timezone パラメータを読み戻す。実行中インスタンス内の時計は読まない：SSM の既定のインベントリには時刻源もタイムゾーンもない。",
+		Remediation: "DHCP オプション、起動スクリプトの chrony と Asia/Tokyo、データベースのタイムゾーンはスタックが定める：pulumi up --refresh の後、インスタンスを更新する。",
+	},
+	"WP-30": {
+		Title:       "技術的脆弱性の管理",
+		Plan:        "ベースラインが Inspector を宣言すること。テナントごとのパッチ適用の関連付け。新しい高・重大の検出結果をテナントのトピックへ通知すること（WP-37）。",
+		Live:        "Inspector のアカウント状態。関連付けがあること。テナントの有効な高・重大の Inspector 検出結果（一件ずつ表示）。全インスタンスの Patch Manager の状態（欠落なし、失敗なし、未スキャンは FAIL）。",
+		Remediation: "パッチ：インスタンスで AWS-RunPatchBaseline を実行し（テナントのパッチ関連付け）、Inspector の報告を修正する。Inspector 自体はベースラインの担当。",
+		Process:     "年 1 回の第三者による脆弱性診断（§30）と、その結果への対応。",
+	},
+	"WP-31": {
+		Title:       "ネットワークの分離",
+		Plan:        "CIDR がスタック間で重複せず、予約範囲の外にあること。他テナントへの経路がないこと。エンドポイントがあること。",
+		Live:        "ルートテーブルを読み戻す。エンドポイントがあること。",
+		Remediation: "他テナントへの経路、ピアリング、トランジットゲートウェイを取り除く。VPC エンドポイントはスタックが定める：pulumi up --refresh。新しい範囲は他のスタックと重複させないこと。",
+	},
+	"WP-37": {
+		Title:       "インシデントの通知（目標：検知から 1 営業日以内に利用者へ、§37）",
+		Plan:        "テナントの通知トピックへの EventBridge ルール：中以上の GuardDuty 検出結果、テナントのリソースに関する高・重大の Inspector と Security Hub の検出結果、テナント鍵の削除予定・無効化・ローテーション停止・新しいポリシー、証明書の期限。",
+		Live:        "各ルールが有効で、パターンがテナントのもので、トピックを送り先にしていること。トピックの確認済み購読者（WP-24）。利用者への 1 営業日以内の連絡はサポート窓口の手順に残る。",
+		Remediation: "通知経路はスタックが定める：pulumi up --refresh でルールとトピックへの送り先を作り直すか有効にする。",
+		Process:     "検知から 1 営業日以内にサポート窓口から利用者へ連絡する（§37）。ルートのサインインは通知しない：CloudTrail はコンソールのサインインをサインインエンドポイントのリージョン（グローバルエンドポイントは us-east-1）に記録し、WP-07 はそこにリソースを許さないため。アカウント所有者が監視する（組織レベルのルール、ルートユーザーの MFA）。",
+	},
+	"WP-39": {
+		Title:       "証拠と記録の保護",
+		Plan:        "Object Lock と設定どおりの保持期間を持つログアーカイブ。service-logs バケット（S3 はロックを許さない）がすべてのオブジェクトをアーカイブへ複製し、アーカイブのロックが写しを守ること。削除を拒否する記述。設定どおりのログ保持期間。",
+		Live:        "同じ内容を読み戻す。",
+		Remediation: "ログバケットのバージョニング、Object Lock、拒否の記述、ロググループの保持期間はスタックが定める：pulumi up --refresh。Object Lock なしで作られたバケットは作り直す（Object Lock は作成時に設定する）。写しが止まっていた間に届いたアクセスログは S3 バッチレプリケーションで写す。",
+		Process:     "ロググループを削除できる非常用ロールは日常業務で使わない（アカウントが組織に属する場合は SCP で）。",
+	},
+	"WP-44": {
+		Title:       "独立したレビュー：証跡となる報告書",
+		Live:        "この報告書そのもの。",
+		Remediation: "すべてのテナントで tenantctl verify を実行し（夜間のワークフロー）、報告書を保管する。",
+	},
+}
+
+// Words of the reports, in both languages.
+type Words struct {
+	Report, Fleet, Tenant, Account, Region, Time, Tool, Overall, Control, Section,
+	Status, Checks, Resource, Observed, Expected, WhatChecked, PlanRule, LiveChecks,
+	WhatToDo, Process, Legend, NotAWS, Observations, Timeline, Cancelled, SuspendBy,
+	DeleteBy, Done, Contents, ValuesAsRead, State string
+	StatusMeaning map[Status]string
+}
+
+// WordsIn gives the report's words in a language.
+func WordsIn(lang string) Words {
+	if lang == LangJA {
+		return Words{
+			Report: "証跡報告書", Fleet: "全テナントの状況", Tenant: "テナント", Account: "アカウント", Region: "リージョン",
+			Time: "作成日時", Tool: "ツール", Overall: "総合判定", Control: "管理策", Section: "ホワイトペーパーの節",
+			Status: "判定", Checks: "確認項目", Resource: "リソース", Observed: "読み取った値", Expected: "あるべき値",
+			WhatChecked: "確認した内容", PlanRule: "デプロイ前（計画ルール）", LiveChecks: "デプロイ後（AWS からの読み取り）",
+			WhatToDo: "対応方法", Process: "運用手順として残るもの", Legend: "判定の意味",
+			NotAWS: "AWS ではありません：エミュレータまたはプロキシ %s に対して確認した結果です。AWS アカウントについての証跡にはなりません。",
+			Observations: "所見", Timeline: "解約の進行（§10）", Cancelled: "解約日", SuspendBy: "停止期限", DeleteBy: "削除期限", Done: "完了",
+			State: "状態", Contents: "目次", ValuesAsRead: "リソース名と読み取った値は AWS から読んだままを表示しています（英語）。",
+			StatusMeaning: map[Status]string{
+				Pass:    "AWS から読み取り、管理策の要求どおりであった。",
+				Fail:    "AWS から読み取り、要求どおりでなかった（指摘事項）。",
+				Error:   "読み取れなかった、または判定できなかった（権限、AWS のものとは思えない応答、期限）。合格とはみなさない。",
+				NA:      "この管理策は現在このテナントに該当しない（理由を併記）。",
+				Unknown: "値がデプロイ時まで決まらないため、判定できなかった。",
+			},
+		}
+	}
+	return Words{
+		Report: "Evidence report", Fleet: "Fleet", Tenant: "Tenant", Account: "Account", Region: "Region",
+		Time: "Made", Tool: "Tool", Overall: "Overall", Control: "Control", Section: "Whitepaper section",
+		Status: "Status", Checks: "Checks", Resource: "Resource", Observed: "Observed", Expected: "Expected",
+		WhatChecked: "What was checked", PlanRule: "Before deploy (plan rule)", LiveChecks: "After deploy (read from AWS)",
+		WhatToDo: "What to do", Process: "What stays a process", Legend: "What each status means",
+		NotAWS: "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.",
+		Observations: "Observations", Timeline: "Offboarding (§10)", Cancelled: "Cancelled", SuspendBy: "Suspend by", DeleteBy: "Delete by", Done: "Done",
+		State: "State", Contents: "Contents", ValuesAsRead: "Resource names and observed values are shown as read from AWS.",
+		StatusMeaning: map[Status]string{
+			Pass:    "Read from AWS and as the control requires.",
+			Fail:    "Read from AWS and not as required (a finding).",
+			Error:   "Could not be read or judged (access, an answer that cannot be AWS's, a deadline); never a pass.",
+			NA:      "The control does not apply to this tenant now, with the reason.",
+			Unknown: "A value is computed at deploy time, so nothing could be judged.",
+		},
+	}
+}

@@ -1,0 +1,192 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+)
+
+// htmlReport is acme's report from the fake world with one control broken
+// (the service-logs copy gone) and a hostile value read back.
+func htmlReport(t *testing.T) *Report {
+	t.Helper()
+	cfg, w, inv := acme(t)
+	w.buckets[inv.Buckets.ServiceLogs].replication = nil
+	tgt := w.target(cfg, inv)
+	r := NewReport(tgt, RunChecks(context.Background(), tgt, Checks(), 4), time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC), &Calls{})
+	// A value from outside that would be markup if it were not escaped.
+	r.Controls[0].Checks[0].Observations = append(r.Controls[0].Checks[0].Observations,
+		Observation{Status: catalog.Pass, Resource: `<script>alert("x")</script>`, Observed: "</td><b>bold</b>"})
+	return r
+}
+
+// Both languages: every control with its section titles in Japanese and
+// English, what was checked, the legend, the remediation under the failing
+// control, values escaped, and the emulator banner when the endpoint is not
+// AWS's.
+func TestHTMLReport(t *testing.T) {
+	r := htmlReport(t)
+	r.Endpoint = "http://127.0.0.1:5000"
+	for _, lang := range catalog.Langs {
+		var b bytes.Buffer
+		if err := r.HTML(&b, lang); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		words := catalog.WordsIn(lang)
+		if !strings.Contains(page, `<html lang="`+lang+`">`) || !strings.Contains(page, `id="not-aws"`) {
+			t.Errorf("%s: no lang attribute or no emulator banner", lang)
+		}
+		for _, c := range r.Controls {
+			cat, _ := catalog.ByID(c.ID)
+			tx := catalog.TextsOf(cat, lang)
+			for _, want := range []string{`id="` + c.ID + `"`, cat.TitleJA, catalog.SectionTitleEN[c.ID], htmlEscape(tx.Title)} {
+				if !strings.Contains(page, want) {
+					t.Errorf("%s: %s: the page lacks %q", lang, c.ID, want)
+				}
+			}
+			if tx.Live != "" && !strings.Contains(page, htmlEscape(tx.Live)) {
+				t.Errorf("%s: %s: what was checked is missing", lang, c.ID)
+			}
+		}
+		wp39, _ := catalog.ByID("WP-39")
+		if !strings.Contains(page, htmlEscape(catalog.TextsOf(wp39, lang).Remediation)) || !strings.Contains(page, words.WhatToDo) {
+			t.Errorf("%s: the failing control's remediation is missing", lang)
+		}
+		for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA} {
+			if !strings.Contains(page, htmlEscape(words.StatusMeaning[s])) {
+				t.Errorf("%s: the legend lacks %s", lang, s)
+			}
+		}
+		if strings.Contains(page, "<script>") || strings.Contains(page, "<b>bold</b>") || !strings.Contains(page, "&lt;script&gt;") {
+			t.Errorf("%s: a value read from outside was not escaped", lang)
+		}
+		if strings.Contains(page, "<link") || strings.Contains(page, "src=") || strings.Contains(page, "@import") {
+			t.Errorf("%s: the page fetches something", lang)
+		}
+	}
+}
+
+// The fleet page: a tenant × control grid where the failing tenant's row
+// holds FAIL in the failing control's column, and the §10 timeline.
+func TestFleetHTML(t *testing.T) {
+	good, bad := htmlReport(t), htmlReport(t)
+	for i := range good.Controls {
+		good.Controls[i].Status = catalog.Pass
+	}
+	tenants := []FleetTenant{
+		{Tenant: "acme", Report: good, Status: "PASS", ReportFile: "acme.html"},
+		{Tenant: "initech", Report: bad, Status: "FAIL", ReportFile: "initech.html", State: "suspended", Cancelled: "2026-11-20", SuspendBy: "2026-11-21", DeleteBy: "2026-12-20", Done: "suspended 2026-11-21"},
+		{Tenant: "globex", Status: "NOT VERIFIED"},
+	}
+	var b bytes.Buffer
+	if err := FleetHTML(&b, catalog.LangJA, tenants, "2026-11-26T00:30:00+09:00", "2026-11-25T15:30:00Z", ""); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	row := func(tenant string) string {
+		i := strings.Index(page, `data-tenant="`+tenant+`"`)
+		if i < 0 {
+			t.Fatalf("no row for %s", tenant)
+		}
+		return page[i : i+strings.Index(page[i:], "</tr>")]
+	}
+	col := -1
+	for i, c := range controlsWithChecks() {
+		if c == "WP-39" {
+			col = i
+		}
+	}
+	cells := func(r string) []string {
+		var out []string
+		for _, part := range strings.Split(r, `data-control-status="`)[1:] {
+			out = append(out, part[:strings.Index(part, `"`)])
+		}
+		return out
+	}
+	if c := cells(row("initech")); col < 0 || len(c) <= col || c[col] != "FAIL" {
+		t.Errorf("initech's WP-39 cell: %v (column %d)", c, col)
+	}
+	if c := cells(row("acme")); len(c) <= col || c[col] != "PASS" {
+		t.Errorf("acme's WP-39 cell: %v", c)
+	}
+	if !strings.Contains(row("globex"), "NOT VERIFIED") {
+		t.Error("the tenant that could not be verified is not said")
+	}
+	if !strings.Contains(page, "2026-12-20") || !strings.Contains(page, "suspended 2026-11-21") || !strings.Contains(page, catalog.WordsIn(catalog.LangJA).Timeline) {
+		t.Error("the offboarding timeline is missing")
+	}
+	if os.Getenv("HTML_OUT") != "" {
+		_ = os.WriteFile(filepath.Join(os.Getenv("HTML_OUT"), "fleet.html"), b.Bytes(), 0o644)
+	}
+}
+
+func controlsWithChecks() []string {
+	var out []string
+	for _, c := range catalog.Controls {
+		if len(checksOf(c.ID)) > 0 {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// htmlEscape is what html/template makes of a text.
+func htmlEscape(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;")
+	return r.Replace(s)
+}
+
+// Every control of the catalog that has a live check appears in every
+// format, in both languages where the format has one.
+func TestEveryControlInEveryFormat(t *testing.T) {
+	r := htmlReport(t)
+	for _, lang := range catalog.Langs {
+		r.Lang = lang
+		for _, f := range formats {
+			var b bytes.Buffer
+			if err := r.Write(&b, f); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			out := b.String()
+			for _, id := range controlsWithChecks() {
+				want := id
+				switch f {
+				case "ocsf":
+					want = `"control": "` + id + `"`
+				case "csv":
+					want = "," + id + ","
+				case "html":
+					want = `id="` + id + `"`
+				}
+				if !strings.Contains(out, want) {
+					t.Errorf("%s (%s): control %s missing", f, lang, id)
+				}
+			}
+		}
+	}
+}
+
+// A spreadsheet never reads a value from outside as a formula.
+func TestCSVKeepsFormulasOut(t *testing.T) {
+	r := htmlReport(t)
+	r.Controls[0].Checks[0].Observations = []Observation{{Status: catalog.Fail, Resource: "=HYPERLINK(\"http://x\")", Observed: "+1", Expected: "@SUM(A1)"}}
+	var b bytes.Buffer
+	if err := r.Write(&b, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{",=HYPERLINK", ",+1", ",@SUM", `,"=HYPERLINK`} {
+		if strings.Contains(b.String(), bad) {
+			t.Errorf("the CSV holds %q as a formula", bad)
+		}
+	}
+	if !strings.Contains(b.String(), `'=HYPERLINK`) {
+		t.Error("the value was dropped instead of defused")
+	}
+}

@@ -1,0 +1,167 @@
+package verify
+
+import (
+	"embed"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/tenantkit/tenantkit/internal/catalog"
+)
+
+// The HTML reports are for the customers' reviewers: one page per tenant and
+// one for the fleet, in Japanese or English, self-contained (the style is
+// inline, nothing is fetched, no script runs) and printable to PDF.
+// html/template escapes every value, those read from AWS among them.
+
+//go:embed html/style.css html/report.html.tmpl html/fleet.html.tmpl
+var htmlFiles embed.FS
+
+var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
+	// class names a status for CSS: N/A is not a class name.
+	"class": func(s catalog.Status) string { return strings.ReplaceAll(string(s), "/", "") },
+}).ParseFS(htmlFiles, "html/*.tmpl"))
+
+func styleSheet() template.CSS {
+	b, _ := htmlFiles.ReadFile("html/style.css")
+	return template.CSS(b)
+}
+
+type legendRow struct {
+	Status  catalog.Status
+	Meaning string
+}
+
+func legend(w catalog.Words) []legendRow {
+	var out []legendRow
+	for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA} {
+		out = append(out, legendRow{s, w.StatusMeaning[s]})
+	}
+	return out
+}
+
+type htmlRow struct {
+	Check                       string
+	Status                      catalog.Status
+	Resource, Observed, Expected string
+}
+
+type htmlControl struct {
+	ID, Section, SectionTitle, SectionTitleOther, Title string
+	Status                                              catalog.Status
+	Plan, Live, Remediation, Process                    string
+	Passed, Total                                       int
+	Rows                                                []htmlRow
+}
+
+// htmlControls is the report's controls in a language: the catalog's words,
+// the observations as read (visible: control characters and bidi overrides
+// shown as escapes, as in the other formats).
+func htmlControls(r *Report, lang string) []htmlControl {
+	other := catalog.LangEN
+	if lang != catalog.LangJA {
+		other = catalog.LangJA
+	}
+	var out []htmlControl
+	for _, c := range r.Controls {
+		cat, _ := catalog.ByID(c.ID)
+		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
+		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: tx.Title,
+			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Total: len(c.Checks)}
+		if c.Status == catalog.Fail || c.Status == catalog.Error {
+			hc.Remediation = tx.Remediation
+		}
+		for _, ch := range c.Checks {
+			if ch.Status == catalog.Pass || ch.Status == catalog.NA {
+				hc.Passed++
+			}
+			for _, o := range ch.Observations {
+				hc.Rows = append(hc.Rows, htmlRow{Check: ch.ID, Status: o.Status,
+					Resource: visible(o.Resource, ""), Observed: visible(o.Observed, ""), Expected: visible(o.Expected, "")})
+			}
+		}
+		out = append(out, hc)
+	}
+	return out
+}
+
+// HTML writes the tenant's report as one HTML page in a language (ja, en).
+func (r *Report) HTML(w io.Writer, lang string) error {
+	words := catalog.WordsIn(lang)
+	return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", map[string]any{
+		"Lang": lang, "W": words, "R": r, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
+	})
+}
+
+// FleetTenant is one tenant of the fleet page: its report (nil when it
+// could not be verified), why not, the file its page was written to, and
+// its §10 dates.
+type FleetTenant struct {
+	Tenant string
+	Report *Report
+	// Status is the report's status, or why there is none (one word or
+	// two: NOT VERIFIED, NO REPORT, DELETED).
+	Status     string
+	ReportFile string
+	// State, Cancelled, SuspendBy, DeleteBy, Done: the offboarding timeline.
+	State, Cancelled, SuspendBy, DeleteBy, Done string
+}
+
+type fleetRow struct {
+	Tenant, Report string
+	Status         catalog.Status
+	Cells          []catalog.Status
+}
+
+// FleetHTML writes the fleet's page: a tenant × control grid, each cell the
+// control's status in that tenant's report, and the offboarding timeline.
+func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoint string) error {
+	words := catalog.WordsIn(lang)
+	var controls []catalog.Control
+	for _, c := range catalog.Controls {
+		if len(checksOf(c.ID)) > 0 {
+			controls = append(controls, c)
+		}
+	}
+	type col struct{ ID, Title string }
+	var cols []col
+	for _, c := range controls {
+		cols = append(cols, col{c.ID, catalog.TextsOf(c, lang).Title})
+	}
+	var rows []fleetRow
+	type timelineRow struct{ Tenant, State, Cancelled, SuspendBy, DeleteBy, Done string }
+	var timeline []timelineRow
+	for _, t := range tenants {
+		row := fleetRow{Tenant: visible(t.Tenant, ""), Report: t.ReportFile, Status: catalog.Status(t.Status)}
+		for _, c := range controls {
+			st := catalog.Status("—")
+			if t.Report != nil {
+				for _, rc := range t.Report.Controls {
+					if rc.ID == c.ID {
+						st = rc.Status
+					}
+				}
+			}
+			row.Cells = append(row.Cells, st)
+		}
+		rows = append(rows, row)
+		if t.Cancelled != "" {
+			timeline = append(timeline, timelineRow{t.Tenant, t.State, t.Cancelled, t.SuspendBy, t.DeleteBy, t.Done})
+		}
+	}
+	return htmlTemplates.ExecuteTemplate(w, "fleet.html.tmpl", map[string]any{
+		"Lang": lang, "W": words, "CSS": styleSheet(), "Legend": legend(words), "Controls": cols, "Rows": rows, "Timeline": timeline,
+		"JST": jst, "UTC": utc, "Tool": ToolVersion(), "Endpoint": endpoint,
+	})
+}
+
+// checksOf lists a control's live checks.
+func checksOf(control string) []string {
+	var out []string
+	for _, c := range checks {
+		if c.Control == control {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
