@@ -10,11 +10,21 @@ import (
 // (checks maps a control to its check IDs) and what stays a process. It is
 // docs/controls.md, kept current by a test in internal/verify.
 func Table(checks map[string][]string) string {
+	return TableIn(LangEN, checks)
+}
+
+// TableIn is the control table in a language: docs/controls.md in English,
+// docs/controls.ja.md in Japanese (the customers' reviewers' language).
+func TableIn(lang string, checks map[string][]string) string {
+	if lang == LangJA {
+		return tableJA(checks)
+	}
 	var b strings.Builder
 	b.WriteString("# Controls: whitepaper section, plan rule, live checks, process\n\n")
 	b.WriteString("Generated from `internal/catalog` (titles, rules, process) and `internal/verify` (check IDs) by\n")
 	b.WriteString("`UPDATE_DOCS=1 go test ./internal/verify -run TestControlsDocIsCurrent`; a test fails when it is stale.\n")
-	b.WriteString("Each control's plan rule is in `internal/policy/wpNN.go`, its live checks in `internal/verify/wpNN.go` (WP-20.1: `wp20_1.go`).\n\n")
+	b.WriteString("Each control's plan rule is in `internal/policy/wpNN.go`, its live checks in `internal/verify/wpNN.go` (WP-20.1: `wp20_1.go`).\n")
+	b.WriteString("日本語版: [controls.ja.md](controls.ja.md).\n\n")
 	b.WriteString("| § | Control | 管理策 | Severity | Plan rule (before deploy) | Live checks (after deploy) | What stays a process |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	cell := func(s string) string {
@@ -29,6 +39,32 @@ func Table(checks map[string][]string) string {
 			live = fmt.Sprintf("%s (`%s`)", c.Live, strings.Join(ids, "`, `"))
 		}
 		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(c.Title), cell(c.TitleJA), c.Severity, cell(c.Plan), cell(live), cell(Process[c.ID]))
+	}
+	return b.String()
+}
+
+func tableJA(checks map[string][]string) string {
+	var b strings.Builder
+	b.WriteString("# 管理策：ホワイトペーパーの節、計画ルール、稼働確認、運用手順\n\n")
+	b.WriteString("`internal/catalog`（表題、ルール、運用手順）と `internal/verify`（確認項目の ID）から\n")
+	b.WriteString("`UPDATE_DOCS=1 go test ./internal/verify -run TestControlsDocIsCurrent` で生成します。古くなるとテストが失敗します。\n")
+	b.WriteString("英語版は [controls.md](controls.md)。各管理策の計画ルールは `internal/policy/wpNN.go`、稼働確認は `internal/verify/wpNN.go`（WP-20.1 は `wp20_1.go`）にあります。\n\n")
+	b.WriteString("| § | 管理策 | ホワイトペーパーの節 | 重要度 | 計画ルール（デプロイ前） | 稼働確認（デプロイ後） | 運用手順として残るもの |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	cell := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return strings.ReplaceAll(s, "|", "\\|")
+	}
+	severity := map[Severity]string{Mandatory: "必須", Advisory: "推奨"}
+	for _, c := range Controls {
+		tx := TextsOf(c, LangJA)
+		live := tx.Live
+		if ids := checks[c.ID]; len(ids) > 0 {
+			live = fmt.Sprintf("%s（`%s`）", tx.Live, strings.Join(ids, "`, `"))
+		}
+		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(tx.Title), cell(tx.Section), severity[c.Severity], cell(tx.Plan), cell(live), cell(tx.Process))
 	}
 	return b.String()
 }

@@ -35,7 +35,7 @@ func readProject(t *testing.T) map[string]projectKey {
 // types, and the README documents each of them.
 func TestProjectDeclaresEveryKey(t *testing.T) {
 	declared := readProject(t)
-	readme, _ := os.ReadFile("../../README.md")
+	readme, _ := os.ReadFile("../../docs/reference.md") // the stack config keys
 	want := map[reflect.Kind]string{reflect.String: "string", reflect.Bool: "boolean", reflect.Int: "integer", reflect.Slice: "array", reflect.Struct: "object"}
 	for _, k := range Keys() {
 		decl, ok := declared[Namespace+":"+k.Name]
@@ -47,7 +47,7 @@ func TestProjectDeclaresEveryKey(t *testing.T) {
 			t.Errorf("%s: Pulumi.yaml type %q, the struct has %s", k.Name, decl.Type, want[k.Kind])
 		}
 		if !strings.Contains(string(readme), "`"+k.Name+"`") {
-			t.Errorf("README does not document %s", k.Name)
+			t.Errorf("docs/reference.md does not document %s", k.Name)
 		}
 		delete(declared, Namespace+":"+k.Name)
 	}

@@ -54,6 +54,8 @@ type Report struct {
 	Region      string           `json:"region"`
 	Resources   []Resource       `json:"resources"`
 	Controls    []catalog.Result `json:"controls"`
+	// graph is what the program declared (the diagram draws it).
+	graph *graph.Graph
 }
 
 // Tenant plans one tenant stack of dir.
@@ -111,7 +113,7 @@ func planGraph(name string, cfg *config.Tenant, raw map[string]string, today tim
 		return nil, fmt.Errorf("stack %s: the program failed under the mock engine: %w", name, err)
 	}
 	in := &policy.Input{Graph: g, Tenant: cfg, OtherStacks: others, Today: today, MockIDs: true}
-	return &Report{Schema: Schema, ToolVersion: cli.Version(), Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in)}, nil
+	return &Report{Schema: Schema, ToolVersion: cli.Version(), Tenant: name, Region: cfg.Region, Resources: resources(g), Controls: policy.Evaluate(in), graph: g}, nil
 }
 
 // Baseline plans an account baseline stack: its program under the mocks,
@@ -169,6 +171,7 @@ var Command = cli.Command{
 	Name: "plan",
 	Synopsis: []string{
 		"plan <tenant>... [--format text|json|markdown] [--stacks-dir DIR]",
+		"plan <tenant> --format mermaid   (the tenant's network as a Mermaid flowchart)",
 		"plan --all [--format text|json|markdown]",
 		"plan --baseline STACK [--baseline-dir DIR]",
 	},
@@ -184,7 +187,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	o := Options{Today: policy.TodayJST()}
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the stack files")
-	fs.StringVar(&o.Format, "format", "text", "text, json or markdown")
+	fs.StringVar(&o.Format, "format", "text", "text, json, markdown, or mermaid (one tenant's network, drawn)")
 	fs.BoolVar(&o.All, "all", false, "plan every tenant stack")
 	fs.StringVar(&o.Baseline, "baseline", "", "plan the account baseline stack STACK (baseline/Pulumi.STACK.yaml) instead")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the baseline project")
@@ -198,8 +201,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // Run plans and prints.
 func Run(o Options, stdout, stderr io.Writer) int {
-	if o.Format != "text" && o.Format != "json" && o.Format != "markdown" {
-		fmt.Fprintf(stderr, "tenantctl plan: --format %q: use text, json or markdown\n", o.Format)
+	if !slices.Contains([]string{"text", "json", "markdown", "mermaid"}, o.Format) {
+		fmt.Fprintf(stderr, "tenantctl plan: --format %q: use text, json, markdown or mermaid\n", o.Format)
+		return ExitBadInput
+	}
+	if o.Format == "mermaid" && (o.All || o.Baseline != "" || len(o.Tenants) != 1) {
+		fmt.Fprintln(stderr, "tenantctl plan: --format mermaid draws one tenant: name exactly one")
 		return ExitBadInput
 	}
 	// A bad file elsewhere in the stacks directory is reported, and the
@@ -266,6 +273,9 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		}
 	}
 	switch o.Format {
+	case "mermaid":
+		fmt.Fprint(stdout, Mermaid(reports[0].graph))
+		return ExitOK
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

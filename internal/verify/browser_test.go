@@ -5,23 +5,19 @@ import (
 	"context"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
 // #24 item 5: the HTML reports in a real browser, Debian's Chromium driven
@@ -33,21 +29,7 @@ import (
 // .ci/run installs chromium and fonts-noto-cjk and sets
 // TENANTKIT_REQUIRE_BROWSER, so there the test cannot skip.
 func TestReportsInABrowser(t *testing.T) {
-	exe, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("TENANTKIT_REQUIRE_BROWSER") != "" {
-			t.Fatal("chromium is not installed (apt-get install chromium fonts-noto-cjk; .ci/run does)")
-		}
-		t.Skip("chromium is not installed: apt-get install chromium fonts-noto-cjk (.ci/run installs them and makes this test required)")
-	}
-	out := os.Getenv("TENANTKIT_ARTIFACTS")
-	if out == "" {
-		out = filepath.Join("..", "..", ".artifacts", "browser")
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out, _ = filepath.Abs(out)
+	alloc, out := testkit.Browser(t)
 
 	// acme: one control failing; the fleet: acme passing, initech failing.
 	failing := htmlReport(t)
@@ -82,61 +64,10 @@ func TestReportsInABrowser(t *testing.T) {
 		}
 	}
 
-	// The flags that keep Chromium off a closed network and out of a
-	// sandbox a root process cannot have.
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
-	defer cancel()
-
 	open := func(t *testing.T, name string) (context.Context, func() []string) {
-		ctx, cancel := chromedp.NewContext(alloc)
-		t.Cleanup(cancel)
-		ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
-		t.Cleanup(cancelT)
-		var mu sync.Mutex
-		var problems []string
-		if err := chromedp.Listen(ctx, func(ev any) {
-			mu.Lock()
-			defer mu.Unlock()
-			switch e := ev.(type) {
-			case *runtime.EventConsoleAPICalled:
-				if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
-					problems = append(problems, "console "+string(e.Type))
-				}
-			case *runtime.EventExceptionThrown:
-				problems = append(problems, "exception "+e.ExceptionDetails.Text)
-			case *log.EventEntryAdded:
-				if e.Entry.Level == log.EntryLevelError {
-					problems = append(problems, "log: "+e.Entry.Text)
-				}
-			}
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.Join(out, name))); err != nil {
-			t.Fatal(err)
-		}
-		return ctx, func() []string {
-			time.Sleep(200 * time.Millisecond) // late console messages
-			mu.Lock()
-			defer mu.Unlock()
-			return slices.Clone(problems)
-		}
+		return testkit.OpenPage(t, alloc, filepath.Join(out, name))
 	}
-	shoot := func(t *testing.T, ctx context.Context, name string) {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot %s", filepath.Join(out, name))
-	}
+	shoot := func(t *testing.T, ctx context.Context, name string) { testkit.Screenshot(t, ctx, filepath.Join(out, name)) }
 
 	for _, lang := range catalog.Langs {
 		t.Run("report "+lang, func(t *testing.T) {

@@ -43,8 +43,8 @@ func TestEveryTypeHasAHome(t *testing.T) {
 	}
 }
 
-// The README's count of acme's resources in moto is the program's.
-func TestReadmeCountsAcme(t *testing.T) {
+// docs/proofs.md's count of acme's resources in moto is the program's.
+func TestDocsCountAcme(t *testing.T) {
 	g := testkit.Run(t, testkit.Load(t, "acme"))
 	inMoto, all := 0, 0
 	var memory []string
@@ -60,11 +60,11 @@ func TestReadmeCountsAcme(t *testing.T) {
 		}
 	}
 	want := fmt.Sprintf("acme: %d of its %d AWS resources live in moto", inMoto, all)
-	b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "..", "README.md"))
+	b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "..", "docs", "proofs.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(b), want) {
-		t.Errorf("the README does not say %q (in memory: %v)", want, memory)
+		t.Errorf("docs/proofs.md does not say %q (in memory: %v)", want, memory)
 	}
 }

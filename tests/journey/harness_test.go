@@ -269,3 +269,54 @@ func (w *world) verifyReport(args ...string) (*verify.Report, result) {
 	}
 	return &rep, r
 }
+
+// fleetReports runs the nightly job's verification through the binary
+// (verify --all) with every format a person or a tool reads (#24): the
+// fleet page holds the tenant's row and, against an emulator, the banner
+// that says the run proves nothing about AWS; the tenant's page is
+// Japanese; the OCSF findings are Compliance Findings; the CSV has its
+// header. The pages are kept under .artifacts/journey.
+func (w *world) fleetReports() {
+	w.t.Helper()
+	dir := filepath.Join(w.t.TempDir(), "reports")
+	r := w.tenantctl("verify", "--all", "--discover", "--out-dir", dir, "--format", "json,html,ocsf,csv", "--lang", "ja")
+	if r.code == 2 {
+		w.t.Fatalf("verify --all: %s", r)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			w.t.Fatalf("verify --all wrote no %s: %v\n%s", name, err, r)
+		}
+		return string(b)
+	}
+	index := read("index.html")
+	if !strings.Contains(index, `data-tenant="`+w.tenant+`"`) || !strings.Contains(index, `href="`+w.tenant+`.html"`) {
+		w.t.Errorf("the fleet page has no row linking %s's page", w.tenant)
+	}
+	if !w.target.real && !strings.Contains(index, `id="not-aws"`) {
+		w.t.Error("the fleet page made against moto does not say it is not AWS")
+	}
+	if page := read(w.tenant + ".html"); !strings.Contains(page, `<html lang="ja">`) || !strings.Contains(page, "証跡報告書") {
+		w.t.Errorf("%s's page is not the Japanese report", w.tenant)
+	}
+	var findings []map[string]any
+	if err := json.Unmarshal([]byte(read(w.tenant+".ocsf.json")), &findings); err != nil || len(findings) == 0 {
+		w.t.Errorf("OCSF findings: %v (%d)", err, len(findings))
+	}
+	for _, f := range findings {
+		if f["class_uid"] != float64(2003) {
+			w.t.Errorf("an OCSF finding of class %v", f["class_uid"])
+			break
+		}
+	}
+	if csv := read(w.tenant + ".csv"); !strings.HasPrefix(csv, strings.Join(verify.CSVHeader, ",")+"\n") {
+		w.t.Errorf("the CSV report does not start with its header")
+	}
+	keep := filepath.Join(repoRoot(), ".artifacts", "journey")
+	if err := os.MkdirAll(keep, 0o755); err == nil {
+		for _, name := range []string{"index.html", w.tenant + ".html"} {
+			_ = os.WriteFile(filepath.Join(keep, name), []byte(read(name)), 0o644)
+		}
+	}
+}

@@ -134,6 +134,7 @@ func TestJourney(t *testing.T) {
 		for _, mode := range [][]string{{"--inventory", inv}, {"--discover"}} {
 			w.expectPasses(w.settledReport(append([]string{w.tenant}, mode...)...), mode[0])
 		}
+		w.fleetReports()
 		// Onboarding again with the same inputs changes nothing.
 		if again := w.tenantctl(onboard...); again.code != r.code {
 			t.Errorf("onboard again: exit %d, first time %d: %s", again.code, r.code, again)
