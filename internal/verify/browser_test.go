@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
@@ -67,7 +69,9 @@ func TestReportsInABrowser(t *testing.T) {
 	open := func(t *testing.T, name string) (context.Context, func() []string) {
 		return testkit.OpenPage(t, alloc, filepath.Join(out, name))
 	}
-	shoot := func(t *testing.T, ctx context.Context, name string) { testkit.Screenshot(t, ctx, filepath.Join(out, name)) }
+	shoot := func(t *testing.T, ctx context.Context, name string) {
+		testkit.Screenshot(t, ctx, filepath.Join(out, name))
+	}
 
 	for _, lang := range catalog.Langs {
 		t.Run("report "+lang, func(t *testing.T) {
@@ -100,6 +104,19 @@ func TestReportsInABrowser(t *testing.T) {
 				t.Errorf("the Japanese text was not drawn with a Japanese font: %v", fonts)
 			}
 			shoot(t, ctx, "acme-"+lang+".png")
+			// Printable to PDF by the browser (item 2): Chromium's own
+			// print, the print styles applied, more than one page.
+			printBG := true
+			pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PrintBackground: &printBG})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(pdf.Data, []byte("%PDF-")) || len(pdfPage.FindAll(pdf.Data, -1)) < 2 {
+				t.Errorf("the printed PDF (%d bytes) is not a document of several pages", len(pdf.Data))
+			}
+			if err := os.WriteFile(filepath.Join(out, "acme-"+lang+".pdf"), pdf.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
 			top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 			if err != nil {
 				t.Fatal(err)
@@ -151,6 +168,9 @@ func TestReportsInABrowser(t *testing.T) {
 	})
 }
 
+// pdfPage matches a page object of a PDF (/Type /Page, not /Pages).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
 // renderedFonts are the platform fonts Chromium drew a node's text with
 // (DevTools protocol, CSS.getPlatformFontsForNode).
 func renderedFonts(t *testing.T, ctx context.Context, selector string) []string {
@@ -177,4 +197,3 @@ func renderedFonts(t *testing.T, ctx context.Context, selector string) []string 
 	}
 	return out
 }
-

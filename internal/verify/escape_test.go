@@ -47,9 +47,10 @@ func TestReportsEscapeWhatCameFromOutside(t *testing.T) {
 	md := render("markdown")
 	noControls("markdown", md, "\n")
 	rows := 0
-	// The header and legend come first; from the table's first row on,
-	// every line is a row.
-	body, _, _ := strings.Cut(md, "\n## What to do\n") // the report's own section after the table
+	// The observations' table runs from its heading to the report's own
+	// next section: every line in it is a row.
+	_, body, _ := strings.Cut(md, "\n## Observations\n")
+	body, _, _ = strings.Cut(body, "\n## What to do\n")
 	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
 		if strings.HasPrefix(line, "|") {
 			rows++
@@ -61,7 +62,10 @@ func TestReportsEscapeWhatCameFromOutside(t *testing.T) {
 			t.Errorf("markdown: a line outside the table: %q", line)
 		}
 	}
-	if strings.Contains(md, "<img") || strings.Contains(md, "<b>") || strings.Contains(md, "\n**Overall: PASS**") || strings.Count(md, "\n## What to do") != 1 {
+	if rows == 0 {
+		t.Error("markdown: no observation rows were checked")
+	}
+	if strings.Contains(md, "<img") || strings.Contains(md, "<b>") || strings.Contains(md, "\n**Overall: PASS**") || strings.Count(md, "\n## What to do") != 1 || strings.Count(md, "\n## ") != 3 {
 		t.Errorf("markdown: raw HTML or an injected paragraph:\n%s", md)
 	}
 	if !strings.Contains(md, `\*\*Overall: PASS\*\* (reviewed)`) || !strings.Contains(md, `\\x1b\]0;owned\\a`) {

@@ -201,6 +201,19 @@ func (r *Report) markdown(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", esc(r.Tenant), esc(r.Account), esc(r.Region), r.Time.JST, r.Time.UTC, esc(r.ToolVersion), r.Status)
 	fmt.Fprintf(w, "%s\n\n", Legend)
+	// One line per control first (its section in both languages and how
+	// many of its checks passed), then every observation.
+	fmt.Fprintf(w, "## Controls\n\n| Control | § | Section (ja / en) | Title | Status | Checks |\n|---|---|---|---|---|---|\n")
+	for _, c := range r.Controls {
+		ok := 0
+		for _, ch := range c.Checks {
+			if ch.Status == catalog.Pass || ch.Status == catalog.NA {
+				ok++
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s / %s | %s | %s | %d/%d |\n", esc(c.ID), esc(c.Section), esc(c.SectionTitleJA), esc(c.SectionTitleEN), esc(c.Title), c.Status, ok, len(c.Checks))
+	}
+	fmt.Fprintf(w, "\n## Observations\n\n")
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, c := range r.Controls {
