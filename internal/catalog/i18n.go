@@ -256,7 +256,7 @@ func WordsIn(lang string) Words {
 			Status: "判定", Checks: "確認項目", Resource: "リソース", Observed: "読み取った値", Expected: "あるべき値",
 			WhatChecked: "確認した内容", PlanRule: "デプロイ前（計画ルール）", LiveChecks: "デプロイ後（AWS からの読み取り）",
 			WhatToDo: "対応方法", Process: "運用手順として残るもの", Legend: "判定の意味",
-			NotAWS: "AWS ではありません：エミュレータまたはプロキシ %s に対して確認した結果です。AWS アカウントについての証跡にはなりません。",
+			NotAWS:       "AWS ではありません：エミュレータまたはプロキシ %s に対して確認した結果です。AWS アカウントについての証跡にはなりません。",
 			Observations: "所見", Timeline: "解約の進行（§10）", Cancelled: "解約日", SuspendBy: "停止期限", DeleteBy: "削除期限", Done: "完了",
 			State: "状態", Contents: "目次", ValuesAsRead: "リソース名と読み取った値は AWS から読んだままを表示しています（英語）。",
 			StatusMeaning: map[Status]string{
@@ -274,7 +274,7 @@ func WordsIn(lang string) Words {
 		Status: "Status", Checks: "Checks", Resource: "Resource", Observed: "Observed", Expected: "Expected",
 		WhatChecked: "What was checked", PlanRule: "Before deploy (plan rule)", LiveChecks: "After deploy (read from AWS)",
 		WhatToDo: "What to do", Process: "What stays a process", Legend: "What each status means",
-		NotAWS: "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.",
+		NotAWS:       "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.",
 		Observations: "Observations", Timeline: "Offboarding (§10)", Cancelled: "Cancelled", SuspendBy: "Suspend by", DeleteBy: "Delete by", Done: "Done",
 		State: "State", Contents: "Contents", ValuesAsRead: "Resource names and observed values are shown as read from AWS.",
 		StatusMeaning: map[Status]string{

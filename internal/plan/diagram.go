@@ -17,7 +17,9 @@ import (
 // deployed, not what someone remembers.
 
 // mmText keeps a label inside Mermaid's quotes.
-func mmText(s string) string { return strings.NewReplacer(`"`, "'", "\n", " ", "<", "‹", ">", "›").Replace(s) }
+func mmText(s string) string {
+	return strings.NewReplacer(`"`, "'", "\n", " ", "<", "‹", ">", "›").Replace(s)
+}
 
 func str(r *graph.Resource, path string) string { v, _ := r.String(path); return v }
 
@@ -77,8 +79,8 @@ func Mermaid(g *graph.Graph) string {
 		nacl[tier] = []string{"admits " + strings.Join(slices.Compact(allow), ", "), "denies " + strings.Join(slices.Compact(deny), ", ")}
 	}
 	// The tier nodes: the security group's workload in each tier.
-	sgTier := map[string]string{} // security group id → its node
-	nodes := map[string][]string{}  // subnet tier → node lines
+	sgTier := map[string]string{}  // security group id → its node
+	nodes := map[string][]string{} // subnet tier → node lines
 	for _, sg := range g.OfType("aws:ec2/securityGroup:SecurityGroup") {
 		switch str(sg, "tags.Tier") {
 		case "lb":

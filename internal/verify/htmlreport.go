@@ -41,8 +41,8 @@ func legend(w catalog.Words) []legendRow {
 }
 
 type htmlRow struct {
-	Check                       string
-	Status                      catalog.Status
+	Check                        string
+	Status                       catalog.Status
 	Resource, Observed, Expected string
 }
 
