@@ -27,12 +27,6 @@ func TableIn(lang string, checks map[string][]string) string {
 	b.WriteString("日本語版: [controls.ja.md](controls.ja.md).\n\n")
 	b.WriteString("| § | Control | 管理策 | Severity | Plan rule (before deploy) | Live checks (after deploy) | What stays a process |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
-	cell := func(s string) string {
-		if s == "" {
-			return "—"
-		}
-		return strings.ReplaceAll(s, "|", "\\|")
-	}
 	for _, c := range Controls {
 		live := c.Live
 		if ids := checks[c.ID]; len(ids) > 0 {
@@ -51,12 +45,6 @@ func tableJA(checks map[string][]string) string {
 	b.WriteString("英語版は [controls.md](controls.md)。各管理策の計画ルールは `internal/policy/wpNN.go`、稼働確認は `internal/verify/wpNN.go`（WP-20.1 は `wp20_1.go`）にあります。\n\n")
 	b.WriteString("| § | 管理策 | ホワイトペーパーの節 | 重要度 | 計画ルール（デプロイ前） | 稼働確認（デプロイ後） | 運用手順として残るもの |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
-	cell := func(s string) string {
-		if s == "" {
-			return "—"
-		}
-		return strings.ReplaceAll(s, "|", "\\|")
-	}
 	severity := map[Severity]string{Mandatory: "必須", Advisory: "推奨"}
 	for _, c := range Controls {
 		tx := TextsOf(c, LangJA)
@@ -67,4 +55,12 @@ func tableJA(checks map[string][]string) string {
 		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(tx.Title), cell(tx.Section), severity[c.Severity], cell(tx.Plan), cell(live), cell(tx.Process))
 	}
 	return b.String()
+}
+
+// cell is a table cell: a dash for nothing, pipes escaped.
+func cell(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return strings.ReplaceAll(s, "|", "\\|")
 }

@@ -67,14 +67,11 @@ func htmlControls(r *Report, lang string) []htmlControl {
 		cat, _ := catalog.ByID(c.ID)
 		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
 		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: tx.Title,
-			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Total: len(c.Checks)}
+			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Passed: c.ChecksOK(), Total: len(c.Checks)}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
 			hc.Remediation = tx.Remediation
 		}
 		for _, ch := range c.Checks {
-			if ch.Status == catalog.Pass || ch.Status == catalog.NA {
-				hc.Passed++
-			}
 			for _, o := range ch.Observations {
 				hc.Rows = append(hc.Rows, htmlRow{Check: ch.ID, Status: o.Status,
 					Resource: visible(o.Resource, ""), Observed: visible(o.Observed, ""), Expected: visible(o.Expected, "")})

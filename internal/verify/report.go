@@ -66,6 +66,17 @@ func NewReport(t *Target, results []CheckResult, now time.Time, calls *Calls) *R
 	return r
 }
 
+// ChecksOK counts the control's checks that passed or do not apply.
+func (c ControlResult) ChecksOK() int {
+	n := 0
+	for _, ch := range c.Checks {
+		if ch.Status == catalog.Pass || ch.Status == catalog.NA {
+			n++
+		}
+	}
+	return n
+}
+
 // ExitCode: 0 all PASS (N/A allowed), 1 any FAIL, 3 no FAIL but an ERROR.
 func (r *Report) ExitCode() int {
 	switch r.Status {
@@ -129,12 +140,7 @@ func (r *Report) text(w io.Writer) error {
 	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONTROL\t§\tSTATUS\tCHECKS\tFIRST FINDING")
 	for _, c := range r.Controls {
-		pass := 0
-		for _, ch := range c.Checks {
-			if ch.Status == catalog.Pass || ch.Status == catalog.NA {
-				pass++
-			}
-		}
+		pass := c.ChecksOK()
 		first := ""
 		if len(c.Findings) > 0 {
 			f := c.Findings[0]
@@ -205,13 +211,7 @@ func (r *Report) markdown(w io.Writer) error {
 	// many of its checks passed), then every observation.
 	fmt.Fprintf(w, "## Controls\n\n| Control | § | Section (ja / en) | Title | Status | Checks |\n|---|---|---|---|---|---|\n")
 	for _, c := range r.Controls {
-		ok := 0
-		for _, ch := range c.Checks {
-			if ch.Status == catalog.Pass || ch.Status == catalog.NA {
-				ok++
-			}
-		}
-		fmt.Fprintf(w, "| %s | %s | %s / %s | %s | %s | %d/%d |\n", esc(c.ID), esc(c.Section), esc(c.SectionTitleJA), esc(c.SectionTitleEN), esc(c.Title), c.Status, ok, len(c.Checks))
+		fmt.Fprintf(w, "| %s | %s | %s / %s | %s | %s | %d/%d |\n", esc(c.ID), esc(c.Section), esc(c.SectionTitleJA), esc(c.SectionTitleEN), esc(c.Title), c.Status, c.ChecksOK(), len(c.Checks))
 	}
 	fmt.Fprintf(w, "\n## Observations\n\n")
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")

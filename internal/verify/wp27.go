@@ -224,13 +224,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 				r.Fail(rres, "pattern "+aws.ToString(rule.EventPattern), "pattern "+want)
 				continue
 			}
-			targets, err := collectPages("events:ListTargetsByRule", func(tok *string) ([]ebtypes.Target, *string, error) {
-				out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(name), NextToken: tok})
-				if err != nil {
-					return nil, nil, err
-				}
-				return out.Targets, out.NextToken, nil
-			})
+			targets, err := ruleTargets(ctx, t, name)
 			if err != nil {
 				r.Error(rres, err, "targets "+groupArn)
 				continue

@@ -69,13 +69,7 @@ var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspe
 
 // toTopic passes a rule whose targets include the tenant's topic.
 func toTopic(ctx context.Context, t *Target, r *Run, res, rule, what string) {
-	targets, err := collectPages("events:ListTargetsByRule", func(tok *string) ([]ebtypes.Target, *string, error) {
-		out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule), NextToken: tok})
-		if err != nil {
-			return nil, nil, err
-		}
-		return out.Targets, out.NextToken, nil
-	})
+	targets, err := ruleTargets(ctx, t, rule)
 	if err != nil {
 		r.Error(res, err, "the topic as a target")
 		return
@@ -87,4 +81,15 @@ func toTopic(ctx context.Context, t *Target, r *Run, res, rule, what string) {
 		}
 	}
 	r.Fail(res, fmt.Sprintf("%d targets, not the topic", len(targets)), "targets "+t.Inv.TopicArn)
+}
+
+// ruleTargets lists every target of an EventBridge rule.
+func ruleTargets(ctx context.Context, t *Target, rule string) ([]ebtypes.Target, error) {
+	return collectPages("events:ListTargetsByRule", func(tok *string) ([]ebtypes.Target, *string, error) {
+		out, err := t.Clients.Events.ListTargetsByRule(ctx, &eventbridge.ListTargetsByRuleInput{Rule: aws.String(rule), NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return out.Targets, out.NextToken, nil
+	})
 }
