@@ -170,6 +170,7 @@ var Process = map[string]string{
 	"WP-24": "Someone confirms each e-mail subscription and answers the alarms.",
 	"WP-30": "The yearly third-party vulnerability assessment (§30); acting on findings.",
 	"WP-37": "Telling the customer within one business day of detection (§37), through the support desk. Root sign-in is not routed: CloudTrail records a console sign-in in the region of the sign-in endpoint, for the global endpoint us-east-1 (CloudTrail user guide, 'AWS Management Console sign-in events'), where WP-07 allows no resource; the account owner watches it (an organisation-level rule, the root user's MFA).",
+	"WP-27": "In the shared trail mode the tenant's own copy of its API records is best effort (CloudTrail delivers to EventBridge so); the record no one can alter is the account's archive, from which the provider extracts a tenant's records on request.",
 	"WP-39": "The break-glass role that could delete log groups is kept out of daily use (an SCP where the account is in an organisation).",
 }
 
