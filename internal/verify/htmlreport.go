@@ -34,7 +34,7 @@ type legendRow struct {
 
 func legend(w catalog.Words) []legendRow {
 	var out []legendRow
-	for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA} {
+	for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA, catalog.Unknown} {
 		out = append(out, legendRow{s, w.StatusMeaning[s]})
 	}
 	return out

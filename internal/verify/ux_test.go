@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +148,34 @@ func TestFleetSummaryReadsRight(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("reports written for tenants not verified: %v", entries)
+	}
+}
+
+// With html among the formats the fleet run writes index.html even when no
+// tenant could be verified: each tenant's row says so, links no page, and
+// the banner says the endpoint was not AWS's.
+func TestFleetPageWritten(t *testing.T) {
+	w := newWire(t)
+	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity("111122223333"))
+	w.fallback = func(wireRequest) (int, string) { return 400, `{"__type":"AccessDeniedException","message":"no"}` }
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--endpoint", w.srv.URL, "--stacks-dir", stacksDir(t), "--baseline-dir", "",
+		"--progress", "off", "--timeout", "20s", "--format", "json,html", "--lang", "en", "--evidence-dir", t.TempDir()}, &out, &errb)
+	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatalf("no fleet page: %v\n%s", err, out.String())
+	}
+	page := string(b)
+	if !strings.Contains(page, `data-tenant="acme"`) || strings.Contains(page, `href="acme.html"`) || !strings.Contains(page, "NOT VERIFIED") || !strings.Contains(page, `id="not-aws"`) {
+		t.Errorf("fleet page:\n%s", page)
+	}
+	if !strings.Contains(out.String(), "fleet page: "+filepath.Join(dir, "index.html")) {
+		t.Errorf("the summary does not name the page:\n%s", out.String())
+	}
+	if code := Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--format", "html", "--lang", "fr"}, &out, &errb); code != 2 {
+		t.Errorf("--lang fr: exit %d, want 2", code)
 	}
 }
