@@ -386,14 +386,32 @@ func TestOffboardLifecycle(t *testing.T) {
 	}
 }
 
-func suspended(t *testing.T, e *env, tenant, cancelled string) {
+// suspended writes a cancellation on day and the suspended state into the
+// tenant's stack file; cancelled writes the cancellation alone (as
+// `offboard --cancelled-on` does, without its evidence).
+func suspended(t *testing.T, e *env, tenant, day string) {
+	t.Helper()
+	cancelAs(t, e, tenant, day, config.StateSuspended)
+}
+
+func cancelled(t *testing.T, e *env, tenant, day string) {
+	t.Helper()
+	cancelAs(t, e, tenant, day, "")
+}
+
+func cancelAs(t *testing.T, e *env, tenant, day, state string) {
 	t.Helper()
 	cfg := e.stack(t, tenant)
-	d, _ := lifecycle.ParseDate(cancelled)
-	if err := lifecycle.Cancel(cfg, d); err != nil {
+	d, err := lifecycle.ParseDate(day)
+	if err == nil {
+		err = lifecycle.Cancel(cfg, d)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Lifecycle.State = config.StateSuspended
+	if state != "" {
+		cfg.Lifecycle.State = state
+	}
 	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -439,13 +457,8 @@ func TestDeleteKeyWindowLimits(t *testing.T) {
 
 func TestDuePicksTheRightTenants(t *testing.T) {
 	e := newEnv(t, "2026-12-10")
-	suspended(t, e, "globex", "2026-11-20") // deadline 12-20: deletion due from 12-06
-	cfg := e.stack(t, "initech")            // cancelled yesterday: suspension due today
-	d, _ := lifecycle.ParseDate("2026-12-09")
-	_ = lifecycle.Cancel(cfg, d)
-	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	suspended(t, e, "globex", "2026-11-20")  // deadline 12-20: deletion due from 12-06
+	cancelled(t, e, "initech", "2026-12-09") // cancelled yesterday: suspension due today
 	if code := e.Offboard(context.Background(), []string{"due", "--yes"}); code != cli.ExitOK {
 		t.Fatalf("due: exit %d %s", code, e.err)
 	}
@@ -469,12 +482,7 @@ func TestDuePicksTheRightTenants(t *testing.T) {
 func TestDueForOneTenant(t *testing.T) {
 	e := newEnv(t, "2026-12-10")
 	suspended(t, e, "globex", "2026-11-20")
-	cfg := e.stack(t, "initech")
-	d, _ := lifecycle.ParseDate("2026-12-09")
-	_ = lifecycle.Cancel(cfg, d)
-	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	cancelled(t, e, "initech", "2026-12-09")
 	e.out.Reset()
 	if code := e.List([]string{"--format", "matrix"}); code != cli.ExitOK {
 		t.Fatalf("list: exit %d %s", code, e.err)
@@ -561,12 +569,7 @@ func (l *listing) Deployed(context.Context) (map[string]deploy.Deployment, error
 func TestPreviewGatesDeploy(t *testing.T) {
 	e := newEnv(t, "2026-11-25")
 	suspended(t, e, "globex", "2026-11-20")
-	cfg := e.stack(t, "acme")
-	d, _ := lifecycle.ParseDate("2026-11-24")
-	_ = lifecycle.Cancel(cfg, d)
-	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	cancelled(t, e, "acme", "2026-11-24")
 	e.dep.fail = "preview"
 	if code := e.Offboard(context.Background(), []string{"suspend", "acme", "--yes"}); code != cli.ExitFail {
 		t.Fatalf("exit %d %s", code, e.err)
@@ -650,12 +653,7 @@ func TestOnboardingWithinQuotas(t *testing.T) {
 func TestRecordThenApply(t *testing.T) {
 	e := newEnv(t, "2026-12-10")
 	suspended(t, e, "globex", "2026-11-20") // deletion due (deadline 2026-12-20)
-	cfg := e.stack(t, "initech")
-	d, _ := lifecycle.ParseDate("2026-12-09")
-	_ = lifecycle.Cancel(cfg, d)
-	if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
-		t.Fatal(err)
-	}
+	cancelled(t, e, "initech", "2026-12-09")
 	e.dep.notReady = errors.New("no Pulumi CLI here") // recording needs none
 	if code := e.Offboard(context.Background(), []string{"due", "--record-only", "--yes"}); code != cli.ExitOK {
 		t.Fatalf("due --record-only: exit %d %s", code, e.err)
