@@ -121,18 +121,27 @@ func TestReportsReadRight(t *testing.T) {
 	}
 }
 
-// The fleet summary's STATUS is one word and its REPORT names only a file
-// that was written; why a tenant was not verified goes to stderr (#24
-// item 4: the column held a whole error and a path never written).
-func TestFleetSummaryReadsRight(t *testing.T) {
+// deniedFleet runs verify --all, reports into dir, against an endpoint that
+// knows the caller and denies every other read: no tenant can be verified.
+func deniedFleet(t *testing.T, dir string, extra ...string) (out, errb *bytes.Buffer) {
+	t.Helper()
 	w := newWire(t)
 	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity("111122223333"))
 	w.fallback = func(wireRequest) (int, string) { return 400, `{"__type":"AccessDeniedException","message":"no"}` }
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	out, errb = &bytes.Buffer{}, &bytes.Buffer{}
+	args := []string{"--all", "--discover", "--out-dir", dir, "--endpoint", w.srv.URL, "--stacks-dir", stacksDir(t), "--baseline-dir", "", "--progress", "off", "--timeout", "20s"}
+	Main(context.Background(), append(args, extra...), out, errb)
+	return out, errb
+}
+
+// The fleet summary's STATUS is one word and its REPORT names only a file
+// that was written; why a tenant was not verified goes to stderr (#24
+// item 4: the column held a whole error and a path never written).
+func TestFleetSummaryReadsRight(t *testing.T) {
 	dir := t.TempDir()
-	var out, errb bytes.Buffer
-	Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--endpoint", w.srv.URL, "--stacks-dir", stacksDir(t), "--baseline-dir", "", "--progress", "off", "--timeout", "20s"}, &out, &errb)
+	out, errb := deniedFleet(t, dir)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) < 2 {
 		t.Fatalf("summary:\n%s", out.String())
@@ -155,15 +164,8 @@ func TestFleetSummaryReadsRight(t *testing.T) {
 // tenant could be verified: each tenant's row says so, links no page, and
 // the banner says the endpoint was not AWS's.
 func TestFleetPageWritten(t *testing.T) {
-	w := newWire(t)
-	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity("111122223333"))
-	w.fallback = func(wireRequest) (int, string) { return 400, `{"__type":"AccessDeniedException","message":"no"}` }
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	dir := t.TempDir()
-	var out, errb bytes.Buffer
-	Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--endpoint", w.srv.URL, "--stacks-dir", stacksDir(t), "--baseline-dir", "",
-		"--progress", "off", "--timeout", "20s", "--format", "json,html", "--lang", "en", "--evidence-dir", t.TempDir()}, &out, &errb)
+	out, errb := deniedFleet(t, dir, "--format", "json,html", "--lang", "en", "--evidence-dir", t.TempDir())
 	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
 	if err != nil {
 		t.Fatalf("no fleet page: %v\n%s", err, out.String())
@@ -175,7 +177,7 @@ func TestFleetPageWritten(t *testing.T) {
 	if !strings.Contains(out.String(), "fleet page: "+filepath.Join(dir, "index.html")) {
 		t.Errorf("the summary does not name the page:\n%s", out.String())
 	}
-	if code := Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--format", "html", "--lang", "fr"}, &out, &errb); code != 2 {
+	if code := Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--format", "html", "--lang", "fr"}, out, errb); code != 2 {
 		t.Errorf("--lang fr: exit %d, want 2", code)
 	}
 }
