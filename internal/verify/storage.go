@@ -64,12 +64,14 @@ func readKey(ctx context.Context, t *Target) (*kmstypes.KeyMetadata, error) {
 	})
 }
 
-// tenantLogGroups reads the tenant's log groups: the inventory's, by
-// prefix, in as few calls as the API allows (one per prefix and page).
+// tenantLogGroups reads the tenant's log groups: the inventory's, and
+// always the tenant's own directory /tenants/<id>/ (where the groups the
+// stack implies live, such as its trail's), by prefix, in as few calls as
+// the API allows (one per prefix and page).
 func tenantLogGroups(ctx context.Context, t *Target) (map[string]logtypes.LogGroup, error) {
 	return cached(t, "loggroups", func() (map[string]logtypes.LogGroup, error) {
 		// One call per directory: /tenants/<id>/ holds most of them.
-		prefixes := map[string]bool{}
+		prefixes := map[string]bool{"/tenants/" + t.Inv.Tenant + "/": true}
 		for _, g := range t.Inv.LogGroups {
 			prefixes[g[:strings.LastIndex(g, "/")+1]] = true
 		}

@@ -181,18 +181,12 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 		}
 		groupArn := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", t.Inv.Region, t.Inv.AccountID, group)
 		res := "log group " + group
-		groups, err := collectPages("logs:DescribeLogGroups", func(tok *string) ([]logtypes.LogGroup, *string, error) {
-			out, err := t.Clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(group), NextToken: tok})
-			if err != nil {
-				return nil, nil, err
-			}
-			return out.LogGroups, out.NextToken, nil
-		})
+		groups, err := tenantLogGroups(ctx, t)
 		if err != nil {
 			r.Error(res, err, "the tenant's records of the shared trail in "+group)
 			return
 		}
-		if !slices.ContainsFunc(groups, func(g logtypes.LogGroup) bool { return aws.ToString(g.LogGroupName) == group }) {
+		if _, ok := groups[group]; !ok {
 			r.Fail(res, "no such group", "the tenant's records of the shared trail in "+group)
 			return
 		}
