@@ -54,19 +54,33 @@ const AccessLogCopyRule = "lock-access-logs-in-archive"
 // TrailViewGroup is where the tenant reads its API records, in either mode.
 func TrailViewGroup(tenantID string) string { return "/tenants/" + tenantID + "/cloudtrail" }
 
-// TrailViewRule names the tenant's two copy rules: "buckets" and "roles".
-func TrailViewRule(tenantID, kind string) string { return "tk-" + tenantID + "-trail-" + kind }
+// trailViewRule names one of the tenant's copy rules: "buckets" or "roles".
+func trailViewRule(tenantID, kind string) string { return "tk-" + tenantID + "-trail-" + kind }
 
-// TrailViewKinds are the two copy rules, in order.
-var TrailViewKinds = []string{"buckets", "roles"}
+// TrailViewCopy is one of the tenant's copy rules.
+type TrailViewCopy struct{ Kind, Name, Pattern string }
+
+// TrailViewCopies are the copy rules a tenant has, in order: its buckets'
+// when it has data buckets (EventBridge refuses a pattern with an empty
+// list), its roles' always. The program builds exactly these, and the plan
+// rule and the live check expect exactly these.
+func TrailViewCopies(tenantID, account string, bucketNames []string) []TrailViewCopy {
+	var out []TrailViewCopy
+	for _, kind := range []string{"buckets", "roles"} {
+		if kind == "buckets" && len(bucketNames) == 0 {
+			continue
+		}
+		out = append(out, TrailViewCopy{Kind: kind, Name: trailViewRule(tenantID, kind), Pattern: trailViewPattern(kind, tenantID, account, bucketNames)})
+	}
+	return out
+}
 
 // TrailViewState receives read-only management events too (EventBridge
 // API reference, PutRule, State).
 const TrailViewState = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 
-// TrailViewPattern is the event pattern of one copy rule. The plan rule and
-// the live check compare a rule's pattern with it.
-func TrailViewPattern(kind, tenantID, account string, bucketNames []string) string {
+// trailViewPattern is the event pattern of one copy rule.
+func trailViewPattern(kind, tenantID, account string, bucketNames []string) string {
 	p := map[string]any{"detail-type": []string{"AWS API Call via CloudTrail"}}
 	switch kind {
 	case "buckets":
@@ -205,14 +219,11 @@ func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, child 
 	for _, arn := range args.DataBucketArns {
 		names = append(names, arn[len("arn:aws:s3:::"):])
 	}
-	for _, kind := range TrailViewKinds {
-		if kind == "buckets" && len(names) == 0 {
-			continue // nothing to match: EventBridge refuses an empty list
-		}
-		rule, err := cloudwatch.NewEventRule(ctx, name+"-trail-"+kind, &cloudwatch.EventRuleArgs{
-			Name:         pulumi.String(TrailViewRule(args.TenantID, kind)),
-			Description:  pulumi.String("Tenant " + args.TenantID + "'s records of the shared trail (" + kind + "), to " + TrailViewGroup(args.TenantID)),
-			EventPattern: pulumi.String(TrailViewPattern(kind, args.TenantID, args.AccountID, names)),
+	for _, c := range TrailViewCopies(args.TenantID, args.AccountID, names) {
+		rule, err := cloudwatch.NewEventRule(ctx, name+"-trail-"+c.Kind, &cloudwatch.EventRuleArgs{
+			Name:         pulumi.String(c.Name),
+			Description:  pulumi.String("Tenant " + args.TenantID + "'s records of the shared trail (" + c.Kind + "), to " + TrailViewGroup(args.TenantID)),
+			EventPattern: pulumi.String(c.Pattern),
 			State:        pulumi.String(TrailViewState),
 		}, child)
 		if err != nil {
@@ -220,7 +231,7 @@ func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, child 
 		}
 		// No role: CloudWatch Logs targets take the group's resource
 		// policy (the baseline's TrailViewResourcePolicy).
-		if _, err := cloudwatch.NewEventTarget(ctx, name+"-trail-"+kind+"-group", &cloudwatch.EventTargetArgs{
+		if _, err := cloudwatch.NewEventTarget(ctx, name+"-trail-"+c.Kind+"-group", &cloudwatch.EventTargetArgs{
 			Rule: rule.Name, Arn: group.Arn, TargetId: pulumi.String("trail-view"),
 		}, child); err != nil {
 			return err

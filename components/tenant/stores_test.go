@@ -487,18 +487,22 @@ func TestLockedAndReadableCopies(t *testing.T) {
 		for _, c := range cfg.DataClassifications {
 			buckets = append(buckets, storage.BucketName(cfg.TenantID, c, mockengine.AccountID))
 		}
-		for _, kind := range logging.TrailViewKinds {
-			r := rules0[logging.TrailViewRule(cfg.TenantID, kind)]
-			if r == nil {
-				t.Errorf("no %s copy rule", kind)
+		copies := logging.TrailViewCopies(cfg.TenantID, mockengine.AccountID, buckets)
+		if len(copies) != 2 || len(rules0) != 2 {
+			t.Errorf("%d copy rules built, %d expected; want the buckets' and the roles'", len(rules0), len(copies))
+		}
+		for _, c := range copies {
+			r := rules0[c.Name]
+			if r == nil || c.Name != "tk-"+cfg.TenantID+"-trail-"+c.Kind {
+				t.Errorf("no %s copy rule %s", c.Kind, c.Name)
 				continue
 			}
-			if str(r, "state") != logging.TrailViewState || str(r, "eventPattern") != logging.TrailViewPattern(kind, cfg.TenantID, mockengine.AccountID, buckets) {
-				t.Errorf("%s rule: state %s pattern %s", kind, str(r, "state"), str(r, "eventPattern"))
+			if str(r, "state") != logging.TrailViewState || str(r, "eventPattern") != c.Pattern {
+				t.Errorf("%s rule: state %s pattern %s", c.Kind, str(r, "state"), str(r, "eventPattern"))
 			}
-			tg := g.ByName(cfg.TenantID + "-logs-trail-" + kind + "-group")
-			if tg == nil || str(tg, "arn") != group.ARN || str(tg, "rule") != logging.TrailViewRule(cfg.TenantID, kind) || tg.Get("roleArn") != nil {
-				t.Errorf("%s rule target %v: want the view group, no role", kind, tg)
+			tg := g.ByName(cfg.TenantID + "-logs-trail-" + c.Kind + "-group")
+			if tg == nil || str(tg, "arn") != group.ARN || str(tg, "rule") != c.Name || tg.Get("roleArn") != nil {
+				t.Errorf("%s rule target %v: want the view group, no role", c.Kind, tg)
 			}
 		}
 	})

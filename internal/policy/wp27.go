@@ -82,20 +82,16 @@ func trailView(in *Input, e *Eval) {
 		}
 	}
 	account := stackAccount(in)
-	for _, kind := range logging.TrailViewKinds {
-		if kind == "buckets" && len(buckets) == 0 {
-			continue
-		}
-		name := logging.TrailViewRule(t.TenantID, kind)
-		want := "rule " + name + " " + logging.TrailViewState + ", pattern " + logging.TrailViewPattern(kind, t.TenantID, account, buckets) + ", to " + group
+	for _, c := range logging.TrailViewCopies(t.TenantID, account, buckets) {
+		want := "rule " + c.Name + " " + logging.TrailViewState + ", pattern " + c.Pattern + ", to " + group
 		var rule *graph.Resource
 		for _, r := range in.Graph.OfType(tEventRule) {
-			if n, _ := r.String("name"); n == name {
+			if n, _ := r.String("name"); n == c.Name {
 				rule = r
 			}
 		}
 		if rule == nil {
-			e.Fail("stack", "no rule "+name, want)
+			e.Fail("stack", "no rule "+c.Name, want)
 			continue
 		}
 		pattern, _ := rule.String("eventPattern")
@@ -104,7 +100,7 @@ func trailView(in *Input, e *Eval) {
 		case account == "":
 			e.Unknown(label(rule), "the account its pattern names", want)
 			continue
-		case !awsdocs.SamePattern(pattern, logging.TrailViewPattern(kind, t.TenantID, account, buckets)):
+		case !awsdocs.SamePattern(pattern, c.Pattern):
 			e.Failf(label(rule), want, "pattern %s", pattern)
 			continue
 		case state != logging.TrailViewState:

@@ -364,10 +364,10 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	for _, b := range inv.Buckets.Data {
 		dataBuckets = append(dataBuckets, b)
 	}
-	for _, kind := range logging.TrailViewKinds {
-		name := logging.TrailViewRule(id, kind)
+	for _, c := range logging.TrailViewCopies(id, acct, dataBuckets) {
+		name := c.Name
 		w.rules[name] = eventbridge.DescribeRuleOutput{Name: aws.String(name), State: ebtypes.RuleState(logging.TrailViewState),
-			EventPattern: aws.String(logging.TrailViewPattern(kind, id, acct, dataBuckets))}
+			EventPattern: aws.String(c.Pattern)}
 		w.ruleTargets[name] = []ebtypes.Target{{Id: aws.String("trail-view"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:" + logging.TrailViewGroup(id))}}
 	}
 	w.resourcePolicies = []logtypes.ResourcePolicy{{PolicyName: aws.String(logging.TrailViewPolicyName), PolicyDocument: aws.String(logging.TrailViewResourcePolicy(region, acct))}}

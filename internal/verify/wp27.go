@@ -196,12 +196,8 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 		for _, c := range t.Cfg.DataClassifications {
 			buckets = append(buckets, storage.BucketName(id, c, t.Inv.AccountID))
 		}
-		for _, kind := range logging.TrailViewKinds {
-			if kind == "buckets" && len(buckets) == 0 {
-				continue
-			}
-			name := logging.TrailViewRule(id, kind)
-			want := logging.TrailViewPattern(kind, id, t.Inv.AccountID, buckets)
+		for _, c := range logging.TrailViewCopies(id, t.Inv.AccountID, buckets) {
+			name, want, kind := c.Name, c.Pattern, c.Kind
 			rres := "rule " + name
 			rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
 			switch {
