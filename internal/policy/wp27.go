@@ -145,7 +145,7 @@ func targetsGroup(in *Input, rule, group *graph.Resource, name string) refState 
 func stackAccount(in *Input) string {
 	for _, b := range in.Graph.OfType(tBucket) {
 		if name, ok := b.String("bucket"); ok && bucketRole(b) == roleLogArchive {
-			return name[strings.LastIndex(name, "-")+1:]
+			return accountOfBucket(name)
 		}
 	}
 	return ""

@@ -94,7 +94,7 @@ var _ = register(Rule{ID: "WP-39",
 // config and the account in the bucket's name (tk-<tenant>-<kind>-<account>),
 // and the log-admin role that must be among them.
 func logExemptions(in *Input, bucket string) (policydoc.Exemptions, string) {
-	account := bucket[strings.LastIndex(bucket, "-")+1:]
+	account := accountOfBucket(bucket)
 	base := config.BaselineLogAdminArn(account)
 	if in.Tenant == nil {
 		// The baseline stack: its deployers are its own config, which the
@@ -108,6 +108,10 @@ func logExemptions(in *Input, bucket string) (policydoc.Exemptions, string) {
 	}
 	return ex, admin
 }
+
+// accountOfBucket is the account in a tenantkit bucket's name
+// (tk-<tenant>-<kind>-<account>, storage.BucketName).
+func accountOfBucket(name string) string { return name[strings.LastIndex(name, "-")+1:] }
 
 func withRequired(ex policydoc.Exemptions, required string) policydoc.Exemptions {
 	ex.Required = required
