@@ -23,18 +23,6 @@ func mmText(s string) string {
 
 func str(r *graph.Resource, path string) string { v, _ := r.String(path); return v }
 
-func strs(r *graph.Resource, path string) []string {
-	var out []string
-	if l, ok := r.Get(path).([]any); ok {
-		for _, v := range l {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
 func num(r *graph.Resource, path string) int {
 	f, _ := r.Get(path).(float64)
 	return int(f)
@@ -79,18 +67,12 @@ func Mermaid(g *graph.Graph) string {
 		nacl[tier] = []string{"admits " + strings.Join(slices.Compact(allow), ", "), "denies " + strings.Join(slices.Compact(deny), ", ")}
 	}
 	// The tier nodes: the security group's workload in each tier.
-	sgTier := map[string]string{}  // security group id → its node
-	nodes := map[string][]string{} // subnet tier → node lines
+	node := map[string]string{"lb": "lb", "app": "app", "db": "db", "endpoints": "vpce"} // a group's Tier tag → its node
+	sgTier := map[string]string{}                                                        // security group id → its node
+	nodes := map[string][]string{}                                                       // subnet tier → node lines
 	for _, sg := range g.OfType("aws:ec2/securityGroup:SecurityGroup") {
-		switch str(sg, "tags.Tier") {
-		case "lb":
-			sgTier[sg.ID] = "lb"
-		case "app":
-			sgTier[sg.ID] = "app"
-		case "db":
-			sgTier[sg.ID] = "db"
-		case "endpoints":
-			sgTier[sg.ID] = "vpce"
+		if n, ok := node[str(sg, "tags.Tier")]; ok {
+			sgTier[sg.ID] = n
 		}
 	}
 	for _, lb := range g.OfType("aws:lb/loadBalancer:LoadBalancer") {
