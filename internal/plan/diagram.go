@@ -47,7 +47,7 @@ func Mermaid(g *graph.Graph) string {
 	}
 	vpc := vpcs[0]
 	// What each tier's network ACL admits (inbound allow and deny rules).
-	nacl := map[string][]string{}
+	nacl := map[string]string{} // tier → what its NACL admits and denies
 	for _, a := range g.OfType("aws:ec2/networkAcl:NetworkAcl") {
 		tier := str(a, "tags.Tier")
 		var allow, deny []string
@@ -64,7 +64,7 @@ func Mermaid(g *graph.Graph) string {
 		}
 		slices.Sort(allow)
 		slices.Sort(deny)
-		nacl[tier] = []string{"admits " + strings.Join(slices.Compact(allow), ", "), "denies " + strings.Join(slices.Compact(deny), ", ")}
+		nacl[tier] = "NACL admits " + strings.Join(slices.Compact(allow), ", ") + "; denies " + strings.Join(slices.Compact(deny), ", ")
 	}
 	// The tier nodes: the security group's workload in each tier.
 	node := map[string]string{"lb": "lb", "app": "app", "db": "db", "endpoints": "vpce"} // a group's Tier tag → its node
@@ -103,7 +103,11 @@ func Mermaid(g *graph.Graph) string {
 	w(`  internet(("Internet"))`)
 	w(`  subgraph vpc["VPC %s"]`, mmText(str(vpc, "cidrBlock")))
 	for _, tier := range []string{"public", "private", "isolated"} {
-		w(`    subgraph %s["%s tier: NACL %s; %s"]`, tier, tier, mmText(nacl[tier][0]), mmText(nacl[tier][1]))
+		acl, ok := nacl[tier]
+		if !ok {
+			acl = "no network ACL of its own"
+		}
+		w(`    subgraph %s["%s tier: %s"]`, tier, tier, mmText(acl))
 		var subnets []string
 		for _, s := range g.OfType("aws:ec2/subnet:Subnet") {
 			if str(s, "tags.Tier") == tier {

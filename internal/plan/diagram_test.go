@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -41,6 +42,16 @@ func TestNetworkDiagram(t *testing.T) {
 	}
 	if code, _, errs := runPlan(t, "--stacks-dir", testkit.StacksDir(), "--format", "mermaid", "--all"); code != ExitBadInput || !strings.Contains(errs, "one tenant") {
 		t.Errorf("--all --format mermaid: exit %d %s", code, errs)
+	}
+}
+
+// A graph that lacks a tier's network ACL is drawn, saying so (it used to
+// index a missing entry and panic).
+func TestNetworkDiagramWithoutNACLs(t *testing.T) {
+	g := &graph.Graph{}
+	g.Add(&graph.Resource{Type: "aws:ec2/vpc:Vpc", Name: "v", Custom: true, ID: "v-1", Inputs: map[string]any{"cidrBlock": "10.0.0.0/20"}})
+	if d := Mermaid(g); strings.Count(d, "no network ACL of its own") != 3 {
+		t.Errorf("diagram:\n%s", d)
 	}
 }
 
