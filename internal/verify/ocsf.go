@@ -123,10 +123,8 @@ func (r *Report) OCSF() []OCSFFinding {
 		}
 		for _, ch := range c.Checks {
 			title := ch.ID
-			for _, k := range checks {
-				if k.ID == ch.ID {
-					title = k.Title
-				}
+			if k, ok := checkByID(ch.ID); ok {
+				title = k.Title
 			}
 			f := OCSFFinding{
 				ActivityID: ocsfActivity, ActivityName: "Create",

@@ -208,14 +208,22 @@ type ControlResult struct {
 	Remediation string `json:"remediation,omitempty"`
 }
 
+// checkByID finds a registered check.
+func checkByID(id string) (Check, bool) {
+	for _, c := range checks {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
 // Controls folds check results into the catalog's controls.
 func Controls(results []CheckResult) []ControlResult {
 	byControl := map[string][]CheckResult{}
 	for _, r := range results {
-		for _, c := range checks {
-			if c.ID == r.ID {
-				byControl[c.Control] = append(byControl[c.Control], r)
-			}
+		if c, ok := checkByID(r.ID); ok {
+			byControl[c.Control] = append(byControl[c.Control], r)
 		}
 	}
 	var out []ControlResult
