@@ -313,6 +313,10 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 	// Recorded already (offboard due --record-only, committed to main):
 	// the step is applied, not recorded again.
 	recorded := t.Lifecycle.State == config.StateSuspended
+	summary := "stack set to suspended"
+	if f.recordOnly {
+		summary += " (recorded; the deploy follows)"
+	}
 	if !f.dryRun {
 		if !f.recordOnly {
 			if err := e.deployable(); err != nil {
@@ -325,7 +329,7 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 	}
 	if recorded {
 		e.logf("%s: suspended in the stack file already; deploying it", tenant)
-	} else if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: suspendSummary(f.recordOnly), plan: true, dry: f.dryRun,
+	} else if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: summary, plan: true, dry: f.dryRun,
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
 				return bad("%w", err)
@@ -351,13 +355,6 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 		return failed("%w (the stack file stays suspended; run suspend again)", err)
 	}
 	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC", nil)
-}
-
-func suspendSummary(recordOnly bool) string {
-	if recordOnly {
-		return "stack set to suspended (recorded; the deploy follows)"
-	}
-	return "stack set to suspended"
 }
 
 func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
