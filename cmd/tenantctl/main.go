@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/plan"
@@ -130,7 +130,7 @@ func (f *factory) env() *ops.Env {
 	e := &ops.Env{
 		StacksDir: "stacks", EvidenceDir: "evidence/lifecycle", BaselineDir: "baseline",
 		Deployer: dep,
-		Now:      time.Now, Stdout: stdout, Stderr: stderr,
+		Now:      clock.Now, Stdout: stdout, Stderr: stderr,
 		Confirm: ops.TerminalConfirm(os.Stdin, stderr),
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

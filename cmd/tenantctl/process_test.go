@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "tenantctl")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", append(append([]string{"build"}, clock.BuildFlags()...), "-o", binary, ".")...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build tenantctl: %v\n%s", err, out)
 		os.Exit(1)
 	}
@@ -91,7 +92,7 @@ func files(t *testing.T, root string) map[string]string {
 	return out
 }
 
-func today() string { return time.Now().In(lifecycle.JST).Format(time.DateOnly) }
+func today() string { return clock.Now().In(lifecycle.JST).Format(time.DateOnly) }
 
 func tenantctl(stacks, evidence string, args ...string) *exec.Cmd {
 	return exec.Command(binary, append(args, "--stacks-dir", stacks, "--evidence-dir", evidence)...)

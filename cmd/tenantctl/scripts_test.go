@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
@@ -27,6 +28,9 @@ func TestScripts(t *testing.T) {
 	}
 	script := func(name string, args ...string) (int, string) {
 		cmd := exec.Command(filepath.Join(root, "scripts", name), args...)
+		if clock.BuildTags != "" { // the tenantctl the script builds shares this test's clock
+			cmd.Env = append(os.Environ(), "GOFLAGS=-tags="+clock.BuildTags)
+		}
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -57,8 +61,8 @@ func TestScripts(t *testing.T) {
 	if code, out := script("onboard-tenant.sh", append([]string{"umbrella", "--dry-run", "--cidr", "10.16.0.0/20"}, dirs...)...); code != 2 {
 		t.Errorf("bad input: exit %d (want 2 passed through) %s", code, out)
 	}
-	today := time.Now().In(lifecycle.JST).Format(time.DateOnly)
-	deadline := time.Now().In(lifecycle.JST).AddDate(0, 0, 30).Format(time.DateOnly)
+	today := clock.Now().In(lifecycle.JST).Format(time.DateOnly)
+	deadline := clock.Now().In(lifecycle.JST).AddDate(0, 0, 30).Format(time.DateOnly)
 	if code, out := script("offboard-tenant.sh", append([]string{"umbrella", "--cancelled-on", today}, dirs...)...); code != 0 || !strings.Contains(out, "deleted by "+deadline) {
 		t.Errorf("cancel: exit %d %s", code, out)
 	}

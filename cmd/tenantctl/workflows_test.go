@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/testkit"
@@ -174,7 +174,7 @@ func TestChangedStacks(t *testing.T) {
 	if m, base := changed("--due"); len(tenantsOf(m)) != 0 || base != "false" {
 		t.Errorf("--due with nobody cancelled: %v baseline %s", tenantsOf(m), base)
 	}
-	yesterday := time.Now().In(config.JST).AddDate(0, 0, -1).Format("2006-01-02")
+	yesterday := clock.Now().In(config.JST).AddDate(0, 0, -1).Format("2006-01-02")
 	cancel := exec.Command(binary, "offboard", "globex", "--cancelled-on", yesterday, "--stacks-dir", filepath.Join(dir, "stacks"), "--evidence-dir", filepath.Join(dir, "evidence"))
 	if out, err := cancel.CombinedOutput(); err != nil {
 		t.Fatalf("offboard globex: %v\n%s", err, out)
@@ -184,7 +184,7 @@ func TestChangedStacks(t *testing.T) {
 	}
 	// A missed deadline (list exits 1) still gives the whole matrix: the
 	// run that acts on it goes on.
-	weekAgo := time.Now().In(config.JST).AddDate(0, 0, -7).Format("2006-01-02")
+	weekAgo := clock.Now().In(config.JST).AddDate(0, 0, -7).Format("2006-01-02")
 	late := exec.Command(binary, "offboard", "initech", "--cancelled-on", weekAgo, "--stacks-dir", filepath.Join(dir, "stacks"), "--evidence-dir", filepath.Join(dir, "evidence"))
 	if out, err := late.CombinedOutput(); err != nil || !strings.Contains(string(out), "DEADLINE MISSED") {
 		t.Fatalf("offboard initech a week late: %v\n%s", err, out)

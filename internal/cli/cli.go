@@ -5,6 +5,8 @@ package cli
 import (
 	"flag"
 	"runtime/debug"
+
+	"github.com/tenantkit/tenantkit/internal/clock"
 )
 
 // Exit codes shared by the commands.
@@ -40,8 +42,18 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // Version is tenantctl's version: the module version, with the VCS revision
 // of a build from a checkout ("+dirty" when it had uncommitted changes).
-// Every report and evidence entry carries it.
+// Every report and evidence entry carries it. A test build whose clock
+// was moved (internal/clock) says so, so nothing it wrote passes for
+// evidence of a real day.
 func Version() string {
+	v := version()
+	if s := clock.Shifted(); s != "" {
+		v += " (TEST BUILD, CLOCK SHIFTED: " + s + ")"
+	}
+	return v
+}
+
+func version() string {
 	if release != "" {
 		return release // a released binary (GoReleaser sets it from the tag)
 	}

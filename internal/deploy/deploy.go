@@ -9,6 +9,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -16,6 +19,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+
+	"github.com/tenantkit/tenantkit/internal/clock"
 )
 
 // Deployer deploys and destroys tenant stacks.
@@ -44,10 +49,26 @@ type Local struct {
 
 // Available says what is missing for a real deploy, or nil.
 func Available() error {
+	if s := clock.Shifted(); s != "" && !onThisMachine(os.Getenv("AWS_ENDPOINT_URL")) {
+		return fmt.Errorf("this is a test build whose clock is moved (%s): it deploys only into an emulator on this machine (AWS_ENDPOINT_URL on a loopback address), never into an account; deploy with a build of scripts/build-tenantctl.sh", s)
+	}
 	if _, err := exec.LookPath("pulumi"); err != nil {
 		return fmt.Errorf("the Pulumi CLI is not on PATH (install it from https://www.pulumi.com/docs/install/, then `pulumi login`)")
 	}
 	return nil
+}
+
+// onThisMachine reports an endpoint URL on a loopback address.
+func onThisMachine(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Hostname() == "" {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
 
 // Ready implements Deployer.

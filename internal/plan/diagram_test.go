@@ -10,12 +10,13 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tenantkit/tenantkit/internal/graph"
+	"github.com/tenantkit/tenantkit/internal/policy"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
 func acmeDiagram(t *testing.T) string {
 	t.Helper()
-	rep, err := Tenant(testkit.StacksDir(), "acme", time.Now())
+	rep, err := Tenant(testkit.StacksDir(), "acme", policy.TodayJST())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
@@ -41,7 +42,7 @@ func NewGuard(t *config.Tenant, baseline bool) *Guard {
 }
 
 // TodayJST is the current calendar day in Japan.
-func TodayJST() time.Time { return dayInJST(time.Now()) }
+func TodayJST() time.Time { return dayInJST(clock.Now()) }
 
 // dayInJST is the calendar day in Japan at the instant now (UTC+9, no
 // daylight saving), as a UTC midnight.

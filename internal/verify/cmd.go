@@ -22,6 +22,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/safefile"
@@ -427,7 +428,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if err != nil {
 		return bad("%v", err)
 	}
-	now := time.Now()
+	now := clock.Now()
 	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: clients, Baseline: baselineCfg, Shared: &s.shared}
 	if o.Progress != nil {
 		t.Progress = func(done, total int, check string) {
@@ -572,7 +573,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 			}
 			tenants = append(tenants, ft)
 		}
-		now := time.Now()
+		now := clock.Now()
 		var buf bytes.Buffer
 		err := FleetHTML(&buf, o.Lang, tenants, now.In(config.JST).Format("2006-01-02T15:04:05+09:00"), now.UTC().Format(time.RFC3339), o.Endpoint)
 		if err == nil {

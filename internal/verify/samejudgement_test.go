@@ -3,7 +3,6 @@ package verify
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/catalog"
@@ -105,7 +104,7 @@ func planVerdict(t *testing.T, rule, kind string, edit func(*policydoc.Document,
 	if !edited {
 		t.Fatalf("no policy of %s in the graph", name)
 	}
-	in := &policy.Input{Graph: g, Tenant: cfg, Today: time.Now(), MockIDs: true}
+	in := &policy.Input{Graph: g, Tenant: cfg, Today: policy.TodayJST(), MockIDs: true}
 	for _, r := range policy.Evaluate(in) {
 		if r.ID == rule {
 			return r.Status

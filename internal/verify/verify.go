@@ -22,6 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 )
@@ -41,7 +42,7 @@ type Target struct {
 	Shared *Memo
 	// Progress, when set, hears of every finished check.
 	Progress func(done, total int, check string)
-	// Now is the clock the §10 deadlines are judged by (nil: time.Now).
+	// Now is the clock the §10 deadlines are judged by (nil: clock.Now).
 	Now func() time.Time
 
 	memo Memo
@@ -271,5 +272,5 @@ func (t *Target) today() lifecycle.Date {
 	if t.Now != nil {
 		return lifecycle.Today(t.Now())
 	}
-	return lifecycle.Today(time.Now())
+	return lifecycle.Today(clock.Now())
 }

@@ -24,6 +24,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/testkit"
@@ -510,7 +511,7 @@ func TestReportFormats(t *testing.T) {
 	}
 	// No FAIL but an ERROR: exit 3.
 	w.rotation = true
-	r = NewReport(tgt, RunChecks(context.Background(), w.target(cfg, inv), Checks(), 4), time.Now(), nil)
+	r = NewReport(tgt, RunChecks(context.Background(), w.target(cfg, inv), Checks(), 4), clock.Now(), nil)
 	if r.Status != catalog.Error || r.ExitCode() != 3 {
 		t.Errorf("only errors: %s exit %d", r.Status, r.ExitCode())
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -10,7 +11,21 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/resource/deploy"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
+	"github.com/tenantkit/tenantkit/internal/clock"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 )
+
+// lifecycleJSON is the tenantkit:lifecycle value of a tenant in state on
+// the schedule.
+func lifecycleJSON(t *testing.T, state string, s lifecycle.Schedule) string {
+	t.Helper()
+	b, err := json.Marshal(config.Lifecycle{State: state, CancelledOn: s.CancelledOn.String(), SuspendOn: s.SuspendOn.String(), DeleteBy: s.DeleteBy.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 func sorted(s []string) []string { s = slices.Clone(s); sort.Strings(s); return s }
 
@@ -37,7 +52,10 @@ func TestOffboardingThroughTheEngine(t *testing.T) {
 		t.Fatal(r.Err)
 	}
 
-	s.SetConfig("tenantkit:lifecycle", `{"state":"suspended","cancelledOn":"2026-11-25","suspendOn":"2026-11-26","deleteBy":"2026-12-25"}`, true)
+	// Cancelled yesterday, on the clock the program judges by: the
+	// deadline is 29 days away whatever day the test runs.
+	sched := lifecycle.ScheduleFor(lifecycle.Today(clock.Now()).AddDays(-1))
+	s.SetConfig("tenantkit:lifecycle", lifecycleJSON(t, "suspended", sched), true)
 	r := s.Up()
 	if r.Err != nil {
 		t.Fatalf("suspend: %v", r.Err)
@@ -61,7 +79,7 @@ func TestOffboardingThroughTheEngine(t *testing.T) {
 		}
 	}
 
-	s.SetConfig("tenantkit:lifecycle", `{"state":"deleting","cancelledOn":"2026-11-25","suspendOn":"2026-11-26","deleteBy":"2026-12-25"}`, true)
+	s.SetConfig("tenantkit:lifecycle", lifecycleJSON(t, "deleting", sched), true)
 	s.SetConfig("tenantkit:keyDeletionWindowDays", "20", false)
 	r = s.Up()
 	if r.Err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/verify"
 	"github.com/tenantkit/tenantkit/tests/motoserver"
 )
@@ -76,7 +77,7 @@ type world struct {
 // build builds a command of this repository into dir.
 func build(t *testing.T, dir, name, pkg string) {
 	t.Helper()
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
+	cmd := exec.Command("go", append(append([]string{"build"}, clock.BuildFlags()...), "-o", filepath.Join(dir, name), pkg)...)
 	cmd.Dir = repoRoot()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build %s: %v\n%s", pkg, err, out)

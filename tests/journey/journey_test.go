@@ -38,6 +38,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/baseline"
 	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
@@ -164,7 +165,7 @@ func (w *world) teardown() {
 	if err != nil || strings.Contains(string(b), "state: deleted") {
 		return
 	}
-	today := lifecycle.Today(time.Now()).String()
+	today := lifecycle.Today(clock.Now()).String()
 	w.tenantctl("offboard", w.tenant, "--cancelled-on", today)
 	if r := w.tenantctl("offboard", "delete", w.tenant, "--yes", "--force"); r.code != 0 {
 		w.t.Errorf("teardown: offboard delete: %s", r)
@@ -448,7 +449,7 @@ func missingZone(have string) string {
 // suspension today, deletion, and each step again.
 func (w *world) offboard() {
 	w.t.Helper()
-	today := lifecycle.Today(time.Now())
+	today := lifecycle.Today(clock.Now())
 	steps := [][]string{
 		{"offboard", w.tenant, "--cancelled-on", today.String()},
 		{"offboard", "suspend", w.tenant, "--yes"},
