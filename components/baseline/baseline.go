@@ -30,6 +30,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -41,9 +42,6 @@ const SessionLogGroup = "/tenantkit/session-manager"
 
 // SessionDocument is the document that holds Session Manager preferences.
 const SessionDocument = "SSM-SessionManagerRunShell"
-
-// MalwareFeatures are the GuardDuty features the baseline turns on.
-var MalwareFeatures = []string{"EBS_MALWARE_PROTECTION", "S3_DATA_EVENTS"}
 
 // Baseline is the account baseline.
 type Baseline struct {
@@ -135,12 +133,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		detOpts = append(slices.Clone(singleton), pulumi.Import(pulumi.ID(existing.Id)))
 	}
 	det, err := guardduty.NewDetector(ctx, name+"-guardduty", &guardduty.DetectorArgs{
-		Enable: pulumi.Bool(true), FindingPublishingFrequency: pulumi.String("FIFTEEN_MINUTES"),
+		Enable: pulumi.Bool(true), FindingPublishingFrequency: pulumi.String(expect.GuardDuty.FindingPublishingFrequency),
 	}, detOpts...)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range MalwareFeatures {
+	for _, f := range expect.GuardDuty.Features {
 		if _, err := guardduty.NewDetectorFeature(ctx, name+"-guardduty-"+f, &guardduty.DetectorFeatureArgs{
 			DetectorId: det.ID(), Name: pulumi.String(f), Status: pulumi.String("ENABLED"),
 		}, child...); err != nil {
@@ -187,7 +185,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	b.Outputs = pulumi.Map{
 		"accountId": pulumi.String(account), "region": pulumi.String(cfg.Region), "keyArn": b.Key.Arn,
 		"guardDutyDetectorId": det.ID(), "sessionLogGroup": pulumi.String(SessionLogGroup),
-		"sharedTrailArn": pulumi.String(logging.TrailArn(cfg.Region, account, logging.SharedTrailName)),
+		"sharedTrailArn": pulumi.String(expect.TrailArn(cfg.Region, account, expect.SharedTrailName)),
 		"trailCoverage":  pulumi.ToStringArray(coverage),
 	}.ToMapOutput()
 	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"baseline": b.Outputs}); err != nil {
@@ -245,8 +243,8 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 	if len(coverage) > MaxCoveredBuckets {
 		return nil, fmt.Errorf("baseline: the shared trail would cover %d buckets; advanced selectors hold %d values: split tenants across accounts or give some a dedicated trail", len(coverage), MaxCoveredBuckets)
 	}
-	serviceLogs := storage.BucketName(ID, storage.RoleServiceLogs, account)
-	archive := storage.BucketName(ID, storage.RoleLogArchive, account)
+	serviceLogs := expect.BucketName(ID, expect.RoleServiceLogs, account)
+	archive := expect.BucketName(ID, expect.RoleLogArchive, account)
 	// The records' protection (WP-39): deletes by the log admin only; the
 	// buckets' rules changed by the log admin and the deployers only.
 	protect := func(arn string) []policydoc.Statement {
@@ -256,19 +254,19 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 		}
 	}
 	sl, err := storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
-		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: "confidential", NoncurrentDays: 30,
+		Name: serviceLogs, Role: expect.RoleServiceLogs, Classification: "confidential", NoncurrentDays: 30,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
 			// The archive is the only bucket logging here: named exactly.
-			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, storage.BucketArn(archive)),
+			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, expect.BucketArn(archive)),
 				logging.DenyOverwrites(arn, "")}, protect(arn)...)
 		},
 	}, child...)
 	if err != nil {
 		return nil, err
 	}
-	trailArn := logging.TrailArn(cfg.Region, account, logging.SharedTrailName)
+	trailArn := expect.TrailArn(cfg.Region, account, expect.SharedTrailName)
 	ab, err := storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
-		Name: archive, Role: storage.RoleLogArchive, Classification: "confidential", KeyArn: b.Key.Arn,
+		Name: archive, Role: expect.RoleLogArchive, Classification: "confidential", KeyArn: b.Key.Arn,
 		NoncurrentDays: cfg.ObjectLockDays, LogBucket: serviceLogs, Retain: true,
 		ObjectLock: &storage.ObjectLock{Mode: cfg.ObjectLockMode, Days: cfg.ObjectLockDays},
 		Statements: func(arn string, _ []string) []policydoc.Statement {
@@ -278,7 +276,7 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 	if err != nil {
 		return nil, err
 	}
-	buckets := []string{storage.BucketArn(serviceLogs), storage.BucketArn(archive)}
+	buckets := []string{expect.BucketArn(serviceLogs), expect.BucketArn(archive)}
 	if _, err := access.NewRole(ctx, name+"-log-admin", &access.RoleArgs{
 		Name: LogAdminRole, Path: "/", Access: "admin", AccountID: account,
 		Description: "tenantkit baseline: administers the shared trail's records; the only role that may delete them",
@@ -292,7 +290,7 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 		return nil, err
 	}
 	b.Trail, err = logging.NewTrail(ctx, name+"-trail", &logging.TrailArgs{
-		Name: logging.SharedTrailName, Region: cfg.Region, AccountID: account, KeyArn: b.Key.Arn,
+		Name: expect.SharedTrailName, Region: cfg.Region, AccountID: account, KeyArn: b.Key.Arn,
 		Bucket: archive, DependsOn: []pulumi.Resource{ab},
 		LogGroup: "/tenantkit/cloudtrail", RetentionDays: cfg.LogRetentionDays, Classification: "confidential",
 		DataBucketArns: coverage, MultiRegion: true,
@@ -304,8 +302,8 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 	// into its group (logging.TrailViewGroup); one resource policy lets
 	// EventBridge write to all of them.
 	_, err = cloudwatch.NewLogResourcePolicy(ctx, name+"-trail-views", &cloudwatch.LogResourcePolicyArgs{
-		PolicyName:     pulumi.String(logging.TrailViewPolicyName),
-		PolicyDocument: pulumi.String(logging.TrailViewResourcePolicy(cfg.Region, account)),
+		PolicyName:     pulumi.String(expect.TrailViewPolicyName),
+		PolicyDocument: pulumi.String(expect.TrailViewResourcePolicy(cfg.Region, account)),
 	}, child...)
 	return coverage, err
 }

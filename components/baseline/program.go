@@ -6,9 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policy"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -44,7 +44,7 @@ func Coverage(dir, region string) (func(account string) []string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.TrailMode == logging.TrailShared && t.Lifecycle.State != config.StateDeleted && t.Region == region {
+		if t.TrailMode == expect.TrailShared && t.Lifecycle.State != config.StateDeleted && t.Region == region {
 			tenants = append(tenants, t)
 		}
 	}

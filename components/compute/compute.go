@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -82,9 +83,6 @@ type App struct {
 	GroupName string
 }
 
-// GroupName is the tenant's auto scaling group.
-func GroupName(tenantID string) string { return "tk-" + tenantID + "-app" }
-
 // LoadBalancerName fits AWS's 32 characters whatever the tenant id.
 func LoadBalancerName(tenantID string) string { return config.LoadBalancerName(tenantID) }
 
@@ -120,7 +118,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		return nil, fmt.Errorf("app %s: args are required", name)
 	}
-	a := &App{GroupName: GroupName(args.TenantID)}
+	a := &App{GroupName: expect.AutoScalingGroupName(args.TenantID)}
 	if err := ctx.RegisterComponentResource("tenantkit:compute:App", name, a, opts...); err != nil {
 		return nil, err
 	}
@@ -134,7 +132,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		volumeTags[k] = pulumi.String(v)
 	}
 	a.LaunchTemplate, err = ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
-		Name:         pulumi.String(GroupName(args.TenantID)),
+		Name:         pulumi.String(expect.AutoScalingGroupName(args.TenantID)),
 		Description:  pulumi.String("Tenant " + args.TenantID + ": hardened app instances"),
 		ImageId:      pulumi.String(args.ImageID),
 		InstanceType: pulumi.String(args.InstanceType),

@@ -1,16 +1,13 @@
 package logging
 
 import (
-	"encoding/json"
-	"fmt"
-	"slices"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/loggroups"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -48,106 +45,6 @@ import (
 // best-effort basis, so the copy is the tenant's view; the record kept
 // unaltered is still the account archive's.
 
-// AccessLogCopyRule is the id of the service-logs bucket's replication rule.
-const AccessLogCopyRule = "lock-access-logs-in-archive"
-
-// TrailViewGroup is where the tenant reads its API records, in either mode.
-func TrailViewGroup(tenantID string) string { return "/tenants/" + tenantID + "/cloudtrail" }
-
-// trailViewRule names one of the tenant's copy rules: "buckets" or "roles".
-func trailViewRule(tenantID, kind string) string { return "tk-" + tenantID + "-trail-" + kind }
-
-// TrailViewCopy is one of the tenant's copy rules.
-type TrailViewCopy struct{ Kind, Name, Pattern string }
-
-// TrailViewCopies are the copy rules a tenant has, in order: its buckets'
-// when it has data buckets (EventBridge refuses a pattern with an empty
-// list), its roles' always. The program builds exactly these, and the plan
-// rule and the live check expect exactly these.
-func TrailViewCopies(tenantID, account string, bucketNames []string) []TrailViewCopy {
-	var out []TrailViewCopy
-	for _, kind := range []string{"buckets", "roles"} {
-		if kind == "buckets" && len(bucketNames) == 0 {
-			continue
-		}
-		out = append(out, TrailViewCopy{Kind: kind, Name: trailViewRule(tenantID, kind), Pattern: trailViewPattern(kind, tenantID, account, bucketNames)})
-	}
-	return out
-}
-
-// TrailViewState receives read-only management events too (EventBridge
-// API reference, PutRule, State).
-const TrailViewState = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
-
-// trailViewPattern is the event pattern of one copy rule.
-func trailViewPattern(kind, tenantID, account string, bucketNames []string) string {
-	p := map[string]any{"detail-type": []string{"AWS API Call via CloudTrail"}}
-	switch kind {
-	case "buckets":
-		names := slices.Clone(bucketNames)
-		slices.Sort(names)
-		p["source"] = []string{"aws.s3"}
-		p["detail"] = map[string]any{"requestParameters": map[string]any{"bucketName": names}}
-	case "roles":
-		p["detail"] = map[string]any{"userIdentity": map[string]any{"sessionContext": map[string]any{"sessionIssuer": map[string]any{
-			"arn": []any{map[string]string{"prefix": fmt.Sprintf("arn:aws:iam::%s:role/tenants/%s/", account, tenantID)}}}}}}
-	}
-	b, _ := json.Marshal(p)
-	return string(b)
-}
-
-// TrailViewPolicyName is the baseline's CloudWatch Logs resource policy
-// that lets EventBridge write the copies. An account has ten such policies
-// per region, so one serves every tenant.
-const TrailViewPolicyName = "tk-tenant-trail-views"
-
-// TrailViewResourcePolicy lets EventBridge write into every tenant's trail
-// view group, in the form AWS documents (EventBridge user guide, "CloudWatch
-// Logs permissions":
-// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions).
-// Only the account's rules can target these groups, and only a deployer
-// can create one.
-func TrailViewResourcePolicy(region, account string) string {
-	arn := loggroups.GroupArn(region, account, TrailViewGroup("*")) + ":*"
-	return policydoc.Document{Statement: []policydoc.Statement{{
-		Sid: "EventBridgeWritesTenantTrailViews", Effect: "Allow",
-		Principal: policydoc.Service("events.amazonaws.com", "delivery.logs.amazonaws.com"),
-		Action:    policydoc.List("logs:CreateLogStream", "logs:PutLogEvents"),
-		Resource:  policydoc.List(arn),
-	}}}.JSON()
-}
-
-// CopyRule is one rule of the service-logs bucket's replication, as the
-// plan (from the program's inputs) and the live check (from
-// GetBucketReplication) read it, so both judge it alike (CopyProblem).
-type CopyRule struct {
-	Status, Destination, DeleteMarkers string
-	// Filter describes any filter that narrows the rule ("" for none).
-	Filter string
-}
-
-// CopyProblem says what keeps the rules from copying every access log into
-// the archive, "" when nothing does: one rule, enabled, every object,
-// into the archive, delete markers not replicated (a replicated delete
-// marker would hide the copy; the locked version stays either way).
-func CopyProblem(rules []CopyRule, archiveArn string) string {
-	if len(rules) != 1 {
-		return fmt.Sprintf("%d replication rules", len(rules))
-	}
-	r := rules[0]
-	switch {
-	case r.Status != "Enabled":
-		return "rule " + r.Status
-	case r.Destination != archiveArn:
-		return "into " + r.Destination
-	case r.Filter != "":
-		return "only objects matching " + r.Filter
-	case r.DeleteMarkers == "Enabled":
-		return "delete markers replicated"
-	}
-	return ""
-}
-
 // copyAccessLogs replicates the service-logs bucket into the archive.
 func (l *Logging) copyAccessLogs(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
 	source, dest := l.ServiceLogs.Arn, l.Archive.Arn
@@ -180,7 +77,7 @@ func (l *Logging) copyAccessLogs(ctx *pulumi.Context, name string, args *Args, c
 		Bucket: pulumi.String(l.ServiceLogs.Name),
 		Role:   role.Arn,
 		Rules: s3.BucketReplicationConfigRuleArray{&s3.BucketReplicationConfigRuleArgs{
-			Id:                      pulumi.String(AccessLogCopyRule),
+			Id:                      pulumi.String(expect.AccessLogCopyRule),
 			Status:                  pulumi.String("Enabled"),
 			Priority:                pulumi.Int(1),
 			Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{},
@@ -210,7 +107,7 @@ func CopyRolePolicy(sourceArn, destArn string) policydoc.Document {
 // viewTrail copies the tenant's records of the shared trail into its group.
 func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
 	group, err := loggroups.NewGroup(ctx, name+"-trail-view", &loggroups.GroupArgs{
-		Name: TrailViewGroup(args.TenantID), KeyArn: args.KeyArn, RetentionDays: args.RetentionDays, Classification: args.Classification,
+		Name: expect.TrailViewGroup(args.TenantID), KeyArn: args.KeyArn, RetentionDays: args.RetentionDays, Classification: args.Classification,
 	}, child)
 	if err != nil {
 		return err
@@ -219,12 +116,12 @@ func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, child 
 	for _, arn := range args.DataBucketArns {
 		names = append(names, arn[len("arn:aws:s3:::"):])
 	}
-	for _, c := range TrailViewCopies(args.TenantID, args.AccountID, names) {
+	for _, c := range expect.TrailViewCopies(args.TenantID, args.AccountID, names) {
 		rule, err := cloudwatch.NewEventRule(ctx, name+"-trail-"+c.Kind, &cloudwatch.EventRuleArgs{
 			Name:         pulumi.String(c.Name),
-			Description:  pulumi.String("Tenant " + args.TenantID + "'s records of the shared trail (" + c.Kind + "), to " + TrailViewGroup(args.TenantID)),
+			Description:  pulumi.String("Tenant " + args.TenantID + "'s records of the shared trail (" + c.Kind + "), to " + expect.TrailViewGroup(args.TenantID)),
 			EventPattern: pulumi.String(c.Pattern),
-			State:        pulumi.String(TrailViewState),
+			State:        pulumi.String(expect.TrailViewState),
 		}, child)
 		if err != nil {
 			return err

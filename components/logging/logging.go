@@ -17,13 +17,8 @@ import (
 	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
-)
-
-// Trail modes.
-const (
-	TrailShared    = "shared"
-	TrailDedicated = "dedicated"
 )
 
 // ElbLogPrefix is where the load balancer writes its access logs.
@@ -94,8 +89,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	child := pulumi.Parent(l)
 	var err error
 	adminArn := fmt.Sprintf("arn:aws:iam::%s:role%s%s", args.AccountID, args.RolePath, RoleName(args.TenantID, "log-admin"))
-	serviceLogs := storage.BucketName(args.TenantID, storage.RoleServiceLogs, args.AccountID)
-	archive := storage.BucketName(args.TenantID, storage.RoleLogArchive, args.AccountID)
+	serviceLogs := expect.BucketName(args.TenantID, expect.RoleServiceLogs, args.AccountID)
+	archive := expect.BucketName(args.TenantID, expect.RoleLogArchive, args.AccountID)
 	// Who may delete records: the tenant's log admin and the baseline's,
 	// which outlives the tenant and disposes of a retained archive once its
 	// retention ends. Who may change the buckets' rules: those two and the
@@ -115,14 +110,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// S3 access logs come from the tenant's own buckets, named exactly: a
 	// pattern such as tk-<tenant>-* would also match another tenant whose
 	// id extends this one (acme, acme-corp).
-	logged := append(slices.Clone(args.DataBucketArns), storage.BucketArn(archive))
+	logged := append(slices.Clone(args.DataBucketArns), expect.BucketArn(archive))
 
 	// Access logs of the load balancer and the buckets: SSE-S3, because AWS
 	// delivers them to nothing else; no Object Lock, because S3 refuses it
 	// as a logging target: every object is replicated into the archive,
 	// which locks it (copies.go).
 	l.ServiceLogs, err = storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
-		Name: serviceLogs, Role: storage.RoleServiceLogs, Classification: args.Classification,
+		Name: serviceLogs, Role: expect.RoleServiceLogs, Classification: args.Classification,
 		NoncurrentDays: args.NoncurrentDays, ForceDestroy: args.Deleting,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
 			st := append(AccessLogStatements(arn, args.AccountID, args.ElbAccountArn, logged), protect(arn, !args.Deleting)...)
@@ -136,12 +131,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	l.TrailArn = TrailArn(args.Region, args.AccountID, SharedTrailName)
-	if args.TrailMode == TrailDedicated {
-		l.TrailArn = TrailArn(args.Region, args.AccountID, TrailName(args.TenantID))
+	l.TrailArn = expect.TrailArn(args.Region, args.AccountID, expect.SharedTrailName)
+	if args.TrailMode == expect.TrailDedicated {
+		l.TrailArn = expect.TrailArn(args.Region, args.AccountID, expect.TrailName(args.TenantID))
 	}
 	l.Archive, err = storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
-		Name: archive, Role: storage.RoleLogArchive, Classification: args.Classification,
+		Name: archive, Role: expect.RoleLogArchive, Classification: args.Classification,
 		KeyArn: pulumi.String(args.ArchiveKeyArn), NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days),
 		LogBucket: serviceLogs, ObjectLock: &args.ObjectLock,
 		// Object Lock keeps a non-empty archive from being deleted; Pulumi
@@ -149,7 +144,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		Retain: true,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
 			st := protect(arn, true)
-			if args.TrailMode == TrailDedicated {
+			if args.TrailMode == expect.TrailDedicated {
 				st = append(st, TrailStatements(arn, args.AccountID, l.TrailArn)...)
 			}
 			return st
@@ -159,13 +154,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
-	if args.TrailMode == TrailDedicated {
+	if args.TrailMode == expect.TrailDedicated {
 		// Multi-region: a single-region trail misses IAM, STS and the other
 		// global services' events. Its log files land in the archive under the
 		// archive's key; its log group, deleted with the stack, uses the
 		// tenant key.
 		l.Trail, err = NewTrail(ctx, name+"-trail", &TrailArgs{
-			Name: TrailName(args.TenantID), Region: args.Region, AccountID: args.AccountID,
+			Name: expect.TrailName(args.TenantID), Region: args.Region, AccountID: args.AccountID,
 			KeyArn: pulumi.String(args.ArchiveKeyArn), LogGroupKeyArn: args.KeyArn,
 			Bucket: archive, DependsOn: []pulumi.Resource{l.Archive},
 			LogGroup: fmt.Sprintf("/tenants/%s/cloudtrail", args.TenantID), RetentionDays: args.RetentionDays,
@@ -178,7 +173,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := l.copyAccessLogs(ctx, name, args, child); err != nil {
 		return nil, err
 	}
-	if args.TrailMode != TrailDedicated {
+	if args.TrailMode != expect.TrailDedicated {
 		if err := l.viewTrail(ctx, name, args, child); err != nil {
 			return nil, err
 		}
@@ -252,10 +247,10 @@ func S3AccessLogStatement(arn, account string, sources ...string) policydoc.Stat
 func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLogs, archive string, child pulumi.ResourceOption) error {
 	logGroups := []string{
 		loggroups.GroupArn(args.Region, args.AccountID, "/tenants/"+args.TenantID+"/*"),
-		loggroups.GroupArn(args.Region, args.AccountID, "/aws/rds/instance/"+storage.DatabaseIdentifier(args.TenantID)+"/*"),
+		loggroups.GroupArn(args.Region, args.AccountID, "/aws/rds/instance/"+expect.DatabaseIdentifier(args.TenantID)+"/*"),
 	}
-	buckets := []string{storage.BucketArn(serviceLogs), storage.BucketArn(archive)}
-	objects := []string{storage.BucketArn(serviceLogs) + "/*", storage.BucketArn(archive) + "/*"}
+	buckets := []string{expect.BucketArn(serviceLogs), expect.BucketArn(archive)}
+	objects := []string{expect.BucketArn(serviceLogs) + "/*", expect.BucketArn(archive) + "/*"}
 	var err error
 	l.LogReader, err = access.NewRole(ctx, name+"-log-reader", &access.RoleArgs{
 		Name: RoleName(args.TenantID, "log-reader"), Path: args.RolePath, Access: "log-reader", AccountID: args.AccountID, Principals: args.ReaderPrincipals,

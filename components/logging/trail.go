@@ -7,21 +7,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/loggroups"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
-
-// SharedTrailName is the baseline's account trail, which covers the data
-// buckets of every tenant in trailMode shared.
-const SharedTrailName = "tenantkit-shared"
-
-// TrailName is a tenant's dedicated trail.
-func TrailName(tenantID string) string { return "tk-" + tenantID }
-
-// TrailArn is built as a string: the trail needs the bucket policy first,
-// and the policy names the trail.
-func TrailArn(region, account, name string) string {
-	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, name)
-}
 
 // TrailArgs configures a trail (WP-27).
 type TrailArgs struct {
@@ -61,7 +49,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	if args == nil || args.Name == "" || args.Bucket == "" {
 		return nil, fmt.Errorf("trail %s: Name and Bucket are required", name)
 	}
-	t := &Trail{Arn: TrailArn(args.Region, args.AccountID, args.Name)}
+	t := &Trail{Arn: expect.TrailArn(args.Region, args.AccountID, args.Name)}
 	if err := ctx.RegisterComponentResource("tenantkit:logging:Trail", name, t, opts...); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@
 package monitoring
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -14,6 +13,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -47,18 +47,6 @@ type Monitoring struct {
 	Routes []*cloudwatch.EventRule
 }
 
-// TopicName is the tenant's alert topic.
-func TopicName(tenantID string) string { return "tk-" + tenantID + "-alerts" }
-
-// AlarmName is one of the tenant's alarms (cpu, memory, disk).
-func AlarmName(tenantID, key string) string { return "tk-" + tenantID + "-" + key }
-
-// FindingsRuleName is the tenant's GuardDuty findings rule.
-func FindingsRuleName(tenantID string) string { return "tk-" + tenantID + "-guardduty" }
-
-// MinFindingSeverity is GuardDuty's lower bound of medium severity.
-const MinFindingSeverity = config.MinFindingSeverity
-
 // alarm describes one of the instance alarms.
 type alarm struct {
 	key, metric, namespace string
@@ -75,11 +63,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	child := pulumi.Parent(m)
-	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, TopicName(args.TenantID))
+	topicArn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", args.Region, args.AccountID, expect.TopicName(args.TenantID))
 	ruleArn := func(name string) string {
 		return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", args.Region, args.AccountID, name)
 	}
-	ruleArns := []string{ruleArn(FindingsRuleName(args.TenantID))}
+	ruleArns := []string{ruleArn(expect.FindingsRuleName(args.TenantID))}
 	for _, r := range awsdocs.Routes {
 		ruleArns = append(ruleArns, ruleArn(awsdocs.RouteRuleName(args.TenantID, r.Key)))
 	}
@@ -90,11 +78,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	alarmArns := make([]string, len(alarms))
 	for i, a := range alarms {
-		alarmArns[i] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", args.Region, args.AccountID, AlarmName(args.TenantID, a.key))
+		alarmArns[i] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", args.Region, args.AccountID, expect.AlarmName(args.TenantID, a.key))
 	}
 	var err error
 	m.Topic, err = sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
-		Name:           pulumi.String(TopicName(args.TenantID)),
+		Name:           pulumi.String(expect.TopicName(args.TenantID)),
 		KmsMasterKeyId: args.KeyArn,
 		Policy:         pulumi.String(TopicPolicy(topicArn, args.AccountID, args.TenantID, ruleArns, alarmArns).JSON()),
 	}, child)
@@ -110,18 +98,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	for _, a := range alarms {
 		al, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+a.key, &cloudwatch.MetricAlarmArgs{
-			Name:               pulumi.String(AlarmName(args.TenantID, a.key)),
+			Name:               pulumi.String(expect.AlarmName(args.TenantID, a.key)),
 			AlarmDescription:   pulumi.String(fmt.Sprintf("Tenant %s: %s of the app tier above %v%%", args.TenantID, a.metric, a.threshold)),
 			Namespace:          pulumi.String(a.namespace),
 			MetricName:         pulumi.String(a.metric),
 			Dimensions:         pulumi.StringMap{"AutoScalingGroupName": pulumi.String(args.AutoScalingGroup)},
-			Statistic:          pulumi.String("Maximum"),
-			Period:             pulumi.Int(300),
-			EvaluationPeriods:  pulumi.Int(2),
-			ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+			Statistic:          pulumi.String(expect.Alarm.Statistic),
+			Period:             pulumi.Int(int(expect.Alarm.PeriodSeconds)),
+			EvaluationPeriods:  pulumi.Int(int(expect.Alarm.EvaluationPeriods)),
+			ComparisonOperator: pulumi.String(expect.Alarm.Operator),
 			Threshold:          pulumi.Float64(a.threshold),
 			// No data means the agent or the instances are gone: alarm.
-			TreatMissingData: pulumi.String("breaching"),
+			TreatMissingData: pulumi.String(expect.Alarm.TreatMissingData),
 			AlarmActions:     pulumi.Array{m.Topic.Arn},
 			OkActions:        pulumi.Array{m.Topic.Arn},
 		}, child)
@@ -131,9 +119,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		m.Alarms = append(m.Alarms, al)
 	}
 	m.Rule, err = cloudwatch.NewEventRule(ctx, name+"-guardduty", &cloudwatch.EventRuleArgs{
-		Name:         pulumi.String(FindingsRuleName(args.TenantID)),
+		Name:         pulumi.String(expect.FindingsRuleName(args.TenantID)),
 		Description:  pulumi.String("GuardDuty findings of medium severity and up, to the operator's alert topic"),
-		EventPattern: pulumi.String(FindingsPattern()),
+		EventPattern: pulumi.String(expect.FindingsPattern()),
 		State:        pulumi.String("ENABLED"),
 	}, child)
 	if err != nil {
@@ -168,16 +156,6 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	return m, nil
-}
-
-// FindingsPattern matches GuardDuty findings of severity 4 (medium) and up.
-func FindingsPattern() string {
-	b, _ := json.Marshal(map[string]any{
-		"source":      []string{"aws.guardduty"},
-		"detail-type": []string{"GuardDuty Finding"},
-		"detail":      map[string]any{"severity": []any{map[string]any{"numeric": []any{">=", MinFindingSeverity}}}},
-	})
-	return string(b)
 }
 
 // TopicPolicy lets the account manage the topic and the tenant's own

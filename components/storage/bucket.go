@@ -8,27 +8,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
-
-// Bucket roles, written to the bucket's Role tag; the plan rules and the
-// live checks tell buckets apart by it.
-const (
-	RoleData        = "data"
-	RoleServiceLogs = "service-logs"
-	RoleLogArchive  = "log-archive"
-)
-
-// BucketName is the physical name of a tenant bucket. Names are global in
-// S3, so they carry the account; they are also predictable, so the baseline's
-// shared trail and the post-deploy checks can name them without reading
-// state. The longest tenant id (32) with the longest kind still fits S3's 63.
-func BucketName(tenantID, kind, accountID string) string {
-	return fmt.Sprintf("tk-%s-%s-%s", tenantID, kind, accountID)
-}
-
-// BucketArn is the ARN of a bucket by name.
-func BucketArn(name string) string { return "arn:aws:s3:::" + name }
 
 // ObjectLock is a bucket's default retention.
 type ObjectLock struct {
@@ -95,10 +77,10 @@ func NewBucket(ctx *pulumi.Context, name string, args *BucketArgs, opts ...pulum
 	if args == nil || args.Name == "" || args.Role == "" {
 		return nil, fmt.Errorf("bucket %s: Name and Role are required", name)
 	}
-	if args.KeyArn == nil && args.Role != RoleServiceLogs {
+	if args.KeyArn == nil && args.Role != expect.RoleServiceLogs {
 		return nil, fmt.Errorf("bucket %s: a %s bucket must be encrypted with the tenant key (SSE-S3 is for the service-logs bucket only)", name, args.Role)
 	}
-	b := &Bucket{Name: args.Name, Arn: BucketArn(args.Name)}
+	b := &Bucket{Name: args.Name, Arn: expect.BucketArn(args.Name)}
 	if err := ctx.RegisterComponentResource("tenantkit:storage:Bucket", name, b, opts...); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/access"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -51,8 +52,8 @@ func NewData(ctx *pulumi.Context, name string, args *DataArgs, opts ...pulumi.Re
 	outputs := pulumi.Map{}
 	for _, c := range args.Classifications {
 		b, err := NewBucket(ctx, name+"-"+c, &BucketArgs{
-			Name:           BucketName(args.TenantID, c, args.AccountID),
-			Role:           RoleData,
+			Name:           expect.BucketName(args.TenantID, c, args.AccountID),
+			Role:           expect.RoleData,
 			Classification: c,
 			KeyArn:         args.KeyArn,
 			NoncurrentDays: args.NoncurrentDays,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // DatabaseArgs configures the tenant's PostgreSQL instance.
@@ -41,10 +42,6 @@ type Database struct {
 	LogGroups []*cloudwatch.LogGroup
 }
 
-// DatabaseIdentifier is the RDS identifier of a tenant's database; its log
-// groups are /aws/rds/instance/<identifier>/<log>.
-func DatabaseIdentifier(tenantID string) string { return "tk-" + tenantID }
-
 // GroupPrefix starts the names of the database's subnet and parameter
 // groups.
 func GroupPrefix(tenantID string) string { return "tk-" + tenantID + "-" }
@@ -66,7 +63,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	child := pulumi.Parent(d)
-	id := DatabaseIdentifier(args.TenantID)
+	id := expect.DatabaseIdentifier(args.TenantID)
 	// RDS would create these groups itself, unencrypted and kept forever;
 	// made first, they use the tenant key and the stack's retention.
 	var deps []pulumi.Resource

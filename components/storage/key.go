@@ -11,6 +11,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/access"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -90,7 +91,7 @@ func KeyPolicy(a *KeyArgs) policydoc.Document {
 	root := fmt.Sprintf("arn:aws:iam::%s:root", a.AccountID)
 	logGroups := policydoc.List(
 		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", a.Region, a.AccountID, a.TenantID),
-		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/rds/instance/%s/*", a.Region, a.AccountID, DatabaseIdentifier(a.TenantID)))
+		fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/rds/instance/%s/*", a.Region, a.AccountID, expect.DatabaseIdentifier(a.TenantID)))
 	use := policydoc.List("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
 	st := []policydoc.Statement{
 		{Sid: "AccountAdministers", Effect: "Allow", Principal: policydoc.AWS(root), Action: policydoc.List("kms:*"), Resource: policydoc.List("*")},

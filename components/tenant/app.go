@@ -14,10 +14,8 @@ import (
 	"github.com/tenantkit/tenantkit/components/security"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
-
-// AppLogGroup is where the application writes its own logs.
-func AppLogGroup(tenantID string) string { return fmt.Sprintf("/tenants/%s/app", tenantID) }
 
 // RolePath is the IAM path of every tenant role (access.RolePath).
 func RolePath(tenantID string) string { return access.RolePath(tenantID) }
@@ -27,7 +25,7 @@ func RolePath(tenantID string) string { return access.RolePath(tenantID) }
 func DataBucketArns(cfg *config.Tenant, account string) []string {
 	out := make([]string, len(cfg.DataClassifications))
 	for i, c := range cfg.DataClassifications {
-		out[i] = storage.BucketArn(storage.BucketName(cfg.TenantID, c, account))
+		out[i] = expect.BucketArn(expect.BucketName(cfg.TenantID, c, account))
 	}
 	return out
 }
@@ -83,7 +81,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		}
 	}
 	appLogs, err := loggroups.NewGroup(ctx, name+"-app-logs", &loggroups.GroupArgs{
-		Name: AppLogGroup(cfg.TenantID), KeyArn: t.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: classification,
+		Name: expect.AppLogGroup(cfg.TenantID), KeyArn: t.Key.Arn, RetentionDays: cfg.LogRetentionDays, Classification: classification,
 	}, child...)
 	if err != nil {
 		return err
@@ -106,7 +104,7 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		AccessLogBucket: t.Logging.ServiceLogs.Name, LogPrefix: logging.ElbLogPrefix,
 		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
 		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,
-		LogGroupArn:     loggroups.GroupArn(cfg.Region, account, AppLogGroup(cfg.TenantID)),
+		LogGroupArn:     loggroups.GroupArn(cfg.Region, account, expect.AppLogGroup(cfg.TenantID)),
 		HostLogGroupArn: loggroups.GroupArn(cfg.Region, account, config.HostLogGroup(cfg.TenantID)),
 		Suspended:       cfg.Suspended(), Deleting: cfg.Deleting(),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs, hostLogs}))...)
@@ -131,11 +129,11 @@ func (t *Tenant) inventory(cfg *config.Tenant, st *site) pulumi.MapOutput {
 	}
 	// The trail's group: a dedicated trail writes it, the shared trail's
 	// copy rules fill it (logging.TrailViewGroup).
-	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(AppLogGroup(cfg.TenantID)), pulumi.String(config.HostLogGroup(cfg.TenantID)),
-		pulumi.String(logging.TrailViewGroup(cfg.TenantID))}
+	logGroups := pulumi.StringArray{t.Network.FlowLogGroup.Name, pulumi.String(expect.AppLogGroup(cfg.TenantID)), pulumi.String(config.HostLogGroup(cfg.TenantID)),
+		pulumi.String(expect.TrailViewGroup(cfg.TenantID))}
 	database := pulumi.Map{"enabled": pulumi.Bool(false)}
 	if t.Database != nil {
-		database = pulumi.Map{"enabled": pulumi.Bool(true), "identifier": pulumi.String(storage.DatabaseIdentifier(cfg.TenantID)), "arn": t.Database.Instance.Arn}
+		database = pulumi.Map{"enabled": pulumi.Bool(true), "identifier": pulumi.String(expect.DatabaseIdentifier(cfg.TenantID)), "arn": t.Database.Instance.Arn}
 		for _, g := range t.Database.LogGroups {
 			logGroups = append(logGroups, g.Name)
 		}
@@ -179,7 +177,7 @@ func (t *Tenant) inventory(cfg *config.Tenant, st *site) pulumi.MapOutput {
 		"autoScalingGroup": pulumi.String(t.App.GroupName),
 		"topicArn":         t.Monitor.Topic.Arn,
 		"alarms":           alarms,
-		"findingsRule":     pulumi.String(monitoring.FindingsRuleName(cfg.TenantID)),
+		"findingsRule":     pulumi.String(expect.FindingsRuleName(cfg.TenantID)),
 		"roles": pulumi.StringMap{
 			"logAdmin": t.Logging.LogAdmin.Arn, "logReader": t.Logging.LogReader.Arn,
 		},

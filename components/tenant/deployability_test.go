@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/tenantkit/tenantkit/components/compute"
-	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -124,7 +124,7 @@ func TestArchiveRetainedWithItsProtection(t *testing.T) {
 func TestDeployersExemptFromDataBucketDeny(t *testing.T) {
 	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
 		for _, b := range g.OfType("aws:s3/bucketV2:BucketV2") {
-			if str(b, "tags.Role") != storage.RoleData {
+			if str(b, "tags.Role") != expect.RoleData {
 				continue
 			}
 			st := statement(policyOf(t, g, b), "DenyOutsideTenant")
@@ -137,7 +137,7 @@ func TestDeployersExemptFromDataBucketDeny(t *testing.T) {
 	cfg.DeployerPrincipalArns = []string{"arn:aws:iam::123456789012:role/ci/deployer"}
 	g := testkit.Run(t, cfg)
 	for _, b := range g.OfType("aws:s3/bucketV2:BucketV2") {
-		if str(b, "tags.Role") == storage.RoleData {
+		if str(b, "tags.Role") == expect.RoleData {
 			got := statement(policyOf(t, g, b), "DenyOutsideTenant").ConditionValues("ArnNotLike", "aws:PrincipalArn")
 			if !slices.Contains(got, "arn:aws:iam::123456789012:role/ci/deployer") || slices.Contains(got, mockengine.DeployerArn) {
 				t.Errorf("configured deployers not used: %v", got)

@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/tenantkit/tenantkit/components/logging"
-	"github.com/tenantkit/tenantkit/components/monitoring"
-	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policy"
@@ -71,18 +70,18 @@ func TestBuckets(t *testing.T) {
 		for _, b := range requireSome(t, g, "aws:s3/bucketV2:BucketV2") {
 			byRole[str(b, "tags.Role")] = append(byRole[str(b, "tags.Role")], b)
 		}
-		if len(byRole[storage.RoleData]) != len(cfg.DataClassifications) || len(byRole[storage.RoleServiceLogs]) != 1 || len(byRole[storage.RoleLogArchive]) != 1 {
-			t.Fatalf("buckets by role: %d data (want %d), %d service-logs, %d archive", len(byRole[storage.RoleData]), len(cfg.DataClassifications), len(byRole[storage.RoleServiceLogs]), len(byRole[storage.RoleLogArchive]))
+		if len(byRole[expect.RoleData]) != len(cfg.DataClassifications) || len(byRole[expect.RoleServiceLogs]) != 1 || len(byRole[expect.RoleLogArchive]) != 1 {
+			t.Fatalf("buckets by role: %d data (want %d), %d service-logs, %d archive", len(byRole[expect.RoleData]), len(cfg.DataClassifications), len(byRole[expect.RoleServiceLogs]), len(byRole[expect.RoleLogArchive]))
 		}
-		serviceLogs := str(byRole[storage.RoleServiceLogs][0], "bucket")
+		serviceLogs := str(byRole[expect.RoleServiceLogs][0], "bucket")
 		for _, b := range g.OfType("aws:s3/bucketV2:BucketV2") {
 			role, label := str(b, "tags.Role"), str(b, "tags.DataClassification")
 			// WP-12.
 			if !slices.Contains(config.Classifications, label) {
 				t.Errorf("%s: DataClassification %q", b.Name, label)
 			}
-			if role == storage.RoleData && str(b, "bucket") != storage.BucketName(cfg.TenantID, label, mockengine.AccountID) {
-				t.Errorf("%s: name %q, want %q", b.Name, str(b, "bucket"), storage.BucketName(cfg.TenantID, label, mockengine.AccountID))
+			if role == expect.RoleData && str(b, "bucket") != expect.BucketName(cfg.TenantID, label, mockengine.AccountID) {
+				t.Errorf("%s: name %q, want %q", b.Name, str(b, "bucket"), expect.BucketName(cfg.TenantID, label, mockengine.AccountID))
 			}
 			pab := attached(t, g, b, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab")
 			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
@@ -99,11 +98,11 @@ func TestBuckets(t *testing.T) {
 			// WP-21.1.
 			sse := attached(t, g, b, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "sse").Get("rules").([]any)[0].(map[string]any)
 			def := sse["applyServerSideEncryptionByDefault"].(map[string]any)
-			if role == storage.RoleServiceLogs {
+			if role == expect.RoleServiceLogs {
 				if def["sseAlgorithm"] != "AES256" || def["kmsMasterKeyId"] != nil {
 					t.Errorf("%s: service-logs encryption %v, want SSE-S3 only", b.Name, def)
 				}
-			} else if role == storage.RoleLogArchive {
+			} else if role == expect.RoleLogArchive {
 				// The archive outlives the tenant key (offboarding schedules it
 				// for deletion): it uses the baseline's key.
 				if def["sseAlgorithm"] != "aws:kms" || def["kmsMasterKeyId"] != mockengine.BaselineKeyArn || sse["bucketKeyEnabled"] != true {
@@ -119,7 +118,7 @@ func TestBuckets(t *testing.T) {
 				t.Errorf("%s: lifecycle %v", b.Name, lc)
 			}
 			// WP-27: access logs to the service-logs bucket.
-			if role != storage.RoleServiceLogs {
+			if role != expect.RoleServiceLogs {
 				l := attached(t, g, b, "aws:s3/bucketLoggingV2:BucketLoggingV2", "logging")
 				if str(l, "targetBucket") != serviceLogs {
 					t.Errorf("%s: access logs to %q, want %q", b.Name, str(l, "targetBucket"), serviceLogs)
@@ -135,7 +134,7 @@ func TestBuckets(t *testing.T) {
 				t.Errorf("%s: no deny of TLS below 1.2", b.Name)
 			}
 			switch role {
-			case storage.RoleData: // WP-17, WP-21.1
+			case expect.RoleData: // WP-17, WP-21.1
 				out := statement(doc, "DenyOutsideTenant")
 				if out == nil || !strings.HasPrefix(strings.Join(out.ConditionValues("StringNotEquals", "aws:SourceVpce"), ""), cfg.TenantID+"-vpce-s3-") ||
 					!slices.Contains(out.ConditionValues("ArnNotLike", "aws:PrincipalArn"), "arn:aws:iam::123456789012:role/tenants/"+cfg.TenantID+"/*") {
@@ -145,14 +144,14 @@ func TestBuckets(t *testing.T) {
 				if st := statement(doc, "DenyUploadsOtherKey"); st == nil || !isTenantKey(cfg, strings.Join(st.ConditionValues("StringNotEquals", "s3:x-amz-server-side-encryption-aws-kms-key-id"), "")) {
 					t.Errorf("%s: uploads under another key not denied", b.Name)
 				}
-			case storage.RoleServiceLogs, storage.RoleLogArchive: // WP-39
+			case expect.RoleServiceLogs, expect.RoleLogArchive: // WP-39
 				del := statement(doc, "DenyDeletesExceptLogAdmin")
 				if del == nil || !del.HasAction("s3:DeleteObjectVersion") ||
 					!slices.Contains(del.ConditionValues("ArnNotLike", "aws:PrincipalArn"), "arn:aws:iam::123456789012:role/tenants/"+cfg.TenantID+"/tk-"+cfg.TenantID+"-log-admin") {
 					t.Errorf("%s: deletes not denied except to the log-admin role: %+v", b.Name, del)
 				}
 			}
-			if role == storage.RoleLogArchive {
+			if role == expect.RoleLogArchive {
 				lock := attached(t, g, b, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "lock")
 				if b.Get("objectLockEnabled") != true || num(lock, "rule.defaultRetention.days") != cfg.ObjectLockDays || str(lock, "rule.defaultRetention.mode") != cfg.ObjectLockMode {
 					t.Errorf("%s: Object Lock %v %v, want %s %d days", b.Name, b.Get("objectLockEnabled"), lock.Inputs["rule"], cfg.ObjectLockMode, cfg.ObjectLockDays)
@@ -162,7 +161,7 @@ func TestBuckets(t *testing.T) {
 			}
 		}
 		// The service-logs bucket admits the ELB account for Tokyo.
-		elb := statement(policyOf(t, g, byRole[storage.RoleServiceLogs][0]), "ElbAccessLogs")
+		elb := statement(policyOf(t, g, byRole[expect.RoleServiceLogs][0]), "ElbAccessLogs")
 		if elb == nil || !slices.Contains(elb.Principals("AWS"), "arn:aws:iam::582318560864:root") {
 			t.Errorf("service-logs bucket does not admit the ELB account: %+v", elb)
 		}
@@ -291,7 +290,7 @@ func TestAppTier(t *testing.T) {
 		// WP-21.2 and WP-27.
 		alb := requireSome(t, g, "aws:lb/loadBalancer:LoadBalancer")[0]
 		if alb.Get("dropInvalidHeaderFields") != true || alb.Get("enableDeletionProtection") != true || alb.Get("accessLogs.enabled") != true ||
-			str(alb, "accessLogs.bucket") != storage.BucketName(cfg.TenantID, storage.RoleServiceLogs, mockengine.AccountID) {
+			str(alb, "accessLogs.bucket") != expect.BucketName(cfg.TenantID, expect.RoleServiceLogs, mockengine.AccountID) {
 			t.Errorf("load balancer %v", alb.Inputs)
 		}
 		https, http := g.ByName(cfg.TenantID+"-app-https"), g.ByName(cfg.TenantID+"-app-http")
@@ -339,12 +338,12 @@ func TestMonitoring(t *testing.T) {
 		rules := map[string]*graph.Resource{}
 		for _, r := range requireSome(t, g, "aws:cloudwatch/eventRule:EventRule") {
 			rules[str(r, "name")] = r
-			if str(r, "name") == monitoring.FindingsRuleName(cfg.TenantID) {
+			if str(r, "name") == expect.FindingsRuleName(cfg.TenantID) {
 				rule = r
 			}
 		}
 		if rule == nil {
-			t.Fatalf("no findings rule %s", monitoring.FindingsRuleName(cfg.TenantID))
+			t.Fatalf("no findings rule %s", expect.FindingsRuleName(cfg.TenantID))
 		}
 		// Every other alert route: its rule, pattern and target (#25 item 1).
 		// The mocks make the key's ARN from its resource name.
@@ -416,12 +415,12 @@ func TestTrailModes(t *testing.T) {
 		// that outlives the tenant, like the archive they land in.
 		if tr.Get("enableLogFileValidation") != true || tr.Get("isMultiRegionTrail") != true || tr.Get("includeGlobalServiceEvents") != true ||
 			tr.Get("kmsKeyId") != mockengine.BaselineKeyArn || !strings.HasSuffix(str(tr, "cloudWatchLogsGroupArn"), ":log-group:/tenants/"+cfg.TenantID+"/cloudtrail:*") ||
-			str(tr, "s3BucketName") != storage.BucketName(cfg.TenantID, storage.RoleLogArchive, mockengine.AccountID) {
+			str(tr, "s3BucketName") != expect.BucketName(cfg.TenantID, expect.RoleLogArchive, mockengine.AccountID) {
 			t.Errorf("trail %v", tr.Inputs)
 		}
 		sel, _ := json.Marshal(tr.Get("advancedEventSelectors"))
 		for _, c := range cfg.DataClassifications {
-			if !strings.Contains(string(sel), storage.BucketArn(storage.BucketName(cfg.TenantID, c, mockengine.AccountID))+"/") {
+			if !strings.Contains(string(sel), expect.BucketArn(expect.BucketName(cfg.TenantID, c, mockengine.AccountID))+"/") {
 				t.Errorf("trail does not cover the %s bucket: %s", c, sel)
 			}
 		}
@@ -434,8 +433,8 @@ func TestTrailModes(t *testing.T) {
 // log reader reads, as a dedicated trail would write them.
 func TestLockedAndReadableCopies(t *testing.T) {
 	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
-		archive := storage.BucketArn(storage.BucketName(cfg.TenantID, storage.RoleLogArchive, mockengine.AccountID))
-		serviceLogs := storage.BucketName(cfg.TenantID, storage.RoleServiceLogs, mockengine.AccountID)
+		archive := expect.BucketArn(expect.BucketName(cfg.TenantID, expect.RoleLogArchive, mockengine.AccountID))
+		serviceLogs := expect.BucketName(cfg.TenantID, expect.RoleServiceLogs, mockengine.AccountID)
 		reps := g.OfType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
 		if len(reps) != 1 {
 			t.Fatalf("%d replication configurations, want the service-logs bucket's", len(reps))
@@ -450,7 +449,7 @@ func TestLockedAndReadableCopies(t *testing.T) {
 		dest, _ := rule["destination"].(map[string]any)
 		filter, isMap := rule["filter"].(map[string]any)
 		if str(rep, "bucket") != serviceLogs || len(rules) != 1 || !strings.Contains(str(rep, "role"), ":role/") ||
-			rule["id"] != logging.AccessLogCopyRule || rule["status"] != "Enabled" || dest["bucket"] != archive ||
+			rule["id"] != expect.AccessLogCopyRule || rule["status"] != "Enabled" || dest["bucket"] != archive ||
 			sub("deleteMarkerReplication") != "Disabled" || !isMap || len(filter) != 0 {
 			t.Errorf("replication %v: want every object of %s into %s, delete markers not replicated", rep.Inputs, serviceLogs, archive)
 		}
@@ -463,7 +462,7 @@ func TestLockedAndReadableCopies(t *testing.T) {
 		if copyPolicy == nil {
 			t.Fatal("no policy for the replication role")
 		}
-		if want := logging.CopyRolePolicy(storage.BucketArn(serviceLogs), archive); copyPolicy.JSON() != want.JSON() {
+		if want := logging.CopyRolePolicy(expect.BucketArn(serviceLogs), archive); copyPolicy.JSON() != want.JSON() {
 			t.Errorf("replication role policy\n%s\nwant\n%s", copyPolicy.JSON(), want.JSON())
 		}
 
@@ -474,20 +473,20 @@ func TestLockedAndReadableCopies(t *testing.T) {
 				rules0[str(r, "name")] = r
 			}
 		}
-		if cfg.TrailMode == logging.TrailDedicated {
+		if cfg.TrailMode == expect.TrailDedicated {
 			if group != nil || len(rules0) != 0 {
 				t.Errorf("dedicated mode: the trail writes the group itself, yet %d copy rules were built", len(rules0))
 			}
 			return
 		}
-		if group == nil || str(group, "name") != logging.TrailViewGroup(cfg.TenantID) || !isTenantKey(cfg, group.Get("kmsKeyId")) {
+		if group == nil || str(group, "name") != expect.TrailViewGroup(cfg.TenantID) || !isTenantKey(cfg, group.Get("kmsKeyId")) {
 			t.Fatalf("shared mode: trail view group %v", group)
 		}
 		var buckets []string
 		for _, c := range cfg.DataClassifications {
-			buckets = append(buckets, storage.BucketName(cfg.TenantID, c, mockengine.AccountID))
+			buckets = append(buckets, expect.BucketName(cfg.TenantID, c, mockengine.AccountID))
 		}
-		copies := logging.TrailViewCopies(cfg.TenantID, mockengine.AccountID, buckets)
+		copies := expect.TrailViewCopies(cfg.TenantID, mockengine.AccountID, buckets)
 		if len(copies) != 2 || len(rules0) != 2 {
 			t.Errorf("%d copy rules built, %d expected; want the buckets' and the roles'", len(rules0), len(copies))
 		}
@@ -497,7 +496,7 @@ func TestLockedAndReadableCopies(t *testing.T) {
 				t.Errorf("no %s copy rule %s", c.Kind, c.Name)
 				continue
 			}
-			if str(r, "state") != logging.TrailViewState || str(r, "eventPattern") != c.Pattern {
+			if str(r, "state") != expect.TrailViewState || str(r, "eventPattern") != c.Pattern {
 				t.Errorf("%s rule: state %s pattern %s", c.Kind, str(r, "state"), str(r, "eventPattern"))
 			}
 			tg := g.ByName(cfg.TenantID + "-logs-trail-" + c.Kind + "-group")
@@ -509,8 +508,8 @@ func TestLockedAndReadableCopies(t *testing.T) {
 	// The baseline lets EventBridge write into every tenant's view group.
 	g := testkit.RunBaseline(t)
 	pols := g.OfType("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
-	if len(pols) != 1 || str(pols[0], "policyName") != logging.TrailViewPolicyName ||
-		str(pols[0], "policyDocument") != logging.TrailViewResourcePolicy("ap-northeast-1", mockengine.AccountID) {
+	if len(pols) != 1 || str(pols[0], "policyName") != expect.TrailViewPolicyName ||
+		str(pols[0], "policyDocument") != expect.TrailViewResourcePolicy("ap-northeast-1", mockengine.AccountID) {
 		t.Errorf("baseline resource policies %v", pols)
 	}
 }

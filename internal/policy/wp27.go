@@ -3,8 +3,8 @@ package policy
 import (
 	"strings"
 
-	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
@@ -63,7 +63,7 @@ var _ = register(Rule{ID: "WP-27",
 // and every call its roles make, read-only ones included.
 func trailView(in *Input, e *Eval) {
 	t := in.Tenant
-	group := logging.TrailViewGroup(t.TenantID)
+	group := expect.TrailViewGroup(t.TenantID)
 	var groupRes *graph.Resource
 	for _, g := range in.Graph.OfType(tLogGroup) {
 		if n, _ := g.String("name"); n == group {
@@ -82,8 +82,8 @@ func trailView(in *Input, e *Eval) {
 		}
 	}
 	account := stackAccount(in)
-	for _, c := range logging.TrailViewCopies(t.TenantID, account, buckets) {
-		want := "rule " + c.Name + " " + logging.TrailViewState + ", pattern " + c.Pattern + ", to " + group
+	for _, c := range expect.TrailViewCopies(t.TenantID, account, buckets) {
+		want := "rule " + c.Name + " " + expect.TrailViewState + ", pattern " + c.Pattern + ", to " + group
 		var rule *graph.Resource
 		for _, r := range in.Graph.OfType(tEventRule) {
 			if n, _ := r.String("name"); n == c.Name {
@@ -103,7 +103,7 @@ func trailView(in *Input, e *Eval) {
 		case !awsdocs.SamePattern(pattern, c.Pattern):
 			e.Failf(label(rule), want, "pattern %s", pattern)
 			continue
-		case state != logging.TrailViewState:
+		case state != expect.TrailViewState:
 			e.Failf(label(rule), want, "state %s", state)
 			continue
 		}

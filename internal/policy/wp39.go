@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -154,16 +154,16 @@ func accessLogCopy(in *Input, e *Eval) {
 // judgment the live check makes too (verify, WP-39/access-log-copy).
 func copyRuleProblem(r *graph.Resource, archiveArn string) string {
 	raw, _ := r.Get("rules").([]any)
-	rules := make([]logging.CopyRule, 0, len(raw))
+	rules := make([]expect.CopyRule, 0, len(raw))
 	for _, x := range raw {
 		rule, _ := x.(map[string]any)
 		dest, _ := rule["destination"].(map[string]any)
 		dm, _ := rule["deleteMarkerReplication"].(map[string]any)
-		c := logging.CopyRule{Status: fmt.Sprint(rule["status"]), Destination: fmt.Sprint(dest["bucket"]), DeleteMarkers: fmt.Sprint(dm["status"])}
+		c := expect.CopyRule{Status: fmt.Sprint(rule["status"]), Destination: fmt.Sprint(dest["bucket"]), DeleteMarkers: fmt.Sprint(dm["status"])}
 		if f, _ := rule["filter"].(map[string]any); len(f) != 0 {
 			c.Filter = fmt.Sprint(f)
 		}
 		rules = append(rules, c)
 	}
-	return logging.CopyProblem(rules, archiveArn)
+	return expect.CopyProblem(rules, archiveArn)
 }

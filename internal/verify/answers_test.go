@@ -14,6 +14,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -34,7 +35,7 @@ func TestLogBucketsWithTheCallerAsDeployer(t *testing.T) {
 		t.Errorf("no deployer expected: %s, want FAIL", r.Status)
 	}
 	admin := inv.Roles["logAdmin"]
-	arn := storage.BucketArn(inv.Buckets.ServiceLogs)
+	arn := expect.BucketArn(inv.Buckets.ServiceLogs)
 	for name, exempt := range map[string][]string{
 		"two callers":      {admin, deployer, "arn:aws:iam::111122223333:role/other"},
 		"a pattern":        {admin, "arn:aws:iam::111122223333:role/*"},

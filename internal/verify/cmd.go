@@ -80,6 +80,24 @@ type Options struct {
 	// EvidenceDir holds the lifecycle evidence, read for the fleet page's
 	// offboarding timeline (when each step was done).
 	EvidenceDir string
+	// Controls, when set, limits the run to these controls' checks (a
+	// re-check after a fix); the report then holds only them.
+	Controls []string
+}
+
+// ChecksOf lists the checks of the controls (every check when none is named).
+func ChecksOf(controls []string) []Check {
+	all := Checks()
+	if len(controls) == 0 {
+		return all
+	}
+	var out []Check
+	for _, c := range all {
+		if slices.Contains(controls, c.Control) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Defaults of the deadlines.
@@ -111,6 +129,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.OutDir, "out-dir", "", "with --all: write each tenant's report there")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up on one AWS request after this long (then ERROR)")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "give up on a tenant's verification after this long; what is unfinished is ERROR")
+	controls := fs.String("control", "", "only these controls' checks, comma-separated (WP-24,WP-27): a re-check after a fix")
 	progress := fs.String("progress", "auto", "a line per finished check on stderr: auto (when stderr is a terminal), on or off")
 	pos, code, done := cli.ParseCommand(Command, fs, args, stdout, stderr)
 	if done {
@@ -129,6 +148,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if !slices.Contains(catalog.Langs, o.Lang) {
 		return usage("--lang %q: use %s", o.Lang, strings.Join(catalog.Langs, " or "))
+	}
+	if *controls != "" {
+		for _, id := range strings.Split(*controls, ",") {
+			if len(ChecksOf([]string{id})) == 0 {
+				return usage("--control %q: no live check of that control; use the catalog's IDs with live checks (docs/controls.md)", id)
+			}
+			o.Controls = append(o.Controls, id)
+		}
 	}
 	if strings.Contains(o.Format, ",") && !o.All {
 		return usage("--format %q: several formats only with --all (one report file each)", o.Format)
@@ -435,7 +462,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 			fmt.Fprintf(o.Progress, "verify %s: %d/%d %s\n", o.Tenant, done, total, check)
 		}
 	}
-	results := RunChecks(ctx, t, Checks(), o.Parallel)
+	results := RunChecks(ctx, t, ChecksOf(o.Controls), o.Parallel)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		fmt.Fprintf(stderr, "tenantctl verify: %s: the %s deadline (--timeout) ran out; the checks it cut short are ERROR\n", o.Tenant, timeout)
 	}

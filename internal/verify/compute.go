@@ -18,7 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // readTrail finds the trail that must cover the tenant by its name among
@@ -84,7 +84,7 @@ func listeners(ctx context.Context, t *Target) ([]elbtypes.Listener, error) {
 // (an inventory that disagrees is WP-11/stack-inventory's finding); the
 // instance is the one the program names.
 func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsInstance, res string, ok bool) {
-	id := storage.DatabaseIdentifier(t.Cfg.TenantID)
+	id := expect.DatabaseIdentifier(t.Cfg.TenantID)
 	res = "database " + id
 	if !t.Cfg.Database.Enabled {
 		r.NA("the stack declares no database")

@@ -12,12 +12,8 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/tenantkit/tenantkit/components/compute"
-	"github.com/tenantkit/tenantkit/components/logging"
-	"github.com/tenantkit/tenantkit/components/monitoring"
-	"github.com/tenantkit/tenantkit/components/storage"
-	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // Finder is what discovery reads beyond the checks' clients.
@@ -149,22 +145,22 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 	inv.DeployerFromCaller = len(cfg.DeployerPrincipalArns) == 0
 	// Every physical name comes from the builder the component names it
 	// with: one vocabulary for the program and for discovery.
-	name := func(kind string) string { return storage.BucketName(cfg.TenantID, kind, acct) }
+	name := func(kind string) string { return expect.BucketName(cfg.TenantID, kind, acct) }
 	inv.Buckets.Data = map[string]string{}
 	for _, c := range cfg.DataClassifications {
 		inv.Buckets.Data[c] = name(c)
 		inv.Trail.Coverage = append(inv.Trail.Coverage, "arn:aws:s3:::"+name(c))
 	}
-	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name(storage.RoleServiceLogs), name(storage.RoleLogArchive)
+	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name(expect.RoleServiceLogs), name(expect.RoleLogArchive)
 	inv.Trail.Mode = cfg.TrailMode
-	inv.Trail.Arn = logging.TrailArn(cfg.Region, acct, logging.SharedTrailName)
+	inv.Trail.Arn = expect.TrailArn(cfg.Region, acct, expect.SharedTrailName)
 	if cfg.TrailMode == "dedicated" {
-		inv.Trail.Arn = logging.TrailArn(cfg.Region, acct, logging.TrailName(cfg.TenantID))
+		inv.Trail.Arn = expect.TrailArn(cfg.Region, acct, expect.TrailName(cfg.TenantID))
 	}
 	inv.FlowLogGroup = "/tenants/" + cfg.TenantID + "/vpc-flow-logs"
-	inv.LogGroups = []string{inv.FlowLogGroup, tenant.AppLogGroup(cfg.TenantID), config.HostLogGroup(cfg.TenantID), logging.TrailViewGroup(cfg.TenantID)}
+	inv.LogGroups = []string{inv.FlowLogGroup, expect.AppLogGroup(cfg.TenantID), config.HostLogGroup(cfg.TenantID), expect.TrailViewGroup(cfg.TenantID)}
 	if cfg.Database.Enabled {
-		inv.Database.Enabled, inv.Database.Identifier = true, storage.DatabaseIdentifier(cfg.TenantID)
+		inv.Database.Enabled, inv.Database.Identifier = true, expect.DatabaseIdentifier(cfg.TenantID)
 		inv.Database.Arn = fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", cfg.Region, acct, inv.Database.Identifier)
 		for _, l := range []string{"postgresql", "upgrade"} {
 			inv.LogGroups = append(inv.LogGroups, "/aws/rds/instance/"+inv.Database.Identifier+"/"+l)
@@ -186,17 +182,17 @@ func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, e
 			inv.LoadBalancerArn = aws.ToString(lb.LoadBalancerArn)
 		}
 	}
-	if lts, err := f.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{compute.GroupName(cfg.TenantID)}}); err == nil {
+	if lts, err := f.EC2.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{LaunchTemplateNames: []string{expect.AutoScalingGroupName(cfg.TenantID)}}); err == nil {
 		for _, lt := range lts.LaunchTemplates {
 			inv.LaunchTemplate = aws.ToString(lt.LaunchTemplateId)
 		}
 	}
-	inv.AutoScalingGroup = compute.GroupName(cfg.TenantID)
-	inv.TopicArn = fmt.Sprintf("arn:aws:sns:%s:%s:%s", cfg.Region, acct, monitoring.TopicName(cfg.TenantID))
+	inv.AutoScalingGroup = expect.AutoScalingGroupName(cfg.TenantID)
+	inv.TopicArn = fmt.Sprintf("arn:aws:sns:%s:%s:%s", cfg.Region, acct, expect.TopicName(cfg.TenantID))
 	for _, a := range []string{"cpu", "memory", "disk"} {
-		inv.Alarms = append(inv.Alarms, monitoring.AlarmName(cfg.TenantID, a))
+		inv.Alarms = append(inv.Alarms, expect.AlarmName(cfg.TenantID, a))
 	}
-	inv.FindingsRule = monitoring.FindingsRuleName(cfg.TenantID)
+	inv.FindingsRule = expect.FindingsRuleName(cfg.TenantID)
 	inv.Roles = map[string]string{
 		"logAdmin":  config.TenantRoleArn(acct, cfg.TenantID, "log-admin"),
 		"logReader": config.TenantRoleArn(acct, cfg.TenantID, "log-reader"),

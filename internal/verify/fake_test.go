@@ -50,10 +50,10 @@ import (
 	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/components/compute"
 	"github.com/tenantkit/tenantkit/components/logging"
-	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -194,7 +194,7 @@ func tcp(port int32, cidrs []string, groups ...string) ec2types.IpPermission {
 // newWorld builds the compliant world of a tenant config and its inventory.
 func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	id := cfg.TenantID
-	name := func(kind string) string { return storage.BucketName(id, kind, acct) }
+	name := func(kind string) string { return expect.BucketName(id, kind, acct) }
 	inv := &Inventory{Schema: InventorySchema, Tenant: id, Region: region, AccountID: acct, State: cfg.Lifecycle.State,
 		VpcID: vpcID, VpcCidr: cfg.VpcCidr, SubnetIDs: []string{"subnet-a", "subnet-b"},
 		SecurityGroups: map[string]string{"lb": "sg-lb", "app": "sg-app", "db": "sg-db", "endpoints": "sg-vpce"},
@@ -207,11 +207,11 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	inv.Buckets.Data = map[string]string{}
 	for _, c := range cfg.DataClassifications {
 		inv.Buckets.Data[c] = name(c)
-		inv.Trail.Coverage = append(inv.Trail.Coverage, storage.BucketArn(name(c)))
+		inv.Trail.Coverage = append(inv.Trail.Coverage, expect.BucketArn(name(c)))
 	}
 	inv.Buckets.ServiceLogs, inv.Buckets.LogArchive = name("service-logs"), name("log-archive")
-	inv.Trail.Mode, inv.Trail.Arn = cfg.TrailMode, logging.TrailArn(region, acct, logging.SharedTrailName)
-	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + id + "/app", logging.TrailViewGroup(id)}
+	inv.Trail.Mode, inv.Trail.Arn = cfg.TrailMode, expect.TrailArn(region, acct, expect.SharedTrailName)
+	inv.LogGroups = []string{inv.FlowLogGroup, "/tenants/" + id + "/app", expect.TrailViewGroup(id)}
 	inv.Database.Enabled, inv.Database.Identifier = true, "tk-"+id
 
 	stdTags := map[string]string{"Tenant": id, "ManagedBy": "tenantkit", "Environment": cfg.Environment}
@@ -265,14 +265,14 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 
 	admin := "arn:aws:iam::111122223333:role/tenants/" + id + "/tk-" + id + "-log-admin"
 	for _, b := range inv.AllBuckets() {
-		arn := storage.BucketArn(b)
+		arn := expect.BucketArn(b)
 		st := storage.TransitDenies(arn)
 		sse := s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyArn)}
 		role := "data"
 		switch b {
 		case inv.Buckets.ServiceLogs:
 			role, sse = "service-logs", s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256}
-			st = append(st, logging.AccessLogStatements(arn, acct, "arn:aws:iam::582318560864:root", []string{storage.BucketArn(inv.Buckets.LogArchive)})...)
+			st = append(st, logging.AccessLogStatements(arn, acct, "arn:aws:iam::582318560864:root", []string{expect.BucketArn(inv.Buckets.LogArchive)})...)
 			st = append(st, storage.DenyDeletesExcept(arn, admin, deployer), storage.DenyConfigChangesExcept(arn, admin, deployer),
 				access.DenyOtherTenants(acct, id, policydoc.List("s3:*"), policydoc.List(arn, arn+"/*")))
 		case inv.Buckets.LogArchive:
@@ -299,9 +299,9 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		}
 		if role == "service-logs" {
 			nb.replication = &s3types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111122223333:role/acme-logs-copy-role"), Rules: []s3types.ReplicationRule{{
-				ID: aws.String(logging.AccessLogCopyRule), Status: s3types.ReplicationRuleStatusEnabled, Priority: aws.Int32(1), Filter: &s3types.ReplicationRuleFilter{},
+				ID: aws.String(expect.AccessLogCopyRule), Status: s3types.ReplicationRuleStatusEnabled, Priority: aws.Int32(1), Filter: &s3types.ReplicationRuleFilter{},
 				DeleteMarkerReplication: &s3types.DeleteMarkerReplication{Status: s3types.DeleteMarkerReplicationStatusDisabled},
-				Destination:             &s3types.Destination{Bucket: aws.String(storage.BucketArn(inv.Buckets.LogArchive))}}}}
+				Destination:             &s3types.Destination{Bucket: aws.String(expect.BucketArn(inv.Buckets.LogArchive))}}}}
 		}
 		if role == "log-archive" {
 			nb.lock = &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled, Rule: &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionMode(cfg.ObjectLockMode), Days: aws.Int32(int32(cfg.ObjectLockDays))}}}
@@ -316,7 +316,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		"arn:aws:kms:ap-northeast-1:111122223333:key/other": {KeyId: aws.String("other"), Arn: aws.String("arn:aws:kms:ap-northeast-1:111122223333:key/other")},
 	}
 	w.keyTags = stdTags
-	w.trail = cttypes.Trail{Name: aws.String(logging.SharedTrailName), TrailARN: aws.String(inv.Trail.Arn), HomeRegion: aws.String(region), LogFileValidationEnabled: aws.Bool(true),
+	w.trail = cttypes.Trail{Name: aws.String(expect.SharedTrailName), TrailARN: aws.String(inv.Trail.Arn), HomeRegion: aws.String(region), LogFileValidationEnabled: aws.Bool(true),
 		IsMultiRegionTrail: aws.Bool(true), IncludeGlobalServiceEvents: aws.Bool(true), KmsKeyId: aws.String(archiveKey), CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenantkit/cloudtrail:*")}
 	var sel []cttypes.AdvancedEventSelector
 	var prefixes []string
@@ -350,7 +350,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		{LoadBalancerArn: aws.String(lbArn), Port: aws.Int32(80), Protocol: elbtypes.ProtocolEnumHttp, DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumRedirect, RedirectConfig: &elbtypes.RedirectActionConfig{Protocol: aws.String("HTTPS"), Port: aws.String("443"), StatusCode: elbtypes.RedirectActionStatusCodeEnumHttp301}}}},
 	}
 	w.lbAttrs = map[string]string{"access_logs.s3.enabled": "true", "access_logs.s3.bucket": inv.Buckets.ServiceLogs, "routing.http.drop_invalid_header_fields.enabled": "true"}
-	w.rule = eventbridge.DescribeRuleOutput{Name: aws.String(inv.FindingsRule), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(monitoring.FindingsPattern())}
+	w.rule = eventbridge.DescribeRuleOutput{Name: aws.String(inv.FindingsRule), State: ebtypes.RuleStateEnabled, EventPattern: aws.String(expect.FindingsPattern())}
 	w.rules = map[string]eventbridge.DescribeRuleOutput{inv.FindingsRule: w.rule}
 	for _, route := range awsdocs.Routes {
 		name := awsdocs.RouteRuleName(id, route.Key)
@@ -364,13 +364,13 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	for _, b := range inv.Buckets.Data {
 		dataBuckets = append(dataBuckets, b)
 	}
-	for _, c := range logging.TrailViewCopies(id, acct, dataBuckets) {
+	for _, c := range expect.TrailViewCopies(id, acct, dataBuckets) {
 		name := c.Name
-		w.rules[name] = eventbridge.DescribeRuleOutput{Name: aws.String(name), State: ebtypes.RuleState(logging.TrailViewState),
+		w.rules[name] = eventbridge.DescribeRuleOutput{Name: aws.String(name), State: ebtypes.RuleState(expect.TrailViewState),
 			EventPattern: aws.String(c.Pattern)}
-		w.ruleTargets[name] = []ebtypes.Target{{Id: aws.String("trail-view"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:" + logging.TrailViewGroup(id))}}
+		w.ruleTargets[name] = []ebtypes.Target{{Id: aws.String("trail-view"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:" + expect.TrailViewGroup(id))}}
 	}
-	w.resourcePolicies = []logtypes.ResourcePolicy{{PolicyName: aws.String(logging.TrailViewPolicyName), PolicyDocument: aws.String(logging.TrailViewResourcePolicy(region, acct))}}
+	w.resourcePolicies = []logtypes.ResourcePolicy{{PolicyName: aws.String(expect.TrailViewPolicyName), PolicyDocument: aws.String(expect.TrailViewResourcePolicy(region, acct))}}
 	w.topicKey = keyArn
 	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`

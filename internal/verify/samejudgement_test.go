@@ -7,6 +7,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policy"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/testkit"
@@ -86,7 +87,7 @@ func planVerdict(t *testing.T, rule, kind string, edit func(*policydoc.Document,
 	cfg := testkit.Load(t, "acme")
 	g := testkit.Run(t, cfg)
 	const account = "123456789012" // the mock engine's
-	name := storage.BucketName("acme", bucketKind(kind), account)
+	name := expect.BucketName("acme", bucketKind(kind), account)
 	edited := false
 	for _, p := range g.OfType("aws:s3/bucketPolicy:BucketPolicy") {
 		s, _ := p.String("policy")
@@ -97,7 +98,7 @@ func planVerdict(t *testing.T, rule, kind string, edit func(*policydoc.Document,
 		if err != nil {
 			t.Fatal(err)
 		}
-		edit(doc, storage.BucketArn(name), account)
+		edit(doc, expect.BucketArn(name), account)
 		p.Inputs["policy"] = doc.JSON()
 		edited = true
 	}
@@ -134,7 +135,7 @@ func liveVerdict(t *testing.T, check, kind string, edit func(*policydoc.Document
 	if err != nil {
 		t.Fatal(err)
 	}
-	edit(doc, storage.BucketArn(name), inv.AccountID)
+	edit(doc, expect.BucketArn(name), inv.AccountID)
 	b.policy = doc.JSON()
 	r := runOne(t, w, cfg, inv, check)
 	if r.Status == catalog.Error {

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 var _ = register(Check{ID: "WP-22/lifecycle", Control: "WP-22", Title: "noncurrent object versions expire",
@@ -84,7 +84,7 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 		}
 		var manual []string
 		err := allPages("rds:DescribeDBSnapshots", func(marker *string) (*string, error) {
-			page, err := t.Clients.RDS.DescribeDBSnapshots(ctx, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(storage.DatabaseIdentifier(t.Cfg.TenantID)), SnapshotType: aws.String("manual"), Marker: marker})
+			page, err := t.Clients.RDS.DescribeDBSnapshots(ctx, &rds.DescribeDBSnapshotsInput{DBInstanceIdentifier: aws.String(expect.DatabaseIdentifier(t.Cfg.TenantID)), SnapshotType: aws.String("manual"), Marker: marker})
 			if err != nil {
 				return nil, err
 			}

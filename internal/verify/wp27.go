@@ -17,9 +17,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/tenantkit/tenantkit/components/logging"
-	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow log of ALL traffic, active",
@@ -174,8 +173,8 @@ var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-bala
 var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the tenant reads its own records of the shared trail",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		id := t.Inv.Tenant
-		group := logging.TrailViewGroup(id)
-		if t.Inv.Trail.Mode == logging.TrailDedicated {
+		group := expect.TrailViewGroup(id)
+		if t.Inv.Trail.Mode == expect.TrailDedicated {
 			r.NA("dedicated trail mode: the tenant's own trail writes " + group + " (WP-27/trail)")
 			return
 		}
@@ -194,9 +193,9 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 		// program names them; WP-11/stack-inventory judges the inventory.
 		var buckets []string
 		for _, c := range t.Cfg.DataClassifications {
-			buckets = append(buckets, storage.BucketName(id, c, t.Inv.AccountID))
+			buckets = append(buckets, expect.BucketName(id, c, t.Inv.AccountID))
 		}
-		for _, c := range logging.TrailViewCopies(id, t.Inv.AccountID, buckets) {
+		for _, c := range expect.TrailViewCopies(id, t.Inv.AccountID, buckets) {
 			name, want, kind := c.Name, c.Pattern, c.Kind
 			rres := "rule " + name
 			rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
@@ -207,8 +206,8 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 			case err != nil:
 				r.Error(rres, err, "the tenant's "+kind+" records copied to "+group)
 				continue
-			case string(rule.State) != logging.TrailViewState:
-				r.Fail(rres, "state "+string(rule.State), "state "+logging.TrailViewState+" (read-only calls too)")
+			case string(rule.State) != expect.TrailViewState:
+				r.Fail(rres, "state "+string(rule.State), "state "+expect.TrailViewState+" (read-only calls too)")
 				continue
 			case !awsdocs.SamePattern(aws.ToString(rule.EventPattern), want):
 				r.Fail(rres, "pattern "+aws.ToString(rule.EventPattern), "pattern "+want)
@@ -229,7 +228,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 			r.Pass(rres, "the tenant's "+kind+" records, read-only calls included, to "+group)
 		}
 		// Without the baseline's resource policy EventBridge cannot write.
-		pres := "resource policy " + logging.TrailViewPolicyName
+		pres := "resource policy " + expect.TrailViewPolicyName
 		policies, err := collectPages("logs:DescribeResourcePolicies", func(tok *string) ([]logtypes.ResourcePolicy, *string, error) {
 			out, err := t.Clients.Logs.DescribeResourcePolicies(ctx, &cloudwatchlogs.DescribeResourcePoliciesInput{NextToken: tok})
 			if err != nil {
@@ -241,9 +240,9 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 			r.Error(pres, err, "EventBridge allowed to write "+group)
 			return
 		}
-		wantPolicy := logging.TrailViewResourcePolicy(t.Inv.Region, t.Inv.AccountID)
+		wantPolicy := expect.TrailViewResourcePolicy(t.Inv.Region, t.Inv.AccountID)
 		for _, p := range policies {
-			if aws.ToString(p.PolicyName) != logging.TrailViewPolicyName {
+			if aws.ToString(p.PolicyName) != expect.TrailViewPolicyName {
 				continue
 			}
 			if !awsdocs.SamePattern(aws.ToString(p.PolicyDocument), wantPolicy) {

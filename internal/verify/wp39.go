@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -154,9 +154,9 @@ var _ = register(Check{ID: "WP-39/access-log-copy", Control: "WP-39", Title: "th
 			r.Error(bucketRes(t, src), fmt.Errorf("the answer holds no replication configuration"), want)
 			return
 		}
-		var rules []logging.CopyRule
+		var rules []expect.CopyRule
 		for _, x := range out.ReplicationConfiguration.Rules {
-			c := logging.CopyRule{Status: string(x.Status)}
+			c := expect.CopyRule{Status: string(x.Status)}
 			if x.Destination != nil {
 				c.Destination = aws.ToString(x.Destination.Bucket)
 			}
@@ -166,7 +166,7 @@ var _ = register(Check{ID: "WP-39/access-log-copy", Control: "WP-39", Title: "th
 			c.Filter = copyFilter(x)
 			rules = append(rules, c)
 		}
-		if why := logging.CopyProblem(rules, "arn:aws:s3:::"+archive); why != "" {
+		if why := expect.CopyProblem(rules, "arn:aws:s3:::"+archive); why != "" {
 			r.Fail(bucketRes(t, src), why, want)
 			return
 		}
