@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -17,7 +18,7 @@ import (
 // from matching tenant acme-corp: no id contains a slash.
 
 // RolePath is the IAM path of every role of the tenant.
-func RolePath(tenantID string) string { return "/tenants/" + tenantID + "/" }
+func RolePath(tenantID string) string { return expect.RolePath(tenantID) }
 
 // TenantRoles matches (ArnLike) every role of the tenant.
 func TenantRoles(account, tenantID string) string {

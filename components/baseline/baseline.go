@@ -35,10 +35,10 @@ import (
 )
 
 // ID stands where a tenant id would in names; no tenant may use it.
-const ID = "baseline"
+const ID = expect.BaselineID
 
 // SessionLogGroup receives Session Manager session logs.
-const SessionLogGroup = "/tenantkit/session-manager"
+const SessionLogGroup = expect.SessionLogGroup
 
 // SessionDocument is the document that holds Session Manager preferences.
 const SessionDocument = "SSM-SessionManagerRunShell"

@@ -102,17 +102,6 @@ func HealthCheckType(replaceUnhealthy bool) string {
 	return "EC2"
 }
 
-// ManagedPolicies are the AWS-managed policies of the instance role: SSM
-// (Session Manager, patching), which names no tenant resource. The
-// CloudWatch agent's managed policy (CloudWatchAgentServerPolicy) is not
-// attached: it grants log-group writes, retention changes and metric data
-// on every resource of the account, so one tenant's host could shorten
-// another's log retention or feed its alarms; InstancePolicy grants the
-// agent what it uses, scoped to the tenant.
-var ManagedPolicies = []string{
-	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-}
-
 // New builds the tier.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*App, error) {
 	if args == nil {
@@ -221,9 +210,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if _, err := ssm.NewAssociation(ctx, name+"-patch", &ssm.AssociationArgs{
 		AssociationName:         pulumi.String(PatchAssociationName(args.TenantID)),
 		ApplyOnlyAtCronInterval: pulumi.Bool(true),
-		Name:                    pulumi.String("AWS-RunPatchBaseline"),
-		Parameters:              pulumi.StringMap{"Operation": pulumi.String("Install")},
-		ScheduleExpression:      pulumi.String("cron(0 18 ? * SAT *)"),
+		Name:                    pulumi.String(expect.Patch.Document),
+		Parameters:              pulumi.StringMap{"Operation": pulumi.String(expect.Patch.Operation)},
+		ScheduleExpression:      pulumi.String(expect.Patch.Schedule),
 		ComplianceSeverity:      pulumi.String("HIGH"),
 		MaxConcurrency:          pulumi.String("50%"),
 		MaxErrors:               pulumi.String("0"),
@@ -251,7 +240,7 @@ func (a *App) instanceProfile(ctx *pulumi.Context, name string, args *Args, chil
 		Effect: "Allow", Principal: policydoc.Service("ec2.amazonaws.com"), Action: policydoc.List("sts:AssumeRole"),
 	}}}
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:             pulumi.String("tk-" + args.TenantID + "-app"),
+		Name:             pulumi.String(expect.InstanceRoleName(args.TenantID)),
 		Path:             pulumi.String(args.RolePath),
 		Description:      pulumi.String("Tenant " + args.TenantID + ": app instances"),
 		AssumeRolePolicy: pulumi.String(trust.JSON()),
@@ -259,7 +248,7 @@ func (a *App) instanceProfile(ctx *pulumi.Context, name string, args *Args, chil
 	if err != nil {
 		return nil, err
 	}
-	for i, p := range ManagedPolicies {
+	for i, p := range expect.InstanceManagedPolicies {
 		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-role-managed-%d", name, i), &iam.RolePolicyAttachmentArgs{
 			Role: role.Name, PolicyArn: pulumi.String(p),
 		}, child); err != nil {
@@ -271,7 +260,7 @@ func (a *App) instanceProfile(ctx *pulumi.Context, name string, args *Args, chil
 		return nil, err
 	}
 	return iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{
-		Name: pulumi.String("tk-" + args.TenantID + "-app"), Path: pulumi.String(args.RolePath), Role: role.Name,
+		Name: pulumi.String(expect.InstanceRoleName(args.TenantID)), Path: pulumi.String(args.RolePath), Role: role.Name,
 	}, child)
 }
 

@@ -137,7 +137,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	l.Archive, err = storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
 		Name: archive, Role: expect.RoleLogArchive, Classification: args.Classification,
-		KeyArn: pulumi.String(args.ArchiveKeyArn), NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days),
+		KeyArn: pulumi.String(args.ArchiveKeyArn), NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days), // expect.NoncurrentDays
 		LogBucket: serviceLogs, ObjectLock: &args.ObjectLock,
 		// Object Lock keeps a non-empty archive from being deleted; Pulumi
 		// leaves it in place and offboarding lists it with its retention end.

@@ -81,7 +81,7 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	t.Trail, err = cloudtrail.NewTrail(ctx, name+"-trail", &cloudtrail.TrailArgs{
 		Name:                       pulumi.String(args.Name),
 		S3BucketName:               pulumi.String(args.Bucket),
-		S3KeyPrefix:                pulumi.String("cloudtrail"),
+		S3KeyPrefix:                pulumi.String(expect.TrailPrefix),
 		KmsKeyId:                   args.KeyArn,
 		EnableLogFileValidation:    pulumi.Bool(true),
 		EnableLogging:              pulumi.Bool(true),

@@ -47,11 +47,6 @@ type Monitoring struct {
 	Routes []*cloudwatch.EventRule
 }
 
-// alarm describes one of the instance alarms.
-type alarm struct {
-	key, metric, namespace string
-	threshold              float64
-}
 
 // New builds the monitoring.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Monitoring, error) {
@@ -71,14 +66,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	for _, r := range awsdocs.Routes {
 		ruleArns = append(ruleArns, ruleArn(awsdocs.RouteRuleName(args.TenantID, r.Key)))
 	}
-	alarms := []alarm{
-		{"cpu", "CPUUtilization", "AWS/EC2", args.CPUPercent},
-		{"memory", "mem_used_percent", config.MetricNamespace(args.TenantID), args.MemoryPercent},
-		{"disk", "disk_used_percent", config.MetricNamespace(args.TenantID), args.DiskPercent},
-	}
+	alarms := expect.Alarms(args.TenantID, config.Alarms{CPUPercent: args.CPUPercent, MemoryPercent: args.MemoryPercent, DiskPercent: args.DiskPercent})
 	alarmArns := make([]string, len(alarms))
 	for i, a := range alarms {
-		alarmArns[i] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", args.Region, args.AccountID, expect.AlarmName(args.TenantID, a.key))
+		alarmArns[i] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", args.Region, args.AccountID, expect.AlarmName(args.TenantID, a.Key))
 	}
 	var err error
 	m.Topic, err = sns.NewTopic(ctx, name+"-topic", &sns.TopicArgs{
@@ -97,17 +88,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		}
 	}
 	for _, a := range alarms {
-		al, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+a.key, &cloudwatch.MetricAlarmArgs{
-			Name:               pulumi.String(expect.AlarmName(args.TenantID, a.key)),
-			AlarmDescription:   pulumi.String(fmt.Sprintf("Tenant %s: %s of the app tier above %v%%", args.TenantID, a.metric, a.threshold)),
-			Namespace:          pulumi.String(a.namespace),
-			MetricName:         pulumi.String(a.metric),
+		al, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+a.Key, &cloudwatch.MetricAlarmArgs{
+			Name:               pulumi.String(expect.AlarmName(args.TenantID, a.Key)),
+			AlarmDescription:   pulumi.String(fmt.Sprintf("Tenant %s: %s of the app tier above %v%%", args.TenantID, a.Metric, a.Threshold)),
+			Namespace:          pulumi.String(a.Namespace),
+			MetricName:         pulumi.String(a.Metric),
 			Dimensions:         pulumi.StringMap{"AutoScalingGroupName": pulumi.String(args.AutoScalingGroup)},
 			Statistic:          pulumi.String(expect.Alarm.Statistic),
 			Period:             pulumi.Int(int(expect.Alarm.PeriodSeconds)),
 			EvaluationPeriods:  pulumi.Int(int(expect.Alarm.EvaluationPeriods)),
 			ComparisonOperator: pulumi.String(expect.Alarm.Operator),
-			Threshold:          pulumi.Float64(a.threshold),
+			Threshold:          pulumi.Float64(a.Threshold),
 			// No data means the agent or the instances are gone: alarm.
 			TreatMissingData: pulumi.String(expect.Alarm.TreatMissingData),
 			AlarmActions:     pulumi.Array{m.Topic.Arn},

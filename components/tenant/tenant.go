@@ -16,6 +16,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/security"
 	"github.com/tenantkit/tenantkit/components/storage"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // ManagedBy is the value of the ManagedBy tag on every tenant resource.
@@ -73,7 +74,7 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 			return nil, fmt.Errorf("tenant %s: %w", name, err)
 		}
 	}
-	classification := highestClassification(cfg.DataClassifications)
+	classification := expect.MixedClassification(cfg.DataClassifications)
 	deployers, err := Deployers(ctx, cfg, caller.Arn, t.Provider, t)
 	if err != nil {
 		return nil, fmt.Errorf("tenant %s: %w", name, err)
@@ -152,16 +153,4 @@ func InterfaceEndpoints(cfg *config.Tenant) []string {
 		}
 	}
 	return out
-}
-
-// highestClassification labels stores that hold mixed tenant data (logs)
-// with the most protective of the tenant's classifications.
-func highestClassification(cs []string) string {
-	best := config.Classifications[0]
-	for _, c := range cs {
-		if slices.Index(config.Classifications, c) > slices.Index(config.Classifications, best) {
-			best = c
-		}
-	}
-	return best
 }

@@ -6,7 +6,10 @@
 // none.
 package catalog
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Severity says whether a FAIL stops a deployment.
 type Severity string
@@ -27,6 +30,10 @@ const (
 	NA      Status = "N/A"
 	Error   Status = "ERROR"   // a live check could not read what it needs
 	Unknown Status = "UNKNOWN" // a plan value is computed at deploy time
+	// Pending: a reading is not yet due (an instance younger than the
+	// time its first host logs take); it says when it will be, and is
+	// never a pass.
+	Pending Status = "PENDING"
 )
 
 // Control is one entry of the catalog.
@@ -62,7 +69,7 @@ type Result struct {
 var Controls = []Control{
 	{"WP-07", "7", "Customer data stays in Japan", "関係当局との連絡", Mandatory,
 		"Provider region is an allowed Japanese region; no resource overrides it; no S3 replication.",
-		"Bucket locations, trail home region, key and log-group ARNs in the allowed regions."},
+		"Bucket locations, trail home region, key and log-group ARNs in the allowed regions; every replication rule of every bucket only into the stack's own buckets (the foreign destination's region named)."},
 	{"WP-10", "10", "Offboarding: access stops the next day, deletion within 30 days", "クラウドサービス利用者の資産の除去", Mandatory,
 		"A suspended stack has no ingress from outside the VPC; key deletion window fits the days left to the deadline.",
 		"After suspension no listener or rule admits outside traffic; after deletion nothing tagged remains."},
@@ -71,13 +78,13 @@ var Controls = []Control{
 		"Resources found by the tenant tag equal the stack's inventory."},
 	{"WP-12", "12", "Labelling: every data store has a DataClassification", "情報のラベル付け", Mandatory,
 		"Every bucket, volume, database and log group has a valid label.",
-		"Labels present and valid on the deployed stores."},
+		"Each store's label read back and compared with the one the stack gives it: a data bucket its own classification, the log buckets, log groups, database and instance volumes the tenant's most protective one."},
 	{"WP-15", "15–16", "Privileged access needs MFA; no long-lived tenant keys", "特権的アクセス権の管理", Mandatory,
 		"Admin role trust requires MFA; no IAM users or access keys; password policy meets the minimums.",
-		"Same, read back from IAM."},
+		"The human roles' trust read back (every Allow with MFA); every IAM user of the account and its access keys, and the root user's access keys (none); the password policy against the baseline's."},
 	{"WP-17", "17", "Access restricted to the tenant's own resources", "情報へのアクセス制限", Mandatory,
 		"Policies scoped to tenant ARNs; no * principal without a restricting condition.",
-		"Bucket and role policies read back and evaluated the same way."},
+		"Bucket policies, the tenant key's policy and every policy of the tenant's roles (inline, attached) read back and judged by the plan's own verdicts: no open principal, no other account, only the key's services, other tenants denied, no Allow on every resource."},
 	{"WP-18", "18", "No back doors: no SSH/RDP; Session Manager logged", "特権的なユーティリティプログラムの使用", Mandatory,
 		"No rule opens 22/3389; Session Manager preferences set (baseline).",
 		"No security-group rule opens 22/3389; session logging configured."},
@@ -92,16 +99,16 @@ var Controls = []Control{
 		"Same, read back."},
 	{"WP-20.3", "20", "Anti-malware: GuardDuty with EBS malware protection", "仮想マシンの要塞化", Mandatory,
 		"Baseline declares the detector and the feature.",
-		"Detector enabled; feature enabled."},
+		"Detector enabled, its findings frequency and every malware feature as the baseline declares them."},
 	{"WP-20.4", "20", "Instances hardened: IMDSv2, encrypted EBS, no public IP", "仮想マシンの要塞化", Mandatory,
 		"Launch template: httpTokens=required, encrypted volumes, no public IP.",
 		"Launch template read back; EBS encryption by default on."},
 	{"WP-20.5", "20", "Host logs collected: system, authentication and Systems Manager agent logs of every instance (§20④)", "仮想マシンの要塞化", Mandatory,
 		"The bootstrap installs rsyslog and has the CloudWatch agent send /var/log/messages, /var/log/secure and the SSM agent's log to the tenant's host log group, which the stack holds (encrypted with the tenant key and kept as WP-21.1 and WP-39 say); the instance role writes only there.",
-		"The running launch template version's bootstrap read back; every instance of the group has streams in the host log group."},
+		"The running launch template version's bootstrap read back; every instance of the group has a stream for each configured file in the host log group, its latest event at most an hour old (younger instances PENDING)."},
 	{"WP-21.1", "21", "Encryption at rest with the tenant key, rotation on", "暗号による管理策の利用方針", Mandatory,
 		"Every store names the tenant key (service-logs bucket: SSE-S3); key rotation on.",
-		"Bucket encryption, key rotation, log-group key, database encryption read back."},
+		"Bucket encryption, key rotation and its period, log-group keys, database encryption, the topic's key and every volume attached to the tenant's instances read back, each compared with the tenant key."},
 	{"WP-21.2", "21, 43", "Encryption in transit: TLS 1.2+", "暗号による管理策の利用方針", Mandatory,
 		"Listener policy allowed; 80 redirects; buckets deny non-TLS and TLS < 1.2; database forces TLS.",
 		"Listener, bucket policy, database parameter read back."},
@@ -110,19 +117,19 @@ var Controls = []Control{
 		"Lifecycle read back; after offboarding, key state; the database's snapshots and automated backups (kept as configured, encrypted)."},
 	{"WP-24", "24, 29", "Capacity and monitoring alarms", "容量・能力の管理", Mandatory,
 		"Memory, CPU and disk alarms with thresholds from config, to an encrypted topic that has a subscriber.",
-		"Alarms exist and point at the topic; the topic has a confirmed subscriber (pending confirmation is not enough)."},
+		"Each alarm compared field by field with the stack's (metric, namespace, threshold, statistic, period, evaluation periods, operator, missing data, group), enabled, to the topic; the topic's subscribers equal alertEmails, each confirmed, and no one else subscribed."},
 	{"WP-27", "27", "Event logs: trail, flow logs, access logs", "イベントログ取得", Mandatory,
 		"Flow log on the VPC; access logging on buckets and load balancer; trail coverage of the buckets; in the shared trail mode two rules copying the tenant's own records of the account trail (its buckets' object events, its roles' calls) into /tenants/<tenant>/cloudtrail, which its log reader reads.",
-		"A trail logging, validated, encrypted, covering the buckets; flow log active; access logs on; in the shared mode the copy rules, their target group and the baseline's resource policy that lets EventBridge write it."},
+		"A trail logging every management event (read and write) into the expected archive bucket and prefix, validated, encrypted, its latest delivery at most a day old, covering the buckets; flow log active; access logs on; in the shared mode the copy rules, their target group and the baseline's resource policy that lets EventBridge write it."},
 	{"WP-28", "28", "Clock sync to NTP in JST", "クロックの同期", Mandatory,
 		"DHCP options with 169.254.169.123 associated; bootstrap sets chrony and Asia/Tokyo; the database's parameter group sets timezone Asia/Tokyo.",
 		"DHCP options of the VPC, the running launch template version's bootstrap (chrony, Asia/Tokyo) and the database's timezone parameter read back. The clock inside a running instance is not read: SSM's default inventory types hold no time source or zone."},
 	{"WP-30", "30", "Vulnerability management", "技術的脆弱性の管理", Mandatory,
 		"Baseline declares Inspector; a patch association per tenant; new high and critical findings routed to the tenant's topic (WP-37).",
-		"Inspector account status; association present; the tenant's active high and critical Inspector findings, each shown; every instance's Patch Manager state (nothing missing, nothing failed; never scanned is FAIL)."},
+		"Inspector account status; Inspector's coverage of every instance of the tenant (scanned within a week); the association with the stack's document and schedule; the tenant's active high and critical Inspector findings, each shown; every instance's Patch Manager state (nothing missing, nothing failed, scanned within eight days; never scanned is FAIL, PENDING for an instance younger than that)."},
 	{"WP-31", "31", "Network separation", "ネットワークの分離", Mandatory,
 		"CIDR unique across stacks and outside reserved ranges; no route to another tenant; endpoints present.",
-		"Route tables read back; endpoints present."},
+		"Every route of the tenant's route tables read back: its target must be local, the tenant's internet gateway, its NAT gateways or its S3 endpoint (a VPN, transit, peering or any other target FAILs), and none reaches another tenant; endpoints present."},
 	{"WP-37", "37–38", "Incident notification (target: customers told within one business day of detection, §37)", "責任および手順", Mandatory,
 		"EventBridge rules to the tenant's alert topic: GuardDuty findings of medium severity and up; Inspector and Security Hub findings of high and critical severity on the tenant's resources; scheduled deletion, disabling, rotation off or a new policy on the tenant key; the certificate's expiry.",
 		"Each rule enabled, its pattern the tenant's, targeting the topic; the topic's confirmed subscribers (WP-24). Telling the customer within one business day stays a process of the support desk."},
@@ -205,3 +212,26 @@ var Remediation = map[string]string{
 	"WP-39":   "Log buckets' versioning, Object Lock and deny statements and the log groups' retention come from the stack: pulumi up --refresh; a bucket made without Object Lock must be replaced (Object Lock is set at creation); access logs delivered while the copy was off are copied by S3 Batch Replication.",
 	"WP-44":   "Run tenantctl verify for every tenant (the nightly workflow) and keep the reports.",
 }
+
+// MaxAge bounds how old a reading that stands for "still happening" may
+// be: older is FAIL, and the report states the bound beside the reading.
+// A resource younger than its first reading is due is PENDING, never PASS.
+var MaxAge = struct {
+	// HostLogs: the CloudWatch agent flushes every five seconds and the
+	// system log is written all the time; an instance none of whose
+	// streams has had an event for an hour has stopped sending.
+	HostLogs time.Duration
+	// PatchScan: the patch association runs weekly (Saturday 18:00 UTC)
+	// and on every new instance; a day's grace.
+	PatchScan time.Duration
+	// InspectorScan: Inspector rescans an instance when its software or
+	// the CVE database changes, and at least daily for agent-based
+	// scanning; a week without a scan means it is no longer covered.
+	InspectorScan time.Duration
+	// TrailDelivery: CloudTrail delivers log files about every five
+	// minutes while calls are made, and an account always makes some.
+	TrailDelivery time.Duration
+	// FirstReading: how long a new instance is given before its host
+	// logs, patch state and Inspector coverage are due.
+	FirstReading time.Duration
+}{HostLogs: time.Hour, PatchScan: 8 * 24 * time.Hour, InspectorScan: 7 * 24 * time.Hour, TrailDelivery: 24 * time.Hour, FirstReading: 15 * time.Minute}

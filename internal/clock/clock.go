@@ -30,3 +30,8 @@ func BuildFlags() []string {
 	}
 	return []string{"-tags", BuildTags}
 }
+
+// Since is how long ago an instant AWS reported was, on the system clock:
+// AWS stamps its instants with the real time, whatever day a test build's
+// moved clock acts on. (In an operator's build the two are one clock.)
+func Since(at time.Time) time.Duration { return time.Since(at) }

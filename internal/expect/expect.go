@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -207,3 +208,191 @@ func CopyProblem(rules []CopyRule, archiveArn string) string {
 	}
 	return ""
 }
+
+// MixedClassification labels the stores that hold mixed tenant data
+// (logs, the database, the instances' volumes, the log buckets) with the
+// most protective of the tenant's classifications; a data bucket carries
+// its own.
+func MixedClassification(cs []string) string {
+	best := config.Classifications[0]
+	for _, c := range cs {
+		if slices.Index(config.Classifications, c) > slices.Index(config.Classifications, best) {
+			best = c
+		}
+	}
+	return best
+}
+
+// Bucket is one of the buckets a tenant's stack declares.
+type Bucket struct {
+	Name string
+	// Role is RoleData, RoleServiceLogs or RoleLogArchive.
+	Role string
+	// Classification is the DataClassification the bucket carries: a data
+	// bucket's own, the mixed one for the log buckets.
+	Classification string
+}
+
+// Buckets are the buckets the tenant's stack declares, in a stable order:
+// its data buckets (one per classification), the service logs, the archive.
+func Buckets(cfg *config.Tenant, account string) []Bucket {
+	var out []Bucket
+	for _, c := range cfg.DataClassifications {
+		out = append(out, Bucket{Name: BucketName(cfg.TenantID, c, account), Role: RoleData, Classification: c})
+	}
+	mixed := MixedClassification(cfg.DataClassifications)
+	out = append(out, Bucket{Name: BucketName(cfg.TenantID, RoleServiceLogs, account), Role: RoleServiceLogs, Classification: mixed},
+		Bucket{Name: BucketName(cfg.TenantID, RoleLogArchive, account), Role: RoleLogArchive, Classification: mixed})
+	return out
+}
+
+// ReplicationProblem says why a replication destination (a bucket ARN)
+// may carry data where it must not go, "" when it is one of the stack's
+// own buckets: the one replication the programs make copies the tenant's
+// access logs into its own archive (WP-39), and any other destination
+// could carry data out of the region or to another party (WP-07). The plan
+// rule and the live check both judge with it.
+func ReplicationProblem(destination string, own []Bucket) string {
+	for _, b := range own {
+		if destination == BucketArn(b.Name) {
+			return ""
+		}
+	}
+	if destination == "" {
+		return "replication to a destination not given"
+	}
+	return "replication into " + destination + ", not a bucket of the tenant's stack"
+}
+
+// KeyServices are the service principals the tenant key's policy serves:
+// CloudWatch Logs in the region (the tenant's groups), and the services
+// that publish alerts to its encrypted topic.
+func KeyServices(region string) []string {
+	return []string{"logs." + region + ".amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"}
+}
+
+// InstanceManagedPolicies are the AWS-managed policies of the instance
+// role: SSM (Session Manager, patching), which names no tenant resource.
+// The CloudWatch agent's managed policy (CloudWatchAgentServerPolicy) is
+// not attached: it grants log-group writes, retention changes and metric
+// data on every resource of the account, so one tenant's host could
+// shorten another's log retention or feed its alarms; the instance policy
+// grants the agent what it uses, scoped to the tenant.
+var InstanceManagedPolicies = []string{
+	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+}
+
+// RolePath is the IAM path of every role of a tenant.
+func RolePath(tenantID string) string { return "/tenants/" + tenantID + "/" }
+
+// SessionLogGroup receives Session Manager session logs (the baseline's
+// preferences name it).
+const SessionLogGroup = "/tenantkit/session-manager"
+
+// InstanceRoleName names the tenant's instance role and its profile.
+func InstanceRoleName(tenantID string) string { return "tk-" + tenantID + "-app" }
+
+// InstanceProfileArn is the ARN of the tenant's instance profile.
+func InstanceProfileArn(account, tenantID string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:instance-profile%s%s", account, RolePath(tenantID), InstanceRoleName(tenantID))
+}
+
+// NoncurrentDays is after how many days a bucket's noncurrent object
+// versions expire (WP-22): the stack's noncurrentVersionDays (at least
+// one), and for the archive never before its lock ends.
+func NoncurrentDays(cfg *config.Tenant, role string) int {
+	days := max(cfg.NoncurrentVersionDays, 1)
+	if role == RoleLogArchive {
+		days = max(days, cfg.ObjectLockDays)
+	}
+	return days
+}
+
+// AlarmSpec is one instance alarm of a tenant, as the program declares it
+// and the judges expect it: besides these, every alarm has the shape of
+// Alarm, watches the tenant's auto scaling group and notifies its topic.
+type AlarmSpec struct {
+	Key, Metric, Namespace string
+	Threshold              float64
+}
+
+// Alarms are the tenant's instance alarms with the configured thresholds.
+func Alarms(tenantID string, a config.Alarms) []AlarmSpec {
+	return []AlarmSpec{
+		{"cpu", "CPUUtilization", "AWS/EC2", a.CPUPercent},
+		{"memory", "mem_used_percent", config.MetricNamespace(tenantID), a.MemoryPercent},
+		{"disk", "disk_used_percent", config.MetricNamespace(tenantID), a.DiskPercent},
+	}
+}
+
+// AlarmRead is an alarm as a judge reads it (the plan from the program's
+// inputs, the live check from DescribeAlarms).
+type AlarmRead struct {
+	Metric, Namespace, Statistic, Operator, TreatMissingData string
+	Threshold                                                float64
+	Period, EvaluationPeriods                                int32
+	// Group is the AutoScalingGroupName the alarm's one dimension names.
+	Group string
+}
+
+// AlarmProblems says how an alarm differs from its spec: the metric,
+// namespace, threshold, statistic, period, evaluation periods, operator,
+// missing-data treatment and the group it watches, each compared.
+func AlarmProblems(got AlarmRead, want AlarmSpec, group string) []string {
+	var out []string
+	diff := func(what string, g, w any) {
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			out = append(out, fmt.Sprintf("%s %v (want %v)", what, g, w))
+		}
+	}
+	diff("metric", got.Metric, want.Metric)
+	diff("namespace", got.Namespace, want.Namespace)
+	diff("threshold", got.Threshold, want.Threshold)
+	diff("statistic", got.Statistic, Alarm.Statistic)
+	diff("period", got.Period, Alarm.PeriodSeconds)
+	diff("evaluation periods", got.EvaluationPeriods, Alarm.EvaluationPeriods)
+	diff("operator", got.Operator, Alarm.Operator)
+	diff("missing data", got.TreatMissingData, Alarm.TreatMissingData)
+	diff("group", got.Group, group)
+	return out
+}
+
+// SubscriberProblems compares a topic's subscriptions with the addresses
+// the stack declares (alertEmails): each confirmed by e-mail, nothing else
+// subscribed (another address, another protocol). confirmed and pending
+// hold "protocol:endpoint".
+func SubscriberProblems(confirmed, pending, emails []string) []string {
+	var out []string
+	for _, e := range emails {
+		switch {
+		case slices.Contains(confirmed, "email:"+e):
+		case slices.Contains(pending, "email:"+e):
+			out = append(out, e+" has not confirmed its subscription: its alerts reach no one yet")
+		default:
+			out = append(out, e+" is not subscribed")
+		}
+	}
+	for _, s := range append(slices.Clone(confirmed), pending...) {
+		if proto, addr, _ := strings.Cut(s, ":"); proto != "email" || !slices.Contains(emails, addr) {
+			out = append(out, "subscribed and not in alertEmails: "+s)
+		}
+	}
+	return out
+}
+
+// BaselineID names the account baseline's buckets as a tenant id would.
+const BaselineID = "baseline"
+
+// TrailBucket is where the trail that records a tenant writes its log
+// files: the baseline's archive in the shared mode, the tenant's own in the
+// dedicated mode (under TrailPrefix).
+func TrailBucket(mode, tenantID, account string) string {
+	if mode == TrailDedicated {
+		return BucketName(tenantID, RoleLogArchive, account)
+	}
+	return BucketName(BaselineID, RoleLogArchive, account)
+}
+
+// Patch is the tenant's patch association: AWS-RunPatchBaseline
+// installing, weekly on Sunday 03:00 JST (the cron is UTC), only then.
+var Patch = struct{ Document, Operation, Schedule string }{Document: "AWS-RunPatchBaseline", Operation: "Install", Schedule: "cron(0 18 ? * SAT *)"}

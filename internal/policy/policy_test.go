@@ -303,8 +303,14 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-37", "rule without target", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/eventTarget:EventTarget", "guardduty").Inputs["rule"] = "another-rule"
 		}, "acme-mon-guardduty"},
-		{"WP-37", "no GuardDuty rule", func(in *policy.Input) {
+		{"WP-37", "the GuardDuty rule matches something else", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["eventPattern"] = `{"source":["aws.ec2"]}`
+		}, "acme-mon-guardduty"},
+		{"WP-37", "the GuardDuty rule forwards high severity only (#32: judged exactly, as the live check does)", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["eventPattern"] = `{"source":["aws.guardduty"],"detail-type":["GuardDuty Finding"],"detail":{"severity":[{"numeric":[">=",7]}]}}`
+		}, "acme-mon-guardduty"},
+		{"WP-37", "no GuardDuty rule", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventRule:EventRule", "guardduty").Inputs["name"] = "renamed"
 		}, "stack"},
 		{"WP-37", "Inspector findings of another tenant (#25 item 1)", func(in *policy.Input) {
 			r := first(in, "aws:cloudwatch/eventRule:EventRule", "acme-mon-inspector")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
@@ -49,12 +50,12 @@ var _ = register(Rule{ID: "WP-07",
 
 // foreignDestinations are the destinations of a replication configuration
 // that are not buckets of this stack (all of them when the rules cannot be
-// read).
+// read), judged as the live check judges them (expect.ReplicationProblem).
 func foreignDestinations(in *Input, r *graph.Resource) []string {
-	own := map[string]bool{}
+	var own []expect.Bucket
 	for _, b := range in.Graph.OfType(tBucket) {
 		if name, ok := b.String("bucket"); ok {
-			own["arn:aws:s3:::"+name] = true
+			own = append(own, expect.Bucket{Name: name})
 		}
 	}
 	rules, _ := r.Get("rules").([]any)
@@ -65,7 +66,8 @@ func foreignDestinations(in *Input, r *graph.Resource) []string {
 	for _, x := range rules {
 		rule, _ := x.(map[string]any)
 		dest, _ := rule["destination"].(map[string]any)
-		if b, _ := dest["bucket"].(string); !own[b] {
+		b, _ := dest["bucket"].(string)
+		if expect.ReplicationProblem(b, own) != "" {
 			out = append(out, fmt.Sprint(dest["bucket"]))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -11,29 +12,26 @@ import (
 // principals; roles scoped.
 var _ = register(Rule{ID: "WP-17",
 	Whole: func(in *Input, e *Eval) {
+		tenant := ""
+		if in.Tenant != nil {
+			tenant = in.Tenant.TenantID
+		}
 		for _, b := range in.Graph.OfType(tBucket) {
 			doc, state := bucketPolicy(in, b)
 			if state == refUnknown || doc == nil {
 				continue // WP-21.2 reports a missing policy
 			}
-			for _, st := range openAllows(doc) {
-				e.Fail(label(b), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
-			}
-			if in.Tenant != nil && !doc.DeniesOtherTenants(in.Tenant.TenantID) {
-				e.Fail(label(b), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
+			if in.Tenant == nil {
+				for _, st := range openAllows(doc) {
+					e.Fail(label(b), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
+				}
 				continue
 			}
-			if bucketRole(b) == roleData {
-				restricted := false
-				for _, s := range doc.Statement {
-					if s.Effect == "Deny" && (len(s.ConditionValues("StringNotEquals", "aws:SourceVpce")) > 0) {
-						restricted = true
-					}
-				}
-				if !restricted {
-					e.Fail(label(b), "no aws:SourceVpce restriction", "data reached only through the tenant's endpoint or roles")
-					continue
-				}
+			// The same verdict as the live check's; the endpoint's id is
+			// not known before deploy, so any endpoint deny is accepted.
+			if ps := doc.BucketScopeProblems(tenant, bucketRole(b) == roleData, ""); len(ps) > 0 {
+				e.Fail(label(b), strings.Join(ps, "; "), "principals restricted to the tenant; data only through the tenant's endpoint or roles")
+				continue
 			}
 			e.Applies()
 		}
@@ -44,22 +42,19 @@ var _ = register(Rule{ID: "WP-17",
 				e.Fail(label(k), "unreadable key policy", "a key policy scoped to the tenant")
 				continue
 			}
-			for _, st := range openAllows(doc) {
-				e.Fail(label(k), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
-			}
-			for _, st := range doc.Statement {
-				// Principal * held only to the account or to a service
-				// (kms:CallerAccount, kms:ViaService) lets every role of the
-				// account, other tenants' included, use the key through S3,
-				// EC2 or RDS with no permission on it.
-				// (The baseline's key is the account's EBS default: every
-				// principal of the account launches through EC2 with it.)
-				if in.Tenant != nil && st.Effect == "Allow" && slices.Contains(st.Principals("AWS"), "*") && len(st.Condition) > 0 && !conditionsOnKey(st, "aws:PrincipalArn") {
-					e.Fail(label(k), st.Sid+": Allow to * not held to named principals (aws:PrincipalArn)", "key usable by the tenant's roles, its services and the deployers only")
+			if in.Tenant == nil {
+				// The baseline's key is the account's EBS default: every
+				// principal of the account launches through EC2 with it.
+				for _, st := range openAllows(doc) {
+					e.Fail(label(k), st.Sid+": Allow to * without a condition", "principals restricted to the tenant")
 				}
+				e.Applies()
+				continue
 			}
-			if in.Tenant != nil && !doc.DeniesOtherTenants(in.Tenant.TenantID) {
-				e.Fail(label(k), "no explicit deny of the other tenants' roles", "every other tenant's role refused, whatever its IAM policies")
+			account := rootAccount(doc)
+			if ps := doc.KeyScopeProblems(account, tenant, expect.KeyServices(in.Tenant.Region)); len(ps) > 0 {
+				e.Fail(label(k), strings.Join(ps, "; "), "key usable by the tenant's roles, its services and the deployers only; every other tenant refused")
+				continue
 			}
 			e.Applies()
 		}
@@ -85,24 +80,34 @@ var _ = register(Rule{ID: "WP-17",
 				e.Unknown(label(p), "the policy", "a policy scoped to tenant ARNs")
 				continue
 			}
-			for _, st := range doc.Statement {
-				if st.Effect == "Allow" && slices.Contains(st.Resource, "*") && !readOnlyDescribe(st) {
-					e.Failf(label(p), "actions on tenant ARNs only", "%v on Resource *", st.Action)
-				}
+			if ps := doc.RoleScopeProblems(); len(ps) > 0 {
+				e.Fail(label(p), strings.Join(ps, "; "), "actions on tenant ARNs only")
+				continue
+			}
+			e.Applies()
+		}
+		for _, a := range in.Graph.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			arn, _ := a.String("policyArn")
+			if !slices.Contains(expect.InstanceManagedPolicies, arn) {
+				e.Fail(label(a), "managed policy "+arn, "only "+strings.Join(expect.InstanceManagedPolicies, ", ")+" (policies of the stack's own scoped to the tenant)")
+				continue
 			}
 			e.Applies()
 		}
 	},
 })
 
-// conditionsOnKey: some condition of the statement tests the key.
-func conditionsOnKey(s policydoc.Statement, key string) bool {
-	for _, keys := range s.Condition {
-		if _, ok := keys[key]; ok {
-			return true
+// rootAccount is the account whose root administers a key (the policy's
+// root statement, which KMS requires).
+func rootAccount(doc *policydoc.Document) string {
+	for _, st := range doc.Statement {
+		for _, p := range st.Principals("AWS") {
+			if strings.HasSuffix(p, ":root") && strings.HasPrefix(p, "arn:aws:iam::") {
+				return strings.TrimSuffix(strings.TrimPrefix(p, "arn:aws:iam::"), ":root")
+			}
 		}
 	}
-	return false
+	return ""
 }
 
 // openAllows returns the statements that allow any principal with no
@@ -115,15 +120,4 @@ func openAllows(doc *policydoc.Document) []policydoc.Statement {
 		}
 	}
 	return out
-}
-
-// readOnlyDescribe: some read actions (ec2:Describe*, cloudwatch:PutMetricData)
-// have no resource-level scoping in IAM.
-func readOnlyDescribe(st policydoc.Statement) bool {
-	for _, a := range st.Action {
-		if !strings.Contains(a, ":Describe") && !strings.Contains(a, ":List") && a != "cloudwatch:PutMetricData" && !strings.HasPrefix(a, "ssm:UpdateInstance") && !strings.HasPrefix(a, "ssmmessages:") && !strings.HasPrefix(a, "ec2messages:") {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
@@ -24,29 +25,32 @@ var _ = register(Rule{ID: "WP-37",
 	},
 })
 
+// guardDutyRoute: the tenant's findings rule, its pattern exactly the
+// program's (expect.FindingsPattern: every GuardDuty finding of severity 4
+// and up, nothing narrowing it), as the live check compares it.
 func guardDutyRoute(in *Input, e *Eval) {
+	name, want := expect.FindingsRuleName(in.Tenant.TenantID), expect.FindingsPattern()
 	for _, r := range in.Graph.OfType(tEventRule) {
-		s, _ := r.String("eventPattern")
-		gd, min, err := awsdocs.FindingsPattern(s)
-		if err != nil || !gd {
+		if n, _ := r.String("name"); n != name {
 			continue
 		}
+		s, _ := r.String("eventPattern")
 		if st, ok := r.String("state"); ok && st != "ENABLED" {
 			e.Fail(label(r), "rule "+st, "the findings rule ENABLED")
 			return
 		}
-		if min > 4 {
-			e.Failf(label(r), "findings of severity 4 (medium) and up", "pattern %s", s)
-			continue
+		if !awsdocs.SamePattern(s, want) {
+			e.Failf(label(r), "pattern "+want+" (GuardDuty findings of severity 4 and up)", "pattern %s", s)
+			return
 		}
 		if !targeted(in, r) {
 			e.Fail(label(r), "no target", "the operator's alert topic")
-			continue
+			return
 		}
 		e.Applies()
 		return
 	}
-	e.Fail("stack", "no GuardDuty finding rule", "an EventBridge rule for GuardDuty findings to the topic")
+	e.Fail("stack", "no GuardDuty finding rule "+name, "an EventBridge rule for GuardDuty findings to the topic")
 }
 
 func alertRoute(in *Input, e *Eval, route awsdocs.Route) {

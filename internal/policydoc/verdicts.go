@@ -162,3 +162,129 @@ func conditionsOn(s Statement, key string) bool {
 	}
 	return false
 }
+
+// openAllow: an Allow to any principal with no condition to restrict it.
+func openAllow(s Statement) bool {
+	return s.Effect == "Allow" && slices.Contains(s.Principals("AWS"), "*") && len(s.Condition) == 0
+}
+
+// principalAccount is the account an AWS principal ARN (or bare account
+// id) names, "" when it names none (the wildcard).
+func principalAccount(p string) string {
+	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
+		return p
+	}
+	parts := strings.Split(p, ":")
+	if len(parts) >= 5 && strings.HasPrefix(p, "arn:") {
+		return parts[4]
+	}
+	return ""
+}
+
+// BucketScopeProblems says what keeps a bucket policy from restricting the
+// bucket to its tenant (WP-17): an Allow to any principal without a
+// condition, no deny of the other tenants' roles, and for a data bucket no
+// deny outside the tenant's S3 endpoint (endpoint "" accepts any endpoint:
+// before deploy its id is not known yet).
+func (d *Document) BucketScopeProblems(tenantID string, data bool, endpoint string) []string {
+	if d == nil {
+		return []string{"no bucket policy"}
+	}
+	var out []string
+	for _, s := range d.Statement {
+		if openAllow(s) {
+			out = append(out, "statement "+s.Sid+" allows * without a condition")
+		}
+	}
+	if !d.DeniesOtherTenants(tenantID) {
+		out = append(out, "no deny of the other tenants' roles (ArnLike role/tenants/*, ArnNotLike role/tenants/"+tenantID+"/*)")
+	}
+	if data {
+		ok := false
+		for _, s := range d.Statement {
+			vs := s.ConditionValues("StringNotEquals", "aws:SourceVpce")
+			if s.Effect == "Deny" && len(vs) > 0 && (endpoint == "" || slices.Contains(vs, endpoint)) {
+				ok = true
+			}
+		}
+		if !ok {
+			out = append(out, "no deny outside the tenant's S3 endpoint (aws:SourceVpce "+endpoint+")")
+		}
+	}
+	return out
+}
+
+// KeyScopeProblems says what keeps a tenant key's policy from restricting
+// the key to the tenant's principals and services (WP-17): an Allow to
+// any principal without a condition, or held to something other than
+// named principals (kms:CallerAccount or kms:ViaService alone let every
+// role of the account, other tenants' included, use the key through S3,
+// EC2 or RDS); an Allow to a principal of another account; an Allow to a
+// service the key does not serve; no deny of the other tenants' roles.
+func (d *Document) KeyScopeProblems(account, tenantID string, services []string) []string {
+	if d == nil {
+		return []string{"no key policy"}
+	}
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		sid := s.Sid
+		if sid == "" {
+			sid = "a statement"
+		}
+		aws := s.Principals("AWS")
+		switch {
+		case openAllow(s):
+			out = append(out, sid+": Allow to * without a condition")
+		case slices.Contains(aws, "*") && !conditionsOn(s, "aws:PrincipalArn"):
+			out = append(out, sid+": Allow to * not held to named principals (aws:PrincipalArn)")
+		}
+		for _, p := range aws {
+			if a := principalAccount(p); a != "" && a != account {
+				out = append(out, sid+": Allow to "+p+", another account")
+			}
+		}
+		for _, svc := range s.Principals("Service") {
+			if !slices.Contains(services, svc) {
+				out = append(out, sid+": Allow to the service "+svc+", which the key does not serve")
+			}
+		}
+	}
+	if !d.DeniesOtherTenants(tenantID) {
+		out = append(out, "no deny of the other tenants' roles")
+	}
+	return out
+}
+
+// RoleScopeProblems says what keeps a role's permission policy to the
+// tenant's own resources (WP-17): an Allow on every resource, unless all
+// its actions are ones IAM scopes by no resource (Describe and List reads,
+// metric data, the Systems Manager agent's channels).
+func (d *Document) RoleScopeProblems() []string {
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" || unscopedReadsOnly(s) {
+			continue
+		}
+		for _, r := range s.Resource {
+			if r == "*" || r == "arn:aws:s3:::*" || r == "arn:aws:s3:::*/*" {
+				out = append(out, fmt.Sprintf("%v on %s", []string(s.Action), r))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// unscopedReadsOnly: every action of the statement is one that IAM gives
+// no resource-level scope to (Service Authorization Reference).
+func unscopedReadsOnly(s Statement) bool {
+	for _, a := range s.Action {
+		if !strings.Contains(a, ":Describe") && !strings.Contains(a, ":List") && a != "cloudwatch:PutMetricData" && !strings.HasPrefix(a, "ssm:UpdateInstance") && !strings.HasPrefix(a, "ssmmessages:") && !strings.HasPrefix(a, "ec2messages:") {
+			return false
+		}
+	}
+	return len(s.Action) > 0
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -199,4 +200,49 @@ func bootstrap(d *ec2types.ResponseLaunchTemplateData) string {
 		return ""
 	}
 	return string(b)
+}
+
+// instanceVolumes are the volumes attached to the group's instances, read
+// once per run by attachment (never by tag: a volume that lost its tags
+// must still be judged). A group without instances has none.
+func instanceVolumes(ctx context.Context, t *Target) ([]ec2types.Volume, error) {
+	return cached(t, "volumes", func() ([]ec2types.Volume, error) {
+		g, err := tenantGroup(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, in := range g.Instances {
+			ids = append(ids, aws.ToString(in.InstanceId))
+		}
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		var out []ec2types.Volume
+		err = allPages("ec2:DescribeVolumes", func(tok *string) (*string, error) {
+			page, err := t.Clients.EC2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []ec2types.Filter{{Name: aws.String("attachment.instance-id"), Values: ids}}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range page.Volumes {
+				for _, a := range v.Attachments {
+					if slices.Contains(ids, aws.ToString(a.InstanceId)) { // the filter re-checked
+						out = append(out, v)
+						break
+					}
+				}
+			}
+			return page.NextToken, nil
+		})
+		return out, err
+	})
+}
+
+// volumeRes names a volume and where it is attached.
+func volumeRes(v ec2types.Volume) string {
+	s := "volume " + aws.ToString(v.VolumeId)
+	for _, a := range v.Attachments {
+		s += fmt.Sprintf(" (%s on %s)", aws.ToString(a.Device), aws.ToString(a.InstanceId))
+	}
+	return s
 }

@@ -100,8 +100,10 @@ func perm(p ec2types.IpPermission) string {
 }
 
 // judgeIngress runs a verdict on every ingress rule of the tenant's groups:
-// bad returns what was expected instead, or "" for a rule that is fine.
-func judgeIngress(ctx context.Context, t *Target, r *Run, passed string, bad func(p ec2types.IpPermission) []string) {
+// bad returns what was expected instead, or nothing for a rule that is
+// fine. A group that passes is reported with every rule it holds, against
+// expected.
+func judgeIngress(ctx context.Context, t *Target, r *Run, expected string, bad func(p ec2types.IpPermission) []string) {
 	groups, ok := vpcGroups(ctx, t, r)
 	if !ok {
 		return
@@ -115,7 +117,7 @@ func judgeIngress(ctx context.Context, t *Target, r *Run, passed string, bad fun
 			}
 		}
 		if !failed {
-			r.Pass(sgRes(t, g), fmt.Sprintf("%d ingress rules, %s", len(g.IpPermissions), passed))
+			r.Pass(sgRes(t, g), rulesRead(g.IpPermissions), expected)
 		}
 	}
 }
@@ -145,4 +147,16 @@ func tenantVpc(ctx context.Context, t *Target) (ec2types.Vpc, error) {
 		}
 		return *found, nil
 	})
+}
+
+// rulesRead lists a group's rules as read ("no ingress" when none).
+func rulesRead(ps []ec2types.IpPermission) string {
+	if len(ps) == 0 {
+		return "no ingress"
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, perm(p))
+	}
+	return "ingress " + strings.Join(out, "; ")
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -120,6 +122,29 @@ type world struct {
 	trailDeliveryError string
 	ruleTargets        map[string][]ebtypes.Target // by rule; others get targets
 	resourcePolicies   []logtypes.ResourcePolicy
+	// volumes attached to the group's instances
+	volumes []ec2types.Volume
+	// streamLastEvent is the last event of every host log stream
+	streamLastEvent time.Time
+	// trailLastDelivery is the trail's latest delivery of log files
+	trailLastDelivery time.Time
+	// coverage is what Inspector scans
+	coverage []insptypes.CoveredResource
+	// keyPolicy is the tenant key's policy document
+	keyPolicy string
+	// users are the account's IAM users, by name, with their active keys
+	users map[string]int
+	// rootKeys counts the root user's access keys
+	rootKeys int32
+	// rolePaths are the tenant's roles by name, with their path
+	rolePaths map[string]string
+	// inline are each role's inline policies (name → document)
+	inline map[string]map[string]string
+	// attached are each role's attached policy ARNs; managed their documents
+	attached map[string][]string
+	managed  map[string]string
+	// igws and nats are the VPC's internet and NAT gateways
+	igws, nats []string
 }
 
 type bucket struct {
@@ -284,7 +309,13 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		default:
 			st = append(st, storage.DataStatements(arn, keyArn, s3vpce, acct, id, []string{deployer}, nil)...)
 		}
-		bt := map[string]string{"Role": role, "DataClassification": "confidential"}
+		label := expect.MixedClassification(cfg.DataClassifications)
+		for c, name := range inv.Buckets.Data {
+			if name == b {
+				label = c
+			}
+		}
+		bt := map[string]string{"Role": role, "DataClassification": label}
 		for k, v := range stdTags {
 			bt[k] = v
 		}
@@ -292,7 +323,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 			sse:       &s3types.ServerSideEncryptionConfiguration{Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &sse, BucketKeyEnabled: aws.Bool(role != "service-logs")}}},
 			pab:       &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true)},
 			policy:    policydoc.Document{Statement: st}.JSON(),
-			lifecycle: []s3types.LifecycleRule{{Status: s3types.ExpirationStatusEnabled, NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(30)}}},
+			lifecycle: []s3types.LifecycleRule{{ID: aws.String("expire-noncurrent-versions"), Status: s3types.ExpirationStatusEnabled, NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(int32(expect.NoncurrentDays(cfg, role)))}}},
 			tags:      bt}
 		if role != "service-logs" {
 			nb.logging = &s3types.LoggingEnabled{TargetBucket: aws.String(inv.Buckets.ServiceLogs), TargetPrefix: aws.String("s3/" + b + "/")}
@@ -317,6 +348,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	}
 	w.keyTags = stdTags
 	w.trail = cttypes.Trail{Name: aws.String(expect.SharedTrailName), TrailARN: aws.String(inv.Trail.Arn), HomeRegion: aws.String(region), LogFileValidationEnabled: aws.Bool(true),
+		S3BucketName: aws.String(expect.TrailBucket(cfg.TrailMode, id, acct)), S3KeyPrefix: aws.String(expect.TrailPrefix),
 		IsMultiRegionTrail: aws.Bool(true), IncludeGlobalServiceEvents: aws.Bool(true), KmsKeyId: aws.String(archiveKey), CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenantkit/cloudtrail:*")}
 	var sel []cttypes.AdvancedEventSelector
 	var prefixes []string
@@ -330,7 +362,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	for _, g := range inv.LogGroups {
 		arn := "arn:aws:logs:ap-northeast-1:111122223333:log-group:" + g
 		w.logGroups = append(w.logGroups, logtypes.LogGroup{LogGroupName: aws.String(g), Arn: aws.String(arn + ":*"), KmsKeyId: aws.String(keyArn), RetentionInDays: retention(cfg.LogRetentionDays)})
-		lt := map[string]string{"DataClassification": "confidential"}
+		lt := map[string]string{"DataClassification": expect.MixedClassification(cfg.DataClassifications)}
 		for k, v := range stdTags {
 			lt[k] = v
 		}
@@ -343,6 +375,8 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		th               float64
 	}{{inv.Alarms[0], "CPUUtilization", "AWS/EC2", cfg.Alarms.CPUPercent}, {inv.Alarms[1], "mem_used_percent", config.MetricNamespace(id), cfg.Alarms.MemoryPercent}, {inv.Alarms[2], "disk_used_percent", config.MetricNamespace(id), cfg.Alarms.DiskPercent}} {
 		w.alarms = append(w.alarms, cwtypes.MetricAlarm{AlarmName: aws.String(a.name), MetricName: aws.String(a.metric), Namespace: aws.String(a.ns), Threshold: aws.Float64(a.th), AlarmActions: []string{topic}, ActionsEnabled: aws.Bool(true),
+			Statistic: cwtypes.Statistic(expect.Alarm.Statistic), Period: aws.Int32(expect.Alarm.PeriodSeconds), EvaluationPeriods: aws.Int32(expect.Alarm.EvaluationPeriods),
+			ComparisonOperator: cwtypes.ComparisonOperator(expect.Alarm.Operator), TreatMissingData: aws.String(expect.Alarm.TreatMissingData),
 			Dimensions: []cwtypes.Dimension{{Name: aws.String("AutoScalingGroupName"), Value: aws.String(inv.AutoScalingGroup)}}})
 	}
 	w.listeners = []elbtypes.Listener{
@@ -372,21 +406,43 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	}
 	w.resourcePolicies = []logtypes.ResourcePolicy{{PolicyName: aws.String(expect.TrailViewPolicyName), PolicyDocument: aws.String(expect.TrailViewResourcePolicy(region, acct))}}
 	w.topicKey = keyArn
+	w.keyPolicy = storage.KeyPolicy(&storage.KeyArgs{TenantID: id, Region: region, AccountID: acct, Deployers: []string{deployer}}).JSON()
+	w.users = map[string]int{}
+	w.igws = []string{"igw-1"}
+	w.rolePaths, w.inline, w.attached, w.managed = map[string]string{}, map[string]map[string]string{}, map[string][]string{}, map[string]string{}
+	for _, role := range []string{"tk-" + id + "-log-admin", "tk-" + id + "-log-reader", "tk-" + id + "-app"} {
+		w.rolePaths[role] = expect.RolePath(id)
+		w.inline[role] = map[string]string{"tenant": policydoc.Document{Statement: []policydoc.Statement{
+			{Effect: "Allow", Action: policydoc.List("logs:GetLogEvents", "logs:FilterLogEvents"), Resource: policydoc.List(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", region, acct, id))},
+			{Effect: "Allow", Action: policydoc.List("ec2:DescribeInstances"), Resource: policydoc.List("*")}}}.JSON()}
+	}
+	w.attached["tk-"+id+"-app"] = slices.Clone(expect.InstanceManagedPolicies)
 	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
 	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
 	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true, AllowUsersToChangePassword: true}
 	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), BackupRetentionPeriod: aws.Int32(int32(cfg.Database.BackupRetentionDays)), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}},
-		CopyTagsToSnapshot: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true)}
+		CopyTagsToSnapshot: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true),
+		TagList: []rdstypes.Tag{{Key: aws.String("DataClassification"), Value: aws.String(expect.MixedClassification(cfg.DataClassifications))}}}
 	w.dbParams = []rdstypes.Parameter{{ParameterName: aws.String("rds.force_ssl"), ParameterValue: aws.String("1")},
 		{ParameterName: aws.String("timezone"), ParameterValue: aws.String(config.TimeZone)}}
-	w.detector = &guardduty.GetDetectorOutput{Status: gdtypes.DetectorStatusEnabled, Features: []gdtypes.DetectorFeatureConfigurationResult{{Name: gdtypes.DetectorFeatureResultEbsMalwareProtection, Status: gdtypes.FeatureStatusEnabled}}}
+	w.detector = &guardduty.GetDetectorOutput{Status: gdtypes.DetectorStatusEnabled, FindingPublishingFrequency: gdtypes.FindingPublishingFrequencyFifteenMinutes,
+		Features: []gdtypes.DetectorFeatureConfigurationResult{{Name: gdtypes.DetectorFeatureResultEbsMalwareProtection, Status: gdtypes.FeatureStatusEnabled}, {Name: gdtypes.DetectorFeatureResultS3DataEvents, Status: gdtypes.FeatureStatusEnabled}}}
 	w.inspector = insptypes.ResourceState{Ec2: &insptypes.State{Status: insptypes.StatusEnabled}, Ecr: &insptypes.State{Status: insptypes.StatusEnabled}}
-	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationName: aws.String(config.PatchAssociationName(id)), AssociationId: aws.String("a-1"), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
+	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationName: aws.String(config.PatchAssociationName(id)), AssociationId: aws.String("a-1"), ScheduleExpression: aws.String(expect.Patch.Schedule), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
 	w.sessionPref = baseline.SessionPreferences(20)
 	w.asgVersion = "3"
 	w.instances = []string{"i-0a1", "i-0b2"}
-	w.launched = time.Now().Add(-48 * time.Hour)
+	for i, id := range w.instances {
+		w.volumes = append(w.volumes, ec2types.Volume{VolumeId: aws.String(fmt.Sprintf("vol-%d", i)), Encrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn),
+			Attachments: []ec2types.VolumeAttachment{{InstanceId: aws.String(id), Device: aws.String("/dev/xvda")}},
+			Tags:        tags("Tenant", "acme", "ManagedBy", "tenantkit", "DataClassification", expect.MixedClassification(cfg.DataClassifications))})
+		w.coverage = append(w.coverage, insptypes.CoveredResource{ResourceId: aws.String(id), ResourceType: insptypes.CoverageResourceTypeAwsEc2Instance,
+			ScanStatus: &insptypes.ScanStatus{StatusCode: insptypes.ScanStatusCodeActive}, LastScannedAt: aws.Time(fakeNow.Add(-6 * time.Hour))})
+	}
+	w.streamLastEvent = fakeNow.Add(-10 * time.Minute)
+	w.trailLastDelivery = fakeNow.Add(-10 * time.Minute)
+	w.launched = fakeNow.Add(-48 * time.Hour)
 	for _, id := range w.instances {
 		w.hostStreams = append(w.hostStreams, id+"/messages", id+"/secure", id+"/ssm-agent")
 	}
@@ -647,7 +703,8 @@ func (f *ctfake) GetTrailStatus(context.Context, *cloudtrail.GetTrailStatusInput
 	if f.trailDeliveryError != "" {
 		deliveryErr = aws.String(f.trailDeliveryError)
 	}
-	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(f.logging), LatestDeliveryError: deliveryErr}, (*world)(f).call("GetTrailStatus")
+	return &cloudtrail.GetTrailStatusOutput{IsLogging: aws.Bool(f.logging), LatestDeliveryError: deliveryErr, LatestDeliveryTime: aws.Time(f.trailLastDelivery),
+		StartLoggingTime: aws.Time(fakeNow.Add(-30 * 24 * time.Hour))}, (*world)(f).call("GetTrailStatus")
 }
 func (f *ctfake) GetEventSelectors(context.Context, *cloudtrail.GetEventSelectorsInput, ...func(*cloudtrail.Options)) (*cloudtrail.GetEventSelectorsOutput, error) {
 	return &cloudtrail.GetEventSelectorsOutput{AdvancedEventSelectors: f.selectors}, (*world)(f).call("GetEventSelectors")
@@ -668,7 +725,7 @@ func (f *logsfake) DescribeLogStreams(_ context.Context, in *cloudwatchlogs.Desc
 	var out []logtypes.LogStream
 	for _, s := range f.hostStreams {
 		if aws.ToString(in.LogGroupName) == config.HostLogGroup("acme") && strings.HasPrefix(s, aws.ToString(in.LogStreamNamePrefix)) {
-			out = append(out, logtypes.LogStream{LogStreamName: aws.String(s)})
+			out = append(out, logtypes.LogStream{LogStreamName: aws.String(s), LastEventTimestamp: aws.Int64(f.streamLastEvent.UnixMilli())})
 		}
 	}
 	return &cloudwatchlogs.DescribeLogStreamsOutput{LogStreams: out}, (*world)(f).call("DescribeLogStreams")
@@ -857,3 +914,80 @@ const extPolicy = "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09"
 // the lifecycle dates of the tests are relative to it, not to the day the
 // suite runs.
 var fakeNow = time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+
+func (w *world) DescribeVolumes(_ context.Context, in *ec2.DescribeVolumesInput, _ ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error) {
+	return &ec2.DescribeVolumesOutput{Volumes: w.volumes}, w.call("DescribeVolumes")
+}
+func (w *world) DescribeInternetGateways(context.Context, *ec2.DescribeInternetGatewaysInput, ...func(*ec2.Options)) (*ec2.DescribeInternetGatewaysOutput, error) {
+	var out []ec2types.InternetGateway
+	for _, id := range w.igws {
+		out = append(out, ec2types.InternetGateway{InternetGatewayId: aws.String(id), Attachments: []ec2types.InternetGatewayAttachment{{VpcId: aws.String(vpcID)}}})
+	}
+	return &ec2.DescribeInternetGatewaysOutput{InternetGateways: out}, w.call("DescribeInternetGateways")
+}
+func (w *world) DescribeNatGateways(context.Context, *ec2.DescribeNatGatewaysInput, ...func(*ec2.Options)) (*ec2.DescribeNatGatewaysOutput, error) {
+	var out []ec2types.NatGateway
+	for _, id := range w.nats {
+		out = append(out, ec2types.NatGateway{NatGatewayId: aws.String(id), VpcId: aws.String(vpcID)})
+	}
+	return &ec2.DescribeNatGatewaysOutput{NatGateways: out}, w.call("DescribeNatGateways")
+}
+func (f *kmsfake) GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	return &kms.GetKeyPolicyOutput{Policy: aws.String(f.keyPolicy), PolicyName: aws.String("default")}, (*world)(f).call("GetKeyPolicy")
+}
+func (f *iamfake) ListUsers(context.Context, *iam.ListUsersInput, ...func(*iam.Options)) (*iam.ListUsersOutput, error) {
+	var out []iamtypes.User
+	for _, n := range slices.Sorted(maps.Keys(f.users)) {
+		out = append(out, iamtypes.User{UserName: aws.String(n)})
+	}
+	return &iam.ListUsersOutput{Users: out}, (*world)(f).call("ListUsers")
+}
+func (f *iamfake) ListAccessKeys(_ context.Context, in *iam.ListAccessKeysInput, _ ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
+	var out []iamtypes.AccessKeyMetadata
+	for i := 0; i < f.users[aws.ToString(in.UserName)]; i++ {
+		out = append(out, iamtypes.AccessKeyMetadata{UserName: in.UserName, AccessKeyId: aws.String(fmt.Sprintf("AKIA%d", i)), Status: iamtypes.StatusTypeActive})
+	}
+	return &iam.ListAccessKeysOutput{AccessKeyMetadata: out}, (*world)(f).call("ListAccessKeys")
+}
+func (f *iamfake) GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error) {
+	return &iam.GetAccountSummaryOutput{SummaryMap: map[string]int32{"AccountAccessKeysPresent": f.rootKeys, "Users": int32(len(f.users))}}, (*world)(f).call("GetAccountSummary")
+}
+func (f *iamfake) ListRoles(_ context.Context, in *iam.ListRolesInput, _ ...func(*iam.Options)) (*iam.ListRolesOutput, error) {
+	var out []iamtypes.Role
+	for _, n := range slices.Sorted(maps.Keys(f.rolePaths)) {
+		if strings.HasPrefix(f.rolePaths[n], aws.ToString(in.PathPrefix)) {
+			out = append(out, iamtypes.Role{RoleName: aws.String(n), Path: aws.String(f.rolePaths[n])})
+		}
+	}
+	return &iam.ListRolesOutput{Roles: out}, (*world)(f).call("ListRoles")
+}
+func (f *iamfake) ListRolePolicies(_ context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	return &iam.ListRolePoliciesOutput{PolicyNames: slices.Sorted(maps.Keys(f.inline[aws.ToString(in.RoleName)]))}, (*world)(f).call("ListRolePolicies")
+}
+func (f *iamfake) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	doc, ok := f.inline[aws.ToString(in.RoleName)][aws.ToString(in.PolicyName)]
+	if !ok {
+		return nil, apiErr("NoSuchEntity")
+	}
+	return &iam.GetRolePolicyOutput{PolicyDocument: aws.String(url.QueryEscape(doc))}, (*world)(f).call("GetRolePolicy")
+}
+func (f *iamfake) ListAttachedRolePolicies(_ context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	var out []iamtypes.AttachedPolicy
+	for _, a := range f.attached[aws.ToString(in.RoleName)] {
+		out = append(out, iamtypes.AttachedPolicy{PolicyArn: aws.String(a)})
+	}
+	return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: out}, (*world)(f).call("ListAttachedRolePolicies")
+}
+func (f *iamfake) GetPolicy(_ context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	return &iam.GetPolicyOutput{Policy: &iamtypes.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v1")}}, (*world)(f).call("GetPolicy")
+}
+func (f *iamfake) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	doc, ok := f.managed[aws.ToString(in.PolicyArn)]
+	if !ok {
+		return nil, apiErr("NoSuchEntity")
+	}
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(doc)), VersionId: in.VersionId}}, (*world)(f).call("GetPolicyVersion")
+}
+func (f *inspfake) ListCoverage(context.Context, *inspector2.ListCoverageInput, ...func(*inspector2.Options)) (*inspector2.ListCoverageOutput, error) {
+	return &inspector2.ListCoverageOutput{CoveredResources: f.coverage}, (*world)(f).call("ListCoverage")
+}

@@ -34,7 +34,7 @@ type legendRow struct {
 
 func legend(w catalog.Words) []legendRow {
 	var out []legendRow
-	for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA, catalog.Unknown} {
+	for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA, catalog.Pending, catalog.Unknown} {
 		out = append(out, legendRow{s, w.StatusMeaning[s]})
 	}
 	return out
@@ -52,6 +52,10 @@ type htmlControl struct {
 	Plan, Live, Remediation, Process                    string
 	Passed, Total                                       int
 	Rows                                                []htmlRow
+	// Label is the status as read (a PASS beside checks that did not
+	// judge says so); NotJudged names those checks.
+	Label     string
+	NotJudged []string
 }
 
 // htmlControls is the report's controls in a language: the catalog's words,
@@ -67,7 +71,8 @@ func htmlControls(r *Report, lang string) []htmlControl {
 		cat, _ := catalog.ByID(c.ID)
 		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
 		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: tx.Title,
-			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Passed: c.ChecksOK(), Total: len(c.Checks)}
+			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Passed: c.ChecksOK(), Total: len(c.Checks),
+			Label: c.StatusLabel(), NotJudged: c.NotJudged}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
 			hc.Remediation = tx.Remediation
 		}

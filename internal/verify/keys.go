@@ -72,6 +72,6 @@ func keyVerdict(ctx context.Context, t *Target, r *Run, res, got, want, passed s
 	case !ok:
 		r.Fail(res, fmt.Sprintf("key %q", got), "key "+want)
 	default:
-		r.Pass(res, passed)
+		r.Pass(res, passed+" (key "+got+")", "key "+want)
 	}
 }

@@ -154,6 +154,8 @@ func (r *Report) OCSF() []OCSFFinding {
 			switch ch.Status {
 			case catalog.NA:
 				f.Compliance.StatusID, f.Compliance.Status = 99, "Not applicable"
+			case catalog.Pending:
+				f.Compliance.StatusID, f.Compliance.Status = 99, "Pending"
 			case catalog.Pass:
 				f.Compliance.StatusID, f.Compliance.Status = 1, "Pass"
 			case catalog.Error:

@@ -39,10 +39,12 @@ func TestRoutesOnALaterPage(t *testing.T) {
 	w := newWire(t)
 	tg, inv := wireTarget(t, w)
 	peering := `<item><destinationCidrBlock>10.32.0.0/20</destinationCidrBlock><vpcPeeringConnectionId>pcx-1a2b3c4d</vpcPeeringConnectionId><state>active</state><origin>CreateRoute</origin></item>`
+	w.answer("ec2", "DescribeInternetGateways", `<DescribeInternetGatewaysResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><internetGatewaySet/></DescribeInternetGatewaysResponse>`)
+	w.answer("ec2", "DescribeNatGateways", `<DescribeNatGatewaysResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><natGatewaySet/></DescribeNatGatewaysResponse>`)
 	w.pages("ec2", "DescribeRouteTables", "NextToken",
 		xmlRouteTables(inv.VpcID, "rtb-1", "page2", localRoute(inv.VpcCidr)),
 		xmlRouteTables(inv.VpcID, "rtb-2", "", localRoute(inv.VpcCidr), peering))
-	wantStatus(t, runWire(t, tg, "WP-31/routes"), catalog.Fail, "peering")
+	wantStatus(t, runWire(t, tg, "WP-31/routes"), catalog.Fail, "a peering connection")
 	if w.calls["ec2.DescribeRouteTables"] != 2 {
 		t.Errorf("DescribeRouteTables called %d times, want both pages", w.calls["ec2.DescribeRouteTables"])
 	}
@@ -144,16 +146,17 @@ func TestHTMLKnownByItsBody(t *testing.T) {
 }
 
 // Host logs are due some minutes after launch: instances younger than that
-// are not judged yet (N/A, said), older ones without logs FAIL.
+// are not judged yet (PENDING, said, never a pass), older ones without
+// logs FAIL.
 func TestHostLogsDueAfterLaunch(t *testing.T) {
 	cfg, w, inv := acme(t)
 	w.hostStreams = nil
-	w.launched = time.Now().Add(-2 * time.Minute)
+	w.launched = fakeNow.Add(-2 * time.Minute)
 	r := runOne(t, w, cfg, inv, "WP-20.5/received")
-	if r.Status != catalog.NA || !strings.Contains(fmt.Sprint(r.Observations), "due 15m0s after launch") {
+	if r.Status != catalog.Pending || !strings.Contains(fmt.Sprint(r.Observations), "due 15m0s after launch") {
 		t.Errorf("fresh instances without logs: %s %+v", r.Status, r.Observations)
 	}
-	w.launched = time.Now().Add(-time.Hour)
+	w.launched = fakeNow.Add(-time.Hour)
 	if r := runOne(t, w, cfg, inv, "WP-20.5/received"); r.Status != catalog.Fail {
 		t.Errorf("hour-old instances without logs: %s %+v", r.Status, r.Observations)
 	}

@@ -61,23 +61,36 @@ func NewReport(t *Target, results []CheckResult, now time.Time, calls *Calls) *R
 			r.Status = catalog.Fail
 		case c.Status == catalog.Error && r.Status != catalog.Fail:
 			r.Status = catalog.Error
+		case c.Status == catalog.Pending && r.Status == catalog.Pass:
+			r.Status = catalog.Pending
 		}
 	}
 	return r
 }
 
-// ChecksOK counts the control's checks that passed or do not apply.
+// ChecksOK counts the control's checks that passed: an N/A or PENDING
+// check is not counted, so "2/3" says one check did not judge.
 func (c ControlResult) ChecksOK() int {
 	n := 0
 	for _, ch := range c.Checks {
-		if ch.Status == catalog.Pass || ch.Status == catalog.NA {
+		if ch.Status == catalog.Pass {
 			n++
 		}
 	}
 	return n
 }
 
-// ExitCode: 0 all PASS (N/A allowed), 1 any FAIL, 3 no FAIL but an ERROR.
+// StatusLabel is the control's status as a reader sees it: a PASS beside
+// checks that did not judge says so.
+func (c ControlResult) StatusLabel() string {
+	if c.Status == catalog.Pass && len(c.NotJudged) > 0 {
+		return "PASS (part not judged)"
+	}
+	return string(c.Status)
+}
+
+// ExitCode: 0 all PASS (N/A and PENDING allowed: a reading not yet due is
+// said, not failed), 1 any FAIL, 3 no FAIL but an ERROR.
 func (r *Report) ExitCode() int {
 	switch r.Status {
 	case catalog.Fail:
@@ -125,7 +138,8 @@ func (r *Report) Write(w io.Writer, format string) error {
 // reads.
 const Legend = "PASS: read from AWS and as the control requires. FAIL: read from AWS and not as required (a finding). " +
 	"ERROR: could not be read or judged (access, an answer that cannot be AWS's, a deadline); never a pass. " +
-	"N/A: the control does not apply to this tenant now, with the reason. Controls each hold one or more checks; a control takes its worst check's status."
+	"N/A: the control does not apply to this tenant now, with the reason. PENDING: a reading is not due yet (an instance just launched), with when; never a pass. " +
+	"Controls each hold one or more checks; a control takes its worst check's status, and a PASS names the checks that did not judge."
 
 // TextWidth bounds the text report's lines: the matrix fits a terminal,
 // longer findings wrap onto indented lines.
@@ -149,7 +163,10 @@ func (r *Report) text(w io.Writer) error {
 				first = fmt.Sprintf("(+%d) ", len(c.Findings)-1) + first
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d ok\t%s\n", c.ID, c.Section, c.Status, pass, len(c.Checks), first)
+		if first == "" && len(c.NotJudged) > 0 {
+			first = visible(strings.Join(c.NotJudged, "; "), "")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d pass\t%s\n", c.ID, c.Section, c.StatusLabel(), pass, len(c.Checks), first)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -211,7 +228,16 @@ func (r *Report) markdown(w io.Writer) error {
 	// many of its checks passed), then every observation.
 	fmt.Fprintf(w, "## Controls\n\n| Control | § | Section (ja / en) | Title | Status | Checks |\n|---|---|---|---|---|---|\n")
 	for _, c := range r.Controls {
-		fmt.Fprintf(w, "| %s | %s | %s / %s | %s | %s | %d/%d |\n", esc(c.ID), esc(c.Section), esc(c.SectionTitleJA), esc(c.SectionTitleEN), esc(c.Title), c.Status, c.ChecksOK(), len(c.Checks))
+		fmt.Fprintf(w, "| %s | %s | %s / %s | %s | %s | %d/%d |\n", esc(c.ID), esc(c.Section), esc(c.SectionTitleJA), esc(c.SectionTitleEN), esc(c.Title), c.StatusLabel(), c.ChecksOK(), len(c.Checks))
+	}
+	var partial []string
+	for _, c := range r.Controls {
+		for _, n := range c.NotJudged {
+			partial = append(partial, "- "+esc(n))
+		}
+	}
+	if len(partial) > 0 {
+		fmt.Fprintf(w, "\nChecks that did not judge (their control's status says nothing of them):\n\n%s\n", strings.Join(partial, "\n"))
 	}
 	fmt.Fprintf(w, "\n## Observations\n\n")
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
@@ -281,12 +307,15 @@ func (r *Report) junit(w io.Writer) error {
 			if ch.Status == catalog.NA {
 				msg = &junitMessage{Message: "not applicable: " + strings.Join(lines, "; ")}
 			}
+			if ch.Status == catalog.Pending {
+				msg = &junitMessage{Message: "pending: " + strings.Join(lines, "; ")}
+			}
 			switch ch.Status {
 			case catalog.Fail:
 				jc.Failure, s.Failures = msg, s.Failures+1
 			case catalog.Error:
 				jc.Error, s.Errors = msg, s.Errors+1
-			case catalog.NA:
+			case catalog.NA, catalog.Pending:
 				jc.Skipped, s.Skipped = msg, s.Skipped+1
 			}
 			s.Cases = append(s.Cases, jc)

@@ -63,7 +63,7 @@ func TestChecksInIDOrder(t *testing.T) {
 func TestRunChecksParallelismBelowOne(t *testing.T) {
 	var list []Check
 	for _, id := range []string{"X/1", "X/2", "X/3"} {
-		list = append(list, Check{ID: id, Control: "WP-07", Run: func(_ context.Context, _ *Target, r *Run) { r.Pass("r", "ok") }})
+		list = append(list, Check{ID: id, Control: "WP-07", Run: func(_ context.Context, _ *Target, r *Run) { r.Pass("r", "ok", "ok") }})
 	}
 	for _, p := range []int{0, -1} {
 		done := make(chan []CheckResult, 1)

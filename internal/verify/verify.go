@@ -62,9 +62,17 @@ type Run struct {
 	obs []Observation
 }
 
-// Pass records a resource that meets the control.
-func (r *Run) Pass(resource, observed string) {
-	r.add(Observation{Status: catalog.Pass, Resource: resource, Observed: observed})
+// Pass records a resource that meets the control: what was read, and the
+// value the stack declares that it was compared with (a PASS names both,
+// so a reader sees the comparison, never a bare "present").
+func (r *Run) Pass(resource, observed, expected string) {
+	r.add(Observation{Status: catalog.Pass, Resource: resource, Observed: observed, Expected: expected})
+}
+
+// Pending records a reading that is not due yet (why says until when):
+// never a pass.
+func (r *Run) Pending(resource, why, expected string) {
+	r.add(Observation{Status: catalog.Pending, Resource: resource, Observed: why, Expected: expected})
 }
 
 // Fail records a resource that does not.
@@ -133,8 +141,9 @@ type CheckResult struct {
 	Observations []Observation  `json:"observations"`
 }
 
-// status of a set of observations: FAIL beats ERROR beats PASS; nothing
-// observed at all is ERROR (a check that saw nothing proved nothing).
+// status of a set of observations: FAIL beats ERROR beats PENDING beats
+// PASS; nothing observed at all is ERROR (a check that saw nothing proved
+// nothing).
 func status(obs []Observation) catalog.Status {
 	has := map[catalog.Status]bool{}
 	for _, o := range obs {
@@ -145,6 +154,8 @@ func status(obs []Observation) catalog.Status {
 		return catalog.Fail
 	case has[catalog.Error]:
 		return catalog.Error
+	case has[catalog.Pending]:
+		return catalog.Pending
 	case has[catalog.Pass]:
 		return catalog.Pass
 	case has[catalog.NA]:
@@ -205,6 +216,10 @@ type ControlResult struct {
 	Status   catalog.Status    `json:"status"`
 	Checks   []CheckResult     `json:"checks"`
 	Findings []catalog.Finding `json:"findings"`
+	// NotJudged names the checks of a control that did not judge (N/A or
+	// PENDING, with why) beside others that did: a PASS of the rest is
+	// not a PASS of those.
+	NotJudged []string `json:"notJudged,omitempty"`
 	// Remediation is what to do when the control does not pass.
 	Remediation string `json:"remediation,omitempty"`
 }
@@ -249,10 +264,26 @@ func Controls(results []CheckResult) []ControlResult {
 			cr.Status = catalog.Fail
 		case statuses[catalog.Error]:
 			cr.Status = catalog.Error
+		case statuses[catalog.Pending]:
+			cr.Status = catalog.Pending
 		case statuses[catalog.Pass]:
 			cr.Status = catalog.Pass
 		default:
 			cr.Status = catalog.NA
+		}
+		if cr.Status != catalog.NA {
+			for _, r := range rs {
+				if r.Status == catalog.NA || r.Status == catalog.Pending {
+					why := ""
+					for _, o := range r.Observations {
+						if o.Status == r.Status {
+							why = o.Observed
+							break
+						}
+					}
+					cr.NotJudged = append(cr.NotJudged, fmt.Sprintf("%s %s: %s", r.ID, r.Status, why))
+				}
+			}
 		}
 		if cr.Status == catalog.Fail || cr.Status == catalog.Error {
 			cr.Remediation = catalog.Remediation[c.ID]
@@ -265,6 +296,15 @@ func Controls(results []CheckResult) []ControlResult {
 		out = append(out, cr)
 	}
 	return out
+}
+
+// age is how long ago an instant AWS reported was: on the target's clock
+// when one is set (the tests' fake world), on the system clock otherwise.
+func (t *Target) age(at time.Time) time.Duration {
+	if t.Now != nil {
+		return t.Now().Sub(at)
+	}
+	return clock.Since(at)
 }
 
 // today is the JST day the target is judged on.

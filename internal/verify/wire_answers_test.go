@@ -239,6 +239,7 @@ func TestWireSharedTrailFromOsaka(t *testing.T) {
 	inv.Trail.Arn = "arn:aws:cloudtrail:ap-northeast-3:111122223333:trail/tenantkit-shared" // as discovery builds it
 	w.answer("cloudtrail", "DescribeTrails", jsonTrails(trailEntry("other-trail", "ap-northeast-3", archiveKey), trailEntry("tenantkit-shared", "ap-northeast-1", archiveKey)))
 	w.answer("cloudtrail", "GetTrailStatus", jsonTrailStatus)
+	w.answer("cloudtrail", "GetEventSelectors", jsonAdvancedSelectors(inv.Trail.Arn, selector("Management events", field("eventCategory", "Equals", "Management"))))
 	w.answer("kms", "DescribeKey", jsonDescribeKey(archiveKey))
 	r := runWire(t, tg, "WP-27/trail")
 	wantStatus(t, r, catalog.Pass, "")

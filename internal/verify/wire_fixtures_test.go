@@ -177,10 +177,11 @@ func trailEntry(name, home, key string) map[string]any {
 	}
 }
 
-// CloudTrail API reference, GetTrailStatus, example response.
+// CloudTrail API reference, GetTrailStatus, example response (the times
+// moved to five minutes before the fake world's now, 2026-11-25 02:55 UTC).
 // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html
-const jsonTrailStatus = `{"IsLogging":true,"LatestDeliveryTime":1.764131415E9,"StartLoggingTime":1.763131415E9,` +
-	`"LatestCloudWatchLogsDeliveryTime":1.764131400E9,"LatestDigestDeliveryTime":1.764130000E9}`
+const jsonTrailStatus = `{"IsLogging":true,"LatestDeliveryTime":1.7955753E9,"StartLoggingTime":1.7934912E9,` +
+	`"LatestCloudWatchLogsDeliveryTime":1.7955753E9,"LatestDigestDeliveryTime":1.7955753E9}`
 
 // CloudTrail API reference, GetEventSelectors, example response for
 // advanced event selectors (each FieldSelector: Field and its operators).

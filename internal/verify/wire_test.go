@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -154,7 +155,8 @@ func (w *wireServer) clients(t *testing.T, region string) *Clients {
 func wireTarget(t *testing.T, w *wireServer) (*Target, *Inventory) {
 	t.Helper()
 	cfg, _, inv := acme(t)
-	return &Target{Inv: inv, Cfg: cfg, Clients: w.clients(t, region), Baseline: config.BaselineDefaults()}, inv
+	return &Target{Inv: inv, Cfg: cfg, Clients: w.clients(t, region), Baseline: config.BaselineDefaults(),
+		Now: func() time.Time { return fakeNow }}, inv
 }
 
 func runWire(t *testing.T, tg *Target, id string) CheckResult {

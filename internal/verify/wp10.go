@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -67,7 +68,7 @@ var _ = register(Check{ID: "WP-10/suspended", Control: "WP-10", Title: "a suspen
 				}
 			}
 			if outside == 0 {
-				r.Pass(fmt.Sprintf("%d security groups of %s", len(groups), t.Inv.VpcID), "no ingress from outside the VPC")
+				r.Pass(fmt.Sprintf("%d security groups of %s", len(groups), t.Inv.VpcID), "every ingress from inside "+t.Cfg.VpcCidr, "nothing from outside "+t.Cfg.VpcCidr+" while suspended")
 			}
 		}
 		listenersAnswer503(ctx, t, r)
@@ -82,9 +83,30 @@ func listenersAnswer503(ctx context.Context, t *Target, r *Run) {
 	for _, l := range ls {
 		res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
 		if len(l.DefaultActions) == 1 && l.DefaultActions[0].Type == elbtypes.ActionTypeEnumFixedResponse && l.DefaultActions[0].FixedResponseConfig != nil && aws.ToString(l.DefaultActions[0].FixedResponseConfig.StatusCode) == "503" {
-			r.Pass(res, "fixed 503")
+			r.Pass(res, "fixed response 503", "a fixed 503 while suspended")
 		} else {
-			r.Fail(res, "serves traffic", "a fixed 503 while suspended")
+			r.Fail(res, "default action "+actionsOf(l.DefaultActions), "a fixed 503 while suspended")
 		}
 	}
+}
+
+// actionsOf names a listener's default actions as read.
+func actionsOf(as []elbtypes.Action) string {
+	var out []string
+	for _, a := range as {
+		s := string(a.Type)
+		switch {
+		case a.FixedResponseConfig != nil:
+			s += " " + aws.ToString(a.FixedResponseConfig.StatusCode)
+		case a.RedirectConfig != nil:
+			s += fmt.Sprintf(" %s:%s %s", aws.ToString(a.RedirectConfig.Protocol), aws.ToString(a.RedirectConfig.Port), a.RedirectConfig.StatusCode)
+		case a.TargetGroupArn != nil:
+			s += " " + aws.ToString(a.TargetGroupArn)
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
 }

@@ -18,14 +18,15 @@ import (
 var _ = register(Check{ID: "WP-11/tags", Control: "WP-11", Title: "Tenant, ManagedBy and Environment on the tenant's resources",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		want := map[string]string{"Tenant": t.Inv.Tenant, "ManagedBy": "tenantkit", "Environment": t.Cfg.Environment}
+		wantS := fmt.Sprintf("Tenant=%s ManagedBy=tenantkit Environment=%s", t.Inv.Tenant, t.Cfg.Environment)
 		check := func(res string, got map[string]string) {
-			for k, v := range want {
-				if got[k] != v {
-					r.Fail(res, fmt.Sprintf("%s=%q", k, got[k]), k+"="+v)
+			for _, k := range []string{"Tenant", "ManagedBy", "Environment"} {
+				if got[k] != want[k] {
+					r.Fail(res, fmt.Sprintf("%s=%q", k, got[k]), k+"="+want[k])
 					return
 				}
 			}
-			r.Pass(res, "Tenant, ManagedBy, Environment")
+			r.Pass(res, fmt.Sprintf("Tenant=%s ManagedBy=%s Environment=%s", got["Tenant"], got["ManagedBy"], got["Environment"]), wantS)
 		}
 		for _, b := range t.Inv.AllBuckets() {
 			if tags, err := bucketTags(ctx, t, b); err != nil {
@@ -114,7 +115,8 @@ var _ = register(Check{ID: "WP-11/sweep", Control: "WP-11", Title: "what carries
 			}
 		}
 		if extra == 0 && missing == 0 {
-			r.Pass("tenant "+t.Inv.Tenant, fmt.Sprintf("%d resources tagged, all the stack's; the inventory's all among them", len(found)))
+			r.Pass("tenant "+t.Inv.Tenant, fmt.Sprintf("%d resources tagged Tenant=%s, each ManagedBy=tenantkit Environment=%s; the %d of the inventory among them", len(found), t.Inv.Tenant, t.Cfg.Environment, len(inventoryArns(t))),
+				"only the stack's resources carry the tenant's tag, and each of the inventory's does")
 		}
 	}})
 
@@ -162,5 +164,6 @@ var _ = register(Check{ID: "WP-11/stack-inventory", Control: "WP-11", Title: "th
 			r.Fail(res, strings.Join(differ, "; "), "the stack file's resources (redeploy, or export the inventory again)")
 			return
 		}
-		r.Pass(res, fmt.Sprintf("classifications %v, trail %s, database %v, as the stack declares", want, t.Cfg.TrailMode, t.Cfg.Database.Enabled))
+		r.Pass(res, fmt.Sprintf("data buckets %v, trail mode %s, database %v", got, t.Inv.Trail.Mode, t.Inv.Database.Enabled),
+			fmt.Sprintf("the stack's: classifications %v, trail mode %s, database %v", want, t.Cfg.TrailMode, t.Cfg.Database.Enabled))
 	}})

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -48,16 +50,20 @@ var _ = register(Check{ID: "WP-15/mfa-roles", Control: "WP-15", Title: "human ro
 				r.Error("role "+arn, err, "a readable trust policy")
 				continue
 			}
-			ok := len(doc.Statement) > 0
+			const want = "every Allow of the trust conditioned on Bool aws:MultiFactorAuthPresent true"
+			var without []string
 			for _, st := range doc.Statement {
 				if st.Effect == "Allow" && !slices.Contains(st.ConditionValues("Bool", "aws:MultiFactorAuthPresent"), "true") {
-					ok = false
+					without = append(without, fmt.Sprintf("%s allows %v without MFA", cmp.Or(st.Sid, "a statement"), st.Principals("AWS")))
 				}
 			}
-			if ok {
-				r.Pass("role "+arn, "MFA required")
-			} else {
-				r.Fail("role "+arn, "trust without aws:MultiFactorAuthPresent", "assume only with MFA")
+			switch {
+			case len(doc.Statement) == 0:
+				r.Fail("role "+arn, "an empty trust policy", want)
+			case len(without) > 0:
+				r.Fail("role "+arn, strings.Join(without, "; "), want)
+			default:
+				r.Pass("role "+arn, fmt.Sprintf("%d Allow statements, each with MFA", len(doc.Statement)), want)
 			}
 		}
 	}})
@@ -88,7 +94,91 @@ var _ = register(Check{ID: "WP-15/password-policy", Control: "WP-15", Title: "th
 			if n < min || !p.RequireLowercaseCharacters || !p.RequireUppercaseCharacters || !p.RequireNumbers || !p.RequireSymbols || !p.AllowUsersToChangePassword {
 				r.Fail("account password policy", fmt.Sprintf("length %d lowercase %v uppercase %v numbers %v symbols %v users change own %v", n, p.RequireLowercaseCharacters, p.RequireUppercaseCharacters, p.RequireNumbers, p.RequireSymbols, p.AllowUsersToChangePassword), want)
 			} else {
-				r.Pass("account password policy", fmt.Sprintf("length %d, all character classes", n))
+				r.Pass("account password policy", fmt.Sprintf("length %d lowercase %v uppercase %v numbers %v symbols %v users change own %v", n, p.RequireLowercaseCharacters, p.RequireUppercaseCharacters, p.RequireNumbers, p.RequireSymbols, p.AllowUsersToChangePassword), want)
 			}
+		}
+	}})
+
+// WP-15/iam-users: no long-lived keys. People sign in through roles with
+// MFA and machines act through roles (OIDC in CI, instance profiles), so
+// the account holds no IAM user and the root user no access key (IAM user
+// guide, "Security best practices in IAM": require human users to use
+// federation, workloads temporary credentials; "Root user best
+// practices": no root access keys). Account-wide: every tenant of the
+// account shares the verdict.
+var _ = register(Check{ID: "WP-15/iam-users", Control: "WP-15", Title: "no IAM users or access keys; no root access key",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		const want = "no IAM user and no access key: people through roles with MFA, machines through roles"
+		type user struct {
+			name string
+			keys int
+		}
+		users, err := accountWide(t, "iam-users", func() ([]user, error) {
+			var out []user
+			err := allPages("iam:ListUsers", func(marker *string) (*string, error) {
+				page, err := t.Clients.IAM.ListUsers(ctx, &iam.ListUsersInput{Marker: marker})
+				if err != nil {
+					return nil, err
+				}
+				for _, u := range page.Users {
+					n := 0
+					err := allPages("iam:ListAccessKeys", func(m *string) (*string, error) {
+						keys, err := t.Clients.IAM.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: u.UserName, Marker: m})
+						if err != nil {
+							return nil, err
+						}
+						for _, k := range keys.AccessKeyMetadata {
+							if k.Status == "Active" {
+								n++
+							}
+						}
+						if !keys.IsTruncated {
+							return nil, nil
+						}
+						return keys.Marker, nil
+					})
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, user{aws.ToString(u.UserName), n})
+				}
+				if !page.IsTruncated {
+					return nil, nil
+				}
+				return page.Marker, nil
+			})
+			return out, err
+		})
+		if err != nil {
+			r.Error("IAM users of "+t.Inv.AccountID, err, want)
+		} else if len(users) == 0 {
+			r.Pass("IAM users of "+t.Inv.AccountID, "no IAM user", want)
+		}
+		for _, u := range users {
+			r.Fail("IAM user "+u.name, fmt.Sprintf("an IAM user with %d active access keys", u.keys), want)
+		}
+		summary, err := accountWide(t, "iam-summary", func() (map[string]int32, error) {
+			out, err := t.Clients.IAM.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+			if err != nil {
+				return nil, err
+			}
+			if out.SummaryMap == nil {
+				return nil, errEmpty("iam:GetAccountSummary", "SummaryMap")
+			}
+			m := map[string]int32{}
+			for k, v := range out.SummaryMap {
+				m[string(k)] = v
+			}
+			return m, nil
+		})
+		switch n, ok := summary["AccountAccessKeysPresent"]; {
+		case err != nil:
+			r.Error("root user of "+t.Inv.AccountID, err, "no root access key")
+		case !ok:
+			r.Error("root user of "+t.Inv.AccountID, errEmpty("iam:GetAccountSummary", "AccountAccessKeysPresent"), "no root access key")
+		case n > 0:
+			r.Fail("root user of "+t.Inv.AccountID, "root access keys present", "no root access key")
+		default:
+			r.Pass("root user of "+t.Inv.AccountID, "no root access key", "no root access key")
 		}
 	}})

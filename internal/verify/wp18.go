@@ -7,7 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 func opens(p ec2types.IpPermission, port int32) bool {
@@ -17,7 +19,7 @@ func opens(p ec2types.IpPermission, port int32) bool {
 
 var _ = register(Check{ID: "WP-18/no-ssh-rdp", Control: "WP-18", Title: "no security-group rule opens 22 or 3389",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		judgeIngress(ctx, t, r, "none to 22/3389", func(p ec2types.IpPermission) (want []string) {
+		judgeIngress(ctx, t, r, "no rule open to 22 or 3389 (shell access through Session Manager only)", func(p ec2types.IpPermission) (want []string) {
 			for _, port := range []int32{22, 3389} {
 				if opens(p, port) {
 					want = append(want, fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
@@ -44,10 +46,14 @@ var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Se
 			r.Fail("SSM-SessionManagerRunShell", "no Session Manager preferences in the account", "sessions logged to an encrypted log group (account baseline)")
 			return
 		}
+		want := "cloudWatchLogGroupName " + expect.SessionLogGroup + ", cloudWatchEncryptionEnabled true (the baseline's preferences)"
 		group, enc, err := awsdocs.SessionLogging(aws.ToString(out.Content))
-		if err != nil || group == "" || !enc {
-			r.Fail("SSM-SessionManagerRunShell", "sessions not logged to an encrypted group", "cloudWatchLogGroupName set, cloudWatchEncryptionEnabled true")
-			return
+		switch {
+		case err != nil:
+			r.Fail("SSM-SessionManagerRunShell", "unreadable preferences: "+err.Error(), want)
+		case group != expect.SessionLogGroup || !enc:
+			r.Fail("SSM-SessionManagerRunShell", fmt.Sprintf("cloudWatchLogGroupName %q, cloudWatchEncryptionEnabled %v", group, enc), want)
+		default:
+			r.Pass("SSM-SessionManagerRunShell", fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled %v", group, enc), want)
 		}
-		r.Pass("SSM-SessionManagerRunShell", "sessions logged to "+group)
 	}})

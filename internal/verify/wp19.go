@@ -21,7 +21,7 @@ var _ = register(Check{ID: "WP-19/isolation", Control: "WP-19", Title: "the tena
 		case tagValue(v.Tags, "Tenant") != t.Inv.Tenant:
 			r.Fail("VPC "+t.Inv.VpcID, "Tenant="+tagValue(v.Tags, "Tenant"), "Tenant="+t.Inv.Tenant)
 		default:
-			r.Pass("VPC "+t.Inv.VpcID, aws.ToString(v.CidrBlock))
+			r.Pass("VPC "+t.Inv.VpcID, fmt.Sprintf("%s, Tenant=%s", aws.ToString(v.CidrBlock), tagValue(v.Tags, "Tenant")), fmt.Sprintf("%s, Tenant=%s", t.Inv.VpcCidr, t.Inv.Tenant))
 		}
 		groups, ok := vpcGroups(ctx, t, r) // the VPC's groups, read once for four checks
 		if !ok {
@@ -34,7 +34,7 @@ var _ = register(Check{ID: "WP-19/isolation", Control: "WP-19", Title: "the tena
 			if n := len(g.IpPermissions) + len(g.IpPermissionsEgress); n > 0 {
 				r.Fail("default security group "+aws.ToString(g.GroupId), fmt.Sprintf("%d rules", n), "no rules")
 			} else {
-				r.Pass("default security group "+aws.ToString(g.GroupId), "no rules")
+				r.Pass("default security group "+aws.ToString(g.GroupId), "no rules", "no rules")
 			}
 			return
 		}

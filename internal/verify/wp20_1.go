@@ -86,7 +86,8 @@ var _ = register(Check{ID: "WP-20.1/tier-matrix", Control: "WP-20.1", Title: "in
 				}
 			}
 			if !bad {
-				r.Pass(sgRes(t, g), fmt.Sprintf("%d ingress rules, all in the matrix", len(g.IpPermissions)))
+				_, want := allowed(role, ec2types.IpPermission{})
+				r.Pass(sgRes(t, g), rulesRead(g.IpPermissions)+"; no all-traffic egress", "ingress "+want+" only")
 			}
 		}
 	}})

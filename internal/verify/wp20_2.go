@@ -13,7 +13,7 @@ import (
 
 var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no all-protocol ingress",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		judgeIngress(ctx, t, r, "no all-protocol ingress", func(p ec2types.IpPermission) []string {
+		judgeIngress(ctx, t, r, "tcp on single ports only, no all-protocol rule", func(p ec2types.IpPermission) []string {
 			if aws.ToString(p.IpProtocol) == "-1" {
 				return []string{"tcp on single ports only"}
 			}
@@ -54,7 +54,7 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 				if p := admitsFromSomewhere(a, 22, 3389); p != "" {
 					r.Fail("network ACL "+aws.ToString(a.NetworkAclId), p, "22 and 3389 denied from every source ahead of any allow, for IPv4 and IPv6")
 				} else {
-					r.Pass("subnet "+s, "ACL "+aws.ToString(a.NetworkAclId))
+					r.Pass("subnet "+s, "ACL "+aws.ToString(a.NetworkAclId)+": "+inboundRead(a), "a tier ACL that denies 22 and 3389 from every source ahead of any allow")
 				}
 			}
 		}
@@ -102,4 +102,24 @@ func admitsFromSomewhere(a ec2types.NetworkAcl, ports ...int32) string {
 		}
 	}
 	return ""
+}
+
+// inboundRead lists an ACL's inbound entries in rule order, as read.
+func inboundRead(a ec2types.NetworkAcl) string {
+	entries := slices.Clone(a.Entries)
+	slices.SortFunc(entries, func(x, y ec2types.NetworkAclEntry) int {
+		return int(aws.ToInt32(x.RuleNumber) - aws.ToInt32(y.RuleNumber))
+	})
+	var out []string
+	for _, e := range entries {
+		if aws.ToBool(e.Egress) {
+			continue
+		}
+		ports := "all"
+		if e.PortRange != nil {
+			ports = fmt.Sprintf("%d-%d", aws.ToInt32(e.PortRange.From), aws.ToInt32(e.PortRange.To))
+		}
+		out = append(out, fmt.Sprintf("%d %s %s %s %s", aws.ToInt32(e.RuleNumber), strings.ToLower(string(e.RuleAction)), aws.ToString(e.Protocol), ports, aws.ToString(e.CidrBlock)+aws.ToString(e.Ipv6CidrBlock)))
+	}
+	return "inbound " + strings.Join(out, ", ")
 }

@@ -3,9 +3,12 @@ package verify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/guardduty"
+
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "GuardDuty on with EBS malware protection",
@@ -40,15 +43,27 @@ var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "Guar
 			return
 		}
 		res := "detector " + det.id
-		if det.d.Status != "ENABLED" {
-			r.Fail(res, string(det.d.Status), "ENABLED")
-			return
-		}
+		gd := expect.GuardDuty
+		want := fmt.Sprintf("ENABLED, findings every %s, %s ENABLED (the baseline's)", gd.FindingPublishingFrequency, strings.Join(gd.Features, ", "))
+		on := map[string]bool{}
 		for _, f := range det.d.Features {
-			if f.Name == "EBS_MALWARE_PROTECTION" && f.Status == "ENABLED" {
-				r.Pass(res, "enabled with EBS malware protection")
-				return
+			on[string(f.Name)] = f.Status == "ENABLED"
+		}
+		var wrong []string
+		if det.d.Status != "ENABLED" {
+			wrong = append(wrong, "status "+string(det.d.Status))
+		}
+		if string(det.d.FindingPublishingFrequency) != gd.FindingPublishingFrequency {
+			wrong = append(wrong, "findings every "+string(det.d.FindingPublishingFrequency))
+		}
+		for _, f := range gd.Features {
+			if !on[f] {
+				wrong = append(wrong, f+" not enabled")
 			}
 		}
-		r.Fail(res, "EBS malware protection off", "EBS_MALWARE_PROTECTION ENABLED")
+		if len(wrong) > 0 {
+			r.Fail(res, strings.Join(wrong, "; "), want)
+			return
+		}
+		r.Pass(res, fmt.Sprintf("%s, findings every %s, %s ENABLED", det.d.Status, det.d.FindingPublishingFrequency, strings.Join(gd.Features, ", ")), want)
 	}})

@@ -3,10 +3,13 @@ package verify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // runningTemplate reads the launch template and version the auto scaling
@@ -64,11 +67,21 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 				return
 			}
 		}
-		if d.IamInstanceProfile == nil {
-			r.Fail(res, "no instance profile", "the SSM instance role")
+		profile := expect.InstanceProfileArn(t.Inv.AccountID, t.Inv.Tenant)
+		switch {
+		case d.IamInstanceProfile == nil:
+			r.Fail(res, "no instance profile", "the tenant's instance profile "+profile)
+			return
+		case aws.ToString(d.IamInstanceProfile.Arn) != profile && aws.ToString(d.IamInstanceProfile.Name) != expect.InstanceRoleName(t.Inv.Tenant):
+			r.Fail(res, "instance profile "+aws.ToString(d.IamInstanceProfile.Arn)+aws.ToString(d.IamInstanceProfile.Name), "the tenant's instance profile "+profile)
 			return
 		}
-		r.Pass(res, "IMDSv2, encrypted volumes, no public IP")
+		var devices []string
+		for _, b := range d.BlockDeviceMappings {
+			devices = append(devices, aws.ToString(b.DeviceName)+" encrypted under "+aws.ToString(b.Ebs.KmsKeyId))
+		}
+		r.Pass(res, fmt.Sprintf("HttpTokens %s, public IP %v, %s, profile %s", d.MetadataOptions.HttpTokens, publicIP(d), strings.Join(devices, ", "), aws.ToString(d.IamInstanceProfile.Arn)+aws.ToString(d.IamInstanceProfile.Name)),
+			"HttpTokens required, no public IP, every volume encrypted with "+t.Inv.KeyArn+", profile "+profile)
 	}})
 
 // Subnets that map public IPs on launch give every instance launched into
@@ -103,7 +116,7 @@ var _ = register(Check{ID: "WP-20.4/subnets", Control: "WP-20.4", Title: "no sub
 			} else if *s.MapPublicIpOnLaunch {
 				r.Fail(res, "maps public IPs on launch", "MapPublicIpOnLaunch false")
 			} else {
-				r.Pass(res, "no public IPs mapped on launch")
+				r.Pass(res, "MapPublicIpOnLaunch false", "MapPublicIpOnLaunch false")
 			}
 		}
 	}})
@@ -120,6 +133,16 @@ var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EB
 		if !aws.ToBool(out.EbsEncryptionByDefault) {
 			r.Fail("account EBS settings", "encryption by default off", "on (account baseline)")
 		} else {
-			r.Pass("account EBS settings", "encryption by default on")
+			r.Pass("account EBS settings", "EbsEncryptionByDefault true", "EbsEncryptionByDefault true (account baseline)")
 		}
 	}})
+
+// publicIP: some network interface of the version associates a public IP.
+func publicIP(d *ec2types.ResponseLaunchTemplateData) bool {
+	for _, ni := range d.NetworkInterfaces {
+		if aws.ToBool(ni.AssociatePublicIpAddress) {
+			return true
+		}
+	}
+	return false
+}

@@ -3,6 +3,8 @@ package verify
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 
@@ -37,46 +40,36 @@ var _ = register(Check{ID: "WP-20.5/bootstrap", Control: "WP-20.5", Title: "the 
 		case !strings.Contains(ud, "rsyslog"):
 			r.Fail(res, "no rsyslog installed", expected)
 		default:
-			r.Pass(res, "system, authentication and SSM agent logs to "+group)
+			r.Pass(res, "rsyslog installed; the agent sends "+strings.Join(hostLogPaths(), ", ")+" to "+group, expected)
 		}
 	}})
 
-// WP-20.5/received: every instance of the group has sent host logs: a
-// stream named for it in the host log group (CloudWatch Logs API
-// reference, DescribeLogStreams by prefix).
-var _ = register(Check{ID: "WP-20.5/received", Control: "WP-20.5", Title: "every instance's host logs arrive in the tenant's group",
+// WP-20.5/received: every instance of the group sends every host log the
+// bootstrap configures, and is still sending: a stream per file named for
+// the instance in the host log group (CloudWatch Logs API reference,
+// DescribeLogStreams by prefix), and the freshest event of the instance no
+// older than catalog.MaxAge.HostLogs (a quiet authentication log is not a
+// stopped agent; a host none of whose logs moved in an hour is). An
+// instance younger than its first logs are due is PENDING.
+var _ = register(Check{ID: "WP-20.5/received", Control: "WP-20.5", Title: "every instance's host logs arrive in the tenant's group, and keep arriving",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		group := config.HostLogGroup(t.Inv.Tenant)
-		expected := "streams <instance>/messages, /secure, /ssm-agent in " + group
-		g, err := tenantGroup(ctx, t)
-		if err != nil {
-			r.Error("group "+t.Inv.AutoScalingGroup, err, expected)
-			return
+		var want []string
+		for _, f := range awsdocs.HostLogFiles {
+			want = append(want, strings.TrimPrefix(f.Stream, "{instance_id}/"))
 		}
-		if len(g.Instances) == 0 {
-			r.Error("group "+t.Inv.AutoScalingGroup, fmt.Errorf("no instance in the group to judge"), expected)
-			return
-		}
-		var ids []string
-		for _, in := range g.Instances {
-			ids = append(ids, aws.ToString(in.InstanceId))
-		}
-		launched, err := launchTimes(ctx, t, ids)
-		if err != nil {
-			r.Error("instances of "+t.Inv.AutoScalingGroup, err, expected)
+		expected := fmt.Sprintf("streams <instance>/%s in %s, the latest event at most %s old", strings.Join(want, ", /"), group, catalog.MaxAge.HostLogs)
+		ids, launched, ok := groupInstances(ctx, t, r, expected)
+		if !ok {
 			return
 		}
 		for _, id := range ids {
-			at, ok := launched[id]
-			switch {
-			case !ok:
-				r.Error("instance "+id, fmt.Errorf("no launch time in the answer"), expected)
-				continue
-			case time.Since(at) < firstLogsDue:
-				r.NA(fmt.Sprintf("instance %s launched %s ago: its first host logs are due %s after launch", id, time.Since(at).Round(time.Second), firstLogsDue))
+			res := "instance " + id
+			if age := t.age(launched[id]); age < catalog.MaxAge.FirstReading {
+				r.Pending(res, fmt.Sprintf("launched %s ago: its first host logs are due %s after launch", age.Round(time.Second), catalog.MaxAge.FirstReading), expected)
 				continue
 			}
-			var streams []string
+			last := map[string]time.Time{}
 			err := allPages("logs:DescribeLogStreams", func(tok *string) (*string, error) {
 				out, err := t.Clients.Logs.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(group), LogStreamNamePrefix: aws.String(id + "/"), NextToken: tok})
 				if err != nil {
@@ -84,26 +77,79 @@ var _ = register(Check{ID: "WP-20.5/received", Control: "WP-20.5", Title: "every
 				}
 				for _, s := range out.LogStreams {
 					if name := aws.ToString(s.LogStreamName); strings.HasPrefix(name, id+"/") {
-						streams = append(streams, strings.TrimPrefix(name, id+"/"))
+						var at time.Time
+						if s.LastEventTimestamp != nil {
+							at = time.UnixMilli(*s.LastEventTimestamp)
+						}
+						last[strings.TrimPrefix(name, id+"/")] = at
 					}
 				}
 				return out.NextToken, nil
 			})
+			if err != nil {
+				r.Error(res, err, expected)
+				continue
+			}
+			var missing []string
+			var freshest time.Time
+			for _, w := range want {
+				at, ok := last[w]
+				if !ok {
+					missing = append(missing, w)
+				}
+				if at.After(freshest) {
+					freshest = at
+				}
+			}
 			switch {
-			case err != nil:
-				r.Error("instance "+id, err, expected)
-			case len(streams) == 0:
-				r.Fail("instance "+id, "no host logs received in "+group, expected)
+			case len(missing) > 0:
+				r.Fail(res, fmt.Sprintf("no stream for %s in %s (received: %s)", strings.Join(missing, ", "), group, streamNames(last)), expected)
+			case freshest.IsZero():
+				r.Fail(res, "streams "+streamNames(last)+" hold no event", expected)
+			case t.age(freshest) > catalog.MaxAge.HostLogs:
+				r.Fail(res, fmt.Sprintf("the latest host log event %s ago (%s)", t.age(freshest).Round(time.Minute), freshest.In(config.JST).Format("2006-01-02 15:04 JST")), expected)
 			default:
-				r.Pass("instance "+id, "host logs received: "+strings.Join(streams, ", "))
+				r.Pass(res, fmt.Sprintf("streams %s, the latest event %s ago", streamNames(last), t.age(freshest).Round(time.Second)), expected)
 			}
 		}
 	}})
 
-// firstLogsDue is how long after launch an instance's first host logs are
-// expected: the bootstrap installs the agent, which then sends every five
-// seconds (CloudWatch user guide, the agent's force_flush_interval).
-const firstLogsDue = 15 * time.Minute
+func streamNames(m map[string]time.Time) string {
+	names := slices.Sorted(maps.Keys(m))
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// groupInstances are the group's instances and when each was launched;
+// ok is false when the check is done (recorded as ERROR).
+func groupInstances(ctx context.Context, t *Target, r *Run, expected string) (ids []string, launched map[string]time.Time, ok bool) {
+	g, err := tenantGroup(ctx, t)
+	if err != nil {
+		r.Error("group "+t.Inv.AutoScalingGroup, err, expected)
+		return nil, nil, false
+	}
+	if len(g.Instances) == 0 {
+		r.Error("group "+t.Inv.AutoScalingGroup, fmt.Errorf("no instance in the group to judge"), expected)
+		return nil, nil, false
+	}
+	for _, in := range g.Instances {
+		ids = append(ids, aws.ToString(in.InstanceId))
+	}
+	launched, err = cached(t, "launched", func() (map[string]time.Time, error) { return launchTimes(ctx, t, ids) })
+	if err != nil {
+		r.Error("instances of "+t.Inv.AutoScalingGroup, err, expected)
+		return nil, nil, false
+	}
+	for _, id := range ids {
+		if _, ok := launched[id]; !ok {
+			r.Error("instance "+id, fmt.Errorf("no launch time in the answer"), expected)
+			return nil, nil, false
+		}
+	}
+	return ids, launched, true
+}
 
 // launchTimes reads when each instance was launched (EC2 DescribeInstances,
 // at most 1,000 ids a call, all pages).
@@ -124,4 +170,12 @@ func launchTimes(ctx context.Context, t *Target, ids []string) (map[string]time.
 		return page.NextToken, nil
 	})
 	return out, err
+}
+
+func hostLogPaths() []string {
+	var out []string
+	for _, f := range awsdocs.HostLogFiles {
+		out = append(out, f.Path)
+	}
+	return out
 }

@@ -54,7 +54,7 @@ var _ = register(Check{ID: "WP-21.1/bucket-encryption", Control: "WP-21.1", Titl
 				if def.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
 					r.Fail(bucketRes(t, b), algo, "SSE-S3 (AES256): ALB and S3 access logs are delivered to nothing else")
 				} else {
-					r.Pass(bucketRes(t, b), "AES256")
+					r.Pass(bucketRes(t, b), "SSE "+algo, "SSE-S3 (AES256): ALB and S3 access logs are delivered to nothing else")
 				}
 			case def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKms && def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKmsDsse:
 				r.Fail(bucketRes(t, b), algo, "aws:kms with "+want)
@@ -84,7 +84,7 @@ var _ = register(Check{ID: "WP-21.1/public-access-block", Control: "WP-21.1", Ti
 			if c == nil || !aws.ToBool(c.BlockPublicAcls) || !aws.ToBool(c.BlockPublicPolicy) || !aws.ToBool(c.IgnorePublicAcls) || !aws.ToBool(c.RestrictPublicBuckets) {
 				r.Fail(bucketRes(t, b), fmt.Sprintf("%+v", pabString(c)), "all four flags on")
 			} else {
-				r.Pass(bucketRes(t, b), "all four flags on")
+				r.Pass(bucketRes(t, b), pabString(c), "all four flags on")
 			}
 		}
 	}})
@@ -119,7 +119,7 @@ var _ = register(Check{ID: "WP-21.1/key-rotation", Control: "WP-21.1", Title: "t
 			r.Fail("key "+t.Inv.KeyArn, fmt.Sprintf("rotation every %d days", got), fmt.Sprintf("rotation every %d days (keyRotationDays)", t.Cfg.KeyRotationDays))
 			return
 		}
-		r.Pass("key "+t.Inv.KeyArn, fmt.Sprintf("rotation every %d days", aws.ToInt32(out.RotationPeriodInDays)))
+		r.Pass("key "+t.Inv.KeyArn, fmt.Sprintf("rotation on, every %d days", aws.ToInt32(out.RotationPeriodInDays)), fmt.Sprintf("rotation every %d days (keyRotationDays)", t.Cfg.KeyRotationDays))
 	}})
 
 var _ = register(Check{ID: "WP-21.1/log-group-keys", Control: "WP-21.1", Title: "log groups encrypted with the tenant key",
@@ -157,4 +157,28 @@ var _ = register(Check{ID: "WP-21.1/topic", Control: "WP-21.1", Title: "the aler
 			return
 		}
 		keyVerdict(ctx, t, r, res, k, t.Inv.KeyArn, "encrypted with the tenant key")
+	}})
+
+// WP-21.1/volumes: every volume attached to the tenant's instances is
+// encrypted with the tenant key (read by attachment: a volume attached by
+// hand is judged too). A group without instances has nothing to judge.
+var _ = register(Check{ID: "WP-21.1/volumes", Control: "WP-21.1", Title: "the instances' volumes encrypted with the tenant key",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		want := "encrypted with " + t.Inv.KeyArn
+		vols, err := instanceVolumes(ctx, t)
+		if err != nil {
+			r.Error("volumes of "+t.Inv.AutoScalingGroup, err, want)
+			return
+		}
+		if len(vols) == 0 {
+			r.NA("the group " + t.Inv.AutoScalingGroup + " has no instance, so no volume")
+			return
+		}
+		for _, v := range vols {
+			if !aws.ToBool(v.Encrypted) {
+				r.Fail(volumeRes(v), "not encrypted", want)
+				continue
+			}
+			keyVerdict(ctx, t, r, volumeRes(v), aws.ToString(v.KmsKeyId), t.Inv.KeyArn, "encrypted")
+		}
 	}})

@@ -25,7 +25,7 @@ var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buc
 				if why := doc.TransportDenyProblem(); why != "" {
 					r.Fail(bucketRes(t, b), why, "reads denied without TLS and below TLS 1.2")
 				} else {
-					r.Pass(bucketRes(t, b), "TLS 1.2+ only")
+					r.Pass(bucketRes(t, b), "denies reads with aws:SecureTransport false and s3:TlsVersion < 1.2", "reads denied without TLS and below TLS 1.2")
 				}
 			}
 		}
@@ -52,9 +52,9 @@ var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTP
 					ok = ok && (redirect || suspended)
 				}
 				if ok {
-					r.Pass(res, "redirects to HTTPS 443")
+					r.Pass(res, "default action "+actionsOf(l.DefaultActions), "a redirect to HTTPS 443 (a fixed 503 while suspended)")
 				} else {
-					r.Fail(res, "does not only redirect", "a redirect to HTTPS 443")
+					r.Fail(res, "default action "+actionsOf(l.DefaultActions), "a redirect to HTTPS 443 (a fixed 503 while suspended)")
 				}
 			default:
 				r.Fail(res, "plain listener", "HTTPS, or HTTP 80 that redirects")
@@ -102,7 +102,11 @@ func readSSLPolicy(ctx context.Context, t *Target, name string) (sslPolicy, erro
 // A policy AWS adds later is judged the same way; one AWS does not know,
 // or a reference it does not answer, is ERROR.
 func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
-	const expected = "TLSv1.2 and TLSv1.3 only, ciphers within " + config.ReferenceTLSPolicy + "'s"
+	expected := "the stack's " + t.Cfg.TLSPolicy + ": TLSv1.2 and TLSv1.3 only, ciphers within " + config.ReferenceTLSPolicy + "'s"
+	if policy != t.Cfg.TLSPolicy {
+		r.Fail(res, "policy "+policy, expected)
+		return
+	}
 	got, err := readSSLPolicy(ctx, t, policy)
 	if err != nil {
 		r.Error(res, fmt.Errorf("read policy %q: %w", policy, err), expected)
@@ -133,7 +137,7 @@ func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
 		r.Fail(res, fmt.Sprintf("policy %s allows ciphers beyond %s: %s", policy, config.ReferenceTLSPolicy, strings.Join(beyond, ", ")), expected)
 		return
 	}
-	r.Pass(res, fmt.Sprintf("%s (%s; %d ciphers, all within %s)", policy, strings.Join(got.protocols, ", "), len(got.ciphers), config.ReferenceTLSPolicy))
+	r.Pass(res, fmt.Sprintf("policy %s: %s; %d ciphers, all within %s", policy, strings.Join(got.protocols, ", "), len(got.ciphers), config.ReferenceTLSPolicy), expected)
 }
 
 var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "the database forces TLS",
@@ -156,7 +160,7 @@ var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "t
 		case !set:
 			r.Fail(res, "rds.force_ssl not set in "+group, "rds.force_ssl = 1")
 		case v == "1":
-			r.Pass(res, "rds.force_ssl = 1 in "+group)
+			r.Pass(res, "rds.force_ssl = 1 in "+group, "rds.force_ssl = 1")
 		default:
 			r.Fail(res, "rds.force_ssl = "+v, "rds.force_ssl = 1")
 		}

@@ -27,16 +27,24 @@ var _ = register(Check{ID: "WP-22/lifecycle", Control: "WP-22", Title: "noncurre
 				r.Error(bucketRes(t, b), err, "an enabled rule expiring noncurrent versions")
 				continue
 			}
+			days := expect.NoncurrentDays(t.Cfg, bucketRole(t, b))
+			want := fmt.Sprintf("an enabled rule expiring noncurrent versions after %d days", days)
+			var seen []string
 			ok := false
 			for _, rule := range out.Rules {
-				if rule.Status == s3types.ExpirationStatusEnabled && rule.NoncurrentVersionExpiration != nil && aws.ToInt32(rule.NoncurrentVersionExpiration.NoncurrentDays) > 0 {
+				n := int32(0)
+				if rule.NoncurrentVersionExpiration != nil {
+					n = aws.ToInt32(rule.NoncurrentVersionExpiration.NoncurrentDays)
+				}
+				seen = append(seen, fmt.Sprintf("%s %s noncurrent after %d days", aws.ToString(rule.ID), rule.Status, n))
+				if rule.Status == s3types.ExpirationStatusEnabled && int(n) == days {
 					ok = true
 				}
 			}
 			if ok {
-				r.Pass(bucketRes(t, b), "noncurrent versions expire")
+				r.Pass(bucketRes(t, b), strings.Join(seen, "; "), want)
 			} else {
-				r.Fail(bucketRes(t, b), fmt.Sprintf("%d rules, none expiring noncurrent versions", len(out.Rules)), "an enabled rule expiring noncurrent versions")
+				r.Fail(bucketRes(t, b), fmt.Sprintf("%d rules: %s", len(out.Rules), strings.Join(seen, "; ")), want)
 			}
 		}
 	}})
@@ -55,14 +63,14 @@ var _ = register(Check{ID: "WP-22/key-state", Control: "WP-22", Title: "the key 
 			} else if d := md.DeletionDate.In(config.JST).Format("2006-01-02"); d > t.Cfg.Lifecycle.DeleteBy {
 				r.Fail("key "+t.Inv.KeyArn, "deleted on "+d, "deleted by "+t.Cfg.Lifecycle.DeleteBy)
 			} else {
-				r.Pass("key "+t.Inv.KeyArn, "PendingDeletion, deleted on "+d)
+				r.Pass("key "+t.Inv.KeyArn, "PendingDeletion, deleted on "+d, "deleted by "+t.Cfg.Lifecycle.DeleteBy)
 			}
 			return
 		}
 		if md.KeyState != kmstypes.KeyStateEnabled {
 			r.Fail("key "+t.Inv.KeyArn, state, "Enabled while the tenant is "+t.Cfg.Lifecycle.State)
 		} else {
-			r.Pass("key "+t.Inv.KeyArn, state)
+			r.Pass("key "+t.Inv.KeyArn, state, "Enabled while the tenant is "+t.Cfg.Lifecycle.State)
 		}
 	}})
 
@@ -101,7 +109,7 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 			r.Fail(res, "manual snapshots "+strings.Join(manual, ", "), "no manual snapshot (it would outlive the deletion)")
 			return
 		}
-		r.Pass(res, "snapshots tagged, no manual snapshot")
+		r.Pass(res, "CopyTagsToSnapshot true, no manual snapshot", "snapshots carry the tenant's tags, none kept by hand")
 	}})
 
 // Backups (§26, §33): the automated backups kept as long as the stack says
@@ -127,6 +135,6 @@ var _ = register(Check{ID: "WP-22/database-backups", Control: "WP-22", Title: "d
 		case !aws.ToBool(db.StorageEncrypted):
 			r.Fail(res, "unencrypted (and so are its backups)", want)
 		default:
-			r.Pass(res, fmt.Sprintf("automated backups kept %d days, encrypted", days))
+			r.Pass(res, fmt.Sprintf("automated backups kept %d days, encrypted", days), want)
 		}
 	}})

@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -12,55 +11,69 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
-var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms with the configured thresholds, to the topic",
+// WP-24/alarms: each alarm the stack declares, read back and compared with
+// its spec field by field (expect.AlarmProblems, the plan rule's verdict
+// too): metric, namespace, threshold, statistic, period, evaluation
+// periods, operator, missing data, the group it watches; enabled, and
+// notifying the topic.
+var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU and disk alarms as the stack declares them, to the topic",
 	Run: func(ctx context.Context, t *Target, r *Run) {
+		specs := expect.Alarms(t.Inv.Tenant, t.Cfg.Alarms)
+		var names []string
+		for _, s := range specs {
+			names = append(names, expect.AlarmName(t.Inv.Tenant, s.Key))
+		}
 		alarms, err := collectPages("cloudwatch:DescribeAlarms", func(tok *string) ([]cwtypes.MetricAlarm, *string, error) {
-			out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: t.Inv.Alarms, NextToken: tok})
+			out, err := t.Clients.CloudWatch.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: names, NextToken: tok})
 			if err != nil {
 				return nil, nil, err
 			}
 			return out.MetricAlarms, out.NextToken, nil
 		})
 		if err != nil {
-			r.Error("alarms "+strings.Join(t.Inv.Alarms, ","), err, "the tenant's alarms")
+			r.Error("alarms "+strings.Join(names, ","), err, "the tenant's alarms")
 			return
 		}
-		want := map[string]float64{"CPUUtilization": t.Cfg.Alarms.CPUPercent, "mem_used_percent": t.Cfg.Alarms.MemoryPercent, "disk_used_percent": t.Cfg.Alarms.DiskPercent}
-		for _, a := range alarms {
-			if !slices.Contains(t.Inv.Alarms, aws.ToString(a.AlarmName)) {
+		for i, spec := range specs {
+			name := names[i]
+			want := fmt.Sprintf("%s %s %s %v, %s of %ds twice, missing data %s, on %s, to %s", spec.Metric, expect.Alarm.Statistic, expect.Alarm.Operator, spec.Threshold,
+				expect.Alarm.Statistic, expect.Alarm.PeriodSeconds, expect.Alarm.TreatMissingData, t.Inv.AutoScalingGroup, t.Inv.TopicArn)
+			res := "alarm " + name
+			j := slices.IndexFunc(alarms, func(a cwtypes.MetricAlarm) bool { return aws.ToString(a.AlarmName) == name })
+			if j < 0 {
+				r.Fail(res, "no such alarm", want)
 				continue
 			}
-			m := aws.ToString(a.MetricName)
-			th, ok := want[m]
-			res := "alarm " + aws.ToString(a.AlarmName)
-			switch {
-			case !ok:
-				continue
-			case aws.ToFloat64(a.Threshold) != th:
-				r.Fail(res, fmt.Sprintf("threshold %v", aws.ToFloat64(a.Threshold)), fmt.Sprintf("threshold %v from config", th))
-			case m != "CPUUtilization" && aws.ToString(a.Namespace) != config.MetricNamespace(t.Inv.Tenant):
-				r.Fail(res, "namespace "+aws.ToString(a.Namespace), "namespace "+config.MetricNamespace(t.Inv.Tenant))
-			case !slices.Contains(a.AlarmActions, t.Inv.TopicArn):
-				r.Fail(res, fmt.Sprint(a.AlarmActions), "notifies "+t.Inv.TopicArn)
-			case !watchesGroup(a.Dimensions, t.Inv.AutoScalingGroup):
-				r.Fail(res, "dimensions "+dims(a.Dimensions), "AutoScalingGroupName="+t.Inv.AutoScalingGroup+" (the tenant's instances)")
-			case !aws.ToBool(a.ActionsEnabled):
-				r.Fail(res, "actions disabled", "actions enabled")
-			default:
-				r.Pass(res, fmt.Sprintf("%s > %v to the topic", m, th))
+			a := alarms[j]
+			got := expect.AlarmRead{Metric: aws.ToString(a.MetricName), Namespace: aws.ToString(a.Namespace), Statistic: string(a.Statistic),
+				Operator: string(a.ComparisonOperator), TreatMissingData: aws.ToString(a.TreatMissingData), Threshold: aws.ToFloat64(a.Threshold),
+				Period: aws.ToInt32(a.Period), EvaluationPeriods: aws.ToInt32(a.EvaluationPeriods), Group: groupDimension(a.Dimensions)}
+			problems := expect.AlarmProblems(got, spec, t.Inv.AutoScalingGroup)
+			if !aws.ToBool(a.ActionsEnabled) {
+				problems = append(problems, "actions disabled")
 			}
-			delete(want, m)
-		}
-		for m := range want {
-			r.Fail("tenant "+t.Inv.Tenant, "no "+m+" alarm", m+" alarm with the configured threshold")
+			if !slices.Contains(a.AlarmActions, t.Inv.TopicArn) {
+				problems = append(problems, fmt.Sprintf("alarm actions %v, not the topic", a.AlarmActions))
+			}
+			if len(problems) > 0 {
+				r.Fail(res, strings.Join(problems, "; "), want)
+				continue
+			}
+			r.Pass(res, fmt.Sprintf("%s %s %s %v, period %ds x %d, missing data %s, dimensions %s, actions %v", got.Metric, got.Statistic, got.Operator, got.Threshold,
+				got.Period, got.EvaluationPeriods, got.TreatMissingData, dims(a.Dimensions), a.AlarmActions), want)
 		}
 	}})
 
-func watchesGroup(ds []cwtypes.Dimension, group string) bool {
-	return len(ds) == 1 && aws.ToString(ds[0].Name) == "AutoScalingGroupName" && aws.ToString(ds[0].Value) == group
+// groupDimension is the auto scaling group an alarm's dimensions name, ""
+// unless that is its one dimension.
+func groupDimension(ds []cwtypes.Dimension) string {
+	if len(ds) == 1 && aws.ToString(ds[0].Name) == "AutoScalingGroupName" {
+		return aws.ToString(ds[0].Value)
+	}
+	return dims(ds)
 }
 
 func dims(ds []cwtypes.Dimension) string {
@@ -71,43 +84,43 @@ func dims(ds []cwtypes.Dimension) string {
 	return "[" + strings.Join(out, " ") + "]"
 }
 
-// An alert reaches a person only through a confirmed subscription: a
+// WP-24/subscribers: an alert reaches the customer's people only through
+// a confirmed subscription, and no one else should receive it. The topic's
+// subscriptions are compared with alertEmails (expect.SubscriberProblems,
+// the plan rule's verdict too): every address confirmed, nothing else. A
 // subscription still waiting for its confirmation mail is listed with the
 // SubscriptionArn "PendingConfirmation" and delivers nothing (SNS API
 // reference, ListSubscriptionsByTopic; "Confirming the subscription").
-var _ = register(Check{ID: "WP-24/subscribers", Control: "WP-24", Title: "the alert topic has a confirmed subscriber",
+var _ = register(Check{ID: "WP-24/subscribers", Control: "WP-24", Title: "the alert topic's confirmed subscribers are the stack's alertEmails, and only they",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		res := "topic " + t.Inv.TopicArn
-		confirmed, pending := map[string]int{}, 0
+		want := "confirmed e-mail subscriptions of " + strings.Join(t.Cfg.AlertEmails, ", ") + " and nothing else"
+		var confirmed, pending []string
 		err := allPages("sns:ListSubscriptionsByTopic", func(tok *string) (*string, error) {
 			out, err := t.Clients.SNS.ListSubscriptionsByTopic(ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.Inv.TopicArn), NextToken: tok})
 			if err != nil {
 				return nil, err
 			}
 			for _, s := range out.Subscriptions {
+				who := aws.ToString(s.Protocol) + ":" + aws.ToString(s.Endpoint)
 				switch arn := aws.ToString(s.SubscriptionArn); {
 				case arn == "PendingConfirmation":
-					pending++
+					pending = append(pending, who)
 				case strings.HasPrefix(arn, "arn:"):
-					confirmed[aws.ToString(s.Protocol)]++
+					confirmed = append(confirmed, who)
 				}
 			}
 			return out.NextToken, nil
 		})
 		if err != nil {
-			r.Error(res, err, "a confirmed subscriber")
+			r.Error(res, err, want)
 			return
 		}
-		switch {
-		case len(confirmed) > 0:
-			var parts []string
-			for _, p := range slices.Sorted(maps.Keys(confirmed)) {
-				parts = append(parts, fmt.Sprintf("%d %s", confirmed[p], p))
+		if ps := expect.SubscriberProblems(confirmed, pending, t.Cfg.AlertEmails); len(ps) > 0 {
+			for _, p := range ps {
+				r.Fail(res, p, want)
 			}
-			r.Pass(res, "confirmed subscribers: "+strings.Join(parts, ", "))
-		case pending > 0:
-			r.Fail(res, fmt.Sprintf("%d subscription(s) pending confirmation, none confirmed: alerts reach no one yet", pending), "a confirmed subscriber")
-		default:
-			r.Fail(res, "no subscriber: alerts reach no one", "a confirmed subscriber")
+			return
 		}
+		r.Pass(res, "confirmed: "+strings.Join(confirmed, ", "), want)
 	}})

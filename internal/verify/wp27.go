@@ -1,13 +1,16 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -18,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
@@ -52,7 +57,7 @@ var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow
 				// (EC2 API reference, FlowLog.DeliverLogsStatus).
 				seen = append(seen, res+": delivery "+aws.ToString(f.DeliverLogsStatus)+" "+aws.ToString(f.DeliverLogsErrorMessage))
 			default:
-				r.Pass(res, "ALL, ACTIVE, delivering to "+t.Inv.FlowLogGroup)
+				r.Pass(res, fmt.Sprintf("traffic %s, %s, to %s, delivery %s", f.TrafficType, aws.ToString(f.FlowLogStatus), aws.ToString(f.LogGroupName), aws.ToString(f.DeliverLogsStatus)), "an active flow log of ALL traffic delivering to "+t.Inv.FlowLogGroup)
 				return
 			}
 		}
@@ -81,45 +86,116 @@ var _ = register(Check{ID: "WP-27/bucket-logs", Control: "WP-27", Title: "bucket
 				}
 				r.Fail(bucketRes(t, b), "access logs "+target, "access logs to "+t.Inv.Buckets.ServiceLogs)
 			} else {
-				r.Pass(bucketRes(t, b), "access logs to "+t.Inv.Buckets.ServiceLogs)
+				r.Pass(bucketRes(t, b), "access logs to "+t.Inv.Buckets.ServiceLogs+" prefix "+aws.ToString(out.LoggingEnabled.TargetPrefix), "access logs to "+t.Inv.Buckets.ServiceLogs)
 			}
 		}
 	}})
 
-var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail logs, validates log files, is encrypted and reaches CloudWatch Logs",
+// WP-27/trail: the trail that records the tenant logs, delivers its log
+// files recently into the bucket the stack expects (the baseline's archive
+// in the shared mode, the tenant's own in the dedicated mode), under the
+// key that outlives the tenant, validates them, reaches CloudWatch Logs and
+// records every management event, read and write.
+var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail logs every management event into the expected archive, validated, encrypted, recently delivered, to CloudWatch Logs",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		res := "trail " + t.Inv.Trail.Arn
+		bucket := expect.TrailBucket(t.Inv.Trail.Mode, t.Inv.Tenant, t.Inv.AccountID)
+		want := fmt.Sprintf("logging, multi-region with global events, log files into %s/%s validated and encrypted with %s, delivered within %s, to CloudWatch Logs, every management event (read and write)",
+			bucket, expect.TrailPrefix, cmp.Or(t.Inv.ArchiveKeyArn, "a KMS key"), catalog.MaxAge.TrailDelivery)
 		tr, err := readTrail(ctx, t)
 		if err != nil {
-			r.Error(res, err, "the trail covering the tenant ("+t.Inv.Trail.Mode+")")
+			r.Error(res, err, want)
 			return
 		}
 		st, err := t.Clients.CloudTrail.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: tr.TrailARN})
 		if err != nil {
-			r.Error(res, err, "a logging trail")
+			r.Error(res, err, want)
 			return
 		}
-		switch {
-		case !aws.ToBool(st.IsLogging):
-			r.Fail(res, "not logging", "logging")
-		case aws.ToString(st.LatestDeliveryError) != "":
-			r.Fail(res, "S3 delivery error "+aws.ToString(st.LatestDeliveryError), "log files delivered")
-		case aws.ToString(st.LatestCloudWatchLogsDeliveryError) != "":
-			r.Fail(res, "CloudWatch Logs delivery error "+aws.ToString(st.LatestCloudWatchLogsDeliveryError), "events delivered to CloudWatch Logs")
-		case !aws.ToBool(tr.IsMultiRegionTrail) || !aws.ToBool(tr.IncludeGlobalServiceEvents):
-			r.Fail(res, fmt.Sprintf("multi-region %v, global service events %v", aws.ToBool(tr.IsMultiRegionTrail), aws.ToBool(tr.IncludeGlobalServiceEvents)), "a multi-region trail with global service events (IAM, STS)")
-		case !aws.ToBool(tr.LogFileValidationEnabled):
-			r.Fail(res, "log-file validation off", "log-file validation on")
-		case aws.ToString(tr.KmsKeyId) == "":
-			r.Fail(res, "no KMS key", "KMS-encrypted log files")
-		case aws.ToString(tr.CloudWatchLogsLogGroupArn) == "":
-			r.Fail(res, "no CloudWatch Logs delivery", "delivered to CloudWatch Logs")
-		case t.Inv.ArchiveKeyArn != "":
-			keyVerdict(ctx, t, r, res, aws.ToString(tr.KmsKeyId), t.Inv.ArchiveKeyArn, "logging, multi-region, validated, encrypted with the key that outlives the tenant, to CloudWatch Logs")
-		default:
-			r.Pass(res, "logging, multi-region, validated, encrypted, to CloudWatch Logs")
+		sel, err := t.Clients.CloudTrail.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: tr.TrailARN})
+		if err != nil {
+			r.Error(res, err, want)
+			return
 		}
+		var wrong []string
+		if !aws.ToBool(st.IsLogging) {
+			wrong = append(wrong, "not logging")
+		}
+		if e := aws.ToString(st.LatestDeliveryError); e != "" {
+			wrong = append(wrong, "S3 delivery error "+e)
+		}
+		if e := aws.ToString(st.LatestCloudWatchLogsDeliveryError); e != "" {
+			wrong = append(wrong, "CloudWatch Logs delivery error "+e)
+		}
+		if !aws.ToBool(tr.IsMultiRegionTrail) || !aws.ToBool(tr.IncludeGlobalServiceEvents) {
+			wrong = append(wrong, fmt.Sprintf("multi-region %v, global service events %v", aws.ToBool(tr.IsMultiRegionTrail), aws.ToBool(tr.IncludeGlobalServiceEvents)))
+		}
+		if got := aws.ToString(tr.S3BucketName); got != bucket || aws.ToString(tr.S3KeyPrefix) != expect.TrailPrefix {
+			wrong = append(wrong, fmt.Sprintf("log files into %s/%s", got, aws.ToString(tr.S3KeyPrefix)))
+		}
+		if !aws.ToBool(tr.LogFileValidationEnabled) {
+			wrong = append(wrong, "log-file validation off")
+		}
+		if aws.ToString(tr.KmsKeyId) == "" {
+			wrong = append(wrong, "no KMS key")
+		}
+		if aws.ToString(tr.CloudWatchLogsLogGroupArn) == "" {
+			wrong = append(wrong, "no CloudWatch Logs delivery")
+		}
+		if why := managementIncomplete(sel.AdvancedEventSelectors, sel.EventSelectors); why != "" {
+			wrong = append(wrong, why)
+		}
+		delivered := aws.ToTime(st.LatestDeliveryTime)
+		switch {
+		case delivered.IsZero() && t.age(aws.ToTime(st.StartLoggingTime)) < catalog.MaxAge.TrailDelivery:
+			r.Pending(res, "no log file delivered yet since logging started "+aws.ToTime(st.StartLoggingTime).In(config.JST).Format("2006-01-02 15:04 JST"), want)
+		case delivered.IsZero():
+			wrong = append(wrong, "no log file ever delivered")
+		case t.age(delivered) > catalog.MaxAge.TrailDelivery:
+			wrong = append(wrong, fmt.Sprintf("the latest log file delivered %s ago", t.age(delivered).Round(time.Minute)))
+		}
+		if len(wrong) > 0 {
+			r.Fail(res, strings.Join(wrong, "; "), want)
+			return
+		}
+		observed := fmt.Sprintf("logging, multi-region, log files into %s/%s validated, to %s, every management event, delivered %s ago",
+			aws.ToString(tr.S3BucketName), aws.ToString(tr.S3KeyPrefix), aws.ToString(tr.CloudWatchLogsLogGroupArn), t.age(delivered).Round(time.Second))
+		if t.Inv.ArchiveKeyArn != "" {
+			keyVerdict(ctx, t, r, res, aws.ToString(tr.KmsKeyId), t.Inv.ArchiveKeyArn, observed+", encrypted")
+			return
+		}
+		r.Pass(res, observed+", encrypted with "+aws.ToString(tr.KmsKeyId), want)
 	}})
+
+// managementIncomplete says why a trail's selectors do not record every
+// management event, read and write ("" when they do): an advanced selector
+// on eventCategory Management with no other field (a readOnly field keeps
+// half of them out), or a basic selector with management events and
+// ReadWriteType All (CloudTrail user guide, "Logging management events").
+func managementIncomplete(adv []cttypes.AdvancedEventSelector, basic []cttypes.EventSelector) string {
+	for _, s := range adv {
+		mgmt, other := false, []string{}
+		for _, f := range s.FieldSelectors {
+			if aws.ToString(f.Field) == "eventCategory" && slices.Equal(f.Equals, []string{"Management"}) {
+				mgmt = true
+			} else {
+				other = append(other, aws.ToString(f.Field))
+			}
+		}
+		if mgmt && len(other) == 0 {
+			return ""
+		}
+		if mgmt {
+			return "management events limited by " + strings.Join(other, ", ")
+		}
+	}
+	for _, s := range basic {
+		if aws.ToBool(s.IncludeManagementEvents) && s.ReadWriteType == cttypes.ReadWriteTypeAll {
+			return ""
+		}
+	}
+	return "management events not all recorded (read and write)"
+}
 
 var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the trail records the object events of the tenant's buckets",
 	Run: func(ctx context.Context, t *Target, r *Run) {
@@ -136,7 +212,7 @@ var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the
 		}
 		for _, b := range t.Inv.Trail.Coverage {
 			if trailCovers(out.AdvancedEventSelectors, out.EventSelectors, b) {
-				r.Pass("bucket "+b, "every object event (read and write) recorded by "+aws.ToString(tr.TrailARN))
+				r.Pass("bucket "+b, "every object event (read and write) recorded by "+aws.ToString(tr.TrailARN), "all object events of the bucket recorded")
 			} else {
 				r.Fail("bucket "+b, "not every object event covered by "+aws.ToString(tr.TrailARN)+"'s selectors", "all object events of the bucket recorded")
 			}
@@ -166,7 +242,7 @@ var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-bala
 		case attr["routing.http.drop_invalid_header_fields.enabled"] != "true":
 			r.Fail(res, "invalid headers passed on", "routing.http.drop_invalid_header_fields.enabled=true")
 		default:
-			r.Pass(res, "access logs to "+t.Inv.Buckets.ServiceLogs)
+			r.Pass(res, "access logs to "+attr["access_logs.s3.bucket"]+", invalid headers dropped", "access logs to "+t.Inv.Buckets.ServiceLogs+", routing.http.drop_invalid_header_fields.enabled=true")
 		}
 	}})
 
@@ -225,7 +301,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 				r.Fail(rres, fmt.Sprintf("%d targets, not %s", len(targets), group), "targets "+groupArn)
 				continue
 			}
-			r.Pass(rres, "the tenant's "+kind+" records, read-only calls included, to "+group)
+			r.Pass(rres, fmt.Sprintf("state %s, the stack's pattern, target %s", rule.State, groupArn), "the tenant's "+kind+" records, read-only calls included, to "+group)
 		}
 		// Without the baseline's resource policy EventBridge cannot write.
 		pres := "resource policy " + expect.TrailViewPolicyName
@@ -249,7 +325,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 				r.Fail(pres, "document "+aws.ToString(p.PolicyDocument), "document "+wantPolicy+" (the baseline's)")
 				return
 			}
-			r.Pass(pres, "EventBridge may write every tenant's view group")
+			r.Pass(pres, "the baseline's document", "document "+wantPolicy+" (the baseline's)")
 			return
 		}
 		r.Fail(pres, "no such policy: EventBridge cannot write the copies", "the baseline's policy (deploy the baseline stack)")

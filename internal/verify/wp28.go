@@ -56,7 +56,7 @@ var _ = register(Check{ID: "WP-28/dhcp", Control: "WP-28", Title: "DHCP options 
 			case !slices.Contains(vals["domain-name-servers"], "AmazonProvidedDNS"):
 				r.Fail("DHCP options "+dhcp, fmt.Sprint(vals["domain-name-servers"]), "AmazonProvidedDNS kept")
 			default:
-				r.Pass("DHCP options "+dhcp, "ntp-servers 169.254.169.123, AmazonProvidedDNS")
+				r.Pass("DHCP options "+dhcp, fmt.Sprintf("ntp-servers %v, domain-name-servers %v", vals["ntp-servers"], vals["domain-name-servers"]), "ntp-servers 169.254.169.123, AmazonProvidedDNS kept")
 			}
 			return
 		}
@@ -84,7 +84,7 @@ var _ = register(Check{ID: "WP-28/database-timezone", Control: "WP-28", Title: "
 			r.Fail(res, "timezone "+v+" in "+group+" (UTC when unset)", want)
 			return
 		}
-		r.Pass(res, want+" in "+group)
+		r.Pass(res, "timezone = "+params["timezone"]+" in "+group, want)
 	}})
 
 // WP-28/instance-clock: the running launch template version's bootstrap
@@ -103,6 +103,6 @@ var _ = register(Check{ID: "WP-28/instance-clock", Control: "WP-28", Title: "ins
 		case !strings.Contains(ud, "169.254.169.123") || !strings.Contains(ud, "timedatectl set-timezone "+config.TimeZone):
 			r.Fail(res, "the bootstrap sets no chrony server 169.254.169.123 or no time zone "+config.TimeZone, expected)
 		default:
-			r.Pass(res, "chrony on 169.254.169.123, time zone "+config.TimeZone)
+			r.Pass(res, "the bootstrap sets chrony on 169.254.169.123 and timedatectl set-timezone "+config.TimeZone, expected)
 		}
 	}})

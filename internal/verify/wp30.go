@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/inspector2"
@@ -11,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
+	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 var _ = register(Check{ID: "WP-30/database-upgrades", Control: "WP-30", Title: "the database takes minor version upgrades",
@@ -24,7 +27,7 @@ var _ = register(Check{ID: "WP-30/database-upgrades", Control: "WP-30", Title: "
 			r.Fail(res, "AutoMinorVersionUpgrade false", "automatic minor version upgrades in the maintenance window")
 			return
 		}
-		r.Pass(res, "minor versions upgraded automatically")
+		r.Pass(res, "AutoMinorVersionUpgrade true", "automatic minor version upgrades in the maintenance window")
 	}})
 
 var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspector scans EC2 and ECR",
@@ -44,7 +47,7 @@ var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspecto
 			if rs.Ec2 == nil || rs.Ec2.Status != "ENABLED" || rs.Ecr == nil || rs.Ecr.Status != "ENABLED" {
 				r.Fail("Inspector in "+t.Inv.AccountID, "EC2 or ECR scanning not enabled", "EC2 and ECR ENABLED")
 			} else {
-				r.Pass("Inspector in "+t.Inv.AccountID, "EC2 and ECR ENABLED")
+				r.Pass("Inspector in "+t.Inv.AccountID, fmt.Sprintf("EC2 %s, ECR %s", rs.Ec2.Status, rs.Ecr.Status), "EC2 and ECR ENABLED")
 			}
 			return
 		}
@@ -65,7 +68,7 @@ var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch a
 				return nil, err
 			}
 			for _, a := range page.Associations {
-				if aws.ToString(a.AssociationName) != name || aws.ToString(a.Name) != "AWS-RunPatchBaseline" {
+				if aws.ToString(a.AssociationName) != name || aws.ToString(a.Name) != expect.Patch.Document || aws.ToString(a.ScheduleExpression) != expect.Patch.Schedule {
 					continue
 				}
 				for _, tg := range a.Targets {
@@ -81,10 +84,10 @@ var _ = register(Check{ID: "WP-30/patching", Control: "WP-30", Title: "a patch a
 			r.Error("patch associations", err, "AWS-RunPatchBaseline for "+t.Inv.AutoScalingGroup)
 			return
 		case found != "":
-			r.Pass("association "+found, "AWS-RunPatchBaseline on "+t.Inv.AutoScalingGroup)
+			r.Pass("association "+found, expect.Patch.Document+" "+expect.Patch.Schedule+" on "+t.Inv.AutoScalingGroup, expect.Patch.Document+" "+expect.Patch.Schedule+" for "+t.Inv.AutoScalingGroup)
 			return
 		}
-		r.Fail("tenant "+t.Inv.Tenant, "no association "+name+" of AWS-RunPatchBaseline targets "+t.Inv.AutoScalingGroup, "AWS-RunPatchBaseline for the tenant's instances")
+		r.Fail("tenant "+t.Inv.Tenant, "no association "+name+" of "+expect.Patch.Document+" on "+expect.Patch.Schedule+" targets "+t.Inv.AutoScalingGroup, expect.Patch.Document+" "+expect.Patch.Schedule+" for the tenant's instances")
 	}})
 
 // maxShown bounds the findings a report lists one by one; the rest are
@@ -122,7 +125,7 @@ var _ = register(Check{ID: "WP-30/findings", Control: "WP-30", Title: "no active
 			return
 		}
 		if len(found) == 0 {
-			r.Pass("Inspector findings of "+t.Inv.Tenant, "no active HIGH or CRITICAL finding")
+			r.Pass("Inspector findings of "+t.Inv.Tenant, "no active HIGH or CRITICAL finding", expected)
 			return
 		}
 		for i, f := range found {
@@ -154,18 +157,9 @@ func findingOfTenant(f insptypes.Finding, tenant string) bool {
 // scanned is FAIL, an unreadable state ERROR.
 var _ = register(Check{ID: "WP-30/patch-compliance", Control: "WP-30", Title: "every instance patched: nothing missing, nothing failed",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		const expected = "a patch state with 0 missing and 0 failed"
-		g, err := tenantGroup(ctx, t)
-		if err != nil {
-			r.Error("group "+t.Inv.AutoScalingGroup, err, expected)
-			return
-		}
-		var ids []string
-		for _, in := range g.Instances {
-			ids = append(ids, aws.ToString(in.InstanceId))
-		}
-		if len(ids) == 0 {
-			r.Error("group "+t.Inv.AutoScalingGroup, fmt.Errorf("no instance in the group to judge"), expected)
+		expected := fmt.Sprintf("a patch state with 0 missing and 0 failed, at most %s old", catalog.MaxAge.PatchScan)
+		ids, launched, ok := groupInstances(ctx, t, r, expected)
+		if !ok {
 			return
 		}
 		states := map[string]ssmtypes.InstancePatchState{}
@@ -188,13 +182,75 @@ var _ = register(Check{ID: "WP-30/patch-compliance", Control: "WP-30", Title: "e
 		}
 		for _, id := range ids {
 			s, ok := states[id]
+			age := t.age(aws.ToTime(s.OperationEndTime))
 			switch {
+			case !ok && t.age(launched[id]) < catalog.MaxAge.PatchScan:
+				r.Pending("instance "+id, fmt.Sprintf("launched %s ago, not scanned yet: the weekly association (%s) scans it by %s after launch", t.age(launched[id]).Round(time.Minute), expect.Patch.Schedule, catalog.MaxAge.PatchScan), expected)
 			case !ok:
 				r.Fail("instance "+id, "no patch state: never scanned by Patch Manager", expected)
 			case s.MissingCount > 0 || s.FailedCount > 0:
 				r.Fail("instance "+id, fmt.Sprintf("%d missing, %d failed (baseline %s, %s)", s.MissingCount, s.FailedCount, aws.ToString(s.BaselineId), s.Operation), expected)
+			case age > catalog.MaxAge.PatchScan:
+				r.Fail("instance "+id, fmt.Sprintf("the latest patch scan %s ago (%s)", age.Round(time.Hour), aws.ToTime(s.OperationEndTime).In(config.JST).Format("2006-01-02 15:04 JST")), expected)
 			default:
-				r.Pass("instance "+id, fmt.Sprintf("0 missing, 0 failed, %d installed (%s at %s)", s.InstalledCount, s.Operation, aws.ToTime(s.OperationEndTime).In(config.JST).Format("2006-01-02 15:04 JST")))
+				r.Pass("instance "+id, fmt.Sprintf("0 missing, 0 failed, %d installed (%s at %s, %s ago)", s.InstalledCount, s.Operation, aws.ToTime(s.OperationEndTime).In(config.JST).Format("2006-01-02 15:04 JST"), age.Round(time.Minute)), expected)
+			}
+		}
+	}})
+
+// WP-30/inspector-coverage: Inspector scans every instance of the tenant's
+// group, and scanned it recently (Inspector API reference, ListCoverage:
+// scanStatus ACTIVE, lastScannedAt). An instance younger than its first
+// scan is due is PENDING.
+var _ = register(Check{ID: "WP-30/inspector-coverage", Control: "WP-30", Title: "Inspector scans every instance of the tenant, recently",
+	Run: func(ctx context.Context, t *Target, r *Run) {
+		expected := fmt.Sprintf("covered by Inspector, scan status ACTIVE, scanned within %s", catalog.MaxAge.InspectorScan)
+		ids, launched, ok := groupInstances(ctx, t, r, expected)
+		if !ok {
+			return
+		}
+		covered := map[string]insptypes.CoveredResource{}
+		for start := 0; start < len(ids); start += 10 { // a filter holds at most 10 values
+			var filter []insptypes.CoverageStringFilter
+			for _, id := range ids[start:min(start+10, len(ids))] {
+				filter = append(filter, insptypes.CoverageStringFilter{Comparison: insptypes.CoverageStringComparisonEquals, Value: aws.String(id)})
+			}
+			err := allPages("inspector2:ListCoverage", func(tok *string) (*string, error) {
+				out, err := t.Clients.Inspector.ListCoverage(ctx, &inspector2.ListCoverageInput{FilterCriteria: &insptypes.CoverageFilterCriteria{ResourceId: filter}, NextToken: tok})
+				if err != nil {
+					return nil, err
+				}
+				for _, c := range out.CoveredResources {
+					covered[aws.ToString(c.ResourceId)] = c
+				}
+				return out.NextToken, nil
+			})
+			if err != nil {
+				r.Error("Inspector coverage of "+t.Inv.AutoScalingGroup, err, expected)
+				return
+			}
+		}
+		for _, id := range ids {
+			res := "instance " + id
+			c, ok := covered[id]
+			young := t.age(launched[id]) < catalog.MaxAge.FirstReading
+			switch {
+			case !ok && young:
+				r.Pending(res, fmt.Sprintf("launched %s ago, not yet covered", t.age(launched[id]).Round(time.Second)), expected)
+			case !ok:
+				r.Fail(res, "not covered by Inspector", expected)
+			case c.ScanStatus == nil || c.ScanStatus.StatusCode != insptypes.ScanStatusCodeActive:
+				code := "none"
+				if c.ScanStatus != nil {
+					code = string(c.ScanStatus.StatusCode) + " " + string(c.ScanStatus.Reason)
+				}
+				r.Fail(res, "scan status "+code, expected)
+			case c.LastScannedAt == nil && young:
+				r.Pending(res, "covered, not scanned yet", expected)
+			case c.LastScannedAt == nil || t.age(*c.LastScannedAt) > catalog.MaxAge.InspectorScan:
+				r.Fail(res, "the latest scan "+aws.ToTime(c.LastScannedAt).In(config.JST).Format("2006-01-02 15:04 JST"), expected)
+			default:
+				r.Pass(res, fmt.Sprintf("scan status ACTIVE, scanned %s ago", t.age(*c.LastScannedAt).Round(time.Minute)), expected)
 			}
 		}
 	}})

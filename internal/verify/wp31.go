@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/netip"
@@ -13,8 +14,14 @@ import (
 	"github.com/tenantkit/tenantkit/internal/config"
 )
 
-var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to another tenant, no peering or transit gateway",
+// WP-31/routes: every route of the tenant's route tables leads to the VPC
+// itself, the tenant's own internet gateway, its NAT gateways or its S3
+// gateway endpoint, and none reaches another tenant's range. Anything else
+// (a peering connection, a transit, VPN or carrier gateway, an instance or
+// a network interface, a core network) is a path to another network.
+var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "routes only to the VPC, its own gateways and endpoints; none to another tenant",
 	Run: func(ctx context.Context, t *Target, r *Run) {
+		const want = "targets local, the tenant's internet gateway, its NAT gateways or its S3 gateway endpoint only; no route to another tenant"
 		tables, err := collectPages("ec2:DescribeRouteTables", func(tok *string) ([]ec2types.RouteTable, *string, error) {
 			out, err := t.Clients.EC2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
 			if err != nil {
@@ -23,7 +30,12 @@ var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to
 			return out.RouteTables, out.NextToken, nil
 		})
 		if err != nil {
-			r.Error("route tables of "+t.Inv.VpcID, err, "routes to the tenant's own network and AWS only")
+			r.Error("route tables of "+t.Inv.VpcID, err, want)
+			return
+		}
+		own, err := ownGateways(ctx, t)
+		if err != nil {
+			r.Error("gateways of "+t.Inv.VpcID, err, want)
 			return
 		}
 		n := 0
@@ -32,31 +44,84 @@ var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "no route to
 				continue // not the tenant's, whatever the filter said
 			}
 			n++
+			res := "route table " + aws.ToString(rt.RouteTableId)
 			bad := false
+			var read []string
 			for _, rt2 := range rt.Routes {
-				dest := aws.ToString(rt2.DestinationCidrBlock)
-				if rt2.VpcPeeringConnectionId != nil || rt2.TransitGatewayId != nil {
-					r.Fail("route table "+aws.ToString(rt.RouteTableId), "route "+dest+" via a peering or transit gateway", "no path to another network")
+				dest := cmp.Or(aws.ToString(rt2.DestinationCidrBlock), aws.ToString(rt2.DestinationIpv6CidrBlock), aws.ToString(rt2.DestinationPrefixListId))
+				target := routeTarget(rt2)
+				read = append(read, dest+" → "+target)
+				if !own[target] {
+					r.Fail(res, "route "+dest+" → "+target+" ("+targetKind(target)+")", want)
 					bad = true
 					continue
 				}
 				if p, err := netip.ParsePrefix(dest); err == nil && p.Bits() > 0 {
 					for name, other := range t.OtherCidrs {
 						if other.Overlaps(p) {
-							r.Fail("route table "+aws.ToString(rt.RouteTableId), "route "+dest, "no route to tenant "+name+" ("+other.String()+")")
+							r.Fail(res, "route "+dest+" → "+target, "no route to tenant "+name+" ("+other.String()+")")
 							bad = true
 						}
 					}
 				}
 			}
 			if !bad {
-				r.Pass("route table "+aws.ToString(rt.RouteTableId), fmt.Sprintf("%d routes", len(rt.Routes)))
+				r.Pass(res, strings.Join(read, ", "), want)
 			}
 		}
 		if n == 0 {
 			r.Error("route tables of "+t.Inv.VpcID, fmt.Errorf("none found"), "the VPC's route tables")
 		}
 	}})
+
+// routeTarget names where a route leads, whatever kind of target it is.
+func routeTarget(r ec2types.Route) string {
+	return cmp.Or(aws.ToString(r.GatewayId), aws.ToString(r.NatGatewayId), aws.ToString(r.TransitGatewayId), aws.ToString(r.VpcPeeringConnectionId),
+		aws.ToString(r.NetworkInterfaceId), aws.ToString(r.InstanceId), aws.ToString(r.CarrierGatewayId), aws.ToString(r.LocalGatewayId),
+		aws.ToString(r.EgressOnlyInternetGatewayId), aws.ToString(r.CoreNetworkArn), "no target")
+}
+
+// ownGateways are the targets a tenant's route may have: local, the
+// internet gateway attached to its VPC, its NAT gateways, its S3 gateway
+// endpoint.
+func ownGateways(ctx context.Context, t *Target) (map[string]bool, error) {
+	return cached(t, "gateways", func() (map[string]bool, error) {
+		own := map[string]bool{"local": true}
+		if t.Inv.S3EndpointID != "" {
+			own[t.Inv.S3EndpointID] = true
+		}
+		err := allPages("ec2:DescribeInternetGateways", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeInternetGateways(ctx, &ec2.DescribeInternetGatewaysInput{Filters: []ec2types.Filter{{Name: aws.String("attachment.vpc-id"), Values: []string{t.Inv.VpcID}}}, NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range out.InternetGateways {
+				for _, a := range g.Attachments {
+					if aws.ToString(a.VpcId) == t.Inv.VpcID {
+						own[aws.ToString(g.InternetGatewayId)] = true
+					}
+				}
+			}
+			return out.NextToken, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		err = allPages("ec2:DescribeNatGateways", func(tok *string) (*string, error) {
+			out, err := t.Clients.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: vpcFilter(t.Inv.VpcID), NextToken: tok})
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range out.NatGateways {
+				if aws.ToString(g.VpcId) == t.Inv.VpcID {
+					own[aws.ToString(g.NatGatewayId)] = true
+				}
+			}
+			return out.NextToken, nil
+		})
+		return own, err
+	})
+}
 
 var _ = register(Check{ID: "WP-31/endpoints", Control: "WP-31", Title: "private subnets reach AWS through VPC endpoints",
 	Run: func(ctx context.Context, t *Target, r *Run) {
@@ -83,9 +148,21 @@ var _ = register(Check{ID: "WP-31/endpoints", Control: "WP-31", Title: "private 
 		}
 		for _, svc := range append([]string{"s3"}, config.RequiredInterfaceEndpoints...) {
 			if have[svc] {
-				r.Pass("VPC endpoint "+svc, "available")
+				r.Pass("VPC endpoint "+svc, "available in "+t.Inv.VpcID, "an available endpoint in "+t.Inv.VpcID)
 			} else {
 				r.Fail("VPC endpoint "+svc, "missing or not available", "an available endpoint in "+t.Inv.VpcID)
 			}
 		}
 	}})
+
+// targetKind names the kind of a route's target by its id's prefix.
+func targetKind(id string) string {
+	for prefix, kind := range map[string]string{"igw-": "an internet gateway", "nat-": "a NAT gateway", "tgw-": "a transit gateway",
+		"pcx-": "a peering connection", "vgw-": "a VPN gateway", "eni-": "a network interface", "i-": "an instance", "vpce-": "a VPC endpoint",
+		"cagw-": "a carrier gateway", "lgw-": "a local gateway", "eigw-": "an egress-only internet gateway", "arn:": "a core network"} {
+		if strings.HasPrefix(id, prefix) {
+			return kind
+		}
+	}
+	return "an unknown target"
+}

@@ -9,7 +9,7 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
-	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "GuardDuty findings of medium severity and up reach the topic",
@@ -24,11 +24,11 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 			r.Fail(res, "state "+string(rule.State), "ENABLED")
 			return
 		}
-		if gd, min, err := awsdocs.FindingsPattern(aws.ToString(rule.EventPattern)); err != nil || !gd || min > config.MinFindingSeverity {
-			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "GuardDuty findings of severity 4 and up")
+		if want := expect.FindingsPattern(); !awsdocs.SamePattern(aws.ToString(rule.EventPattern), want) {
+			r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "pattern "+want+" (every GuardDuty finding of severity 4 and up)")
 			return
 		}
-		toTopic(ctx, t, r, res, t.Inv.FindingsRule, "enabled, severity >= 4")
+		toTopic(ctx, t, r, res, t.Inv.FindingsRule, "state ENABLED, pattern "+aws.ToString(rule.EventPattern))
 	}})
 
 // WP-37/alert-routes: every other alert route (awsdocs.Routes) is the
@@ -63,7 +63,7 @@ var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspe
 				r.Fail(res, "pattern "+aws.ToString(rule.EventPattern), "pattern "+want)
 				continue
 			}
-			toTopic(ctx, t, r, res, name, route.Key+" route enabled")
+			toTopic(ctx, t, r, res, name, "state ENABLED, pattern "+aws.ToString(rule.EventPattern))
 		}
 	}})
 
@@ -76,7 +76,7 @@ func toTopic(ctx context.Context, t *Target, r *Run, res, rule, what string) {
 	}
 	for _, x := range targets {
 		if aws.ToString(x.Arn) == t.Inv.TopicArn {
-			r.Pass(res, what+", to "+t.Inv.TopicArn)
+			r.Pass(res, what+", target "+t.Inv.TopicArn, "enabled, the stack's pattern, targeting "+t.Inv.TopicArn)
 			return
 		}
 	}

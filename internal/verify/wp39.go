@@ -33,7 +33,7 @@ var _ = register(Check{ID: "WP-39/log-retention", Control: "WP-39", Title: "log 
 			if got != want {
 				r.Fail("log group "+name, retentionText(got), retentionText(want))
 			} else {
-				r.Pass("log group "+name, retentionText(got))
+				r.Pass("log group "+name, retentionText(got), retentionText(want))
 			}
 		})
 	}})
@@ -91,7 +91,12 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 					continue
 				}
 			}
-			r.Pass(bucketRes(t, b), "versioned, deletes and rule changes denied")
+			observed, want := "versioning Enabled, deletes and rule changes denied but to the log admins and the deployers", "versioning Enabled, deletes and rule changes denied to every principal but the log-admin roles and the deployers"
+			if b == t.Inv.Buckets.LogArchive {
+				observed += fmt.Sprintf(", Object Lock %s %d days", t.Cfg.ObjectLockMode, t.Cfg.ObjectLockDays)
+				want += fmt.Sprintf(", Object Lock %s %d days", t.Cfg.ObjectLockMode, t.Cfg.ObjectLockDays)
+			}
+			r.Pass(bucketRes(t, b), observed, want)
 		}
 	}})
 
@@ -170,7 +175,7 @@ var _ = register(Check{ID: "WP-39/access-log-copy", Control: "WP-39", Title: "th
 			r.Fail(bucketRes(t, src), why, want)
 			return
 		}
-		r.Pass(bucketRes(t, src), "every object replicated into "+archive+", delete markers not")
+		r.Pass(bucketRes(t, src), "one rule, enabled, every object into "+archive+", delete markers not replicated", want)
 	}})
 
 // copyFilter describes what narrows a replication rule, "" for every

@@ -13,6 +13,8 @@ import (
 	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -374,6 +376,9 @@ var _ = register("aws:autoscaling/group:Group", handler{source: "internal/servic
 		}
 		if _, err := m.asg.CreateAutoScalingGroup(ctx, in); err != nil {
 			return "", nil, err
+		}
+		if err := m.launchAsAWSDoes(ctx, name); err != nil {
+			return name, nil, err
 		}
 		if ms := p.strs("enabledMetrics"); len(ms) > 0 {
 			if _, err := m.asg.EnableMetricsCollection(ctx, &autoscaling.EnableMetricsCollectionInput{AutoScalingGroupName: aws.String(name), Granularity: aws.String("1Minute"), Metrics: ms}); err != nil {
@@ -778,3 +783,65 @@ var _ = register("aws:inspector2/enabler:Enabler", handler{source: "internal/ser
 		return err
 	},
 })
+
+// launchAsAWSDoes makes the group's instances hold the volumes AWS would
+// have given them. moto 5.2.1 launches each instance with its stock
+// image's root volume at /dev/sda1 (unencrypted, untagged) beside the one
+// the template maps at /dev/xvda, and applies none of the template's
+// volume tags. Amazon Linux 2023's root device is /dev/xvda, which the
+// template's mapping replaces ("Block device mappings for volumes on
+// Amazon EC2 instances", EC2 user guide: a mapping for the root device
+// overrides the image's), and AWS tags the volumes it launches with the
+// template's volume tag specification ("Tag your Amazon EC2 resources",
+// EC2 user guide, launch templates). So the stock root volume is removed
+// and the template's volume tags applied.
+func (m *Moto) launchAsAWSDoes(ctx context.Context, group string) error {
+	g, err := m.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{group}})
+	if err != nil || len(g.AutoScalingGroups) == 0 || g.AutoScalingGroups[0].LaunchTemplate == nil {
+		return err
+	}
+	lt := g.AutoScalingGroups[0].LaunchTemplate
+	vs, err := m.ec2.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{LaunchTemplateId: lt.LaunchTemplateId, Versions: []string{aws.ToString(lt.Version)}})
+	if err != nil || len(vs.LaunchTemplateVersions) == 0 {
+		return err
+	}
+	data := vs.LaunchTemplateVersions[0].LaunchTemplateData
+	mapped := map[string]bool{}
+	for _, b := range data.BlockDeviceMappings {
+		mapped[aws.ToString(b.DeviceName)] = true
+	}
+	var volumeTags []ec2types.Tag
+	for _, ts := range data.TagSpecifications {
+		if ts.ResourceType == ec2types.ResourceTypeVolume {
+			volumeTags = ts.Tags
+		}
+	}
+	for _, in := range g.AutoScalingGroups[0].Instances {
+		id := aws.ToString(in.InstanceId)
+		vols, err := m.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []ec2types.Filter{{Name: aws.String("attachment.instance-id"), Values: []string{id}}}})
+		if err != nil {
+			return err
+		}
+		for _, v := range vols.Volumes {
+			device := ""
+			if len(v.Attachments) > 0 {
+				device = aws.ToString(v.Attachments[0].Device)
+			}
+			if !mapped[device] {
+				if _, err := m.ec2.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: v.VolumeId, InstanceId: aws.String(id)}); err != nil {
+					return err
+				}
+				if _, err := m.ec2.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: v.VolumeId}); err != nil {
+					return err
+				}
+				continue
+			}
+			if len(volumeTags) > 0 {
+				if _, err := m.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{aws.ToString(v.VolumeId)}, Tags: volumeTags}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -142,6 +142,12 @@ func TestJourney(t *testing.T) {
 		}
 	})
 
+	ts.RunTestStage(t, "violations", func() {
+		t.Log("violations: each promise broken in the account with the SDK, its check must FAIL, then restored")
+		w.violate(ctx, w.inventory(w.tenant), false)
+		w.expectPasses(w.settledReport(w.tenant, "--inventory", w.inventory(w.tenant)), "after the violations")
+	})
+
 	ts.RunTestStage(t, "drift", func() {
 		t.Log("drift: injected with the SDK, found by verify and by preview --refresh")
 		w.injectDrift(ctx, w.inventory(w.tenant))
@@ -459,12 +465,15 @@ func (w *world) offboard() {
 			w.t.Fatalf("%v: %s", s, r)
 		}
 	}
-	rep, _ := w.verifyReport(w.tenant, "--inventory", w.inventory(w.tenant))
+	inv := w.inventory(w.tenant)
+	rep, _ := w.verifyReport(w.tenant, "--inventory", inv)
 	for _, c := range rep.Controls {
 		if c.ID == "WP-10" && c.Status != catalog.Pass {
 			w.t.Errorf("suspended, WP-10 is %s: %+v", c.Status, c.Checks)
 		}
 	}
+	// A suspended tenant's promise broken, one way at a time.
+	w.violate(context.Background(), inv, true)
 	r := w.tenantctl("offboard", "delete", w.tenant, "--yes")
 	if r.code != 0 {
 		w.t.Fatalf("offboard delete: %s", r)

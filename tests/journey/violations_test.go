@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
+
 	"net/url"
 	"os"
 	"path/filepath"
@@ -175,10 +175,11 @@ func (w *world) breaker(invPath string) *breaker {
 // checkStatus runs one control's checks in this process, as tenantctl
 // verify --control does, and returns the named check's status.
 func (b *breaker) checkStatus(ctx context.Context, control, check string) (catalog.Status, []string) {
+	var stderr strings.Builder
 	rep, code := verify.Verify(ctx, verify.Options{Tenant: b.w.tenant, Inventoried: b.inv, StacksDir: "stacks", BaselineDir: "baseline",
-		Endpoint: b.w.target.endpoint, Parallel: 8, Controls: []string{control}}, io.Discard)
+		Endpoint: b.w.target.endpoint, Parallel: 8, Controls: []string{control}}, &stderr)
 	if rep == nil {
-		b.w.t.Fatalf("verify --control %s: exit %d, no report", control, code)
+		b.w.t.Fatalf("verify --control %s: exit %d, no report: %s", control, code, stderr.String())
 	}
 	for _, c := range rep.Controls {
 		for _, ch := range c.Checks {
@@ -194,8 +195,7 @@ func (b *breaker) checkStatus(ctx context.Context, control, check string) (catal
 			return ch.Status, obs
 		}
 	}
-	b.w.t.Fatalf("the report of %s has no check %s", control, check)
-	return "", nil
+	return "NO SUCH CHECK", []string{"the report of " + control + " has no check " + check}
 }
 
 // repair redeploys the tenant from its state (up --refresh): the undo of a
@@ -460,10 +460,11 @@ func (b *breaker) launchVersion(ctx context.Context, edit func(data *ec2types.Re
 		return nil, err
 	}
 	return func(ctx context.Context) error {
-		if _, err := b.asg.UpdateAutoScalingGroup(ctx, &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: aws.String(b.inv.AutoScalingGroup), LaunchTemplate: &spec}); err != nil {
-			return err
-		}
-		_, err := b.ec2.DeleteLaunchTemplateVersions(ctx, &ec2.DeleteLaunchTemplateVersionsInput{LaunchTemplateId: spec.LaunchTemplateId, Versions: []string{newVersion}})
+		// The version made stays (moto 5.2.1 answers
+		// DeleteLaunchTemplateVersions with a 500); the group launches
+		// the one it launched before.
+		back := &astypes.LaunchTemplateSpecification{LaunchTemplateId: spec.LaunchTemplateId, Version: spec.Version}
+		_, err := b.asg.UpdateAutoScalingGroup(ctx, &autoscaling.UpdateAutoScalingGroupInput{AutoScalingGroupName: aws.String(b.inv.AutoScalingGroup), LaunchTemplate: back})
 		return err
 	}, nil
 }
@@ -791,15 +792,13 @@ var motoCases = map[string]apply{
 		}
 		return func(ctx context.Context) error { return set(ctx, old) }, nil
 	},
+
 	"12-volume-unlabelled": func(ctx context.Context, b *breaker) (undo, error) {
-		vols, err := b.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Tenant"), Values: []string{b.w.tenant}}}})
+		vols, err := b.instanceVolumes(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if len(vols.Volumes) == 0 {
-			return nil, fmt.Errorf("no volume tagged Tenant=%s", b.w.tenant)
-		}
-		v := vols.Volumes[0]
+		v := vols[0]
 		old := ""
 		for _, t := range v.Tags {
 			if aws.ToString(t.Key) == "DataClassification" {
@@ -928,27 +927,26 @@ var motoCases = map[string]apply{
 		if err != nil {
 			return nil, err
 		}
-		old := aws.ToString(cur.Content)
+		oldVersion := cur.DocumentVersion
 		var m map[string]any
-		if err := json.Unmarshal([]byte(old), &m); err != nil {
+		if err := json.Unmarshal([]byte(aws.ToString(cur.Content)), &m); err != nil {
 			return nil, err
 		}
 		if in, ok := m["inputs"].(map[string]any); ok {
 			in["cloudWatchEncryptionEnabled"] = false
 		}
 		changed, _ := json.Marshal(m)
-		set := func(ctx context.Context, content string) error {
-			out, err := b.ssm.UpdateDocument(ctx, &ssm.UpdateDocumentInput{Name: aws.String(doc), Content: aws.String(content), DocumentVersion: aws.String("$LATEST")})
-			if err != nil {
-				return err
-			}
-			_, err = b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: out.DocumentDescription.DocumentVersion})
-			return err
-		}
-		if err := set(ctx, string(changed)); err != nil {
+		out, err := b.ssm.UpdateDocument(ctx, &ssm.UpdateDocumentInput{Name: aws.String(doc), Content: aws.String(string(changed)), DocumentVersion: aws.String("$LATEST")})
+		if err != nil {
 			return nil, err
 		}
-		return func(ctx context.Context) error { return set(ctx, old) }, nil
+		if _, err := b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: out.DocumentDescription.DocumentVersion}); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) error {
+			_, err := b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: oldVersion})
+			return err
+		}, nil
 	},
 
 	// WP-19
@@ -1164,6 +1162,28 @@ var motoCases = map[string]apply{
 			return err
 		}, u), err
 	},
+	"21.1-volume-unencrypted": func(ctx context.Context, b *breaker) (undo, error) {
+		vols, err := b.instanceVolumes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		instance := aws.ToString(vols[0].Attachments[0].InstanceId)
+		v, err := b.ec2.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: vols[0].AvailabilityZone, Size: aws.Int32(8), Encrypted: aws.Bool(false)})
+		if err != nil {
+			return nil, err
+		}
+		drop := func(ctx context.Context) error {
+			_, err := b.ec2.DeleteVolume(ctx, &ec2.DeleteVolumeInput{VolumeId: v.VolumeId})
+			return err
+		}
+		if _, err := b.ec2.AttachVolume(ctx, &ec2.AttachVolumeInput{VolumeId: v.VolumeId, InstanceId: aws.String(instance), Device: aws.String("/dev/sdf")}); err != nil {
+			return drop, err
+		}
+		return both(drop, func(ctx context.Context) error {
+			_, err := b.ec2.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: v.VolumeId, InstanceId: aws.String(instance)})
+			return err
+		}), nil
+	},
 	"21.1-pab-off": func(ctx context.Context, b *breaker) (undo, error) {
 		bucket := b.inv.Buckets.Data["personal"]
 		out, err := b.s3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
@@ -1178,16 +1198,6 @@ var motoCases = map[string]apply{
 		}
 		return func(ctx context.Context) error {
 			_, err := b.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String(bucket), PublicAccessBlockConfiguration: &old})
-			return err
-		}, nil
-	},
-	"21.1-log-group-no-key": func(ctx context.Context, b *breaker) (undo, error) {
-		group := expect.AppLogGroup(b.w.tenant)
-		if _, err := b.logs.DisassociateKmsKey(ctx, &cloudwatchlogs.DisassociateKmsKeyInput{LogGroupName: aws.String(group)}); err != nil {
-			return nil, err
-		}
-		return func(ctx context.Context) error {
-			_, err := b.logs.AssociateKmsKey(ctx, &cloudwatchlogs.AssociateKmsKeyInput{LogGroupName: aws.String(group), KmsKeyId: aws.String(b.inv.KeyArn)})
 			return err
 		}, nil
 	},
@@ -1247,11 +1257,14 @@ var motoCases = map[string]apply{
 		}, nil
 	},
 	"22-key-disabled": func(ctx context.Context, b *breaker) (undo, error) {
-		if _, err := b.kms.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(b.inv.KeyArn)}); err != nil {
+		// By id: moto 5.2.1 answers DisableKey by ARN with a 500 (AWS
+		// accepts either, KMS API reference, DisableKey KeyId).
+		id := b.inv.KeyArn[strings.LastIndex(b.inv.KeyArn, "/")+1:]
+		if _, err := b.kms.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(id)}); err != nil {
 			return nil, err
 		}
 		return func(ctx context.Context) error {
-			_, err := b.kms.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(b.inv.KeyArn)})
+			_, err := b.kms.EnableKey(ctx, &kms.EnableKeyInput{KeyId: aws.String(id)})
 			return err
 		}, nil
 	},
@@ -1343,7 +1356,9 @@ var motoCases = map[string]apply{
 		}, nil
 	},
 	"27-trail-stopped": func(ctx context.Context, b *breaker) (undo, error) {
-		name := b.inv.Trail.Arn
+		// By name: moto 5.2.1 answers StopLogging by ARN with a 500 (AWS
+		// accepts either, CloudTrail API reference, StopLogging Name).
+		name := b.inv.Trail.Arn[strings.LastIndex(b.inv.Trail.Arn, "/")+1:]
 		if _, err := b.ct.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: aws.String(name)}); err != nil {
 			return nil, err
 		}
@@ -1433,10 +1448,9 @@ var motoCases = map[string]apply{
 			return nil, err
 		}
 		return func(ctx context.Context) error {
-			if _, err := b.ec2.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{VpcId: aws.String(b.inv.VpcID), DhcpOptionsId: old}); err != nil {
-				return err
-			}
-			_, err := b.ec2.DeleteDhcpOptions(ctx, &ec2.DeleteDhcpOptionsInput{DhcpOptionsId: d.DhcpOptions.DhcpOptionsId})
+			// The options made here stay: moto 5.2.1 still counts them
+			// assigned after the VPC is given back its own.
+			_, err := b.ec2.AssociateDhcpOptions(ctx, &ec2.AssociateDhcpOptionsInput{VpcId: aws.String(b.inv.VpcID), DhcpOptionsId: old})
 			return err
 		}, nil
 	},
@@ -1460,12 +1474,14 @@ var motoCases = map[string]apply{
 		}
 		return func(ctx context.Context) error { return set(ctx, true) }, nil
 	},
+
 	"30-inspector-ec2-off": func(ctx context.Context, b *breaker) (undo, error) {
-		if _, err := b.insp.Disable(ctx, &inspector2.DisableInput{ResourceTypes: []insptypes.ResourceScanType{insptypes.ResourceScanTypeEc2}}); err != nil {
+		in := []string{b.inv.AccountID}
+		if _, err := b.insp.Disable(ctx, &inspector2.DisableInput{AccountIds: in, ResourceTypes: []insptypes.ResourceScanType{insptypes.ResourceScanTypeEc2}}); err != nil {
 			return nil, err
 		}
 		return func(ctx context.Context) error {
-			_, err := b.insp.Enable(ctx, &inspector2.EnableInput{ResourceTypes: []insptypes.ResourceScanType{insptypes.ResourceScanTypeEc2}})
+			_, err := b.insp.Enable(ctx, &inspector2.EnableInput{AccountIds: in, ResourceTypes: []insptypes.ResourceScanType{insptypes.ResourceScanTypeEc2}})
 			return err
 		}, nil
 	},
@@ -1629,6 +1645,31 @@ var motoCases = map[string]apply{
 	"39-deny-delete-removed": func(ctx context.Context, b *breaker) (undo, error) {
 		return b.editBucketPolicy(ctx, b.inv.Buckets.LogArchive, withoutSids("DenyDeletes"))
 	},
+}
+
+// instanceVolumes are the volumes attached to the group's instances.
+func (b *breaker) instanceVolumes(ctx context.Context) ([]ec2types.Volume, error) {
+	g, err := b.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{b.inv.AutoScalingGroup}})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, g := range g.AutoScalingGroups {
+		for _, in := range g.Instances {
+			ids = append(ids, aws.ToString(in.InstanceId))
+		}
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("group %s has no instance", b.inv.AutoScalingGroup)
+	}
+	out, err := b.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []ec2types.Filter{{Name: aws.String("attachment.instance-id"), Values: ids}}})
+	if err != nil {
+		return nil, err
+	}
+	if len(out.Volumes) == 0 {
+		return nil, fmt.Errorf("no volume attached to %v", ids)
+	}
+	return out.Volumes, nil
 }
 
 func (b *breaker) aclOf(ctx context.Context, subnet string) (ec2types.NetworkAcl, error) {

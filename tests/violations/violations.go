@@ -47,11 +47,11 @@ const (
 	motoNoCBOR      = "the Go SDK speaks Smithy RPC v2 CBOR to CloudWatch, which moto 5.2.1 does not serve (moto issue #9195)"
 	motoNoRotation  = "moto 5.2.1's GetKeyRotationStatus leaves out RotationPeriodInDays, so the check is ERROR there whatever the rotation"
 	motoNoPatch     = "moto 5.2.1 has no SSM associations and no DescribeInstancePatchStates"
-	motoNoFindings  = "moto 5.2.1 creates no Inspector findings and no coverage"
+	motoNoFindings  = "moto 5.2.1 creates no Inspector findings and has no ListCoverage"
 	motoYoung       = "the journey's instances are minutes old and run no CloudWatch agent in moto: host logs are not yet due"
 	rdsNoDecrypt    = "RDS cannot turn storage encryption off on an existing instance"
 	clockInjected   = "a missed deadline needs the clock past it; the in-memory world's clock is injected"
-	motoNoTrailTime = "moto 5.2.1 reports no delivery times for a trail"
+	motoNoTrailTime = "moto 5.2.1 reports a trail's start of logging as its latest delivery, never a later one"
 )
 
 // Cases is the catalogue.
@@ -138,9 +138,10 @@ var Cases = []Case{
 	{ID: "21.1-bucket-sse-s3", Check: "WP-21.1/bucket-encryption", Promise: "data encrypted with the tenant key", Violation: "a data bucket's default encryption set to SSE-S3"},
 	{ID: "21.1-bucket-other-key", Check: "WP-21.1/bucket-encryption", Promise: "data encrypted with the tenant key", Violation: "a data bucket encrypted with another KMS key"},
 	{ID: "21.1-pab-off", Check: "WP-21.1/public-access-block", Promise: "no public access", Violation: "RestrictPublicBuckets off on a data bucket"},
-	{ID: "21.1-log-group-no-key", Check: "WP-21.1/log-group-keys", Promise: "logs encrypted with the tenant key", Violation: "the application log group's key disassociated"},
+	{ID: "21.1-log-group-no-key", Check: "WP-21.1/log-group-keys", Promise: "logs encrypted with the tenant key", Violation: "the application log group's key disassociated", Memory: "moto 5.2.1 has no DisassociateKmsKey"},
 	{ID: "21.1-topic-unencrypted", Check: "WP-21.1/topic", Promise: "alerts encrypted with the tenant key", Violation: "the alert topic's KMS key removed"},
 	{ID: "21.1-rotation-off", Check: "WP-21.1/key-rotation", Promise: "the key rotates", Violation: "key rotation disabled", Memory: motoNoRotation},
+	{ID: "21.1-volume-unencrypted", Check: "WP-21.1/volumes", Promise: "instance volumes encrypted with the tenant key", Violation: "an unencrypted volume attached to an instance"},
 	{ID: "21.1-database-unencrypted", Check: "WP-21.1/database", Promise: "the database encrypted with the tenant key", Violation: "the database unencrypted", Memory: rdsNoDecrypt},
 
 	// WP-21.2: encryption in transit.
@@ -184,7 +185,7 @@ var Cases = []Case{
 	{ID: "30-high-finding", Check: "WP-30/findings", Promise: "no open high or critical vulnerability", Violation: "an active HIGH finding on an instance", Memory: motoNoFindings},
 	{ID: "30-patch-missing", Check: "WP-30/patch-compliance", Promise: "every instance patched", Violation: "an instance missing 3 patches", Memory: motoNoPatch},
 	{ID: "30-patch-stale", Check: "WP-30/patch-compliance", Promise: "every instance scanned recently", Violation: "an instance's last patch scan 30 days old", Memory: motoNoPatch},
-	{ID: "30-instance-not-scanned", Check: "WP-30/inspector", Promise: "every instance scanned", Violation: "an instance Inspector does not cover", Memory: motoNoFindings},
+	{ID: "30-instance-not-scanned", Check: "WP-30/inspector-coverage", Promise: "every instance scanned", Violation: "an instance Inspector does not cover", Memory: motoNoFindings},
 
 	// WP-31: network separation.
 	{ID: "31-route-vpn", Check: "WP-31/routes", Promise: "no path to another network", Violation: "a route through a VPN gateway"},
