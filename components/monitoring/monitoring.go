@@ -47,7 +47,6 @@ type Monitoring struct {
 	Routes []*cloudwatch.EventRule
 }
 
-
 // New builds the monitoring.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Monitoring, error) {
 	if args == nil || args.AutoScalingGroup == "" {
