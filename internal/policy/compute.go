@@ -1,7 +1,5 @@
 package policy
 
-import ()
-
 const (
 	tLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
 	tLB             = "aws:lb/loadBalancer:LoadBalancer"

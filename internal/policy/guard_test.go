@@ -74,7 +74,7 @@ func TestTransformAndHook(t *testing.T) {
 	}
 	ok := g.beforeHook(&pulumi.ResourceHookArgs{
 		Type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Name: "acme-https",
-		NewInputs: resource.NewPropertyMapFromMap(map[string]any{"fromPort": 443, "toPort": 443, "ipProtocol": "tcp", "cidrIpv4": "10.0.0.0/8"}),
+		NewInputs: resource.NewPropertyMapFromMap(map[string]any{"fromPort": 443, "toPort": 443, "ipProtocol": "tcp", "cidrIpv4": "10.0.0.0/8", "securityGroupId": "sg-1"}),
 	})
 	if ok != nil {
 		t.Fatalf("hook refused a compliant rule: %v", ok)

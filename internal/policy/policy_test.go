@@ -119,7 +119,7 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-18", "rdp through a range", func(in *policy.Input) {
 			setPorts(first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "app-in"), 3000, 4000)
 		}, "app-in-lb"},
-		{"WP-18", "NACL deny removed", func(in *policy.Input) {
+		{"WP-20.2", "NACL deny removed", func(in *policy.Input) {
 			first(in, "aws:ec2/networkAclRule:NetworkAclRule", "private-deny-3389").Inputs["ruleAction"] = "allow"
 		}, "private"},
 		{"WP-19", "default SG keeps a rule", func(in *policy.Input) {

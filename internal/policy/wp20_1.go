@@ -1,71 +1,42 @@
 package policy
 
 import (
-	"slices"
+	"fmt"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
-// WP-20.1: only the needed ports.
+// WP-20.1: only the needed ports. Every ingress rule of a tier's group is
+// judged against the tier matrix the stack declares (expect.TierAllows,
+// the live check's verdict too); egress of every protocol is refused.
 var _ = register(Rule{ID: "WP-20.1",
-	Each: func(in *Input, r *graph.Resource, e *Eval) {
-		if !isType(r, tIngress, tEgress, tSGRule) {
-			return
-		}
-		proto, from, to := ports(r)
-		if from != to && proto != "-1" {
-			e.Failf(label(r), "a single port per rule", "port range %d-%d", from, to)
-			return
-		}
-		if !isIngress(r) {
+	Each: func(in *Input, res *graph.Resource, e *Eval) {
+		if isType(res, tEgress, tSGRule) && !isIngress(res) {
+			proto, from, to := ports(res)
+			if why := expect.EgressProblem(proto, int32(from), int32(to)); why != "" {
+				e.Fail(label(res), why, "egress limited to what the tier needs: single named ports")
+				return
+			}
 			e.Applies()
 			return
 		}
-		for _, c := range sgRuleCidrs(r) {
-			if (c == "0.0.0.0/0" || c == "::/0") && from != 443 && from != 80 {
-				e.Failf(label(r), "internet ingress only to 443 (and 80 for the redirect) on the load balancer", "%s admits port %d", c, from)
-				return
-			}
+		if in.Tenant == nil {
+			return
 		}
-		e.Applies()
-	},
-	Whole: func(in *Input, e *Eval) {
-		groups := in.Graph.OfType(tSG)
-		tierOf := func(v any) string {
-			for _, g := range groups {
-				if ref(in, v, g) == refYes {
-					t, _ := g.String("tags.Tier")
-					return t
-				}
+		for _, r := range ingressOf(in, res) {
+			switch {
+			case r.tier == "default":
+				continue // WP-19 requires it empty
+			case r.unknown:
+				e.Unknown(label(r.res), "the rule's group", "a tenant tier group")
+				continue
 			}
-			return ""
-		}
-		for _, r := range in.Graph.OfType(tIngress) {
-			tier := tierOf(r.Get("securityGroupId"))
-			cidrs := sgRuleCidrs(r)
-			switch tier {
-			case "lb":
-				if in.Tenant != nil {
-					for _, c := range cidrs {
-						if !slices.Contains(in.Tenant.IngressCidrs, c) {
-							e.Failf(label(r), "only the stack's ingressCidrs", "load balancer admits %s", c)
-						}
-					}
-				}
-			case "app", "db":
-				if len(cidrs) > 0 || r.Get("referencedSecurityGroupId") == nil {
-					e.Failf(label(r), "tiers reference each other by group, not CIDR", "%s tier admits %v", tier, cidrs)
-				}
-			case "":
-				if ref(in, r.Get("securityGroupId"), nil) == refUnknown {
-					e.Unknown(label(r), "the rule's group", "a tenant tier group")
-				}
+			if ok, want := expect.TierAllows(r.tier, r.ing, in.Tenant); !ok {
+				e.Fail(label(r.res), fmt.Sprintf("ingress %s %d-%d from %v%v", r.ing.Protocol, r.ing.From, r.ing.To, r.ing.Cidrs, r.ing.Groups), want)
+				continue
 			}
-			for _, c := range cidrs {
-				if (c == "0.0.0.0/0" || c == "::/0") && tier != "lb" && tier != "" {
-					e.Failf(label(r), "internet ingress only on the load-balancer group", "%s group admits %s", tier, c)
-				}
-			}
+			e.Applies()
 		}
 	},
 })

@@ -1,28 +1,41 @@
 package policy
 
 import (
+	"maps"
+	"slices"
+
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
-// WP-20.2: no all-protocol ingress; a NACL on every subnet.
+// WP-20.2: no all-protocol ingress; a NACL on every subnet, in which 22
+// and 3389 are denied from every source before any allow and no allow
+// admits every protocol. Each judged as the live checks judge what they
+// read (expect.Ingress, expect.NaclProblem).
 var _ = register(Rule{ID: "WP-20.2",
-	Each: func(in *Input, r *graph.Resource, e *Eval) {
-		switch {
-		case isType(r, tIngress, tSGRule) && isIngress(r):
-			if proto, _, _ := ports(r); proto == "-1" || proto == "all" {
-				e.Fail(label(r), "protocol -1", "tcp or udp on named ports")
-				return
-			}
-			e.Applies()
-		case r.Type == tNaclRule && r.Get("egress") != true && r.Get("ruleAction") == "allow":
-			if p, _ := r.String("protocol"); p == "-1" || p == "all" {
-				e.Fail(label(r), "NACL allows all protocols", "tcp on the tier's ports; the implicit rule denies the rest")
-				return
+	Each: func(in *Input, res *graph.Resource, e *Eval) {
+		for _, r := range ingressOf(in, res) {
+			if expect.AllProtocols(r.ing.Protocol) {
+				e.Fail(label(r.res), "protocol "+r.ing.Protocol, "tcp or udp on named ports")
+				continue
 			}
 			e.Applies()
 		}
+		if res.Type == tNaclRule && res.Get("egress") != true && res.Get("ruleAction") == "allow" {
+			if p, _ := res.String("protocol"); expect.AllProtocols(p) {
+				e.Fail(label(res), "NACL allows all protocols", "tcp on the tier's ports; the implicit rule denies the rest")
+			}
+		}
 	},
 	Whole: func(in *Input, e *Eval) {
+		byACL := naclEntries(in)
+		for _, acl := range slices.Sorted(maps.Keys(byACL)) {
+			if why := expect.NaclProblem(byACL[acl]); why != "" {
+				e.Fail("network ACL "+acl, why, "22 and 3389 denied from every source ahead of any allow; no allow of every protocol")
+				continue
+			}
+			e.Applies()
+		}
 		subnets := in.Graph.OfType(tSubnet)
 		assocs := in.Graph.OfType(tNaclAssoc)
 		for _, s := range subnets {

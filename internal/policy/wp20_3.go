@@ -1,7 +1,5 @@
 package policy
 
-import ()
-
 // WP-20.3: GuardDuty with EBS malware protection (baseline).
 var _ = register(Rule{ID: "WP-20.3",
 	Whole: func(in *Input, e *Eval) {

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 func vpcFilter(id string) []ec2types.Filter {
@@ -159,4 +161,27 @@ func rulesRead(ps []ec2types.IpPermission) string {
 		out = append(out, perm(p))
 	}
 	return "ingress " + strings.Join(out, "; ")
+}
+
+// ingressOf reads a rule as the judges compare rules (expect.Ingress, the
+// plan rules' shape too): groups named by their tier in the inventory.
+func ingressOf(t *Target, p ec2types.IpPermission) expect.Ingress {
+	i := expect.Ingress{Protocol: aws.ToString(p.IpProtocol), From: aws.ToInt32(p.FromPort), To: aws.ToInt32(p.ToPort)}
+	for _, r := range p.IpRanges {
+		i.Cidrs = append(i.Cidrs, aws.ToString(r.CidrIp))
+	}
+	for _, r := range p.Ipv6Ranges {
+		i.Cidrs = append(i.Cidrs, aws.ToString(r.CidrIpv6))
+	}
+	for _, g := range p.UserIdGroupPairs {
+		role := groupRole(t, aws.ToString(g.GroupId))
+		if role == notInventoried || (aws.ToString(g.UserId) != "" && aws.ToString(g.UserId) != t.Inv.AccountID) {
+			role = "a group outside the tenant's"
+		}
+		i.Groups = append(i.Groups, role)
+	}
+	for _, pl := range p.PrefixListIds {
+		i.PrefixLists = append(i.PrefixLists, aws.ToString(pl.PrefixListId))
+	}
+	return i
 }

@@ -86,3 +86,16 @@ func TestViolationsInMemory(t *testing.T) {
 		}
 	}
 }
+
+// No PASS without an observed value compared with an expected one: every
+// PASS the compliant world gets names both (#32).
+func TestEveryPassNamesItsExpectation(t *testing.T) {
+	cfg, w, inv := acme(t)
+	for _, r := range RunChecks(t.Context(), w.target(cfg, inv), Checks(), 4) {
+		for _, o := range r.Observations {
+			if o.Status == catalog.Pass && (o.Expected == "" || o.Observed == "") {
+				t.Errorf("%s: a PASS of %q without observed and expected values: %+v", r.ID, o.Resource, o)
+			}
+		}
+	}
+}

@@ -12,18 +12,11 @@ import (
 	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
-func opens(p ec2types.IpPermission, port int32) bool {
-	proto := aws.ToString(p.IpProtocol)
-	return proto == "-1" || (aws.ToInt32(p.FromPort) <= port && port <= aws.ToInt32(p.ToPort))
-}
-
 var _ = register(Check{ID: "WP-18/no-ssh-rdp", Control: "WP-18", Title: "no security-group rule opens 22 or 3389",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		judgeIngress(ctx, t, r, "no rule open to 22 or 3389 (shell access through Session Manager only)", func(p ec2types.IpPermission) (want []string) {
-			for _, port := range []int32{22, 3389} {
-				if opens(p, port) {
-					want = append(want, fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
-				}
+			for _, port := range ingressOf(t, p).ShellPortsOpened() {
+				want = append(want, fmt.Sprintf("nothing open to %d (shell access through Session Manager only)", port))
 			}
 			return want
 		})

@@ -9,12 +9,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no all-protocol ingress",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		judgeIngress(ctx, t, r, "tcp on single ports only, no all-protocol rule", func(p ec2types.IpPermission) []string {
-			if aws.ToString(p.IpProtocol) == "-1" {
+			if expect.AllProtocols(aws.ToString(p.IpProtocol)) {
 				return []string{"tcp on single ports only"}
 			}
 			return nil
@@ -51,8 +53,8 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 			case aws.ToBool(a.IsDefault):
 				r.Fail("subnet "+s, "the default ACL "+aws.ToString(a.NetworkAclId)+" (allows all)", "the tier's deny-by-default ACL")
 			default:
-				if p := admitsFromSomewhere(a, 22, 3389); p != "" {
-					r.Fail("network ACL "+aws.ToString(a.NetworkAclId), p, "22 and 3389 denied from every source ahead of any allow, for IPv4 and IPv6")
+				if p := expect.NaclProblem(naclEntriesOf(a)); p != "" {
+					r.Fail("network ACL "+aws.ToString(a.NetworkAclId), p, "22 and 3389 denied from every source ahead of any allow, for IPv4 and IPv6; no allow of every protocol")
 				} else {
 					r.Pass("subnet "+s, "ACL "+aws.ToString(a.NetworkAclId)+": "+inboundRead(a), "a tier ACL that denies 22 and 3389 from every source ahead of any allow")
 				}
@@ -60,48 +62,20 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 		}
 	}})
 
-// admitsFromSomewhere walks the ACL's inbound entries in rule order, as
-// AWS evaluates them, separately for IPv4 and IPv6 sources, and names the
-// first allow that admits a port over TCP from some source before a deny
-// covers that port from every source. A deny of a narrower range, or of
-// another protocol, protects nothing for the rest (Amazon VPC user guide,
-// "Network ACL rules": the lowest-numbered matching rule applies).
-func admitsFromSomewhere(a ec2types.NetworkAcl, ports ...int32) string {
-	entries := slices.Clone(a.Entries)
-	slices.SortFunc(entries, func(x, y ec2types.NetworkAclEntry) int {
-		return int(aws.ToInt32(x.RuleNumber) - aws.ToInt32(y.RuleNumber))
-	})
-	for _, family := range []string{"IPv4", "IPv6"} {
-		for _, port := range ports {
-			for _, e := range entries {
-				if aws.ToBool(e.Egress) {
-					continue
-				}
-				var cidr string
-				if family == "IPv4" {
-					cidr = aws.ToString(e.CidrBlock)
-				} else {
-					cidr = aws.ToString(e.Ipv6CidrBlock)
-				}
-				if cidr == "" {
-					continue // an entry of the other family
-				}
-				proto := aws.ToString(e.Protocol)
-				tcp := proto == "-1" || proto == "6" || strings.EqualFold(proto, "tcp")
-				inRange := proto == "-1" || (e.PortRange != nil && aws.ToInt32(e.PortRange.From) <= port && port <= aws.ToInt32(e.PortRange.To))
-				if !tcp || !inRange {
-					continue
-				}
-				if strings.EqualFold(string(e.RuleAction), string(ec2types.RuleActionAllow)) {
-					return fmt.Sprintf("%s entry %d allows %s tcp %d", family, aws.ToInt32(e.RuleNumber), cidr, port)
-				}
-				if cidr == "0.0.0.0/0" || cidr == "::/0" {
-					break // denied from every source of this family
-				}
-			}
+// naclEntriesOf reads an ACL's entries as the judges compare them
+// (expect.NaclEntry, the plan rule's shape too).
+func naclEntriesOf(a ec2types.NetworkAcl) []expect.NaclEntry {
+	var out []expect.NaclEntry
+	for _, e := range a.Entries {
+		n := expect.NaclEntry{Number: aws.ToInt32(e.RuleNumber), Egress: aws.ToBool(e.Egress),
+			Allow: strings.EqualFold(string(e.RuleAction), string(ec2types.RuleActionAllow)), Protocol: aws.ToString(e.Protocol),
+			Cidr: aws.ToString(e.CidrBlock) + aws.ToString(e.Ipv6CidrBlock)}
+		if e.PortRange != nil {
+			n.From, n.To = aws.ToInt32(e.PortRange.From), aws.ToInt32(e.PortRange.To)
 		}
+		out = append(out, n)
 	}
-	return ""
+	return out
 }
 
 // inboundRead lists an ACL's inbound entries in rule order, as read.
