@@ -396,3 +396,38 @@ func TrailBucket(mode, tenantID, account string) string {
 // Patch is the tenant's patch association: AWS-RunPatchBaseline
 // installing, weekly on Sunday 03:00 JST (the cron is UTC), only then.
 var Patch = struct{ Document, Operation, Schedule string }{Document: "AWS-RunPatchBaseline", Operation: "Install", Schedule: "cron(0 18 ? * SAT *)"}
+
+// Selector is one advanced event selector of a trail: each field with the
+// values it equals (other operators are listed under the field name with
+// their operator, "readOnly StartsWith").
+type Selector map[string][]string
+
+// ManagementProblem says why a trail's selectors do not record every
+// management event, read and write ("" when they do): an advanced
+// selector on eventCategory Management with no other field (a readOnly
+// field keeps half of them out), or a basic selector with management
+// events and ReadWriteType All (CloudTrail user guide, "Logging management
+// events"). basic holds each basic selector's ReadWriteType when it
+// includes management events.
+func ManagementProblem(adv []Selector, basic []string) string {
+	for _, s := range adv {
+		if !slices.Equal(s["eventCategory"], []string{"Management"}) {
+			continue
+		}
+		var other []string
+		for f := range s {
+			if f != "eventCategory" {
+				other = append(other, f)
+			}
+		}
+		if len(other) == 0 {
+			return ""
+		}
+		slices.Sort(other)
+		return "management events limited by " + strings.Join(other, ", ")
+	}
+	if slices.Contains(basic, "All") {
+		return ""
+	}
+	return "management events not all recorded (read and write)"
+}

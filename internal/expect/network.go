@@ -2,6 +2,8 @@ package expect
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -152,6 +154,26 @@ func EgressProblem(protocol string, from, to int32) string {
 		return "egress of every protocol"
 	case from != to:
 		return fmt.Sprintf("egress to a port range %d-%d", from, to)
+	}
+	return ""
+}
+
+// RouteProblem says why a route leads where the tenant's network must not
+// (WP-31), "" when it does not: a target that is not the tenant's own
+// (local, its internet gateway, its NAT gateways, its S3 gateway endpoint:
+// a peering connection, a transit, VPN or carrier gateway, an instance or
+// a network interface leads to another network), or a destination inside
+// another tenant's range.
+func RouteProblem(dest, target string, own bool, others map[string]netip.Prefix) string {
+	if !own {
+		return fmt.Sprintf("route %s → %s, not the tenant's own gateway or endpoint", dest, target)
+	}
+	if p, err := netip.ParsePrefix(dest); err == nil && p.Bits() > 0 {
+		for _, name := range slices.Sorted(maps.Keys(others)) {
+			if others[name].Overlaps(p) {
+				return fmt.Sprintf("route %s → %s reaches tenant %s (%s)", dest, target, name, others[name])
+			}
+		}
 	}
 	return ""
 }

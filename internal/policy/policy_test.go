@@ -179,9 +179,18 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-24", "memory threshold not from config", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/metricAlarm:MetricAlarm", "mon-memory").Inputs["threshold"] = 99.0
 		}, "acme-mon-memory"},
-		{"WP-24", "disk alarm gone", func(in *policy.Input) {
+		{"WP-24", "disk alarm watches another metric", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/metricAlarm:MetricAlarm", "mon-disk").Inputs["metricName"] = "DiskReadOps"
+		}, "acme-mon-disk"},
+		{"WP-24", "disk alarm gone", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/metricAlarm:MetricAlarm", "mon-disk").Inputs["name"] = "renamed"
 		}, "stack"},
+		{"WP-24", "CPU alarm fires below the threshold (#32)", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/metricAlarm:MetricAlarm", "mon-cpu").Inputs["comparisonOperator"] = "LessThanThreshold"
+		}, "acme-mon-cpu"},
+		{"WP-24", "someone else subscribed (#32)", func(in *policy.Input) {
+			first(in, "aws:sns/topicSubscription:TopicSubscription", "mon-email").Inputs["endpoint"] = "someone@example.net"
+		}, "acme-mon-topic"},
 		{"WP-24", "alarm to nowhere", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/metricAlarm:MetricAlarm", "mon-cpu").Inputs["alarmActions"] = []any{}
 		}, "acme-mon-cpu"},

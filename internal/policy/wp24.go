@@ -2,8 +2,10 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 
-	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
+	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
 // WP-24: memory, CPU and disk alarms to the encrypted topic.
@@ -12,47 +14,55 @@ var _ = register(Rule{ID: "WP-24",
 		if in.Tenant == nil {
 			return
 		}
-		want := map[string]float64{"mem_used_percent": in.Tenant.Alarms.MemoryPercent, "CPUUtilization": in.Tenant.Alarms.CPUPercent, "disk_used_percent": in.Tenant.Alarms.DiskPercent}
+		// Each alarm the stack declares, judged field by field as the live
+		// check judges what it reads (expect.AlarmProblems).
 		topics := in.Graph.OfType(tTopic)
-		for metric, threshold := range want {
-			found := false
-			for _, a := range in.Graph.OfType(tAlarm) {
-				if m, _ := a.String("metricName"); m != metric {
-					continue
+		group := expect.AutoScalingGroupName(in.Tenant.TenantID)
+		for _, spec := range expect.Alarms(in.Tenant.TenantID, in.Tenant.Alarms) {
+			name := expect.AlarmName(in.Tenant.TenantID, spec.Key)
+			var a *graph.Resource
+			for _, x := range in.Graph.OfType(tAlarm) {
+				if n, _ := x.String("name"); n == name {
+					a = x
 				}
-				found = true
-				if th, _ := a.Get("threshold").(float64); th != threshold {
-					e.Failf(label(a), fmt.Sprintf("threshold %v from config", threshold), "threshold %v", th)
-					continue
-				}
-				if ns, _ := a.String("namespace"); metric != "CPUUtilization" && ns != config.MetricNamespace(in.Tenant.TenantID) {
-					e.Fail(label(a), ns, "namespace "+config.MetricNamespace(in.Tenant.TenantID)+" (the tenant's CloudWatch agent)")
-					continue
-				}
-				notifies, unknown := false, false
-				for _, act := range asSlice(a.Get("alarmActions")) {
-					for _, t := range topics {
-						switch ref(in, act, t) {
-						case refYes:
-							notifies = true
-						case refUnknown:
-							unknown = true
-						}
+			}
+			if a == nil {
+				e.Fail("stack", "no alarm "+name, spec.Metric+" alarm with the configured threshold")
+				continue
+			}
+			th, _ := a.Get("threshold").(float64)
+			period, _ := num(a, "period")
+			evals, _ := num(a, "evaluationPeriods")
+			dims, _ := a.Get("dimensions").(map[string]any)
+			g, _ := dims["AutoScalingGroupName"].(string)
+			if len(dims) != 1 {
+				g = fmt.Sprint(dims)
+			}
+			got := expect.AlarmRead{Metric: str(a, "metricName"), Namespace: str(a, "namespace"), Statistic: str(a, "statistic"), Operator: str(a, "comparisonOperator"),
+				TreatMissingData: str(a, "treatMissingData"), Threshold: th, Period: int32(period), EvaluationPeriods: int32(evals), Group: g}
+			if ps := expect.AlarmProblems(got, spec, group); len(ps) > 0 {
+				e.Fail(label(a), strings.Join(ps, "; "), fmt.Sprintf("%s %s %s %v as the stack declares", spec.Metric, expect.Alarm.Statistic, expect.Alarm.Operator, spec.Threshold))
+				continue
+			}
+			notifies, unknown := false, false
+			for _, act := range asSlice(a.Get("alarmActions")) {
+				for _, t := range topics {
+					switch ref(in, act, t) {
+					case refYes:
+						notifies = true
+					case refUnknown:
+						unknown = true
 					}
 				}
-				if !notifies && unknown {
-					// The topic's ARN is computed at deploy time (real engine).
-					e.Unknown(label(a), "the alarm's actions", "the operator's alert topic")
-					continue
-				}
-				if !notifies {
-					e.Fail(label(a), strs(a.Get("alarmActions")), "the operator's alert topic")
-					continue
-				}
-				e.Applies()
 			}
-			if !found {
-				e.Fail("stack", "no "+metric+" alarm", metric+" alarm with the configured threshold")
+			switch {
+			case !notifies && unknown:
+				// The topic's ARN is computed at deploy time (real engine).
+				e.Unknown(label(a), "the alarm's actions", "the operator's alert topic")
+			case !notifies:
+				e.Fail(label(a), strs(a.Get("alarmActions")), "the operator's alert topic")
+			default:
+				e.Applies()
 			}
 		}
 		if len(topics) == 0 {
@@ -63,16 +73,22 @@ var _ = register(Rule{ID: "WP-24",
 		// whether it did).
 		for _, t := range topics {
 			subscribers, unknown := 0, false
+			var declared []string
 			for _, s := range in.Graph.OfType("aws:sns/topicSubscription:TopicSubscription") {
 				switch ref(in, s.Get("topic"), t) {
 				case refYes:
 					subscribers++
+					declared = append(declared, str(s, "protocol")+":"+str(s, "endpoint"))
 				case refUnknown:
 					unknown = true
 				}
 			}
 			switch {
 			case subscribers > 0:
+				if ps := expect.SubscriberProblems(declared, nil, in.Tenant.AlertEmails); len(ps) > 0 {
+					e.Fail(label(t), strings.Join(ps, "; "), "e-mail subscriptions of alertEmails, and nothing else")
+					continue
+				}
 				e.Applies()
 			case unknown:
 				e.Unknown(label(t), "the subscriptions' topic", "at least one subscriber")

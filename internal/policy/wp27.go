@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
@@ -37,13 +38,44 @@ var _ = register(Rule{ID: "WP-27",
 		requireTrue(in, e, tLB, "accessLogs.enabled", "access logs off", "load-balancer access logs on")
 		trails := in.Graph.OfType(tTrail)
 		for _, t := range trails {
-			if t.Get("enableLogFileValidation") != true || t.Get("enableLogging") == false {
+			var sels []expect.Selector
+			for _, s := range asList(t.Get("advancedEventSelectors")) {
+				sel := expect.Selector{}
+				for _, f := range asList(s["fieldSelectors"]) {
+					name, _ := f["field"].(string)
+					sel[name] = append(sel[name], strs(f["equals"])...)
+					for _, op := range []string{"startsWith", "notEquals", "endsWith", "notStartsWith", "notEndsWith"} {
+						if vs := strs(f[op]); len(vs) > 0 {
+							sel[name+" "+strings.ToUpper(op[:1])+op[1:]] = vs
+						}
+					}
+				}
+				sels = append(sels, sel)
+			}
+			var rw []string
+			for _, s := range asList(t.Get("eventSelectors")) {
+				if s["includeManagementEvents"] != false {
+					rw = append(rw, fmt.Sprint(s["readWriteType"]))
+				}
+			}
+			bucket, _ := t.String("s3BucketName")
+			prefix, _ := t.String("s3KeyPrefix")
+			var wantBucket string
+			if in.Tenant != nil {
+				wantBucket = expect.TrailBucket(expect.TrailDedicated, in.Tenant.TenantID, stackAccount(in))
+			}
+			switch {
+			case t.Get("enableLogFileValidation") != true || t.Get("enableLogging") == false:
 				e.Fail(label(t), "validation or logging off", "a logging trail with log-file validation")
-			} else if t.Get("includeGlobalServiceEvents") != true || t.Get("isMultiRegionTrail") != true {
+			case t.Get("includeGlobalServiceEvents") != true || t.Get("isMultiRegionTrail") != true:
 				e.Fail(label(t), "global service events or other regions not recorded", "a multi-region trail with global service events (IAM, STS)")
-			} else if t.Get("cloudWatchLogsGroupArn") == nil {
+			case t.Get("cloudWatchLogsGroupArn") == nil:
 				e.Fail(label(t), "no CloudWatch Logs delivery", "trail delivered to CloudWatch Logs")
-			} else {
+			case expect.ManagementProblem(sels, rw) != "":
+				e.Fail(label(t), expect.ManagementProblem(sels, rw), "every management event recorded, read and write")
+			case wantBucket != "" && stackAccount(in) != "" && (bucket != wantBucket || prefix != expect.TrailPrefix):
+				e.Fail(label(t), "log files into "+bucket+"/"+prefix, "log files into "+wantBucket+"/"+expect.TrailPrefix)
+			default:
 				e.Applies()
 			}
 		}

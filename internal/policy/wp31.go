@@ -1,10 +1,14 @@
 package policy
 
 import (
+	"cmp"
+	"fmt"
 	"net/netip"
 	"strings"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
+	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
 // WP-31: the tenant range is unique and outside reserved ranges; no routes
@@ -36,16 +40,47 @@ var _ = register(Rule{ID: "WP-31",
 				e.Applies()
 			}
 		}
+		// Every route judged as the live check judges the routes it reads
+		// (expect.RouteProblem): its target the tenant's own internet
+		// gateway, NAT gateway or S3 endpoint, no other tenant's range.
+		var own []*graph.Resource
+		for _, t := range []string{"aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", tEndpoint} {
+			own = append(own, in.Graph.OfType(t)...)
+		}
+		others := map[string]netip.Prefix{}
+		for name, p := range in.OtherStacks {
+			if name != in.Tenant.TenantID {
+				others[name] = p
+			}
+		}
 		for _, r := range in.Graph.OfType(tRoute) {
-			d, _ := r.String("destinationCidrBlock")
-			if d != "0.0.0.0/0" {
-				e.Failf(label(r), "no route to another network", "route to %s", d)
-			}
-			for _, k := range []string{"vpcPeeringConnectionId", "transitGatewayId"} {
-				if _, set := r.Inputs[k]; set {
-					e.Failf(label(r), "no route to another tenant", "route through %s", k)
+			dest := cmp.Or(str(r, "destinationCidrBlock"), str(r, "destinationIpv6CidrBlock"), str(r, "destinationPrefixListId"))
+			target, isOwn, unknown := "no target", false, false
+			for _, k := range []string{"gatewayId", "natGatewayId", "vpcEndpointId", "transitGatewayId", "vpcPeeringConnectionId", "networkInterfaceId", "carrierGatewayId", "localGatewayId", "egressOnlyGatewayId", "coreNetworkArn"} {
+				v := r.Get(k)
+				if v == nil {
+					continue
 				}
+				target = k + " " + fmt.Sprint(v)
+				for _, o := range own {
+					switch ref(in, v, o) {
+					case refYes:
+						isOwn = k == "gatewayId" || k == "natGatewayId" || k == "vpcEndpointId"
+					case refUnknown:
+						unknown = true
+					}
+				}
+				break
 			}
+			if !isOwn && unknown {
+				e.Unknown(label(r), "the route's target", "the tenant's own gateway or endpoint")
+				continue
+			}
+			if why := expect.RouteProblem(dest, target, isOwn, others); why != "" {
+				e.Fail(label(r), why, "routes to the tenant's own gateways and endpoints only, none to another tenant")
+				continue
+			}
+			e.Applies()
 		}
 		have := map[string]bool{}
 		for _, ep := range in.Graph.OfType(tEndpoint) {
@@ -59,3 +94,9 @@ var _ = register(Rule{ID: "WP-31",
 		}
 	},
 })
+
+// str reads a string input ("" when unset or not a string).
+func str(r *graph.Resource, path string) string {
+	s, _ := r.String(path)
+	return s
+}

@@ -167,34 +167,30 @@ var _ = register(Check{ID: "WP-27/trail", Control: "WP-27", Title: "the trail lo
 		r.Pass(res, observed+", encrypted with "+aws.ToString(tr.KmsKeyId), want)
 	}})
 
-// managementIncomplete says why a trail's selectors do not record every
-// management event, read and write ("" when they do): an advanced selector
-// on eventCategory Management with no other field (a readOnly field keeps
-// half of them out), or a basic selector with management events and
-// ReadWriteType All (CloudTrail user guide, "Logging management events").
+// managementIncomplete reads a trail's selectors as the judges compare
+// them (expect.ManagementProblem, the plan rule's verdict too).
 func managementIncomplete(adv []cttypes.AdvancedEventSelector, basic []cttypes.EventSelector) string {
+	var sels []expect.Selector
 	for _, s := range adv {
-		mgmt, other := false, []string{}
+		sel := expect.Selector{}
 		for _, f := range s.FieldSelectors {
-			if aws.ToString(f.Field) == "eventCategory" && slices.Equal(f.Equals, []string{"Management"}) {
-				mgmt = true
-			} else {
-				other = append(other, aws.ToString(f.Field))
+			name := aws.ToString(f.Field)
+			sel[name] = append(sel[name], f.Equals...)
+			for op, vs := range map[string][]string{"StartsWith": f.StartsWith, "NotEquals": f.NotEquals, "EndsWith": f.EndsWith, "NotStartsWith": f.NotStartsWith, "NotEndsWith": f.NotEndsWith} {
+				if len(vs) > 0 {
+					sel[name+" "+op] = vs
+				}
 			}
 		}
-		if mgmt && len(other) == 0 {
-			return ""
-		}
-		if mgmt {
-			return "management events limited by " + strings.Join(other, ", ")
-		}
+		sels = append(sels, sel)
 	}
+	var rw []string
 	for _, s := range basic {
-		if aws.ToBool(s.IncludeManagementEvents) && s.ReadWriteType == cttypes.ReadWriteTypeAll {
-			return ""
+		if aws.ToBool(s.IncludeManagementEvents) {
+			rw = append(rw, string(s.ReadWriteType))
 		}
 	}
-	return "management events not all recorded (read and write)"
+	return expect.ManagementProblem(sels, rw)
 }
 
 var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the trail records the object events of the tenant's buckets",

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // WP-31/routes: every route of the tenant's route tables leads to the VPC
@@ -51,18 +51,10 @@ var _ = register(Check{ID: "WP-31/routes", Control: "WP-31", Title: "routes only
 				dest := cmp.Or(aws.ToString(rt2.DestinationCidrBlock), aws.ToString(rt2.DestinationIpv6CidrBlock), aws.ToString(rt2.DestinationPrefixListId))
 				target := routeTarget(rt2)
 				read = append(read, dest+" → "+target)
-				if !own[target] {
-					r.Fail(res, "route "+dest+" → "+target+" ("+targetKind(target)+")", want)
+				// One verdict with the plan rule (expect.RouteProblem).
+				if why := expect.RouteProblem(dest, target+" ("+targetKind(target)+")", own[target], t.OtherCidrs); why != "" {
+					r.Fail(res, why, want)
 					bad = true
-					continue
-				}
-				if p, err := netip.ParsePrefix(dest); err == nil && p.Bits() > 0 {
-					for name, other := range t.OtherCidrs {
-						if other.Overlaps(p) {
-							r.Fail(res, "route "+dest+" → "+target, "no route to tenant "+name+" ("+other.String()+")")
-							bad = true
-						}
-					}
 				}
 			}
 			if !bad {
