@@ -431,3 +431,12 @@ func ManagementProblem(adv []Selector, basic []string) string {
 	}
 	return "management events not all recorded (read and write)"
 }
+
+// IMDS is how the tenant's instances answer the metadata service: tokens
+// required (IMDSv2), and a hop limit of one, so a container on the
+// instance cannot reach the instance role's credentials (EC2 user guide,
+// "Configure the instance metadata options").
+var IMDS = struct {
+	HttpTokens string
+	HopLimit   int32
+}{HttpTokens: "required", HopLimit: 1}

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 )
 
@@ -11,8 +12,12 @@ var _ = register(Rule{ID: "WP-20.4",
 	Each: func(in *Input, r *graph.Resource, e *Eval) {
 		switch r.Type {
 		case tLaunchTemplate:
-			if r.Get("metadataOptions.httpTokens") != "required" {
+			if r.Get("metadataOptions.httpTokens") != expect.IMDS.HttpTokens {
 				e.Fail(label(r), r.Get("metadataOptions.httpTokens"), "IMDSv2: httpTokens required")
+				return
+			}
+			if hop, _ := num(r, "metadataOptions.httpPutResponseHopLimit"); hop != int(expect.IMDS.HopLimit) {
+				e.Failf(label(r), fmt.Sprintf("IMDS hop limit %d (no container reaches the instance's credentials)", expect.IMDS.HopLimit), "hop limit %d", hop)
 				return
 			}
 			for _, ni := range asList(r.Get("networkInterfaces")) {

@@ -281,7 +281,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		w.endpoints = append(w.endpoints, ec2types.VpcEndpoint{VpcEndpointId: aws.String("vpce-" + svc), VpcId: aws.String(vpcID), ServiceName: aws.String("com.amazonaws.ap-northeast-1." + svc), State: "available"})
 	}
 	w.ltData = &ec2types.ResponseLaunchTemplateData{
-		MetadataOptions:     &ec2types.LaunchTemplateInstanceMetadataOptions{HttpTokens: ec2types.LaunchTemplateHttpTokensStateRequired},
+		MetadataOptions:     &ec2types.LaunchTemplateInstanceMetadataOptions{HttpTokens: ec2types.LaunchTemplateHttpTokensStateRequired, HttpPutResponseHopLimit: aws.Int32(1)},
 		NetworkInterfaces:   []ec2types.LaunchTemplateInstanceNetworkInterfaceSpecification{{AssociatePublicIpAddress: aws.Bool(false)}},
 		BlockDeviceMappings: []ec2types.LaunchTemplateBlockDeviceMapping{{DeviceName: aws.String("/dev/xvda"), Ebs: &ec2types.LaunchTemplateEbsBlockDevice{Encrypted: aws.Bool(true), KmsKeyId: aws.String(keyArn)}}},
 		IamInstanceProfile:  &ec2types.LaunchTemplateIamInstanceProfileSpecification{Arn: aws.String("arn:aws:iam::111122223333:instance-profile/tenants/acme/tk-acme-app")},

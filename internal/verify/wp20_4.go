@@ -40,8 +40,12 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 		if !ok {
 			return
 		}
-		if d.MetadataOptions == nil || d.MetadataOptions.HttpTokens != "required" {
+		if d.MetadataOptions == nil || string(d.MetadataOptions.HttpTokens) != expect.IMDS.HttpTokens {
 			r.Fail(res, "IMDS tokens optional", "IMDSv2: HttpTokens required")
+			return
+		}
+		if hop := aws.ToInt32(d.MetadataOptions.HttpPutResponseHopLimit); hop != expect.IMDS.HopLimit {
+			r.Fail(res, fmt.Sprintf("IMDS hop limit %d", hop), fmt.Sprintf("IMDS hop limit %d (no container reaches the instance's credentials)", expect.IMDS.HopLimit))
 			return
 		}
 		for _, ni := range d.NetworkInterfaces {
@@ -80,8 +84,8 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 		for _, b := range d.BlockDeviceMappings {
 			devices = append(devices, aws.ToString(b.DeviceName)+" encrypted under "+aws.ToString(b.Ebs.KmsKeyId))
 		}
-		r.Pass(res, fmt.Sprintf("HttpTokens %s, public IP %v, %s, profile %s", d.MetadataOptions.HttpTokens, publicIP(d), strings.Join(devices, ", "), aws.ToString(d.IamInstanceProfile.Arn)+aws.ToString(d.IamInstanceProfile.Name)),
-			"HttpTokens required, no public IP, every volume encrypted with "+t.Inv.KeyArn+", profile "+profile)
+		r.Pass(res, fmt.Sprintf("HttpTokens %s, hop limit %d, public IP %v, %s, profile %s", d.MetadataOptions.HttpTokens, aws.ToInt32(d.MetadataOptions.HttpPutResponseHopLimit), publicIP(d), strings.Join(devices, ", "), aws.ToString(d.IamInstanceProfile.Arn)+aws.ToString(d.IamInstanceProfile.Name)),
+			"HttpTokens required, hop limit 1, no public IP, every volume encrypted with "+t.Inv.KeyArn+", profile "+profile)
 	}})
 
 // Subnets that map public IPs on launch give every instance launched into

@@ -51,11 +51,30 @@ var weaken = map[string]string{
 	"strictest":           "monitor",
 	"true":                "false",
 	"false":               "true",
+	// Added with #32: the settings moved into internal/expect and the
+	// copies' and alarms' literals the first list did not know.
+	"Disabled":               "Enabled",      // delete markers not replicated
+	"ALL":                    "REJECT",       // flow logs of every packet
+	"breaching":              "notBreaching", // no data alarms
+	"GreaterThanThreshold":   "LessThanThreshold",
+	"Maximum":                "Minimum",
+	"FIFTEEN_MINUTES":        "SIX_HOURS",
+	"Install":                "Scan",
+	"EBS_MALWARE_PROTECTION": "RDS_LOGIN_EVENTS",
 }
+
+// weakenInt maps a protective integer field to the value that switches
+// the protection off: an IMDS hop limit of 2 lets a container on the
+// instance reach the instance's credentials.
+var weakenInt = map[string]string{"HttpPutResponseHopLimit": "2"}
+
+// roots are where the protective literals live: the programs, and the
+// expectations the programs build from and the judges compare with.
+var roots = []string{"components", "internal/expect"}
 
 // defaultTests judge the components: their own tests, the plan rules and
 // the planner, and the policy semantics under the IAM evaluator.
-var defaultTests = "./components/... ./internal/policy/ ./internal/plan/ ./tests/iameval/"
+var defaultTests = "./components/... ./internal/expect/ ./internal/policy/ ./internal/plan/ ./tests/iameval/"
 
 // explained lists the literals whose switch weakens nothing the catalog
 // promises, with the reason; they are still mutated and still counted as
@@ -168,7 +187,25 @@ func repoRoot() (string, error) {
 // argument, and every string literal that weaken knows.
 func find(root string) ([]Mutant, error) {
 	var out []Mutant
-	err := filepath.WalkDir(filepath.Join(root, "components"), func(path string, d fs.DirEntry, err error) error {
+	for _, dir := range roots {
+		found, err := findIn(root, dir)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Offset < out[j].Offset
+	})
+	return out, nil
+}
+
+func findIn(root, dir string) ([]Mutant, error) {
+	var out []Mutant
+	err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
 		}
@@ -200,6 +237,13 @@ func find(root string) ([]Mutant, error) {
 					}
 				}
 			case *ast.BasicLit:
+				if x.Kind == token.INT {
+					if to, ok := weakenInt[where(stack)]; ok {
+						p := fset.Position(x.Pos())
+						out = append(out, Mutant{File: rel, Line: p.Line, Offset: p.Offset, Old: x.Value, New: to, Context: where(stack)})
+					}
+					return true
+				}
 				if x.Kind != token.STRING {
 					return true
 				}
@@ -215,12 +259,6 @@ func find(root string) ([]Mutant, error) {
 			return true
 		})
 		return nil
-	})
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].File != out[j].File {
-			return out[i].File < out[j].File
-		}
-		return out[i].Offset < out[j].Offset
 	})
 	return out, err
 }
