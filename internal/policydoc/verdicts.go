@@ -288,3 +288,24 @@ func unscopedReadsOnly(s Statement) bool {
 	}
 	return len(s.Action) > 0
 }
+
+// TrustProblems says what lets a role be assumed from outside its account
+// (WP-17): an Allow to any principal without a condition, or to a
+// principal of another account.
+func (d *Document) TrustProblems(account string) []string {
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		if openAllow(s) {
+			out = append(out, "trust allows * without a condition")
+		}
+		for _, p := range s.Principals("AWS") {
+			if a := principalAccount(p); a != "" && a != account {
+				out = append(out, "trust allows "+p+", another account")
+			}
+		}
+	}
+	return out
+}

@@ -419,7 +419,8 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	w.attached["tk-"+id+"-app"] = slices.Clone(expect.InstanceManagedPolicies)
 	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
-	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa}
+	w.roles = map[string]string{"tk-" + id + "-log-admin": mfa, "tk-" + id + "-log-reader": mfa,
+		"tk-" + id + "-app": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`}
 	w.password = &iamtypes.PasswordPolicy{MinimumPasswordLength: aws.Int32(16), RequireSymbols: true, RequireNumbers: true, RequireLowercaseCharacters: true, RequireUppercaseCharacters: true, AllowUsersToChangePassword: true}
 	w.db = rdstypes.DBInstance{DBInstanceIdentifier: aws.String("tk-" + id), StorageEncrypted: aws.Bool(true), BackupRetentionPeriod: aws.Int32(int32(cfg.Database.BackupRetentionDays)), KmsKeyId: aws.String(keyArn), DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("params-1")}},
 		CopyTagsToSnapshot: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true),

@@ -87,7 +87,7 @@ func statementSummary(doc *policydoc.Document) string {
 var _ = register(Check{ID: "WP-17/role-policies", Control: "WP-17", Title: "the tenant's roles act on its own resources only",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		path := expect.RolePath(t.Inv.Tenant)
-		const want = "Allow only on the tenant's resources (reads IAM cannot scope excepted); AWS-managed policies only the stack's"
+		const want = "trust within the account; Allow only on the tenant's resources (reads IAM cannot scope excepted); AWS-managed policies only the stack's"
 		roles, err := collectPages("iam:ListRoles", func(marker *string) ([]string, *string, error) {
 			out, err := t.Clients.IAM.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String(path), Marker: marker})
 			if err != nil {
@@ -128,9 +128,22 @@ var _ = register(Check{ID: "WP-17/role-policies", Control: "WP-17", Title: "the 
 		}
 	}})
 
-// rolePolicies reads a role's inline and attached policies: what was read,
-// and what is wrong with them.
+// rolePolicies reads a role's trust, inline and attached policies: what
+// was read, and what is wrong with them.
 func rolePolicies(ctx context.Context, t *Target, role string) (read, problems []string, err error) {
+	out, err := t.Clients.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)})
+	if err == nil && out.Role == nil {
+		err = errEmpty("iam:GetRole", "Role")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	trust, err := policydoc.Parse(unescape(aws.ToString(out.Role.AssumeRolePolicyDocument)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("trust policy: %w", err)
+	}
+	read = append(read, fmt.Sprintf("trust (%d statements)", len(trust.Statement)))
+	problems = append(problems, trust.TrustProblems(t.Inv.AccountID)...)
 	inline, err := collectPages("iam:ListRolePolicies", func(marker *string) ([]string, *string, error) {
 		out, err := t.Clients.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
 		if err != nil {

@@ -66,7 +66,7 @@ var weaken = map[string]string{
 // weakenInt maps a protective integer field to the value that switches
 // the protection off: an IMDS hop limit of 2 lets a container on the
 // instance reach the instance's credentials.
-var weakenInt = map[string]string{"HttpPutResponseHopLimit": "2"}
+var weakenInt = map[string]string{"HttpPutResponseHopLimit": "2", "HopLimit": "2"}
 
 // roots are where the protective literals live: the programs, and the
 // expectations the programs build from and the judges compare with.
