@@ -216,24 +216,30 @@ func (b *breaker) bucketPolicy(ctx context.Context, bucket string) (string, erro
 	return aws.ToString(out.Policy), nil
 }
 
-// editBucketPolicy changes a bucket policy with edit; the undo puts the old one back.
-func (b *breaker) editBucketPolicy(ctx context.Context, bucket string, edit func(*policydoc.Document)) (undo, error) {
-	old, err := b.bucketPolicy(ctx, bucket)
-	if err != nil {
-		return nil, err
-	}
+// editDoc changes a policy document with edit, written back with put; the
+// undo puts the old one back.
+func editDoc(ctx context.Context, old string, put func(ctx context.Context, doc string) error, edit func(*policydoc.Document)) (undo, error) {
 	doc, err := policydoc.Parse(old)
 	if err != nil {
 		return nil, err
 	}
 	edit(doc)
-	if _, err := b.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(doc.JSON())}); err != nil {
+	if err := put(ctx, doc.JSON()); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error {
-		_, err := b.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(old)})
+	return func(ctx context.Context) error { return put(ctx, old) }, nil
+}
+
+// editBucketPolicy changes a bucket policy with edit.
+func (b *breaker) editBucketPolicy(ctx context.Context, bucket string, edit func(*policydoc.Document)) (undo, error) {
+	old, err := b.bucketPolicy(ctx, bucket)
+	if err != nil {
+		return nil, err
+	}
+	return editDoc(ctx, old, func(ctx context.Context, doc string) error {
+		_, err := b.s3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(doc)})
 		return err
-	}, nil
+	}, edit)
 }
 
 // withoutSids drops the statements whose Sid has one of the prefixes.
@@ -393,18 +399,10 @@ func (b *breaker) editTrust(ctx context.Context, roleArn string, edit func(*poli
 		return nil, err
 	}
 	old, _ := url.QueryUnescape(aws.ToString(out.Role.AssumeRolePolicyDocument))
-	doc, err := policydoc.Parse(old)
-	if err != nil {
-		return nil, err
-	}
-	edit(doc)
-	if _, err := b.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(doc.JSON())}); err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) error {
-		_, err := b.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(old)})
+	return editDoc(ctx, old, func(ctx context.Context, doc string) error {
+		_, err := b.iam.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name), PolicyDocument: aws.String(doc)})
 		return err
-	}, nil
+	}, edit)
 }
 
 func (b *breaker) editKeyPolicy(ctx context.Context, edit func(*policydoc.Document)) (undo, error) {
@@ -412,19 +410,10 @@ func (b *breaker) editKeyPolicy(ctx context.Context, edit func(*policydoc.Docume
 	if err != nil {
 		return nil, err
 	}
-	old := aws.ToString(out.Policy)
-	doc, err := policydoc.Parse(old)
-	if err != nil {
-		return nil, err
-	}
-	edit(doc)
-	if _, err := b.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(b.inv.KeyArn), PolicyName: aws.String("default"), Policy: aws.String(doc.JSON())}); err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context) error {
-		_, err := b.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(b.inv.KeyArn), PolicyName: aws.String("default"), Policy: aws.String(old)})
+	return editDoc(ctx, aws.ToString(out.Policy), func(ctx context.Context, doc string) error {
+		_, err := b.kms.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(b.inv.KeyArn), PolicyName: aws.String("default"), Policy: aws.String(doc)})
 		return err
-	}, nil
+	}, edit)
 }
 
 // launchVersion makes the group launch a new version of its template
@@ -550,15 +539,19 @@ func (b *breaker) forward(ctx context.Context, proto elbtypes.ProtocolEnum) (und
 	if err != nil {
 		return nil, err
 	}
-	tgs, err := b.elb.DescribeTargetGroups(ctx, &elbv2.DescribeTargetGroupsInput{LoadBalancerArn: aws.String(b.inv.LoadBalancerArn)})
+	// The tenant's target group by its VPC: after a change replaced it,
+	// moto 5.2.1 answers DescribeTargetGroups by load balancer with
+	// TargetGroupNotFound for the old one.
+	tgs, err := b.elb.DescribeTargetGroups(ctx, &elbv2.DescribeTargetGroupsInput{})
 	if err != nil {
 		return nil, err
 	}
-	if len(tgs.TargetGroups) == 0 {
-		return nil, fmt.Errorf("no target group behind %s", b.inv.LoadBalancerArn)
+	i := slices.IndexFunc(tgs.TargetGroups, func(g elbtypes.TargetGroup) bool { return aws.ToString(g.VpcId) == b.inv.VpcID })
+	if i < 0 {
+		return nil, fmt.Errorf("no target group in %s", b.inv.VpcID)
 	}
 	if _, err := b.elb.ModifyListener(ctx, &elbv2.ModifyListenerInput{ListenerArn: l.ListenerArn, DefaultActions: []elbtypes.Action{
-		{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: tgs.TargetGroups[0].TargetGroupArn}}}); err != nil {
+		{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: tgs.TargetGroups[i].TargetGroupArn}}}); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) error {
