@@ -65,6 +65,9 @@ func (slowDeployer) Preview(ctx context.Context, _ string) (map[string]int, erro
 func (slowDeployer) Up(context.Context, string) (map[string]any, error) { return map[string]any{}, nil }
 func (slowDeployer) Destroy(context.Context, string) error              { return nil }
 func (slowDeployer) Remove(context.Context, string) error               { return nil }
+func (slowDeployer) DeployedState(context.Context, string) (deploy.State, error) {
+	return deploy.State{Exists: true, Lifecycle: "active"}, nil
+}
 
 // workspace copies the example stacks into a fresh directory.
 func workspace(t *testing.T) (root, stacks, evidence string) {

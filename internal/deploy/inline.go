@@ -36,6 +36,13 @@ type Inline struct {
 func (d *Inline) Ready() error { return Available() }
 
 func (d *Inline) stack(ctx context.Context, name string) (auto.Stack, error) {
+	if existingOnly(ctx) {
+		s, err := d.existing(ctx, name)
+		if auto.IsSelectStack404Error(err) {
+			return auto.Stack{}, fmt.Errorf("the backend holds no stack %s: nothing deployed to act on (check PULUMI_BACKEND_URL)", name)
+		}
+		return s, err
+	}
 	if err := Available(); err != nil {
 		return auto.Stack{}, err
 	}

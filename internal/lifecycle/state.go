@@ -136,6 +136,9 @@ type Due struct {
 	Step   Step // "" when nothing is due
 	// Missed: the deadline of a step already passed without it.
 	Missed string
+	// Unapplied: the stack file records the step, and nothing shows it
+	// deployed (DueWith).
+	Unapplied string
 }
 
 // DeleteLeadDays: the daily job starts deletion this many days before the

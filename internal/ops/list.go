@@ -33,6 +33,8 @@ type Row struct {
 	DaysLeft *int   `json:"daysLeft,omitempty"`
 	Due      string `json:"due,omitempty"`
 	Missed   string `json:"missed,omitempty"`
+	// Unapplied: the stack file records a step nothing shows deployed.
+	Unapplied string `json:"unapplied,omitempty"`
 	// Deployed is what the backend says: "yes" (with the last update and
 	// the resource count), "no" (a stack file never deployed), or
 	// "unknown" when no backend could be asked, with why.
@@ -80,7 +82,7 @@ func (e *Env) deployed(rows []Row) (unknown string) {
 // ListCommand is `tenantctl list` for the help.
 var ListCommand = cli.Command{
 	Name:     "list",
-	Synopsis: []string{"list [--format text|json|matrix] [--stacks-dir DIR]"},
+	Synopsis: []string{"list [--format text|json|matrix] [--stacks-dir DIR] [--evidence-dir DIR]"},
 	Summary:  "every tenant: state, what the backend holds, range, dates, days left, what is due",
 	Details: `Lists the tenant stacks. --format json is the schema tenantkit.tenants/v1;
 --format matrix is a GitHub Actions matrix ({"include": [{"tenant", "state",
@@ -91,7 +93,7 @@ workflows in .github/workflows consume.`,
 // List runs `tenantctl list`.
 func (e *Env) List(args []string) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.StringVar(&e.StacksDir, "stacks-dir", e.StacksDir, "directory of the tenant stack files")
+	e.dirFlags(fs)
 	format := fs.String("format", "text", "text, json or matrix")
 	pos, code, done := cli.ParseCommand(ListCommand, fs, args, e.Stdout, e.Stderr)
 	if done {
@@ -208,12 +210,15 @@ func (e *Env) Rows() ([]Row, []error, error) {
 			left := daysLeft(today, l.DeleteBy)
 			r.DaysLeft = &left
 		}
-		d, err := lifecycle.DueOn(t, today)
+		// A step recorded on main and not applied is due whatever the
+		// day: the workflows' matrix carries it until it is.
+		ev, _ := lifecycle.ReadEvidence(e.EvidenceDir, n)
+		d, err := lifecycle.DueWith(t, ev, today)
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: %w", n, err))
 			continue
 		}
-		r.Due, r.Missed = string(d.Step), d.Missed
+		r.Due, r.Missed, r.Unapplied = string(d.Step), d.Missed, d.Unapplied
 		rows = append(rows, r)
 	}
 	return rows, problems, nil

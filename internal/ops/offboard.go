@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -199,15 +201,14 @@ func (e *Env) changed(s step) (*config.Tenant, error) {
 
 // previewThenUp: the whole-graph rules run when the program finishes, so a
 // preview must pass before anything is deployed.
-func (e *Env) previewThenUp(ctx context.Context, tenant string) error {
+func (e *Env) previewThenUp(ctx context.Context, tenant string) (map[string]any, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted before deploying: %w", err)
+		return nil, fmt.Errorf("interrupted before deploying: %w", err)
 	}
 	if _, err := e.Deployer.Preview(ctx, tenant); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := e.Deployer.Up(ctx, tenant)
-	return err
+	return e.Deployer.Up(ctx, tenant)
 }
 
 // cancelDay reads and bounds a cancellation date for a tenant.
@@ -327,9 +328,24 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 			return err
 		}
 	}
+	// Only a deployed stack is suspended: the backend must hold it (a
+	// stack never deployed, or a backend that is not this fleet's, would
+	// otherwise be built by the deploy that should stop it).
+	if !f.dryRun && !f.recordOnly {
+		st, err := e.deployedState(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		if recorded && st.Lifecycle == config.StateSuspended {
+			e.logf("%s: suspended in the stack file and deployed suspended already (its outputs say so): recording it as applied", tenant)
+			return e.record(tenant, lifecycle.StepSuspend, "suspended: the deployed stack already answers 503 and admits nothing from outside the VPC (read from its outputs)",
+				map[string]any{"phase": lifecycle.PhaseApplied, "deployedState": st.Lifecycle})
+		}
+	}
 	if recorded {
 		e.logf("%s: suspended in the stack file already; deploying it", tenant)
 	} else if _, err := e.apply(step{tenant: tenant, kind: lifecycle.StepSuspend, summary: summary, plan: true, dry: f.dryRun,
+		details: map[string]any{"phase": lifecycle.PhaseRecorded},
 		change: func(t *config.Tenant) error {
 			if err := lifecycle.Check(t, lifecycle.StepSuspend, false); err != nil {
 				return bad("%w", err)
@@ -350,11 +366,35 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 	if !recorded {
 		e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
 	}
-	if err := e.previewThenUp(ctx, tenant); err != nil {
-		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), nil)
+	outputs, err := e.previewThenUp(deploy.ExistingOnly(ctx), tenant)
+	if err != nil {
+		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), map[string]any{"phase": "failed"})
 		return failed("%w (the stack file stays suspended; run suspend again)", err)
 	}
-	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC", nil)
+	// Applied only as deployed: the stack file may have changed between
+	// the plan and the deploy (the locks are not held through it).
+	if got := deploy.LifecycleOf(outputs); got != config.StateSuspended {
+		_ = e.record(tenant, lifecycle.StepSuspend, "suspension NOT applied: the deploy exported state "+strconv.Quote(got), map[string]any{"phase": "failed", "deployedState": got})
+		return failed("%s: the deploy did not suspend the tenant: it deployed state %q (was the stack file changed during the deploy?); the suspension stays due: run tenantctl offboard suspend %s --yes", tenant, got, tenant)
+	}
+	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC (as deployed)", map[string]any{"phase": lifecycle.PhaseApplied, "deployedState": config.StateSuspended})
+}
+
+// deployedState asks the backend what it holds of the tenant: an
+// offboarding step needs a deployed stack.
+func (e *Env) deployedState(ctx context.Context, tenant string) (deploy.State, error) {
+	r, ok := e.Deployer.(deploy.StateReader)
+	if !ok {
+		return deploy.State{}, &failure{cli.ExitError, fmt.Errorf("%s: this build cannot ask the backend what is deployed; nothing was changed", tenant)}
+	}
+	st, err := r.DeployedState(ctx, tenant)
+	if err != nil {
+		return st, &failure{cli.ExitError, fmt.Errorf("%s: ask the backend what is deployed: %w; nothing was changed", tenant, err)}
+	}
+	if !st.Exists {
+		return st, bad("%s: the backend holds no stack %s: nothing deployed to act on. If the tenant was never deployed, there is nothing to suspend or destroy; if it was, PULUMI_BACKEND_URL points at another backend (check it before anything else)", tenant, tenant)
+	}
+	return st, nil
 }
 
 func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
@@ -394,7 +434,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	if err != nil {
 		return bad("%w", err)
 	}
-	details := map[string]any{
+	details := map[string]any{"phase": lifecycle.PhaseRecorded,
 		"keyDeletionWindowDays": window, "keysDeletedOn": keyDate.String(), "deleteBy": sched.DeleteBy.String(), "late": late,
 		"retainedRule": lifecycle.RetainedRule,
 		"retained":     lifecycle.Retained(t, base, today),
@@ -431,9 +471,14 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		e.logf("%s: deletion recorded in the stack file; apply it with tenantctl offboard delete %s --yes", tenant, tenant)
 		return nil
 	}
+	if _, err := e.deployedState(ctx, tenant); err != nil {
+		return err
+	}
+	ctx = deploy.ExistingOnly(ctx)
+	details["phase"] = "failed"
 	// Up first: it turns deletion protection off, lets the buckets be
 	// emptied and sets the key window that destroy then schedules.
-	if err := e.previewThenUp(ctx, tenant); err != nil {
+	if _, err := e.previewThenUp(ctx, tenant); err != nil {
 		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at up: "+err.Error(), details)
 		return failed("%w (the stack stays deleting; run delete again)", err)
 	}
@@ -463,6 +508,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		_ = e.record(tenant, lifecycle.StepDelete, "destroyed, but removing the stack FAILED: "+err.Error(), details)
 		return failed("%w", err)
 	}
+	details["phase"] = lifecycle.PhaseApplied
 	_, err = e.apply(step{tenant: tenant, kind: lifecycle.StepDeleted, summary: "deleted: nothing tagged with the tenant remains but the retained archive and the keys pending deletion", details: details,
 		change: func(t *config.Tenant) error { t.Lifecycle.State = config.StateDeleted; return nil }})
 	return err
@@ -510,7 +556,8 @@ func (e *Env) due(ctx context.Context, f offFlags, only []string) int {
 			worse(e.exit("offboard due", err))
 			continue
 		}
-		d, err := lifecycle.DueOn(t, today)
+		ev, _ := lifecycle.ReadEvidence(e.EvidenceDir, n)
+		d, err := lifecycle.DueWith(t, ev, today)
 		if err != nil {
 			worse(e.exit("offboard due", bad("%s: %w", n, err)))
 			continue
@@ -518,6 +565,14 @@ func (e *Env) due(ctx context.Context, f offFlags, only []string) int {
 		if d.Missed != "" {
 			e.sayMissed(n, d.Missed, "")
 			worse(cli.ExitFail)
+		}
+		if d.Unapplied != "" && !f.recordOnly {
+			// Recorded on main, not deployed: due until it is, and said
+			// every run (the apply below clears it when it succeeds).
+			fmt.Fprintf(e.Stderr, "%s: %s\n", n, d.Unapplied)
+			if f.dryRun {
+				worse(cli.ExitFail)
+			}
 		}
 		switch d.Step {
 		case lifecycle.StepSuspend:

@@ -27,12 +27,33 @@ import (
 
 const cert = "arn:aws:acm:ap-northeast-1:111122223333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 
-// fake is a Deployer that records what it was asked to do.
+// fake is a Deployer that records what it was asked to do. Its backend
+// holds every stack of the stacks directory, each deployed as its file
+// said when it was last deployed (active until up deploys another state),
+// but those in absent.
 type fake struct {
 	mu       sync.Mutex
 	calls    []string
 	notReady error
 	fail     string // the call that fails
+	stacks   string // the stacks directory up deploys from
+	deployed map[string]string
+	absent   map[string]bool
+	// duringPreview runs while the preview runs (another writer, say).
+	duringPreview func()
+}
+
+func (f *fake) DeployedState(_ context.Context, s string) (deploy.State, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.absent[s] {
+		return deploy.State{}, nil
+	}
+	st, ok := f.deployed[s]
+	if !ok {
+		st = config.StateActive
+	}
+	return deploy.State{Exists: true, Lifecycle: st}, nil
 }
 
 func (f *fake) Ready() error { return f.notReady }
@@ -48,13 +69,42 @@ func (f *fake) do(call, stack string) error {
 }
 
 func (f *fake) Preview(_ context.Context, s string) (map[string]int, error) {
+	if f.duringPreview != nil {
+		f.duringPreview()
+	}
 	return map[string]int{"create": 1}, f.do("preview", s)
 }
+
+// Up deploys the stack file as it is now, and exports its state.
 func (f *fake) Up(_ context.Context, s string) (map[string]any, error) {
-	return map[string]any{"inventory": map[string]any{}}, f.do("up", s)
+	if err := f.do("up", s); err != nil {
+		return nil, err
+	}
+	state := config.StateActive
+	if cfg, _, err := stackfile.Load(f.stacks, s); err == nil {
+		state = cfg.Lifecycle.State
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.deployed == nil {
+		f.deployed = map[string]string{}
+	}
+	f.deployed[s] = state
+	return map[string]any{"inventory": map[string]any{"state": state}}, nil
 }
 func (f *fake) Destroy(_ context.Context, s string) error { return f.do("destroy", s) }
-func (f *fake) Remove(_ context.Context, s string) error  { return f.do("remove", s) }
+func (f *fake) Remove(_ context.Context, s string) error {
+	if err := f.do("remove", s); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.absent == nil {
+		f.absent = map[string]bool{}
+	}
+	f.absent[s] = true
+	return nil
+}
 
 type env struct {
 	*ops.Env
@@ -85,7 +135,7 @@ func newEnv(t *testing.T, today string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{dep: &fake{}, out: &bytes.Buffer{}, err: &bytes.Buffer{}}
+	e := &env{dep: &fake{stacks: stacks}, out: &bytes.Buffer{}, err: &bytes.Buffer{}}
 	e.Env = &ops.Env{
 		StacksDir: stacks, EvidenceDir: filepath.Join(dir, "evidence"), Deployer: e.dep,
 		Now: func() time.Time { return now }, Stdout: e.out, Stderr: e.err,
@@ -389,9 +439,23 @@ func TestOffboardLifecycle(t *testing.T) {
 // suspended writes a cancellation on day and the suspended state into the
 // tenant's stack file; cancelled writes the cancellation alone (as
 // `offboard --cancelled-on` does, without its evidence).
+// suspended: cancelled on day, and the suspension recorded and applied
+// (deployed: the backend's stack exports suspended; the evidence says so).
 func suspended(t *testing.T, e *env, tenant, day string) {
 	t.Helper()
 	cancelAs(t, e, tenant, day, config.StateSuspended)
+	e.dep.mu.Lock()
+	if e.dep.deployed == nil {
+		e.dep.deployed = map[string]string{}
+	}
+	e.dep.deployed[tenant] = config.StateSuspended
+	e.dep.mu.Unlock()
+	for _, phase := range []string{lifecycle.PhaseRecorded, lifecycle.PhaseApplied} {
+		en := lifecycle.NewEntry(lifecycle.StepSuspend, e.Now(), lifecycle.Date{}, "suspension "+phase+" (test)", map[string]any{"phase": phase})
+		if err := lifecycle.Append(e.EvidenceDir, tenant, en, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func cancelled(t *testing.T, e *env, tenant, day string) {
@@ -698,6 +762,9 @@ func TestRecordThenApply(t *testing.T) {
 		}
 		var steps, summaries []string
 		for _, en := range ev.Entries {
+			if strings.HasSuffix(en.Summary, "(test)") {
+				continue // the suspended() helper's own
+			}
 			steps = append(steps, string(en.Step))
 			summaries = append(summaries, en.Summary)
 		}
@@ -714,5 +781,114 @@ func TestRecordThenApply(t *testing.T) {
 	// --record-only is the daily job's alone.
 	if code := e.Offboard(context.Background(), []string{"suspend", "acme", "--record-only"}); code != cli.ExitBadInput {
 		t.Errorf("suspend --record-only: exit %d, want %d", code, cli.ExitBadInput)
+	}
+}
+
+// at moves the env's clock to noon JST of a day.
+func (e *env) at(t *testing.T, day string) {
+	t.Helper()
+	now, err := time.Parse(time.RFC3339, day+"T12:00:00+09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Now = func() time.Time { return now }
+}
+
+// #33 item 1: a step recorded on main whose deploy never ran (it failed,
+// timed out, waited for an approval, was cancelled) stays due, and is
+// said, every day until it is applied; it was "nothing due" from the next
+// day on.
+func TestRecordedStepStaysDueUntilApplied(t *testing.T) {
+	e := newEnv(t, "2026-12-07")
+	if code := e.Offboard(context.Background(), []string{"globex", "--cancelled-on", "2026-12-06"}); code != cli.ExitOK {
+		t.Fatalf("cancel: exit %d %s", code, e.err)
+	}
+	if code := e.Offboard(context.Background(), []string{"due", "--record-only", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("record: exit %d %s", code, e.err)
+	}
+	// The apply job never ran: the account still runs globex active.
+	for _, day := range []string{"2026-12-08", "2026-12-09", "2026-12-20"} {
+		e.at(t, day)
+		e.err.Reset()
+		e.out.Reset()
+		code := e.Offboard(context.Background(), []string{"due", "--dry-run"})
+		if code == cli.ExitOK || !strings.Contains(e.err.String(), "globex: suspend recorded on 2026-12-07") || !strings.Contains(e.out.String(), "globex: suspension due") {
+			t.Errorf("%s: due --dry-run exit %d\nstdout %s\nstderr %s", day, code, e.out, e.err)
+		}
+	}
+	// The next run applies it, from the deployed outputs; the day after,
+	// nothing is due for globex.
+	e.at(t, "2026-12-21")
+	if code := e.Offboard(context.Background(), []string{"due", "--yes"}); code != cli.ExitFail {
+		t.Errorf("applied late: exit %d, want 1 (the suspension day was missed) %s", code, e.err)
+	}
+	if e.dep.deployed["globex"] != config.StateSuspended {
+		t.Fatalf("globex deployed %q after the apply", e.dep.deployed["globex"])
+	}
+	e.at(t, "2026-12-22")
+	e.err.Reset()
+	e.out.Reset()
+	if code := e.Offboard(context.Background(), []string{"due", "--dry-run"}); strings.Contains(e.err.String(), "globex: suspend recorded") {
+		t.Errorf("applied, still said unapplied: exit %d %s", code, e.err)
+	}
+	ev, _ := lifecycle.ReadEvidence(e.EvidenceDir, "globex")
+	var phases []string
+	for _, en := range ev.Entries {
+		if p, ok := en.Details["phase"].(string); ok {
+			phases = append(phases, string(en.Step)+" "+p)
+		}
+	}
+	if !slices.Equal(phases, []string{"suspend recorded", "suspend applied"}) {
+		t.Errorf("evidence phases %v, want the suspension recorded, then applied", phases)
+	}
+}
+
+// #33 item 1 (reproduction 3): the stack file edited back to active while
+// the preview ran: up deploys the edited file, and the evidence must not
+// say "suspended". The step stays due.
+func TestAppliedOnlyAsDeployed(t *testing.T) {
+	e := newEnv(t, "2026-12-07")
+	cancelled(t, e, "globex", "2026-12-06")
+	e.dep.duringPreview = func() {
+		cfg := e.stack(t, "globex")
+		cfg.Lifecycle.State = config.StateActive
+		if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
+			t.Error(err)
+		}
+	}
+	code := e.Offboard(context.Background(), []string{"suspend", "globex", "--yes"})
+	if code != cli.ExitFail || !strings.Contains(e.err.String(), "did not suspend") {
+		t.Errorf("exit %d %s", code, e.err)
+	}
+	ev, _ := lifecycle.ReadEvidence(e.EvidenceDir, "globex")
+	for _, en := range ev.Entries {
+		if en.Details["phase"] == lifecycle.PhaseApplied {
+			t.Errorf("evidence says applied: %+v", en)
+		}
+	}
+}
+
+// #33 item 3: suspend and delete act on a stack the backend holds, never
+// build one: a tenant never deployed (or a backend that is not the
+// fleet's) is refused before anything deploys.
+func TestOnlyDeployedStacksOffboarded(t *testing.T) {
+	e := newEnv(t, "2026-12-07")
+	if code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy")); code != cli.ExitOK {
+		t.Fatalf("onboard: exit %d %s", code, e.err)
+	}
+	e.dep.absent = map[string]bool{"umbrella": true}
+	e.at(t, "2026-12-09")
+	if code := e.Offboard(context.Background(), []string{"umbrella", "--cancelled-on", "2026-12-08"}); code != cli.ExitOK {
+		t.Fatalf("cancel: exit %d %s", code, e.err)
+	}
+	e.dep.calls = nil
+	for _, c := range [][]string{{"suspend", "umbrella", "--yes"}, {"delete", "umbrella", "--yes", "--force"}} {
+		e.err.Reset()
+		if code := e.Offboard(context.Background(), c); code != cli.ExitBadInput || !strings.Contains(e.err.String(), "the backend holds no stack umbrella") {
+			t.Errorf("%v: exit %d %s", c, code, e.err)
+		}
+	}
+	if len(e.dep.calls) != 0 {
+		t.Errorf("deployed anyway: %v", e.dep.calls)
 	}
 }
