@@ -6,7 +6,12 @@
 # against the recorded commit) are applied three-way, so an edit someone
 # merged meanwhile to another line of the same file is kept, and a clash
 # stops the run instead of overwriting it. A push that loses a race is
-# rebased and retried, three times at most.
+# rebased and retried, three times at most; a push the remote refuses
+# (a ruleset, a token without the right) is said as such, not retried as a
+# race. Renames, copies, deletions, mode changes and symbolic links are
+# refused whatever their paths (a rename of .github/workflows/deploy.yml to
+# stacks/Pulumi.x.yaml would delete the workflow on main); changes outside
+# stacks/ and evidence/lifecycle/ in the working tree are left alone.
 #
 #   scripts/lifecycle-commit.sh MESSAGE [PATCH...]
 #
@@ -40,6 +45,12 @@ say() {
 
 for p in "$@"; do
   [[ -s $p ]] || continue
+  # Only edits and new regular files: a rename, copy, deletion or mode
+  # change is refused before anything applies.
+  if summary=$(git apply --summary "$p" | grep -E '^ (rename|copy|delete|mode change)|^ create mode 120000'); then
+    echo "lifecycle-commit: $p renames, copies, deletes, changes a mode or adds a symbolic link ($summary): refused" >&2
+    exit 2
+  fi
   while IFS= read -r f; do
     allowed "$f" || { echo "lifecycle-commit: $p touches $f, which is not a stack file or lifecycle evidence: refused" >&2; exit 2; }
   done < <(git apply --numstat "$p" | cut -f3)
@@ -54,20 +65,38 @@ fi
 while IFS= read -r f; do
   allowed "$f" || { echo "lifecycle-commit: $f is staged but is not a stack file or lifecycle evidence: refused" >&2; exit 2; }
 done < <(git diff --cached --name-only)
+# Staged entries: added or modified regular files only.
+while read -r _ newmode _ _ status path; do
+  if [[ $status != A && $status != M ]] || [[ $newmode != 100644 && $newmode != 100755 ]]; then
+    echo "lifecycle-commit: $path is staged as $status with mode $newmode (a deletion, rename, copy or symbolic link): refused" >&2
+    exit 2
+  fi
+done < <(git diff --cached --raw --no-renames | sed 's/^://')
 if git diff --cached --quiet; then
   echo "lifecycle-commit: nothing to record"
   say "$(git rev-parse HEAD)"
   exit 0
 fi
 git -c user.name="tenantkit lifecycle" -c user.email="lifecycle@tenantkit.invalid" commit -q -m "$message"
+pusherr=$(mktemp)
+trap 'rm -f "$pusherr"' EXIT
 for attempt in 1 2 3; do
-  if git_auth push -q "$remote" "HEAD:refs/heads/$branch"; then
+  base=$(git rev-parse HEAD~1)
+  if git_auth push -q "$remote" "HEAD:refs/heads/$branch" 2>"$pusherr"; then
     say "$(git rev-parse HEAD)"
     exit 0
   fi
-  echo "lifecycle-commit: push $attempt lost a race; rebasing on $remote/$branch" >&2
   git_auth fetch -q "$remote" "$branch"
-  if ! git -c user.name="tenantkit lifecycle" -c user.email="lifecycle@tenantkit.invalid" rebase -q FETCH_HEAD; then
+  if [[ $(git rev-parse FETCH_HEAD) == "$base" ]]; then
+    # The branch did not move: no race was lost; the remote refused.
+    echo "::error::lifecycle-commit: $remote refused the push to $branch (a ruleset, or a token without the right to push); nothing was pushed:" >&2
+    cat "$pusherr" >&2
+    exit 3
+  fi
+  echo "lifecycle-commit: push $attempt lost a race; rebasing on $remote/$branch" >&2
+  # Changes outside the commit (a file someone left edited) are set aside
+  # for the rebase and put back: they are not the lifecycle's.
+  if ! git -c user.name="tenantkit lifecycle" -c user.email="lifecycle@tenantkit.invalid" -c rebase.autoStash=true rebase -q FETCH_HEAD; then
     git rebase --abort || true
     echo "::error::lifecycle-commit: main changed the same lines meanwhile; resolve by hand, nothing was pushed" >&2
     exit 1

@@ -41,6 +41,17 @@ func TestOffboardingRecordsOnMainFirst(t *testing.T) {
 	if strings.Contains(string(b), "create-pull-request") {
 		t.Error("offboarding still leaves a pull request to merge")
 	}
+	// #33 item 2: the record step's exit code (a missed deadline, a
+	// refused deletion) never stops the commit and the applies of the
+	// others: it is kept and fails the run at its end.
+	for _, s := range record.Steps {
+		if strings.Contains(s.Run, "tenantctl offboard due --record-only") && (!strings.Contains(s.Run, "set +e") || !strings.Contains(s.Run, `echo "code=$?"`)) {
+			t.Error("the record step fails the job on one tenant's exit code, holding back every other tenant's steps")
+		}
+	}
+	if !strings.Contains(string(b), "needs.record.outputs.code != '0'") {
+		t.Error("the run does not fail at its end when the record step said a deadline was missed")
+	}
 }
 
 // The script commits only stack files and lifecycle evidence, merges a
@@ -169,5 +180,69 @@ func TestLifecycleCommit(t *testing.T) {
 	}
 	if git(dir, "--git-dir", remote, "rev-parse", "main") != before {
 		t.Error("a clashing patch changed main")
+	}
+
+	// #33 item 5. A patch that renames a workflow into a stack file's
+	// path (which would delete the workflow on main) is refused, whatever
+	// the new path.
+	ren := clone("rename")
+	write(filepath.Join(ren, ".github", "workflows", "deploy.yml"), "name: deploy\n")
+	git(ren, "add", "-A")
+	git(ren, "commit", "-q", "-m", "a workflow")
+	git(ren, "push", "-q", "origin", "HEAD:main")
+	git(ren, "mv", ".github/workflows/deploy.yml", "stacks/Pulumi.x.yaml")
+	renamed := filepath.Join(dir, "rename.patch")
+	write(renamed, git(ren, "diff", "--cached", "-M", "--binary")+"\n")
+	git(ren, "reset", "-q", "--hard")
+	if out, code := run(ren, "rename", renamed); code != 2 || !strings.Contains(out, "rename") {
+		t.Errorf("a renaming patch: exit %d, want 2\n%s", code, out)
+	}
+	if remoteFile(".github/workflows/deploy.yml") != "name: deploy" {
+		t.Error("the renaming patch removed the workflow from main")
+	}
+	// A symbolic link at an allowed path is refused, as a patch and as a
+	// file of the tree.
+	link := clone("link")
+	if err := os.Symlink("../../.github/workflows/deploy.yml", filepath.Join(link, "stacks", "Pulumi.y.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(link, "link"); code != 2 || !strings.Contains(out, "Pulumi.y.yaml") {
+		t.Errorf("a symbolic link in stacks/: exit %d, want 2\n%s", code, out)
+	}
+	git(link, "add", "-A")
+	linked := filepath.Join(dir, "link.patch")
+	write(linked, git(link, "diff", "--cached", "--binary")+"\n")
+	git(link, "reset", "-q", "--hard")
+	os.Remove(filepath.Join(link, "stacks", "Pulumi.y.yaml"))
+	if out, code := run(link, "link", linked); code != 2 {
+		t.Errorf("a patch adding a symbolic link: exit %d, want 2\n%s", code, out)
+	}
+	// A deletion of a stack file is refused (the lifecycle never deletes
+	// one: deleted tenants keep theirs).
+	del := clone("delete")
+	os.Remove(filepath.Join(del, "stacks", "Pulumi.acme.yaml"))
+	if out, code := run(del, "delete"); code != 2 {
+		t.Errorf("a deleted stack file: exit %d, want 2\n%s", code, out)
+	}
+	// An unrelated file left edited in the checkout does not turn a lost
+	// race into a clash: the evidence is rebased and pushed, the file kept.
+	dirty := clone("dirty")
+	git(dirty, "reset", "-q", "--hard", recorded)
+	write(filepath.Join(dirty, "components", "x.go"), "package x // someone's edit\n")
+	write(filepath.Join(dirty, "evidence", "lifecycle", "beta.json"), "{\"entries\": [\"dirty run\"]}\n")
+	if out, code := run(dirty, "dirty"); code != 0 {
+		t.Errorf("a lost race beside an unrelated edit: exit %d, want 0\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dirty, "components", "x.go")); !strings.Contains(string(b), "someone's edit") {
+		t.Error("the unrelated edit was lost")
+	}
+	// A remote that refuses (a ruleset; here a pre-receive hook) is said as
+	// a refusal (exit 3), not as a clash after three lost races.
+	write(filepath.Join(remote, "hooks", "pre-receive"), "#!/bin/sh\necho 'refused by the ruleset' >&2\nexit 1\n")
+	os.Chmod(filepath.Join(remote, "hooks", "pre-receive"), 0o755)
+	refused := clone("refused")
+	write(filepath.Join(refused, "evidence", "lifecycle", "acme.json"), "{\"entries\": [\"refused\"]}\n")
+	if out, code := run(refused, "refused"); code != 3 || !strings.Contains(out, "refused the push") || !strings.Contains(out, "refused by the ruleset") {
+		t.Errorf("a refusing remote: exit %d, want 3\n%s", code, out)
 	}
 }

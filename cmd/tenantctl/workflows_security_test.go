@@ -338,9 +338,19 @@ func TestLifecycleGuard(t *testing.T) {
 	_, stacks, _ := workspace(t)
 	dir := filepath.Dir(stacks)
 	fake := filepath.Join(dir, "pulumi")
-	for deployed, want := range map[string]int{"": 0, "active": 0, "suspended": 1, "deleting": 1} {
-		script := "#!/bin/sh\nexit 1\n" // no stack output: never deployed
-		if deployed != "" {
+	// Pulumi's own words for a stack the backend does not hold
+	// (backenderr) and for one without outputs pass; any other failure
+	// to read what is deployed stops the deploy (#33 item 5: it passed).
+	for deployed, want := range map[string]int{"never": 0, "no outputs": 0, "denied": 3, "active": 0, "suspended": 1, "deleting": 1} {
+		var script string
+		switch deployed {
+		case "never":
+			script = "#!/bin/sh\necho \"error: no stack named 'acme' found\" >&2\nexit 255\n"
+		case "no outputs":
+			script = "#!/bin/sh\necho \"error: current stack does not have output property 'inventory'\" >&2\nexit 255\n"
+		case "denied":
+			script = "#!/bin/sh\necho 'error: failed to load checkpoint: AccessDenied: Access Denied' >&2\nexit 255\n"
+		default:
 			script = fmt.Sprintf("#!/bin/sh\necho '{\"schema\":\"tenantkit.inventory/v1\",\"state\":\"%s\"}'\n", deployed)
 		}
 		if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {

@@ -892,3 +892,20 @@ func TestOnlyDeployedStacksOffboarded(t *testing.T) {
 		t.Errorf("deployed anyway: %v", e.dep.calls)
 	}
 }
+
+// #33 item 2: one tenant's missed deadline is said (exit 1) and never
+// holds back another's step: both are recorded in the one run.
+func TestOneMissedDeadlineHoldsBackNoOne(t *testing.T) {
+	e := newEnv(t, "2026-12-07")
+	cancelled(t, e, "globex", "2026-12-02") // suspension missed (due 12-03)
+	cancelled(t, e, "initech", "2026-12-06")
+	code := e.Offboard(context.Background(), []string{"due", "--record-only", "--yes"})
+	if code != cli.ExitFail || !strings.Contains(e.err.String(), "DEADLINE MISSED: tenant globex") {
+		t.Errorf("exit %d %s", code, e.err)
+	}
+	for _, n := range []string{"globex", "initech"} {
+		if s := e.stack(t, n).Lifecycle.State; s != config.StateSuspended {
+			t.Errorf("%s recorded as %s, want suspended", n, s)
+		}
+	}
+}
