@@ -71,17 +71,17 @@ func run(args []string, f *factory) int {
 	case "plan":
 		return plan.Main(args[1:], stdout, stderr)
 	case "onboard":
-		ctx, stop := interruptible()
+		ctx, stop := interruptible(stderr)
 		defer stop()
 		return f.env().Onboard(ctx, args[1:])
 	case "offboard":
-		ctx, stop := interruptible()
+		ctx, stop := interruptible(stderr)
 		defer stop()
 		return f.env().Offboard(ctx, args[1:])
 	case "list":
 		return f.env().List(args[1:])
 	case "verify":
-		ctx, stop := interruptible()
+		ctx, stop := cancellable()
 		defer stop()
 		return verify.Main(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
@@ -107,12 +107,43 @@ func run(args []string, f *factory) int {
 	return cli.ExitBadInput
 }
 
-// interruptible is the context of a command that changes things: the first
-// SIGINT or SIGTERM cancels it, and the command finishes the write it is in
-// (a stack file and its evidence entry go together), records the
-// interruption and stops before the next step; a second signal kills at
-// once (the writes are atomic: a file is old or new, never half).
-func interruptible() (context.Context, context.CancelFunc) {
+// interruptible is the context of a command that changes things. The
+// first SIGINT or SIGTERM asks it to stop: Pulumi, if running, is asked
+// once to cancel and finishes the operations in flight (deploy.WithStop),
+// the write in progress completes (a stack file and its evidence entry go
+// together), the step is recorded as interrupted and the command stops
+// before its next step. A second signal abandons: Pulumi is told to
+// terminate and killed if it has not within 10 s, which may leave pending
+// operations the evidence then names. A third kills tenantctl at once
+// (the writes are atomic: a file is old or new, never half).
+func interruptible(stderr io.Writer) (context.Context, context.CancelFunc) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		fmt.Fprintln(stderr, "tenantctl: stopping: the operations in flight finish, then the command stops before its next step (signal again to abandon them, which may leave pending operations in the stack's state)")
+		close(stop)
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		fmt.Fprintln(stderr, "tenantctl: abandoning: Pulumi is told to terminate (a third signal kills tenantctl at once)")
+		signal.Stop(sigs)
+		cancel()
+	}()
+	return deploy.WithStop(ctx, stop), func() { signal.Stop(sigs); cancel() }
+}
+
+// cancellable is the context of a command that only reads (verify): the
+// first signal cancels it; a second kills at once.
+func cancellable() (context.Context, context.CancelFunc) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()

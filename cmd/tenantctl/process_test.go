@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -50,16 +51,28 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// slowDeployer previews until the command is interrupted.
+// slowDeployer previews until the command is asked to stop, then behaves
+// as Pulumi does: the operations in flight take TENANTCTL_TEST_INFLIGHT to
+// finish (0 by default) and the preview ends interrupted with a clean
+// state; cancelling the context (the second signal) abandons them, and
+// the state is left holding a pending create.
 type slowDeployer struct{}
 
 func (slowDeployer) Ready() error { return nil }
-func (slowDeployer) Preview(ctx context.Context, _ string) (map[string]int, error) {
+func (slowDeployer) Preview(ctx context.Context, stack string) (map[string]int, error) {
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-deploy.StopSignal(ctx):
 	case <-time.After(time.Minute):
 		return map[string]int{}, nil
+	}
+	inflight, _ := time.ParseDuration(os.Getenv("TENANTCTL_TEST_INFLIGHT"))
+	select {
+	case <-ctx.Done():
+		return nil, &deploy.Interrupted{Op: "preview", Stack: stack, Abandoned: true, Err: ctx.Err(),
+			Pending: []deploy.Pending{{Op: "creating", Type: "aws:ec2/vpc:Vpc", URN: "urn:pulumi:" + stack + "::tenantkit::aws:ec2/vpc:Vpc::" + stack + "-vpc"}}}
+	case <-time.After(inflight):
+		return nil, &deploy.Interrupted{Op: "preview", Stack: stack, Err: errors.New("update canceled")}
 	}
 }
 func (slowDeployer) Up(context.Context, string) (map[string]any, error) { return map[string]any{}, nil }
@@ -178,34 +191,71 @@ func TestDryRunsUnderConcurrencyAndSignals(t *testing.T) {
 	}
 }
 
-// Item 3, real runs: SIGINT during the deploy leaves the stack file and
-// its evidence consistent: the step written and recorded, the interrupted
-// deploy recorded, exit 1.
-func TestInterruptedRealRunKeepsStackAndEvidenceTogether(t *testing.T) {
-	_, stacks, evidence := workspace(t)
+// interruptedSuspension starts a real suspension of acme in helper mode
+// (the slow deployer) and signals it once it is deploying; each signal
+// waits for the one before to be heard.
+func interruptedSuspension(t *testing.T, inflight string, signals int) (stacks, evidence string, code int, out string) {
+	t.Helper()
+	_, stacks, evidence = workspace(t)
 	if out, err := tenantctl(stacks, evidence, "offboard", "acme", "--cancelled-on", today()).CombinedOutput(); err != nil {
 		t.Fatalf("cancel: %v\n%s", err, out)
 	}
 	self, _ := os.Executable()
 	cmd := exec.Command(self, "offboard", "suspend", "acme", "--yes", "--stacks-dir", stacks, "--evidence-dir", evidence)
-	cmd.Env = append(os.Environ(), "TENANTCTL_TEST_HELPER=slow-deploy")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = append(os.Environ(), "TENANTCTL_TEST_HELPER=slow-deploy", "TENANTCTL_TEST_INFLIGHT="+inflight)
+	var buf syncBuffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(out.String(), "suspended in the stack file") {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the suspension never reached its deploy:\n%s", out.String())
+	waitOut := func(what string) {
+		for deadline := time.Now().Add(time.Minute); !strings.Contains(buf.String(), what); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("never saw %q:\n%s", what, buf.String())
+			}
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
+	waitOut("suspended in the stack file")
 	cmd.Process.Signal(syscall.SIGINT)
+	if signals > 1 {
+		waitOut("tenantctl: stopping")
+		cmd.Process.Signal(syscall.SIGINT)
+	}
 	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("exit %v, want 1:\n%s", err, out.String())
+	code = 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	return stacks, evidence, code, buf.String()
+}
+
+// syncBuffer is a bytes.Buffer the process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// #33 item 5: one SIGINT during the deploy lets the operations in flight
+// finish (here 3 s) and stops: the stack file and its evidence agree, the
+// evidence says interrupted (not FAILED), exit 3, and the suspension stays
+// due, said by offboard due.
+func TestInterruptedRealRunKeepsStackAndEvidenceTogether(t *testing.T) {
+	stacks, evidence, code, out := interruptedSuspension(t, "3s", 1)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3:\n%s", code, out)
 	}
 	cfg, _, err := stackfile.Load(stacks, "acme")
 	if err != nil || cfg.Lifecycle.State != "suspended" {
@@ -215,8 +265,35 @@ func TestInterruptedRealRunKeepsStackAndEvidenceTogether(t *testing.T) {
 	if err != nil || len(ev.Entries) != 3 {
 		t.Fatalf("evidence %v %v", ev, err)
 	}
-	if got := ev.Entries[1].Summary + " | " + ev.Entries[2].Summary; !strings.Contains(got, "stack set to suspended") || !strings.Contains(got, "FAILED") {
-		t.Errorf("evidence of the interrupted step: %s", got)
+	last := ev.Entries[2]
+	if !strings.Contains(ev.Entries[1].Summary, "stack set to suspended") || !strings.Contains(last.Summary, "interrupted") || strings.Contains(last.Summary, "FAILED") {
+		t.Errorf("evidence of the interrupted step: %s | %s", ev.Entries[1].Summary, last.Summary)
+	}
+	if last.Details["phase"] != lifecycle.PhaseInterrupted || last.Details["recovery"] != nil {
+		t.Errorf("a graceful stop with a clean state: %v", last.Details)
+	}
+	due := tenantctl(stacks, evidence, "offboard", "due", "--dry-run")
+	b, err := due.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(b), "not applied") {
+		t.Errorf("the interrupted suspension is not due: %v\n%s", err, b)
+	}
+}
+
+// A second signal abandons the operations in flight: the evidence names
+// the pending operations and the recovery commands, in order.
+func TestSecondSignalAbandonsAndNamesTheRecovery(t *testing.T) {
+	_, evidence, code, out := interruptedSuspension(t, "1m", 2)
+	if code != 3 || !strings.Contains(out, "abandoning") || !strings.Contains(out, "pulumi cancel --stack acme --yes") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	ev, err := lifecycle.ReadEvidence(evidence, "acme")
+	if err != nil || len(ev.Entries) != 3 {
+		t.Fatalf("evidence %v %v", ev, err)
+	}
+	d := ev.Entries[2].Details
+	rec, _ := d["recovery"].([]any)
+	if d["phase"] != lifecycle.PhaseInterrupted || len(rec) < 3 || rec[0] != "pulumi cancel --stack acme --yes" || d["pendingOperations"] == nil {
+		t.Errorf("evidence of the abandoned step: %v", d)
 	}
 }
 

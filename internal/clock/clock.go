@@ -31,6 +31,18 @@ func BuildFlags() []string {
 	return []string{"-tags", BuildTags}
 }
 
+// ShiftVariable names the environment variable a test build reads.
+const ShiftVariable = "TENANTKIT_TEST_CLOCK_SHIFT"
+
+// shiftTag is the build tag of a test build whose clock moves.
+const shiftTag = "tenantkit_clockshift"
+
+// ShiftedBuildFlags are the go build flags of a test build whose clock
+// ShiftVariable moves, whatever this process's own build: for a test
+// that acts on later days (it deploys only into an emulator on this
+// machine, deploy.Available).
+func ShiftedBuildFlags() []string { return []string{"-tags", shiftTag} }
+
 // Since is how long ago an instant AWS reported was, on the system clock:
 // AWS stamps its instants with the real time, whatever day a test build's
 // moved clock acts on. (In an operator's build the two are one clock.)

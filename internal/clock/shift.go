@@ -20,12 +20,9 @@ import (
 // release, script or workflow of an operator's sets (a test holds them
 // to it: TestNoOperatorBuildShiftsTheClock).
 
-// ShiftVariable names the environment variable a test build reads.
-const ShiftVariable = "TENANTKIT_TEST_CLOCK_SHIFT"
-
 // BuildTags are the build tags a binary built for this process's tests
 // needs so that its clock is this one.
-const BuildTags = "tenantkit_clockshift"
+const BuildTags = shiftTag
 
 var (
 	once  sync.Once

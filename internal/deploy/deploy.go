@@ -7,6 +7,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -39,14 +40,6 @@ type Deployer interface {
 	Remove(ctx context.Context, stack string) error
 }
 
-// Local is the Automation API on the local program in WorkDir (the
-// repository root, where Pulumi.yaml is).
-type Local struct {
-	WorkDir string
-	// Out receives the engine's progress.
-	Out io.Writer
-}
-
 // Available says what is missing for a real deploy, or nil.
 func Available() error {
 	if s := clock.Shifted(); s != "" && !onThisMachine(os.Getenv("AWS_ENDPOINT_URL")) {
@@ -71,61 +64,23 @@ func onThisMachine(endpoint string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Ready implements Deployer.
-func (l *Local) Ready() error { return Available() }
-
-func (l *Local) stack(ctx context.Context, name string) (auto.Stack, error) {
-	if err := Available(); err != nil {
-		return auto.Stack{}, err
-	}
-	s, err := auto.UpsertStackLocalSource(ctx, name, l.WorkDir)
-	if err != nil {
-		return auto.Stack{}, fmt.Errorf("select stack %s in %s: %w", name, l.WorkDir, err)
-	}
-	return s, nil
-}
-
-// Preview implements Deployer.
-func (l *Local) Preview(ctx context.Context, name string) (map[string]int, error) {
-	s, err := l.stack(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return preview(ctx, s, name, l.Out)
-}
-
-// Up implements Deployer.
-func (l *Local) Up(ctx context.Context, name string) (map[string]any, error) {
-	s, err := l.stack(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	return up(ctx, s, name, l.Out)
-}
-
-// Destroy implements Deployer.
-func (l *Local) Destroy(ctx context.Context, name string) error {
-	s, err := l.stack(ctx, name)
-	if err != nil {
-		return err
-	}
-	return destroy(ctx, s, name, l.Out)
-}
-
 // preview, up and destroy run one operation on a selected stack, whatever
 // its program's source.
 func preview(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[string]int, error) {
 	res, err := s.Preview(ctx, optpreview.ProgressStreams(orDiscard(out)))
 	if err != nil {
-		return nil, classify("preview", name, err)
+		return nil, classify("preview", name, interrupted(ctx, s, "preview", name, err))
 	}
 	return changes(res.ChangeSummary), nil
 }
 
 func up(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[string]any, error) {
+	if Stopping(ctx) {
+		return nil, &Interrupted{Op: "up", Stack: name, Abandoned: ctx.Err() != nil, Err: errors.New("stopped before the deploy began")}
+	}
 	res, err := s.Up(ctx, optup.ProgressStreams(orDiscard(out)))
 	if err != nil {
-		return nil, classify("up", name, err)
+		return nil, classify("up", name, interrupted(ctx, s, "up", name, err))
 	}
 	outputs := map[string]any{}
 	for k, v := range res.Outputs {
@@ -135,8 +90,11 @@ func up(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[stri
 }
 
 func destroy(ctx context.Context, s auto.Stack, name string, out io.Writer) error {
+	if Stopping(ctx) {
+		return &Interrupted{Op: "destroy", Stack: name, Abandoned: ctx.Err() != nil, Err: errors.New("stopped before the destroy began")}
+	}
 	if _, err := s.Destroy(ctx, optdestroy.ProgressStreams(orDiscard(out))); err != nil {
-		return classify("destroy", name, err)
+		return classify("destroy", name, interrupted(ctx, s, "destroy", name, err))
 	}
 	return nil
 }
@@ -146,12 +104,6 @@ func orDiscard(w io.Writer) io.Writer {
 		return io.Discard
 	}
 	return w
-}
-
-// Remove implements Deployer: the stack leaves the backend; its stack
-// file stays (removeStack).
-func (l *Local) Remove(ctx context.Context, name string) error {
-	return removeStack(ctx, l.WorkDir, name)
 }
 
 // removeStack removes a stack from the backend and keeps its stack file:
@@ -173,6 +125,8 @@ func removeStack(ctx context.Context, dir, name string) error {
 // classify says what an Automation API failure means for the operator.
 func classify(op, stack string, err error) error {
 	switch {
+	case IsInterrupted(err):
+		return err
 	case auto.IsConcurrentUpdateError(err):
 		return fmt.Errorf("%s %s: another update of the stack is running; wait for it, or run `pulumi cancel --stack %s` if it died: %w", op, stack, stack, err)
 	case auto.IsCompilationError(err):
@@ -181,9 +135,4 @@ func classify(op, stack string, err error) error {
 		return fmt.Errorf("%s %s: the program failed (a refused control names its ID; tenantctl plan %s shows the matrix): %w", op, stack, stack, err)
 	}
 	return fmt.Errorf("%s %s: %w", op, stack, err)
-}
-
-// Deployed implements the lister list uses.
-func (l *Local) Deployed(ctx context.Context) (map[string]Deployment, error) {
-	return Deployments(ctx, l.WorkDir)
 }

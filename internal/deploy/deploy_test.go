@@ -29,8 +29,8 @@ func TestAvailableSaysWhatIsMissing(t *testing.T) {
 	if err := Available(); err == nil || !strings.Contains(err.Error(), "Pulumi CLI") {
 		t.Errorf("no pulumi on PATH: %v", err)
 	}
-	if err := (&Local{}).Ready(); err == nil {
-		t.Error("Local is ready without the CLI")
+	if err := (&Inline{}).Ready(); err == nil {
+		t.Error("Inline is ready without the CLI")
 	}
 }
 

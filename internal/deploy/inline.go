@@ -54,7 +54,11 @@ func (d *Inline) stack(ctx context.Context, name string) (auto.Stack, error) {
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("read the project in %s: %w", dir, err)
 	}
-	s, err := auto.UpsertStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir))
+	cli, err := newPulumiCLI()
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("select stack %s of %s: %w", name, dir, err)
 	}
@@ -118,7 +122,7 @@ func (d *Inline) Drift(ctx context.Context, name string) (map[string]int, error)
 	seen := <-got
 	delete(seen, "same")
 	if err != nil {
-		return seen, classify("preview --refresh --expect-no-changes", name, err)
+		return seen, classify("preview --refresh --expect-no-changes", name, interrupted(ctx, s, "preview --refresh", name, err))
 	}
 	return seen, nil
 }
@@ -131,7 +135,7 @@ func (d *Inline) Repair(ctx context.Context, name string) error {
 		return err
 	}
 	if _, err := s.Up(ctx, optup.Refresh(), optup.ProgressStreams(orDiscard(d.Out))); err != nil {
-		return classify("up --refresh", name, err)
+		return classify("up --refresh", name, interrupted(ctx, s, "up --refresh", name, err))
 	}
 	return nil
 }

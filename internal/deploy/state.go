@@ -65,7 +65,11 @@ func (d *Inline) existing(ctx context.Context, name string) (auto.Stack, error) 
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("read the project in %s: %w", dir, err)
 	}
-	return auto.SelectStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir))
+	cli, err := newPulumiCLI()
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	return auto.SelectStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
 }
 
 type existingOnlyKey struct{}

@@ -11,9 +11,13 @@ import (
 // stack file recorded on main first, then the step applied, written only
 // from what the deploy actually deployed (its outputs). A recorded step
 // without its applied entry is still due, whatever day it is.
+// An attempt that did not apply says so: failed (refused, or broke), or
+// interrupted (the operator stopped it; nothing refused it).
 const (
-	PhaseRecorded = "recorded"
-	PhaseApplied  = "applied"
+	PhaseRecorded    = "recorded"
+	PhaseApplied     = "applied"
+	PhaseFailed      = "failed"
+	PhaseInterrupted = "interrupted"
 )
 
 func phase(e Entry) string {

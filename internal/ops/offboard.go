@@ -202,11 +202,14 @@ func (e *Env) changed(s step) (*config.Tenant, error) {
 // previewThenUp: the whole-graph rules run when the program finishes, so a
 // preview must pass before anything is deployed.
 func (e *Env) previewThenUp(ctx context.Context, tenant string) (map[string]any, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("interrupted before deploying: %w", err)
+	if stopped(ctx) {
+		return nil, &deploy.Interrupted{Op: "preview", Stack: tenant, Err: errors.New("stopped before the deploy began")}
 	}
 	if _, err := e.Deployer.Preview(ctx, tenant); err != nil {
 		return nil, err
+	}
+	if stopped(ctx) {
+		return nil, &deploy.Interrupted{Op: "up", Stack: tenant, Err: errors.New("stopped after the preview, before the deploy began")}
 	}
 	return e.Deployer.Up(ctx, tenant)
 }
@@ -367,14 +370,17 @@ func (e *Env) suspend(ctx context.Context, tenant string, f offFlags) error {
 		e.logf("%s: suspended in the stack file; the plan admits nothing from outside the VPC and the listeners answer 503", tenant)
 	}
 	outputs, err := e.previewThenUp(deploy.ExistingOnly(ctx), tenant)
+	if err != nil && (deploy.IsInterrupted(err) || stopped(ctx)) {
+		return e.interrupted(tenant, lifecycle.StepSuspend, "suspension deploy", err, nil, "tenantctl offboard suspend "+tenant+" --yes (the stack file stays suspended; the suspension stays due until it is deployed)")
+	}
 	if err != nil {
-		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), map[string]any{"phase": "failed"})
+		_ = e.record(tenant, lifecycle.StepSuspend, "suspension deploy FAILED: "+err.Error(), map[string]any{"phase": lifecycle.PhaseFailed})
 		return failed("%w (the stack file stays suspended; run suspend again)", err)
 	}
 	// Applied only as deployed: the stack file may have changed between
 	// the plan and the deploy (the locks are not held through it).
 	if got := deploy.LifecycleOf(outputs); got != config.StateSuspended {
-		_ = e.record(tenant, lifecycle.StepSuspend, "suspension NOT applied: the deploy exported state "+strconv.Quote(got), map[string]any{"phase": "failed", "deployedState": got})
+		_ = e.record(tenant, lifecycle.StepSuspend, "suspension NOT applied: the deploy exported state "+strconv.Quote(got), map[string]any{"phase": lifecycle.PhaseFailed, "deployedState": got})
 		return failed("%s: the deploy did not suspend the tenant: it deployed state %q (was the stack file changed during the deploy?); the suspension stays due: run tenantctl offboard suspend %s --yes", tenant, got, tenant)
 	}
 	return e.record(tenant, lifecycle.StepSuspend, "suspended: listeners answer 503, no ingress from outside the VPC (as deployed)", map[string]any{"phase": lifecycle.PhaseApplied, "deployedState": config.StateSuspended})
@@ -475,14 +481,21 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		return err
 	}
 	ctx = deploy.ExistingOnly(ctx)
-	details["phase"] = "failed"
+	details["phase"] = lifecycle.PhaseFailed
 	// Up first: it turns deletion protection off, lets the buckets be
 	// emptied and sets the key window that destroy then schedules.
+	again := "tenantctl offboard delete " + tenant + " --yes (the stack file stays deleting)"
 	if _, err := e.previewThenUp(ctx, tenant); err != nil {
+		if deploy.IsInterrupted(err) || stopped(ctx) {
+			return e.interrupted(tenant, lifecycle.StepDelete, "deletion (up)", err, details, again)
+		}
 		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at up: "+err.Error(), details)
 		return failed("%w (the stack stays deleting; run delete again)", err)
 	}
 	if err := e.Deployer.Destroy(ctx, tenant); err != nil {
+		if deploy.IsInterrupted(err) || stopped(ctx) {
+			return e.interrupted(tenant, lifecycle.StepDelete, "deletion (destroy)", err, details, again)
+		}
 		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at destroy: "+err.Error(), details)
 		return failed("%w (the stack stays deleting; run delete again)", err)
 	}
@@ -544,8 +557,8 @@ func (e *Env) due(ctx context.Context, f offFlags, only []string) int {
 	today := e.today()
 	did := 0
 	for i, n := range names {
-		if err := ctx.Err(); err != nil {
-			worse(e.exit("offboard due", failed("interrupted before %s: %w", n, err)))
+		if stopped(ctx) {
+			worse(e.exit("offboard due", &failure{cli.ExitError, fmt.Errorf("interrupted by the operator before %s: %s still to be looked at; run offboard due again", n, strings.Join(names[i:], ", "))}))
 			break
 		}
 		if e.Progress != nil {

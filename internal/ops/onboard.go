@@ -12,6 +12,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -234,16 +235,21 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		}
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
-		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "interrupted before deploying", nil)
-		return failed("interrupted before deploying %s; the stack file is written; to deploy: %s", cfg.TenantID, o.command())
+	if stopped(ctx) {
+		return e.interrupted(cfg.TenantID, lifecycle.StepOnboard, "deploy", errors.New("stopped before the deploy began; the stack file is written"), nil, o.command())
 	}
 	if _, err := e.Deployer.Preview(ctx, cfg.TenantID); err != nil {
+		if deploy.IsInterrupted(err) || stopped(ctx) {
+			return e.interrupted(cfg.TenantID, lifecycle.StepOnboard, "deploy (preview)", err, nil, o.command())
+		}
 		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at preview: "+err.Error(), nil)
 		return failed("%w", err)
 	}
 	outputs, err := e.Deployer.Up(ctx, cfg.TenantID)
 	if err != nil {
+		if deploy.IsInterrupted(err) || stopped(ctx) {
+			return e.interrupted(cfg.TenantID, lifecycle.StepOnboard, "deploy", err, nil, o.command())
+		}
 		_ = e.record(cfg.TenantID, lifecycle.StepOnboard, "deploy FAILED at up: "+err.Error(), nil)
 		return failed("%w", err)
 	}

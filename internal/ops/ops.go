@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"time"
@@ -137,6 +138,38 @@ func (e *Env) sayMissed(tenant, missed, next string) {
 	}
 	fmt.Fprintf(e.Stderr, "DEADLINE MISSED: tenant %s: %s (§10)%s\n", tenant, missed, next)
 }
+
+// interrupted records a step the operator stopped, as "interrupted" (never
+// FAILED: nothing refused it), with the recovery commands when Pulumi's
+// state needs any, and returns it with exit 3 and the next command.
+func (e *Env) interrupted(tenant string, step lifecycle.Step, what string, err error, details map[string]any, again string) error {
+	d := maps.Clone(details)
+	if d == nil {
+		d = map[string]any{}
+	}
+	d["phase"] = lifecycle.PhaseInterrupted
+	next := "run it again: " + again
+	var i *deploy.Interrupted
+	if errors.As(err, &i) {
+		var pending []string
+		for _, p := range i.Pending {
+			pending = append(pending, p.String())
+		}
+		if len(pending) > 0 {
+			d["pendingOperations"] = pending
+		}
+		if rec := i.Recovery(); len(rec) > 0 {
+			d["recovery"] = rec
+			next = "first: " + strings.Join(rec, "; then ") + "; then " + again
+		}
+	}
+	_ = e.record(tenant, step, what+" interrupted by the operator: "+err.Error(), d)
+	return &failure{cli.ExitError, fmt.Errorf("%s: %s interrupted: %w; %s", tenant, what, err, next)}
+}
+
+// stopped says whether the operator asked the command to stop: it then
+// ends before its next step.
+func stopped(ctx context.Context) bool { return deploy.Stopping(ctx) }
 
 // failure is an error with its exit code.
 type failure struct {

@@ -849,7 +849,9 @@ func TestRecordedStepStaysDueUntilApplied(t *testing.T) {
 func TestAppliedOnlyAsDeployed(t *testing.T) {
 	e := newEnv(t, "2026-12-07")
 	cancelled(t, e, "globex", "2026-12-06")
+	var recorded []byte
 	e.dep.duringPreview = func() {
+		recorded, _ = os.ReadFile(stackfile.Path(e.StacksDir, "globex"))
 		cfg := e.stack(t, "globex")
 		cfg.Lifecycle.State = config.StateActive
 		if _, _, err := stackfile.Write(e.StacksDir, cfg); err != nil {
@@ -865,6 +867,19 @@ func TestAppliedOnlyAsDeployed(t *testing.T) {
 		if en.Details["phase"] == lifecycle.PhaseApplied {
 			t.Errorf("evidence says applied: %+v", en)
 		}
+	}
+	// The recovery docs/operations.md gives: main's stack file back (git
+	// checkout origin/main -- stacks/Pulumi.globex.yaml), suspend again.
+	e.dep.duringPreview = nil
+	if err := os.WriteFile(stackfile.Path(e.StacksDir, "globex"), recorded, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := e.Offboard(context.Background(), []string{"suspend", "globex", "--yes"}); code != cli.ExitOK {
+		t.Fatalf("suspend after the recovery: exit %d %s", code, e.err)
+	}
+	ev, _ = lifecycle.ReadEvidence(e.EvidenceDir, "globex")
+	if last := ev.Entries[len(ev.Entries)-1]; last.Details["phase"] != lifecycle.PhaseApplied {
+		t.Errorf("after the recovery: %+v", last)
 	}
 }
 

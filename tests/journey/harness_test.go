@@ -74,10 +74,14 @@ type world struct {
 	log    io.Writer
 }
 
-// build builds a command of this repository into dir.
-func build(t *testing.T, dir, name, pkg string) {
+// build builds a command of this repository into dir, with the clock of
+// this test's build (clock.BuildFlags) unless flags say otherwise.
+func build(t *testing.T, dir, name, pkg string, flags ...string) {
 	t.Helper()
-	cmd := exec.Command("go", append(append([]string{"build"}, clock.BuildFlags()...), "-o", filepath.Join(dir, name), pkg)...)
+	if flags == nil {
+		flags = clock.BuildFlags()
+	}
+	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", filepath.Join(dir, name), pkg)...)
 	cmd.Dir = repoRoot()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build %s: %v\n%s", pkg, err, out)

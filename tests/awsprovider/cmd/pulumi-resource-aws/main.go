@@ -1,7 +1,8 @@
 // Command pulumi-resource-aws is the test provider (tests/awsprovider)
 // served as the Pulumi CLI's "aws" plugin, backed by the AWS endpoint in
 // TENANTKIT_AWS_ENDPOINT (moto). It reports the pinned pulumi-aws version,
-// so the CLI takes it for the plugin the programs ask for. Never put it on
+// so the CLI takes it for the plugin the programs ask for. TENANTKIT_TEST_FAULTS
+// names a directory of faults it then meets (awsprovider.Faults). Never put it on
 // the PATH of a real deploy: it is for the journey against moto.
 package main
 
@@ -26,7 +27,11 @@ func main() {
 	a := awsprovider.NewAccount("")
 	a.Endpoint = endpoint
 	if err := provider.Main("aws", func(*sdkprovider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return plugin.NewProviderServer(a.Provider()), nil
+		p := a.Provider()
+		if dir := os.Getenv("TENANTKIT_TEST_FAULTS"); dir != "" {
+			p = awsprovider.Faults(p, dir) // the journey's failures and slow creates
+		}
+		return plugin.NewProviderServer(p), nil
 	}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
