@@ -474,3 +474,52 @@ func TestReleaseConfigChecks(t *testing.T) {
 		}
 	}
 }
+
+// #33 item 6: the daily offboarding run waits for no person (its jobs
+// are in the offboarding environment, which docs/operations.md sets up
+// without reviewers, never production's), runs off the start of the hour
+// (GitHub delays scheduled runs most there) and also on every push of a
+// stack file to main, so a cancellation merged after the daily run is
+// acted on at once.
+func TestOffboardingRunsWithoutWaiting(t *testing.T) {
+	var w *workflow
+	for _, x := range workflows(t) {
+		if x.file == "offboarding.yml" {
+			w = &x
+		}
+	}
+	if w == nil {
+		t.Fatal("no offboarding.yml")
+	}
+	var on struct {
+		Schedule []struct {
+			Cron string `yaml:"cron"`
+		} `yaml:"schedule"`
+		Push struct {
+			Branches []string `yaml:"branches"`
+			Paths    []string `yaml:"paths"`
+		} `yaml:"push"`
+	}
+	if err := w.On.Decode(&on); err != nil {
+		t.Fatal(err)
+	}
+	if len(on.Schedule) != 1 {
+		t.Fatalf("schedules %v", on.Schedule)
+	}
+	minute := strings.Fields(on.Schedule[0].Cron)[0]
+	if minute == "0" || minute == "00" || minute == "30" || minute == "*" {
+		t.Errorf("cron %q runs at the start of an hour or half-hour, when GitHub delays and drops scheduled runs", on.Schedule[0].Cron)
+	}
+	if !slices.Equal(on.Push.Branches, []string{"main"}) || !slices.Contains(on.Push.Paths, "stacks/Pulumi.*.yaml") {
+		t.Errorf("offboarding does not run on a push of a stack file to main: %+v", on.Push)
+	}
+	for name, j := range w.Jobs {
+		if j.Environment == "production" {
+			t.Errorf("offboarding.yml/%s waits for production's reviewers", name)
+		}
+	}
+	ops, err := os.ReadFile(filepath.Join(repo(), "docs", "operations.md"))
+	if err != nil || !strings.Contains(string(ops), "`offboarding` (deployment branches: `main` only; **no** required") {
+		t.Errorf("docs/operations.md does not set up the offboarding environment without reviewers")
+	}
+}

@@ -58,6 +58,9 @@ type Baseline struct {
 type Args struct {
 	Config   *Config
 	Coverage func(account string) []string
+	// Deadlines are the §10 deadlines ahead that the watchdog schedules
+	// (Deadlines: from the tenant stacks).
+	Deadlines []expect.Watch
 }
 
 // New builds the baseline.
@@ -174,6 +177,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	if err := b.sessionManager(ctx, name, cfg, child, singleton); err != nil {
+		return nil, err
+	}
+	if err := b.watch(ctx, name, cfg, cfg.Region, account, args.Deadlines, child); err != nil {
 		return nil, err
 	}
 	var coverage []string

@@ -30,11 +30,15 @@ func stackConfig(t *testing.T) map[string]string {
 
 func run(t *testing.T, raw map[string]string) *graph.Graph {
 	t.Helper()
-	g, err := mockengine.Run(baseline.Program, mockengine.Options{Stack: "tokyo", Config: raw})
+	g, err := runErr(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return g
+}
+
+func runErr(raw map[string]string) (*graph.Graph, error) {
+	return mockengine.Run(baseline.Program, mockengine.Options{Stack: "tokyo", Config: raw})
 }
 
 // The example baseline stack declares every account-level control and the

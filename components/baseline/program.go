@@ -7,6 +7,7 @@ import (
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/tenantkit/tenantkit/components/tenant"
+	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policy"
@@ -16,7 +17,8 @@ import (
 // Keys are the baseline project's config keys.
 var Keys = []string{"region", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
 	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes",
-	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences", "deployerPrincipalArns", "quotas"}
+	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences", "deployerPrincipalArns", "quotas",
+	"operationsEmails"}
 
 // LoadConfig reads the baseline config through the Pulumi config API.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {
@@ -74,7 +76,11 @@ func build(ctx *pulumi.Context, cfg *Config) error {
 			return fmt.Errorf("baseline: read the tenant stacks the shared trail covers (tenantStacksDir %q): %w", cfg.TenantStacksDir, err)
 		}
 	}
-	b, err := New(ctx, "baseline", &Args{Config: cfg, Coverage: cover})
+	deadlines, err := Deadlines(cfg.TenantStacksDir, cfg.Region, clock.Now())
+	if err != nil {
+		return fmt.Errorf("baseline: read the tenant stacks' deadlines for the watchdog (tenantStacksDir %q): %w", cfg.TenantStacksDir, err)
+	}
+	b, err := New(ctx, "baseline", &Args{Config: cfg, Coverage: cover, Deadlines: deadlines})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/access"
@@ -36,6 +37,9 @@ type Tenant struct {
 	Database  *storage.Database // nil when the stack has no database
 	App       *compute.App
 	Monitor   *monitoring.Monitoring
+	// State is the lifecycle state as deployed, for the §10 deadline
+	// watchdog (expect.LifecycleParameter).
+	State *ssm.Parameter
 
 	Inventory pulumi.MapOutput `pulumi:"inventory"`
 }
@@ -129,6 +133,26 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 
 	st := &site{account: account, classification: classification, deployers: deployers, archiveKey: baselineKey.Arn}
 	if err := t.dataAndApp(ctx, name, cfg, st, child); err != nil {
+		return nil, err
+	}
+	// Written after what enacts the state (the listeners' answer, the
+	// groups' rules), so a suspension whose listeners failed to change
+	// never reads as applied to the deadline watchdog. (Rules the state
+	// removes, the load balancer's ingress, are deleted at the end of the
+	// update, as Pulumi deletes what a program no longer registers; the
+	// listeners already answer 503 by then.)
+	enacted := []pulumi.Resource{t.Groups, t.App}
+	state := cfg.Lifecycle.State
+	if state == "" {
+		state = config.StateActive
+	}
+	t.State, err = ssm.NewParameter(ctx, name+"-lifecycle", &ssm.ParameterArgs{
+		Name:        pulumi.String(expect.LifecycleParameter(cfg.TenantID)),
+		Type:        pulumi.String("String"),
+		Value:       pulumi.String(state),
+		Description: pulumi.String("tenantkit: the tenant's lifecycle state as deployed (read by the §10 deadline watchdog)"),
+	}, append(slices.Clone(child), pulumi.DependsOn(enacted))...)
+	if err != nil {
 		return nil, err
 	}
 	t.Inventory = t.inventory(cfg, st)

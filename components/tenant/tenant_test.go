@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -452,4 +453,30 @@ func TestInvalidConfigRegistersNothing(t *testing.T) {
 			t.Errorf("%s=%q: %d resources registered before the refusal", tc.key, tc.value, n)
 		}
 	}
+}
+
+// §10 watchdog (#33 item 6): the stack deploys its lifecycle state where
+// the baseline's deadline watchdog reads it, and only after what enacts
+// the state (the listeners' answer, the groups' ingress): a suspension
+// that failed halfway never reads as deployed.
+func TestLifecycleStateDeployedLast(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		ps := requireSome(t, g, "aws:ssm/parameter:Parameter")
+		if len(ps) != 1 {
+			t.Fatalf("%d parameters", len(ps))
+		}
+		p := ps[0]
+		want := cfg.Lifecycle.State
+		if want == "" {
+			want = config.StateActive
+		}
+		if str(p, "name") != expect.LifecycleParameter(cfg.TenantID) || str(p, "type") != "String" || str(p, "value") != want {
+			t.Errorf("parameter %v", p.Inputs)
+		}
+		for _, enacts := range append(g.OfType("aws:lb/listener:Listener"), g.OfType("aws:ec2/securityGroup:SecurityGroup")...) {
+			if !slices.Contains(p.DependsOn, enacts.Name) {
+				t.Errorf("the lifecycle parameter does not wait for %s %s", enacts.Type, enacts.Name)
+			}
+		}
+	})
 }

@@ -51,6 +51,10 @@ type Baseline struct {
 	// name in Service Quotas (config.Quotas lists them with their
 	// defaults): the fleet plan and onboarding count against these.
 	Quotas map[string]int `json:"quotas"`
+	// OperationsEmails receive the provider's operations topic: the §10
+	// deadline watchdog's alerts (expect.WatchDefinition). At least one;
+	// a rota address or two people, so a deadline never rests on one inbox.
+	OperationsEmails []string `json:"operationsEmails"`
 }
 
 // BaselineDefaults are the secure defaults.
@@ -59,7 +63,7 @@ func BaselineDefaults() *Baseline {
 		Region: RegionTokyo, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
 		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
 		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: 20,
-		DeployerPrincipalArns: []string{}, Quotas: map[string]int{},
+		DeployerPrincipalArns: []string{}, Quotas: map[string]int{}, OperationsEmails: []string{},
 	}
 }
 
@@ -111,6 +115,11 @@ func LoadBaseline(get Getter) (*Baseline, error) {
 	if v, ok := get("deployerPrincipalArns"); ok {
 		if err := json.Unmarshal([]byte(v), &c.DeployerPrincipalArns); err != nil {
 			errs = append(errs, &FieldError{Field: "deployerPrincipalArns", Value: v, Fix: "write a list of IAM role or user ARNs"})
+		}
+	}
+	if v, ok := get("operationsEmails"); ok {
+		if err := json.Unmarshal([]byte(v), &c.OperationsEmails); err != nil {
+			errs = append(errs, &FieldError{Field: "operationsEmails", Value: v, Fix: `write a list of e-mail addresses, e.g. ["ops-rota@example.co.jp"]`})
 		}
 	}
 	if v, ok := get("quotas"); ok {
@@ -168,8 +177,16 @@ func (c *Baseline) Validate() error {
 			bad("deployerPrincipalArns", a, "write the IAM role or user ARN that runs Pulumi (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
 		}
 	}
-	if c.SharedTrail && c.TenantStacksDir == "" {
-		bad("tenantStacksDir", "", "name the directory of the tenant stacks the shared trail covers, e.g. ../stacks")
+	if c.TenantStacksDir == "" {
+		bad("tenantStacksDir", "", "name the directory of the tenant stacks (the shared trail covers their buckets; the deadline watchdog reads their cancellations), e.g. ../stacks")
+	}
+	if len(c.OperationsEmails) == 0 {
+		bad("operationsEmails", "[]", `name who hears of a missed §10 deadline: tenantkit-baseline:operationsEmails: ["ops-rota@example.co.jp"] (a rota address, or two people)`)
+	}
+	for _, e := range c.OperationsEmails {
+		if !emailPattern.MatchString(e) {
+			bad("operationsEmails", e, "write an e-mail address")
+		}
 	}
 	return errors.Join(errs...)
 }

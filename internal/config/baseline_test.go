@@ -7,8 +7,18 @@ import (
 	"testing"
 )
 
+// baselineFrom reads a baseline config; the one required key,
+// operationsEmails, is set unless kv sets it.
 func baselineFrom(kv map[string]string) (*Baseline, error) {
-	return LoadBaseline(func(k string) (string, bool) { v, ok := kv[k]; return v, ok })
+	return LoadBaseline(func(k string) (string, bool) {
+		if v, ok := kv[k]; ok {
+			return v, true
+		}
+		if k == "operationsEmails" {
+			return `["ops-rota@example.co.jp"]`, true
+		}
+		return "", false
+	})
 }
 
 // The baseline's ranges at their edges, through LoadBaseline as the
@@ -29,6 +39,7 @@ func TestBaselineBoundaries(t *testing.T) {
 		{"region", []string{RegionTokyo, RegionOsaka}, []string{"us-east-1"}},
 		{"deployerPrincipalArns", []string{`[]`, `["arn:aws:iam::111122223333:role/ci/deployer"]`, `["arn:aws:iam::111122223333:user/ops"]`},
 			[]string{`["arn:aws:iam::111122223333:root"]`, `["arn:aws:sts::111122223333:assumed-role/ci/session"]`, `not json`}},
+		{"operationsEmails", []string{`["ops-rota@example.co.jp"]`, `["a@example.co.jp","b@example.co.jp"]`}, []string{`[]`, `["ops"]`, `"ops@example.co.jp"`}},
 	} {
 		for _, v := range c.ok {
 			if _, err := baselineFrom(map[string]string{c.key: v}); err != nil {
@@ -53,11 +64,12 @@ func TestLoadBaselineReportsEveryBadKey(t *testing.T) {
 			t.Errorf("error %v does not say %q", err, want)
 		}
 	}
-	if _, err := baselineFrom(map[string]string{"tenantStacksDir": ""}); err == nil || !strings.Contains(err.Error(), "tenantStacksDir") {
-		t.Errorf("a shared trail without tenant stacks: %v", err)
-	}
-	if _, err := baselineFrom(map[string]string{"sharedTrail": "false", "tenantStacksDir": ""}); err != nil {
-		t.Errorf("no shared trail needs no tenant stacks: %v", err)
+	// The tenant stacks are read even without a shared trail: the
+	// deadline watchdog schedules their cancellations' deadlines.
+	for _, shared := range []string{"true", "false"} {
+		if _, err := baselineFrom(map[string]string{"sharedTrail": shared, "tenantStacksDir": ""}); err == nil || !strings.Contains(err.Error(), "tenantStacksDir") {
+			t.Errorf("sharedTrail %s without tenant stacks: %v", shared, err)
+		}
 	}
 	c, err := baselineFrom(map[string]string{"adoptAutoScalingRole": "true", "sharedTrail": "false"})
 	if err != nil || !c.AdoptAutoScalingRole || c.SharedTrail {
@@ -84,7 +96,7 @@ func TestBaselineQuotas(t *testing.T) {
 	get := func(kv map[string]string) Getter {
 		return func(k string) (string, bool) { v, ok := kv[k]; return v, ok }
 	}
-	b, err := LoadBaseline(get(map[string]string{"quotas": `{"VPCs per Region": 20}`}))
+	b, err := LoadBaseline(get(map[string]string{"quotas": `{"VPCs per Region": 20}`, "operationsEmails": `["ops-rota@example.co.jp"]`}))
 	if err != nil || b.Quotas["VPCs per Region"] != 20 {
 		t.Errorf("%v %v", b, err)
 	}

@@ -2,7 +2,9 @@ package expect
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenantkit/tenantkit/internal/config"
 )
@@ -126,5 +128,50 @@ func TestSharedVerdicts(t *testing.T) {
 	}
 	if len(SubscriberProblems(nil, []string{"email:a@example.jp"}, []string{"a@example.jp"})) == 0 {
 		t.Error("a pending subscription passed")
+	}
+}
+
+// The deadlines a recorded cancellation gives the watchdog: the
+// suspension day, and the last day a 7-day key window still ends by the
+// deadline, at 06:00 JST; none before a cancellation or once deleted;
+// only those ahead are scheduled (a one-time schedule in the past never
+// fires).
+func TestWatchesOfACancellation(t *testing.T) {
+	c := &config.Tenant{TenantID: "acme", Lifecycle: config.Lifecycle{State: config.StateActive}}
+	if w := WatchesOf(c); len(w) != 0 {
+		t.Errorf("watches before a cancellation: %v", w)
+	}
+	c.Lifecycle = config.Lifecycle{State: config.StateActive, CancelledOn: "2026-12-01", SuspendOn: "2026-12-02", DeleteBy: "2026-12-31"}
+	ws := WatchesOf(c)
+	if len(ws) != 2 || ws[0].Step != "suspend" || ws[0].Day != "2026-12-02" || ws[1].Step != "delete" || ws[1].Day != "2026-12-24" {
+		t.Fatalf("%+v", ws)
+	}
+	if ws[0].At() != "at(2026-12-02T06:00:00)" || ws[0].ScheduleName() != "tk-acme-suspend-deadline" {
+		t.Errorf("%s %s", ws[0].At(), ws[0].ScheduleName())
+	}
+	if !slices.Contains(ws[0].Accept, config.StateSuspended) || slices.Contains(ws[0].Accept, config.StateActive) ||
+		!slices.Equal(ws[1].Accept, []string{config.StateDeleted}) {
+		t.Errorf("accepted states: %v %v", ws[0].Accept, ws[1].Accept)
+	}
+	jst := config.JST
+	before := time.Date(2026, 12, 2, 5, 59, 0, 0, jst)
+	after := time.Date(2026, 12, 2, 6, 0, 0, 0, jst)
+	if got := Pending(ws, before); len(got) != 2 {
+		t.Errorf("at 05:59 JST on the suspension day both are ahead: %v", got)
+	}
+	if got := Pending(ws, after); len(got) != 1 || got[0].Step != "delete" {
+		t.Errorf("at 06:00 JST the suspension's check is due, not ahead: %v", got)
+	}
+	// The longest tenant id (32 characters) still makes a schedule name
+	// EventBridge Scheduler takes (64).
+	long := &config.Tenant{TenantID: strings.Repeat("a", 32), Lifecycle: c.Lifecycle}
+	for _, w := range WatchesOf(long) {
+		if n := len(w.ScheduleName()); n > 64 {
+			t.Errorf("%s: %d characters", w.ScheduleName(), n)
+		}
+	}
+	c.Lifecycle.State = config.StateDeleted
+	if w := WatchesOf(c); len(w) != 0 {
+		t.Errorf("watches of a deleted tenant: %v", w)
 	}
 }

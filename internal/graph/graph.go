@@ -28,6 +28,10 @@ type Resource struct {
 	Protect        bool
 	RetainOnDelete bool
 	ImportID       string
+	// DependsOn names the resources the registration waits for (its
+	// explicit dependencies, components expanded to their children, as
+	// the engine received them; mock engine only).
+	DependsOn []string
 	// ID and ARN the mock engine gave the resource (empty elsewhere).
 	ID, ARN string
 }

@@ -86,6 +86,9 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			r.Parent = resource.URN(p).Name()
 		}
 		r.Protect, r.RetainOnDelete, r.ImportID = rpc.GetProtect(), rpc.GetRetainOnDelete(), rpc.GetImportId()
+		for _, d := range rpc.GetDependencies() {
+			r.DependsOn = append(r.DependsOn, resource.URN(d).Name())
+		}
 	}
 	if args.Provider != "" {
 		// A provider reference is "<urn>::<id>".

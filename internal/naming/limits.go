@@ -96,6 +96,14 @@ var Rules = map[string]Rule{
 		Source: "SSM API reference, CreateAssociation AssociationName: 3-128, [a-zA-Z0-9_\\-.]"},
 	"aws:ssm/document:Document": {Property: "name", Max: 128, Pattern: regexp.MustCompile(`^[a-zA-Z0-9_\-.]{3,128}$`),
 		Source: "SSM API reference, CreateDocument Name: 3-128"},
+	"aws:ssm/parameter:Parameter": {Property: "name", Max: 2048, Pattern: regexp.MustCompile(`^/?[a-zA-Z0-9_.\-/]+$`), Reserved: []string{"aws", "ssm", "/aws", "/ssm"},
+		Source: "SSM API reference, PutParameter Name: 1-2048; a-zA-Z0-9_.- and /; names beginning with aws or ssm are reserved"},
+	"aws:scheduler/schedule:Schedule": {Property: "name", Max: 64, Pattern: regexp.MustCompile(`^[0-9a-zA-Z\-_.]+$`),
+		Source: "EventBridge Scheduler API reference, CreateSchedule Name: 1-64, [0-9a-zA-Z-_.]+"},
+	"aws:scheduler/scheduleGroup:ScheduleGroup": {Property: "name", Max: 64, Pattern: regexp.MustCompile(`^[0-9a-zA-Z\-_.]+$`),
+		Source: "EventBridge Scheduler API reference, CreateScheduleGroup Name: 1-64, [0-9a-zA-Z-_.]+"},
+	"aws:sfn/stateMachine:StateMachine": {Property: "name", Max: 80, Pattern: regexp.MustCompile(`^[0-9A-Za-z_-]+$`),
+		Source: "Step Functions API reference, CreateStateMachine name: 1-80; letters, digits, - and _"},
 }
 
 // Check tells whether a physical name meets the rule.

@@ -680,7 +680,7 @@ func raiseQuota(t *testing.T, e *env, name string, value int) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	body := fmt.Sprintf("config:\n  tenantkit-baseline:region: ap-northeast-1\n  tenantkit-baseline:quotas:\n    %s: %d\n", name, value)
+	body := fmt.Sprintf("config:\n  tenantkit-baseline:region: ap-northeast-1\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n  tenantkit-baseline:quotas:\n    %s: %d\n", name, value)
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.tokyo.yaml"), []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}

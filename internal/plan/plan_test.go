@@ -241,7 +241,7 @@ func TestFleetPlanCountsQuotas(t *testing.T) {
 	if code != ExitFail || !strings.Contains(errs, `quota "VPCs per Region"`) {
 		t.Fatalf("six VPCs in the region: exit %d %s", code, errs)
 	}
-	os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:quotas:\n    VPCs per Region: 10\n"), 0o644)
+	os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n  tenantkit-baseline:quotas:\n    VPCs per Region: 10\n"), 0o644)
 	if code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all"); code != ExitOK || strings.Contains(errs, "quota") {
 		t.Errorf("with the quota raised: exit %d %s", code, errs)
 	}

@@ -25,6 +25,8 @@ import (
 	insptypes "github.com/aws/aws-sdk-go-v2/service/inspector2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -32,8 +34,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// SNS, EventBridge, ELBv2, Auto Scaling, RDS, CloudTrail, GuardDuty and SSM
-// documents, as terraform-provider-aws calls them (file named per type).
+// SNS, EventBridge, ELBv2, Auto Scaling, RDS, CloudTrail, GuardDuty, SSM
+// documents and parameters and Step Functions, as terraform-provider-aws
+// calls them (file named per type).
 
 func snsTopicAttrs(p props) map[string]string {
 	a := map[string]string{}
@@ -845,3 +848,73 @@ func (m *Moto) launchAsAWSDoes(ctx context.Context, group string) error {
 	}
 	return nil
 }
+
+var _ = register("aws:ssm/parameter:Parameter", handler{source: "internal/service/ssm/parameter.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		var tags []ssmtypes.Tag
+		for _, k := range sortedKeys(m.tags(p)) {
+			tags = append(tags, ssmtypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
+		}
+		out, err := m.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: p.sptr("name"), Type: ssmtypes.ParameterType(p.str("type")),
+			Value: p.sptr("value"), Description: p.sptr("description"), Tags: tags})
+		if err != nil {
+			return "", nil, err
+		}
+		name := p.str("name")
+		return name, pm("arn", fmt.Sprintf("arn:aws:ssm:%s:%s:parameter%s", m.Region, m.Account, name), "version", float64(out.Version)), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, _ props) (resource.PropertyMap, error) {
+		out, err := m.ssm.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(id)})
+		if err != nil {
+			return nil, gone(err, "ParameterNotFound")
+		}
+		return pm("value", aws.ToString(out.Parameter.Value), "type", string(out.Parameter.Type)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		out, err := m.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(id), Type: ssmtypes.ParameterType(new.str("type")),
+			Value: new.sptr("value"), Description: new.sptr("description"), Overwrite: aws.Bool(true)})
+		if err != nil {
+			return nil, err
+		}
+		return pm("version", float64(out.Version)), nil
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.ssm.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(id)})
+		return err
+	},
+})
+
+var _ = register("aws:sfn/stateMachine:StateMachine", handler{source: "internal/service/sfn/state_machine.go",
+	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
+		var tags []sfntypes.Tag
+		for _, k := range sortedKeys(m.tags(p)) {
+			tags = append(tags, sfntypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
+		}
+		out, err := m.sfn.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: p.sptr("name"), Definition: p.sptr("definition"),
+			RoleArn: p.sptr("roleArn"), Type: sfntypes.StateMachineType(p.str("type")), Tags: tags})
+		if err != nil {
+			return "", nil, err
+		}
+		arn := aws.ToString(out.StateMachineArn)
+		return arn, pm("arn", arn, "status", "ACTIVE"), nil
+	},
+	read: func(ctx context.Context, m *Moto, id string, p props) (resource.PropertyMap, error) {
+		out, err := m.sfn.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(id)})
+		if err != nil {
+			return nil, gone(err, "StateMachineDoesNotExist")
+		}
+		def := aws.ToString(out.Definition)
+		if jsonEqual(def, p.str("definition")) {
+			def = p.str("definition")
+		}
+		return pm("definition", def, "roleArn", aws.ToString(out.RoleArn)), nil
+	},
+	update: func(ctx context.Context, m *Moto, id string, _, new props) (resource.PropertyMap, error) {
+		_, err := m.sfn.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(id), Definition: new.sptr("definition"), RoleArn: new.sptr("roleArn")})
+		return nil, err
+	},
+	delete: func(ctx context.Context, m *Moto, id string, _ props) error {
+		_, err := m.sfn.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(id)})
+		return err
+	},
+})

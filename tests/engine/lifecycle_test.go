@@ -80,6 +80,23 @@ func steps(r Result) map[display.StepOp][]string {
 	return out
 }
 
+// order is, for each resource that changed, the index of the event that
+// began its step and of the one that ended it.
+func order(r Result) (started, done map[string]int) {
+	started, done = map[string]int{}, map[string]int{}
+	for i, e := range r.Events {
+		switch e.Type {
+		case engine.ResourcePreEvent:
+			m := e.Payload().(engine.ResourcePreEventPayload).Metadata
+			started[string(m.URN.Type())+" "+m.URN.Name()] = i + 1
+		case engine.ResourceOutputsEvent:
+			m := e.Payload().(engine.ResourceOutputsEventPayload).Metadata
+			done[string(m.URN.Type())+" "+m.URN.Name()] = i + 1
+		}
+	}
+	return started, done
+}
+
 // Every example tenant previews and deploys through the real engine with
 // the number of resources the program registers; its inventory output, as
 // the engine serialises it, is what `tenantctl verify --inventory` loads

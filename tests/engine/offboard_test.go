@@ -61,9 +61,17 @@ func TestOffboardingThroughTheEngine(t *testing.T) {
 		t.Fatalf("suspend: %v", r.Err)
 	}
 	st := steps(r)
-	wantUpdates := []string{"aws:lb/listener:Listener acme-app-http", "aws:lb/listener:Listener acme-app-https"}
+	wantUpdates := []string{"aws:lb/listener:Listener acme-app-http", "aws:lb/listener:Listener acme-app-https", "aws:ssm/parameter:Parameter acme-lifecycle"}
 	if got := sorted(st[deploy.OpUpdate]); !slices.Equal(got, wantUpdates) {
-		t.Errorf("suspension updates %v, want only the listeners %v", got, wantUpdates)
+		t.Errorf("suspension updates %v, want the listeners and the deployed lifecycle state %v", got, wantUpdates)
+	}
+	// The deployed state the deadline watchdog reads says suspended only
+	// once both listeners answer 503 (#33 item 6).
+	started, done := order(r)
+	for _, l := range wantUpdates[:2] {
+		if done[l] == 0 || started[wantUpdates[2]] < done[l] {
+			t.Errorf("the lifecycle parameter was written (event %d) before %s was updated (event %d)", started[wantUpdates[2]], l, done[l])
+		}
 	}
 	for _, d := range st[deploy.OpDelete] {
 		if !strings.Contains(d, "SecurityGroupIngressRule acme-sg-rule-lb-in-") {

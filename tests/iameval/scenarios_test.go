@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 )
 
@@ -48,6 +49,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.refresh()
 	s.group = "copies"
 	s.copies()
+	s.group = "watchdog"
+	s.watchdog()
 
 	outcomes := evaluate(t, s.list)
 	type tally struct{ run, failed int }
@@ -448,6 +451,35 @@ func (s *suite) copies() {
 	s.add(denied, "acme's log reader reads acme-corp's records", request(reader, "logs:FilterLogEvents", w.corp.logGroup(t, "/cloudtrail"), nil, nil))
 	s.add(denied, "acme's log reader reads the account's trail group", request(reader, "logs:FilterLogEvents", w.base.logGroup(t, "/tenantkit/cloudtrail"), nil, nil))
 	s.add(denied, "acme's log reader shortens its records' retention", request(reader, "logs:PutRetentionPolicy", view, nil, nil))
+}
+
+// watchdog: the §10 deadline watchdog (components/baseline watch.go) reads
+// the tenants' deployed lifecycle state and alerts the operations topic,
+// through the role the baseline gives it, and does nothing else; Step
+// Functions assumes that role for the watchdog's state machine only.
+func (s *suite) watchdog() {
+	t, w := s.t, s.w
+	r := w.base.role(t, expect.WatchStateMachineName)
+	machine := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, account, expect.WatchStateMachineName)
+	states := service("states.amazonaws.com", map[string]any{"aws:SourceArn": machine, "aws:SourceAccount": account})
+	s.add(allowed, "Step Functions assumes the watchdog role for the watchdog", request(states, "sts:AssumeRole", r.Arn, r.Trust, nil))
+	other := service("states.amazonaws.com", map[string]any{"aws:SourceArn": machine + "-other", "aws:SourceAccount": account})
+	s.add(denied, "Step Functions assumes it for another state machine", request(other, "sts:AssumeRole", r.Arn, r.Trust, nil))
+	foreign := service("states.amazonaws.com", map[string]any{"aws:SourceArn": machine, "aws:SourceAccount": otherAccount})
+	s.add(denied, "Step Functions assumes it for another account", request(foreign, "sts:AssumeRole", r.Arn, r.Trust, nil))
+
+	p := withInline(r)
+	param := func(name string) string { return fmt.Sprintf("arn:aws:ssm:%s:%s:parameter%s", region, account, name) }
+	s.add(allowed, "the watchdog reads acme's deployed lifecycle state", request(p, "ssm:GetParameter", param(expect.LifecycleParameter("acme")), nil, nil))
+	s.add(denied, "the watchdog changes it", request(p, "ssm:PutParameter", param(expect.LifecycleParameter("acme")), nil, nil))
+	s.add(denied, "the watchdog reads another parameter", request(p, "ssm:GetParameter", param("/tenantkit/secrets/db"), nil, nil))
+	s.add(allowed, "the watchdog alerts the operations topic", request(p, "sns:Publish", w.base.topicArn, w.base.topicPol, nil))
+	s.add(denied, "the watchdog publishes to acme's alert topic", request(p, "sns:Publish", w.acme.topicArn, w.acme.topicPol, nil))
+	s.add(allowed, "the watchdog encrypts its alert with the baseline key", request(p, "kms:GenerateDataKey", w.base.keyArn, w.base.keyPolicy, nil))
+	s.add(denied, "the watchdog uses acme's key", request(p, "kms:Decrypt", w.acme.keyArn, w.acme.keyPolicy, nil))
+	insecure := request(p, "sns:Publish", w.base.topicArn, w.base.topicPol, nil)
+	insecure.Request.Context["aws:SecureTransport"] = "false"
+	s.add(denied, "the watchdog alerts over plain HTTP", insecure)
 }
 
 // hosts: a tenant's instances (its app role with every policy attached,

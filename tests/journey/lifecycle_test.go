@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,11 +21,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/deploy"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 // TestLifecycleUnderFailure is §10 when things go wrong, as operators meet
@@ -48,6 +57,7 @@ func TestLifecycleUnderFailure(t *testing.T) {
 		t.Skip("the failures are injected by the test aws plugin, which a real account does not run; the real target runs TestJourney")
 	}
 	w := newWorld(t)
+	w.executeStateMachines()
 	ctx := context.Background()
 	faults := t.TempDir()
 	w.env = append(w.env, "TENANTKIT_TEST_FAULTS="+faults)
@@ -193,6 +203,11 @@ func TestLifecycleUnderFailure(t *testing.T) {
 		}
 		w.applied(t, "beta", day1)
 		w.notApplied(t, "alpha")
+		// The watchdog, as its schedule would start it at 06:00 JST on
+		// day 1: the state machine the baseline deployed reads alpha's
+		// deployed state (still active: the failed up never reached the
+		// parameter) and alerts the operations topic.
+		w.watchdogAlerts(ctx, t, "alpha")
 		r = w.on(day2, "offboard", "due", "--yes")
 		if !strings.Contains(r.stderr, "DEADLINE MISSED: tenant alpha") || !strings.Contains(r.stderr, "not applied") {
 			t.Errorf("day 2 says nothing of alpha's late suspension: %s", r)
@@ -209,6 +224,82 @@ func (w *world) in(t *testing.T) *world {
 	c := *w
 	c.t = t
 	return &c
+}
+
+// executeStateMachines makes moto run Step Functions executions (its ASL
+// interpreter); set before anything is deployed, as moto keeps the state
+// machines of that mode apart from the others.
+func (w *world) executeStateMachines() {
+	w.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, w.target.endpoint+"/moto-api/config", strings.NewReader(`{"stepfunctions":{"execute_state_machine":true}}`))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode/100 != 2 {
+		w.t.Fatalf("moto config: %v %v", resp, err)
+	}
+}
+
+// watchdogAlerts runs the baseline's deadline watchdog in moto for the
+// tenant's suspension deadline, with the input its schedule carries, and
+// expects the execution to fail and the operations topic to be told.
+// (One execution: moto 5.2.1 cannot start a second on a machine once one
+// has run; internal/expect's test runs every case.)
+func (w *world) watchdogAlerts(ctx context.Context, t *testing.T, tenant string) {
+	t.Helper()
+	account := w.accountID(ctx)
+	topic := fmt.Sprintf("arn:aws:sns:ap-northeast-1:%s:%s", account, expect.OperationsTopicName)
+	q, err := sqs.NewFromConfig(w.cfg).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("operations-inbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qa, err := sqs.NewFromConfig(w.cfg).GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sns.NewFromConfig(w.cfg).Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("sqs"),
+		Endpoint: aws.String(qa.Attributes["QueueArn"]), Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
+		t.Fatalf("the operations topic the baseline deployed: %v", err)
+	}
+	cfg, _, err := stackfile.Load(filepath.Join(w.work, "stacks"), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watch := expect.WatchesOf(cfg)[0]
+	machine := fmt.Sprintf("arn:aws:states:ap-northeast-1:%s:stateMachine:%s", account, expect.WatchStateMachineName)
+	ex, err := sfn.NewFromConfig(w.cfg).StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine),
+		Name: aws.String(watch.ScheduleName()), Input: aws.String(watch.Input())})
+	if err != nil {
+		t.Fatalf("start the watchdog the baseline deployed: %v", err)
+	}
+	var status sfntypes.ExecutionStatus
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		d, err := sfn.NewFromConfig(w.cfg).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: ex.ExecutionArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status = d.Status; status != sfntypes.ExecutionStatusRunning {
+			break
+		}
+	}
+	msgs, err := sqs.NewFromConfig(w.cfg).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range msgs.Messages {
+		got = append(got, aws.ToString(m.Body))
+	}
+	if status != sfntypes.ExecutionStatusFailed || len(got) != 1 || !strings.Contains(got[0], "tenant "+tenant+" must be suspend") || !strings.Contains(got[0], "deployed state is active") {
+		t.Errorf("the watchdog on %s's missed suspension: execution %s, alerts %q", tenant, status, got)
+	}
+}
+
+func (w *world) accountID(ctx context.Context) string {
+	w.t.Helper()
+	id, err := sts.NewFromConfig(w.cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return aws.ToString(id.Account)
 }
 
 // certificateFor issues a tenant's listener certificate in moto.

@@ -116,3 +116,10 @@ func (s *Server) Env() []string {
 	return []string{"AWS_ENDPOINT_URL=" + s.Endpoint, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
 		"AWS_REGION=ap-northeast-1", "AWS_DEFAULT_REGION=ap-northeast-1", "TENANTKIT_AWS_ENDPOINT=" + s.Endpoint}
 }
+
+// Log is what the server wrote so far (its tracebacks name what moto
+// failed on when it answers 500).
+func (s *Server) Log() string {
+	b, _ := os.ReadFile(s.log.Name())
+	return string(b)
+}
