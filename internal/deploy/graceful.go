@@ -250,14 +250,36 @@ type pulumiCLI struct {
 	version semver.Version
 }
 
-// newPulumiCLI finds the CLI on PATH and checks its version as the
-// Automation API does.
+// MinimumCLI is the oldest Pulumi CLI tenantctl runs. Adopting an account
+// singleton (the import resource option with inputs that differ from what
+// exists: the baseline's session preferences, GuardDuty, the password
+// policy) imports the resource and then updates it; CLIs before 3.174.0
+// refuse instead ("inputs to import do not match the existing resource").
+// pulumi/pulumi#19339, "New eventual state import system", first released
+// in v3.174.0.
+var MinimumCLI = semver.MustParse("3.174.0")
+
+// newPulumiCLI finds the CLI on PATH and checks its version: the
+// Automation API's own minimum, then ours, which no environment variable
+// skips (PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK skips only the first;
+// an unreadable version is refused).
 func newPulumiCLI() (auto.PulumiCommand, error) {
 	found, err := auto.NewPulumiCommand(nil)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCLIVersion(found.Version()); err != nil {
+		return nil, err
+	}
 	return pulumiCLI{command: "pulumi", version: found.Version()}, nil
+}
+
+// checkCLIVersion refuses a CLI older than MinimumCLI.
+func checkCLIVersion(v semver.Version) error {
+	if v.LT(MinimumCLI) {
+		return fmt.Errorf("pulumi version: %s, older than %s, the oldest tenantctl runs (adopting an existing singleton needs the engine's import-then-update): install Pulumi CLI %s or later (https://www.pulumi.com/docs/install/)", v, MinimumCLI, MinimumCLI)
+	}
+	return nil
 }
 
 func (p pulumiCLI) Version() semver.Version { return p.version }

@@ -206,3 +206,35 @@ func TestPendingOperationsAreRead(t *testing.T) {
 		t.Errorf("a graceful stop with a clean state needs no recovery: %v", clean)
 	}
 }
+
+// #34 item 8: a CLI older than the import-then-update engine is refused
+// before anything runs, whatever PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK
+// says; the message names the version found, the minimum and the fix.
+func TestOldPulumiCLIRefused(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		skip    bool
+		ok      bool
+	}{
+		{"v3.173.0", false, false}, {"v3.173.0", true, false}, {"v3.174.0", false, true}, {"v3.274.1", false, true},
+		{"not-a-version", true, false},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "pulumi"), []byte("#!/bin/sh\necho "+c.version+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+		skip := ""
+		if c.skip {
+			skip = "true"
+		}
+		t.Setenv("PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK", skip)
+		_, err := newPulumiCLI()
+		if c.ok != (err == nil) {
+			t.Errorf("pulumi %s (skip %v): %v", c.version, c.skip, err)
+		}
+		if err != nil && c.version == "v3.173.0" && !strings.Contains(err.Error(), "3.174.0 or later") {
+			t.Errorf("the refusal names no fix: %v", err)
+		}
+	}
+}
