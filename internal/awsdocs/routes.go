@@ -17,9 +17,13 @@ type Route struct {
 }
 
 // Routes are the tenant's alert routes besides GuardDuty's, in order.
+// There is no Security Hub route: nothing in the toolkit enables Security
+// Hub (an account-wide service with per-check charges and standards of its
+// own), and a rule for findings that never come would read as coverage
+// that is not there (#34). GuardDuty and Inspector, which the baseline
+// enables, carry the findings.
 var Routes = []Route{
 	{"inspector", "Amazon Inspector findings of high and critical severity on the tenant's instances (§30)"},
-	{"securityhub", "Security Hub findings of high and critical severity on the tenant's resources, where Security Hub is enabled (§29)"},
 	{"key-changes", "deletion scheduled, disabling, rotation off or a new policy on the tenant key (§21, §37)"},
 	{"cert-expiry", "the listener certificate approaching its expiry (§21, §43)"},
 }
@@ -44,12 +48,6 @@ func RoutePattern(key, tenantID, keyArn, certArn string) (string, error) {
 		p = map[string]any{"source": []string{"aws.inspector2"}, "detail-type": []string{"Inspector2 Finding"},
 			"detail": map[string]any{"severity": severe, "status": []string{"ACTIVE"},
 				"resources": map[string]any{"tags": map[string]any{"Tenant": []string{tenantID}}}}}
-	case "securityhub":
-		// Security Hub user guide, "EventBridge event formats for Security
-		// Hub": findings in ASFF, Resources[].Tags.
-		p = map[string]any{"source": []string{"aws.securityhub"}, "detail-type": []string{"Security Hub Findings - Imported"},
-			"detail": map[string]any{"findings": map[string]any{"Severity": map[string]any{"Label": severe},
-				"Resources": map[string]any{"Tags": map[string]any{"Tenant": []string{tenantID}}}}}}
 	case "key-changes":
 		p = map[string]any{"source": []string{"aws.kms"}, "detail-type": []string{"AWS API Call via CloudTrail"},
 			"detail": map[string]any{"eventSource": []string{"kms.amazonaws.com"},

@@ -35,7 +35,7 @@ var _ = register(Check{ID: "WP-37/findings-rule", Control: "WP-37", Title: "Guar
 // tenant's rule, enabled, with the route's pattern for this tenant (its
 // tag, its key, its certificate), targeted at the topic: how an alert
 // travels to a person, read back.
-var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspector, Security Hub, key and certificate alerts reach the topic",
+var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspector, key and certificate alerts reach the topic",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		for _, route := range awsdocs.Routes {
 			name := awsdocs.RouteRuleName(t.Inv.Tenant, route.Key)
