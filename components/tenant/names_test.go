@@ -50,6 +50,16 @@ func TestPhysicalNamesFitAWSLimits(t *testing.T) {
 		}
 	}
 	checkNames(t, "baseline", testkit.RunBaseline(t))
+
+	// An id AWS would refuse names of is refused as an id, before any
+	// name is built from it (security groups may not start with sg-).
+	for _, id := range []string{"sg-" + strings.Repeat("x", 29), "sg-web"} {
+		cfg := testkit.Load(t, "acme")
+		cfg.TenantID = id
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "sg-") {
+			t.Errorf("tenant id %s accepted: its security groups' names would start with sg- (%v)", id, err)
+		}
+	}
 }
 
 func checkNames(t *testing.T, where string, g *graph.Graph) {

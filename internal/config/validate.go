@@ -34,6 +34,11 @@ const MaxVpcPrefix = 23
 var ReservedTenantIDs = []string{"admin", "all", "aws", "baseline", "default", "delete", "dev", "due", "help", "list",
 	"offboard", "onboard", "operator", "plan", "prod", "pulumi", "root", "shared", "stack", "suspend", "system", "tenant", "test", "verify"}
 
+// ReservedTenantIDPrefixes cannot begin a tenant id: names built from the
+// id would begin with them, and AWS refuses those names (EC2 API
+// reference, CreateSecurityGroup: GroupName "cannot start with sg-").
+var ReservedTenantIDPrefixes = []string{"sg-"}
+
 // ValidateTenantID checks a tenant id as every command must before the id
 // becomes part of a path: 3 to 32 lowercase letters, digits and single
 // hyphens, not a reserved word. No valid id contains a dot or a slash.
@@ -43,6 +48,8 @@ func ValidateTenantID(id string) error {
 		return &FieldError{Field: "tenantId", Value: id, Fix: "use 3 to 32 characters: lowercase letters, digits and hyphens"}
 	case !tenantIDPattern.MatchString(id) || strings.Contains(id, "--"):
 		return &FieldError{Field: "tenantId", Value: id, Fix: "use lowercase letters, digits and single hyphens, starting and ending with a letter or digit"}
+	case slices.ContainsFunc(ReservedTenantIDPrefixes, func(p string) bool { return strings.HasPrefix(id, p) }):
+		return &FieldError{Field: "tenantId", Value: id, Fix: fmt.Sprintf("a tenant id may not begin with %s: AWS refuses the names built from it (security groups may not start with sg-); choose another id", strings.Join(ReservedTenantIDPrefixes, " or "))}
 	case slices.Contains(ReservedTenantIDs, id):
 		return &FieldError{Field: "tenantId", Value: id, Fix: fmt.Sprintf("%q is reserved; choose another id (reserved: %s)", id, strings.Join(ReservedTenantIDs, ", "))}
 	}
@@ -286,8 +293,10 @@ func (t *Tenant) validateNaclEntries(bad func(string, any, string, ...any)) {
 type NaclCount struct{ Inbound, Outbound int }
 
 // NaclEntries counts the entries components/network derives for a tier (a
-// test there holds the two together): two denies (22, 3389) inbound, then
-// each flow and its return path per zone and per ingress range.
+// test there holds the two together): the inbound denies (22 and 3389; 22
+// only on the public tier, where 3389 is inside the load balancer's and NAT
+// gateway's return range), then each flow and its return path per zone
+// and per ingress range.
 func NaclEntries(t *Tenant, tier string) NaclCount {
 	z, n := len(t.AvailabilityZoneIDs), len(t.IngressCidrs)
 	nat := 0
@@ -296,7 +305,7 @@ func NaclEntries(t *Tenant, tier string) NaclCount {
 	}
 	switch tier {
 	case TierPublic:
-		return NaclCount{Inbound: 2 + 2*n + z + nat*(z+1), Outbound: n + z + nat*(z+1)}
+		return NaclCount{Inbound: 1 + 2*n + z + nat*(z+1), Outbound: n + z + nat*(z+1)}
 	case TierPrivate:
 		return NaclCount{Inbound: 2 + 2*z + 2, Outbound: 2*z + 2}
 	case TierIsolated:
