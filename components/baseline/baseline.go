@@ -10,7 +10,6 @@
 package baseline
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -29,6 +28,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
@@ -214,28 +214,25 @@ func (b *Baseline) sessionManager(ctx *pulumi.Context, name string, cfg *Config,
 	}
 	_, err := ssm.NewDocument(ctx, name+"-session-prefs", &ssm.DocumentArgs{
 		Name: pulumi.String(SessionDocument), DocumentType: pulumi.String("Session"), DocumentFormat: pulumi.String("JSON"),
-		Content: pulumi.String(SessionPreferences(cfg.SessionIdleMinutes)),
+		Content: b.Key.Arn.ApplyT(func(key string) string { return SessionPreferences(key, cfg.SessionIdleMinutes) }).(pulumi.StringOutput),
 	}, opts...)
 	return err
 }
 
-// SessionPreferences is the Session Manager preferences document. Session
-// data travels over TLS; a KMS key for the session stream itself would need
-// every tenant's instance role to use the baseline key, so it is left out.
-func SessionPreferences(idleMinutes int) string {
-	doc, _ := json.Marshal(map[string]any{
-		"schemaVersion": "1.0",
-		"description":   "tenantkit: Session Manager preferences (sessions logged, encrypted)",
-		"sessionType":   "Standard_Stream",
-		"inputs": map[string]any{
-			"cloudWatchLogGroupName":      SessionLogGroup,
-			"cloudWatchEncryptionEnabled": true,
-			"cloudWatchStreamingEnabled":  true,
-			"runAsEnabled":                false,
-			"idleSessionTimeout":          fmt.Sprint(idleMinutes),
-		},
-	})
-	return string(doc)
+// SessionPreferences is the account's default Session Manager preferences
+// document (SSM-SessionManagerRunShell), for a session that names no
+// document. Sessions go to the tenant's own document
+// (tenant.SessionDocument), whose log group its hosts may write; a host can
+// write no baseline group, so a session through the default would run
+// unlogged (the agent drops a stream it cannot create and carries on:
+// amazon-ssm-agent, cloudwatchlogsservice.go, StreamData). The default
+// therefore encrypts session data with the baseline key, which no tenant
+// host may decrypt with: the handshake fails and the session never starts
+// (Session Manager user guide, "Turn on KMS key encryption of session
+// data": the instance profile needs kms:Decrypt on the key).
+func SessionPreferences(keyArn string, idleMinutes int) string {
+	return awsdocs.SessionPreferences("tenantkit: Session Manager defaults: a session that names no tenant document is refused (session data under the baseline key, which no tenant host may use)",
+		SessionLogGroup, keyArn, idleMinutes)
 }
 
 // sharedTrail: one multi-region account trail whose advanced selectors
@@ -262,8 +259,10 @@ func (b *Baseline) sharedTrail(ctx *pulumi.Context, name string, cfg *Config, ac
 	sl, err := storage.NewBucket(ctx, name+"-service-logs", &storage.BucketArgs{
 		Name: serviceLogs, Role: expect.RoleServiceLogs, Classification: "confidential", NoncurrentDays: 30,
 		Statements: func(arn string, _ []string) []policydoc.Statement {
-			// The archive is the only bucket logging here: named exactly.
-			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, expect.BucketArn(archive)),
+			// The account's log archives, the baseline's and every
+			// tenant's, log here and nothing else does
+			// (expect.AccessLogTarget); this bucket replicates nowhere.
+			return append([]policydoc.Statement{logging.S3AccessLogStatement(arn, account, expect.LogArchivesPattern(account)),
 				logging.DenyOverwrites(arn, "")}, protect(arn)...)
 		},
 	}, child...)

@@ -51,11 +51,15 @@ type Args struct {
 	HealthPath       string
 	HealthMatcher    string
 	ReplaceUnhealthy bool
-	// AccessLogBucket receives the ALB access logs under LogPrefix; its
-	// policy must admit the ELB account first, hence DependsOn.
+	// AccessLogBucket receives the ALB access logs under LogPrefix.
 	AccessLogBucket string
 	LogPrefix       string
-	DependsOn       []pulumi.Resource
+	// DependsOn is what the load balancer waits for: the access-log
+	// bucket (its policy must admit ELB first) and the internet
+	// gateway's route (ELB refuses an internet-facing load balancer in a
+	// VPC without an internet gateway: ELB API reference,
+	// CreateLoadBalancer, InvalidSubnet).
+	DependsOn []pulumi.Resource
 
 	// RolePath is /tenants/<tenant>/; DataBucketArns and LogGroupArn are
 	// what the instances may touch.
@@ -64,6 +68,8 @@ type Args struct {
 	LogGroupArn    string
 	// HostLogGroupArn is the tenant's host log group (WP-20.5).
 	HostLogGroupArn string
+	// SessionLogGroupArn is the tenant's Session Manager log group (WP-18).
+	SessionLogGroupArn string
 
 	Suspended bool
 	// Deleting turns the load balancer's deletion protection off.
@@ -279,6 +285,12 @@ func InstancePolicy(args *Args, keyArn string) policydoc.Document {
 		// the streams it writes to (CloudWatch user guide, "Create IAM
 		// roles to use with the CloudWatch agent").
 		{Sid: "TenantHostLogs", Effect: "Allow", Action: policydoc.List("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"), Resource: policydoc.List(args.HostLogGroupArn, args.HostLogGroupArn+":*")},
+		// Session Manager (WP-18, expect.SessionGrants): the agent checks
+		// the session group's encryption with DescribeLogGroups, which IAM
+		// scopes to no resource (it lists names and settings, never
+		// events), then streams the session into the tenant's own group.
+		{Sid: "SessionLogEncryptionCheck", Effect: "Allow", Action: policydoc.List("logs:DescribeLogGroups"), Resource: policydoc.List("*")},
+		{Sid: "TenantSessionLogs", Effect: "Allow", Action: policydoc.List("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"), Resource: policydoc.List(args.SessionLogGroupArn, args.SessionLogGroupArn+":*")},
 		// The CloudWatch agent: metrics into the tenant's namespace only
 		// (PutMetricData has no resource; cloudwatch:namespace scopes it:
 		// CloudWatch user guide, "Using condition keys to limit access to

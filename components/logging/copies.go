@@ -104,14 +104,25 @@ func CopyRolePolicy(sourceArn, destArn string) policydoc.Document {
 	}}
 }
 
-// viewTrail copies the tenant's records of the shared trail into its group.
-func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) error {
-	group, err := loggroups.NewGroup(ctx, name+"-trail-view", &loggroups.GroupArgs{
+// trailGroup is the tenant's trail group, /tenants/<t>/cloudtrail, in
+// either trail mode: the dedicated trail writes it, the shared trail's copy
+// rules fill it. One resource under one URN, so a switch of trailMode
+// leaves it in place: two URNs for one name would have Pulumi create the
+// second before deleting the first, and CloudWatch Logs refuses a name
+// twice (ResourceAlreadyExistsException). Stacks deployed before this
+// registered it under the dedicated trail (<name>-trail-group); the alias
+// adopts that group without a replacement.
+func (l *Logging) trailGroup(ctx *pulumi.Context, name string, args *Args, child pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
+	dedicatedURN := pulumi.CreateURN(pulumi.String(name+"-trail-group"), pulumi.String("aws:cloudwatch/logGroup:LogGroup"),
+		pulumi.CreateURN(pulumi.String(name+"-trail"), pulumi.String("tenantkit:logging:Trail"), l.URN(), pulumi.String(ctx.Project()), pulumi.String(ctx.Stack())),
+		pulumi.String(ctx.Project()), pulumi.String(ctx.Stack()))
+	return loggroups.NewGroup(ctx, name+"-trail-view", &loggroups.GroupArgs{
 		Name: expect.TrailViewGroup(args.TenantID), KeyArn: args.KeyArn, RetentionDays: args.RetentionDays, Classification: args.Classification,
-	}, child)
-	if err != nil {
-		return err
-	}
+	}, child, pulumi.Aliases([]pulumi.Alias{{URN: dedicatedURN}}))
+}
+
+// viewTrail copies the tenant's records of the shared trail into its group.
+func (l *Logging) viewTrail(ctx *pulumi.Context, name string, args *Args, group *cloudwatch.LogGroup, child pulumi.ResourceOption) error {
 	names := make([]string, 0, len(args.DataBucketArns))
 	for _, arn := range args.DataBucketArns {
 		names = append(names, arn[len("arn:aws:s3:::"):])

@@ -110,7 +110,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	// S3 access logs come from the tenant's own buckets, named exactly: a
 	// pattern such as tk-<tenant>-* would also match another tenant whose
 	// id extends this one (acme, acme-corp).
-	logged := append(slices.Clone(args.DataBucketArns), expect.BucketArn(archive))
+	// The archive logs elsewhere (expect.AccessLogTarget): this bucket
+	// replicates into it.
+	logged := slices.Clone(args.DataBucketArns)
 
 	// Access logs of the load balancer and the buckets: SSE-S3, because AWS
 	// delivers them to nothing else; no Object Lock, because S3 refuses it
@@ -138,7 +140,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	l.Archive, err = storage.NewBucket(ctx, name+"-archive", &storage.BucketArgs{
 		Name: archive, Role: expect.RoleLogArchive, Classification: args.Classification,
 		KeyArn: pulumi.String(args.ArchiveKeyArn), NoncurrentDays: max(args.NoncurrentDays, args.ObjectLock.Days), // expect.NoncurrentDays
-		LogBucket: serviceLogs, ObjectLock: &args.ObjectLock,
+		LogBucket: expect.AccessLogTarget(args.TenantID, expect.RoleLogArchive, args.AccountID), ObjectLock: &args.ObjectLock,
 		// Object Lock keeps a non-empty archive from being deleted; Pulumi
 		// leaves it in place and offboarding lists it with its retention end.
 		Retain: true,
@@ -154,6 +156,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 
+	trailGroup, err := l.trailGroup(ctx, name, args, child)
+	if err != nil {
+		return nil, err
+	}
 	if args.TrailMode == expect.TrailDedicated {
 		// Multi-region: a single-region trail misses IAM, STS and the other
 		// global services' events. Its log files land in the archive under the
@@ -163,7 +169,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 			Name: expect.TrailName(args.TenantID), Region: args.Region, AccountID: args.AccountID,
 			KeyArn: pulumi.String(args.ArchiveKeyArn), LogGroupKeyArn: args.KeyArn,
 			Bucket: archive, DependsOn: []pulumi.Resource{l.Archive},
-			LogGroup: fmt.Sprintf("/tenants/%s/cloudtrail", args.TenantID), RetentionDays: args.RetentionDays,
+			LogGroup: expect.TrailViewGroup(args.TenantID), Group: trailGroup, RetentionDays: args.RetentionDays,
 			Classification: args.Classification, DataBucketArns: args.DataBucketArns, MultiRegion: true,
 		}, child)
 		if err != nil {
@@ -174,7 +180,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	if args.TrailMode != expect.TrailDedicated {
-		if err := l.viewTrail(ctx, name, args, child); err != nil {
+		if err := l.viewTrail(ctx, name, args, trailGroup, child); err != nil {
 			return nil, err
 		}
 	}
@@ -233,11 +239,17 @@ func AccountOf(arn string) string {
 // this account's listed buckets only (S3 user guide, "Enabling Amazon S3
 // server access logging": aws:SourceArn is the source bucket).
 func S3AccessLogStatement(arn, account string, sources ...string) policydoc.Statement {
+	op := "ArnEquals"
+	for _, s := range sources {
+		if strings.ContainsAny(s, "*?") {
+			op = "ArnLike" // a pattern (expect.LogArchivesPattern)
+		}
+	}
 	return policydoc.Statement{Sid: "S3ServerAccessLogs", Effect: "Allow", Principal: policydoc.Service("logging.s3.amazonaws.com"),
 		Action: policydoc.List("s3:PutObject"), Resource: policydoc.List(arn + "/s3/*"),
 		Condition: policydoc.Condition{
 			"StringEquals": {"aws:SourceAccount": policydoc.List(account)},
-			"ArnEquals":    {"aws:SourceArn": policydoc.List(sources...)},
+			op:             {"aws:SourceArn": policydoc.List(sources...)},
 		}}
 }
 
@@ -259,6 +271,14 @@ func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLog
 			{Sid: "ReadTenantLogGroups", Effect: "Allow",
 				Action:   policydoc.List("logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetLogGroupFields"),
 				Resource: policydoc.List(append(logGroups, logGroups[0]+":*", logGroups[1]+":*")...)},
+			// A query's results are read, and a query stopped, by its id:
+			// these actions take no resource (Service Authorization
+			// Reference, CloudWatch Logs: GetQueryResults and StopQuery
+			// list no resource type). The ids are the reader's own
+			// StartQuery answers; DescribeQueries and DescribeLogGroups,
+			// which would list every tenant's queries and groups, are not
+			// granted (§19, §31).
+			{Sid: "ReadOwnQueryResults", Effect: "Allow", Action: policydoc.List("logs:GetQueryResults", "logs:StopQuery"), Resource: policydoc.List("*")},
 			{Sid: "ListTenantLogBuckets", Effect: "Allow", Action: policydoc.List("s3:ListBucket", "s3:GetBucketLocation"), Resource: policydoc.List(buckets...)},
 			{Sid: "ReadTenantLogObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:GetObjectVersion"), Resource: policydoc.List(objects...)},
 			{Sid: "DecryptTenantArchive", Effect: "Allow", Action: policydoc.List("kms:Decrypt"), Resource: policydoc.List(args.ArchiveKeyArn),

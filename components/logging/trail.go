@@ -24,8 +24,11 @@ type TrailArgs struct {
 	// already allow the trail (TrailStatements), hence DependsOn.
 	Bucket    string
 	DependsOn []pulumi.Resource
-	// LogGroup receives the events too.
+	// LogGroup receives the events too. Group, when set, is that group,
+	// made by the caller (a tenant's, which outlives a switch of trail
+	// mode: logging.trailGroup); otherwise the trail makes it.
 	LogGroup       string
+	Group          pulumi.Resource
 	RetentionDays  int
 	Classification string
 	// DataBucketArns are the buckets whose object events are recorded.
@@ -58,11 +61,14 @@ func NewTrail(ctx *pulumi.Context, name string, args *TrailArgs, opts ...pulumi.
 	if groupKey == nil {
 		groupKey = args.KeyArn
 	}
-	group, err := loggroups.NewGroup(ctx, name+"-group", &loggroups.GroupArgs{
-		Name: args.LogGroup, KeyArn: groupKey, RetentionDays: args.RetentionDays, Classification: args.Classification,
-	}, child)
-	if err != nil {
-		return nil, err
+	group := args.Group
+	if group == nil {
+		var err error
+		if group, err = loggroups.NewGroup(ctx, name+"-group", &loggroups.GroupArgs{
+			Name: args.LogGroup, KeyArn: groupKey, RetentionDays: args.RetentionDays, Classification: args.Classification,
+		}, child); err != nil {
+			return nil, err
+		}
 	}
 	groupArn := loggroups.GroupArn(args.Region, args.AccountID, args.LogGroup)
 	// CloudTrail's documented trust for its CloudWatch Logs role names the

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // aclRule is one allow entry of a tier's network ACL. Anything not allowed
@@ -23,10 +24,26 @@ type aclRule struct {
 	why      string
 }
 
-const ephemeralLow, ephemeralHigh = 1024, 65535
+const ephemeralLow, ephemeralHigh = expect.EphemeralLow, expect.EphemeralHigh
 
-// denyPorts are denied inbound ahead of every allow in each tier (WP-18).
-var denyPorts = []int{22, 3389}
+// denyPorts are denied inbound ahead of every allow (WP-18), except on a
+// tier that holds load balancers or NAT gateways (the public tier), where
+// replies to their connections arrive on any port of the ephemeral range:
+// a deny inside it (3389) would drop some of them (#34 item 5; ELB user
+// guide's and NAT gateway docs' network ACL recommendations). There the
+// security groups keep RDP out (WP-18), the ACL only 22.
+func denyPorts(tier string) []int {
+	if tier != config.TierPublic {
+		return []int{22, 3389}
+	}
+	var out []int
+	for _, p := range []int{22, 3389} {
+		if p < ephemeralLow || p > ephemeralHigh {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // aclRules derives each tier's allowed flows.
 func aclRules(args *Args) (map[string][]aclRule, error) {
@@ -163,8 +180,9 @@ func (n *Network) acls(ctx *pulumi.Context, name string, args *Args, child pulum
 		}
 		// Entries are evaluated lowest number first: SSH and RDP are denied
 		// before any allow, so the ephemeral return ranges never admit them
-		// (WP-18).
-		for i, port := range denyPorts {
+		// (WP-18), but where they are a load balancer's or NAT's return path
+		// (denyPorts).
+		for i, port := range denyPorts(tier) {
 			if _, err := ec2.NewNetworkAclRule(ctx, fmt.Sprintf("%s-nacl-%s-deny-%d", name, tier, port), &ec2.NetworkAclRuleArgs{
 				NetworkAclId: acl.ID(),
 				RuleNumber:   pulumi.Int(10 + i),

@@ -64,6 +64,10 @@ type Network struct {
 	FlowLogGroup *cloudwatch.LogGroup
 	FlowLog      *ec2.FlowLog
 	DhcpOptions  *ec2.VpcDhcpOptions
+	// InternetRoute is the public tier's route to the internet gateway:
+	// an internet-facing load balancer waits for it (ELB refuses one in a
+	// VPC without an internet gateway).
+	InternetRoute *ec2.Route
 
 	VpcID pulumi.StringOutput `pulumi:"vpcId"`
 }
@@ -202,7 +206,7 @@ func (n *Network) routes(ctx *pulumi.Context, name string, args *Args, child pul
 	if err != nil {
 		return err
 	}
-	if _, err := ec2.NewRoute(ctx, name+"-route-public-internet", &ec2.RouteArgs{
+	if n.InternetRoute, err = ec2.NewRoute(ctx, name+"-route-public-internet", &ec2.RouteArgs{
 		RouteTableId:         public.ID(),
 		DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
 		GatewayId:            igw.ID(),

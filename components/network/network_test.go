@@ -77,7 +77,7 @@ func TestIsolatedACLAdmitsOnlyTheAppTier(t *testing.T) {
 
 // config.NaclEntries, which validation checks against the account's quota
 // before anything is created, counts exactly the entries acls() derives:
-// the two denies and every allow, per tier and direction.
+// the denies and every allow, per tier and direction.
 func TestNaclEntriesMatchDerivedRules(t *testing.T) {
 	ranges := []string{"203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/25", "192.0.2.128/25"}
 	for _, zones := range [][]string{{"apne1-az1", "apne1-az2"}, {"apne1-az1", "apne1-az2", "apne1-az4"}} {
@@ -94,7 +94,7 @@ func TestNaclEntriesMatchDerivedRules(t *testing.T) {
 				}
 				for _, tier := range config.Tiers {
 					var got config.NaclCount
-					got.Inbound = len(denyPorts) // the denies are inbound
+					got.Inbound = len(denyPorts(tier)) // the denies are inbound
 					for _, r := range rules[tier] {
 						if r.egress {
 							got.Outbound++

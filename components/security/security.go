@@ -48,6 +48,18 @@ type Groups struct {
 	App       *ec2.SecurityGroup
 	DB        *ec2.SecurityGroup
 	Endpoints *ec2.SecurityGroup
+
+	// Rules are the groups' rules, in the order registered.
+	Rules []pulumi.Resource
+}
+
+// Enacting lists the groups and their rules as custom resources, for a
+// resource that must wait for all of them: depending on the component
+// itself waits only for the children registered by the time Pulumi's Go
+// SDK expands it, which it does on another goroutine (addDependency,
+// sdk/go/pulumi/rpc.go), so a late child would be missed.
+func (g *Groups) Enacting() []pulumi.Resource {
+	return append([]pulumi.Resource{g.LB, g.App, g.DB, g.Endpoints}, g.Rules...)
 }
 
 // rule is one tcp port opened from or to one source.
@@ -124,9 +136,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		rules = append(rules, rule{key: "app-out-internet", group: g.App, egress: true, port: 443, cidr: "0.0.0.0/0", comment: "HTTPS to the internet through NAT (egressMode nat)"})
 	}
 	for _, r := range rules {
-		if err := r.register(ctx, name, child); err != nil {
+		res, err := r.register(ctx, name, child)
+		if err != nil {
 			return nil, err
 		}
+		g.Rules = append(g.Rules, res)
 	}
 	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{
 		"lbGroupId":  g.LB.ID(),
@@ -138,7 +152,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return g, nil
 }
 
-func (r rule) register(ctx *pulumi.Context, name string, child pulumi.ResourceOption) error {
+func (r rule) register(ctx *pulumi.Context, name string, child pulumi.ResourceOption) (pulumi.Resource, error) {
 	var cidr, peer, prefix pulumi.StringPtrInput
 	if r.cidr != "" {
 		cidr = pulumi.String(r.cidr)
@@ -151,19 +165,17 @@ func (r rule) register(ctx *pulumi.Context, name string, child pulumi.ResourceOp
 	}
 	n := naming.Safe(name + "-rule-" + r.key)
 	if r.egress {
-		_, err := vpc.NewSecurityGroupEgressRule(ctx, n, &vpc.SecurityGroupEgressRuleArgs{
+		return vpc.NewSecurityGroupEgressRule(ctx, n, &vpc.SecurityGroupEgressRuleArgs{
 			SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
 			CidrIpv4: cidr, ReferencedSecurityGroupId: peer, PrefixListId: prefix,
 			Description: pulumi.String(r.comment),
 		}, child)
-		return err
 	}
-	_, err := vpc.NewSecurityGroupIngressRule(ctx, n, &vpc.SecurityGroupIngressRuleArgs{
+	return vpc.NewSecurityGroupIngressRule(ctx, n, &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId: r.group.ID(), IpProtocol: pulumi.String("tcp"),
 		FromPort: pulumi.Int(r.port), ToPort: pulumi.Int(r.port),
 		CidrIpv4: cidr, ReferencedSecurityGroupId: peer, PrefixListId: prefix,
 		Description: pulumi.String(r.comment),
 	}, child)
-	return err
 }

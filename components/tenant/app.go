@@ -2,8 +2,10 @@ package tenant
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/tenantkit/tenantkit/components/access"
@@ -13,6 +15,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/monitoring"
 	"github.com/tenantkit/tenantkit/components/security"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
 )
@@ -92,6 +95,10 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 	if err != nil {
 		return err
 	}
+	sessionLogs, err := t.sessions(ctx, name, cfg, st, child)
+	if err != nil {
+		return err
+	}
 	t.App, err = compute.New(ctx, name+"-app", &compute.Args{
 		TenantID: cfg.TenantID, Region: cfg.Region, AccountID: account, KeyArn: t.Key.Arn,
 		Tags: Tags(cfg), Classification: classification,
@@ -102,12 +109,16 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		CertificateArn: cfg.CertificateArn, TLSPolicy: cfg.TLSPolicy,
 		HealthPath: cfg.HealthCheck.Path, HealthMatcher: cfg.HealthCheck.Matcher, ReplaceUnhealthy: cfg.HealthCheck.ReplaceUnhealthy,
 		AccessLogBucket: t.Logging.ServiceLogs.Name, LogPrefix: logging.ElbLogPrefix,
-		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs},
+		// The access-log bucket's policy must admit ELB first; the
+		// internet gateway's route must exist (ELB refuses an
+		// internet-facing load balancer in a VPC without one).
+		DependsOn: []pulumi.Resource{t.Logging.ServiceLogs, t.Network.InternetRoute},
 		RolePath:  RolePath(cfg.TenantID), DataBucketArns: dataArns,
-		LogGroupArn:     loggroups.GroupArn(cfg.Region, account, expect.AppLogGroup(cfg.TenantID)),
-		HostLogGroupArn: loggroups.GroupArn(cfg.Region, account, config.HostLogGroup(cfg.TenantID)),
-		Suspended:       cfg.Suspended(), Deleting: cfg.Deleting(),
-	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs, hostLogs}))...)
+		LogGroupArn:        loggroups.GroupArn(cfg.Region, account, expect.AppLogGroup(cfg.TenantID)),
+		HostLogGroupArn:    loggroups.GroupArn(cfg.Region, account, config.HostLogGroup(cfg.TenantID)),
+		SessionLogGroupArn: loggroups.GroupArn(cfg.Region, account, expect.TenantSessionLogGroup(cfg.TenantID)),
+		Suspended:          cfg.Suspended(), Deleting: cfg.Deleting(),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{appLogs, hostLogs, sessionLogs}))...)
 	if err != nil {
 		return err
 	}
@@ -117,6 +128,33 @@ func (t *Tenant) dataAndApp(ctx *pulumi.Context, name string, cfg *config.Tenant
 		CPUPercent: cfg.Alarms.CPUPercent, MemoryPercent: cfg.Alarms.MemoryPercent, DiskPercent: cfg.Alarms.DiskPercent,
 	}, child...)
 	return err
+}
+
+// sessions: the tenant's Session Manager document, streaming sessions to
+// the tenant's own encrypted group, session data under the tenant's key
+// (WP-18). The hosts may write this group and no other tenant's; the
+// account's default preferences refuse (baseline.SessionPreferences). The
+// group is the operators' record, not the customer's content: under the
+// baseline key (whose policy lets CloudWatch Logs use it for /tenantkit/
+// groups), never expiring, and kept when the stack is destroyed, listed in
+// the deletion's evidence (lifecycle.Retained).
+func (t *Tenant) sessions(ctx *pulumi.Context, name string, cfg *config.Tenant, st *site, child []pulumi.ResourceOption) (pulumi.Resource, error) {
+	group, err := loggroups.NewGroup(ctx, name+"-session-logs", &loggroups.GroupArgs{
+		Name: expect.TenantSessionLogGroup(cfg.TenantID), KeyArn: pulumi.String(st.archiveKey), RetentionDays: 0,
+		Classification: st.classification,
+	}, append(slices.Clone(child), pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return nil, err
+	}
+	t.SessionDocument, err = ssm.NewDocument(ctx, name+"-session", &ssm.DocumentArgs{
+		Name: pulumi.String(expect.SessionDocument(cfg.TenantID)), DocumentType: pulumi.String("Session"), DocumentFormat: pulumi.String("JSON"),
+		Content: t.Key.Arn.ApplyT(func(key string) string {
+			return awsdocs.SessionPreferences("tenantkit: Session Manager sessions to "+cfg.TenantID+"'s hosts, logged to its own group",
+				expect.TenantSessionLogGroup(cfg.TenantID), key, config.SessionIdleMinutes)
+		}).(pulumi.StringOutput),
+		Tags: pulumi.ToStringMap(Tags(cfg)),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{group}))...)
+	return group, err
 }
 
 // inventory is the structured stack output that post-deploy checks read

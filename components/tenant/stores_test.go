@@ -117,11 +117,16 @@ func TestBuckets(t *testing.T) {
 			if lc["status"] != "Enabled" || nve == nil || nve["noncurrentDays"].(float64) < float64(cfg.NoncurrentVersionDays) {
 				t.Errorf("%s: lifecycle %v", b.Name, lc)
 			}
-			// WP-27: access logs to the service-logs bucket.
+			// WP-27: access logs to the service-logs bucket, the
+			// archive's to the baseline's (expect.AccessLogTarget).
 			if role != expect.RoleServiceLogs {
 				l := attached(t, g, b, "aws:s3/bucketLoggingV2:BucketLoggingV2", "logging")
-				if str(l, "targetBucket") != serviceLogs {
-					t.Errorf("%s: access logs to %q, want %q", b.Name, str(l, "targetBucket"), serviceLogs)
+				want := serviceLogs
+				if role == expect.RoleLogArchive {
+					want = expect.BucketName(expect.BaselineID, expect.RoleServiceLogs, mockengine.AccountID)
+				}
+				if str(l, "targetBucket") != want {
+					t.Errorf("%s: access logs to %q, want %q", b.Name, str(l, "targetBucket"), want)
 				}
 			}
 			// WP-21.2: TLS only, 1.2 and up.
@@ -171,6 +176,14 @@ func TestBuckets(t *testing.T) {
 func TestLogGroups(t *testing.T) {
 	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
 		for _, lg := range requireSome(t, g, "aws:cloudwatch/logGroup:LogGroup") {
+			if str(lg, "name") == expect.TenantSessionLogGroup(cfg.TenantID) {
+				// The operators' record: the baseline key, never
+				// expiring, kept when the stack goes (#34 item 1).
+				if lg.Get("kmsKeyId") != mockengine.BaselineKeyArn || num(lg, "retentionInDays") != 0 || !lg.RetainOnDelete {
+					t.Errorf("%s: key %v retention %d retained %v; want the baseline key, no expiry, retained", str(lg, "name"), lg.Get("kmsKeyId"), num(lg, "retentionInDays"), lg.RetainOnDelete)
+				}
+				continue
+			}
 			if !isTenantKey(cfg, lg.Get("kmsKeyId")) || num(lg, "retentionInDays") != cfg.LogRetentionDays || !slices.Contains(config.Classifications, str(lg, "tags.DataClassification")) {
 				t.Errorf("%s: key %v retention %d label %q; want the tenant key, %d days, a label", str(lg, "name"), lg.Get("kmsKeyId"), num(lg, "retentionInDays"), str(lg, "tags.DataClassification"), cfg.LogRetentionDays)
 			}
@@ -256,7 +269,7 @@ func TestAppTier(t *testing.T) {
 			}
 		}
 		// Instance role: the managed SSM policy, the rest scoped. Only the
-		// two agent calls IAM cannot scope by resource take Resource *:
+		// agent calls IAM cannot scope by resource take Resource *:
 		// metrics only into the tenant's namespace, and reading tags.
 		for _, p := range g.OfType("aws:iam/rolePolicy:RolePolicy") {
 			doc, err := policydoc.Parse(str(p, "policy"))
@@ -271,6 +284,11 @@ func TestAppTier(t *testing.T) {
 				case slices.Equal(st.Action, []string{"cloudwatch:PutMetricData"}) &&
 					slices.Equal(st.ConditionValues("StringEquals", "cloudwatch:namespace"), []string{config.MetricNamespace(cfg.TenantID)}):
 				case slices.Equal(st.Action, []string{"ec2:DescribeTags"}):
+				// The SSM agent checks the session group's encryption
+				// (expect.SessionGrants).
+				case slices.Equal(st.Action, []string{"logs:DescribeLogGroups"}):
+				// The log reader reads its queries' results (#34 item 3).
+				case slices.Equal(st.Action, []string{"logs:GetQueryResults", "logs:StopQuery"}) && strings.HasSuffix(p.Name, "log-reader-policy"):
 				default:
 					t.Errorf("%s: %v on Resource *", p.Name, st.Action)
 				}
@@ -473,14 +491,15 @@ func TestLockedAndReadableCopies(t *testing.T) {
 				rules0[str(r, "name")] = r
 			}
 		}
+		// One group in either mode, under one URN (#34 item 2).
+		if group == nil || str(group, "name") != expect.TrailViewGroup(cfg.TenantID) || !isTenantKey(cfg, group.Get("kmsKeyId")) {
+			t.Fatalf("trail group %v", group)
+		}
 		if cfg.TrailMode == expect.TrailDedicated {
-			if group != nil || len(rules0) != 0 {
+			if len(rules0) != 0 {
 				t.Errorf("dedicated mode: the trail writes the group itself, yet %d copy rules were built", len(rules0))
 			}
 			return
-		}
-		if group == nil || str(group, "name") != expect.TrailViewGroup(cfg.TenantID) || !isTenantKey(cfg, group.Get("kmsKeyId")) {
-			t.Fatalf("shared mode: trail view group %v", group)
 		}
 		var buckets []string
 		for _, c := range cfg.DataClassifications {
@@ -570,4 +589,64 @@ func mustDate(t *testing.T, s string) time.Time {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// #34 item 6: no access-log loop, by construction: across every example
+// tenant and the baseline, no bucket's access logs reach, through logging
+// and replication, a bucket whose objects come back to it. The loop the
+// review found (the archive logging into service-logs, which replicates
+// into the archive) is the two-bucket case; any cycle of the "logs into" and
+// "replicates into" edges would be one.
+func TestNoAccessLogLoop(t *testing.T) {
+	edges := map[string][]string{} // bucket -> buckets its objects or access logs go to
+	var logged []string
+	collect := func(g *graph.Graph) {
+		// A bucket is named by its id (the mock's) or its name: both to
+		// the name.
+		name := map[string]string{}
+		for _, b := range g.OfType("aws:s3/bucketV2:BucketV2") {
+			name[b.ID], name[str(b, "bucket")] = str(b, "bucket"), str(b, "bucket")
+		}
+		nameOf := func(v string) string {
+			if n, ok := name[v]; ok {
+				return n
+			}
+			return strings.TrimPrefix(v, "arn:aws:s3:::")
+		}
+		for _, l := range g.OfType("aws:s3/bucketLoggingV2:BucketLoggingV2") {
+			src := nameOf(str(l, "bucket"))
+			edges[src] = append(edges[src], nameOf(str(l, "targetBucket")))
+			logged = append(logged, src)
+		}
+		for _, r := range g.OfType("aws:s3/bucketReplicationConfig:BucketReplicationConfig") {
+			src := nameOf(str(r, "bucket"))
+			for _, rule := range r.Get("rules").([]any) {
+				edges[src] = append(edges[src], nameOf(rule.(map[string]any)["destination"].(map[string]any)["bucket"].(string)))
+			}
+		}
+	}
+	forEachStack(t, func(t *testing.T, _ *config.Tenant, g *graph.Graph) { collect(g) })
+	collect(testkit.RunBaseline(t))
+	if len(logged) == 0 {
+		t.Fatal("no bucket logs its access")
+	}
+	// A depth-first walk from each logging bucket: reaching it again is a
+	// loop.
+	for _, start := range logged {
+		seen := map[string]bool{}
+		var walk func(b string, path []string)
+		walk = func(b string, path []string) {
+			for _, next := range edges[b] {
+				if next == start {
+					t.Errorf("access-log loop: %s", strings.Join(append(path, next), " -> "))
+					continue
+				}
+				if !seen[next] {
+					seen[next] = true
+					walk(next, append(path, next))
+				}
+			}
+		}
+		walk(start, []string{start})
+	}
 }

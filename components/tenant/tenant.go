@@ -36,7 +36,9 @@ type Tenant struct {
 	Data      *storage.Data
 	Database  *storage.Database // nil when the stack has no database
 	App       *compute.App
-	Monitor   *monitoring.Monitoring
+	// SessionDocument is the tenant's Session Manager document (WP-18).
+	SessionDocument *ssm.Document
+	Monitor         *monitoring.Monitoring
 	// State is the lifecycle state as deployed, for the §10 deadline
 	// watchdog (expect.LifecycleParameter).
 	State *ssm.Parameter
@@ -140,8 +142,10 @@ func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.Re
 	// never reads as applied to the deadline watchdog. (Rules the state
 	// removes, the load balancer's ingress, are deleted at the end of the
 	// update, as Pulumi deletes what a program no longer registers; the
-	// listeners already answer 503 by then.)
-	enacted := []pulumi.Resource{t.Groups, t.App}
+	// listeners already answer 503 by then.) The custom resources are
+	// named one by one: a component in DependsOn stands only for the
+	// children the SDK has seen when it expands it, on another goroutine.
+	enacted := append(t.Groups.Enacting(), t.App.HTTPS, t.App.HTTP)
 	state := cfg.Lifecycle.State
 	if state == "" {
 		state = config.StateActive

@@ -198,8 +198,50 @@ func TestNetworkACLs(t *testing.T) {
 				t.Errorf("%s allows %d", r.Name, from)
 			}
 		}
-		if denies != 2*len(config.Tiers) {
-			t.Errorf("want deny entries for 22 and 3389 in each tier's NACL, got %d", denies)
+		// 22 and 3389 in the private and isolated tiers; 22 alone in the
+		// public tier, where 3389 is inside the return range (below).
+		if denies != 2*len(config.Tiers)-1 {
+			t.Errorf("want deny entries for 22 and 3389 in each tier's NACL (22 alone in the public tier's), got %d", denies)
+		}
+	})
+}
+
+// #34 item 5: no inbound deny inside the ephemeral range on the ACL of a
+// subnet that holds a load balancer or a NAT gateway: replies to their
+// connections arrive on any port of 1024-65535, and a deny there (3389)
+// drops those that happen to take it (ELB user guide and NAT gateway docs,
+// network ACL recommendations).
+func TestNoDenyInTheReturnRangeOfLoadBalancersAndNAT(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		holders := map[string]string{} // subnet id -> what sits there
+		for _, lb := range requireSome(t, g, "aws:lb/loadBalancer:LoadBalancer") {
+			for _, s := range lb.Get("subnets").([]any) {
+				holders[s.(string)] = "load balancer " + lb.Name
+			}
+		}
+		for _, n := range g.OfType("aws:ec2/natGateway:NatGateway") {
+			holders[str(n, "subnetId")] = "NAT gateway " + n.Name
+		}
+		if cfg.EgressMode == "nat" && len(g.OfType("aws:ec2/natGateway:NatGateway")) == 0 {
+			t.Fatal("egressMode nat without a NAT gateway")
+		}
+		returnACLs := map[string]string{}
+		for _, a := range g.OfType("aws:ec2/networkAclAssociation:NetworkAclAssociation") {
+			if what, ok := holders[str(a, "subnetId")]; ok {
+				returnACLs[str(a, "networkAclId")] = what
+			}
+		}
+		if len(returnACLs) == 0 {
+			t.Fatal("no ACL holds the load balancer's subnets")
+		}
+		for _, r := range g.OfType("aws:ec2/networkAclRule:NetworkAclRule") {
+			what, ok := returnACLs[str(r, "networkAclId")]
+			if !ok || str(r, "ruleAction") != "deny" || r.Get("egress") == true {
+				continue
+			}
+			if from, to := num(r, "fromPort"), num(r, "toPort"); to >= expect.EphemeralLow && from <= expect.EphemeralHigh {
+				t.Errorf("%s denies %v-%v inbound, inside the return range of the %s", r.Name, from, to, what)
+			}
 		}
 	})
 }
@@ -473,9 +515,35 @@ func TestLifecycleStateDeployedLast(t *testing.T) {
 		if str(p, "name") != expect.LifecycleParameter(cfg.TenantID) || str(p, "type") != "String" || str(p, "value") != want {
 			t.Errorf("parameter %v", p.Inputs)
 		}
-		for _, enacts := range append(g.OfType("aws:lb/listener:Listener"), g.OfType("aws:ec2/securityGroup:SecurityGroup")...) {
+		var enacting []*graph.Resource
+		for _, typ := range []string{"aws:lb/listener:Listener", "aws:ec2/securityGroup:SecurityGroup",
+			"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"} {
+			enacting = append(enacting, requireSome(t, g, typ)...)
+		}
+		for _, enacts := range enacting {
 			if !slices.Contains(p.DependsOn, enacts.Name) {
 				t.Errorf("the lifecycle parameter does not wait for %s %s", enacts.Type, enacts.Name)
+			}
+		}
+	})
+}
+
+// #34 item 7: the internet-facing load balancer waits for the internet
+// gateway's route: ELB refuses one in a VPC without an internet gateway.
+func TestLoadBalancerWaitsForTheInternetRoute(t *testing.T) {
+	forEachStack(t, func(t *testing.T, cfg *config.Tenant, g *graph.Graph) {
+		var route string
+		for _, r := range g.OfType("aws:ec2/route:Route") {
+			if str(r, "destinationCidrBlock") == "0.0.0.0/0" && str(r, "gatewayId") != "" {
+				route = r.Name
+			}
+		}
+		if route == "" {
+			t.Fatal("no route to the internet gateway")
+		}
+		for _, lb := range requireSome(t, g, "aws:lb/loadBalancer:LoadBalancer") {
+			if !slices.Contains(lb.DependsOn, route) {
+				t.Errorf("load balancer %s does not wait for %s (waits for %v)", lb.Name, route, lb.DependsOn)
 			}
 		}
 	})

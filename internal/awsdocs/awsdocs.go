@@ -6,6 +6,7 @@ package awsdocs
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -41,15 +42,47 @@ func FindingsPattern(pattern string) (guardDuty bool, minSeverity float64, err e
 	return slices.Contains(p.Source, "aws.guardduty"), min, nil
 }
 
-// SessionLogging reads the Session Manager preferences document: the log
-// group sessions go to and whether it must be encrypted.
-func SessionLogging(content string) (group string, encrypted bool, err error) {
+// Session is what a Session Manager preferences document (documentType
+// Session, sessionType Standard_Stream) says about logging and encryption.
+type Session struct {
+	Group     string // cloudWatchLogGroupName
+	Encrypted bool   // cloudWatchEncryptionEnabled: the agent refuses a session unless the group is KMS-encrypted
+	KmsKeyID  string // kmsKeyId: session data encrypted with this key; a host that cannot decrypt with it cannot hold a session
+}
+
+// SessionLogging reads a Session Manager preferences document.
+func SessionLogging(content string) (Session, error) {
 	var doc struct {
 		Inputs struct {
 			Group     string `json:"cloudWatchLogGroupName"`
 			Encrypted bool   `json:"cloudWatchEncryptionEnabled"`
+			KmsKeyID  string `json:"kmsKeyId"`
 		} `json:"inputs"`
 	}
-	err = json.Unmarshal([]byte(content), &doc)
-	return doc.Inputs.Group, doc.Inputs.Encrypted, err
+	err := json.Unmarshal([]byte(content), &doc)
+	return Session{Group: doc.Inputs.Group, Encrypted: doc.Inputs.Encrypted, KmsKeyID: doc.Inputs.KmsKeyID}, err
+}
+
+// SessionPreferences writes a Session Manager preferences document:
+// sessions streamed to group, which the agent must find KMS-encrypted
+// before it starts a session (amazon-ssm-agent, agent/session/shell/
+// shell.go, validate); session data encrypted with kmsKeyID, which the
+// instance must be able to decrypt with or the handshake fails (Session
+// Manager user guide, "Turn on KMS key encryption of session data"); no
+// run-as; idle sessions closed.
+func SessionPreferences(description, group, kmsKeyID string, idleMinutes int) string {
+	doc, _ := json.Marshal(map[string]any{
+		"schemaVersion": "1.0",
+		"description":   description,
+		"sessionType":   "Standard_Stream",
+		"inputs": map[string]any{
+			"cloudWatchLogGroupName":      group,
+			"cloudWatchEncryptionEnabled": true,
+			"cloudWatchStreamingEnabled":  true,
+			"kmsKeyId":                    kmsKeyID,
+			"runAsEnabled":                false,
+			"idleSessionTimeout":          fmt.Sprint(idleMinutes),
+		},
+	})
+	return string(doc)
 }

@@ -28,11 +28,15 @@ func TestFindingsPattern(t *testing.T) {
 }
 
 func TestSessionLogging(t *testing.T) {
-	g, enc, err := SessionLogging(`{"inputs":{"cloudWatchLogGroupName":"/x","cloudWatchEncryptionEnabled":true}}`)
-	if err != nil || g != "/x" || !enc {
-		t.Errorf("%q %v %v", g, enc, err)
+	s, err := SessionLogging(`{"inputs":{"cloudWatchLogGroupName":"/x","cloudWatchEncryptionEnabled":true,"kmsKeyId":"arn:k"}}`)
+	if err != nil || s != (Session{Group: "/x", Encrypted: true, KmsKeyID: "arn:k"}) {
+		t.Errorf("%+v %v", s, err)
 	}
-	if g, enc, _ := SessionLogging(`{"inputs":{}}`); g != "" || enc {
-		t.Errorf("empty preferences read as %q %v", g, enc)
+	if s, _ := SessionLogging(`{"inputs":{}}`); s != (Session{}) {
+		t.Errorf("empty preferences read as %+v", s)
+	}
+	// What we write reads back as written.
+	if s, err := SessionLogging(SessionPreferences("d", "/g", "arn:key", 20)); err != nil || s != (Session{Group: "/g", Encrypted: true, KmsKeyID: "arn:key"}) {
+		t.Errorf("written preferences read as %+v %v", s, err)
 	}
 }

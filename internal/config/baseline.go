@@ -62,7 +62,7 @@ func BaselineDefaults() *Baseline {
 	return &Baseline{
 		Region: RegionTokyo, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
 		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
-		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: 20,
+		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: SessionIdleMinutes,
 		DeployerPrincipalArns: []string{}, Quotas: map[string]int{}, OperationsEmails: []string{},
 	}
 }

@@ -82,12 +82,12 @@ func TestValidateRefuses(t *testing.T) {
 		{"db minor version", func(c *Tenant) { c.Database.EngineVersion = "16.4" }, "database.engineVersion", "16.4", "major version only"},
 		{"db version garbage", func(c *Tenant) { c.Database.EngineVersion = "latest" }, "database.engineVersion", "latest", "major version only"},
 		{"nacl quota", func(c *Tenant) {
-			c.IngressCidrs = []string{"198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "198.51.100.64/28", "198.51.100.80/28", "198.51.100.96/28", "198.51.100.112/28"}
-		}, "ingressCidrs", "198.51.100.0/28", "21 inbound entries, above the quota of 20"},
+			c.IngressCidrs = []string{"198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "198.51.100.64/28", "198.51.100.80/28", "198.51.100.96/28", "198.51.100.112/28", "198.51.100.128/28"}
+		}, "ingressCidrs", "198.51.100.0/28", "22 inbound entries, above the quota of 20"},
 		{"nacl quota nat", func(c *Tenant) {
 			c.EgressMode = "nat"
-			c.IngressCidrs = []string{"198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "198.51.100.64/28", "198.51.100.80/28"}
-		}, "ingressCidrs", "198.51.100.80/28", "21 inbound entries"},
+			c.IngressCidrs = []string{"198.51.100.0/28", "198.51.100.16/28", "198.51.100.32/28", "198.51.100.48/28", "198.51.100.64/28", "198.51.100.80/28", "198.51.100.96/28"}
+		}, "ingressCidrs", "198.51.100.96/28", "22 inbound entries"},
 		{"nacl limit", func(c *Tenant) { c.NaclEntryLimit = 50 }, "naclEntryLimit", "50", "20 (AWS's default) to 40"},
 		{"health path", func(c *Tenant) { c.HealthCheck.Path = "healthz" }, "healthCheck.path", "healthz", "starting with /"},
 		{"health matcher", func(c *Tenant) { c.HealthCheck.Matcher = "ok" }, "healthCheck.matcher", "ok", "200-299"},
@@ -254,11 +254,12 @@ func FuzzConfig(f *testing.F) {
 	})
 }
 
-// In two zones, eight ranges fill the public ACL's 20 inbound entries
-// exactly; a raised quota admits more.
+// In three zones, eight ranges fill the public ACL's 20 inbound entries
+// exactly (the deny of 22, two per range, one per zone); a raised quota
+// admits more.
 func TestNaclQuotaBoundary(t *testing.T) {
 	c := valid()
-	c.AvailabilityZoneIDs = []string{"apne1-az1", "apne1-az2"}
+	c.AvailabilityZoneIDs = []string{"apne1-az1", "apne1-az2", "apne1-az4"}
 	c.IngressCidrs = nil
 	for i := 0; i < 8; i++ {
 		c.IngressCidrs = append(c.IngressCidrs, fmt.Sprintf("198.51.100.%d/28", i*16))
@@ -271,10 +272,10 @@ func TestNaclQuotaBoundary(t *testing.T) {
 	}
 	c.IngressCidrs = append(c.IngressCidrs, "198.51.100.128/28")
 	if err := c.Validate(); err == nil {
-		t.Fatal("21 entries accepted under the default quota of 20")
+		t.Fatal("22 entries accepted under the default quota of 20")
 	}
 	c.NaclEntryLimit = 40
 	if err := c.Validate(); err != nil {
-		t.Fatalf("21 entries fit a raised quota of 40: %v", err)
+		t.Fatalf("22 entries fit a raised quota of 40: %v", err)
 	}
 }

@@ -67,6 +67,10 @@ const DefaultTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
 // findings rule forwards this and up (WP-37).
 const MinFindingSeverity = 4
 
+// SessionIdleMinutes closes idle Session Manager sessions: the baseline's
+// default (sessionIdleMinutes) and every tenant's session document.
+const SessionIdleMinutes = 20
+
 // HostLogGroup is where a tenant's instances send their system,
 // authentication and Systems Manager agent logs (WP-20.5, §20④).
 func HostLogGroup(tenantID string) string { return "/tenants/" + tenantID + "/host" }

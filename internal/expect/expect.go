@@ -383,6 +383,30 @@ func SubscriberProblems(confirmed, pending, emails []string) []string {
 // BaselineID names the account baseline's buckets as a tenant id would.
 const BaselineID = "baseline"
 
+// AccessLogTarget is where a bucket's server access logs go: the
+// tenant's service-logs bucket, but for a log archive, whose access logs
+// go to the baseline's service-logs bucket. The tenant's service-logs
+// bucket replicates into the tenant's archive (the access-log copy), so an
+// archive logging there would receive its own access logs back, each
+// delivery making another, each locked (S3 user guide, "Logging requests
+// with server access logging": a bucket must not log into itself, nor into
+// a bucket whose objects come back to it). The baseline's service-logs
+// bucket replicates nowhere: no loop by construction, and the archive's
+// access logs outlive the tenant as the archive does.
+func AccessLogTarget(tenantID, role, account string) string {
+	if role == RoleLogArchive {
+		return BucketName(BaselineID, RoleServiceLogs, account)
+	}
+	return BucketName(tenantID, RoleServiceLogs, account)
+}
+
+// LogArchivesPattern matches the ARN of every log archive of the account
+// (the baseline's and each tenant's: tk-<id>-log-archive-<account>), the
+// sources the baseline's service-logs bucket takes access logs from.
+func LogArchivesPattern(account string) string {
+	return BucketArn(BucketName("*", RoleLogArchive, account))
+}
+
 // TrailBucket is where the trail that records a tenant writes its log
 // files: the baseline's archive in the shared mode, the tenant's own in the
 // dedicated mode (under TrailPrefix).

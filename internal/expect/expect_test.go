@@ -98,14 +98,32 @@ func TestSharedVerdicts(t *testing.T) {
 		return NaclEntry{Number: n, Protocol: "6", From: port, To: port, Cidr: "0.0.0.0/0"}
 	}
 	base := []NaclEntry{deny(10, 22), deny(11, 3389), {Number: 100, Allow: true, Protocol: "6", From: 1024, To: 65535, Cidr: "0.0.0.0/0"}}
-	if p := NaclProblem(base); p != "" {
-		t.Errorf("denies first: %s", p)
+	for _, returns := range []bool{false, true} {
+		if p := NaclProblem(base, returns); p != "" {
+			t.Errorf("denies first: %s", p)
+		}
+		if NaclProblem(append(base, NaclEntry{Number: 1, Allow: true, Protocol: "6", From: 22, To: 22, Cidr: "10.0.0.0/8"}), returns) == "" {
+			t.Error("an allow of 22 ahead of the denies passed")
+		}
+		if NaclProblem(append(base, NaclEntry{Number: 200, Allow: true, Protocol: "-1", Cidr: "0.0.0.0/0"}), returns) == "" {
+			t.Error("an allow of every protocol passed")
+		}
 	}
-	if NaclProblem(append(base, NaclEntry{Number: 1, Allow: true, Protocol: "6", From: 22, To: 22, Cidr: "10.0.0.0/8"})) == "" {
-		t.Error("an allow of 22 ahead of the denies passed")
+	// #34 item 5: where a load balancer or NAT gateway takes replies on
+	// the ephemeral range, that range's allow is their return path; 22,
+	// below it, is never admitted; any other allow of 3389 still fails.
+	lbTier := []NaclEntry{deny(10, 22), {Number: 100, Allow: true, Protocol: "6", From: 1024, To: 65535, Cidr: "10.16.4.0/24"}}
+	if p := NaclProblem(lbTier, true); p != "" {
+		t.Errorf("the load balancer's return path: %s", p)
 	}
-	if NaclProblem(append(base, NaclEntry{Number: 200, Allow: true, Protocol: "-1", Cidr: "0.0.0.0/0"})) == "" {
-		t.Error("an allow of every protocol passed")
+	if NaclProblem(lbTier, false) == "" {
+		t.Error("3389 admitted by the ephemeral allow on a tier with no load balancer or NAT passed")
+	}
+	if NaclProblem(append(lbTier, NaclEntry{Number: 50, Allow: true, Protocol: "6", From: 3000, To: 4000, Cidr: "0.0.0.0/0"}), true) == "" {
+		t.Error("an allow of 3000-4000 passed as a return path")
+	}
+	if NaclProblem(append(lbTier, NaclEntry{Number: 5, Allow: true, Protocol: "6", From: 22, To: 22, Cidr: "0.0.0.0/0"}), true) == "" {
+		t.Error("an allow of 22 passed on a load balancer's tier")
 	}
 	if RouteProblem("0.0.0.0/0", "vgw-1", false, nil) == "" || RouteProblem("0.0.0.0/0", "igw-1", true, nil) != "" {
 		t.Error("route targets")
@@ -173,5 +191,24 @@ func TestWatchesOfACancellation(t *testing.T) {
 	c.Lifecycle.State = config.StateDeleted
 	if w := WatchesOf(c); len(w) != 0 {
 		t.Errorf("watches of a deleted tenant: %v", w)
+	}
+}
+
+// What a deletion keeps on purpose, and nothing of a tenant whose id
+// extends this one.
+func TestOutlivesTheStack(t *testing.T) {
+	for arn, want := range map[string]bool{
+		"arn:aws:s3:::tk-acme-log-archive-123456789012":                                    true,
+		"arn:aws:kms:ap-northeast-1:123456789012:key/0b5e":                                 true,
+		"arn:aws:logs:ap-northeast-1:123456789012:log-group:/tenantkit/sessions/acme":      true,
+		"arn:aws:logs:ap-northeast-1:123456789012:log-group:/tenantkit/sessions/acme:*":    true,
+		"arn:aws:s3:::tk-acme-corp-log-archive-123456789012":                               false,
+		"arn:aws:logs:ap-northeast-1:123456789012:log-group:/tenantkit/sessions/acme-corp": false,
+		"arn:aws:logs:ap-northeast-1:123456789012:log-group:/tenants/acme/app":             false,
+		"arn:aws:s3:::tk-acme-service-logs-123456789012":                                   false,
+	} {
+		if OutlivesTheStack("acme", arn) != want {
+			t.Errorf("%s: %v, want %v", arn, !want, want)
+		}
 	}
 }

@@ -108,13 +108,26 @@ type NaclEntry struct {
 	Cidr     string // IPv4 or IPv6
 }
 
+// EphemeralLow and EphemeralHigh bound the ports load balancers and NAT
+// gateways take for their own connections, to which the replies come back
+// (Elastic Load Balancing user guide, "Network ACLs" recommendations; NAT
+// gateway docs, "Network ACLs": inbound 1024-65535).
+const EphemeralLow, EphemeralHigh = 1024, 65535
+
 // NaclProblem says what lets SSH or RDP in through an ACL's inbound
 // entries, walked in rule order as AWS evaluates them, separately for IPv4
 // and IPv6: the first entry matching 22 (or 3389) over TCP from some
 // source must deny it from every source (a deny of a narrower range, or of
 // another protocol, protects nothing for the rest: Amazon VPC user guide,
 // "Network ACL rules"); and no allow admits every protocol. "" when none.
-func NaclProblem(entries []NaclEntry) string {
+//
+// returns is set for the ACL of a subnet that holds a load balancer or a
+// NAT gateway: replies to their connections arrive on any port of the
+// ephemeral range, 3389 included, so there the allow of exactly that
+// range is their return path and a deny inside it would drop replies
+// (#34 item 5). The security groups, stateful, keep RDP out
+// (WP-18/no-ssh-rdp); ports below the range are still denied first.
+func NaclProblem(entries []NaclEntry, returns bool) string {
 	es := slices.Clone(entries)
 	slices.SortFunc(es, func(x, y NaclEntry) int { return int(x.Number - y.Number) })
 	for _, e := range es {
@@ -132,6 +145,9 @@ func NaclProblem(entries []NaclEntry) string {
 				inRange := AllProtocols(e.Protocol) || (e.From <= port && port <= e.To)
 				if !tcp || !inRange {
 					continue
+				}
+				if returns && e.Allow && e.From == EphemeralLow && e.To == EphemeralHigh && port >= EphemeralLow {
+					continue // the return path, not an opening (see above)
 				}
 				if e.Allow {
 					return fmt.Sprintf("entry %d allows %s tcp %d", e.Number, e.Cidr, port)

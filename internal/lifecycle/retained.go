@@ -47,8 +47,13 @@ func Retained(t *config.Tenant, base *config.Baseline, today Date) []map[string]
 		})
 	}
 	out = append(out, map[string]string{
+		"resource": "log group /tenantkit/sessions/" + t.TenantID,
+		"holds":    "the operators' Session Manager sessions on the tenant's instances (the baseline key; the customer's content is not in it)",
+		"reason":   "the operators' session log (WP-18)", "retentionEndsBy": until(0),
+		"disposal": "by the baseline's log administrator",
+	}, map[string]string{
 		"resource": "log group /tenantkit/session-manager",
-		"holds":    "the operators' Session Manager sessions, those on the tenant's instances among them",
+		"holds":    "the operators' earlier Session Manager sessions, those on the tenant's instances among them, from before each tenant had its own session group",
 		"reason":   "the account's session log (WP-18)", "retentionEndsBy": until(base.LogRetentionDays),
 		"disposal": "by the baseline's log administrator",
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/deploy"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -508,7 +509,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	var unexpected []string
 	for _, r := range left {
-		if !strings.Contains(r, ":::tk-"+tenant+"-log-archive-") && !strings.Contains(r, ":key/") {
+		if !expect.OutlivesTheStack(tenant, r) {
 			unexpected = append(unexpected, r)
 		}
 	}

@@ -119,6 +119,18 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-18", "rdp through a range", func(in *policy.Input) {
 			setPorts(first(in, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "app-in"), 3000, 4000)
 		}, "app-in-lb"},
+		{"WP-18", "the host may not write its session group (#34 item 1)", func(in *policy.Input) {
+			p := first(in, "aws:iam/rolePolicy:RolePolicy", "acme-app-role")
+			p.Inputs["policy"] = strings.Replace(p.Inputs["policy"].(string), "/tenantkit/sessions/acme", "/tenantkit/session-manager", -1)
+		}, "tk-acme-app"},
+		{"WP-18", "the host cannot check the group's encryption (#34 item 1)", func(in *policy.Input) {
+			p := first(in, "aws:iam/rolePolicy:RolePolicy", "acme-app-role")
+			p.Inputs["policy"] = strings.Replace(p.Inputs["policy"].(string), "logs:DescribeLogGroups", "logs:DescribeLogStreams", 1)
+		}, "tk-acme-app"},
+		{"WP-18", "the tenant's sessions logged to the baseline group", func(in *policy.Input) {
+			d := first(in, "aws:ssm/document:Document", "acme-session")
+			d.Inputs["content"] = strings.Replace(d.Inputs["content"].(string), "/tenantkit/sessions/acme", "/tenantkit/session-manager", 1)
+		}, "acme-session"},
 		{"WP-20.2", "NACL deny removed", func(in *policy.Input) {
 			first(in, "aws:ec2/networkAclRule:NetworkAclRule", "private-deny-3389").Inputs["ruleAction"] = "allow"
 		}, "private"},
@@ -332,8 +344,8 @@ func TestEachRuleFails(t *testing.T) {
 		{"WP-37", "certificate expiry route without target", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/eventTarget:EventTarget", "cert-expiry").Inputs["rule"] = "another-rule"
 		}, "acme-mon-cert-expiry"},
-		{"WP-37", "no Security Hub route", func(in *policy.Input) {
-			first(in, "aws:cloudwatch/eventRule:EventRule", "acme-mon-securityhub").Inputs["name"] = "renamed"
+		{"WP-37", "no Inspector route", func(in *policy.Input) {
+			first(in, "aws:cloudwatch/eventRule:EventRule", "acme-mon-inspector").Inputs["name"] = "renamed"
 		}, "stack"},
 		{"WP-39", "retention changed", func(in *policy.Input) {
 			first(in, "aws:cloudwatch/logGroup:LogGroup", "flowlog-group").Inputs["retentionInDays"] = 7.0

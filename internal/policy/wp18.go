@@ -1,8 +1,13 @@
 package policy
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
 // WP-18: no SSH or RDP: no security-group rule opens them, judged as the
@@ -22,11 +27,16 @@ var _ = register(Rule{ID: "WP-18",
 		if in.Baseline {
 			sessionLogging(in, e)
 		}
+		if in.Tenant != nil {
+			tenantSessions(in, e)
+		}
 	},
 })
 
-// sessionLogging: the baseline's Session Manager preferences log every
-// session to an encrypted log group (WP-18).
+// sessionLogging: the baseline's default Session Manager preferences log
+// to an encrypted group and put session data under a key (no tenant host
+// may use the baseline's, so a session naming no tenant document is
+// refused) (WP-18).
 func sessionLogging(in *Input, e *Eval) {
 	for _, d := range in.Graph.OfType(tSSMDocument) {
 		if n, _ := d.String("name"); n != "SSM-SessionManagerRunShell" {
@@ -37,12 +47,92 @@ func sessionLogging(in *Input, e *Eval) {
 			e.Unknown(label(d), "the preferences", "session logs to an encrypted log group")
 			return
 		}
-		if group, enc, err := awsdocs.SessionLogging(s); err != nil || group == "" || !enc {
-			e.Fail(label(d), s, "cloudWatchLogGroupName set and cloudWatchEncryptionEnabled true")
+		if p, err := awsdocs.SessionLogging(s); err != nil || p.Group == "" || !p.Encrypted || p.KmsKeyID == "" {
+			e.Fail(label(d), s, "cloudWatchLogGroupName set, cloudWatchEncryptionEnabled true and a kmsKeyId no tenant host may use")
 			return
 		}
 		e.Applies()
 		return
 	}
 	e.Fail("baseline", "no Session Manager preferences", "SSM-SessionManagerRunShell logging sessions to an encrypted log group")
+}
+
+// tenantSessions: the tenant's session document streams to the tenant's
+// own encrypted group under the tenant key, and the instance role is
+// granted every call the agent makes for that (expect.SessionGrants), so
+// a session can start and is logged (WP-18).
+func tenantSessions(in *Input, e *Eval) {
+	t := in.Tenant
+	want := fmt.Sprintf("%s logging to %s (encrypted), session data under the tenant key", expect.SessionDocument(t.TenantID), expect.TenantSessionLogGroup(t.TenantID))
+	var doc *graph.Resource
+	for _, d := range in.Graph.OfType(tSSMDocument) {
+		if n, _ := d.String("name"); n == expect.SessionDocument(t.TenantID) {
+			doc = d
+		}
+	}
+	if doc == nil {
+		e.Fail("tenant", "no session document", want)
+		return
+	}
+	key := tenantKey(in)
+	content, ok := doc.String("content")
+	if !ok || key == nil || key.ARN == "" {
+		e.Unknown(label(doc), "the session document", want)
+		return
+	}
+	p, err := awsdocs.SessionLogging(content)
+	if err != nil || p.Group != expect.TenantSessionLogGroup(t.TenantID) || !p.Encrypted || p.KmsKeyID != key.ARN {
+		e.Fail(label(doc), content, want)
+		return
+	}
+	e.Applies()
+
+	role, policies := instanceRolePolicies(in, t.TenantID)
+	what := "graph " + expect.InstanceRoleName(t.TenantID)
+	if role == nil {
+		e.Fail("tenant", "no instance role", "the instance role granted what a logged session needs")
+		return
+	}
+	account := strings.Split(key.ARN, ":")[4]
+	for _, g := range expect.SessionGrants(t.Region, account, t.TenantID, key.ARN) {
+		granted, known := false, true
+		for _, pol := range policies {
+			s, ok := pol.String("policy")
+			d, err := policydoc.Parse(s)
+			if !ok || err != nil {
+				known = false
+				continue
+			}
+			granted = granted || d.Grants(g.Action, g.Resource)
+		}
+		switch {
+		case granted:
+			e.Applies()
+		case !known:
+			e.Unknown(what, "the instance role's policies", g.Action+" on "+g.Resource)
+		default:
+			e.Failf(what, fmt.Sprintf("%s on %s (%s)", g.Action, g.Resource, g.Why), "not granted")
+		}
+	}
+}
+
+// instanceRolePolicies finds the tenant's instance role and its inline
+// policies in the graph.
+func instanceRolePolicies(in *Input, tenantID string) (*graph.Resource, []*graph.Resource) {
+	var role *graph.Resource
+	for _, r := range in.Graph.OfType("aws:iam/role:Role") {
+		if n, _ := r.String("name"); n == expect.InstanceRoleName(tenantID) {
+			role = r
+		}
+	}
+	if role == nil {
+		return nil, nil
+	}
+	var out []*graph.Resource
+	for _, p := range in.Graph.OfType("aws:iam/rolePolicy:RolePolicy") {
+		if id, ok := p.String("role"); ok && ((role.ID != "" && id == role.ID) || id == expect.InstanceRoleName(tenantID)) {
+			out = append(out, p)
+		}
+	}
+	return role, out
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -29,8 +30,16 @@ var _ = register(Rule{ID: "WP-20.2",
 	},
 	Whole: func(in *Input, e *Eval) {
 		byACL := naclEntries(in)
+		returns, unsure := returnTierACLs(in)
 		for _, acl := range slices.Sorted(maps.Keys(byACL)) {
-			if why := expect.NaclProblem(byACL[acl]); why != "" {
+			why := expect.NaclProblem(byACL[acl], returns[acl])
+			if why != "" && !returns[acl] && unsure && expect.NaclProblem(byACL[acl], true) == "" {
+				// Fine if the ACL is a load balancer's or NAT's, which
+				// is not known before deploy (a subnet being replaced).
+				e.Unknown("network ACL "+acl, "whether the ACL's subnets hold the load balancer or a NAT gateway", "22 and 3389 denied from every source ahead of any allow")
+				continue
+			}
+			if why != "" {
 				e.Fail("network ACL "+acl, why, "22 and 3389 denied from every source ahead of any allow; no allow of every protocol")
 				continue
 			}
@@ -59,3 +68,43 @@ var _ = register(Rule{ID: "WP-20.2",
 		}
 	},
 })
+
+// returnTierACLs are the ACLs (by the id the rules name) of the subnets
+// that hold a load balancer or a NAT gateway, as the graph declares them
+// (expect.NaclProblem's returns); unsure when some subnet reference is
+// not known yet.
+func returnTierACLs(in *Input) (returns map[string]bool, unsure bool) {
+	holders := map[string]bool{} // subnet references
+	hold := func(v any) {
+		if _, unknown := v.(graph.Unknown); unknown {
+			unsure = true
+			return
+		}
+		holders[fmt.Sprint(v)] = true
+	}
+	for _, lb := range in.Graph.OfType("aws:lb/loadBalancer:LoadBalancer") {
+		switch ss := lb.Get("subnets").(type) {
+		case []any:
+			for _, s := range ss {
+				hold(s)
+			}
+		default:
+			hold(ss)
+		}
+	}
+	for _, n := range in.Graph.OfType("aws:ec2/natGateway:NatGateway") {
+		hold(n.Get("subnetId"))
+	}
+	returns = map[string]bool{}
+	for _, a := range in.Graph.OfType(tNaclAssoc) {
+		s := a.Get("subnetId")
+		if _, unknown := s.(graph.Unknown); unknown {
+			unsure = true
+			continue
+		}
+		if holders[fmt.Sprint(s)] {
+			returns[fmt.Sprint(a.Get("networkAclId"))] = true
+		}
+	}
+	return returns, unsure
+}

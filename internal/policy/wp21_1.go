@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
@@ -19,7 +20,11 @@ var _ = register(Rule{ID: "WP-21.1",
 				e.Applies()
 			}
 		case tLogGroup:
-			if !in.Baseline {
+			if name, _ := r.String("name"); !in.Baseline && in.Tenant != nil && name == expect.TenantSessionLogGroup(in.Tenant.TenantID) {
+				// The operators' session record outlives the tenant key
+				// (expect.TenantSessionLogGroup).
+				usesArchiveKey(in, e, r, r.Get("kmsKeyId"), "session log group")
+			} else if !in.Baseline {
 				usesTenantKey(in, e, r, r.Get("kmsKeyId"), "log group")
 			} else if r.Get("kmsKeyId") == nil {
 				e.Fail(label(r), "no KMS key", "a customer-managed key")

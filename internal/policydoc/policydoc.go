@@ -205,3 +205,84 @@ func (d *Document) DeniesOtherTenants(tenantID string) bool {
 	}
 	return false
 }
+
+// Grants judges an identity policy on its own: some Allow without a
+// condition covers the action on the resource, and no Deny that could
+// apply (with a condition or without) covers it. A conditional Allow is not
+// counted, a NotAction or NotResource statement is counted only as a Deny:
+// what Grants says is granted is granted whatever the request carries.
+// tests/iameval holds it to an IAM evaluator written by others.
+func (d *Document) Grants(action, resource string) bool {
+	granted := false
+	for _, s := range d.Statement {
+		covers := s.coversAction(action) && s.coversResource(resource)
+		switch {
+		case s.Effect == "Deny" && covers:
+			return false
+		case s.Effect == "Allow" && covers && len(s.Condition) == 0 && len(s.NotAction) == 0 && len(s.NotResource) == 0:
+			granted = true
+		}
+	}
+	return granted
+}
+
+func (s Statement) coversAction(action string) bool {
+	if len(s.NotAction) > 0 {
+		for _, a := range s.NotAction {
+			if globMatch(strings.ToLower(a), strings.ToLower(action)) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, a := range s.Action {
+		if globMatch(strings.ToLower(a), strings.ToLower(action)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s Statement) coversResource(resource string) bool {
+	if len(s.NotResource) > 0 {
+		for _, r := range s.NotResource {
+			if globMatch(r, resource) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, r := range s.Resource {
+		if globMatch(r, resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch is IAM's matching of Action and Resource values: * is any run
+// of characters (a slash or colon included), ? any one character.
+func globMatch(pattern, s string) bool {
+	for len(pattern) > 0 {
+		switch pattern[0] {
+		case '*':
+			for i := len(s); i >= 0; i-- {
+				if globMatch(pattern[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+			pattern, s = pattern[1:], s[1:]
+		default:
+			if s == "" || pattern[0] != s[0] {
+				return false
+			}
+			pattern, s = pattern[1:], s[1:]
+		}
+	}
+	return s == ""
+}

@@ -278,11 +278,18 @@ func (d *Document) RoleScopeProblems() []string {
 	return out
 }
 
+// Unscoped are the actions, beyond Describe* and List*, that IAM gives no
+// resource-level scope to (Service Authorization Reference) and a tenant
+// role is granted on *: metrics (scoped by namespace), the SSM agent's
+// channels, and a Logs Insights query's results and its stop, which take
+// the query id StartQuery returned for the reader's own groups.
+var Unscoped = []string{"cloudwatch:PutMetricData", "logs:GetQueryResults", "logs:StopQuery"}
+
 // unscopedReadsOnly: every action of the statement is one that IAM gives
-// no resource-level scope to (Service Authorization Reference).
+// no resource-level scope to.
 func unscopedReadsOnly(s Statement) bool {
 	for _, a := range s.Action {
-		if !strings.Contains(a, ":Describe") && !strings.Contains(a, ":List") && a != "cloudwatch:PutMetricData" && !strings.HasPrefix(a, "ssm:UpdateInstance") && !strings.HasPrefix(a, "ssmmessages:") && !strings.HasPrefix(a, "ec2messages:") {
+		if !strings.Contains(a, ":Describe") && !strings.Contains(a, ":List") && !slices.Contains(Unscoped, a) && !strings.HasPrefix(a, "ssm:UpdateInstance") && !strings.HasPrefix(a, "ssmmessages:") && !strings.HasPrefix(a, "ec2messages:") {
 			return false
 		}
 	}

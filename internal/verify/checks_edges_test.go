@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,10 +82,14 @@ func TestFleetSharesAccountWideReads(t *testing.T) {
 		tg.Shared = shared
 		RunChecks(context.Background(), tg, Checks(), 4)
 	}
-	for _, op := range []string{"GetEbsEncryptionByDefault", "ListDetectors", "GetDetector", "BatchGetAccountStatus", "GetAccountPasswordPolicy", "GetDocument"} {
+	for _, op := range []string{"GetEbsEncryptionByDefault", "ListDetectors", "GetDetector", "BatchGetAccountStatus", "GetAccountPasswordPolicy"} {
 		if n := w.calls[op]; n != 1 {
 			t.Errorf("%s: %d calls for 3 tenants, want 1", op, n)
 		}
+	}
+	// The default session preferences once, each tenant's document once.
+	if n := w.calls["GetDocument"]; n != 1+3 {
+		t.Errorf("GetDocument: %d calls for 3 tenants, want 4", n)
 	}
 	if w.calls["DescribeSecurityGroups"] != 3 {
 		t.Errorf("per-tenant reads are per tenant: DescribeSecurityGroups %d, want 3", w.calls["DescribeSecurityGroups"])
@@ -142,3 +148,33 @@ var (
 	_ = kms.DescribeKeyInput{}
 	_ = sts.GetCallerIdentityInput{}
 )
+
+// #34 item 5: on the ACL of the load balancer's subnets the ephemeral
+// allow is the return path: no 3389 deny is needed there, and 22 is still
+// judged.
+func TestNaclReturnPathOfTheLoadBalancerTier(t *testing.T) {
+	cfg, w, inv := acme(t)
+	w.lbSubnets = []string{"subnet-a"}
+	w.acls[0].Entries = slices.DeleteFunc(w.acls[0].Entries, func(e ec2types.NetworkAclEntry) bool { return aws.ToInt32(e.RuleNumber) == 11 })
+	check := func() CheckResult {
+		for _, c := range Checks() {
+			if c.ID == "WP-20.2/nacls" {
+				return RunChecks(context.Background(), w.target(cfg, inv), []Check{c}, 1)[0]
+			}
+		}
+		t.Fatal("no WP-20.2/nacls")
+		return CheckResult{}
+	}
+	if r := check(); r.Status != catalog.Pass {
+		t.Errorf("the load balancer's tier without a 3389 deny: %s %+v", r.Status, r.Observations)
+	}
+	w.acls[0].Entries = append(w.acls[0].Entries, ec2types.NetworkAclEntry{RuleNumber: aws.Int32(5), Protocol: aws.String("6"), RuleAction: ec2types.RuleActionAllow,
+		Egress: aws.Bool(false), CidrBlock: aws.String("0.0.0.0/0"), PortRange: &ec2types.PortRange{From: aws.Int32(22), To: aws.Int32(22)}})
+	if r := check(); r.Status != catalog.Fail {
+		t.Errorf("22 allowed on the load balancer's tier: %s", r.Status)
+	}
+	w.errs = map[string]error{"DescribeLoadBalancers": errors.New("throttled")}
+	if r := check(); r.Status != catalog.Error {
+		t.Errorf("the load balancer unreadable: %s", r.Status)
+	}
+}

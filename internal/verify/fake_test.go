@@ -74,6 +74,7 @@ type world struct {
 	flowLogs   []ec2types.FlowLog
 	dhcp       []ec2types.DhcpOptions
 	acls       []ec2types.NetworkAcl
+	lbSubnets  []string // the subnets the load balancer sits in
 	endpoints  []ec2types.VpcEndpoint
 	ltData     *ec2types.ResponseLaunchTemplateData
 	ebsDefault bool
@@ -108,6 +109,7 @@ type world struct {
 	inspector          insptypes.ResourceState
 	assocs             []ssmtypes.Association
 	sessionPref        string
+	sessionDocs        map[string]string // the tenants' session documents, by name
 	asgVersion         string
 	instances          []string // the group's instances
 	findings           []insptypes.Finding
@@ -326,7 +328,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 			lifecycle: []s3types.LifecycleRule{{ID: aws.String("expire-noncurrent-versions"), Status: s3types.ExpirationStatusEnabled, NoncurrentVersionExpiration: &s3types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(int32(expect.NoncurrentDays(cfg, role)))}}},
 			tags:      bt}
 		if role != "service-logs" {
-			nb.logging = &s3types.LoggingEnabled{TargetBucket: aws.String(inv.Buckets.ServiceLogs), TargetPrefix: aws.String("s3/" + b + "/")}
+			nb.logging = &s3types.LoggingEnabled{TargetBucket: aws.String(expect.AccessLogTarget(id, role, acct)), TargetPrefix: aws.String("s3/" + b + "/")}
 		}
 		if role == "service-logs" {
 			nb.replication = &s3types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111122223333:role/acme-logs-copy-role"), Rules: []s3types.ReplicationRule{{
@@ -369,6 +371,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		w.logTags[arn] = lt
 	}
 	// A decoy group under the same prefix as another tenant's would share.
+	w.logGroups = append(w.logGroups, logtypes.LogGroup{LogGroupName: aws.String(expect.TenantSessionLogGroup(id)), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:" + expect.TenantSessionLogGroup(id) + ":*"), KmsKeyId: aws.String(archiveKey)})
 	w.logGroups = append(w.logGroups, logtypes.LogGroup{LogGroupName: aws.String("/tenants/other/app"), Arn: aws.String("arn:aws:logs:ap-northeast-1:111122223333:log-group:/tenants/other/app:*")})
 	for _, a := range []struct {
 		name, metric, ns string
@@ -416,6 +419,10 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 			{Effect: "Allow", Action: policydoc.List("logs:GetLogEvents", "logs:FilterLogEvents"), Resource: policydoc.List(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:/tenants/%s/*", region, acct, id))},
 			{Effect: "Allow", Action: policydoc.List("ec2:DescribeInstances"), Resource: policydoc.List("*")}}}.JSON()}
 	}
+	// The instance role's policy as the program writes it.
+	logGroup := func(g string) string { return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, acct, g) }
+	w.inline["tk-"+id+"-app"] = map[string]string{"tenant": compute.InstancePolicy(&compute.Args{TenantID: id,
+		LogGroupArn: logGroup("/tenants/" + id + "/app"), HostLogGroupArn: logGroup(config.HostLogGroup(id)), SessionLogGroupArn: logGroup(expect.TenantSessionLogGroup(id))}, keyArn).JSON()}
 	w.attached["tk-"+id+"-app"] = slices.Clone(expect.InstanceManagedPolicies)
 	w.subscriptions = []snstypes.Subscription{{SubscriptionArn: aws.String(topic + ":0b1c2d3e"), Protocol: aws.String("email"), Endpoint: aws.String("secops@example.co.jp")}}
 	mfa := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}`
@@ -431,7 +438,8 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		Features: []gdtypes.DetectorFeatureConfigurationResult{{Name: gdtypes.DetectorFeatureResultEbsMalwareProtection, Status: gdtypes.FeatureStatusEnabled}, {Name: gdtypes.DetectorFeatureResultS3DataEvents, Status: gdtypes.FeatureStatusEnabled}}}
 	w.inspector = insptypes.ResourceState{Ec2: &insptypes.State{Status: insptypes.StatusEnabled}, Ecr: &insptypes.State{Status: insptypes.StatusEnabled}}
 	w.assocs = []ssmtypes.Association{{Name: aws.String("AWS-RunPatchBaseline"), AssociationName: aws.String(config.PatchAssociationName(id)), AssociationId: aws.String("a-1"), ScheduleExpression: aws.String(expect.Patch.Schedule), Targets: []ssmtypes.Target{{Key: aws.String("tag:aws:autoscaling:groupName"), Values: []string{inv.AutoScalingGroup}}}}}
-	w.sessionPref = baseline.SessionPreferences(20)
+	w.sessionPref = baseline.SessionPreferences(archiveKey, 20)
+	w.sessionDocs = map[string]string{expect.SessionDocument(id): awsdocs.SessionPreferences("tenant", expect.TenantSessionLogGroup(id), keyArn, 20)}
 	w.asgVersion = "3"
 	w.instances = []string{"i-0a1", "i-0b2"}
 	for i, id := range w.instances {
@@ -746,6 +754,14 @@ func (f *cwfake) DescribeAlarms(context.Context, *cloudwatch.DescribeAlarmsInput
 
 type elbfake world
 
+func (f *elbfake) DescribeLoadBalancers(context.Context, *elbv2.DescribeLoadBalancersInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error) {
+	lb := elbtypes.LoadBalancer{LoadBalancerArn: aws.String(lbArn)}
+	for _, s := range f.lbSubnets {
+		lb.AvailabilityZones = append(lb.AvailabilityZones, elbtypes.AvailabilityZone{SubnetId: aws.String(s)})
+	}
+	return &elbv2.DescribeLoadBalancersOutput{LoadBalancers: []elbtypes.LoadBalancer{lb}}, (*world)(f).call("DescribeLoadBalancers")
+}
+
 func (f *elbfake) DescribeListeners(context.Context, *elbv2.DescribeListenersInput, ...func(*elbv2.Options)) (*elbv2.DescribeListenersOutput, error) {
 	return &elbv2.DescribeListenersOutput{Listeners: f.listeners}, (*world)(f).call("DescribeListeners")
 }
@@ -879,14 +895,18 @@ func (f *ssmfake) DescribeInstancePatchStates(_ context.Context, in *ssm.Describ
 func (f *ssmfake) ListAssociations(context.Context, *ssm.ListAssociationsInput, ...func(*ssm.Options)) (*ssm.ListAssociationsOutput, error) {
 	return &ssm.ListAssociationsOutput{Associations: f.assocs}, (*world)(f).call("ListAssociations")
 }
-func (f *ssmfake) GetDocument(context.Context, *ssm.GetDocumentInput, ...func(*ssm.Options)) (*ssm.GetDocumentOutput, error) {
+func (f *ssmfake) GetDocument(_ context.Context, in *ssm.GetDocumentInput, _ ...func(*ssm.Options)) (*ssm.GetDocumentOutput, error) {
 	if err := (*world)(f).call("GetDocument"); err != nil {
 		return nil, err
 	}
-	if f.sessionPref == "" {
+	content := f.sessionDocs[aws.ToString(in.Name)]
+	if aws.ToString(in.Name) == "SSM-SessionManagerRunShell" {
+		content = f.sessionPref
+	}
+	if content == "" {
 		return nil, apiErr("InvalidDocument")
 	}
-	return &ssm.GetDocumentOutput{Content: aws.String(f.sessionPref)}, nil
+	return &ssm.GetDocumentOutput{Content: aws.String(content)}, nil
 }
 
 // target is the world as one tenant to verify.

@@ -26,6 +26,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -104,6 +105,25 @@ var breakCases = []breakCase{
 		w.groups[1].IpPermissions = append(w.groups[1].IpPermissions, tcp(22, []string{"10.0.0.0/8"}))
 	}, "sg-app"},
 	{"WP-18/session-logging", "sessions not logged", func(w *world, _ *config.Tenant, _ *Inventory) { w.sessionPref = `{"inputs":{}}` }, "SSM-SessionManagerRunShell"},
+	// #34 item 1: a session naming no document would start unlogged.
+	{"WP-18/session-logging", "the default preferences under no key", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.sessionPref = strings.Replace(w.sessionPref, archiveKey, "", 1)
+	}, "SSM-SessionManagerRunShell"},
+	{"WP-18/session-logging", "no tenant session document", func(w *world, _ *config.Tenant, _ *Inventory) { w.sessionDocs = nil }, "tk-acme-session"},
+	{"WP-18/session-logging", "the tenant's sessions logged to the baseline group", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.sessionDocs["tk-acme-session"] = strings.Replace(w.sessionDocs["tk-acme-session"], expect.TenantSessionLogGroup("acme"), expect.SessionLogGroup, 1)
+	}, "tk-acme-session"},
+	{"WP-18/session-logging", "the session group not encrypted", func(w *world, _ *config.Tenant, _ *Inventory) {
+		for i, g := range w.logGroups {
+			if aws.ToString(g.LogGroupName) == expect.TenantSessionLogGroup("acme") {
+				w.logGroups[i].KmsKeyId = nil
+			}
+		}
+	}, "/tenantkit/sessions/acme"},
+	// #34 item 1 as the review found it: the host may not write its group.
+	{"WP-18/session-logging", "the instance role cannot reach its session group", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.inline["tk-acme-app"]["tenant"] = strings.ReplaceAll(w.inline["tk-acme-app"]["tenant"], expect.TenantSessionLogGroup("acme"), "/tenantkit/sessions/elsewhere")
+	}, "tk-acme-app"},
 	{"WP-19/isolation", "default group with a rule", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.groups[4].IpPermissions = []ec2types.IpPermission{tcp(443, []string{"0.0.0.0/0"})}
 	}, "sg-default"},
@@ -113,6 +133,11 @@ var breakCases = []breakCase{
 	{"WP-20.2/protocols", "all-protocol ingress", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.groups[2].IpPermissions = append(w.groups[2].IpPermissions, ec2types.IpPermission{IpProtocol: aws.String("-1"), UserIdGroupPairs: []ec2types.UserIdGroupPair{{GroupId: aws.String("sg-app")}}})
 	}, "sg-db"},
+	// #34 item 5: 3389 inside the ephemeral allow is a return path only
+	// where a load balancer or NAT gateway sits (here none does).
+	{"WP-20.2/nacls", "3389 admitted on a tier with no load balancer or NAT", func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.acls[0].Entries = slices.DeleteFunc(w.acls[0].Entries, func(e ec2types.NetworkAclEntry) bool { return aws.ToInt32(e.RuleNumber) == 11 })
+	}, "acl-1"},
 	{"WP-20.2/nacls", "subnet on the default ACL", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.acls[0].Associations = w.acls[0].Associations[:1]
 	}, "subnet-b"},
@@ -178,6 +203,11 @@ var breakCases = []breakCase{
 	{"WP-27/bucket-logs", "bucket access logs off", func(w *world, _ *config.Tenant, inv *Inventory) {
 		w.buckets[inv.Buckets.Data["personal"]].logging = nil
 	}, "tk-acme-personal"},
+	// #34 item 6: the loop the review found, the archive logging into the
+	// bucket that replicates into it.
+	{"WP-27/bucket-logs", "the archive logs into the bucket that replicates into it", func(w *world, _ *config.Tenant, inv *Inventory) {
+		w.buckets[inv.Buckets.LogArchive].logging.TargetBucket = aws.String(inv.Buckets.ServiceLogs)
+	}, "tk-acme-log-archive"},
 	{"WP-28/dhcp", "NTP elsewhere", func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.dhcp[0].DhcpConfigurations[0].Values[0].Value = aws.String("10.0.0.2")
 	}, "dopt-1"},

@@ -107,22 +107,33 @@ func TestWireNaclsJudgedLikeAWS(t *testing.T) {
 	deny22 := naclEntry{10, "6", "deny", "0.0.0.0/0", "", 22, 22}
 	deny3389 := naclEntry{11, "6", "deny", "0.0.0.0/0", "", 3389, 3389}
 	allowAll := naclEntry{100, "-1", "allow", "0.0.0.0/0", "", 0, 0}
+	ephemeral := naclEntry{100, "6", "allow", "0.0.0.0/0", "", 1024, 65535}
 	cases := []struct {
 		name    string
 		entries []naclEntry
+		lbThere bool // the load balancer sits in the ACL's subnets
 		want    catalog.Status
 	}{
-		{"denies first", []naclEntry{deny22, deny3389, {100, "6", "allow", "0.0.0.0/0", "", 1024, 65535}}, catalog.Pass},
-		{"narrow deny ahead of allow all", []naclEntry{{10, "6", "deny", "192.0.2.1/32", "", 22, 22}, deny3389, allowAll}, catalog.Fail},
-		{"udp deny ahead of allow all", []naclEntry{{10, "17", "deny", "0.0.0.0/0", "", 22, 22}, deny3389, allowAll}, catalog.Fail},
-		{"IPv4 denied, IPv6 open", []naclEntry{deny22, deny3389, {50, "6", "allow", "", "::/0", 1, 65535}}, catalog.Fail},
-		{"no entry for the port at all", []naclEntry{{100, "6", "allow", "0.0.0.0/0", "", 443, 443}}, catalog.Pass},
+		{"denies first", []naclEntry{deny22, deny3389, ephemeral}, false, catalog.Pass},
+		{"narrow deny ahead of allow all", []naclEntry{{10, "6", "deny", "192.0.2.1/32", "", 22, 22}, deny3389, allowAll}, false, catalog.Fail},
+		{"udp deny ahead of allow all", []naclEntry{{10, "17", "deny", "0.0.0.0/0", "", 22, 22}, deny3389, allowAll}, false, catalog.Fail},
+		{"IPv4 denied, IPv6 open", []naclEntry{deny22, deny3389, {50, "6", "allow", "", "::/0", 1, 65535}}, false, catalog.Fail},
+		{"no entry for the port at all", []naclEntry{{100, "6", "allow", "0.0.0.0/0", "", 443, 443}}, false, catalog.Pass},
+		// #34 item 5: the return range of the load balancer's subnets.
+		{"3389 in the return range, no load balancer there", []naclEntry{deny22, ephemeral}, false, catalog.Fail},
+		{"3389 in the load balancer's return range", []naclEntry{deny22, ephemeral}, true, catalog.Pass},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWire(t)
 			tg, inv := wireTarget(t, w)
 			w.answer("ec2", "DescribeNetworkAcls", xmlNetworkAcls(inv.VpcID, inv.SubnetIDs, tc.entries))
+			var lbSubnets []string
+			if tc.lbThere {
+				lbSubnets = inv.SubnetIDs
+			}
+			w.answer("elasticloadbalancing", "DescribeLoadBalancers", xmlLoadBalancers(inv.LoadBalancerArn, lbSubnets...))
+			w.answer("ec2", "DescribeNatGateways", xmlNoNatGateways())
 			wantStatus(t, runWire(t, tg, "WP-20.2/nacls"), tc.want, "")
 		})
 	}

@@ -301,3 +301,24 @@ func (w *wireServer) sslPolicies(policies map[string][2][]string) {
 		return 200, xmlSSLPolicy(name, p[0], p[1])
 	})
 }
+
+// Elastic Load Balancing API reference, DescribeLoadBalancers, example
+// response (the load balancer in the given subnets).
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html
+func xmlLoadBalancers(lb string, subnets ...string) string {
+	var zones strings.Builder
+	for i, s := range subnets {
+		fmt.Fprintf(&zones, `<member><SubnetId>%s</SubnetId><ZoneName>ap-northeast-1%c</ZoneName></member>`, s, 'a'+i)
+	}
+	return `<DescribeLoadBalancersResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeLoadBalancersResult><LoadBalancers><member>` +
+		`<LoadBalancerArn>` + lb + `</LoadBalancerArn><Scheme>internet-facing</Scheme><Type>application</Type>` +
+		`<AvailabilityZones>` + zones.String() + `</AvailabilityZones><State><Code>active</Code></State>` +
+		`</member></LoadBalancers></DescribeLoadBalancersResult><ResponseMetadata><RequestId>6581c0ac-f39f-11e5-bb98-57195EXAMPLE</RequestId></ResponseMetadata></DescribeLoadBalancersResponse>`
+}
+
+// Amazon EC2 API reference, DescribeNatGateways, example response (no
+// gateway: egressMode endpoints).
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNatGateways.html
+func xmlNoNatGateways() string {
+	return `<DescribeNatGatewaysResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>bfed02c6-dae9-47c0-86a2-example</requestId><natGatewaySet/></DescribeNatGatewaysResponse>`
+}

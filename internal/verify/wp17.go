@@ -144,31 +144,14 @@ func rolePolicies(ctx context.Context, t *Target, role string) (read, problems [
 	}
 	read = append(read, fmt.Sprintf("trust (%d statements)", len(trust.Statement)))
 	problems = append(problems, trust.TrustProblems(t.Inv.AccountID)...)
-	inline, err := collectPages("iam:ListRolePolicies", func(marker *string) ([]string, *string, error) {
-		out, err := t.Clients.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
-		if err != nil {
-			return nil, nil, err
-		}
-		if !out.IsTruncated {
-			return out.PolicyNames, nil, nil
-		}
-		return out.PolicyNames, out.Marker, nil
-	})
+	inline, err := inlinePolicies(ctx, t, role)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, name := range inline {
-		out, err := t.Clients.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)})
-		if err != nil {
-			return nil, nil, err
-		}
-		doc, err := policydoc.Parse(unescape(aws.ToString(out.PolicyDocument)))
-		if err != nil {
-			return nil, nil, fmt.Errorf("inline policy %s: %w", name, err)
-		}
-		read = append(read, fmt.Sprintf("inline %s (%d statements)", name, len(doc.Statement)))
-		for _, p := range doc.RoleScopeProblems() {
-			problems = append(problems, "inline "+name+": "+p)
+	for _, p := range inline {
+		read = append(read, fmt.Sprintf("inline %s (%d statements)", p.name, len(p.doc.Statement)))
+		for _, pr := range p.doc.RoleScopeProblems() {
+			problems = append(problems, "inline "+p.name+": "+pr)
 		}
 	}
 	attached, err := collectPages("iam:ListAttachedRolePolicies", func(marker *string) ([]string, *string, error) {
@@ -223,4 +206,39 @@ func rolePolicies(ctx context.Context, t *Target, role string) (read, problems [
 		read = []string{"no policy"}
 	}
 	return read, problems, nil
+}
+
+type namedPolicy struct {
+	name string
+	doc  *policydoc.Document
+}
+
+// inlinePolicies reads a role's inline policies.
+func inlinePolicies(ctx context.Context, t *Target, role string) ([]namedPolicy, error) {
+	names, err := collectPages("iam:ListRolePolicies", func(marker *string) ([]string, *string, error) {
+		out, err := t.Clients.IAM.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
+		if err != nil {
+			return nil, nil, err
+		}
+		if !out.IsTruncated {
+			return out.PolicyNames, nil, nil
+		}
+		return out.PolicyNames, out.Marker, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []namedPolicy
+	for _, name := range names {
+		p, err := t.Clients.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		doc, err := policydoc.Parse(unescape(aws.ToString(p.PolicyDocument)))
+		if err != nil {
+			return nil, fmt.Errorf("inline policy %s: %w", name, err)
+		}
+		out = append(out, namedPolicy{name, doc})
+	}
+	return out, nil
 }

@@ -3,8 +3,10 @@ package verify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -22,31 +24,122 @@ var _ = register(Check{ID: "WP-18/no-ssh-rdp", Control: "WP-18", Title: "no secu
 		})
 	}})
 
-var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Session Manager logs sessions to an encrypted log group",
+// WP-18/session-logging: a session to a tenant host can start and is
+// logged where the tenant's sessions are kept, and a session that names no
+// tenant document cannot start (baseline.SessionPreferences). Four reads:
+// the account's default preferences; the tenant's document; its log group
+// (the agent refuses a session unless the group is KMS-encrypted; the
+// group is the operators' record, under the baseline key); the instance
+// role's inline policies, judged call by call
+// (expect.SessionGrants) the way tests/iameval shows an IAM evaluator
+// written by others judges them.
+var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Session Manager sessions start only logged, to the tenant's encrypted group",
 	Run: func(ctx context.Context, t *Target, r *Run) {
-		out, err := accountWide(t, "session-prefs", func() (*ssm.GetDocumentOutput, error) {
-			out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String("SSM-SessionManagerRunShell")})
-			if isCode(err, "InvalidDocument") {
-				return nil, nil // no preferences saved: sessions are not logged
-			}
-			return out, err
-		})
-		if err != nil {
-			r.Error("SSM-SessionManagerRunShell", err, "session logging configured (account baseline)")
-			return
-		}
-		if out == nil {
-			r.Fail("SSM-SessionManagerRunShell", "no Session Manager preferences in the account", "sessions logged to an encrypted log group (account baseline)")
-			return
-		}
-		want := "cloudWatchLogGroupName " + expect.SessionLogGroup + ", cloudWatchEncryptionEnabled true (the baseline's preferences)"
-		group, enc, err := awsdocs.SessionLogging(aws.ToString(out.Content))
-		switch {
-		case err != nil:
-			r.Fail("SSM-SessionManagerRunShell", "unreadable preferences: "+err.Error(), want)
-		case group != expect.SessionLogGroup || !enc:
-			r.Fail("SSM-SessionManagerRunShell", fmt.Sprintf("cloudWatchLogGroupName %q, cloudWatchEncryptionEnabled %v", group, enc), want)
-		default:
-			r.Pass("SSM-SessionManagerRunShell", fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled %v", group, enc), want)
-		}
+		defaultPreferences(ctx, t, r)
+		tenantDocument(ctx, t, r)
+		sessionGroup(ctx, t, r)
+		sessionGrants(ctx, t, r)
 	}})
+
+func defaultPreferences(ctx context.Context, t *Target, r *Run) {
+	const res = "SSM-SessionManagerRunShell"
+	out, err := accountWide(t, "session-prefs", func() (*ssm.GetDocumentOutput, error) {
+		out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(res)})
+		if isCode(err, "InvalidDocument") {
+			return nil, nil // no preferences saved: sessions are not logged
+		}
+		return out, err
+	})
+	want := fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled true, kmsKeyId %s (the baseline key: no tenant host may use it, so a session naming no tenant document is refused)", expect.SessionLogGroup, t.Inv.ArchiveKeyArn)
+	switch {
+	case err != nil:
+		r.Error(res, err, want)
+		return
+	case out == nil:
+		r.Fail(res, "no Session Manager preferences in the account", want)
+		return
+	}
+	p, err := awsdocs.SessionLogging(aws.ToString(out.Content))
+	switch {
+	case err != nil:
+		r.Fail(res, "unreadable preferences: "+err.Error(), want)
+	case p.Group != expect.SessionLogGroup || !p.Encrypted || p.KmsKeyID != t.Inv.ArchiveKeyArn:
+		r.Fail(res, fmt.Sprintf("cloudWatchLogGroupName %q, cloudWatchEncryptionEnabled %v, kmsKeyId %q", p.Group, p.Encrypted, p.KmsKeyID), want)
+	default:
+		r.Pass(res, fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled %v, kmsKeyId %s", p.Group, p.Encrypted, p.KmsKeyID), want)
+	}
+}
+
+func tenantDocument(ctx context.Context, t *Target, r *Run) {
+	name, group := expect.SessionDocument(t.Inv.Tenant), expect.TenantSessionLogGroup(t.Inv.Tenant)
+	want := fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled true, kmsKeyId %s (the tenant key)", group, t.Inv.KeyArn)
+	out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(name)})
+	switch {
+	case isCode(err, "InvalidDocument"):
+		r.Fail(name, "no such document: the tenant's hosts cannot hold a logged session", want)
+		return
+	case err != nil:
+		r.Error(name, err, want)
+		return
+	}
+	p, err := awsdocs.SessionLogging(aws.ToString(out.Content))
+	switch {
+	case err != nil:
+		r.Fail(name, "unreadable document: "+err.Error(), want)
+	case p.Group != group || !p.Encrypted || p.KmsKeyID != t.Inv.KeyArn:
+		r.Fail(name, fmt.Sprintf("cloudWatchLogGroupName %q, cloudWatchEncryptionEnabled %v, kmsKeyId %q", p.Group, p.Encrypted, p.KmsKeyID), want)
+	default:
+		r.Pass(name, fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled %v, kmsKeyId %s", p.Group, p.Encrypted, p.KmsKeyID), want)
+	}
+}
+
+// sessionGroup: the group exists, encrypted with the baseline key (the
+// agent refuses a session otherwise; the key outlives the tenant as the
+// record does).
+func sessionGroup(ctx context.Context, t *Target, r *Run) {
+	group := expect.TenantSessionLogGroup(t.Inv.Tenant)
+	want := "the group, encrypted with the baseline key " + t.Inv.ArchiveKeyArn
+	out, err := t.Clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(group)})
+	if err != nil {
+		r.Error(group, err, want)
+		return
+	}
+	for _, g := range out.LogGroups {
+		if aws.ToString(g.LogGroupName) != group {
+			continue
+		}
+		if k := aws.ToString(g.KmsKeyId); k != t.Inv.ArchiveKeyArn {
+			r.Fail(group, fmt.Sprintf("kmsKeyId %q", k), want)
+			return
+		}
+		r.Pass(group, "kmsKeyId "+t.Inv.ArchiveKeyArn, want)
+		return
+	}
+	r.Fail(group, "no such log group: no session can start (the agent refuses a group it cannot find encrypted)", want)
+}
+
+// sessionGrants: the instance role may make every call the agent makes
+// for a logged session.
+func sessionGrants(ctx context.Context, t *Target, r *Run) {
+	role := expect.InstanceRoleName(t.Inv.Tenant)
+	res := "role " + expect.RolePath(t.Inv.Tenant) + role
+	policies, err := inlinePolicies(ctx, t, role)
+	if err != nil {
+		r.Error(res, err, "the instance role granted what a logged session needs")
+		return
+	}
+	for _, g := range expect.SessionGrants(t.Inv.Region, t.Inv.AccountID, t.Inv.Tenant, t.Inv.KeyArn) {
+		want := fmt.Sprintf("%s on %s granted (%s)", g.Action, g.Resource, g.Why)
+		var by []string
+		for _, p := range policies {
+			if p.doc.Grants(g.Action, g.Resource) {
+				by = append(by, p.name)
+			}
+		}
+		if len(by) == 0 {
+			r.Fail(res, fmt.Sprintf("%s on %s: no inline policy grants it", g.Action, g.Resource), want)
+			continue
+		}
+		r.Pass(res, fmt.Sprintf("%s on %s granted by %s", g.Action, g.Resource, strings.Join(by, ", ")), want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/tenantkit/tenantkit/internal/expect"
 )
@@ -23,7 +24,7 @@ var _ = register(Check{ID: "WP-20.2/protocols", Control: "WP-20.2", Title: "no a
 		})
 	}})
 
-var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a network ACL on every subnet that denies 22 and 3389 first",
+var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a network ACL on every subnet that denies 22 and 3389 first (3389 inside a load balancer's or NAT's return range excepted)",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		acls, err := collectPages("ec2:DescribeNetworkAcls", func(tok *string) ([]ec2types.NetworkAcl, *string, error) {
 			out, err := t.Clients.EC2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: vpcFilter(t.Inv.VpcID), NextToken: tok})
@@ -34,6 +35,11 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 		})
 		if err != nil {
 			r.Error("network ACLs of "+t.Inv.VpcID, err, "an ACL on every subnet")
+			return
+		}
+		holders, err := returnSubnets(ctx, t)
+		if err != nil {
+			r.Error("subnets of the load balancer and NAT gateways", err, "the tiers whose ACL carries their return path")
 			return
 		}
 		aclOf := map[string]ec2types.NetworkAcl{}
@@ -53,7 +59,7 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 			case aws.ToBool(a.IsDefault):
 				r.Fail("subnet "+s, "the default ACL "+aws.ToString(a.NetworkAclId)+" (allows all)", "the tier's deny-by-default ACL")
 			default:
-				if p := expect.NaclProblem(naclEntriesOf(a)); p != "" {
+				if p := expect.NaclProblem(naclEntriesOf(a), returnTier(a, holders)); p != "" {
 					r.Fail("network ACL "+aws.ToString(a.NetworkAclId), p, "22 and 3389 denied from every source ahead of any allow, for IPv4 and IPv6; no allow of every protocol")
 				} else {
 					r.Pass("subnet "+s, "ACL "+aws.ToString(a.NetworkAclId)+": "+inboundRead(a), "a tier ACL that denies 22 and 3389 from every source ahead of any allow")
@@ -96,4 +102,44 @@ func inboundRead(a ec2types.NetworkAcl) string {
 		out = append(out, fmt.Sprintf("%d %s %s %s %s", aws.ToInt32(e.RuleNumber), strings.ToLower(string(e.RuleAction)), aws.ToString(e.Protocol), ports, aws.ToString(e.CidrBlock)+aws.ToString(e.Ipv6CidrBlock)))
 	}
 	return "inbound " + strings.Join(out, ", ")
+}
+
+// returnSubnets are the subnets that hold the tenant's load balancer or a
+// NAT gateway of its VPC, read from AWS: their ACLs carry the ephemeral
+// return path (expect.NaclProblem's returns).
+func returnSubnets(ctx context.Context, t *Target) (map[string]bool, error) {
+	out := map[string]bool{}
+	lbs, err := t.Clients.ELB.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{t.Inv.LoadBalancerArn}})
+	if err != nil {
+		return nil, err
+	}
+	for _, lb := range lbs.LoadBalancers {
+		for _, z := range lb.AvailabilityZones {
+			out[aws.ToString(z.SubnetId)] = true
+		}
+	}
+	err = allPages("ec2:DescribeNatGateways", func(tok *string) (*string, error) {
+		page, err := t.Clients.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: vpcFilter(t.Inv.VpcID), NextToken: tok})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range page.NatGateways {
+			if aws.ToString(g.VpcId) == t.Inv.VpcID {
+				out[aws.ToString(g.SubnetId)] = true
+			}
+		}
+		return page.NextToken, nil
+	})
+	return out, err
+}
+
+// returnTier: the ACL is associated with a subnet that holds a load
+// balancer or NAT gateway.
+func returnTier(a ec2types.NetworkAcl, holders map[string]bool) bool {
+	for _, as := range a.Associations {
+		if holders[aws.ToString(as.SubnetId)] {
+			return true
+		}
+	}
+	return false
 }

@@ -68,25 +68,34 @@ var _ = register(Check{ID: "WP-27/flow-logs", Control: "WP-27", Title: "VPC flow
 		r.Fail("VPC "+t.Inv.VpcID, observed, "an active flow log of ALL traffic delivering to "+t.Inv.FlowLogGroup)
 	}})
 
-var _ = register(Check{ID: "WP-27/bucket-logs", Control: "WP-27", Title: "bucket access logs to the service-logs bucket",
+// WP-27/bucket-logs: every bucket's access logs go where the stack sends
+// them (expect.AccessLogTarget): the tenant's service-logs bucket, the
+// archive's to the baseline's, never into a bucket that replicates back.
+var _ = register(Check{ID: "WP-27/bucket-logs", Control: "WP-27", Title: "bucket access logs to the service-logs bucket (the archive's to the baseline's)",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		for _, b := range t.Inv.AllBuckets() {
 			if b == t.Inv.Buckets.ServiceLogs {
 				continue // the target cannot log to itself
 			}
+			role := expect.RoleData
+			if b == t.Inv.Buckets.LogArchive {
+				role = expect.RoleLogArchive
+			}
+			target := expect.AccessLogTarget(t.Inv.Tenant, role, t.Inv.AccountID)
+			want := "access logs to " + target
 			out, err := t.Clients.S3.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String(b)})
 			if err != nil {
-				r.Error(bucketRes(t, b), err, "access logs to "+t.Inv.Buckets.ServiceLogs)
+				r.Error(bucketRes(t, b), err, want)
 				continue
 			}
-			if out.LoggingEnabled == nil || aws.ToString(out.LoggingEnabled.TargetBucket) != t.Inv.Buckets.ServiceLogs {
-				target := "off"
+			if out.LoggingEnabled == nil || aws.ToString(out.LoggingEnabled.TargetBucket) != target {
+				got := "off"
 				if out.LoggingEnabled != nil {
-					target = "to " + aws.ToString(out.LoggingEnabled.TargetBucket)
+					got = "to " + aws.ToString(out.LoggingEnabled.TargetBucket)
 				}
-				r.Fail(bucketRes(t, b), "access logs "+target, "access logs to "+t.Inv.Buckets.ServiceLogs)
+				r.Fail(bucketRes(t, b), "access logs "+got, want)
 			} else {
-				r.Pass(bucketRes(t, b), "access logs to "+t.Inv.Buckets.ServiceLogs+" prefix "+aws.ToString(out.LoggingEnabled.TargetPrefix), "access logs to "+t.Inv.Buckets.ServiceLogs)
+				r.Pass(bucketRes(t, b), "access logs to "+target+" prefix "+aws.ToString(out.LoggingEnabled.TargetPrefix), want)
 			}
 		}
 	}})

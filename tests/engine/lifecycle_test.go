@@ -15,6 +15,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
@@ -188,5 +189,43 @@ func TestProviderReplacesWhatAWSCannotChange(t *testing.T) {
 	}
 	if !slices.Contains(steps(r)[deploy.OpReplace], "aws:ec2/vpc:Vpc initech-net-vpc") {
 		t.Errorf("a new VPC range is not a replacement: %v", steps(r)[deploy.OpReplace])
+	}
+}
+
+// #34 item 2: trailMode switches both ways on a deployed tenant. The
+// shared mode's view group and the dedicated trail's group are one group,
+// /tenants/<t>/cloudtrail, under one URN: a switch updates it (or leaves
+// it) where two URNs would create the second copy before deleting the
+// first, which CloudWatch Logs refuses (ResourceAlreadyExistsException;
+// the test account refuses a name twice as AWS does).
+func TestTrailModeSwitchesBothWays(t *testing.T) {
+	a := withBaseline(t)
+	s := tenantStack(t, a, "acme")
+	if r := s.Up(); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	for _, mode := range []string{expect.TrailDedicated, expect.TrailShared, expect.TrailDedicated} {
+		s.SetConfig("tenantkit:trailMode", mode, false)
+		r := s.Up()
+		if r.Err != nil {
+			t.Fatalf("switching to %s: %v", mode, r.Err)
+		}
+		st := steps(r)
+		for _, op := range []display.StepOp{deploy.OpReplace, deploy.OpCreateReplacement, deploy.OpDeleteReplaced} {
+			for _, step := range st[op] {
+				if strings.Contains(step, "logGroup") {
+					t.Errorf("switching to %s: %s %s", mode, op, step)
+				}
+			}
+		}
+		groups := 0
+		for _, l := range a.Live() {
+			if l.Type == "aws:cloudwatch/logGroup:LogGroup" && l.ID == expect.TrailViewGroup("acme") {
+				groups++
+			}
+		}
+		if groups != 1 {
+			t.Errorf("after switching to %s: %d groups named %s, want 1", mode, groups, expect.TrailViewGroup("acme"))
+		}
 	}
 }

@@ -120,6 +120,8 @@ func TestOffboardingThroughTheEngine(t *testing.T) {
 		t.Fatalf("destroy: %v", r.Err)
 	}
 	want := []string{
+		// The operators' session log, the provider's record (#34).
+		"aws:cloudwatch/logGroup:LogGroup acme-session-logs",
 		"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2 acme-logs-archive-lifecycle",
 		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2 acme-logs-archive-lock",
 		"aws:s3/bucketOwnershipControls:BucketOwnershipControls acme-logs-archive-ownership",
@@ -130,7 +132,7 @@ func TestOffboardingThroughTheEngine(t *testing.T) {
 		"aws:s3/bucketVersioningV2:BucketVersioningV2 acme-logs-archive-versioning",
 	}
 	if got := liveOf(a, "acme"); !slices.Equal(got, want) {
-		t.Errorf("after destroy the account holds %v\nwant only the archive and its protection %v", got, want)
+		t.Errorf("after destroy the account holds %v\nwant only the archive, its protection and the session log %v", got, want)
 	}
 	for _, l := range a.Live() {
 		if l.Type == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2" && strings.HasPrefix(string(l.URN), "urn:pulumi:acme::") {

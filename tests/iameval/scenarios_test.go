@@ -10,6 +10,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
 // scenario is one request and the verdict AWS must give it.
@@ -157,14 +158,28 @@ func (s *suite) services() {
 	// S3 server access logging (S3 user guide, "Enabling Amazon S3 server
 	// access logging"): the source bucket's ARN and account.
 	serviceLogs := acme.bucket(t, "service-logs")
-	for _, src := range []bucket{acme.bucket(t, "data/personal"), acme.bucket(t, "data/confidential"), acme.bucket(t, "log-archive")} {
+	for _, src := range []bucket{acme.bucket(t, "data/personal"), acme.bucket(t, "data/confidential")} {
 		lg := service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": src.Arn, "aws:SourceAccount": account})
 		s.add(allowed, "S3 access logs of "+src.Name, request(lg, "s3:PutObject", serviceLogs.object("s3/"+src.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), serviceLogs.Policy, nil))
 	}
+	// The archives log into the baseline's service-logs bucket, which
+	// replicates nowhere (#34 item 6, expect.AccessLogTarget); the
+	// tenant's service-logs bucket, which replicates into the archive,
+	// refuses the archive's logs.
 	baseLogs, baseArchive := base.bucket(t, "service-logs"), base.bucket(t, "log-archive")
-	s.add(allowed, "S3 access logs of the baseline archive", request(
-		service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": baseArchive.Arn, "aws:SourceAccount": account}),
-		"s3:PutObject", baseLogs.object("s3/"+baseArchive.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), baseLogs.Policy, nil))
+	for _, src := range []bucket{baseArchive, acme.bucket(t, "log-archive"), globex.bucket(t, "log-archive")} {
+		lg := service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": src.Arn, "aws:SourceAccount": account})
+		s.add(allowed, "S3 access logs of "+src.Name+" into the baseline's service logs", request(lg, "s3:PutObject", baseLogs.object("s3/"+src.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), baseLogs.Policy, nil))
+	}
+	archive := acme.bucket(t, "log-archive")
+	s.add(denied, "S3 access logs of acme's archive into acme's service logs (which replicate into the archive)", request(
+		service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": archive.Arn, "aws:SourceAccount": account}),
+		"s3:PutObject", serviceLogs.object("s3/"+archive.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), serviceLogs.Policy, nil))
+	for _, src := range []bucket{acme.bucket(t, "data/personal"), serviceLogs} {
+		s.add(denied, "S3 access logs of "+src.Name+" into the baseline's service logs (archives only)", request(
+			service("logging.s3.amazonaws.com", map[string]any{"aws:SourceArn": src.Arn, "aws:SourceAccount": account}),
+			"s3:PutObject", baseLogs.object("s3/"+src.Name+"/2026-11-26-00-00-00-0123456789ABCDEF"), baseLogs.Policy, nil))
+	}
 
 	// ALB access logs, written by the ELB account for Tokyo. Its own
 	// permission to write is AWS's side of the request.
@@ -243,7 +258,7 @@ func (s *suite) services() {
 
 	// The customer's view of its logs (§27) and the log administrators.
 	reader, admin := acme.role(t, "-log-reader"), acme.role(t, "-log-admin")
-	archive := acme.bucket(t, "log-archive")
+	archive = acme.bucket(t, "log-archive")
 	s.add(allowed, "the log reader reads the archive", request(withInline(reader), "s3:GetObject", archive.object("cloudtrail/AWSLogs/x.json.gz"), archive.Policy, nil))
 	s.add(allowed, "the log reader decrypts the archive (baseline key, through S3)", request(withInline(reader), "kms:Decrypt", mockengine.BaselineKeyArn, base.keyPolicy, viaS3(archive.Arn)))
 	s.add(allowed, "the log reader reads the service logs", request(withInline(reader), "s3:GetObject", serviceLogs.object("alb/x.log.gz"), serviceLogs.Policy, nil))
@@ -451,6 +466,13 @@ func (s *suite) copies() {
 	s.add(denied, "acme's log reader reads acme-corp's records", request(reader, "logs:FilterLogEvents", w.corp.logGroup(t, "/cloudtrail"), nil, nil))
 	s.add(denied, "acme's log reader reads the account's trail group", request(reader, "logs:FilterLogEvents", w.base.logGroup(t, "/tenantkit/cloudtrail"), nil, nil))
 	s.add(denied, "acme's log reader shortens its records' retention", request(reader, "logs:PutRetentionPolicy", view, nil, nil))
+	// Logs Insights: a query started on its own group is read and stopped
+	// by its id (#34 item 3); listing the account's queries or groups,
+	// every tenant's, is not granted.
+	s.add(allowed, "acme's log reader reads its query's results", request(reader, "logs:GetQueryResults", "*", nil, nil))
+	s.add(allowed, "acme's log reader stops its query", request(reader, "logs:StopQuery", "*", nil, nil))
+	s.add(denied, "acme's log reader lists the account's queries", request(reader, "logs:DescribeQueries", "*", nil, nil))
+	s.add(denied, "acme's log reader lists the account's log groups", request(reader, "logs:DescribeLogGroups", "*", nil, nil))
 }
 
 // watchdog: the §10 deadline watchdog (components/baseline watch.go) reads
@@ -511,6 +533,40 @@ func (s *suite) hosts() {
 	s.add(allowed, "acme's host opens its stream for the authentication log", request(app, "logs:CreateLogStream", w.acme.logGroup(t, "/host")+":log-stream:i-0123/secure", nil, nil))
 	s.add(denied, "acme's host writes globex's host logs", request(app, "logs:PutLogEvents", w.globex.logGroup(t, "/host")+":log-stream:i-0123/secure", nil, nil))
 	s.add(denied, "acme's host changes its host logs' retention", request(app, "logs:PutRetentionPolicy", w.acme.logGroup(t, "/host"), nil, nil))
+	// Sessions (WP-18, #34 item 1): every call the agent makes for a
+	// logged session to acme's host, through acme's document; none that
+	// would put it where another tenant's sessions are kept, and no
+	// session through the account default, whose data key is the
+	// baseline's.
+	// The live check judges the same calls with policydoc.Grants over the
+	// role's inline policies: it must agree with the evaluator here.
+	grants := func(action, resource string) bool {
+		for _, p := range w.acme.role(t, "-app").Inline {
+			if d, err := policydoc.Parse(string(p.Policy)); err == nil && d.Grants(action, resource) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, g := range expect.SessionGrants(region, account, "acme", w.acme.keyArn) {
+		var pol json.RawMessage
+		if strings.HasPrefix(g.Action, "kms:") {
+			pol = w.acme.keyPolicy
+		}
+		if !grants(g.Action, g.Resource) {
+			t.Errorf("policydoc.Grants refuses %s on %s, which the evaluator is asked to allow", g.Action, g.Resource)
+		}
+		s.add(allowed, "acme's host, for a session: "+g.Action+" ("+g.Why+")", request(app, g.Action, g.Resource, pol, nil))
+	}
+	for _, g := range []string{w.globex.logGroup(t, "/sessions/globex"), w.base.logGroup(t, expect.SessionLogGroup)} {
+		if grants("logs:PutLogEvents", g+":log-stream:operator-0123456789abcdef0") {
+			t.Errorf("policydoc.Grants allows writing %s, which the evaluator is asked to deny", g)
+		}
+		s.add(denied, "acme's host writes a session into "+g, request(app, "logs:PutLogEvents", g+":log-stream:operator-0123456789abcdef0", nil, nil))
+		s.add(denied, "acme's host opens a session stream in "+g, request(app, "logs:CreateLogStream", g+":log-stream:operator-0123456789abcdef0", nil, nil))
+	}
+	s.add(denied, "acme's host decrypts a session's data key under the baseline key (the account default)",
+		request(app, "kms:Decrypt", w.base.keyArn, w.base.keyPolicy, nil))
 	s.add(allowed, "acme's host reports to Session Manager (the managed SSM policy)", request(app, "ssm:UpdateInstanceInformation",
 		fmt.Sprintf("arn:aws:ec2:%s:%s:instance/i-0123456789abcdef0", region, account), nil, nil))
 }

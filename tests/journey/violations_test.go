@@ -915,31 +915,41 @@ var motoCases = map[string]apply{
 		return b.ingress(ctx, b.inv.SecurityGroups["endpoints"], tcpFrom(20, 25, "10.0.0.0/8"))
 	},
 	"18-sessions-unencrypted": func(ctx context.Context, b *breaker) (undo, error) {
-		const doc = "SSM-SessionManagerRunShell"
-		cur, err := b.ssm.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(doc)})
+		return b.editSessionDocument(ctx, "SSM-SessionManagerRunShell", func(in map[string]any) { in["cloudWatchEncryptionEnabled"] = false })
+	},
+	"18-sessions-elsewhere": func(ctx context.Context, b *breaker) (undo, error) {
+		return b.editSessionDocument(ctx, expect.SessionDocument(b.w.tenant), func(in map[string]any) { in["cloudWatchLogGroupName"] = expect.SessionLogGroup })
+	},
+	// #34 item 1 as the review found it: the host may not write its
+	// session group, so no session starts logged.
+	"18-host-cannot-log-sessions": func(ctx context.Context, b *breaker) (undo, error) {
+		role := expect.InstanceRoleName(b.w.tenant)
+		names, err := b.iam.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role)})
 		if err != nil {
 			return nil, err
 		}
-		oldVersion := cur.DocumentVersion
-		var m map[string]any
-		if err := json.Unmarshal([]byte(aws.ToString(cur.Content)), &m); err != nil {
-			return nil, err
+		for _, name := range names.PolicyNames {
+			cur, err := b.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)})
+			if err != nil {
+				return nil, err
+			}
+			old, err := url.QueryUnescape(aws.ToString(cur.PolicyDocument))
+			if err != nil {
+				return nil, err
+			}
+			if !strings.Contains(old, expect.TenantSessionLogGroup(b.w.tenant)) {
+				continue
+			}
+			broken := strings.ReplaceAll(old, expect.TenantSessionLogGroup(b.w.tenant), expect.TenantSessionLogGroup(b.w.tenant)+"-elsewhere")
+			if _, err := b.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name), PolicyDocument: aws.String(broken)}); err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context) error {
+				_, err := b.iam.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name), PolicyDocument: aws.String(old)})
+				return err
+			}, nil
 		}
-		if in, ok := m["inputs"].(map[string]any); ok {
-			in["cloudWatchEncryptionEnabled"] = false
-		}
-		changed, _ := json.Marshal(m)
-		out, err := b.ssm.UpdateDocument(ctx, &ssm.UpdateDocumentInput{Name: aws.String(doc), Content: aws.String(string(changed)), DocumentVersion: aws.String("$LATEST")})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: out.DocumentDescription.DocumentVersion}); err != nil {
-			return nil, err
-		}
-		return func(ctx context.Context) error {
-			_, err := b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: oldVersion})
-			return err
-		}, nil
+		return nil, fmt.Errorf("no inline policy of %s names %s", role, expect.TenantSessionLogGroup(b.w.tenant))
 	},
 
 	// WP-19
@@ -1734,4 +1744,35 @@ func TestEveryMotoCaseImplemented(t *testing.T) {
 			t.Errorf("%s: implemented but not in the catalogue", id)
 		}
 	}
+}
+
+// editSessionDocument changes the inputs of a Session Manager document and
+// makes the change its default version; undo restores the old default.
+func (b *breaker) editSessionDocument(ctx context.Context, doc string, edit func(inputs map[string]any)) (undo, error) {
+	cur, err := b.ssm.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(doc)})
+	if err != nil {
+		return nil, err
+	}
+	oldVersion := cur.DocumentVersion
+	var m map[string]any
+	if err := json.Unmarshal([]byte(aws.ToString(cur.Content)), &m); err != nil {
+		return nil, err
+	}
+	in, ok := m["inputs"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s has no inputs", doc)
+	}
+	edit(in)
+	changed, _ := json.Marshal(m)
+	out, err := b.ssm.UpdateDocument(ctx, &ssm.UpdateDocumentInput{Name: aws.String(doc), Content: aws.String(string(changed)), DocumentVersion: aws.String("$LATEST")})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: out.DocumentDescription.DocumentVersion}); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		_, err := b.ssm.UpdateDocumentDefaultVersion(ctx, &ssm.UpdateDocumentDefaultVersionInput{Name: aws.String(doc), DocumentVersion: oldVersion})
+		return err
+	}, nil
 }

@@ -99,6 +99,8 @@ var Cases = []Case{
 	{ID: "18-rdp-from-vpc", Check: "WP-18/no-ssh-rdp", Promise: "no RDP", Violation: "3389 from the VPC on the database group"},
 	{ID: "18-range-covers-ssh", Check: "WP-18/no-ssh-rdp", Promise: "no SSH", Violation: "tcp 20-25 on the endpoints group"},
 	{ID: "18-sessions-unencrypted", Check: "WP-18/session-logging", Promise: "sessions logged encrypted", Violation: "Session Manager preferences with cloudWatchEncryptionEnabled false"},
+	{ID: "18-sessions-elsewhere", Check: "WP-18/session-logging", Promise: "the tenant's sessions kept in its own group", Violation: "the tenant's session document logging to the baseline's group"},
+	{ID: "18-host-cannot-log-sessions", Check: "WP-18/session-logging", Promise: "a session starts and is logged", Violation: "the instance role's session-log statements pointed at another group"},
 
 	// WP-19: isolation.
 	{ID: "19-default-sg-ingress", Check: "WP-19/isolation", Promise: "the default group admits nothing", Violation: "443 from 0.0.0.0/0 on the default group"},
