@@ -13,12 +13,10 @@ func TestIngressUnionJudged(t *testing.T) {
 		ok    bool
 	}{
 		{[]string{"0.0.0.0/1", "128.0.0.0/1"}, false},
-		{[]string{"2000::/3"}, false},
 		{[]string{"0.0.0.0/2", "64.0.0.0/2"}, false},
 		{[]string{"11.0.0.0/8", "12.0.0.0/8"}, false}, // two /8s: more than a /8
 		{[]string{"203.0.113.0/24", "198.51.100.0/24"}, true},
 		{[]string{"11.0.0.0/8", "11.1.0.0/16"}, true}, // nested: counted once
-		{[]string{"2001:db8::/32", "203.0.113.0/24"}, true},
 	} {
 		cfg := valid()
 		cfg.IngressCidrs = c.cidrs
@@ -36,10 +34,25 @@ func TestIngressUnionJudged(t *testing.T) {
 	}
 }
 
-// The command words are not tenant ids (#13 item 10), and no id that could
-// leave a directory is one (item 2).
+// IPv6 is refused, whatever its form (#36 item 5): the groups' and ACLs'
+// fields are IPv4, and a mapped range is the IPv4 internet in disguise.
+func TestIngressIPv6Refused(t *testing.T) {
+	for _, c := range []string{"2001:db8::/32", "::ffff:0.0.0.0/96", "::ffff:203.0.113.0/120", "::/0", "::203.0.113.0/120", "2000::/3"} {
+		cfg := valid()
+		cfg.IngressCidrs = []string{"203.0.113.0/24", c}
+		cfg.AllowInternetIngress = true // refused even so
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), "ingressCidrs") || !strings.Contains(err.Error(), c) || !strings.Contains(err.Error(), "IPv6 is not supported") {
+			t.Errorf("%s: %v", c, err)
+		}
+	}
+}
+
+// The command words are not tenant ids (#13 item 10), nor the names of the
+// fleet's own files (#36 item 6: "index" would lose its report to the
+// fleet page), and no id that could leave a directory is one (item 2).
 func TestTenantIDsExcludeCommandsAndPaths(t *testing.T) {
-	for _, id := range []string{"due", "suspend", "delete", "all", "list", "help", "verify", "plan", "onboard", "offboard",
+	for _, id := range []string{"due", "suspend", "delete", "all", "list", "help", "verify", "plan", "onboard", "offboard", "index",
 		"x/../../evil", "../acme", "acme/", "a.b", ".", "..", "acme.lifecycle", "", "ACME", "acme\x00"} {
 		if ValidateTenantID(id) == nil {
 			t.Errorf("%q accepted as a tenant id", id)

@@ -29,9 +29,11 @@ var (
 const MaxVpcPrefix = 23
 
 // ReservedTenantIDs cannot be tenant ids: they name the operator's own
-// stacks, would be confused with AWS or Pulumi words, or are tenantctl's
-// command words (`offboard due` must never be read as tenant "due").
-var ReservedTenantIDs = []string{"admin", "all", "aws", "baseline", "default", "delete", "dev", "due", "help", "list",
+// stacks, would be confused with AWS or Pulumi words, are tenantctl's
+// command words (`offboard due` must never be read as tenant "due"), or
+// name a file the fleet writes beside the tenants' reports (`verify --all`
+// writes index.html; a tenant "index" would lose its page to it, #36 item 6).
+var ReservedTenantIDs = []string{"admin", "all", "aws", "baseline", "default", "delete", "dev", "due", "help", "index", "list",
 	"offboard", "onboard", "operator", "plan", "prod", "pulumi", "root", "shared", "stack", "suspend", "system", "tenant", "test", "verify"}
 
 // ReservedTenantIDPrefixes cannot begin a tenant id: names built from the
@@ -350,8 +352,16 @@ func (t *Tenant) validateIngress(bad func(string, any, string, ...any)) {
 	var ok []netip.Prefix
 	for _, c := range t.IngressCidrs {
 		p, err := netip.ParsePrefix(c)
-		if err != nil || p.Masked() != p {
+		switch {
+		case err != nil || p.Masked() != p:
 			bad("ingressCidrs", c, "write a network in CIDR form with no host bits, e.g. 203.0.113.0/24")
+			continue
+		case !p.Addr().Is4():
+			// The VPC has no IPv6 range and the groups' rules and the
+			// ACLs' entries take IPv4 (cidrIpv4, cidrBlock); an IPv6 range,
+			// mapped (::ffff:0.0.0.0/96 is the IPv4 internet) or not, would
+			// land where it cannot mean what it says (#36 item 5).
+			bad("ingressCidrs", c, "IPv6 is not supported (the tenant's VPC, security groups and network ACLs are IPv4 only): list the customer's IPv4 ranges, e.g. 203.0.113.0/24")
 			continue
 		}
 		ok = append(ok, p)
@@ -361,31 +371,18 @@ func (t *Tenant) validateIngress(bad func(string, any, string, ...any)) {
 	}
 	// The union decides, not each string: 0.0.0.0/1 and 128.0.0.0/1 are
 	// the whole internet too.
-	for _, fam := range []struct {
-		v4               bool
-		addrBits, widest int
-		internet         string
-	}{{true, 32, MinIngressPrefix4, "0.0.0.0/0"}, {false, 128, MinIngressPrefix6, "2000::/3"}} {
-		var in []netip.Prefix
-		var list []string
-		for _, p := range ok {
-			if p.Addr().Is4() == fam.v4 {
-				in, list = append(in, p), append(list, p.String())
-			}
-		}
-		if len(in) > 0 && unionBits(in) > float64(fam.addrBits-fam.widest) {
-			bad("ingressCidrs", strings.Join(list, ","), "together these ranges cover more than a /%d (toward the whole internet, %s); list the customer's own ranges, or set tenantkit:allowInternetIngress: true to opt in explicitly", fam.widest, fam.internet)
-		}
+	var list []string
+	for _, p := range ok {
+		list = append(list, p.String())
+	}
+	if len(ok) > 0 && unionBits(ok) > float64(32-MinIngressPrefix4) {
+		bad("ingressCidrs", strings.Join(list, ","), "together these ranges cover more than a /%d (toward the whole internet, 0.0.0.0/0); list the customer's own ranges, or set tenantkit:allowInternetIngress: true to opt in explicitly", MinIngressPrefix4)
 	}
 }
 
-// Internet-scale ingress: what the union of a stack's ranges may cover at
-// most without allowInternetIngress, one family at a time (a /8 of IPv4, a
-// /16 of IPv6, far above any customer's own ranges).
-const (
-	MinIngressPrefix4 = 8
-	MinIngressPrefix6 = 16
-)
+// MinIngressPrefix4: the union of a stack's ranges may cover at most a /8
+// without allowInternetIngress, far above any customer's own ranges.
+const MinIngressPrefix4 = 8
 
 // unionBits is log2 of the number of addresses the prefixes cover together
 // (overlaps counted once): CIDR blocks are nested or disjoint, so dropping
