@@ -281,7 +281,9 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		var err error
 		if o.All || len(reports) > 1 {
-			err = enc.Encode(reports)
+			// The fleet: its one verdict (quotas included) with the stacks.
+			err = enc.Encode(FleetPlan{Schema: FleetPlanSchema, Verdict: verdict(reports, len(problems)+len(errs), quota), Status: planStatus(reports, quota),
+				Quotas: errorStrings(quota), Stacks: reports})
 		} else {
 			err = enc.Encode(reports[0])
 		}
@@ -293,12 +295,12 @@ func Run(o Options, stdout, stderr io.Writer) int {
 		for _, r := range reports {
 			writeMarkdown(stdout, r)
 		}
-		fmt.Fprintf(stdout, "**%s**\n", verdict(reports, len(problems)+len(errs)))
+		fmt.Fprintf(stdout, "**%s**\n", verdict(reports, len(problems)+len(errs), quota))
 	default:
 		for _, r := range reports {
 			writeText(stdout, r)
 		}
-		fmt.Fprintln(stdout, verdict(reports, len(problems)+len(errs)))
+		fmt.Fprintln(stdout, verdict(reports, len(problems)+len(errs), quota))
 	}
 	for _, r := range reports {
 		if r.Failed() {
@@ -314,8 +316,44 @@ func Run(o Options, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-// verdict is the one line a plan ends with.
-func verdict(reports []*Report, unreadable int) string {
+// FleetPlan is the JSON of a plan of several stacks: the verdict every
+// other format ends with, the fleet's quota failures, and the stacks.
+type FleetPlan struct {
+	Schema  string    `json:"schema"` // FleetPlanSchema
+	Verdict string    `json:"verdict"`
+	Status  string    `json:"status"` // PASS or FAIL, as the exit code says
+	Quotas  []string  `json:"quotaFailures"`
+	Stacks  []*Report `json:"stacks"`
+}
+
+// FleetPlanSchema names the JSON of a fleet plan.
+const FleetPlanSchema = "tenantkit.fleet-plan/v1"
+
+func planStatus(reports []*Report, quota []error) string {
+	for _, r := range reports {
+		if r.Failed() {
+			return "FAIL"
+		}
+	}
+	if len(quota) > 0 {
+		return "FAIL"
+	}
+	return "PASS"
+}
+
+func errorStrings(errs []error) []string {
+	out := []string{}
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// verdict is the one line a plan ends with: FAIL when a mandatory control
+// fails in a stack or the fleet breaks a quota (#36 item 4: the quota
+// fails the run, so the verdict names it; a reviewer reading the job
+// summary must not read PASS on a failed job).
+func verdict(reports []*Report, unreadable int, quota []error) string {
 	var failing []string
 	for _, r := range reports {
 		if fails := policy.MandatoryFailures(r.Controls); len(fails) > 0 {
@@ -333,6 +371,9 @@ func verdict(reports []*Report, unreadable int) string {
 	skipped := ""
 	if unreadable > 0 {
 		skipped = fmt.Sprintf("; %d stack file(s) could not be read (see above)", unreadable)
+	}
+	if len(quota) > 0 {
+		failing = append(failing, "the fleet's quotas ("+strings.Join(errorStrings(quota), "; ")+")")
 	}
 	if len(failing) > 0 {
 		return fmt.Sprintf("Verdict: FAIL: mandatory controls fail in %s%s", strings.Join(failing, "; "), skipped)

@@ -97,9 +97,9 @@ func TestPlanBadInput(t *testing.T) {
 
 func TestPlanAll(t *testing.T) {
 	_, out, _ := run("--stacks-dir", testkit.StacksDir(), "--all", "--format", "json")
-	var reps []Report
-	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) < 3 {
-		t.Fatalf("--all: %d reports, %v", len(reps), err)
+	var fleet FleetPlan
+	if err := json.Unmarshal([]byte(out), &fleet); err != nil || len(fleet.Stacks) < 3 || fleet.Status != "PASS" || !strings.HasPrefix(fleet.Verdict, "Verdict: PASS") {
+		t.Fatalf("--all: %d reports, status %q, verdict %q, %v", len(fleet.Stacks), fleet.Status, fleet.Verdict, err)
 	}
 }
 
@@ -237,9 +237,21 @@ func TestFleetPlanCountsQuotas(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "Pulumi."+n+".yaml"), []byte(body), 0o644)
 	}
 	base := t.TempDir()
-	code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all")
+	code, out, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all")
 	if code != ExitFail || !strings.Contains(errs, `quota "VPCs per Region"`) {
 		t.Fatalf("six VPCs in the region: exit %d %s", code, errs)
+	}
+	// #36 item 4: every format says FAIL and names the quota, not only
+	// stderr and the exit code.
+	for _, format := range []string{"text", "markdown", "json"} {
+		code, out, _ = run("--stacks-dir", dir, "--baseline-dir", base, "--all", "--format", format)
+		if code != ExitFail || strings.Contains(out, "Verdict: PASS") || !strings.Contains(out, "Verdict: FAIL") || !strings.Contains(out, "VPCs per Region") {
+			t.Errorf("%s: exit %d, the report does not say FAIL naming the quota:\n%s", format, code, tail(out))
+		}
+	}
+	var fleet FleetPlan
+	if err := json.Unmarshal([]byte(out), &fleet); err != nil || fleet.Status != "FAIL" || len(fleet.Quotas) == 0 {
+		t.Errorf("json: status %q quotas %v (%v)", fleet.Status, fleet.Quotas, err)
 	}
 	os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n  tenantkit-baseline:quotas:\n    VPCs per Region: 10\n"), 0o644)
 	if code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all"); code != ExitOK || strings.Contains(errs, "quota") {
@@ -266,4 +278,11 @@ func TestMissedDeadlineFailsTheOffboardingControl(t *testing.T) {
 			t.Errorf("on %s (cancellation day): WP-10 FAIL %+v", day, got.Findings)
 		}
 	}
+}
+
+func tail(s string) string {
+	if len(s) > 400 {
+		return "..." + s[len(s)-400:]
+	}
+	return s
 }
