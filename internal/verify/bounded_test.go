@@ -203,7 +203,7 @@ func TestReportsNeverReplaceOperatorsFiles(t *testing.T) {
 		want string
 	}{
 		{[]string{"--out", stack}, "stack file"},
-		{[]string{"--out", plan}, "JSON list"},
+		{[]string{"--out", plan}, "not a report tenantctl verify wrote"},
 		{[]string{"--out", outputs}, "inventory"},
 		{[]string{"--out", filepath.Join(lifecycleDir, "acme.md")}, "lifecycle files"},
 	} {
@@ -220,7 +220,7 @@ func TestReportsNeverReplaceOperatorsFiles(t *testing.T) {
 	// written over.
 	late := filepath.Join(dir, "late.json")
 	os.WriteFile(late, []byte(`{"schema":"tenantkit.evidence/v1","tenant":"acme","entries":[]}`), 0o644)
-	if err := writeReport(late, &Report{Schema: ReportSchema}, "json"); err == nil {
+	if err := writeReport(late, &Report{Schema: ReportSchema}, "json", false); err == nil {
 		t.Error("a report replaced a lifecycle record written during the run")
 	}
 	if b, _ := os.ReadFile(late); !strings.Contains(string(b), "tenantkit.evidence/v1") {
@@ -247,5 +247,56 @@ func TestSilentEndpointSaidAtOnce(t *testing.T) {
 	}
 	if n := calls.Load(); n != 1 {
 		t.Errorf("%d requests to a silent endpoint, want 1", n)
+	}
+}
+
+// #36 item 8: --out replaces only a file verify wrote, recognised by its
+// content in every format, unless --force; --force never reaches a stack
+// file, an inventory or lifecycle evidence.
+func TestOutReplacesOnlyOwnReports(t *testing.T) {
+	cfg, w, inv := acme(t)
+	tgt := w.target(cfg, inv)
+	report := NewReport(tgt, RunChecks(context.Background(), tgt, Checks(), 4), time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC), &Calls{})
+	dir := t.TempDir()
+	for _, f := range formats {
+		var buf bytes.Buffer
+		if err := report.Write(&buf, f); err != nil {
+			t.Fatal(err)
+		}
+		if !WrittenByVerify(buf.Bytes()) {
+			t.Errorf("%s: a report verify wrote is not recognised:\n%.300s", f, buf.String())
+		}
+		path := filepath.Join(dir, "acme."+f)
+		os.WriteFile(path, buf.Bytes(), 0o644)
+		if err := writableReport(path, false); err != nil {
+			t.Errorf("%s: replacing our own report refused: %v", f, err)
+		}
+	}
+	var fleet bytes.Buffer
+	if err := FleetHTML(&fleet, "ja", nil, "2026-12-07T10:00:00+09:00", "2026-12-07T01:00:00Z", ""); err != nil || !WrittenByVerify(fleet.Bytes()) {
+		t.Errorf("the fleet page is not recognised (%v)", err)
+	}
+	for name, body := range map[string]string{
+		"notes.md":      "# Meeting notes\n\nKeep this.\n",
+		"index.html":    "<!doctype html><html><body>the team's page</body></html>",
+		"budget.csv":    "item,cost\nservers,100\n",
+		"readme.txt":    "tenant acme is important\n",
+		"config.json":   `{"schema":"someone.else/v1"}`,
+		"results.xml":   `<testsuites><testsuite name="unit"></testsuite></testsuites>`,
+		"findings.json": `[{"metadata":{"product":{"name":"other"}}}]`,
+	} {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(body), 0o644)
+		if err := writableReport(path, false); err == nil || !strings.Contains(err.Error(), "--force") {
+			t.Errorf("%s: an operator's file would be replaced without --force (%v)", name, err)
+		}
+		if err := writableReport(path, true); err != nil {
+			t.Errorf("%s with --force: %v", name, err)
+		}
+	}
+	stack := filepath.Join(dir, "Pulumi.acme.yaml")
+	os.WriteFile(stack, []byte("config:\n  tenantkit:tenantId: acme\n"), 0o644)
+	if err := writableReport(stack, true); err == nil {
+		t.Error("--force replaced a stack file")
 	}
 }

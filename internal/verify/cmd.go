@@ -59,6 +59,8 @@ type Options struct {
 	Endpoint    string
 	Format      string
 	Out         string
+	// Force replaces an existing --out file tenantctl did not write.
+	Force bool
 	StacksDir   string
 	// BaselineDir holds the account baseline's stack files: the expected
 	// account-wide settings (the password policy's minimum).
@@ -120,7 +122,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Format, "format", "text", "text, json, junit, markdown or html; with --all, several comma-separated (json,junit,html)")
 	fs.StringVar(&o.Lang, "lang", catalog.LangFromEnv(), "language of the html reports: ja or en (default from the locale)")
 	fs.StringVar(&o.EvidenceDir, "evidence-dir", "evidence/lifecycle", "with --all: the lifecycle evidence, for the fleet page's offboarding timeline")
-	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout)")
+	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout); an existing FILE is replaced only if it is a report tenantctl wrote")
+	fs.BoolVar(&o.Force, "force", false, "with --out or --out-dir: replace an existing file even if tenantctl did not write it (never a stack file, an inventory or lifecycle evidence)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
 	fs.IntVar(&o.Parallel, "parallel", 8, "checks run at once")
@@ -213,7 +216,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usage("tenant %q: %v", o.Tenant, err)
 	}
 	if o.Out != "" {
-		if err := writableReport(o.Out); err != nil {
+		if err := writableReport(o.Out, o.Force); err != nil {
 			return usage("--out: %v", err)
 		}
 	}
@@ -232,7 +235,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return report.ExitCode()
 	}
-	if err := writeReport(o.Out, report, o.Format); err != nil {
+	if err := writeReport(o.Out, report, o.Format, o.Force); err != nil {
 		fmt.Fprintf(stderr, "tenantctl verify: --out: %v\n", err)
 		return cli.ExitError
 	}
@@ -260,7 +263,7 @@ func canCreateIn(dir string) error {
 // writableReport: the report can be written to path, and path is not
 // something else (lifecycle evidence, an inventory, a plan) that the
 // report would replace.
-func writableReport(path string) error {
+func writableReport(path string, force bool) error {
 	if err := lifecycleDir(filepath.Dir(path)); err != nil {
 		return err
 	}
@@ -285,15 +288,64 @@ func writableReport(path string) error {
 	switch {
 	case json.Unmarshal(b, &outputs) == nil && outputs["inventory"] != nil:
 		return fmt.Errorf("%s holds a stack's outputs (the inventory verify reads), not a verify report: write the report elsewhere", path)
-	case json.Unmarshal(b, &doc) == nil && doc.Schema != "" && doc.Schema != ReportSchema:
-		return fmt.Errorf("%s is a %s file, not a verify report: write the report elsewhere (lifecycle evidence and reports are kept apart)", path, doc.Schema)
-	case bytes.HasPrefix(trimmed, []byte("[")):
-		return fmt.Errorf("%s holds a JSON list (a fleet plan, say), not a verify report: write the report elsewhere", path)
+	case json.Unmarshal(b, &doc) == nil && strings.HasPrefix(doc.Schema, "tenantkit.") && doc.Schema != ReportSchema:
+		return fmt.Errorf("%s is a %s file, not a verify report: write the report elsewhere (lifecycle evidence, plans and reports are kept apart)", path, doc.Schema)
 	case bytes.HasPrefix(trimmed, []byte("config:")) || bytes.Contains(b, []byte("\nconfig:")):
 		return fmt.Errorf("%s is a stack file, not a verify report: write the report elsewhere", path)
+	case !force && !WrittenByVerify(b):
+		// #36 item 8: a doc, a page, a spreadsheet is not ours to replace.
+		return fmt.Errorf("%s exists and is not a report tenantctl verify wrote: choose another path, or pass --force to replace it", path)
 	}
 	return canCreateIn(filepath.Dir(path))
 }
+
+// WrittenByVerify recognises, by its content, a file verify writes in any
+// of its formats (and the fleet page): only such a file is replaced
+// without --force.
+func WrittenByVerify(b []byte) bool {
+	b = bytes.TrimPrefix(b, utf8BOM)
+	head := b
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+	}
+	var ocsf []struct {
+		Metadata struct {
+			Product struct {
+				Name string `json:"name"`
+			} `json:"product"`
+		} `json:"metadata"`
+	}
+	switch {
+	case bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")):
+		return json.Unmarshal(b, &doc) == nil && doc.Schema == ReportSchema
+	case bytes.HasPrefix(bytes.TrimSpace(b), []byte("[")):
+		return json.Unmarshal(b, &ocsf) == nil && len(ocsf) > 0 && ocsf[0].Metadata.Product.Name == "tenantkit"
+	case bytes.Contains(head, []byte(htmlGenerator)):
+		return true
+	case bytes.Contains(head, []byte(`<testsuite name="tenantkit-verify-`)):
+		return true
+	case bytes.HasPrefix(b, []byte(strings.Join(CSVHeader, ",")+"\n")) || bytes.HasPrefix(b, []byte(strings.Join(CSVHeader, ",")+"\r\n")):
+		return true
+	}
+	// Markdown and text: their first lines, after the NOT AWS warning.
+	for i, line := range bytes.SplitN(head, []byte("\n"), 4) {
+		if i > 2 {
+			break
+		}
+		if bytes.HasPrefix(line, []byte("# Evidence: tenant ")) || (bytes.HasPrefix(line, []byte("tenant ")) && bytes.Contains(line, []byte("  account ")) && bytes.Contains(line, []byte("  region "))) {
+			return true
+		}
+	}
+	return false
+}
+
+// htmlGenerator marks the HTML verify writes (the tenant and fleet pages).
+const htmlGenerator = `<meta name="generator" content="tenantkit verify">`
+
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // lifecycleDir refuses a directory tenantctl's lifecycle commands keep (the
 // stacks, the evidence records): it holds their lock file. Reports never
@@ -307,10 +359,10 @@ func lifecycleDir(dir string) error {
 
 // writeReport renders the report and replaces path with it atomically: a
 // failed write leaves the old file, never a partial one.
-func writeReport(path string, r *Report, format string) error {
+func writeReport(path string, r *Report, format string, force bool) error {
 	// Checked again at write time: a run lasts up to --timeout, and what
 	// the path holds may have changed since the arguments were checked.
-	if err := writableReport(path); err != nil {
+	if err := writableReport(path, force); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -551,7 +603,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 			err = nil
 			for _, f := range fmts {
 				if err == nil {
-					err = writeReport(filepath.Join(o.OutDir, n+"."+exts[f]), report, f)
+					err = writeReport(filepath.Join(o.OutDir, n+"."+exts[f]), report, f, o.Force)
 				}
 			}
 			if err != nil {
@@ -604,7 +656,11 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		var buf bytes.Buffer
 		err := FleetHTML(&buf, o.Lang, tenants, now.In(config.JST).Format("2006-01-02T15:04:05+09:00"), now.UTC().Format(time.RFC3339), o.Endpoint)
 		if err == nil {
-			err = safefile.Write(filepath.Join(o.OutDir, "index.html"), buf.Bytes(), 0o644)
+			// "index" is no tenant id (config.ReservedTenantIDs): no
+			// tenant's page is this one.
+			if err = writableReport(filepath.Join(o.OutDir, FleetPage), o.Force); err == nil {
+				err = safefile.Write(filepath.Join(o.OutDir, FleetPage), buf.Bytes(), 0o644)
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "tenantctl verify: the fleet page: %v\n", err)
@@ -612,7 +668,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				worst = cli.ExitError
 			}
 		} else {
-			fmt.Fprintf(stdout, "fleet page: %s\n", filepath.Join(o.OutDir, "index.html"))
+			fmt.Fprintf(stdout, "fleet page: %s\n", filepath.Join(o.OutDir, FleetPage))
 		}
 	}
 	if len(problems) > 0 && worst == cli.ExitOK {
@@ -620,6 +676,10 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	}
 	return worst
 }
+
+// FleetPage is the fleet's page in --out-dir; its stem is a reserved
+// tenant id, so no tenant's report is named like it.
+const FleetPage = "index.html"
 
 // lifecycleDone says which offboarding steps are done and when (JST), from
 // the tenant's lifecycle evidence: "suspended 2026-12-01, deleted

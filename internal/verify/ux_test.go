@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -179,5 +180,13 @@ func TestFleetPageWritten(t *testing.T) {
 	}
 	if code := Main(context.Background(), []string{"--all", "--discover", "--out-dir", dir, "--format", "html", "--lang", "fr"}, out, errb); code != 2 {
 		t.Errorf("--lang fr: exit %d, want 2", code)
+	}
+}
+
+// #36 item 6: the fleet page's name is no tenant's report: its stem is not
+// a tenant id validation accepts.
+func TestFleetPageNameIsNoTenants(t *testing.T) {
+	if config.ValidateTenantID(strings.TrimSuffix(FleetPage, filepath.Ext(FleetPage))) == nil {
+		t.Errorf("a tenant could be named %q and lose its report to the fleet page", strings.TrimSuffix(FleetPage, filepath.Ext(FleetPage)))
 	}
 }
