@@ -29,6 +29,12 @@ func (r *Report) csv(w io.Writer) error {
 	if lang == "" {
 		lang = catalog.LangFromEnv()
 	}
+	// A UTF-8 byte order mark first: Excel in a Japanese locale reads a
+	// CSV without one as Shift_JIS and garbles the Japanese columns (#36
+	// item 7); Python's csv reads it with encoding="utf-8-sig".
+	if _, err := w.Write(utf8BOM); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return err

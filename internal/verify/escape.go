@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +21,9 @@ import (
 // make text read in another order than it is stored. keep lists the ones
 // the format itself uses (a text report's newline and tab).
 func visible(s, keep string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return hidden(r) && !strings.ContainsRune(keep, r) }) {
+	// The fast path only for valid UTF-8: a byte that is not (decoded as
+	// U+FFFD, which is no control) must be shown too (#36 item 7).
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return hidden(r) && !strings.ContainsRune(keep, r) }) {
 		return s
 	}
 	var b strings.Builder
@@ -79,4 +82,23 @@ func (v visibleWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// jsonVisible writes the hidden characters encoding/json leaves raw (C1,
+// the bidi overrides and isolates) as \u escapes: the same JSON value, but
+// nothing a terminal or a viewer acts on. encoding/json already escapes C0
+// and replaces bytes that are not UTF-8 with U+FFFD.
+func jsonVisible(b []byte) []byte {
+	if !bytes.ContainsFunc(b, func(r rune) bool { return hidden(r) && r != '\n' && r != '\t' && r != '\r' }) {
+		return b
+	}
+	var out bytes.Buffer
+	for _, r := range string(b) {
+		if hidden(r) && r != '\n' && r != '\t' && r != '\r' {
+			fmt.Fprintf(&out, `\u%04x`, r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	return out.Bytes()
 }

@@ -3,10 +3,12 @@ package verify
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 )
@@ -87,5 +89,54 @@ func TestReportsEscapeWhatCameFromOutside(t *testing.T) {
 	noControls("stderr", out.String(), "\n")
 	if !strings.HasSuffix(out.String(), "evil\n") {
 		t.Errorf("stderr: %q", out.String())
+	}
+}
+
+// #36 item 7: bytes that are not UTF-8 and a bidi override, in the header
+// (the account, the tenant, the endpoint) and in an observation, reach no
+// report raw: every format is valid UTF-8 with nothing hidden, the HTML
+// header included; the CSV starts with a byte order mark and Go's reader
+// (as Python's with utf-8-sig) reads every row.
+func TestReportsShowBytesThatAreNotUTF8(t *testing.T) {
+	r := hostileReport(t)
+	r.Account = "1111\xff2222\u202e3333"
+	r.Endpoint = "http://moto\xfe:5000"
+	r.Controls[0].Checks[0].Observations = append(r.Controls[0].Checks[0].Observations,
+		Observation{Status: catalog.Error, Resource: "bucket \xc3\x28", Observed: "cannot read: \x80\x81 \u2066x\u2069", Expected: "ok"})
+	for _, f := range formats {
+		var buf bytes.Buffer
+		if err := r.Write(&buf, f); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.Bytes()
+		if !utf8.Valid(out) {
+			i := 0
+			for i < len(out) {
+				c, n := utf8.DecodeRune(out[i:])
+				if c == utf8.RuneError && n == 1 {
+					break
+				}
+				i += n
+			}
+			t.Errorf("%s: not valid UTF-8 at byte %d: %q", f, i, out[max(0, i-40):min(len(out), i+10)])
+		}
+		for _, c := range string(out) {
+			if hidden(c) && c != '\n' && c != '\t' && c != '\r' {
+				t.Errorf("%s: %U sent", f, c)
+				break
+			}
+		}
+		if f == "html" && !strings.Contains(string(out), `1111\xff2222\u202e3333`) {
+			t.Errorf("html: the account is not shown escaped in the header")
+		}
+		if f == "csv" {
+			if !bytes.HasPrefix(out, []byte("\xef\xbb\xbf")) {
+				t.Error("csv: no byte order mark")
+			}
+			rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(out, []byte("\xef\xbb\xbf")))).ReadAll()
+			if err != nil || len(rows) < 2 || rows[0][0] != "tenant" {
+				t.Errorf("csv: %d rows, %v", len(rows), err)
+			}
+		}
 	}
 }

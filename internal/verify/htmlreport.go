@@ -90,8 +90,13 @@ func htmlControls(r *Report, lang string) []htmlControl {
 // HTML writes the tenant's report as one HTML page in a language (ja, en).
 func (r *Report) HTML(w io.Writer, lang string) error {
 	words := catalog.WordsIn(lang)
+	// The header too: html/template escapes markup, not control
+	// characters, bidi overrides or bytes that are not UTF-8 (#36 item 7).
+	hdr := *r
+	hdr.Tenant, hdr.Account, hdr.Region, hdr.Endpoint, hdr.ToolVersion = visible(r.Tenant, ""), visible(r.Account, ""), visible(r.Region, ""), visible(r.Endpoint, ""), visible(r.ToolVersion, "")
+	hdr.Time.JST, hdr.Time.UTC = visible(r.Time.JST, ""), visible(r.Time.UTC, "")
 	return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", map[string]any{
-		"Lang": lang, "W": words, "R": r, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
+		"Lang": lang, "W": words, "R": &hdr, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
 	})
 }
 
@@ -134,7 +139,7 @@ func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoi
 	type timelineRow struct{ Tenant, State, Cancelled, SuspendBy, DeleteBy, Done string }
 	var timeline []timelineRow
 	for _, t := range tenants {
-		row := fleetRow{Tenant: visible(t.Tenant, ""), Report: t.ReportFile, Status: catalog.Status(t.Status)}
+		row := fleetRow{Tenant: visible(t.Tenant, ""), Report: visible(t.ReportFile, ""), Status: catalog.Status(visible(t.Status, ""))}
 		for _, c := range controls {
 			st := catalog.Status("—")
 			if t.Report != nil {
@@ -148,12 +153,12 @@ func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoi
 		}
 		rows = append(rows, row)
 		if t.Cancelled != "" {
-			timeline = append(timeline, timelineRow{t.Tenant, t.State, t.Cancelled, t.SuspendBy, t.DeleteBy, t.Done})
+			timeline = append(timeline, timelineRow{visible(t.Tenant, ""), visible(t.State, ""), visible(t.Cancelled, ""), visible(t.SuspendBy, ""), visible(t.DeleteBy, ""), visible(t.Done, "")})
 		}
 	}
 	return htmlTemplates.ExecuteTemplate(w, "fleet.html.tmpl", map[string]any{
 		"Lang": lang, "W": words, "CSS": styleSheet(), "Legend": legend(words), "Controls": cols, "Rows": rows, "Timeline": timeline,
-		"JST": jst, "UTC": utc, "Tool": ToolVersion(), "Endpoint": endpoint,
+		"JST": visible(jst, ""), "UTC": visible(utc, ""), "Tool": visible(ToolVersion(), ""), "Endpoint": visible(endpoint, ""),
 	})
 }
 

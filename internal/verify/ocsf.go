@@ -192,6 +192,6 @@ func (r *Report) ocsf(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(w, string(b))
+	_, err = fmt.Fprintln(w, string(jsonVisible(b)))
 	return err
 }

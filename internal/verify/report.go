@@ -112,7 +112,7 @@ func (r *Report) Write(w io.Writer, format string) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintln(w, string(b))
+		_, err = fmt.Fprintln(w, string(jsonVisible(b)))
 		return err
 	case "junit":
 		return r.junit(w)

@@ -315,7 +315,7 @@ func (w *world) fleetReports() {
 			break
 		}
 	}
-	if csv := read(w.tenant + ".csv"); !strings.HasPrefix(csv, strings.Join(verify.CSVHeader, ",")+"\n") {
+	if csv := read(w.tenant + ".csv"); !strings.HasPrefix(csv, "\ufeff"+strings.Join(verify.CSVHeader, ",")+"\n") {
 		w.t.Errorf("the CSV report does not start with its header")
 	}
 	keep := filepath.Join(repoRoot(), ".artifacts", "journey")
