@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -298,5 +299,93 @@ func TestOutReplacesOnlyOwnReports(t *testing.T) {
 	os.WriteFile(stack, []byte("config:\n  tenantkit:tenantId: acme\n"), 0o644)
 	if err := writableReport(stack, true); err == nil {
 		t.Error("--force replaced a stack file")
+	}
+}
+
+// #36 items 1, 2: a fleet meets a broken endpoint once. Twelve tenants
+// (three times the fleet's parallelism) against an endpoint that never
+// answers, and one that answers STS and nothing else: the requests that
+// reach it are bounded by the parallelism, not by the tenant count or each
+// tenant's --timeout (an hour here; the test's liveness bound is a minute);
+// every tenant ends NOT VERIFIED or ERROR, and the summary and fleet page
+// are written.
+func TestFleetMeetsABrokenEndpointOnce(t *testing.T) {
+	for _, mode := range []string{"silent", "sts-only"} {
+		t.Run(mode, func(t *testing.T) {
+			release := make(chan struct{})
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				body, _ := io.ReadAll(r.Body)
+				if mode == "sts-only" && strings.Contains(string(body), "Action=GetCallerIdentity") {
+					w.Header().Set("Content-Type", "text/xml")
+					io.WriteString(w, xmlCallerIdentity("111122223333"))
+					return
+				}
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			}))
+			t.Cleanup(func() { close(release); srv.Close() })
+			t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+			t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			stacks := t.TempDir()
+			acmeFile, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+			for i := range 12 {
+				n := fmt.Sprintf("tenant%02d", i)
+				body := strings.ReplaceAll(string(acmeFile), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+n)
+				body = strings.ReplaceAll(body, "10.16.0.0/20", fmt.Sprintf("10.%d.0.0/20", 100+i))
+				os.WriteFile(filepath.Join(stacks, "Pulumi."+n+".yaml"), []byte(body), 0o644)
+			}
+			dir := t.TempDir()
+			var out, errb bytes.Buffer
+			done := make(chan int, 1)
+			go func() {
+				done <- Main(context.Background(), []string{"--all", "--discover", "--endpoint", srv.URL, "--stacks-dir", stacks, "--baseline-dir", "",
+					"--out-dir", dir, "--format", "json,html", "--request-timeout", "300ms", "--timeout", "1h", "--evidence-dir", t.TempDir()}, &out, &errb)
+			}()
+			var code int
+			select {
+			case code = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("the fleet run did not end within a minute")
+			}
+			if code != cli.ExitError {
+				t.Errorf("exit %d, want 3\n%s\n%s", code, out.String(), errb.String())
+			}
+			// Silent: the tenants in flight when it first went silent each
+			// sent one request. STS-only: each of those tenants also asked
+			// STS once.
+			if n := calls.Load(); n > 8 {
+				t.Errorf("%d requests reached the endpoint for 12 tenants, want at most 8 (4 in flight, each its identity and one silent call): each tenant waited out its own timeouts", n)
+			}
+			if !strings.Contains(errb.String(), "asked no more") {
+				t.Errorf("the summary does not say the endpoint was asked no more:\n%s", errb.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, FleetPage)); err != nil {
+				t.Errorf("no fleet page: %v", err)
+			}
+		})
+	}
+}
+
+// #36 item 1: past the fleet deadline no tenant begins; each is NOT
+// VERIFIED naming the deadline, and the fleet page is still written.
+func TestFleetDeadline(t *testing.T) {
+	w := newWire(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"--all", "--discover", "--endpoint", w.srv.URL, "--stacks-dir", testkit.StacksDir(), "--baseline-dir", "",
+		"--out-dir", dir, "--format", "html", "--fleet-timeout", "1ns", "--evidence-dir", t.TempDir()}, &out, &errb)
+	if code != cli.ExitError || !strings.Contains(errb.String(), "fleet deadline") || strings.Count(errb.String(), "before this tenant began") < len(testkit.ExampleTenants(t)) {
+		t.Errorf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, FleetPage)); err != nil {
+		t.Errorf("no fleet page past the deadline: %v", err)
 	}
 }

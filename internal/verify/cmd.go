@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,8 +62,8 @@ type Options struct {
 	Format      string
 	Out         string
 	// Force replaces an existing --out file tenantctl did not write.
-	Force bool
-	StacksDir   string
+	Force     bool
+	StacksDir string
 	// BaselineDir holds the account baseline's stack files: the expected
 	// account-wide settings (the password policy's minimum).
 	BaselineDir string
@@ -71,6 +73,8 @@ type Options struct {
 	All          bool
 	InventoryDir string
 	OutDir       string
+	// FleetTimeout bounds a --all run (0: DefaultFleetTimeout).
+	FleetTimeout time.Duration
 	// RequestTimeout bounds one HTTP request, Timeout a whole tenant's
 	// verification (0: the defaults); what runs out is ERROR.
 	RequestTimeout time.Duration
@@ -106,6 +110,9 @@ func ChecksOf(controls []string) []Check {
 const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultTimeout        = 10 * time.Minute
+	// DefaultFleetTimeout leaves the nightly job (120 minutes) time to
+	// write and upload the reports after the fleet deadline.
+	DefaultFleetTimeout = 100 * time.Minute
 )
 
 var formats = []string{"text", "json", "junit", "markdown", "html", "ocsf", "csv"}
@@ -132,6 +139,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.OutDir, "out-dir", "", "with --all: write each tenant's report there")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up on one AWS request after this long (then ERROR)")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "give up on a tenant's verification after this long; what is unfinished is ERROR")
+	fs.DurationVar(&o.FleetTimeout, "fleet-timeout", DefaultFleetTimeout, "with --all: give up on the fleet after this long; every unfinished tenant is ERROR, and the summary and fleet page are still written")
 	controls := fs.String("control", "", "only these controls' checks, comma-separated (WP-24,WP-27): a re-check after a fix")
 	progress := fs.String("progress", "auto", "a line per finished check on stderr: auto (when stderr is a terminal), on or off")
 	pos, code, done := cli.ParseCommand(Command, fs, args, stdout, stderr)
@@ -390,6 +398,9 @@ type Session struct {
 	mu             sync.Mutex
 	clients        map[string]*Clients
 	shared         Memo
+	// breaker stops asking a host that was silent or unreachable, for
+	// every tenant and region of the session (breaker.go).
+	breaker *breaker
 }
 
 func (s *Session) requestTimeout() time.Duration {
@@ -419,6 +430,17 @@ func (s *Session) clientsFor(ctx context.Context, region string) (*Clients, erro
 	awsCfg, err := LoadConfigTimeout(ctx, region, s.endpoint, nil, s.RequestTimeout)
 	if err != nil {
 		return nil, err
+	}
+	if hc, ok := awsCfg.HTTPClient.(*http.Client); ok {
+		if s.breaker == nil {
+			s.breaker = newBreaker(hc.Transport, s.requestTimeout())
+		}
+		copied := *hc
+		// The breaker enforces the request timeout, on the answer's
+		// headers and its body alike: it must see the timeout as its own
+		// to tell a silent host from a caller that gave up.
+		copied.Transport, copied.Timeout = s.breaker, 0
+		awsCfg.HTTPClient = &copied
 	}
 	c := NewClients(awsCfg, s.endpoint)
 	s.clients[region] = c
@@ -479,11 +501,12 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	// Whatever the mode, the credentials must be the inventory's account:
 	// account-wide checks would otherwise judge another account.
-	// The first call is made once, not retried: an endpoint that does not
-	// answer is said within one request timeout, before any check waits
-	// on it six times over.
+	// An endpoint that does not answer is said within one request timeout:
+	// the breaker stops asking it after the first (the retries meet the
+	// open circuit at once), while a connection the endpoint closed under
+	// a reused keep-alive is retried as the SDK retries it.
 	who, err := remember(&s.shared, "caller/"+region, func() (string, error) {
-		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) { o.RetryMaxAttempts = 1 })
+		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			return "", err
 		}
@@ -558,6 +581,15 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	rows := make([]row, len(names))
 	session := NewSession(o.Endpoint)
 	session.RequestTimeout = o.RequestTimeout
+	// The fleet's deadline (#36 item 1): past it no tenant begins, those in
+	// flight end with what they have (the rest ERROR), and the summary and
+	// the fleet page are written all the same.
+	fleetTimeout := o.FleetTimeout
+	if fleetTimeout <= 0 {
+		fleetTimeout = DefaultFleetTimeout
+	}
+	fctx, cancelFleet := context.WithTimeout(ctx, fleetTimeout)
+	defer cancelFleet()
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -566,9 +598,16 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
 			rows[i] = row{tenant: n}
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-fctx.Done():
+			}
+			if fctx.Err() != nil {
+				rows[i].code, rows[i].status, rows[i].why = cli.ExitError, "NOT VERIFIED", fmt.Sprintf("the fleet deadline (--fleet-timeout %s) ran out before this tenant began", fleetTimeout)
+				return
+			}
 			if o.Progress != nil {
 				defer func() {
 					mu.Lock()
@@ -593,7 +632,7 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 				one.Inventory = filepath.Join(o.InventoryDir, n+".json")
 			}
 			var msgs strings.Builder
-			report, code := session.Verify(ctx, one, &msgs)
+			report, code := session.Verify(fctx, one, &msgs)
 			if report == nil {
 				rows[i].code, rows[i].status, rows[i].why = code, "NOT VERIFIED", strings.TrimSpace(msgs.String())
 				return
@@ -619,6 +658,15 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		}()
 	}
 	wg.Wait()
+	if errors.Is(fctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "tenantctl verify: the fleet deadline (--fleet-timeout %s) ran out; what it cut short is ERROR\n", fleetTimeout)
+	}
+	if session.breaker != nil {
+		open := session.breaker.Open()
+		for _, h := range slices.Sorted(maps.Keys(open)) {
+			fmt.Fprintf(stderr, "tenantctl verify: %s %s; it was asked no more in this run (every check that needed it is ERROR)\n", h, open[h])
+		}
+	}
 	worst := cli.ExitOK
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TENANT\tSTATUS\tCONTROLS NOT PASSING\tREPORT")
