@@ -65,6 +65,15 @@ if [[ $what == all || $what == hostile ]]; then
     go test ./internal/verify -run '^$' -bench "HostileEndpoint/$mode\$" -benchtime 1x -count 1 |
       awk -v m="$mode" '/^BenchmarkHostileEndpoint/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; printf "verify, endpoint %-30s %7.1f s  %6d requests  peak %6.1f MiB\n", m, v["s/run"], v["requests/run"], v["peak-RSS-MiB"] }'
   done
+  # BenchmarkInflatingEndpoint: an endpoint inventing resources or nesting
+  # its XML (#36): peak memory and the JSON report's size, one tenant.
+  for mode in json-4MiB-pages xml-nested-2M; do
+    go test ./internal/verify -run '^$' -bench "InflatingEndpoint/$mode\$" -benchtime 1x -count 1 |
+      awk -v m="$mode" '/^BenchmarkInflatingEndpoint/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; printf "verify, endpoint %-30s %7.1f s  report %6.2f MiB  peak %6.1f MiB\n", m, v["s/run"], v["report-MiB"], v["peak-RSS-MiB"] }'
+  done
+  # BenchmarkHostileFleet: verify --all, 500 tenants, --request-timeout 2s.
+  go test ./internal/verify -run '^$' -bench 'HostileFleet' -benchtime 1x -count 1 |
+    awk '/^BenchmarkHostileFleet/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; split($1, n, "/"); printf "verify --all, 500 tenants, endpoint %-10s %7.1f s  %6d requests  exit %d\n", n[2], v["s/run"], v["requests/run"], v["exit"] }'
 fi
 if [[ $what == all || $what == release ]]; then
   # The released binary's build: one target (this machine's), as the

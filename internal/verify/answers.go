@@ -19,6 +19,46 @@ import (
 // reading it would cost the memory of the whole fleet run.
 const MaxAnswerBytes = 16 << 20
 
+// MaxTenantAnswerBytes bounds what one tenant's verification reads in all
+// (#36 item 2): a tenant's settings are a few MiB of answers; an endpoint
+// that hands out page after page of invented resources would otherwise
+// grow the run's memory with every page it is asked for.
+const MaxTenantAnswerBytes = 32 << 20
+
+// MaxAnswerDepth bounds how deeply an XML answer nests. AWS's query and
+// REST-XML answers nest a dozen levels at most; Go's XML decoder spends
+// about 200 times an answer's size on one nested millions deep, so such an
+// answer is refused before it is decoded.
+const MaxAnswerDepth = 64
+
+// xmlDepth is the deepest element nesting of an XML document (0 for
+// anything else), counted over its tags without decoding it.
+func xmlDepth(b []byte) int {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 || t[0] != '<' {
+		return 0
+	}
+	depth, deepest := 0, 0
+	for i := 0; i < len(t); i++ {
+		if t[i] != '<' || i+1 >= len(t) {
+			continue
+		}
+		switch t[i+1] {
+		case '/':
+			depth--
+		case '?', '!':
+		default:
+			end := bytes.IndexByte(t[i:], '>')
+			if end > 0 && t[i+end-1] == '/' {
+				continue // <empty/>
+			}
+			depth++
+			deepest = max(deepest, depth)
+		}
+	}
+	return deepest
+}
+
 // guardAnswers makes every client refuse an answer that cannot be AWS's
 // before the SDK deserializes it: one larger than MaxAnswerBytes, a
 // success with no body (every read verify makes answers with a document;
@@ -45,7 +85,35 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 		return out, md, err
 	}
 	op := middleware.GetServiceID(ctx) + "." + middleware.GetOperationName(ctx)
-	b, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
+	calls, _ := ctx.Value(callsKey{}).(*Calls)
+	// A declared length is judged before a byte is read: too large for
+	// one answer, or past the tenant's budget (#36 item 2).
+	if n := resp.ContentLength; n > MaxAnswerBytes {
+		resp.Body.Close()
+		return out, md, fmt.Errorf("%s: the answer is larger than %d MiB, which no AWS read verify makes returns: not read", op, MaxAnswerBytes>>20)
+	} else if n > 0 && calls != nil {
+		if total := calls.read(int(n)); total > MaxTenantAnswerBytes {
+			resp.Body.Close()
+			return out, md, fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB (%d MiB), far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20, total>>20)
+		}
+	}
+	// What is left of the budget bounds the read too: an answer of unknown
+	// length is never read past it.
+	limit := int64(MaxAnswerBytes)
+	if calls != nil && resp.ContentLength <= 0 {
+		left := int64(MaxTenantAnswerBytes - calls.total())
+		if left <= 0 {
+			resp.Body.Close()
+			return out, md, fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB, far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20)
+		}
+		limit = min(limit, left)
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + 1) // one allocation, not a doubling series
+	}
+	_, rerr := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	b := buf.Bytes()
 	resp.Body.Close()
 	if rerr != nil {
 		return out, md, fmt.Errorf("%s: reading the answer (%d bytes read): %w", op, len(b), rerr)
@@ -54,6 +122,15 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 		return out, md, fmt.Errorf("%s: the answer is larger than %d MiB, which no AWS read verify makes returns: not read", op, MaxAnswerBytes>>20)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if resp.ContentLength <= 0 && calls != nil {
+		// (read up to the budget's end and one byte: past it if longer)
+		if total := calls.read(len(b)); total > MaxTenantAnswerBytes {
+			return out, md, fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB (%d MiB), far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20, total>>20)
+		}
+	}
+	if d := xmlDepth(b); d > MaxAnswerDepth {
+		return out, md, fmt.Errorf("%s: the answer nests elements %d deep; no AWS answer nests more than %d: not read", op, d, MaxAnswerDepth)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return out, md, nil // the SDK reads the error
 	}

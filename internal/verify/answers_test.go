@@ -3,13 +3,17 @@ package verify
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/tenantkit/tenantkit/components/storage"
@@ -132,5 +136,75 @@ func TestRedirectsNotFollowed(t *testing.T) {
 	}
 	if n := elsewhere.Load(); n != 0 {
 		t.Errorf("%d requests followed the redirect", n)
+	}
+}
+
+// #36 item 3: an XML answer nested deeper than any AWS answer is refused
+// before the SDK decodes it (Go's decoder spends about 200 times its size
+// on one nested millions deep); answers of AWS's own shape pass.
+func TestDeepXMLRefused(t *testing.T) {
+	if d := xmlDepth([]byte(xmlLoadBalancers("arn:lb", "subnet-1", "subnet-2"))); d == 0 || d > MaxAnswerDepth {
+		t.Errorf("an AWS answer's depth %d", d)
+	}
+	if d := xmlDepth([]byte(`<?xml version="1.0"?><a><b/><c><d></d></c></a>`)); d != 3 {
+		t.Errorf("depth %d, want 3", d)
+	}
+	deep := "<DescribeVpcsResponse>" + strings.Repeat("<item>", 100000) + strings.Repeat("</item>", 100000) + "</DescribeVpcsResponse>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, deep)
+	}))
+	defer srv.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	cfg, err := LoadConfigTimeout(context.Background(), "ap-northeast-1", srv.URL, nil, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClients(cfg, srv.URL)
+	_, err = c.EC2.DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
+	if err == nil || !strings.Contains(err.Error(), "nests elements") {
+		t.Errorf("a 100,000-deep answer: %v", err)
+	}
+}
+
+// #36 item 2: one tenant's answers are read up to a budget; past it every
+// read is an error naming the budget, whatever each answer's size.
+func TestTenantAnswerBudget(t *testing.T) {
+	page := "<DescribeVpcsResponse><vpcSet>" + strings.Repeat("<item><vpcId>vpc-0123456789abcdef0</vpcId></item>", (8<<20)/52) + "</vpcSet></DescribeVpcsResponse>"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, page)
+	}))
+	defer srv.Close()
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	cfg, err := LoadConfigTimeout(context.Background(), "ap-northeast-1", srv.URL, nil, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClients(cfg, srv.URL)
+	ctx := WithCalls(context.Background(), &Calls{})
+	var n int
+	for n = 1; n <= 2*MaxTenantAnswerBytes/(8<<20); n++ {
+		if _, err = c.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); err != nil {
+			break
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "budget") || n > MaxTenantAnswerBytes/(8<<20)+1 {
+		t.Errorf("after %d answers of 8 MiB: %v", n, err)
+	}
+}
+
+// #36 item 2: a check keeps MaxObservations observations; past them it is
+// ERROR naming the budget, whatever it observed.
+func TestObservationBudget(t *testing.T) {
+	r := &Run{}
+	for i := range MaxObservations + 500 {
+		r.Pass(fmt.Sprintf("arn:%d", i), "ok", "ok")
+	}
+	obs := r.result()
+	if len(obs) != MaxObservations+1 || status(obs) != catalog.Error || !strings.Contains(obs[len(obs)-1].Observed, "500 more") {
+		t.Errorf("%d observations, status %s, last %+v", len(obs), status(obs), obs[len(obs)-1])
 	}
 }

@@ -176,8 +176,24 @@ type Clients struct {
 
 // Calls counts API calls by operation.
 type Calls struct {
-	mu sync.Mutex
-	n  map[string]int
+	mu    sync.Mutex
+	n     map[string]int
+	bytes int // the answers' bytes read (MaxTenantAnswerBytes)
+}
+
+// total is the answers' bytes read so far.
+func (c *Calls) total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
+}
+
+// read adds an answer's size and returns the total so far.
+func (c *Calls) read(n int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bytes += n
+	return c.bytes
 }
 
 // Add counts one call.

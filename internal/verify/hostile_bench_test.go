@@ -131,3 +131,135 @@ func peakMiB(b *testing.B) float64 {
 	b.Skip("no VmHWM in /proc/self/status")
 	return 0
 }
+
+// BenchmarkHostileFleet measures a fleet run (#36 items 1, 2): 500 tenants,
+// 4 at a time as verify --all runs them, against an endpoint that never
+// answers and one that answers STS and nothing else, --request-timeout 2s,
+// each tenant's --timeout the default 10 minutes. Wall time is bounded by
+// the breaker (breaker.go), not by the tenant count:
+//
+//	go test ./internal/verify -run '^$' -bench 'HostileFleet' -benchtime 1x
+func BenchmarkHostileFleet(b *testing.B) {
+	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	stacks := b.TempDir()
+	acme, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const tenants = 500
+	for i := range tenants {
+		n := fmt.Sprintf("t%03d", i)
+		body := strings.ReplaceAll(string(acme), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+n)
+		body = strings.ReplaceAll(body, "10.16.0.0/20", fmt.Sprintf("10.%d.%d.0/20", 16+i/16, (i%16)*16))
+		os.WriteFile(filepath.Join(stacks, "Pulumi."+n+".yaml"), []byte(body), 0o644)
+	}
+	for _, mode := range []string{"silent", "sts-only"} {
+		b.Run(mode, func(b *testing.B) {
+			var requests atomic.Int64
+			release := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				body, _ := io.ReadAll(r.Body)
+				if mode == "sts-only" && strings.Contains(string(body), "Action=GetCallerIdentity") {
+					w.Header().Set("Content-Type", "text/xml")
+					io.WriteString(w, xmlCallerIdentity("111122223333"))
+					return
+				}
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			}))
+			defer func() { close(release); srv.Close() }()
+			for range b.N {
+				requests.Store(0)
+				start := time.Now()
+				var out, errb bytes.Buffer
+				code := Main(context.Background(), []string{"--all", "--discover", "--endpoint", srv.URL, "--stacks-dir", stacks, "--baseline-dir", "",
+					"--out-dir", b.TempDir(), "--format", "json,html", "--request-timeout", "2s", "--evidence-dir", b.TempDir(), "--progress", "off"}, &out, &errb)
+				b.ReportMetric(time.Since(start).Seconds(), "s/run")
+				b.ReportMetric(float64(requests.Load()), "requests/run")
+				b.ReportMetric(float64(code), "exit")
+				b.ReportMetric(tenants, "tenants")
+			}
+		})
+	}
+}
+
+// BenchmarkInflatingEndpoint measures what an endpoint that invents
+// resources costs one tenant's verify (#36 item 2): 4 MiB pages of distinct
+// ARNs from every JSON-protocol read (the tagging API among them) with a
+// new token each time, and a 14 MB XML answer nested 2 million deep to
+// every XML read. Peak resident memory and the JSON report's size:
+//
+//	go test ./internal/verify -run '^$' -bench 'InflatingEndpoint/<mode>' -benchtime 1x
+func BenchmarkInflatingEndpoint(b *testing.B) {
+	cfg := testkit.Load(b, "acme")
+	_, inv := newWorld(cfg)
+	invFile := filepath.Join(b.TempDir(), "acme-inventory.json")
+	j, _ := json.Marshal(map[string]any{"inventory": inv})
+	if err := os.WriteFile(invFile, j, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	deep := []byte("<DescribeVpcsResponse>" + strings.Repeat("<a>", 1<<20) + strings.Repeat("</a>", 1<<20) + "</DescribeVpcsResponse>")
+	for _, mode := range []string{"json-4MiB-pages", "xml-nested-2M"} {
+		b.Run(mode, func(b *testing.B) {
+			var page atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				if strings.Contains(string(body), "Action=GetCallerIdentity") {
+					w.Header().Set("Content-Type", "text/xml")
+					io.WriteString(w, xmlCallerIdentity(inv.AccountID))
+					return
+				}
+				n := page.Add(1)
+				if mode == "xml-nested-2M" {
+					if r.Header.Get("X-Amz-Target") != "" {
+						w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+						io.WriteString(w, "{}")
+						return
+					}
+					w.Header().Set("Content-Type", "text/xml")
+					w.Write(deep)
+					return
+				}
+				if r.Header.Get("X-Amz-Target") == "" {
+					endlessTokens(w, r, "Describe", n)
+					return
+				}
+				w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+				var sb strings.Builder
+				fmt.Fprintf(&sb, `{"PaginationToken":"p%d","NextToken":"p%d","ResourceTagMappingList":[`, n, n)
+				for i := 0; sb.Len() < 4<<20; i++ {
+					if i > 0 {
+						sb.WriteByte(',')
+					}
+					fmt.Fprintf(&sb, `{"ResourceARN":"arn:aws:ec2:ap-northeast-1:%s:instance/i-%d-%d","Tags":[{"Key":"Tenant","Value":"acme"}]}`, inv.AccountID, n, i)
+				}
+				sb.WriteString("]}")
+				io.WriteString(w, sb.String())
+			}))
+			defer srv.Close()
+			for range b.N {
+				resetPeak(b)
+				start := time.Now()
+				var errb bytes.Buffer
+				rep, _ := NewSession(srv.URL).Verify(context.Background(), Options{Tenant: "acme", Inventory: invFile, StacksDir: testkit.StacksDir(), Parallel: 4}, &errb)
+				size := 0
+				if rep != nil {
+					var buf bytes.Buffer
+					rep.Write(&buf, "json")
+					size = buf.Len()
+				}
+				b.ReportMetric(time.Since(start).Seconds(), "s/run")
+				b.ReportMetric(peakMiB(b), "peak-RSS-MiB")
+				b.ReportMetric(float64(size)/(1<<20), "report-MiB")
+			}
+		})
+	}
+}

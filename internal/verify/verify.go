@@ -58,9 +58,16 @@ type Observation struct {
 
 // Run collects a check's observations.
 type Run struct {
-	mu  sync.Mutex
-	obs []Observation
+	mu      sync.Mutex
+	obs     []Observation
+	dropped int // observations past MaxObservations, not kept
 }
+
+// MaxObservations bounds what one check keeps (#36 item 2): a check reads
+// a tenant's own resources, tens of them; an endpoint that invents
+// thousands would otherwise grow the run's memory and every report
+// without end. Past it the check is ERROR naming the budget.
+const MaxObservations = 1000
 
 // Pass records a resource that meets the control: what was read, and the
 // value the stack declares that it was compared with (a PASS names both,
@@ -91,7 +98,24 @@ func (r *Run) NA(why string) { r.add(Observation{Status: catalog.NA, Observed: w
 func (r *Run) add(o Observation) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if len(r.obs) >= MaxObservations {
+		r.dropped++
+		return
+	}
 	r.obs = append(r.obs, o)
+}
+
+// result is what the check observed, with an ERROR for what the budget
+// kept out.
+func (r *Run) result() []Observation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dropped > 0 {
+		return append(r.obs, Observation{Status: catalog.Error, Resource: "this check",
+			Observed: fmt.Sprintf("%d more observations were not kept: past the budget of %d per check, far beyond any tenant's resources (an endpoint inventing them?)", r.dropped, MaxObservations),
+			Expected: "a tenant's own resources, within the budget"})
+	}
+	return r.obs
 }
 
 // describe names an AWS error by its code.
@@ -189,7 +213,8 @@ func RunChecks(ctx context.Context, t *Target, list []Check, parallel int) []Che
 				}()
 				c.Run(ctx, t, r)
 			}()
-			out[i] = CheckResult{ID: c.ID, Status: status(r.obs), Observations: r.obs}
+			obs := r.result()
+			out[i] = CheckResult{ID: c.ID, Status: status(obs), Observations: obs}
 			if t.Progress != nil {
 				mu.Lock()
 				done++
