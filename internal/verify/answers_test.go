@@ -149,20 +149,8 @@ func TestDeepXMLRefused(t *testing.T) {
 	if d := xmlDepth([]byte(`<?xml version="1.0"?><a><b/><c><d></d></c></a>`)); d != 3 {
 		t.Errorf("depth %d, want 3", d)
 	}
-	deep := "<DescribeVpcsResponse>" + strings.Repeat("<item>", 100000) + strings.Repeat("</item>", 100000) + "</DescribeVpcsResponse>"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml")
-		io.WriteString(w, deep)
-	}))
-	defer srv.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	cfg, err := LoadConfigTimeout(context.Background(), "ap-northeast-1", srv.URL, nil, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := NewClients(cfg, srv.URL)
-	_, err = c.EC2.DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
+	c := clientsAnswering(t, "<DescribeVpcsResponse>"+strings.Repeat("<item>", 100000)+strings.Repeat("</item>", 100000)+"</DescribeVpcsResponse>")
+	_, err := c.EC2.DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
 	if err == nil || !strings.Contains(err.Error(), "nests elements") {
 		t.Errorf("a 100,000-deep answer: %v", err)
 	}
@@ -171,21 +159,10 @@ func TestDeepXMLRefused(t *testing.T) {
 // #36 item 2: one tenant's answers are read up to a budget; past it every
 // read is an error naming the budget, whatever each answer's size.
 func TestTenantAnswerBudget(t *testing.T) {
-	page := "<DescribeVpcsResponse><vpcSet>" + strings.Repeat("<item><vpcId>vpc-0123456789abcdef0</vpcId></item>", (8<<20)/52) + "</vpcSet></DescribeVpcsResponse>"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/xml")
-		io.WriteString(w, page)
-	}))
-	defer srv.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	cfg, err := LoadConfigTimeout(context.Background(), "ap-northeast-1", srv.URL, nil, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := NewClients(cfg, srv.URL)
+	c := clientsAnswering(t, "<DescribeVpcsResponse><vpcSet>"+strings.Repeat("<item><vpcId>vpc-0123456789abcdef0</vpcId></item>", (8<<20)/52)+"</vpcSet></DescribeVpcsResponse>")
 	ctx := WithCalls(context.Background(), &Calls{})
 	var n int
+	var err error
 	for n = 1; n <= 2*MaxTenantAnswerBytes/(8<<20); n++ {
 		if _, err = c.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{}); err != nil {
 			break
@@ -207,4 +184,22 @@ func TestObservationBudget(t *testing.T) {
 	if len(obs) != MaxObservations+1 || status(obs) != catalog.Error || !strings.Contains(obs[len(obs)-1].Observed, "500 more") {
 		t.Errorf("%d observations, status %s, last %+v", len(obs), status(obs), obs[len(obs)-1])
 	}
+}
+
+// clientsAnswering are the real clients against an endpoint that gives
+// every request the same XML answer.
+func clientsAnswering(t *testing.T, answer string) *Clients {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		io.WriteString(w, answer)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	cfg, err := LoadConfigTimeout(context.Background(), "ap-northeast-1", srv.URL, nil, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewClients(cfg, srv.URL)
 }

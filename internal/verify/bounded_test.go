@@ -312,33 +312,9 @@ func TestOutReplacesOnlyOwnReports(t *testing.T) {
 func TestFleetMeetsABrokenEndpointOnce(t *testing.T) {
 	for _, mode := range []string{"silent", "sts-only"} {
 		t.Run(mode, func(t *testing.T) {
-			release := make(chan struct{})
-			var calls atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				calls.Add(1)
-				body, _ := io.ReadAll(r.Body)
-				if mode == "sts-only" && strings.Contains(string(body), "Action=GetCallerIdentity") {
-					w.Header().Set("Content-Type", "text/xml")
-					io.WriteString(w, xmlCallerIdentity("111122223333"))
-					return
-				}
-				select {
-				case <-release:
-				case <-r.Context().Done():
-				}
-			}))
-			t.Cleanup(func() { close(release); srv.Close() })
-			t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-			t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-			stacks := t.TempDir()
-			acmeFile, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
-			for i := range 12 {
-				n := fmt.Sprintf("tenant%02d", i)
-				body := strings.ReplaceAll(string(acmeFile), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+n)
-				body = strings.ReplaceAll(body, "10.16.0.0/20", fmt.Sprintf("10.%d.0.0/20", 100+i))
-				os.WriteFile(filepath.Join(stacks, "Pulumi."+n+".yaml"), []byte(body), 0o644)
-			}
+			var calls atomic.Int64
+			srv := brokenEndpoint(t, mode, &calls)
+			stacks := fleetStacks(t, 12)
 			dir := t.TempDir()
 			var out, errb bytes.Buffer
 			done := make(chan int, 1)
@@ -388,4 +364,48 @@ func TestFleetDeadline(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, FleetPage)); err != nil {
 		t.Errorf("no fleet page past the deadline: %v", err)
 	}
+}
+
+// brokenEndpoint never answers ("silent"), or answers STS's identity and
+// nothing else ("sts-only"), counting the requests; with the example
+// credentials set.
+func brokenEndpoint(tb testing.TB, mode string, calls *atomic.Int64) *httptest.Server {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		if mode == "sts-only" && strings.Contains(string(body), "Action=GetCallerIdentity") {
+			w.Header().Set("Content-Type", "text/xml")
+			io.WriteString(w, xmlCallerIdentity("111122223333"))
+			return
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	tb.Cleanup(func() { close(release); srv.Close() })
+	tb.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	tb.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return srv
+}
+
+// fleetStacks writes n tenant stack files made from acme's, each with its
+// own id and VPC range, and returns their directory.
+func fleetStacks(tb testing.TB, n int) string {
+	dir := tb.TempDir()
+	acme, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := range n {
+		id := fmt.Sprintf("t%03d", i)
+		body := strings.ReplaceAll(string(acme), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+id)
+		body = strings.ReplaceAll(body, "10.16.0.0/20", fmt.Sprintf("10.%d.%d.0/20", 16+i/16, (i%16)*16))
+		if err := os.WriteFile(filepath.Join(dir, "Pulumi."+id+".yaml"), []byte(body), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
 }

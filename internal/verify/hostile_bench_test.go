@@ -30,16 +30,7 @@ import (
 //
 // or go test ./internal/verify -run '^$' -bench 'HostileEndpoint/<mode>' -benchtime 1x
 func BenchmarkHostileEndpoint(b *testing.B) {
-	cfg := testkit.Load(b, "acme")
-	_, inv := newWorld(cfg)
-	invFile := filepath.Join(b.TempDir(), "acme-inventory.json")
-	j, _ := json.Marshal(map[string]any{"inventory": inv})
-	if err := os.WriteFile(invFile, j, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	inv, invFile := benchInventory(b)
 	for _, m := range []struct {
 		name    string
 		tenants int
@@ -140,39 +131,12 @@ func peakMiB(b *testing.B) float64 {
 //
 //	go test ./internal/verify -run '^$' -bench 'HostileFleet' -benchtime 1x
 func BenchmarkHostileFleet(b *testing.B) {
-	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	stacks := b.TempDir()
-	acme, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	const tenants = 500
-	for i := range tenants {
-		n := fmt.Sprintf("t%03d", i)
-		body := strings.ReplaceAll(string(acme), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+n)
-		body = strings.ReplaceAll(body, "10.16.0.0/20", fmt.Sprintf("10.%d.%d.0/20", 16+i/16, (i%16)*16))
-		os.WriteFile(filepath.Join(stacks, "Pulumi."+n+".yaml"), []byte(body), 0o644)
-	}
+	stacks := fleetStacks(b, tenants)
 	for _, mode := range []string{"silent", "sts-only"} {
 		b.Run(mode, func(b *testing.B) {
 			var requests atomic.Int64
-			release := make(chan struct{})
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
-				body, _ := io.ReadAll(r.Body)
-				if mode == "sts-only" && strings.Contains(string(body), "Action=GetCallerIdentity") {
-					w.Header().Set("Content-Type", "text/xml")
-					io.WriteString(w, xmlCallerIdentity("111122223333"))
-					return
-				}
-				select {
-				case <-release:
-				case <-r.Context().Done():
-				}
-			}))
-			defer func() { close(release); srv.Close() }()
+			srv := brokenEndpoint(b, mode, &requests)
 			for range b.N {
 				requests.Store(0)
 				start := time.Now()
@@ -196,16 +160,7 @@ func BenchmarkHostileFleet(b *testing.B) {
 //
 //	go test ./internal/verify -run '^$' -bench 'InflatingEndpoint/<mode>' -benchtime 1x
 func BenchmarkInflatingEndpoint(b *testing.B) {
-	cfg := testkit.Load(b, "acme")
-	_, inv := newWorld(cfg)
-	invFile := filepath.Join(b.TempDir(), "acme-inventory.json")
-	j, _ := json.Marshal(map[string]any{"inventory": inv})
-	if err := os.WriteFile(invFile, j, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	inv, invFile := benchInventory(b)
 	deep := []byte("<DescribeVpcsResponse>" + strings.Repeat("<a>", 1<<20) + strings.Repeat("</a>", 1<<20) + "</DescribeVpcsResponse>")
 	for _, mode := range []string{"json-4MiB-pages", "xml-nested-2M"} {
 		b.Run(mode, func(b *testing.B) {
@@ -262,4 +217,20 @@ func BenchmarkInflatingEndpoint(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchInventory writes acme's inventory for a benchmark and sets the
+// example credentials.
+func benchInventory(b *testing.B) (*Inventory, string) {
+	cfg := testkit.Load(b, "acme")
+	_, inv := newWorld(cfg)
+	invFile := filepath.Join(b.TempDir(), "acme-inventory.json")
+	j, _ := json.Marshal(map[string]any{"inventory": inv})
+	if err := os.WriteFile(invFile, j, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return inv, invFile
 }

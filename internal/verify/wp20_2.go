@@ -118,18 +118,10 @@ func returnSubnets(ctx context.Context, t *Target) (map[string]bool, error) {
 			out[aws.ToString(z.SubnetId)] = true
 		}
 	}
-	err = allPages("ec2:DescribeNatGateways", func(tok *string) (*string, error) {
-		page, err := t.Clients.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: vpcFilter(t.Inv.VpcID), NextToken: tok})
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range page.NatGateways {
-			if aws.ToString(g.VpcId) == t.Inv.VpcID {
-				out[aws.ToString(g.SubnetId)] = true
-			}
-		}
-		return page.NextToken, nil
-	})
+	nats, err := natGateways(ctx, t)
+	for _, g := range nats {
+		out[aws.ToString(g.SubnetId)] = true
+	}
 	return out, err
 }
 

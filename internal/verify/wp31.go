@@ -99,14 +99,27 @@ func ownGateways(ctx context.Context, t *Target) (map[string]bool, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = allPages("ec2:DescribeNatGateways", func(tok *string) (*string, error) {
+		nats, err := natGateways(ctx, t)
+		for _, g := range nats {
+			own[aws.ToString(g.NatGatewayId)] = true
+		}
+		return own, err
+	})
+}
+
+// natGateways are the NAT gateways of the tenant's VPC, read once per
+// target.
+func natGateways(ctx context.Context, t *Target) ([]ec2types.NatGateway, error) {
+	return cached(t, "nat-gateways", func() ([]ec2types.NatGateway, error) {
+		var own []ec2types.NatGateway
+		err := allPages("ec2:DescribeNatGateways", func(tok *string) (*string, error) {
 			out, err := t.Clients.EC2.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: vpcFilter(t.Inv.VpcID), NextToken: tok})
 			if err != nil {
 				return nil, err
 			}
 			for _, g := range out.NatGateways {
 				if aws.ToString(g.VpcId) == t.Inv.VpcID {
-					own[aws.ToString(g.NatGatewayId)] = true
+					own = append(own, g)
 				}
 			}
 			return out.NextToken, nil
