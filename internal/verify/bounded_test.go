@@ -409,3 +409,32 @@ func fleetStacks(tb testing.TB, n int) string {
 	}
 	return dir
 }
+
+// #37 item 3: the NOT AWS banner follows the endpoint the SDK resolved for
+// every call, not only --endpoint: an emulator named in the AWS config
+// file makes the report NOT AWS too.
+func TestBannerFollowsTheResolvedEndpoint(t *testing.T) {
+	w := newWire(t)
+	_, inv := wireTarget(t, w)
+	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity(inv.AccountID))
+	w.fallback = func(wireRequest) (int, string) { return 400, "" } // the checks ERROR; the report is what is judged
+	conf := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(conf, []byte("[default]\nregion = ap-northeast-1\nendpoint_url = "+w.srv.URL+"\n"), 0o644)
+	t.Setenv("AWS_CONFIG_FILE", conf)
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	invFile := filepath.Join(t.TempDir(), "acme-inventory.json")
+	b, _ := json.Marshal(map[string]any{"inventory": inv})
+	os.WriteFile(invFile, b, 0o644)
+	var out, errb bytes.Buffer
+	Main(context.Background(), []string{"acme", "--inventory", invFile, "--stacks-dir", testkit.StacksDir(), "--baseline-dir", "", "--format", "json"}, &out, &errb)
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("no report: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(rep.Endpoint, strings.TrimPrefix(w.srv.URL, "http://")) {
+		t.Errorf("a report read from %s (the config file's endpoint_url) carries no NOT AWS endpoint: %q", w.srv.URL, rep.Endpoint)
+	}
+}

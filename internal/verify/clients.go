@@ -2,7 +2,11 @@ package verify
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // The consumer-side interfaces: only the calls the checks make, so a fake
@@ -179,6 +184,40 @@ type Calls struct {
 	mu    sync.Mutex
 	n     map[string]int
 	bytes int // the answers' bytes read (MaxTenantAnswerBytes)
+	// notAWS are the endpoints calls were sent to that are not AWS's own
+	// (#37 item 3): an emulator named in the AWS config file or a
+	// per-service variable is seen here, whatever --endpoint says.
+	notAWS map[string]bool
+}
+
+// NotAWS lists the endpoints, not AWS's own, that calls were sent to.
+func (c *Calls) NotAWS() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Sorted(maps.Keys(c.notAWS))
+}
+
+func (c *Calls) sentTo(u *url.URL) {
+	if u == nil || awsHost(u.Hostname()) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.notAWS == nil {
+		c.notAWS = map[string]bool{}
+	}
+	c.notAWS[u.Scheme+"://"+u.Host] = true
+}
+
+// awsHost: one of AWS's own service endpoints (the commercial, China and
+// dual-stack domains: Tools and SDKs reference, "AWS service endpoints").
+func awsHost(host string) bool {
+	for _, d := range []string{".amazonaws.com", ".amazonaws.com.cn", ".api.aws"} {
+		if strings.HasSuffix(host, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // total is the answers' bytes read so far.
@@ -266,7 +305,7 @@ func LoadConfigTimeout(ctx context.Context, region, endpoint string, calls *Call
 	// Every call is counted: in the counter the context carries (one per
 	// tenant, when a fleet shares the clients), else in calls.
 	cfg.APIOptions = append(cfg.APIOptions, func(st *middleware.Stack) error {
-		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("tenantkitCount", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (out middleware.InitializeOutput, metadata middleware.Metadata, err error) {
+		if err := st.Initialize.Add(middleware.InitializeMiddlewareFunc("tenantkitCount", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (out middleware.InitializeOutput, metadata middleware.Metadata, err error) {
 			op := middleware.GetServiceID(ctx) + "." + middleware.GetOperationName(ctx)
 			if c, ok := ctx.Value(callsKey{}).(*Calls); ok {
 				c.Add(op)
@@ -274,6 +313,20 @@ func LoadConfigTimeout(ctx context.Context, region, endpoint string, calls *Call
 				calls.Add(op)
 			}
 			return next.HandleInitialize(ctx, in)
+		}), middleware.After); err != nil {
+			return err
+		}
+		// Where each call was really sent, after the SDK resolved its
+		// endpoint from the flags, the environment and the config file.
+		return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("tenantkitEndpoint", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if req, ok := in.Request.(*smithyhttp.Request); ok {
+				if c, ok := ctx.Value(callsKey{}).(*Calls); ok {
+					c.sentTo(req.URL)
+				} else if calls != nil {
+					calls.sentTo(req.URL)
+				}
+			}
+			return next.HandleFinalize(ctx, in)
 		}), middleware.After)
 	})
 	return cfg, nil

@@ -543,6 +543,12 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	rep := NewReport(t, results, now, calls)
 	rep.Endpoint = s.endpoint
+	// The banner follows where the calls really went (#37 item 3): an
+	// endpoint from the AWS config file or a per-service variable makes a
+	// report NOT AWS as --endpoint does.
+	if seen := calls.NotAWS(); len(seen) > 0 && (rep.Endpoint == "" || !slices.Equal(seen, []string{strings.TrimSuffix(rep.Endpoint, "/")})) {
+		rep.Endpoint = strings.Join(seen, ", ")
+	}
 	return rep, cli.ExitOK
 }
 
@@ -702,7 +708,14 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		}
 		now := clock.Now()
 		var buf bytes.Buffer
-		err := FleetHTML(&buf, o.Lang, tenants, now.In(config.JST).Format("2006-01-02T15:04:05+09:00"), now.UTC().Format(time.RFC3339), o.Endpoint)
+		// The page's banner as the reports': where the calls really went.
+		endpoint := o.Endpoint
+		for _, r := range rows {
+			if r.result != nil && r.result.Endpoint != "" {
+				endpoint = r.result.Endpoint
+			}
+		}
+		err := FleetHTML(&buf, o.Lang, tenants, now.In(config.JST).Format("2006-01-02T15:04:05+09:00"), now.UTC().Format(time.RFC3339), endpoint)
 		if err == nil {
 			// "index" is no tenant id (config.ReservedTenantIDs): no
 			// tenant's page is this one.
