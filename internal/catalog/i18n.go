@@ -246,7 +246,28 @@ type Words struct {
 	WhatToDo, Process, Legend, NotAWS, Observations, Timeline, Cancelled, SuspendBy,
 	DeleteBy, Done, Contents, ValuesAsRead, State string
 	StatusMeaning map[Status]string
+	// StatusName is how a status is shown to a reader (the fleet page's
+	// NOT VERIFIED, NO REPORT and DELETED among them); the English
+	// status stays in the page's data attributes and CSS classes.
+	StatusName map[Status]string
 }
+
+// Say shows a status in the words' language (#37 item 8).
+func (w Words) Say(s Status) string {
+	if n, ok := w.StatusName[s]; ok {
+		return n
+	}
+	return string(s)
+}
+
+// Fleet statuses that are not a report's.
+const (
+	NotVerified Status = "NOT VERIFIED"
+	NoReport    Status = "NO REPORT"
+	Deleted     Status = "DELETED"
+	// PartlyJudged is a PASS beside checks that did not judge.
+	PartlyJudged Status = "PASS (part not judged)"
+)
 
 // WordsIn gives the report's words in a language.
 func WordsIn(lang string) Words {
@@ -267,6 +288,11 @@ func WordsIn(lang string) Words {
 				NA:      "この管理策は現在このテナントに該当しない（理由を併記）。",
 				Unknown: "値がデプロイ時まで決まらないため、判定できなかった。",
 				Pending: "読み取る値がまだ揃う時期ではない（起動直後のインスタンスなど）。揃う時期を併記する。合格とはみなさない。",
+			},
+			// AWS Config の日本語表示（準拠、非準拠）に倣う。
+			StatusName: map[Status]string{
+				Pass: "準拠", Fail: "非準拠", Error: "エラー", NA: "対象外", Unknown: "判定不能", Pending: "確認待ち",
+				NotVerified: "未検証", NoReport: "報告書なし", Deleted: "削除済み", PartlyJudged: "準拠（一部未判定）",
 			},
 		}
 	}

@@ -190,3 +190,39 @@ func TestCSVKeepsFormulasOut(t *testing.T) {
 		t.Error("the value was dropped instead of defused")
 	}
 }
+
+// #37 item 8 (statuses): the Japanese pages show every status in Japanese;
+// the English stays only in data attributes and classes, for scripts and
+// styles. No text node of the tenant page or the fleet page is an English
+// status.
+func TestJapanesePagesSayStatusesInJapanese(t *testing.T) {
+	r := htmlReport(t)
+	var page, fleet bytes.Buffer
+	if err := r.HTML(&page, catalog.LangJA); err != nil {
+		t.Fatal(err)
+	}
+	err := FleetHTML(&fleet, catalog.LangJA, []FleetTenant{{Tenant: "acme", Report: r, Status: string(r.Status), ReportFile: "acme.html"},
+		{Tenant: "globex", Status: string(catalog.NotVerified)}}, "2026-11-26T00:30:00+09:00", "2026-11-25T15:30:00Z", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	english := map[string]bool{}
+	for _, s := range []catalog.Status{catalog.Pass, catalog.Fail, catalog.Error, catalog.NA, catalog.Pending, catalog.Unknown,
+		catalog.NotVerified, catalog.NoReport, catalog.Deleted, catalog.PartlyJudged} {
+		english[string(s)] = true
+		if catalog.WordsIn(catalog.LangJA).Say(s) == string(s) {
+			t.Errorf("no Japanese for %s", s)
+		}
+	}
+	for name, html := range map[string]string{"tenant page": page.String(), "fleet page": fleet.String()} {
+		for _, part := range strings.Split(html, ">")[1:] {
+			text := strings.TrimSpace(part[:strings.IndexByte(part+"<", '<')])
+			if english[text] {
+				t.Errorf("%s: the status %q shown in English", name, text)
+			}
+		}
+		if !strings.Contains(html, "準拠") {
+			t.Errorf("%s: no status in Japanese", name)
+		}
+	}
+}

@@ -20,6 +20,9 @@ var htmlFiles embed.FS
 var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	// class names a status for CSS: N/A is not a class name.
 	"class": func(s catalog.Status) string { return strings.ReplaceAll(string(s), "/", "") },
+	// say shows a status in the page's language (the English stays in
+	// the data attributes and classes).
+	"say": func(w catalog.Words, s catalog.Status) string { return w.Say(s) },
 }).ParseFS(htmlFiles, "html/*.tmpl"))
 
 func styleSheet() template.CSS {
@@ -72,7 +75,7 @@ func htmlControls(r *Report, lang string) []htmlControl {
 		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
 		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: tx.Title,
 			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Passed: c.ChecksOK(), Total: len(c.Checks),
-			Label: c.StatusLabel(), NotJudged: c.NotJudged}
+			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel())), NotJudged: c.NotJudged}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
 			hc.Remediation = tx.Remediation
 		}

@@ -84,7 +84,7 @@ func (c ControlResult) ChecksOK() int {
 // checks that did not judge says so.
 func (c ControlResult) StatusLabel() string {
 	if c.Status == catalog.Pass && len(c.NotJudged) > 0 {
-		return "PASS (part not judged)"
+		return string(catalog.PartlyJudged)
 	}
 	return string(c.Status)
 }
