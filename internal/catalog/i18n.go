@@ -122,7 +122,7 @@ var Japanese = map[string]Texts{
 	"WP-17": {
 		Title:       "アクセスはテナント自身のリソースに限る",
 		Plan:        "ポリシーがテナントの ARN に限定されていること。制限条件のない * プリンシパルがないこと。",
-		Live:        "バケットポリシー、テナント鍵のキーポリシー、テナントのロールのすべてのポリシー（インライン、アタッチ）を読み戻し、計画ルールと同じ判定で評価する：無制限のプリンシパルなし、他アカウントなし、鍵が使わせるサービスのみ、他テナントを拒否、全リソースへの Allow なし。",
+		Live:        "バケットポリシー、テナント鍵のキーポリシー、テナントのロールのすべてのポリシー（インライン、アタッチ）を読み戻し、デプロイ前と同じ基準で判定する：無制限のプリンシパルなし、他アカウントなし、鍵が使わせるサービスのみ、他テナントを拒否、全リソースへの Allow なし。",
 		Remediation: "バケットと鍵のポリシーはスタックが定める：手で編集されたポリシーは pulumi up --refresh で置き換わる。他テナントのパスを許可しないこと。",
 	},
 	"WP-18": {
@@ -273,10 +273,10 @@ const (
 func WordsIn(lang string) Words {
 	if lang == LangJA {
 		return Words{
-			Report: "証跡報告書", Fleet: "全テナントの状況", Tenant: "テナント", Account: "アカウント", Region: "リージョン",
-			Time: "作成日時", Tool: "ツール", Overall: "総合判定", Control: "管理策", Section: "ホワイトペーパーの節",
+			Report: "エビデンス報告書", Fleet: "全テナントの状況", Tenant: "テナント", Account: "アカウント", Region: "リージョン",
+			Time: "作成日時", Tool: "ツール", Overall: "総合判定", Control: "管理策", Section: "ホワイトペーパーの項番",
 			Status: "判定", Checks: "確認項目", Resource: "リソース", Observed: "読み取った値", Expected: "あるべき値",
-			WhatChecked: "確認した内容", PlanRule: "デプロイ前（計画ルール）", LiveChecks: "デプロイ後（AWS からの読み取り）",
+			WhatChecked: "確認した内容", PlanRule: "デプロイ前の判定", LiveChecks: "デプロイ後の判定（AWS から読み取った値による）",
 			WhatToDo: "対応方法", Process: "運用手順として残るもの", Legend: "判定の意味",
 			NotAWS:       "AWS ではありません：エミュレータまたはプロキシ %s に対して確認した結果です。AWS アカウントについての証跡にはなりません。",
 			Observations: "所見", Timeline: "解約の進行（§10）", Cancelled: "解約日", SuspendBy: "停止期限", DeleteBy: "削除期限", Done: "完了",

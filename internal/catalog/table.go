@@ -39,11 +39,11 @@ func TableIn(lang string, checks map[string][]string) string {
 
 func tableJA(checks map[string][]string) string {
 	var b strings.Builder
-	b.WriteString("# 管理策：ホワイトペーパーの節、計画ルール、稼働確認、運用手順\n\n")
+	b.WriteString("# 管理策：ホワイトペーパーの項番、デプロイ前の判定、デプロイ後の判定、運用手順\n\n")
 	b.WriteString("`internal/catalog`（表題、ルール、運用手順）と `internal/verify`（確認項目の ID）から\n")
 	b.WriteString("`UPDATE_DOCS=1 go test ./internal/verify -run TestControlsDocIsCurrent` で生成します。古くなるとテストが失敗します。\n")
-	b.WriteString("英語版は [controls.md](controls.md)。各管理策の計画ルールは `internal/policy/wpNN.go`、稼働確認は `internal/verify/wpNN.go`（WP-20.1 は `wp20_1.go`）にあります。\n\n")
-	b.WriteString("| § | 管理策 | ホワイトペーパーの節 | 重要度 | 計画ルール（デプロイ前） | 稼働確認（デプロイ後） | 運用手順として残るもの |\n")
+	b.WriteString("英語版は [controls.md](controls.md)。各管理策のデプロイ前の判定は `internal/policy/wpNN.go`、デプロイ後の判定は `internal/verify/wpNN.go`（WP-20.1 は `wp20_1.go`）にあります。\n\n")
+	b.WriteString("| 項番 | 管理策 | ホワイトペーパーの項番 | 重要度 | デプロイ前の判定 | デプロイ後の判定（AWS から読み取った値による） | 運用手順として残るもの |\n")
 	b.WriteString("|---|---|---|---|---|---|---|\n")
 	severity := map[Severity]string{Mandatory: "必須", Advisory: "推奨"}
 	for _, c := range Controls {

@@ -302,7 +302,7 @@ func (w *world) fleetReports() {
 	if !w.target.real && !strings.Contains(index, `id="not-aws"`) {
 		w.t.Error("the fleet page made against moto does not say it is not AWS")
 	}
-	if page := read(w.tenant + ".html"); !strings.Contains(page, `<html lang="ja">`) || !strings.Contains(page, "証跡報告書") {
+	if page := read(w.tenant + ".html"); !strings.Contains(page, `<html lang="ja">`) || !strings.Contains(page, "エビデンス報告書") {
 		w.t.Errorf("%s's page is not the Japanese report", w.tenant)
 	}
 	var findings []map[string]any
