@@ -244,7 +244,7 @@ type Words struct {
 	Report, Fleet, Tenant, Account, Region, Time, Tool, Overall, Control, Section,
 	Status, Checks, Resource, Observed, Expected, WhatChecked, PlanRule, LiveChecks,
 	WhatToDo, Process, Legend, NotAWS, Observations, Timeline, Cancelled, SuspendBy,
-	DeleteBy, Done, Contents, ValuesAsRead, State string
+	DeleteBy, Done, Contents, ValuesAsRead, State, Caller, Mode string
 	StatusMeaning map[Status]string
 	// StatusName is how a status is shown to a reader (the fleet page's
 	// NOT VERIFIED, NO REPORT and DELETED among them); the English
@@ -280,7 +280,7 @@ func WordsIn(lang string) Words {
 			WhatToDo: "対応方法", Process: "運用手順として残るもの", Legend: "判定の意味",
 			NotAWS:       "AWS ではありません：エミュレータまたはプロキシ %s に対して確認した結果です。AWS アカウントについての証跡にはなりません。",
 			Observations: "所見", Timeline: "解約の進行（§10）", Cancelled: "解約日", SuspendBy: "停止期限", DeleteBy: "削除期限", Done: "完了",
-			State: "状態", Contents: "目次", ValuesAsRead: "リソース名と読み取った値は AWS から読んだままを表示しています（英語）。",
+			State: "状態", Caller: "実行者", Mode: "リソースの特定方法（inventory: スタックの出力、discover: タグと名前）", Contents: "目次", ValuesAsRead: "リソース名と読み取った値は AWS から読んだままを表示しています（英語）。",
 			StatusMeaning: map[Status]string{
 				Pass:    "AWS から読み取り、管理策の要求どおりであった。",
 				Fail:    "AWS から読み取り、要求どおりでなかった（指摘事項）。",
@@ -304,7 +304,7 @@ func WordsIn(lang string) Words {
 		WhatToDo: "What to do", Process: "What stays a process", Legend: "What each status means",
 		NotAWS:       "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.",
 		Observations: "Observations", Timeline: "Offboarding (§10)", Cancelled: "Cancelled", SuspendBy: "Suspend by", DeleteBy: "Delete by", Done: "Done",
-		State: "State", Contents: "Contents", ValuesAsRead: "Resource names and observed values are shown as read from AWS.",
+		State: "State", Caller: "Run by", Mode: "Resources found by (inventory: the stack's outputs; discover: tags and names)", Contents: "Contents", ValuesAsRead: "Resource names and observed values are shown as read from AWS.",
 		StatusMeaning: map[Status]string{
 			Pass:    "Read from AWS and as the control requires.",
 			Fail:    "Read from AWS and not as required (a finding).",

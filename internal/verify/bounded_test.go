@@ -437,4 +437,8 @@ func TestBannerFollowsTheResolvedEndpoint(t *testing.T) {
 	if !strings.Contains(rep.Endpoint, strings.TrimPrefix(w.srv.URL, "http://")) {
 		t.Errorf("a report read from %s (the config file's endpoint_url) carries no NOT AWS endpoint: %q", w.srv.URL, rep.Endpoint)
 	}
+	// #37 item 6: who ran it and how the resources were found.
+	if !strings.HasPrefix(rep.Caller, "arn:aws:") || rep.Mode != "inventory" {
+		t.Errorf("caller %q mode %q", rep.Caller, rep.Mode)
+	}
 }

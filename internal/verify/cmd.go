@@ -505,16 +505,17 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	// the breaker stops asking it after the first (the retries meet the
 	// open circuit at once), while a connection the endpoint closed under
 	// a reused keep-alive is retried as the SDK retries it.
-	who, err := remember(&s.shared, "caller/"+region, func() (string, error) {
+	caller, err := remember(&s.shared, "caller/"+region, func() ([2]string, error) {
 		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
-			return "", err
+			return [2]string{}, err
 		}
 		if aws.ToString(out.Account) == "" {
-			return "", fmt.Errorf("the answer names no account")
+			return [2]string{}, fmt.Errorf("the answer names no account")
 		}
-		return aws.ToString(out.Account), nil
+		return [2]string{aws.ToString(out.Account), aws.ToString(out.Arn)}, nil
 	})
+	who := caller[0]
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 			fmt.Fprintf(stderr, "tenantctl verify: the endpoint does not answer (sts:GetCallerIdentity, no answer within %s); nothing was checked: %v\n", s.requestTimeout(), err)
@@ -543,6 +544,11 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	rep := NewReport(t, results, now, calls)
 	rep.Endpoint = s.endpoint
+	// Who ran it and how the resources were found (#37 item 6).
+	rep.Caller, rep.Mode = caller[1], "inventory"
+	if o.Inventoried == nil && o.Inventory == "" {
+		rep.Mode = "discover"
+	}
 	// The banner follows where the calls really went (#37 item 3): an
 	// endpoint from the AWS config file or a per-service variable makes a
 	// report NOT AWS as --endpoint does.

@@ -98,6 +98,7 @@ func (r *Report) HTML(w io.Writer, lang string) error {
 	hdr := *r
 	hdr.Tenant, hdr.Account, hdr.Region, hdr.Endpoint, hdr.ToolVersion = visible(r.Tenant, ""), visible(r.Account, ""), visible(r.Region, ""), visible(r.Endpoint, ""), visible(r.ToolVersion, "")
 	hdr.Time.JST, hdr.Time.UTC = visible(r.Time.JST, ""), visible(r.Time.UTC, "")
+	hdr.Caller, hdr.Mode = visible(r.Caller, ""), visible(r.Mode, "")
 	return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", map[string]any{
 		"Lang": lang, "W": words, "R": &hdr, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
 	})

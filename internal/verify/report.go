@@ -31,6 +31,11 @@ type Report struct {
 	// (an emulator, a proxy): the report is then no evidence about AWS,
 	// and says so at its top.
 	Endpoint string `json:"endpoint,omitempty"`
+	// Caller is who ran the verification (sts:GetCallerIdentity's ARN);
+	// Mode how the tenant's resources were found: inventory (the stack's
+	// outputs) or discover (by tags and names).
+	Caller string `json:"caller,omitempty"`
+	Mode   string `json:"mode,omitempty"`
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
@@ -223,6 +228,9 @@ func (r *Report) markdown(w io.Writer) error {
 		fmt.Fprintf(w, "> **NOT AWS**: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.\n\n", esc(r.Endpoint))
 	}
 	fmt.Fprintf(w, "# Evidence: tenant %s\n\nAccount %s, region %s, %s (UTC %s), tenantkit %s. Overall: **%s**.\n\n", esc(r.Tenant), esc(r.Account), esc(r.Region), r.Time.JST, r.Time.UTC, esc(r.ToolVersion), r.Status)
+	if r.Caller != "" {
+		fmt.Fprintf(w, "Run by %s, resources found by %s.\n\n", esc(r.Caller), esc(r.Mode))
+	}
 	fmt.Fprintf(w, "%s\n\n", Legend)
 	// One line per control first (its section in both languages and how
 	// many of its checks passed), then every observation.
