@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/policy"
 	"github.com/tenantkit/tenantkit/internal/testkit"
@@ -209,4 +210,32 @@ func TestVpcRangeAgainstReservedRanges(t *testing.T) {
 		t.Fatalf("WP-31 %s without the reserved overlap: %+v", r.Status, r.Findings)
 	}
 	t.Fatal("no WP-31 result")
+}
+
+// The tenant's session rule resolves the instance role's policies as every
+// rule resolves a reference: a role not known yet (a preview of a new
+// stack) is UNKNOWN, never a FAIL for a grant it could not see; a key
+// named by anything but its ARN fails.
+func TestTenantSessionsResolveReferences(t *testing.T) {
+	in := input(t, "acme")
+	for _, p := range in.Graph.OfType("aws:iam/rolePolicy:RolePolicy") {
+		p.Inputs["role"] = graph.Unknown{}
+	}
+	if r := status(in, "WP-18"); r.Status != catalog.Unknown {
+		t.Errorf("the role's policies unknown: %s %+v", r.Status, r.Findings)
+	}
+	in = input(t, "acme")
+	for _, d := range in.Graph.OfType("aws:ssm/document:Document") {
+		if d.Name == "acme-session" {
+			arn := tenantKeyArn(in)
+			d.Inputs["content"] = strings.Replace(d.Inputs["content"].(string), arn, arn[strings.LastIndex(arn, "/")+1:], 1)
+		}
+	}
+	if r := status(in, "WP-18"); r.Status != catalog.Fail {
+		t.Errorf("the key by its id: %s", r.Status)
+	}
+}
+
+func tenantKeyArn(in *policy.Input) string {
+	return in.Graph.OfType("aws:kms/key:Key")[0].ARN
 }

@@ -74,28 +74,42 @@ func tenantSessions(in *Input, e *Eval) {
 		e.Fail("tenant", "no session document", want)
 		return
 	}
-	key := tenantKey(in)
 	content, ok := doc.String("content")
-	if !ok || key == nil || key.ARN == "" {
+	if !ok {
 		e.Unknown(label(doc), "the session document", want)
 		return
 	}
 	p, err := awsdocs.SessionLogging(content)
-	if err != nil || p.Group != expect.TenantSessionLogGroup(t.TenantID) || !p.Encrypted || p.KmsKeyID != key.ARN {
+	if err != nil || p.Group != expect.TenantSessionLogGroup(t.TenantID) || !p.Encrypted {
 		e.Fail(label(doc), content, want)
+		return
+	}
+	switch ref(in, p.KmsKeyID, tenantKey(in)) {
+	case refUnknown:
+		e.Unknown(label(doc), "the session document's key", want)
+		return
+	case refNo:
+		e.Fail(label(doc), content, want)
+		return
+	}
+	if strings.Count(p.KmsKeyID, ":") < 5 {
+		// The grants below name the key by its ARN, as the program does.
+		e.Fail(label(doc), content, want+", the key named by its ARN")
 		return
 	}
 	e.Applies()
 
-	role, policies := instanceRolePolicies(in, t.TenantID)
+	role, policies, unsure := instanceRolePolicies(in, t.TenantID)
 	what := "graph " + expect.InstanceRoleName(t.TenantID)
 	if role == nil {
 		e.Fail("tenant", "no instance role", "the instance role granted what a logged session needs")
 		return
 	}
-	account := strings.Split(key.ARN, ":")[4]
-	for _, g := range expect.SessionGrants(t.Region, account, t.TenantID, key.ARN) {
-		granted, known := false, true
+	// The key the role must decrypt with is the document's, the tenant
+	// key (judged above), named by its ARN.
+	account := strings.Split(p.KmsKeyID, ":")[4]
+	for _, g := range expect.SessionGrants(t.Region, account, t.TenantID, p.KmsKeyID) {
+		granted, known := false, !unsure
 		for _, pol := range policies {
 			s, ok := pol.String("policy")
 			d, err := policydoc.Parse(s)
@@ -117,22 +131,24 @@ func tenantSessions(in *Input, e *Eval) {
 }
 
 // instanceRolePolicies finds the tenant's instance role and its inline
-// policies in the graph.
-func instanceRolePolicies(in *Input, tenantID string) (*graph.Resource, []*graph.Resource) {
-	var role *graph.Resource
-	for _, r := range in.Graph.OfType("aws:iam/role:Role") {
+// policies in the graph, each resolved as every rule resolves a
+// reference (ref); unsure when some policy's role is not known yet.
+func instanceRolePolicies(in *Input, tenantID string) (role *graph.Resource, policies []*graph.Resource, unsure bool) {
+	for _, r := range in.Graph.OfType(tRole) {
 		if n, _ := r.String("name"); n == expect.InstanceRoleName(tenantID) {
 			role = r
 		}
 	}
 	if role == nil {
-		return nil, nil
+		return nil, nil, false
 	}
-	var out []*graph.Resource
 	for _, p := range in.Graph.OfType("aws:iam/rolePolicy:RolePolicy") {
-		if id, ok := p.String("role"); ok && ((role.ID != "" && id == role.ID) || id == expect.InstanceRoleName(tenantID)) {
-			out = append(out, p)
+		switch ref(in, p.Get("role"), role) {
+		case refYes:
+			policies = append(policies, p)
+		case refUnknown:
+			unsure = true
 		}
 	}
-	return role, out
+	return role, policies, unsure
 }
