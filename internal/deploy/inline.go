@@ -43,26 +43,34 @@ func (d *Inline) stack(ctx context.Context, name string) (auto.Stack, error) {
 		}
 		return s, err
 	}
-	if err := Available(); err != nil {
-		return auto.Stack{}, err
-	}
-	dir, err := filepath.Abs(d.WorkDir)
+	dir, project, cli, err := d.prepare()
 	if err != nil {
 		return auto.Stack{}, err
 	}
-	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
-	if err != nil {
-		return auto.Stack{}, fmt.Errorf("read the project in %s: %w", dir, err)
-	}
-	cli, err := newPulumiCLI()
-	if err != nil {
-		return auto.Stack{}, err
-	}
-	s, err := auto.UpsertStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
+	s, err := auto.UpsertStackInlineSource(ctx, name, project, inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("select stack %s of %s: %w", name, dir, err)
 	}
 	return s, nil
+}
+
+// prepare is what selecting a stack needs: the emulator or credentials
+// check, the project directory and name, and the Pulumi CLI.
+func (d *Inline) prepare() (dir, project string, cli auto.PulumiCommand, err error) {
+	if err := Available(); err != nil {
+		return "", "", nil, err
+	}
+	if dir, err = filepath.Abs(d.WorkDir); err != nil {
+		return "", "", nil, err
+	}
+	p, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return "", "", nil, fmt.Errorf("read the project in %s: %w", dir, err)
+	}
+	if cli, err = newPulumiCLI(); err != nil {
+		return "", "", nil, err
+	}
+	return dir, p.Name.String(), cli, nil
 }
 
 // cwdMu serialises the programs' runs in their project directories.

@@ -3,10 +3,8 @@ package deploy
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
 // State is what the backend holds of a tenant's stack: whether it exists,
@@ -54,22 +52,11 @@ func (d *Inline) DeployedState(ctx context.Context, name string) (State, error) 
 // existing selects a stack the backend holds, and fails if it holds none:
 // an offboarding step never creates the stack it was asked to stop.
 func (d *Inline) existing(ctx context.Context, name string) (auto.Stack, error) {
-	if err := Available(); err != nil {
-		return auto.Stack{}, err
-	}
-	dir, err := filepath.Abs(d.WorkDir)
+	dir, project, cli, err := d.prepare()
 	if err != nil {
 		return auto.Stack{}, err
 	}
-	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
-	if err != nil {
-		return auto.Stack{}, fmt.Errorf("read the project in %s: %w", dir, err)
-	}
-	cli, err := newPulumiCLI()
-	if err != nil {
-		return auto.Stack{}, err
-	}
-	return auto.SelectStackInlineSource(ctx, name, project.Name.String(), inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
+	return auto.SelectStackInlineSource(ctx, name, project, inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
 }
 
 type existingOnlyKey struct{}
