@@ -260,6 +260,15 @@ func (m *Moto) tags(p props) map[string]string {
 	return out
 }
 
+// tagList is tags as one service's tag type, in key order.
+func tagList[T any](tags map[string]string, tag func(key, value *string) T) []T {
+	var out []T
+	for _, k := range sortedKeys(tags) {
+		out = append(out, tag(aws.String(k), aws.String(tags[k])))
+	}
+	return out
+}
+
 func sortedKeys(m map[string]string) []string {
 	k := slices.Collect(maps.Keys(m))
 	sort.Strings(k)

@@ -101,10 +101,7 @@ var _ = register("aws:sns/topicSubscription:TopicSubscription", handler{source: 
 })
 
 func putRule(ctx context.Context, m *Moto, p props) (string, error) {
-	var tags []ebtypes.Tag
-	for _, k := range sortedKeys(m.tags(p)) {
-		tags = append(tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
-	}
+	tags := tagList(m.tags(p), func(k, v *string) ebtypes.Tag { return ebtypes.Tag{Key: k, Value: v} })
 	out, err := m.ev.PutRule(ctx, &eventbridge.PutRuleInput{Name: p.sptr("name"), EventPattern: p.sptr("eventPattern"), Description: p.sptr("description"),
 		State: ebtypes.RuleState(p.str("state")), ScheduleExpression: p.sptr("scheduleExpression"), Tags: tags})
 	if err != nil {
@@ -157,11 +154,7 @@ var _ = register("aws:cloudwatch/eventTarget:EventTarget", handler{source: "inte
 })
 
 func elbTags(t map[string]string) []elbtypes.Tag {
-	var out []elbtypes.Tag
-	for _, k := range sortedKeys(t) {
-		out = append(out, elbtypes.Tag{Key: aws.String(k), Value: aws.String(t[k])})
-	}
-	return out
+	return tagList(t, func(k, v *string) elbtypes.Tag { return elbtypes.Tag{Key: k, Value: v} })
 }
 
 // lbAttributes are the load balancer's attributes the program sets.
@@ -431,11 +424,7 @@ var _ = register("aws:autoscaling/group:Group", handler{source: "internal/servic
 })
 
 func rdsTags(t map[string]string) []rdstypes.Tag {
-	var out []rdstypes.Tag
-	for _, k := range sortedKeys(t) {
-		out = append(out, rdstypes.Tag{Key: aws.String(k), Value: aws.String(t[k])})
-	}
-	return out
+	return tagList(t, func(k, v *string) rdstypes.Tag { return rdstypes.Tag{Key: k, Value: v} })
 }
 
 var _ = register("aws:rds/subnetGroup:SubnetGroup", handler{source: "internal/service/rds/subnet_group.go",
@@ -577,10 +566,7 @@ func trailLogging(ctx context.Context, m *Moto, name string, on bool) error {
 
 var _ = register("aws:cloudtrail/trail:Trail", handler{source: "internal/service/cloudtrail/trail.go",
 	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
-		var tags []cttypes.Tag
-		for _, k := range sortedKeys(m.tags(p)) {
-			tags = append(tags, cttypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
-		}
+		tags := tagList(m.tags(p), func(k, v *string) cttypes.Tag { return cttypes.Tag{Key: k, Value: v} })
 		out, err := m.trail.CreateTrail(ctx, &cloudtrail.CreateTrailInput{Name: p.sptr("name"), S3BucketName: p.sptr("s3BucketName"), S3KeyPrefix: p.sptr("s3KeyPrefix"),
 			IncludeGlobalServiceEvents: aws.Bool(!p.has("includeGlobalServiceEvents") || p.flag("includeGlobalServiceEvents")),
 			IsMultiRegionTrail:         aws.Bool(p.flag("isMultiRegionTrail")), EnableLogFileValidation: aws.Bool(p.flag("enableLogFileValidation")),
@@ -659,10 +645,7 @@ var _ = register("aws:guardduty/detector:Detector", handler{source: "internal/se
 
 var _ = register("aws:ssm/document:Document", handler{source: "internal/service/ssm/document.go",
 	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
-		var tags []ssmtypes.Tag
-		for _, k := range sortedKeys(m.tags(p)) {
-			tags = append(tags, ssmtypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
-		}
+		tags := tagList(m.tags(p), func(k, v *string) ssmtypes.Tag { return ssmtypes.Tag{Key: k, Value: v} })
 		out, err := m.ssm.CreateDocument(ctx, &ssm.CreateDocumentInput{Name: p.sptr("name"), Content: p.sptr("content"), DocumentType: ssmtypes.DocumentType(p.str("documentType")),
 			DocumentFormat: ssmtypes.DocumentFormat(p.str("documentFormat")), Tags: tags})
 		if err != nil {
@@ -851,10 +834,7 @@ func (m *Moto) launchAsAWSDoes(ctx context.Context, group string) error {
 
 var _ = register("aws:ssm/parameter:Parameter", handler{source: "internal/service/ssm/parameter.go",
 	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
-		var tags []ssmtypes.Tag
-		for _, k := range sortedKeys(m.tags(p)) {
-			tags = append(tags, ssmtypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
-		}
+		tags := tagList(m.tags(p), func(k, v *string) ssmtypes.Tag { return ssmtypes.Tag{Key: k, Value: v} })
 		out, err := m.ssm.PutParameter(ctx, &ssm.PutParameterInput{Name: p.sptr("name"), Type: ssmtypes.ParameterType(p.str("type")),
 			Value: p.sptr("value"), Description: p.sptr("description"), Tags: tags})
 		if err != nil {
@@ -886,10 +866,7 @@ var _ = register("aws:ssm/parameter:Parameter", handler{source: "internal/servic
 
 var _ = register("aws:sfn/stateMachine:StateMachine", handler{source: "internal/service/sfn/state_machine.go",
 	create: func(ctx context.Context, m *Moto, p props) (string, resource.PropertyMap, error) {
-		var tags []sfntypes.Tag
-		for _, k := range sortedKeys(m.tags(p)) {
-			tags = append(tags, sfntypes.Tag{Key: aws.String(k), Value: aws.String(m.tags(p)[k])})
-		}
+		tags := tagList(m.tags(p), func(k, v *string) sfntypes.Tag { return sfntypes.Tag{Key: k, Value: v} })
 		out, err := m.sfn.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: p.sptr("name"), Definition: p.sptr("definition"),
 			RoleArn: p.sptr("roleArn"), Type: sfntypes.StateMachineType(p.str("type")), Tags: tags})
 		if err != nil {

@@ -20,11 +20,7 @@ import (
 // Logs (internal/service/logs) as the Terraform AWS provider calls them.
 
 func kmsTags(t map[string]string) []kmstypes.Tag {
-	var out []kmstypes.Tag
-	for _, k := range sortedKeys(t) {
-		out = append(out, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(t[k])})
-	}
-	return out
+	return tagList(t, func(k, v *string) kmstypes.Tag { return kmstypes.Tag{TagKey: k, TagValue: v} })
 }
 
 func keyRotation(ctx context.Context, m *Moto, id string, p props) error {
@@ -128,11 +124,7 @@ var _ = register("aws:kms/alias:Alias", handler{source: "internal/service/kms/al
 })
 
 func iamTags(t map[string]string) []iamtypes.Tag {
-	var out []iamtypes.Tag
-	for _, k := range sortedKeys(t) {
-		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(t[k])})
-	}
-	return out
+	return tagList(t, func(k, v *string) iamtypes.Tag { return iamtypes.Tag{Key: k, Value: v} })
 }
 
 var _ = register("aws:iam/role:Role", handler{source: "internal/service/iam/role.go",
