@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
@@ -70,8 +71,9 @@ func readKey(ctx context.Context, t *Target) (*kmstypes.KeyMetadata, error) {
 // the API allows (one per prefix and page).
 func tenantLogGroups(ctx context.Context, t *Target) (map[string]logtypes.LogGroup, error) {
 	return cached(t, "loggroups", func() (map[string]logtypes.LogGroup, error) {
-		// One call per directory: /tenants/<id>/ holds most of them.
-		prefixes := map[string]bool{"/tenants/" + t.Inv.Tenant + "/": true}
+		// One call per directory: /tenants/<id>/ holds most of them. The
+		// operators' session group of the tenant (WP-18) by its own name.
+		prefixes := map[string]bool{"/tenants/" + t.Inv.Tenant + "/": true, expect.TenantSessionLogGroup(t.Inv.Tenant): true}
 		for _, g := range t.Inv.LogGroups {
 			prefixes[g[:strings.LastIndex(g, "/")+1]] = true
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -99,15 +98,12 @@ func tenantDocument(ctx context.Context, t *Target, r *Run) {
 func sessionGroup(ctx context.Context, t *Target, r *Run) {
 	group := expect.TenantSessionLogGroup(t.Inv.Tenant)
 	want := "the group, encrypted with the baseline key " + t.Inv.ArchiveKeyArn
-	out, err := t.Clients.Logs.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(group)})
+	groups, err := tenantLogGroups(ctx, t)
 	if err != nil {
 		r.Error(group, err, want)
 		return
 	}
-	for _, g := range out.LogGroups {
-		if aws.ToString(g.LogGroupName) != group {
-			continue
-		}
+	if g, ok := groups[group]; ok {
 		if k := aws.ToString(g.KmsKeyId); k != t.Inv.ArchiveKeyArn {
 			r.Fail(group, fmt.Sprintf("kmsKeyId %q", k), want)
 			return
