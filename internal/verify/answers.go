@@ -25,6 +25,10 @@ const MaxAnswerBytes = 16 << 20
 // grow the run's memory with every page it is asked for.
 const MaxTenantAnswerBytes = 32 << 20
 
+func overBudget(op string, total int) error {
+	return fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB (%d MiB read), far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20, total>>20)
+}
+
 // MaxAnswerDepth bounds how deeply an XML answer nests. AWS's query and
 // REST-XML answers nest a dozen levels at most; Go's XML decoder spends
 // about 200 times an answer's size on one nested millions deep, so such an
@@ -94,7 +98,7 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 	} else if n > 0 && calls != nil {
 		if total := calls.read(int(n)); total > MaxTenantAnswerBytes {
 			resp.Body.Close()
-			return out, md, fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB (%d MiB), far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20, total>>20)
+			return out, md, overBudget(op, total)
 		}
 	}
 	// What is left of the budget bounds the read too: an answer of unknown
@@ -104,7 +108,7 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 		left := int64(MaxTenantAnswerBytes - calls.total())
 		if left <= 0 {
 			resp.Body.Close()
-			return out, md, fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB, far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20)
+			return out, md, overBudget(op, calls.total())
 		}
 		limit = min(limit, left)
 	}
@@ -125,7 +129,7 @@ func checkAnswer(ctx context.Context, in middleware.DeserializeInput, next middl
 	if resp.ContentLength <= 0 && calls != nil {
 		// (read up to the budget's end and one byte: past it if longer)
 		if total := calls.read(len(b)); total > MaxTenantAnswerBytes {
-			return out, md, fmt.Errorf("%s: the answers for this tenant passed the budget of %d MiB (%d MiB), far past any tenant's resources: not read", op, MaxTenantAnswerBytes>>20, total>>20)
+			return out, md, overBudget(op, total)
 		}
 	}
 	if d := xmlDepth(b); d > MaxAnswerDepth {
