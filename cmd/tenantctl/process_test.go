@@ -203,7 +203,7 @@ func interruptedSuspension(t *testing.T, inflight string, signals int) (stacks, 
 	self, _ := os.Executable()
 	cmd := exec.Command(self, "offboard", "suspend", "acme", "--yes", "--stacks-dir", stacks, "--evidence-dir", evidence)
 	cmd.Env = append(os.Environ(), "TENANTCTL_TEST_HELPER=slow-deploy", "TENANTCTL_TEST_INFLIGHT="+inflight)
-	var buf syncBuffer
+	var buf testkit.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -228,24 +228,6 @@ func interruptedSuspension(t *testing.T, inflight string, signals int) (stacks, 
 		code = ee.ExitCode()
 	}
 	return stacks, evidence, code, buf.String()
-}
-
-// syncBuffer is a bytes.Buffer the process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // #33 item 5: one SIGINT during the deploy lets the operations in flight

@@ -1,7 +1,6 @@
 package journey
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,6 +32,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
+	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
 // TestLifecycleUnderFailure is §10 when things go wrong, as operators meet
@@ -460,7 +459,7 @@ func (w *world) plugins() []string {
 type process struct {
 	t        *testing.T
 	cmd      *exec.Cmd
-	out, err *lockedBuffer
+	out, err *testkit.SyncBuffer
 	done     chan error
 }
 
@@ -469,7 +468,7 @@ func (w *world) start(args ...string) *process {
 	cmd := exec.Command(filepath.Join(w.bin, "tenantctl"), args...)
 	cmd.Dir, cmd.Env = w.work, w.env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &process{t: w.t, cmd: cmd, out: &lockedBuffer{}, err: &lockedBuffer{}, done: make(chan error, 1)}
+	p := &process{t: w.t, cmd: cmd, out: &testkit.SyncBuffer{}, err: &testkit.SyncBuffer{}, done: make(chan error, 1)}
 	cmd.Stdout = io.MultiWriter(p.out, w.log)
 	cmd.Stderr = io.MultiWriter(p.err, w.log)
 	if err := cmd.Start(); err != nil {
@@ -530,21 +529,4 @@ func (w *world) waitFile(path string, p *process) {
 			w.t.Fatalf("never reached %s:\n%s", filepath.Base(path), p.err.String())
 		}
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
