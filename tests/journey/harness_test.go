@@ -201,8 +201,33 @@ type result struct {
 	stdout, stderr string
 }
 
+// String leads with what explains a failure: the lines that say error,
+// then the ends of both streams. A deploy's output runs to thousands of
+// lines, and CI's excerpt of a failing test keeps only a part of it; the
+// whole is in the world's log.
 func (r result) String() string {
-	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	var b strings.Builder
+	fmt.Fprintf(&b, "exit %d\n", r.code)
+	var errs []string
+	for _, l := range strings.Split(r.stdout+"\n"+r.stderr, "\n") {
+		low := strings.ToLower(l)
+		if strings.Contains(low, "error") || strings.Contains(low, "fail") || strings.HasPrefix(l, "tenantctl") {
+			errs = append(errs, strings.TrimSpace(l))
+		}
+	}
+	if len(errs) > 0 {
+		fmt.Fprintf(&b, "lines that say error:\n%s\n", strings.Join(tail(errs, 30), "\n"))
+	}
+	fmt.Fprintf(&b, "stderr (the last 40 lines):\n%s\nstdout (the last 20 lines):\n%s", strings.Join(tail(strings.Split(r.stderr, "\n"), 40), "\n"), strings.Join(tail(strings.Split(r.stdout, "\n"), 20), "\n"))
+	return b.String()
+}
+
+// tail is the last n of lines.
+func tail(lines []string, n int) []string {
+	if len(lines) > n {
+		return lines[len(lines)-n:]
+	}
+	return lines
 }
 
 // run runs a command in the operator's checkout.

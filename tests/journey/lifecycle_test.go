@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -137,6 +138,12 @@ func TestLifecycleUnderFailure(t *testing.T) {
 		w.waitFile(fault+".started", p)
 		p.ctrlC()
 		p.waitOut("tenantctl: stopping")
+		// The second signal only once the other creates in flight have
+		// finished (the first lets them finish): a create the terminated
+		// CLI had not yet written as pending would be made in AWS by the
+		// plugin and known to no state, which is what Pulumi warns of on
+		// a terminate, not what this test is about.
+		p.waitInFlight("alpha-net-vpc")
 		p.ctrlC()
 		r := p.wait()
 		if r.code != 3 || !strings.Contains(r.stderr, "abandoning") {
@@ -491,6 +498,35 @@ func (p *process) waitOut(s string) {
 	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(p.err.String(), s); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			p.t.Fatalf("tenantctl never said %q:\n%s", s, p.err.String())
+		}
+	}
+}
+
+// inFlight matches the engine's progress lines for an AWS resource's
+// create: "+  aws:ec2:Vpc alpha-net-vpc creating (0s)", "... created
+// (0.02s)", "... **creating failed**".
+var inFlight = regexp.MustCompile(`(?m)^\s*\+\s+(aws:\S+) (\S+) (creating|created|\*\*creating failed\*\*)`)
+
+// waitInFlight waits until the only AWS create the engine has begun and
+// not ended is the one named.
+func (p *process) waitInFlight(name string) {
+	p.t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		last := map[string]string{}
+		for _, m := range inFlight.FindAllStringSubmatch(p.err.String()+p.out.String(), -1) {
+			last[m[2]] = m[3]
+		}
+		var open []string
+		for n, st := range last {
+			if st == "creating" {
+				open = append(open, n)
+			}
+		}
+		if len(open) == 1 && open[0] == name {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("creates still in flight: %v, want only %s", open, name)
 		}
 	}
 }
