@@ -62,8 +62,8 @@ func TestHelpForEveryCommand(t *testing.T) {
 // #14 A3: onboarding's errors name the flags the operator typed, and the
 // hint repeats them; a dry run leaves nothing that refuses the real run.
 func TestOnboardSpeaksInFlags(t *testing.T) {
-	_, stacks, evidence := workspace(t)
-	dirs := []string{"--stacks-dir", stacks, "--evidence-dir", evidence}
+	root, stacks, evidence := workspace(t)
+	dirs := []string{"--stacks-dir", stacks, "--evidence-dir", evidence, "--baseline-dir", filepath.Join(root, "baseline")}
 	code, _, errs := runIn(t, append([]string{"onboard", "umbrella", "--ingress-cidrs", "0.0.0.0/0", "--certificate-arn", "nope", "--classifications", "secret", "--dry-run"}, dirs...)...)
 	if code != cli.ExitBadInput {
 		t.Fatalf("exit %d", code)

@@ -12,12 +12,14 @@ import (
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"golang.org/x/term"
 
 	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/clock"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/plan"
@@ -166,6 +168,16 @@ func (f *factory) env() *ops.Env {
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		e.Progress = stderr
+	}
+	if in, ok := dep.(*deploy.Inline); ok {
+		in.SecretsProvider = e.SecretsProvider
+	}
+	e.DataKey = func(ctx context.Context, p config.SecretsProvider) (string, error) {
+		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(p.Region))
+		if err != nil {
+			return "", err
+		}
+		return deploy.NewDataKey(ctx, kms.NewFromConfig(cfg), p.KeyID)
 	}
 	// Onboarding ends with the post-deploy verification of the new stack.
 	// It reads the inventory the stack's up just exported (what was

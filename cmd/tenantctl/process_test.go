@@ -92,7 +92,26 @@ func workspace(t *testing.T) (root, stacks, evidence string) {
 		b, _ := os.ReadFile(stackfile.Path(testkit.StacksDir(), n))
 		os.WriteFile(stackfile.Path(stacks, n), b, 0o644)
 	}
+	fleetBaseline(t, filepath.Join(root, "baseline"))
 	return root, stacks, evidence
+}
+
+// fleetBaseline writes a baseline stack with the fleet's pipeline roles
+// and no secrets provider (these tests reach no KMS; ops's and the
+// journey's tests make the data key).
+func fleetBaseline(t *testing.T, dir string) {
+	t.Helper()
+	body := `config:
+  tenantkit-baseline:operationsEmails: ["ops-rota@example.co.jp"]
+  tenantkit-baseline:tenantDeployerPrincipalArns: ["arn:aws:iam::123456789012:role/tenantkit/tenantkit-deploy"]
+  tenantkit-baseline:tenantRefreshPrincipalArns: ["arn:aws:iam::123456789012:role/tenantkit/tenantkit-drift"]
+`
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.tokyo.yaml"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func files(t *testing.T, root string) map[string]string {
@@ -111,7 +130,7 @@ func files(t *testing.T, root string) map[string]string {
 func today() string { return clock.Now().In(lifecycle.JST).Format(time.DateOnly) }
 
 func tenantctl(stacks, evidence string, args ...string) *exec.Cmd {
-	return exec.Command(binary, append(args, "--stacks-dir", stacks, "--evidence-dir", evidence)...)
+	return exec.Command(binary, append(args, "--stacks-dir", stacks, "--evidence-dir", evidence, "--baseline-dir", filepath.Join(filepath.Dir(stacks), "baseline"))...)
 }
 
 // Item 4: eight onboardings of one tenant at once keep eight evidence

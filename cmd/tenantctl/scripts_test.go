@@ -40,7 +40,9 @@ func TestScripts(t *testing.T) {
 		}
 		return code, string(out)
 	}
-	dirs := []string{"--stacks-dir", stacks, "--evidence-dir", evidence}
+	base := t.TempDir()
+	fleetBaseline(t, base)
+	dirs := []string{"--stacks-dir", stacks, "--evidence-dir", evidence, "--baseline-dir", base}
 	if code, out := script("onboard-tenant.sh"); code != 2 || !strings.Contains(out, "usage:") {
 		t.Errorf("no arguments: exit %d %s", code, out)
 	}

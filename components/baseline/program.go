@@ -18,7 +18,7 @@ import (
 var Keys = []string{"region", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
 	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes",
 	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences", "deployerPrincipalArns", "quotas",
-	"operationsEmails"}
+	"operationsEmails", "stateSecretsProvider", "tenantDeployerPrincipalArns", "tenantRefreshPrincipalArns"}
 
 // LoadConfig reads the baseline config through the Pulumi config API.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {

@@ -128,11 +128,24 @@ func TestDeployersExemptFromDataBucketDeny(t *testing.T) {
 				continue
 			}
 			st := statement(policyOf(t, g, b), "DenyOutsideTenant")
-			if st == nil || !slices.Contains(st.ConditionValues("ArnNotLike", "aws:PrincipalArn"), mockengine.DeployerArn) {
-				t.Errorf("%s: DenyOutsideTenant does not exempt the deployer %s: %+v", b.Name, mockengine.DeployerArn, st)
+			for _, d := range cfg.DeployerPrincipalArns {
+				if st == nil || !slices.Contains(st.ConditionValues("ArnNotLike", "aws:PrincipalArn"), d) {
+					t.Errorf("%s: DenyOutsideTenant does not exempt the deployer %s: %+v", b.Name, d, st)
+				}
 			}
 		}
 	})
+	// A stack naming none (WP-17's plan rule fails it): the caller's role.
+	none := testkit.Load(t, "acme")
+	none.DeployerPrincipalArns = nil
+	for _, b := range testkit.Run(t, none).OfType("aws:s3/bucketV2:BucketV2") {
+		if str(b, "tags.Role") != expect.RoleData {
+			continue
+		}
+		if st := statement(policyOf(t, testkit.Run(t, none), b), "DenyOutsideTenant"); st == nil || !slices.Contains(st.ConditionValues("ArnNotLike", "aws:PrincipalArn"), mockengine.DeployerArn) {
+			t.Errorf("%s: without deployerPrincipalArns, DenyOutsideTenant does not exempt the caller %s: %+v", b.Name, mockengine.DeployerArn, st)
+		}
+	}
 	cfg := testkit.Load(t, "acme")
 	cfg.DeployerPrincipalArns = []string{"arn:aws:iam::123456789012:role/ci/deployer"}
 	g := testkit.Run(t, cfg)

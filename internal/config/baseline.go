@@ -55,6 +55,24 @@ type Baseline struct {
 	// deadline watchdog's alerts (expect.WatchDefinition). At least one;
 	// a rota address or two people, so a deadline never rests on one inbox.
 	OperationsEmails []string `json:"operationsEmails"`
+
+	// Fleet defaults, written by onboarding into each new tenant's stack
+	// file (a stack's own file is what its program reads).
+	// StateSecretsProvider encrypts every stack's secrets in the state:
+	// awskms://<key id, alias or ARN>?region=<Japanese region> (Pulumi's
+	// AWS KMS secrets provider), or "passphrase" where chosen on purpose.
+	// Onboarding writes it with its encrypted data key into the stack file
+	// (secretsprovider, encryptedkey), so no Pulumi step falls back to the
+	// backend's default (a passphrase with a fresh salt on a file-backed
+	// state). Empty: not declared, and tenantctl says so at onboarding.
+	StateSecretsProvider string `json:"stateSecretsProvider"`
+	// TenantDeployerPrincipalArns and TenantRefreshPrincipalArns are a new
+	// tenant's deployerPrincipalArns and refreshPrincipalArns: the roles of
+	// the deploy and drift pipelines. A stack without them takes each
+	// deploy's caller as its deployer, so another role's preview computes
+	// other bucket policies (WP-17's plan rule fails such a stack).
+	TenantDeployerPrincipalArns []string `json:"tenantDeployerPrincipalArns"`
+	TenantRefreshPrincipalArns  []string `json:"tenantRefreshPrincipalArns"`
 }
 
 // BaselineDefaults are the secure defaults.
@@ -64,6 +82,7 @@ func BaselineDefaults() *Baseline {
 		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
 		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: SessionIdleMinutes,
 		DeployerPrincipalArns: []string{}, Quotas: map[string]int{}, OperationsEmails: []string{},
+		TenantDeployerPrincipalArns: []string{}, TenantRefreshPrincipalArns: []string{},
 	}
 }
 
@@ -112,9 +131,13 @@ func LoadBaseline(get Getter) (*Baseline, error) {
 	flag("adoptAutoScalingRole", &c.AdoptAutoScalingRole)
 	flag("adoptGuardDutyDetector", &c.AdoptGuardDutyDetector)
 	flag("adoptSessionPreferences", &c.AdoptSessionPreferences)
-	if v, ok := get("deployerPrincipalArns"); ok {
-		if err := json.Unmarshal([]byte(v), &c.DeployerPrincipalArns); err != nil {
-			errs = append(errs, &FieldError{Field: "deployerPrincipalArns", Value: v, Fix: "write a list of IAM role or user ARNs"})
+	str("stateSecretsProvider", &c.StateSecretsProvider)
+	for key, dst := range map[string]*[]string{"deployerPrincipalArns": &c.DeployerPrincipalArns,
+		"tenantDeployerPrincipalArns": &c.TenantDeployerPrincipalArns, "tenantRefreshPrincipalArns": &c.TenantRefreshPrincipalArns} {
+		if v, ok := get(key); ok {
+			if err := json.Unmarshal([]byte(v), dst); err != nil {
+				errs = append(errs, &FieldError{Field: key, Value: v, Fix: "write a list of IAM role or user ARNs"})
+			}
 		}
 	}
 	if v, ok := get("operationsEmails"); ok {
@@ -175,6 +198,21 @@ func (c *Baseline) Validate() error {
 	for _, a := range c.DeployerPrincipalArns {
 		if !deployerPattern.MatchString(a) {
 			bad("deployerPrincipalArns", a, "write the IAM role or user ARN that runs Pulumi (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
+		}
+	}
+	for _, a := range c.TenantDeployerPrincipalArns {
+		if !deployerPattern.MatchString(a) {
+			bad("tenantDeployerPrincipalArns", a, "write the IAM role ARN of the deploy pipeline (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
+		}
+	}
+	for _, a := range c.TenantRefreshPrincipalArns {
+		if !deployerPattern.MatchString(a) {
+			bad("tenantRefreshPrincipalArns", a, "write the IAM role ARN of the drift pipeline (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
+		}
+	}
+	if c.StateSecretsProvider != "" {
+		if _, err := ParseSecretsProvider(c.StateSecretsProvider); err != nil {
+			bad("stateSecretsProvider", c.StateSecretsProvider, err.Error())
 		}
 	}
 	if c.TenantStacksDir == "" {

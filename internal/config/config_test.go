@@ -279,3 +279,31 @@ func TestNaclQuotaBoundary(t *testing.T) {
 		t.Fatalf("22 entries fit a raised quota of 40: %v", err)
 	}
 }
+
+func TestParseSecretsProvider(t *testing.T) {
+	for s, want := range map[string]SecretsProvider{
+		"passphrase": {URL: "passphrase", Passphrase: true},
+		"awskms://alias/tenantkit-state?region=ap-northeast-1": {URL: "awskms://alias/tenantkit-state?region=ap-northeast-1", KeyID: "alias/tenantkit-state", Region: "ap-northeast-1"},
+		"awskms:///arn:aws:kms:ap-northeast-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab?region=ap-northeast-3": {
+			URL:   "awskms:///arn:aws:kms:ap-northeast-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab?region=ap-northeast-3",
+			KeyID: "arn:aws:kms:ap-northeast-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", Region: "ap-northeast-3"},
+	} {
+		got, err := ParseSecretsProvider(s)
+		if err != nil || got != want {
+			t.Errorf("%s: %+v, %v; want %+v", s, got, err, want)
+		}
+	}
+	for s, says := range map[string]string{
+		"":                          "awskms://alias/<name>",
+		"gcpkms://projects/p/keys/k": "awskms://alias/<name>",
+		"awskms://alias/state":       "region=ap-northeast-1",
+		"awskms://alias/state?region=us-east-1": "stays in Japan",
+		"awskms://alias/state?region=ap-northeast-1&endpoint=http://127.0.0.1:5000": `"endpoint"`,
+		"awskms://?region=ap-northeast-1": "name the KMS key",
+		"awskms:///arn:aws:kms:us-east-1:123456789012:key/k?region=ap-northeast-1": "not in ap-northeast-1",
+	} {
+		if _, err := ParseSecretsProvider(s); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%q: %v, want an error saying %s", s, err, says)
+		}
+	}
+}

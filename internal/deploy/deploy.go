@@ -40,6 +40,22 @@ type Deployer interface {
 	Remove(ctx context.Context, stack string) error
 }
 
+// PinnedEnv is set on every Pulumi CLI tenantctl runs, after the
+// operator's environment, so nothing there undoes it:
+//
+//   - PULUMI_IGNORE_AMBIENT_PLUGINS: only the plugins installed in
+//     PULUMI_HOME run, at the version the program asks for; a
+//     pulumi-resource-aws found on PATH is otherwise preferred
+//     (https://www.pulumi.com/docs/iac/cli/environment-variables/).
+//   - PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: a stack file without a
+//     secrets provider reuses the one its state holds instead of the
+//     backend's default, a passphrase with a fresh salt on a file-backed
+//     state (pkg/cmd/pulumi/stack/secrets.go, GetSecretsManager).
+//
+// PULUMI_CONFIG_PASSPHRASE is never set here: a stack uses the passphrase
+// provider only where its file says so.
+var PinnedEnv = []string{"PULUMI_IGNORE_AMBIENT_PLUGINS=true", "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER=true"}
+
 // Available says what is missing for a real deploy, or nil.
 func Available() error {
 	if s := clock.Shifted(); s != "" && !onThisMachine(os.Getenv("AWS_ENDPOINT_URL")) {
@@ -116,6 +132,7 @@ func removeStack(ctx context.Context, dir, name string) error {
 	}
 	cmd := exec.CommandContext(ctx, "pulumi", "stack", "rm", "--yes", "--preserve-config", "--non-interactive", name)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), PinnedEnv...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("remove stack %s: %w: %s", name, err, strings.TrimSpace(string(out)))
 	}

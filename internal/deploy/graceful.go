@@ -296,7 +296,7 @@ func (p pulumiCLI) Run(ctx context.Context, workdir string, stdin io.Reader, out
 	}
 	cmd := exec.Command(p.command, args...)
 	cmd.Dir = workdir
-	cmd.Env = append(append(os.Environ(), env...), "PULUMI_AUTOMATION_API=true")
+	cmd.Env = append(append(append(os.Environ(), env...), PinnedEnv...), "PULUMI_AUTOMATION_API=true")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = io.MultiWriter(append(outs, &stdout)...)
 	cmd.Stderr = io.MultiWriter(append(errs, &stderr)...)

@@ -30,12 +30,25 @@ type Inline struct {
 	Program pulumi.RunFunc
 	// Out receives the engine's progress.
 	Out io.Writer
+	// SecretsProvider says which secrets provider a stack is created with
+	// (its stack file's, which onboarding wrote from the baseline), or
+	// refuses a stack whose file does not name the one the fleet declares.
+	// nil, or "": the backend's default (tests of the engine alone).
+	SecretsProvider func(stack string) (string, error)
 }
 
 // Ready implements Deployer.
 func (d *Inline) Ready() error { return Available() }
 
 func (d *Inline) stack(ctx context.Context, name string) (auto.Stack, error) {
+	provider := ""
+	if d.SecretsProvider != nil {
+		p, err := d.SecretsProvider(name)
+		if err != nil {
+			return auto.Stack{}, err
+		}
+		provider = p
+	}
 	if existingOnly(ctx) {
 		s, err := d.existing(ctx, name)
 		if auto.IsSelectStack404Error(err) {
@@ -47,7 +60,13 @@ func (d *Inline) stack(ctx context.Context, name string) (auto.Stack, error) {
 	if err != nil {
 		return auto.Stack{}, err
 	}
-	s, err := auto.UpsertStackInlineSource(ctx, name, project, inDir(dir, d.Program), auto.WorkDir(dir), auto.Pulumi(cli))
+	opts := []auto.LocalWorkspaceOption{auto.WorkDir(dir), auto.Pulumi(cli)}
+	if provider != "" {
+		// Used by `pulumi stack init` only; an existing stack keeps the
+		// provider its file names.
+		opts = append(opts, auto.SecretsProvider(provider))
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, name, project, inDir(dir, d.Program), opts...)
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("select stack %s of %s: %w", name, dir, err)
 	}

@@ -100,7 +100,7 @@ func (e *Env) Offboard(ctx context.Context, args []string) int {
 		"due":     {"yes", "late", "dry-run", "today", "record-only"},
 	}
 	for name := range set {
-		if name != "stacks-dir" && name != "evidence-dir" && !slices.Contains(allowed[sub], name) {
+		if name != "stacks-dir" && name != "evidence-dir" && name != "baseline-dir" && !slices.Contains(allowed[sub], name) {
 			misplaced = append(misplaced, "--"+name)
 		}
 	}

@@ -42,6 +42,8 @@ type OnboardOptions struct {
 	Database        bool
 	Admins          string
 	LogReaders      string
+	Deployers       string
+	Refreshers      string
 	Cidr            string
 	Pool            string
 	Prefix          int
@@ -66,6 +68,8 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 	fs.BoolVar(&o.Database, "database", d.Database.Enabled, "build the PostgreSQL database")
 	fs.StringVar(&o.Admins, "admin-principals", "", "principal ARNs that may assume the log-admin role with MFA, comma-separated")
 	fs.StringVar(&o.LogReaders, "log-reader-principals", "", "principal ARNs that may assume the log-reader role with MFA, comma-separated")
+	fs.StringVar(&o.Deployers, "deployer-principals", "", "role ARNs that run Pulumi for the tenant, comma-separated (default: the baseline's tenantDeployerPrincipalArns)")
+	fs.StringVar(&o.Refreshers, "refresh-principals", "", "role ARNs of the drift check, comma-separated (default: the baseline's tenantRefreshPrincipalArns)")
 	fs.StringVar(&o.Cidr, "cidr", "auto", "auto (allocate from --pool) or an explicit VPC CIDR")
 	fs.StringVar(&o.Pool, "pool", lifecycle.DefaultPool, "pool the automatic VPC range comes from")
 	fs.IntVar(&o.Prefix, "cidr-prefix", lifecycle.DefaultPrefix, fmt.Sprintf("prefix length of an automatic VPC range (16 to %d)", config.MaxVpcPrefix))
@@ -107,6 +111,7 @@ var flagOf = map[string]string{
 	"ingressCidrs": "--ingress-cidrs", "certificateArn": "--certificate-arn", "alertEmails": "--alert-emails",
 	"trailMode": "--trail-mode", "egressMode": "--egress-mode", "database.enabled": "--database",
 	"adminPrincipalArns": "--admin-principals", "logReaderPrincipalArns": "--log-reader-principals", "vpcCidr": "--cidr",
+	"deployerPrincipalArns": "--deployer-principals", "refreshPrincipalArns": "--refresh-principals",
 }
 
 // asFlags rewrites field errors in terms of the flags that set them.
@@ -146,6 +151,8 @@ func (o OnboardOptions) Config() *config.Tenant {
 	t.Database.Enabled = o.Database
 	t.AdminPrincipalArns = splitList(o.Admins)
 	t.LogReaderPrincipalArns = splitList(o.LogReaders)
+	t.DeployerPrincipalArns = splitList(o.Deployers)
+	t.RefreshPrincipalArns = splitList(o.Refreshers)
 	if o.Cidr != "auto" {
 		t.VpcCidr = o.Cidr
 	}
@@ -158,6 +165,11 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	}
 	cfg := o.Config()
 	auto := o.Cidr == "auto"
+	base, err := stackfile.BaselineFor(e.BaselineDir, cfg.Region)
+	if err != nil {
+		return bad("%w", err)
+	}
+	fleetDefaults(cfg, base)
 	pool, err := netip.ParsePrefix(o.Pool)
 	if auto && err != nil {
 		return bad("--pool %q: write an IPv4 CIDR such as %s", o.Pool, lifecycle.DefaultPool)
@@ -190,6 +202,9 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 			e.logf("dry run: %s exists with these settings (vpcCidr %s); nothing written", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.VpcCidr)
 		} else {
 			e.logf("dry run: would write %s (vpcCidr %s); nothing written. Its config:", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.VpcCidr)
+			if base != nil && base.StateSecretsProvider != "" {
+				e.logf("  secretsprovider: %s (with a data key made by KMS when written)", base.StateSecretsProvider)
+			}
 			for _, k := range config.Keys() {
 				if v, ok := config.Encode(cfg)[config.Namespace+":"+k.Name]; ok {
 					e.logf("  %s:%s: %s", config.Namespace, k.Name, v)
@@ -203,6 +218,12 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 			return err
 		}
 	}
+	// The stack's secrets provider and its data key, made before anything
+	// is written (a KMS refusal leaves no file behind).
+	secrets, err := e.stackSecrets(ctx, base, stackfile.Path(e.StacksDir, cfg.TenantID))
+	if err != nil {
+		return bad("tenant %s: %w", cfg.TenantID, err)
+	}
 	lock, err := lifecycle.Acquire(e.StacksDir)
 	if err != nil {
 		return err
@@ -215,7 +236,15 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		if err := e.planPasses(cfg); err != nil {
 			return "", false, err
 		}
-		return e.commit(lock, cfg, lifecycle.StepOnboard, "stack written and planned", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": false})
+		path, changed, err := e.commit(lock, cfg, lifecycle.StepOnboard, "stack written and planned", map[string]any{"vpcCidr": cfg.VpcCidr, "deployed": false})
+		if err != nil || secrets == nil {
+			return path, changed, err
+		}
+		wrote, err := stackfile.WriteSecrets(path, *secrets)
+		if err != nil {
+			return "", false, fmt.Errorf("%s is written, its secrets provider is not (run the command again): %w", path, err)
+		}
+		return path, changed || wrote, nil
 	}()
 	if err != nil {
 		return err
@@ -352,4 +381,46 @@ func differences(a, b *config.Tenant) []string {
 		}
 	}
 	return diff
+}
+
+// fleetDefaults fills what the operator left out with the fleet's
+// defaults from the region's baseline: the deploy and drift pipelines'
+// roles. A tenant without them takes each deploy's caller as its deployer
+// (WP-17's plan rule fails it).
+func fleetDefaults(cfg *config.Tenant, base *config.Baseline) {
+	if base == nil {
+		return
+	}
+	if len(cfg.DeployerPrincipalArns) == 0 {
+		cfg.DeployerPrincipalArns = slices.Clone(base.TenantDeployerPrincipalArns)
+	}
+	if len(cfg.RefreshPrincipalArns) == 0 {
+		cfg.RefreshPrincipalArns = slices.Clone(base.TenantRefreshPrincipalArns)
+	}
+}
+
+// stackSecrets is the secrets provider onboarding writes into the stack
+// file at path: the baseline's stateSecretsProvider with a new data key,
+// nil when the file has them already or the baseline declares none.
+func (e *Env) stackSecrets(ctx context.Context, base *config.Baseline, path string) (*stackfile.Secrets, error) {
+	if base == nil || base.StateSecretsProvider == "" {
+		e.logf("note: the baseline declares no stateSecretsProvider, so the stack's secrets provider is the backend's default (Day 0 in docs/operations.md declares the fleet's)")
+		return nil, nil
+	}
+	p, err := config.ParseSecretsProvider(base.StateSecretsProvider)
+	if err != nil {
+		return nil, err
+	}
+	have, err := stackfile.ReadSecrets(path)
+	if err != nil && !errors.Is(err, stackfile.ErrNotFound) {
+		return nil, err
+	}
+	if have.Provider == p.URL && (p.Passphrase || have.EncryptedKey != "") {
+		return nil, nil
+	}
+	key, err := e.dataKey(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &stackfile.Secrets{Provider: p.URL, EncryptedKey: key}, nil
 }

@@ -50,6 +50,10 @@ type Env struct {
 	// Verify runs the post-deploy checks on what up deployed (its stack
 	// outputs); nil when not available.
 	Verify func(ctx context.Context, tenant string, outputs map[string]any) error
+	// DataKey makes a stack's encrypted data key for a KMS secrets
+	// provider, as Pulumi's cloud secrets manager does (32 random bytes,
+	// KMS Encrypt, base64); nil when this build reaches no KMS.
+	DataKey func(ctx context.Context, p config.SecretsProvider) (string, error)
 	// Now is the real clock: evidence records it, always.
 	Now func() time.Time
 	// Simulated is the JST day a step acts as (--today), zero for the
@@ -65,9 +69,10 @@ type Env struct {
 	Confirm func(prompt, expect string) bool
 }
 
-// dirFlags binds --stacks-dir and --evidence-dir.
+// dirFlags binds --stacks-dir, --evidence-dir and --baseline-dir.
 func (e *Env) dirFlags(fs *flag.FlagSet) {
 	fs.StringVar(&e.StacksDir, "stacks-dir", e.StacksDir, "directory of the tenant stack files")
+	fs.StringVar(&e.BaselineDir, "baseline-dir", e.BaselineDir, "directory of the account baseline's stack files (the quotas raised, the fleet's defaults)")
 	fs.StringVar(&e.EvidenceDir, "evidence-dir", e.EvidenceDir, "directory of the lifecycle evidence records (<tenant>.json each; keep verify reports elsewhere)")
 }
 

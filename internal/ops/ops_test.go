@@ -111,6 +111,7 @@ type env struct {
 	dep      *fake
 	out, err *bytes.Buffer
 	left     []string
+	dataKeys []string // the KMS keys DataKey was asked to encrypt under
 }
 
 // newEnv copies the example stacks to a temporary directory; today is
@@ -135,9 +136,25 @@ func newEnv(t *testing.T, today string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The example baseline: the fleet's defaults onboarding writes.
+	base := filepath.Join(dir, "baseline")
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "..", "baseline", "Pulumi.tokyo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	e := &env{dep: &fake{stacks: stacks}, out: &bytes.Buffer{}, err: &bytes.Buffer{}}
 	e.Env = &ops.Env{
-		StacksDir: stacks, EvidenceDir: filepath.Join(dir, "evidence"), Deployer: e.dep,
+		StacksDir: stacks, EvidenceDir: filepath.Join(dir, "evidence"), BaselineDir: base, Deployer: e.dep,
+		DataKey: func(_ context.Context, p config.SecretsProvider) (string, error) {
+			e.dataKeys = append(e.dataKeys, p.KeyID)
+			return fmt.Sprintf("data-key-%d-under-%s", len(e.dataKeys), strings.ReplaceAll(p.KeyID, "/", "-")), nil
+		},
 		Now: func() time.Time { return now }, Stdout: e.out, Stderr: e.err,
 		Leftovers: func(context.Context, string) ([]string, error) { return e.left, nil },
 		Verify:    func(context.Context, string, map[string]any) error { return e.dep.do("verify", "") },
@@ -680,7 +697,12 @@ func raiseQuota(t *testing.T, e *env, name string, value int) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	body := fmt.Sprintf("config:\n  tenantkit-baseline:region: ap-northeast-1\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n  tenantkit-baseline:quotas:\n    %s: %d\n", name, value)
+	// The example baseline (newEnv's), with the quota declared.
+	example, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "..", "baseline", "Pulumi.tokyo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("%s  tenantkit-baseline:quotas:\n    %s: %d\n", example, name, value)
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.tokyo.yaml"), []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -922,5 +944,80 @@ func TestOneMissedDeadlineHoldsBackNoOne(t *testing.T) {
 		if s := e.stack(t, n).Lifecycle.State; s != config.StateSuspended {
 			t.Errorf("%s recorded as %s, want suspended", n, s)
 		}
+	}
+}
+
+// #35 items 1 and 2: onboarding writes the fleet's defaults from the
+// baseline (the pipelines' roles) and the stack's secrets provider with a
+// data key made once; every Pulumi step refuses a stack file without them.
+func TestOnboardWritesTheFleetsDefaults(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	ctx := context.Background()
+	if code := e.Onboard(ctx, onboardArgs("umbrella", "--no-deploy")); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, e.err)
+	}
+	cfg := e.stack(t, "umbrella")
+	if !slices.Equal(cfg.DeployerPrincipalArns, []string{"arn:aws:iam::123456789012:role/tenantkit/tenantkit-deploy"}) ||
+		!slices.Equal(cfg.RefreshPrincipalArns, []string{"arn:aws:iam::123456789012:role/tenantkit/tenantkit-drift"}) {
+		t.Errorf("deployers %v, refreshers %v: want the baseline's", cfg.DeployerPrincipalArns, cfg.RefreshPrincipalArns)
+	}
+	path := stackfile.Path(e.StacksDir, "umbrella")
+	want := stackfile.Secrets{Provider: "awskms://alias/tenantkit-state?region=ap-northeast-1", EncryptedKey: "data-key-1-under-alias-tenantkit-state"}
+	if got, err := stackfile.ReadSecrets(path); err != nil || got != want {
+		t.Errorf("secrets %+v, %v; want %+v", got, err, want)
+	}
+	if p, err := e.SecretsProvider("umbrella"); err != nil || p != want.Provider {
+		t.Errorf("the provider a deploy uses: %q, %v", p, err)
+	}
+	// Again: the same file, no new data key (a new one would re-key the
+	// stack's config on every run).
+	before := e.bytes(t, "umbrella")
+	if code := e.Onboard(ctx, onboardArgs("umbrella", "--no-deploy")); code != cli.ExitOK {
+		t.Fatalf("again: exit %d: %s", code, e.err)
+	}
+	if e.bytes(t, "umbrella") != before || len(e.dataKeys) != 1 {
+		t.Errorf("onboarding again rewrote the file or made another key (%v)", e.dataKeys)
+	}
+	// A stack file without the provider (the examples, never onboarded
+	// here) is refused by every Pulumi step, naming the fix.
+	if _, err := e.SecretsProvider("acme"); err == nil || !strings.Contains(err.Error(), "tenantctl onboard") {
+		t.Errorf("acme without a secrets provider: %v", err)
+	}
+	// Named on the command line: the operator's choice, not the default.
+	raiseQuota(t, e, "VPCs per Region", 10)
+	if code := e.Onboard(ctx, onboardArgs("stark", "--no-deploy", "--deployer-principals", "arn:aws:iam::123456789012:role/ci/other")); code != cli.ExitOK {
+		t.Fatalf("stark: exit %d: %s", code, e.err)
+	}
+	if d := e.stack(t, "stark").DeployerPrincipalArns; !slices.Equal(d, []string{"arn:aws:iam::123456789012:role/ci/other"}) {
+		t.Errorf("stark's deployers %v", d)
+	}
+}
+
+// KMS refusing the data key leaves nothing behind; a baseline without the
+// pipelines' roles leaves a stack WP-17's plan rule fails.
+func TestOnboardRefusedBeforeWriting(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	e.DataKey = func(context.Context, config.SecretsProvider) (string, error) {
+		return "", errors.New("AccessDeniedException: not authorized to perform kms:Encrypt")
+	}
+	code := e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy"))
+	if code != cli.ExitBadInput || !strings.Contains(e.err.String(), "kms:Encrypt on that key") || !strings.Contains(e.err.String(), "nothing was written") {
+		t.Errorf("exit %d: %s", code, e.err)
+	}
+	if _, err := os.Stat(stackfile.Path(e.StacksDir, "umbrella")); err == nil {
+		t.Error("a stack file was written without its data key")
+	}
+	bare := filepath.Join(t.TempDir(), "Pulumi.tokyo.yaml")
+	if err := os.WriteFile(bare, []byte("config:\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e = newEnv(t, "2026-11-25")
+	e.BaselineDir = filepath.Dir(bare)
+	code = e.Onboard(context.Background(), onboardArgs("umbrella", "--no-deploy"))
+	if code == cli.ExitOK || !strings.Contains(e.err.String(), "WP-17") {
+		t.Errorf("no pipelines' roles anywhere: exit %d: %s", code, e.err)
+	}
+	if !strings.Contains(e.out.String(), "declares no stateSecretsProvider") {
+		t.Errorf("no word of the missing secrets provider: %s", e.out)
 	}
 }

@@ -15,6 +15,7 @@ var _ = register(Rule{ID: "WP-17",
 		tenant := ""
 		if in.Tenant != nil {
 			tenant = in.Tenant.TenantID
+			namedPipelines(in, e)
 		}
 		for _, b := range in.Graph.OfType(tBucket) {
 			doc, state := bucketPolicy(in, b)
@@ -120,4 +121,23 @@ func openAllows(doc *policydoc.Document) []policydoc.Statement {
 		}
 	}
 	return out
+}
+
+// namedPipelines: a tenant stack names who deploys it and who reads it
+// for the drift check. Without deployers each deploy's caller becomes the
+// one the buckets' and key's denies exempt, so a deploy by another role
+// rewrites those policies (and the drift role's preview, which computes
+// them for itself, never matches); without refresh principals the drift
+// check's refresh is refused the buckets it reads.
+func namedPipelines(in *Input, e *Eval) {
+	stack := "stack " + in.Tenant.TenantID
+	if len(in.Tenant.DeployerPrincipalArns) == 0 {
+		e.Fail(stack, "deployerPrincipalArns: none (each deploy's caller is taken)", "the deploy pipeline's role named: tenantkit:deployerPrincipalArns (tenantctl onboard writes the baseline's tenantDeployerPrincipalArns)")
+	}
+	if len(in.Tenant.RefreshPrincipalArns) == 0 {
+		e.Fail(stack, "refreshPrincipalArns: none", "the drift check's role named: tenantkit:refreshPrincipalArns (tenantctl onboard writes the baseline's tenantRefreshPrincipalArns)")
+	}
+	if len(in.Tenant.DeployerPrincipalArns) > 0 && len(in.Tenant.RefreshPrincipalArns) > 0 {
+		e.Applies()
+	}
 }

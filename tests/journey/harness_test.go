@@ -17,6 +17,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/tenantkit/tenantkit/components/baseline"
+	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
+	"github.com/tenantkit/tenantkit/internal/deploy"
+	"github.com/tenantkit/tenantkit/internal/ops"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/verify"
@@ -67,11 +74,16 @@ type world struct {
 	t      *testing.T
 	tenant string
 	target target
-	bin    string // tenantctl, pulumi, pulumi-resource-aws
-	work   string // the operator's checkout
-	env    []string
-	cfg    aws.Config
-	log    io.Writer
+	bin    string // tenantctl, pulumi
+	plugin string // the test aws plugin as installed in PULUMI_HOME
+	// driftRole is the nightly drift check's role; onboarded the secrets
+	// provider onboarding wrote into the journey tenant's stack file.
+	driftRole string
+	onboarded stackfile.Secrets
+	work      string // the operator's checkout
+	env       []string
+	cfg       aws.Config
+	log       io.Writer
 }
 
 // build builds a command of this repository into dir, with the clock of
@@ -138,8 +150,9 @@ func newWorld(t *testing.T) *world {
 	if err := os.Symlink(cli, filepath.Join(w.bin, "pulumi")); err != nil {
 		t.Fatal(err)
 	}
+	plugins := t.TempDir() // never on PATH: installed into PULUMI_HOME below
 	if !tgt.real {
-		build(t, w.bin, "pulumi-resource-aws", "./tests/awsprovider/cmd/pulumi-resource-aws")
+		build(t, plugins, "pulumi-resource-aws", "./tests/awsprovider/cmd/pulumi-resource-aws")
 	}
 	root := repoRoot()
 	for _, f := range []string{"Pulumi.yaml"} {
@@ -154,15 +167,22 @@ func newWorld(t *testing.T) *world {
 	copyTree(t, filepath.Join(root, "stacks"), filepath.Join(w.work, "stacks"))
 	copyTree(t, filepath.Join(root, "baseline"), filepath.Join(w.work, "baseline"))
 	_ = os.Remove(filepath.Join(w.work, "baseline", "main.go"))
+	// As the workflows run Pulumi (and tenantctl always does): only the
+	// plugins installed in PULUMI_HOME, and a stack's secrets provider from
+	// its file or its state, never a passphrase nobody chose.
 	w.env = append(os.Environ(), "PATH="+w.bin+string(os.PathListSeparator)+os.Getenv("PATH"), "PULUMI_SKIP_UPDATE_CHECK=true", "CI=true")
+	w.env = append(w.env, deploy.PinnedEnv...)
 	if !tgt.real {
-		// A state of its own, and the test plugin as the only aws plugin.
+		// A state of its own, and the test plugin installed as the aws
+		// plugin at the program's version, the way the setup action
+		// installs the released one.
 		state := t.TempDir()
 		w.env = append(w.env, "PULUMI_HOME="+filepath.Join(state, "home"), "PULUMI_BACKEND_URL=file://"+filepath.Join(state, "backend"),
-			"PULUMI_CONFIG_PASSPHRASE=journey", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true")
+			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true")
 		if err := os.MkdirAll(filepath.Join(state, "backend"), 0o755); err != nil {
 			t.Fatal(err)
 		}
+		w.plugin = filepath.Join(state, "home", "plugins", "resource-aws-v"+awsPluginVersion, "pulumi-resource-aws")
 	}
 	w.env = append(w.env, tgt.env...)
 	// This process runs inline programs too (the baseline, the operator's
@@ -177,7 +197,50 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.cfg = cfg
+	if !tgt.real {
+		if r := w.pulumi("plugin", "install", "resource", "aws", awsPluginVersion, "--file", filepath.Join(plugins, "pulumi-resource-aws")); r.code != 0 {
+			t.Fatalf("install the test aws plugin: %s", r)
+		}
+		w.dayZero(context.Background())
+	}
 	return w
+}
+
+// awsPluginVersion is the aws plugin the programs ask for: the SDK's
+// version in go.mod.
+const awsPluginVersion = "6.83.4"
+
+// stateKey is the alias of the key the fleet's stacks encrypt their
+// secrets with (the example baseline's stateSecretsProvider).
+const stateKey = "alias/tenantkit-state"
+
+// dayZero makes what the Day 0 runbook has the provider make by hand
+// before the baseline's first deploy (docs/operations.md): the state's
+// KMS key in Tokyo.
+func (w *world) dayZero(ctx context.Context) {
+	w.t.Helper()
+	c := kms.NewFromConfig(w.cfg)
+	k, err := c.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("tenantkit: the Pulumi state's secrets")})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(stateKey), TargetKeyId: k.KeyMetadata.KeyId}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// tenantStack is a tenant's stack as tenantctl runs it: the secrets
+// provider its file names, refused unless it is the fleet's.
+func (w *world) tenantStack() *deploy.Inline {
+	e := &ops.Env{StacksDir: filepath.Join(w.work, "stacks"), BaselineDir: filepath.Join(w.work, "baseline")}
+	return &deploy.Inline{WorkDir: w.work, Program: tenantprog.Inline, Out: w.log, SecretsProvider: e.SecretsProvider}
+}
+
+// baselineStack is the account baseline as tenantctl's Automation API
+// path runs it, created with the secrets provider its file declares.
+func (w *world) baselineStack() *deploy.Inline {
+	dir := filepath.Join(w.work, "baseline")
+	return &deploy.Inline{WorkDir: dir, Program: baseline.Inline, Out: w.log, SecretsProvider: ops.BaselineSecretsProvider(dir)}
 }
 
 // chooseTarget: the real account when TENANTKIT_E2E=1 and it has what it

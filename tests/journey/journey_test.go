@@ -36,10 +36,8 @@ import (
 	ts "github.com/gruntwork-io/terratest/modules/test-structure"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
-	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/clock"
-	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
@@ -75,7 +73,7 @@ func TestJourney(t *testing.T) {
 	}
 	// Declared first, so a failed stage still tears down.
 	defer ts.RunTestStage(t, "teardown", func() { w.teardown() })
-	base := &deploy.Inline{WorkDir: filepath.Join(w.work, "baseline"), Program: baseline.Inline, Out: w.log}
+	base := w.baselineStack()
 
 	ts.RunTestStage(t, "baseline", func() {
 		if w.target.real {
@@ -128,6 +126,23 @@ func TestJourney(t *testing.T) {
 			t.Fatalf("onboard: exit %d", r.code)
 		}
 		w.discoveryFindsTheInventory(ctx, inv)
+		if !w.target.real {
+			w.onboarded, _ = stackfile.ReadSecrets(stackfile.Path(filepath.Join(w.work, "stacks"), w.tenant))
+			if w.onboarded.Provider != "awskms://"+stateKey+"?region=ap-northeast-1" || w.onboarded.EncryptedKey == "" {
+				t.Errorf("onboarding wrote the secrets %+v, want the baseline's provider and a data key", w.onboarded)
+			}
+			w.secretsKept(w.tenant, w.onboarded, "after onboarding")
+			// Onboarded by the pull-request path (the stack file first,
+			// the deploy after): the nightly drift check, run as the drift
+			// role, finds the stack as deployed. A stack without its
+			// deployers named would have the drift role compute other
+			// bucket policies (#35).
+			w.as(ctx, w.driftRole, func() {
+				if changes, err := w.tenantStack().Drift(ctx, w.tenant); err != nil {
+					t.Errorf("the drift role's preview --refresh --expect-no-changes after onboarding: %v %v", changes, err)
+				}
+			})
+		}
 		// list asks the backend what is deployed (#23 item 7): the new
 		// tenant is, with its resources; acme's file was never deployed here.
 		if l := w.tenantctl("list", "--format", "json"); l.code != 0 || !strings.Contains(l.stdout, `"deployed": "yes"`) || !strings.Contains(l.stdout, `"deployed": "no"`) {
@@ -152,11 +167,17 @@ func TestJourney(t *testing.T) {
 	ts.RunTestStage(t, "drift", func() {
 		t.Log("drift: injected with the SDK, found by verify and by preview --refresh")
 		w.injectDrift(ctx, w.inventory(w.tenant))
+		if !w.target.real {
+			w.secretsKept(w.tenant, w.onboarded, "after the drift check and repair")
+		}
 	})
 
 	ts.RunTestStage(t, "change", func() {
 		t.Log("a config change: another ingress range, another app port, another zone")
 		w.changeConfig(ctx)
+		if !w.target.real {
+			w.secretsKept(w.tenant, w.onboarded, "after the change")
+		}
 	})
 
 	ts.RunTestStage(t, "offboard", func() {
@@ -207,19 +228,81 @@ func (w *world) assumeDeployer(ctx context.Context) {
 	}
 	w.target.account = aws.ToString(id.Account)
 	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, w.target.account)
-	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("tenantkit-deployer"), Path: aws.String("/ops/"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		w.t.Fatal(err)
+	// The pipelines' roles the example baseline names as the fleet's
+	// defaults (tenantDeployerPrincipalArns, tenantRefreshPrincipalArns).
+	var arns []string
+	for _, name := range []string{"tenantkit-deploy", "tenantkit-drift"} {
+		role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String("/tenantkit/"), AssumeRolePolicyDocument: aws.String(trust)})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		arns = append(arns, aws.ToString(role.Role.Arn))
 	}
-	creds, err := sts.NewFromConfig(w.cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn, RoleSessionName: aws.String("journey")})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	set := map[string]string{"AWS_ACCESS_KEY_ID": aws.ToString(creds.Credentials.AccessKeyId),
-		"AWS_SECRET_ACCESS_KEY": aws.ToString(creds.Credentials.SecretAccessKey), "AWS_SESSION_TOKEN": aws.ToString(creds.Credentials.SessionToken)}
-	for k, v := range set {
+	w.driftRole = arns[1]
+	for k, v := range w.credentialsOf(ctx, arns[0]) {
 		w.env = append(w.env, k+"="+v)
 		w.t.Setenv(k, v)
+	}
+}
+
+// credentialsOf is a session of a role, as the environment variables the
+// SDKs and Pulumi read.
+func (w *world) credentialsOf(ctx context.Context, role string) map[string]string {
+	w.t.Helper()
+	creds, err := sts.NewFromConfig(w.cfg).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("journey")})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return map[string]string{"AWS_ACCESS_KEY_ID": aws.ToString(creds.Credentials.AccessKeyId),
+		"AWS_SECRET_ACCESS_KEY": aws.ToString(creds.Credentials.SecretAccessKey), "AWS_SESSION_TOKEN": aws.ToString(creds.Credentials.SessionToken)}
+}
+
+// as runs f with the process's credentials those of role (the inline
+// programs run in this process, their CLI and plugins in children that
+// inherit its environment), then puts the deployer's back.
+func (w *world) as(ctx context.Context, role string, f func()) {
+	w.t.Helper()
+	creds := w.credentialsOf(ctx, role)
+	before := map[string]string{}
+	for k, v := range creds {
+		before[k] = os.Getenv(k)
+		os.Setenv(k, v)
+	}
+	defer func() {
+		for k, v := range before {
+			os.Setenv(k, v)
+		}
+	}()
+	f()
+}
+
+// secretsKept: the stack's state holds the secrets provider its file
+// names, with the very data key onboarding wrote there (so the CLI took
+// the key as it was), and the file is as onboarding left it.
+func (w *world) secretsKept(stack string, onboarded stackfile.Secrets, when string) {
+	w.t.Helper()
+	file, err := stackfile.ReadSecrets(stackfile.Path(filepath.Join(w.work, "stacks"), stack))
+	if err != nil || file != onboarded {
+		w.t.Errorf("%s: the stack file's secrets %+v (%v), onboarding wrote %+v", when, file, err, onboarded)
+	}
+	r := w.pulumi("stack", "export", "--stack", stack)
+	var st struct {
+		Deployment struct {
+			SecretsProviders struct {
+				Type  string `json:"type"`
+				State struct {
+					URL          string `json:"url"`
+					EncryptedKey string `json:"encryptedkey"`
+				} `json:"state"`
+			} `json:"secrets_providers"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &st); r.code != 0 || err != nil {
+		w.t.Fatalf("%s: stack export: %v %s", when, err, r)
+	}
+	sp := st.Deployment.SecretsProviders
+	if sp.Type != "cloud" || sp.State.URL != onboarded.Provider || sp.State.EncryptedKey != onboarded.EncryptedKey {
+		w.t.Errorf("%s: the state's secrets provider %+v, want the cloud provider %s with onboarding's data key", when, sp, onboarded.Provider)
 	}
 }
 
@@ -391,13 +474,13 @@ func (w *world) injectDrift(ctx context.Context, invPath string) {
 	// key's rotation, the subnet's mapping, the baseline's trail stopped.
 	// The extra SSH rule is no resource of the stack: refresh cannot see
 	// it (verify does).
-	tenantStack := &deploy.Inline{WorkDir: w.work, Program: tenantprog.Inline, Out: w.log}
+	tenantStack := w.tenantStack()
 	if changes, err := tenantStack.Drift(ctx, w.tenant); err == nil {
 		w.t.Errorf("preview --refresh --expect-no-changes of %s passed after drift: %v", w.tenant, changes)
 	} else if n := changes["update"] + changes["create"] + changes["replace"]; n < 3 {
 		w.t.Errorf("preview --refresh saw %v, want the encryption, rotation and subnet at least", changes)
 	}
-	base := &deploy.Inline{WorkDir: filepath.Join(w.work, "baseline"), Program: baseline.Inline, Out: w.log}
+	base := w.baselineStack()
 	if changes, err := base.Drift(ctx, "tokyo"); err == nil {
 		w.t.Errorf("the baseline's drift check passed with its trail stopped: %v", changes)
 	}
@@ -440,7 +523,7 @@ func (w *world) changeConfig(ctx context.Context) {
 			w.t.Fatalf("add a zone: %s", r)
 		}
 	}
-	stack := &deploy.Inline{WorkDir: w.work, Program: tenantprog.Inline, Out: w.log}
+	stack := w.tenantStack()
 	if _, err := stack.Up(ctx, w.tenant); err != nil {
 		w.t.Fatalf("up after the config change: %v", err)
 	}
@@ -479,6 +562,9 @@ func (w *world) offboard() {
 		if c.ID == "WP-10" && c.Status != catalog.Pass {
 			w.t.Errorf("suspended, WP-10 is %s: %+v", c.Status, c.Checks)
 		}
+	}
+	if !w.target.real {
+		w.secretsKept(w.tenant, w.onboarded, "after the suspension")
 	}
 	// A suspended tenant's promise broken, one way at a time.
 	w.violate(context.Background(), inv, true)
@@ -532,8 +618,8 @@ func (w *world) discoveryFindsTheInventory(ctx context.Context, invPath string) 
 	if err != nil {
 		w.t.Fatalf("discover: %v", err)
 	}
-	if !found.DeployerFromCaller || len(found.Deployers) != 0 {
-		w.t.Errorf("discovery of a stack without deployerPrincipalArns: deployers %v, from caller %v", found.Deployers, found.DeployerFromCaller)
+	if found.DeployerFromCaller || !slices.Equal(found.Deployers, cfg.DeployerPrincipalArns) || len(cfg.DeployerPrincipalArns) == 0 {
+		w.t.Errorf("discovery of a stack naming its deployers %v: deployers %v, from caller %v", cfg.DeployerPrincipalArns, found.Deployers, found.DeployerFromCaller)
 	}
 	norm := func(inv *verify.Inventory) string {
 		c := *inv

@@ -27,9 +27,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/clock"
-	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
@@ -78,7 +76,7 @@ func TestLifecycleUnderFailure(t *testing.T) {
 			t.Fatalf("onboard %s --no-deploy: %s", n, r)
 		}
 	}
-	base := &deploy.Inline{WorkDir: filepath.Join(w.work, "baseline"), Program: baseline.Inline, Out: w.log}
+	base := w.baselineStack()
 	if _, err := base.Up(ctx, "tokyo"); err != nil {
 		t.Fatalf("baseline up: %v", err)
 	}
@@ -450,7 +448,7 @@ func (w *world) locks(stack string) []string {
 
 // plugins are the running processes of this world's aws plugin.
 func (w *world) plugins() []string {
-	plugin := filepath.Join(w.bin, "pulumi-resource-aws")
+	plugin := w.plugin
 	var out []string
 	procs, _ := filepath.Glob("/proc/[0-9]*/exe")
 	for _, exe := range procs {

@@ -41,11 +41,9 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
-	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
-	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
@@ -201,7 +199,7 @@ func (b *breaker) checkStatus(ctx context.Context, control, check string) (catal
 // repair redeploys the tenant from its state (up --refresh): the undo of a
 // violation that deleted what Pulumi made.
 func (b *breaker) repair(ctx context.Context) error {
-	return (&deploy.Inline{WorkDir: b.w.work, Program: tenantprog.Inline, Out: b.w.log}).Repair(ctx, b.w.tenant)
+	return b.w.tenantStack().Repair(ctx, b.w.tenant)
 }
 
 func (b *breaker) region() string { return b.inv.Region }
