@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds tenantctl into .bin/ (go run would turn every exit code into 1) and
-# prints its path.
+# Builds tenantctl into .bin/, or into $TENANTKIT_BIN (the setup action's,
+# outside the checkout, so nothing a commit puts in the tree is on PATH),
+# and prints its path (go run would turn every exit code into 1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$root/.bin"
-(cd "$root" && go build -buildvcs=auto -o .bin/tenantctl ./cmd/tenantctl) >&2
-echo "$root/.bin/tenantctl"
+bin=${TENANTKIT_BIN:-$root/.bin}
+mkdir -p "$bin"
+(cd "$root" && go build -buildvcs=auto -o "$bin/tenantctl" ./cmd/tenantctl) >&2
+echo "$bin/tenantctl"

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/tenantkit/tenantkit/internal/deploy"
 )
 
 // #22 items 15-19: the workflows' secrets, permissions, trust and
@@ -400,26 +402,101 @@ func TestOnboardingByPullRequest(t *testing.T) {
 	}
 }
 
-// #23 item 5: a new stack takes the secrets provider the operator chose
-// (a KMS key in Tokyo, with the state bucket there): every job that
-// creates a stack passes PULUMI_SECRETS_PROVIDER.
+// #23 item 5, #35 item 1: a new stack takes the secrets provider its
+// stack file names (onboarding wrote it from the baseline): every step
+// that selects a stack does it through scripts/select-stack.sh, and no
+// workflow hands Pulumi a passphrase, so nothing falls back to one.
 func TestNewStacksTakeTheSecretsProvider(t *testing.T) {
 	n := 0
 	for _, w := range workflows(t) {
 		for name, j := range w.Jobs {
 			for _, s := range j.Steps {
-				if !strings.Contains(s.Run, "--create") {
-					continue
+				if _, ok := s.Env["PULUMI_CONFIG_PASSPHRASE"]; ok {
+					t.Errorf("%s/%s: step %q sets PULUMI_CONFIG_PASSPHRASE", w.file, name, s.Name)
 				}
-				n++
-				if !strings.Contains(s.Run, `--secrets-provider "$PULUMI_SECRETS_PROVIDER"`) || s.Env["PULUMI_SECRETS_PROVIDER"] != "${{ vars.PULUMI_SECRETS_PROVIDER }}" {
-					t.Errorf("%s/%s creates a stack without the chosen secrets provider", w.file, name)
+				if strings.Contains(s.Run, "--create") || strings.Contains(s.Run, "stack init") {
+					t.Errorf("%s/%s: step %q creates a stack itself, not through scripts/select-stack.sh", w.file, name, s.Name)
+				}
+				if strings.Contains(s.Run, "scripts/select-stack.sh") {
+					n++
 				}
 			}
 		}
 	}
 	if n < 2 {
-		t.Errorf("%d steps create stacks, want the preview's and the deploy's", n)
+		t.Errorf("%d steps select stacks through scripts/select-stack.sh, want the preview's and the deploy's", n)
+	}
+}
+
+// #35 item 4: every workflow runs Pulumi with only the plugins installed
+// in PULUMI_HOME and the state's secrets provider as the fallback, and
+// the setup action puts nothing of the checkout on PATH.
+func TestPulumiRunsPinned(t *testing.T) {
+	for _, w := range workflows(t) {
+		runsPulumi := false
+		for _, j := range w.Jobs {
+			for _, s := range j.Steps {
+				runsPulumi = runsPulumi || s.With["pulumi"] == "true"
+			}
+		}
+		if !runsPulumi {
+			continue
+		}
+		for k, v := range map[string]string{"PULUMI_IGNORE_AMBIENT_PLUGINS": "true", "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER": "true"} {
+			if w.Env[k] != v {
+				t.Errorf("%s: workflow env %s=%q, want %q", w.file, k, w.Env[k], v)
+			}
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "actions", "setup", "action.yml"))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "GITHUB_PATH") && !strings.Contains(line, `"$RUNNER_TEMP/`) {
+			t.Errorf("the setup action puts on PATH: %s", strings.TrimSpace(line))
+		}
+	}
+	for _, kv := range deploy.PinnedEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		if v != "true" {
+			t.Errorf("tenantctl's pinned %s=%s", k, v)
+		}
+	}
+}
+
+// scripts/select-stack.sh creates a stack with its file's provider and
+// refuses a file that names none (run with a stand-in pulumi that
+// records its arguments).
+func TestSelectStackScript(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash not available")
+	}
+	work, bin := t.TempDir(), t.TempDir()
+	os.MkdirAll(filepath.Join(work, "stacks"), 0o755)
+	os.WriteFile(filepath.Join(bin, "pulumi"), []byte("#!/bin/sh\necho \"$@\" > \"$PULUMI_ARGS\"\n"), 0o755)
+	args := filepath.Join(t.TempDir(), "args")
+	run := func(tenant string) (int, string) {
+		cmd := exec.Command(filepath.Join(repo(), "scripts", "select-stack.sh"), tenant)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "PULUMI_ARGS="+args)
+		out, err := cmd.CombinedOutput()
+		return exitCode(t, err), string(out)
+	}
+	os.WriteFile(filepath.Join(work, "stacks", "Pulumi.acme.yaml"), []byte("config:\n  tenantkit:tenantId: acme\n"), 0o644)
+	if code, out := run("acme"); code != 2 || !strings.Contains(out, "tenantctl onboard acme") {
+		t.Errorf("a file without a provider: exit %d %s", code, out)
+	}
+	if _, err := os.Stat(args); err == nil {
+		t.Error("pulumi ran for a file without a provider")
+	}
+	os.WriteFile(filepath.Join(work, "stacks", "Pulumi.acme.yaml"), []byte("secretsprovider: awskms://alias/tenantkit-state?region=ap-northeast-1\nencryptedkey: AQICAH==\nconfig:\n  tenantkit:tenantId: acme\n"), 0o644)
+	if code, out := run("acme"); code != 0 {
+		t.Fatalf("exit %d %s", code, out)
+	}
+	got, _ := os.ReadFile(args)
+	if want := "stack select acme --create --secrets-provider awskms://alias/tenantkit-state?region=ap-northeast-1 --non-interactive\n"; string(got) != want {
+		t.Errorf("pulumi %s, want %s", got, want)
+	}
+	if code, _ := run("../acme"); code != 2 {
+		t.Errorf("a path as the tenant: exit %d", code)
 	}
 }
 
