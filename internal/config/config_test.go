@@ -294,13 +294,13 @@ func TestParseSecretsProvider(t *testing.T) {
 		}
 	}
 	for s, says := range map[string]string{
-		"":                          "awskms://alias/<name>",
-		"gcpkms://projects/p/keys/k": "awskms://alias/<name>",
-		"awskms://alias/state":       "region=ap-northeast-1",
+		"":                                      "awskms://alias/<name>",
+		"gcpkms://projects/p/keys/k":            "awskms://alias/<name>",
+		"awskms://alias/state":                  "region=ap-northeast-1",
 		"awskms://alias/state?region=us-east-1": "stays in Japan",
 		"awskms://alias/state?region=ap-northeast-1&endpoint=http://127.0.0.1:5000": `"endpoint"`,
-		"awskms://?region=ap-northeast-1": "name the KMS key",
-		"awskms:///arn:aws:kms:us-east-1:123456789012:key/k?region=ap-northeast-1": "not in ap-northeast-1",
+		"awskms://?region=ap-northeast-1":                                           "name the KMS key",
+		"awskms:///arn:aws:kms:us-east-1:123456789012:key/k?region=ap-northeast-1":  "not in ap-northeast-1",
 	} {
 		if _, err := ParseSecretsProvider(s); err == nil || !strings.Contains(err.Error(), says) {
 			t.Errorf("%q: %v, want an error saying %s", s, err, says)
