@@ -11,6 +11,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/mockengine"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
+	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
 // scenario is one request and the verdict AWS must give it.
@@ -236,7 +237,11 @@ func (s *suite) services() {
 
 	// The deployers (Pulumi): bucket administration from outside the
 	// endpoint, the key for RDS and Secrets Manager at creation.
-	deployer := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, allowAll)
+	// The deployers are the example stacks' (the fleet's deploy role); the
+	// role whose session ran the mocks is not among them.
+	deployer := session(role{Name: "tenantkit-deploy", Arn: testkit.Load(t, "acme").DeployerPrincipalArns[0]}, allowAll)
+	caller := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, allowAll)
+	s.add(explicitDeny, "a role the stack does not name, allowed *, PutBucketPolicy on the archive", request(caller, "s3:PutBucketPolicy", acme.bucket(t, "log-archive").Arn, acme.bucket(t, "log-archive").Policy, nil))
 	for _, key := range []string{"log-archive", "service-logs", "data/personal"} {
 		b := acme.bucket(t, key)
 		for _, a := range []string{"s3:PutBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration"} {
@@ -251,7 +256,7 @@ func (s *suite) services() {
 	// The key policy itself admits the deployers, so a deployer whose IAM
 	// policies grant nothing on KMS still creates RDS, and only grants for
 	// AWS resources.
-	bare := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, policyAllowing("rds:*", "s3:*", "ec2:*"))
+	bare := session(role{Name: "tenantkit-deploy", Arn: testkit.Load(t, "acme").DeployerPrincipalArns[0]}, policyAllowing("rds:*", "s3:*", "ec2:*"))
 	s.add(allowed, "a deployer without KMS in IAM has RDS grant the key", request(bare, "kms:CreateGrant", globex.keyArn, globex.keyPolicy, merge(via("rds"), map[string]any{"kms:GrantIsForAWSResource": "true"})))
 	s.add(denied, "a deployer without KMS in IAM grants the key to a principal directly", request(bare, "kms:CreateGrant", globex.keyArn, globex.keyPolicy, map[string]any{"kms:GrantIsForAWSResource": "false"}))
 	s.add(allowed, "a deployer without KMS in IAM has Secrets Manager encrypt the master secret", request(bare, "kms:GenerateDataKey", globex.keyArn, globex.keyPolicy, via("secretsmanager")))
@@ -393,7 +398,7 @@ func (s *suite) integrity() {
 
 	// No overwrite of a delivered access log: only the delivering services
 	// write objects into the service-logs buckets.
-	deployer := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, allowAll)
+	deployer := session(role{Name: "tenantkit-deploy", Arn: testkit.Load(t, "acme").DeployerPrincipalArns[0]}, allowAll)
 	logAdmin := session(role{Name: "tk-acme-log-admin", Arn: fmt.Sprintf("arn:aws:iam::%s:role/tenants/acme/tk-acme-log-admin", account)}, allowAll)
 	for _, c := range []struct {
 		name string
@@ -416,8 +421,11 @@ func (s *suite) integrity() {
 		s.add(explicitDeny, "an account admin "+a+" on the baseline key", request(admin, a, w.base.keyArn, w.base.keyPolicy, nil))
 		s.add(allowed, "the baseline's log admin "+a+" on the baseline key", request(baseAdmin, a, w.base.keyArn, w.base.keyPolicy, nil))
 	}
-	s.add(explicitDeny, "the deployer schedules the baseline key's deletion", request(deployer, "kms:ScheduleKeyDeletion", w.base.keyArn, w.base.keyPolicy, nil))
-	s.add(allowed, "the deployer applies the program's key policy", request(deployer, "kms:PutKeyPolicy", w.base.keyArn, w.base.keyPolicy, nil))
+	// The example baseline names no deployerPrincipalArns: the role whose
+	// session ran it is its deployer.
+	baseDeployer := session(role{Name: "tenantkit-deployer", Arn: mockengine.DeployerArn}, allowAll)
+	s.add(explicitDeny, "the deployer schedules the baseline key's deletion", request(baseDeployer, "kms:ScheduleKeyDeletion", w.base.keyArn, w.base.keyPolicy, nil))
+	s.add(allowed, "the deployer applies the program's key policy", request(baseDeployer, "kms:PutKeyPolicy", w.base.keyArn, w.base.keyPolicy, nil))
 }
 
 // copies: S3 replication copies a tenant's access logs into its locked
