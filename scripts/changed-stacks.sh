@@ -39,7 +39,11 @@ if [[ -z $base ]] || ! git rev-parse --quiet --verify "$base^{commit}" >/dev/nul
 else
   while IFS= read -r f; do
     case $f in
-      components/*|internal/*|cmd/*|main.go|Pulumi.yaml|go.mod|go.sum)
+      # The code every stack shares, and what runs Pulumi for them (the
+      # workflows, the setup action, the scripts, the pinned CLI): a change
+      # there reaches production in this run, previewed and deployed for
+      # every stack, never on the next unrelated merge.
+      components/*|internal/*|cmd/*|main.go|Pulumi.yaml|go.mod|go.sum|.github/*|scripts/*|tools/*)
         all=true baseline=true ;;
       baseline/*)
         baseline=true ;;

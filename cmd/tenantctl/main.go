@@ -29,7 +29,7 @@ import (
 
 // commands are tenantctl's commands, in the order the help lists them.
 var commands = []cli.Command{
-	plan.Command, ops.OnboardCommand, ops.OffboardCommand, ops.ListCommand, verify.Command,
+	plan.Command, ops.OnboardCommand, ops.DeployCommand, ops.OffboardCommand, ops.ListCommand, verify.Command,
 	{Name: "version", Synopsis: []string{"version"}, Summary: "print tenantctl's version (also in every report and evidence entry)"},
 	{Name: "help", Synopsis: []string{"help [command]", "<command> --help"}, Summary: "this help, or a command's"},
 }
@@ -80,6 +80,10 @@ func run(args []string, f *factory) int {
 		ctx, stop := interruptible(stderr)
 		defer stop()
 		return f.env().Offboard(ctx, args[1:])
+	case "deploy":
+		ctx, stop := interruptible(stderr)
+		defer stop()
+		return f.env().Deploy(ctx, args[1:])
 	case "list":
 		return f.env().List(args[1:])
 	case "verify":

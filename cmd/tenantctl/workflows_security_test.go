@@ -97,7 +97,7 @@ func TestSecretsOnlyWhereNeeded(t *testing.T) {
 					if m := secretRef.FindStringSubmatch(v); m == nil || m[1] == "GITHUB_TOKEN" {
 						continue
 					}
-					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") && !strings.Contains(s.Run, "scripts/lifecycle-guard.sh") {
+					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") && !strings.Contains(s.Run, "tenantctl deploy") && !strings.Contains(s.Run, "scripts/plan-stack.sh") && !strings.Contains(s.Run, "scripts/lifecycle-guard.sh") {
 						t.Errorf("%s/%s: step %q gets %s but runs no Pulumi command", w.file, name, s.Name, k)
 					}
 					if j.Environment == "" {
@@ -168,7 +168,7 @@ func TestPermissionsPerJob(t *testing.T) {
 // replaces a pending job when another joins its group: a queued drift
 // would drop a pending deploy).
 func TestStackGroups(t *testing.T) {
-	changes := regexp.MustCompile(`pulumi (up|destroy)\b|tenantctl offboard`)
+	changes := regexp.MustCompile(`pulumi (up|destroy)\b|tenantctl offboard|tenantctl deploy "\$TENANT" --plan`)
 	for _, w := range workflows(t) {
 		for name, j := range w.Jobs {
 			// Recording the day's steps writes files, no stack.
@@ -247,44 +247,53 @@ func TestTrustBindsEachRoleToItsJobs(t *testing.T) {
 				Condition map[string]map[string]any
 			}
 		}
-		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Statement) != 1 {
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Statement) == 0 {
 			t.Errorf("trust-%s.json: %v", role, err)
 			continue
 		}
-		st := doc.Statement[0]
-		if st.Effect != "Allow" || st.Action != "sts:AssumeRoleWithWebIdentity" || !strings.HasSuffix(st.Principal["Federated"], ":oidc-provider/token.actions.githubusercontent.com") {
-			t.Errorf("trust-%s.json: %+v", role, st)
-		}
-		if st.Condition["StringEquals"]["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
-			t.Errorf("trust-%s.json: the audience is not sts.amazonaws.com", role)
-		}
+		// One statement per kind of subject: IAM ANDs the condition
+		// operators of a statement, so an exact subject and a pattern are
+		// two statements (ORed), never two operators of one.
 		var got []string
-		for op, keys := range st.Condition {
-			v, ok := keys["token.actions.githubusercontent.com:sub"]
-			if !ok {
-				continue
+		for _, st := range doc.Statement {
+			if st.Effect != "Allow" || st.Action != "sts:AssumeRoleWithWebIdentity" || !strings.HasSuffix(st.Principal["Federated"], ":oidc-provider/token.actions.githubusercontent.com") {
+				t.Errorf("trust-%s.json: %+v", role, st)
 			}
-			var list []string
-			switch v := v.(type) {
-			case string:
-				list = []string{v}
-			case []any:
-				for _, x := range v {
-					list = append(list, fmt.Sprint(x))
-				}
+			if st.Condition["StringEquals"]["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
+				t.Errorf("trust-%s.json: the audience is not sts.amazonaws.com", role)
 			}
-			for _, s := range list {
-				// Only the pull request number may vary, and only for
-				// the preview role (its environment's reviewers approve
-				// each run).
-				if strings.Contains(s, "*") && (op != "StringLike" || strings.Count(s, "*") != 1 || !strings.HasSuffix(s, "@refs/pull/*/merge")) {
-					t.Errorf("trust-%s.json: wildcard subject %s (%s)", role, s, op)
+			ops := 0
+			for op, keys := range st.Condition {
+				v, ok := keys["token.actions.githubusercontent.com:sub"]
+				if !ok {
+					continue
 				}
-				if op == "StringLike" && !strings.Contains(s, "*") {
-					t.Errorf("trust-%s.json: StringLike without a wildcard: %s", role, s)
+				ops++
+				var list []string
+				switch v := v.(type) {
+				case string:
+					list = []string{v}
+				case []any:
+					for _, x := range v {
+						list = append(list, fmt.Sprint(x))
+					}
 				}
+				for _, s := range list {
+					// Only the pull request number may vary, and only for
+					// the preview role (its environment's reviewers approve
+					// each run).
+					if strings.Contains(s, "*") && (op != "StringLike" || strings.Count(s, "*") != 1 || !strings.HasSuffix(s, "@refs/pull/*/merge")) {
+						t.Errorf("trust-%s.json: wildcard subject %s (%s)", role, s, op)
+					}
+					if op == "StringLike" && !strings.Contains(s, "*") {
+						t.Errorf("trust-%s.json: StringLike without a wildcard: %s", role, s)
+					}
+				}
+				got = append(got, list...)
 			}
-			got = append(got, list...)
+			if ops != 1 {
+				t.Errorf("trust-%s.json: a statement with %d subject conditions (IAM would require all of them at once)", role, ops)
+			}
 		}
 		slices.Sort(got)
 		slices.Sort(subs)
@@ -382,18 +391,19 @@ func TestLifecycleGuard(t *testing.T) {
 // change makes the baseline run first (scripts/changed-stacks.sh).
 func TestOnboardingByPullRequest(t *testing.T) {
 	for _, w := range workflows(t) {
-		want := map[string]string{"pull-request.yml": "preview", "deploy.yml": "tenant"}[w.file]
-		if want == "" {
-			continue
-		}
-		j := w.Jobs[want]
-		creates, runs := false, false
-		for _, s := range j.Steps {
-			creates = creates || strings.Contains(s.Run, `pulumi stack select "$TENANT" --create`)
-			runs = runs || strings.Contains(s.Run, "pulumi preview --stack") || strings.Contains(s.Run, "pulumi up --stack")
-		}
-		if !creates || !runs || j.Environment == "" {
-			t.Errorf("%s/%s: creates the stack %v, previews or deploys it %v, environment %q", w.file, want, creates, runs, j.Environment)
+		for _, want := range map[string][]string{"pull-request.yml": {"preview"}, "deploy.yml": {"plan", "tenant"}}[w.file] {
+			j := w.Jobs[want]
+			// tenantctl deploy creates a stack it does not find (the
+			// Automation API's upsert, with the stack file's secrets provider):
+			// the plan of a new tenant is made, approved and applied as any.
+			creates, runs := false, false
+			for _, s := range j.Steps {
+				creates = creates || strings.Contains(s.Run, `scripts/plan-stack.sh "$TENANT"`) || strings.Contains(s.Run, `tenantctl deploy "$TENANT" --plan`)
+				runs = creates
+			}
+			if !creates || !runs || j.Environment == "" {
+				t.Errorf("%s/%s: creates the stack %v, previews or deploys it %v, environment %q", w.file, want, creates, runs, j.Environment)
+			}
 		}
 	}
 	script, _ := os.ReadFile(filepath.Join(repo(), "scripts", "changed-stacks.sh"))
@@ -404,7 +414,9 @@ func TestOnboardingByPullRequest(t *testing.T) {
 
 // #23 item 5, #35 item 1: a new stack takes the secrets provider its
 // stack file names (onboarding wrote it from the baseline): every step
-// that selects a stack does it through scripts/select-stack.sh, and no
+// that plans or deploys a tenant goes through tenantctl, which creates a
+// stack with its file's provider and refuses a file without the fleet's
+// (ops.Env.SecretsProvider); no step creates a stack itself, and no
 // workflow hands Pulumi a passphrase, so nothing falls back to one.
 func TestNewStacksTakeTheSecretsProvider(t *testing.T) {
 	n := 0
@@ -415,16 +427,16 @@ func TestNewStacksTakeTheSecretsProvider(t *testing.T) {
 					t.Errorf("%s/%s: step %q sets PULUMI_CONFIG_PASSPHRASE", w.file, name, s.Name)
 				}
 				if strings.Contains(s.Run, "--create") || strings.Contains(s.Run, "stack init") {
-					t.Errorf("%s/%s: step %q creates a stack itself, not through scripts/select-stack.sh", w.file, name, s.Name)
+					t.Errorf("%s/%s: step %q creates a stack itself, not through tenantctl", w.file, name, s.Name)
 				}
-				if strings.Contains(s.Run, "scripts/select-stack.sh") {
+				if strings.Contains(s.Run, "scripts/plan-stack.sh") || strings.Contains(s.Run, "tenantctl deploy") {
 					n++
 				}
 			}
 		}
 	}
-	if n < 2 {
-		t.Errorf("%d steps select stacks through scripts/select-stack.sh, want the preview's and the deploy's", n)
+	if n < 3 {
+		t.Errorf("%d steps plan or deploy tenants through tenantctl, want the preview's, the plan's and the deploy's", n)
 	}
 }
 
@@ -459,44 +471,6 @@ func TestPulumiRunsPinned(t *testing.T) {
 		if v != "true" {
 			t.Errorf("tenantctl's pinned %s=%s", k, v)
 		}
-	}
-}
-
-// scripts/select-stack.sh creates a stack with its file's provider and
-// refuses a file that names none (run with a stand-in pulumi that
-// records its arguments).
-func TestSelectStackScript(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash not available")
-	}
-	work, bin := t.TempDir(), t.TempDir()
-	os.MkdirAll(filepath.Join(work, "stacks"), 0o755)
-	os.WriteFile(filepath.Join(bin, "pulumi"), []byte("#!/bin/sh\necho \"$@\" > \"$PULUMI_ARGS\"\n"), 0o755)
-	args := filepath.Join(t.TempDir(), "args")
-	run := func(tenant string) (int, string) {
-		cmd := exec.Command(filepath.Join(repo(), "scripts", "select-stack.sh"), tenant)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "PULUMI_ARGS="+args)
-		out, err := cmd.CombinedOutput()
-		return exitCode(t, err), string(out)
-	}
-	os.WriteFile(filepath.Join(work, "stacks", "Pulumi.acme.yaml"), []byte("config:\n  tenantkit:tenantId: acme\n"), 0o644)
-	if code, out := run("acme"); code != 2 || !strings.Contains(out, "tenantctl onboard acme") {
-		t.Errorf("a file without a provider: exit %d %s", code, out)
-	}
-	if _, err := os.Stat(args); err == nil {
-		t.Error("pulumi ran for a file without a provider")
-	}
-	os.WriteFile(filepath.Join(work, "stacks", "Pulumi.acme.yaml"), []byte("secretsprovider: awskms://alias/tenantkit-state?region=ap-northeast-1\nencryptedkey: AQICAH==\nconfig:\n  tenantkit:tenantId: acme\n"), 0o644)
-	if code, out := run("acme"); code != 0 {
-		t.Fatalf("exit %d %s", code, out)
-	}
-	got, _ := os.ReadFile(args)
-	if want := "stack select acme --create --secrets-provider awskms://alias/tenantkit-state?region=ap-northeast-1 --non-interactive\n"; string(got) != want {
-		t.Errorf("pulumi %s, want %s", got, want)
-	}
-	if code, _ := run("../acme"); code != 2 {
-		t.Errorf("a path as the tenant: exit %d", code)
 	}
 }
 
@@ -598,5 +572,109 @@ func TestOffboardingRunsWithoutWaiting(t *testing.T) {
 	ops, err := os.ReadFile(filepath.Join(repo(), "docs", "operations.md"))
 	if err != nil || !strings.Contains(string(ops), "`offboarding` (deployment branches: `main` only; **no** required") {
 		t.Errorf("docs/operations.md does not set up the offboarding environment without reviewers")
+	}
+}
+
+// standIn writes an executable shell script into dir.
+func standIn(t *testing.T, dir, name, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// #35 item 5: the pull request's previews are one comment, posted once
+// and edited after (found by its marker), cut below GitHub's limit; run
+// with a stand-in gh that records each call and answers the listing.
+func TestPullRequestCommentScript(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash not available")
+	}
+	bin, previews, calls := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "calls")
+	existing := filepath.Join(t.TempDir(), "existing")
+	// The listing prints the id of a comment with the marker, if one was
+	// posted; a POST or PATCH records the body it was given (-F body=@file).
+	standIn(t, bin, "gh", `echo "$@" >> "$CALLS"
+for a in "$@"; do case $a in body=@*) cp "${a#body=@}" "$CALLS.body" ;; esac; done
+case "$*" in *--paginate*) [ -f "$EXISTING" ] && cat "$EXISTING" ;; esac
+exit 0
+`)
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(filepath.Join(repo(), "scripts", "pr-comment.sh"), args...)
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "CALLS="+calls, "EXISTING="+existing)
+		out, err := cmd.CombinedOutput()
+		return exitCode(t, err), string(out)
+	}
+	os.WriteFile(filepath.Join(previews, "acme.md"), []byte("### acme: plan acme at 0123: 1 to update\n"), 0o644)
+	os.WriteFile(filepath.Join(previews, "globex.md"), []byte("### globex: the plan FAILED (exit 1)\n"), 0o644)
+	if code, out := run("example/fleet", "17", previews); code != 0 || !strings.Contains(out, "commented on example/fleet#17") {
+		t.Fatalf("first run: exit %d %s", code, out)
+	}
+	got, _ := os.ReadFile(calls)
+	if !strings.Contains(string(got), "api -X POST repos/example/fleet/issues/17/comments") {
+		t.Errorf("first run's calls:\n%s", got)
+	}
+	body, _ := os.ReadFile(calls + ".body")
+	if !strings.HasPrefix(string(body), "<!-- tenantkit-previews -->\n") || !strings.Contains(string(body), "### acme: plan acme at 0123") || !strings.Contains(string(body), "### globex: the plan FAILED") {
+		t.Errorf("the comment:\n%s", body)
+	}
+	// Again, with the comment there: edited in place, no second comment.
+	os.WriteFile(existing, []byte("4242\n"), 0o644)
+	os.Remove(calls)
+	if code, out := run("example/fleet", "17", previews); code != 0 || !strings.Contains(out, "updated comment 4242") {
+		t.Fatalf("second run: exit %d %s", code, out)
+	}
+	got, _ = os.ReadFile(calls)
+	if !strings.Contains(string(got), "api -X PATCH repos/example/fleet/issues/comments/4242") || strings.Contains(string(got), "POST") {
+		t.Errorf("second run's calls:\n%s", got)
+	}
+	// A fleet's previews past the comment limit: cut, saying where the rest is.
+	os.WriteFile(filepath.Join(previews, "huge.md"), []byte(strings.Repeat("x", 70000)), 0o644)
+	if code, out := run("example/fleet", "17", previews); code != 0 {
+		t.Fatalf("huge: exit %d %s", code, out)
+	}
+	body, _ = os.ReadFile(calls + ".body")
+	if len(body) > 65536 || !strings.Contains(string(body), "every preview is whole in the run's job summaries") {
+		t.Errorf("a comment of %d characters", len(body))
+	}
+	for _, bad := range [][]string{{"example/fleet;rm", "17", previews}, {"example/fleet", "17a", previews}} {
+		if code, _ := run(bad...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}
+
+// scripts/plan-stack.sh: the plan, its Markdown for the approvers (a
+// preview's backticks cannot close the fence), and tenantctl's exit code
+// passed through; run with a stand-in tenantctl.
+func TestPlanStackScript(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash not available")
+	}
+	bin, dir := t.TempDir(), filepath.Join(t.TempDir(), "plans")
+	standIn(t, bin, "tenantctl", "echo \"preview of $2 with \"'```'\" inside\" >&2\n"+
+		"[ \"$2\" = broken ] && exit 1\n"+
+		"echo \"plan $2 at 0123456789ab: 2 to create; saved to $4/$2.plan.json (apply: ...)\"\n")
+	run := func(tenant string) int {
+		cmd := exec.Command(filepath.Join(repo(), "scripts", "plan-stack.sh"), tenant, dir)
+		cmd.Env = append(os.Environ(), "TENANTCTL="+filepath.Join(bin, "tenantctl"), "GITHUB_STEP_SUMMARY=")
+		out, err := cmd.CombinedOutput()
+		if !strings.Contains(string(out), "preview of "+tenant) {
+			t.Errorf("the preview is not in the job's log: %s", out)
+		}
+		return exitCode(t, err)
+	}
+	if code := run("acme"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "acme.md"))
+	if !strings.HasPrefix(string(md), "### acme: plan acme at 0123456789ab: 2 to create\n") || strings.Count(string(md), "```") != 2 {
+		t.Errorf("acme.md:\n%s", md)
+	}
+	if code := run("broken"); code != 1 {
+		t.Errorf("a failed plan: exit %d, want tenantctl's 1", code)
+	}
+	if md, _ := os.ReadFile(filepath.Join(dir, "broken.md")); !strings.HasPrefix(string(md), "### broken: the plan FAILED (exit 1)") {
+		t.Errorf("broken.md:\n%s", md)
 	}
 }

@@ -53,10 +53,21 @@ func TestWorkflowsLint(t *testing.T) {
 	if jerr := json.Unmarshal(bytes.TrimSpace(out), &found); jerr != nil && len(bytes.TrimSpace(out)) > 0 {
 		t.Fatalf("actionlint output %q: %v", out, jerr)
 	}
+	known := 0
 	for _, e := range found {
+		// concurrency's queue (queue: max, up to 100 pending jobs per
+		// group) is GitHub's since 2026-05 (GitHub changelog 2026-05-07,
+		// "GitHub Actions concurrency groups now allow larger queues";
+		// docs: "Control the concurrency of workflows and jobs"); the
+		// newest actionlint, v1.7.12, does not know the key yet. Only that
+		// finding is set aside, on a concurrency section.
+		if e.Kind == "syntax-check" && e.Message == `unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group"` {
+			known++
+			continue
+		}
 		t.Errorf("%s:%d:%d: %s [%s]", filepath.Base(e.Filepath), e.Line, e.Column, e.Message, e.Kind)
 	}
-	if ee, ok := err.(*exec.ExitError); ok && len(found) == 0 {
+	if ee, ok := err.(*exec.ExitError); ok && len(found) == known && known == 0 {
 		t.Fatalf("actionlint failed (exit %d) without findings: %s", ee.ExitCode(), stderr.String())
 	} else if err != nil && !ok {
 		t.Fatal(err)
@@ -158,6 +169,17 @@ func TestChangedStacks(t *testing.T) {
 	git("commit", "-q", "-am", "component")
 	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), testkit.ExampleTenants(t)) || base != "true" {
 		t.Errorf("a component change: %v baseline %s", tenantsOf(m), base)
+	}
+	// What runs Pulumi for every stack (a workflow, a script, the pinned
+	// CLI): everyone, in this run (#35 item 5).
+	for _, f := range []string{".github/workflows/deploy.yml", "scripts/select-stack.sh", "tools/pulumi/go.mod"} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755)
+		os.WriteFile(filepath.Join(dir, f), []byte("changed\n"), 0o644)
+		git("add", ".")
+		git("commit", "-q", "-m", f)
+		if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), testkit.ExampleTenants(t)) || base != "true" {
+			t.Errorf("a change of %s: %v baseline %s", f, tenantsOf(m), base)
+		}
 	}
 	// Nothing relevant: nobody.
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte("x\n"), 0o644)

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -244,4 +245,46 @@ func Deployments(ctx context.Context, workDir string) (map[string]Deployment, er
 // Deployed implements the lister list uses.
 func (d *Inline) Deployed(ctx context.Context) (map[string]Deployment, error) {
 	return Deployments(ctx, d.WorkDir)
+}
+
+// Planner is a deployer that saves and applies Pulumi update plans
+// (https://www.pulumi.com/docs/iac/concepts/update-plans/): `preview
+// --save-plan` writes the operations the preview found, and `up --plan`
+// performs those and fails on any other.
+type Planner interface {
+	SavePlan(ctx context.Context, stack, path string) (map[string]int, error)
+	UpPlan(ctx context.Context, stack, path string) (map[string]any, error)
+}
+
+// SavePlan implements Planner.
+func (d *Inline) SavePlan(ctx context.Context, name, path string) (map[string]int, error) {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Preview(ctx, optpreview.Plan(path), optpreview.Diff(), optpreview.ProgressStreams(orDiscard(d.Out)))
+	if err != nil {
+		return nil, classify("preview --save-plan", name, interrupted(ctx, s, "preview", name, err))
+	}
+	return changes(res.ChangeSummary), nil
+}
+
+// UpPlan implements Planner.
+func (d *Inline) UpPlan(ctx context.Context, name, path string) (map[string]any, error) {
+	s, err := d.stack(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if Stopping(ctx) {
+		return nil, &Interrupted{Op: "up", Stack: name, Abandoned: ctx.Err() != nil, Err: errors.New("stopped before the deploy began")}
+	}
+	res, err := s.Up(ctx, optup.Plan(path), optup.Diff(), optup.ProgressStreams(orDiscard(d.Out)))
+	if err != nil {
+		return nil, classify("up --plan", name, interrupted(ctx, s, "up", name, err))
+	}
+	outputs := map[string]any{}
+	for k, v := range res.Outputs {
+		outputs[k] = v.Value
+	}
+	return outputs, nil
 }

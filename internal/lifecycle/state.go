@@ -17,6 +17,7 @@ const (
 	StepDelete  = Step("delete")  // destroy the environment
 	StepDeleted = Step("deleted") // destroy done, nothing tagged remains
 	StepCorrect = Step("correct") // a mistaken cancellation date corrected
+	StepDeploy  = Step("deploy")  // an approved update plan applied
 )
 
 // Check says whether a step may run on a tenant in its current state, and
@@ -55,6 +56,10 @@ func Check(t *config.Tenant, step Step, force bool) error {
 			return fmt.Errorf("tenant %s has no cancellation recorded: there is no date to correct", t.TenantID)
 		case state == config.StateDeleting || state == config.StateDeleted:
 			return fmt.Errorf("tenant %s is %s: its deletion ran on the recorded dates, which can no longer change", t.TenantID, state)
+		}
+	case StepDeploy:
+		if state == config.StateDeleting || state == config.StateDeleted {
+			return fmt.Errorf("tenant %s is %s: nothing of it is deployed again (offboarding destroys it)", t.TenantID, state)
 		}
 	case StepDeleted:
 		if state != config.StateDeleting {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -38,9 +39,11 @@ import (
 	"github.com/tenantkit/tenantkit/components/baseline"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/clock"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
+	"github.com/tenantkit/tenantkit/tests/iameval"
 )
 
 // motoCannotShow are the checks whose AWS API moto 5.2.1 does not serve
@@ -84,15 +87,31 @@ func TestJourney(t *testing.T) {
 		w.assumeDeployer(ctx)
 		t.Log("adoption: the account's singletons exist before the baseline, made as AWS makes them")
 		detector := w.createSingletons(ctx)
+		// Day 0 (docs/operations.md): the provider's bootstrap role runs
+		// the first deploy with the deploy pipeline's role beside it among
+		// the deployers, then the pipeline's own deploy drops the bootstrap
+		// role. At each step the role that deploys next may change the
+		// policies that only deployers may change.
+		bootstrap := w.createRole(ctx, "tenantkit-bootstrap")
+		deployRole := w.roleArn("tenantkit-deploy")
 		w.setBaselineConfig(map[string]string{
 			"tenantkit-baseline:adoptAutoScalingRole":    "true",
 			"tenantkit-baseline:adoptGuardDutyDetector":  "true",
 			"tenantkit-baseline:adoptSessionPreferences": "true",
+			"tenantkit-baseline:deployerPrincipalArns":   fmt.Sprintf("[%q, %q]", bootstrap, deployRole),
 		})
-		if _, err := base.Up(ctx, "tokyo"); err != nil {
-			t.Fatalf("baseline up, adopting the singletons: %v", err)
-		}
+		w.as(ctx, bootstrap, func() {
+			if _, err := base.Up(ctx, "tokyo"); err != nil {
+				t.Fatalf("baseline up by the bootstrap role, adopting the singletons: %v", err)
+			}
+		})
 		w.checkAdopted(ctx, detector)
+		w.policyChangers("Day 0, first deploy", map[string]bool{bootstrap: true, deployRole: true})
+		w.setBaselineConfig(map[string]string{"tenantkit-baseline:deployerPrincipalArns": fmt.Sprintf("[%q]", deployRole)})
+		if _, err := base.Up(ctx, "tokyo"); err != nil { // as the deploy role
+			t.Fatalf("the deploy pipeline's baseline up, dropping the bootstrap role: %v", err)
+		}
+		w.policyChangers("Day 0, handed over", map[string]bool{bootstrap: false, deployRole: true})
 	})
 
 	ts.RunTestStage(t, "onboard", func() {
@@ -221,27 +240,102 @@ func (w *world) settledReport(args ...string) *verify.Report {
 // assumeDeployer makes the deployer role and runs everything after as it.
 func (w *world) assumeDeployer(ctx context.Context) {
 	w.t.Helper()
-	c := iam.NewFromConfig(w.cfg)
 	id, err := sts.NewFromConfig(w.cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	w.target.account = aws.ToString(id.Account)
-	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, w.target.account)
 	// The pipelines' roles the example baseline names as the fleet's
 	// defaults (tenantDeployerPrincipalArns, tenantRefreshPrincipalArns).
-	var arns []string
-	for _, name := range []string{"tenantkit-deploy", "tenantkit-drift"} {
-		role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String("/tenantkit/"), AssumeRolePolicyDocument: aws.String(trust)})
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		arns = append(arns, aws.ToString(role.Role.Arn))
-	}
+	arns := []string{w.createRole(ctx, "tenantkit-deploy"), w.createRole(ctx, "tenantkit-drift")}
 	w.driftRole = arns[1]
 	for k, v := range w.credentialsOf(ctx, arns[0]) {
 		w.env = append(w.env, k+"="+v)
 		w.t.Setenv(k, v)
+	}
+}
+
+// createRole makes a role of the account's /tenantkit/ path that the
+// account may assume, and returns its ARN.
+func (w *world) createRole(ctx context.Context, name string) string {
+	w.t.Helper()
+	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, w.target.account)
+	role, err := iam.NewFromConfig(w.cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String("/tenantkit/"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return aws.ToString(role.Role.Arn)
+}
+
+// roleArn is a /tenantkit/ role's ARN in the world's account.
+func (w *world) roleArn(name string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/tenantkit/%s", w.target.account, name)
+}
+
+// policyChangers reads the baseline key's policy and the shared archive's
+// bucket policy back from the account and puts them to the IAM evaluator
+// (tests/iameval): each role in want, holding an identity policy that
+// allows everything, may or may not change them as said; an account
+// administrator never may. Neither deployer is locked out while it is
+// one, and the bootstrap role keeps no way in once dropped.
+func (w *world) policyChangers(when string, want map[string]bool) {
+	w.t.Helper()
+	ctx := context.Background()
+	out := w.pulumi("stack", "output", "baseline", "--json", "--stack", "tokyo", "--cwd", filepath.Join(w.work, "baseline"))
+	var outputs struct {
+		KeyArn    string `json:"keyArn"`
+		AccountID string `json:"accountId"`
+	}
+	if err := json.Unmarshal([]byte(out.stdout), &outputs); out.code != 0 || err != nil {
+		w.t.Fatalf("%s: the baseline's outputs: %v %s", when, err, out)
+	}
+	kp, err := kms.NewFromConfig(w.cfg).GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(outputs.KeyArn), PolicyName: aws.String("default")})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	archive := expect.BucketName(expect.BaselineID, expect.RoleLogArchive, outputs.AccountID)
+	bp, err := s3.NewFromConfig(w.cfg, func(o *s3.Options) { o.UsePathStyle = true }).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(archive)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	allowAll := json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	admin := w.roleArn("account-admin")
+	principals := map[string]bool{admin: false}
+	for p, ok := range want {
+		principals[p] = ok
+	}
+	var sims []iameval.Named
+	var expected []bool
+	for p, ok := range principals {
+		role := p[strings.LastIndex(p, "/")+1:]
+		session := fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/day-zero", outputs.AccountID, role)
+		for _, r := range []struct{ action, resource, policy string }{
+			{"kms:PutKeyPolicy", outputs.KeyArn, aws.ToString(kp.Policy)},
+			{"s3:PutBucketPolicy", "arn:aws:s3:::" + archive, aws.ToString(bp.Policy)},
+		} {
+			// As tests/iameval's requests: the session, its role's ARN and
+			// account, over TLS.
+			c := map[string]any{"aws:PrincipalArn": p, "aws:PrincipalAccount": outputs.AccountID, "aws:SecureTransport": "true"}
+			if strings.HasPrefix(r.action, "s3:") {
+				c["s3:TlsVersion"] = "1.3"
+			}
+			sims = append(sims, iameval.Named{Name: fmt.Sprintf("%s %s on %s", role, r.action, r.resource), Simulation: iameval.Simulation{
+				IdentityPolicies: []iameval.NamedPolicy{{Name: "allow-all", Policy: allowAll}}, SCPs: []any{}, RCPs: []any{},
+				ResourcePolicy: json.RawMessage(r.policy),
+				Request: iameval.Request{Principal: session, Action: r.action, Resource: iameval.Resource{Resource: r.resource, AccountID: outputs.AccountID},
+					Context: c},
+			}})
+			expected = append(expected, ok)
+		}
+	}
+	got, err := iameval.Evaluate(sims)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for i, o := range got {
+		if (o.Result == "Allowed") != expected[i] || o.Error != "" {
+			w.t.Errorf("%s: %s: %s %s, want allowed=%v", when, o.Name, o.Result, o.Error, expected[i])
+		}
 	}
 }
 
@@ -361,7 +455,12 @@ func (w *world) setBaselineConfig(kv map[string]string) {
 	sort.Strings(keys)
 	s := string(b)
 	for _, k := range keys {
-		s += fmt.Sprintf("  %s: %s\n", k, kv[k])
+		line := regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(k) + `:.*\n`)
+		if line.MatchString(s) {
+			s = line.ReplaceAllLiteralString(s, fmt.Sprintf("  %s: %s\n", k, kv[k]))
+		} else {
+			s += fmt.Sprintf("  %s: %s\n", k, kv[k])
+		}
 	}
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		w.t.Fatal(err)
