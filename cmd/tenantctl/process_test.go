@@ -103,8 +103,8 @@ func fleetBaseline(t *testing.T, dir string) {
 	t.Helper()
 	body := `config:
   tenantkit-baseline:operationsEmails: ["ops-rota@example.co.jp"]
-  tenantkit-baseline:tenantDeployerPrincipalArns: ["arn:aws:iam::123456789012:role/tenantkit/tenantkit-deploy"]
-  tenantkit-baseline:tenantRefreshPrincipalArns: ["arn:aws:iam::123456789012:role/tenantkit/tenantkit-drift"]
+  tenantkit-baseline:tenantDeployerPrincipalArns: ["arn:aws:iam::123456789012:role/tenantkit-pipeline/tenantkit-deploy"]
+  tenantkit-baseline:tenantRefreshPrincipalArns: ["arn:aws:iam::123456789012:role/tenantkit-pipeline/tenantkit-drift"]
 `
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

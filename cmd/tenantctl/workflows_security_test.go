@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,12 +32,14 @@ type workflow struct {
 }
 
 type job struct {
-	Environment string            `yaml:"environment"`
-	Permissions map[string]string `yaml:"permissions"`
-	Env         map[string]string `yaml:"env"`
-	Concurrency struct {
+	TimeoutMinutes int               `yaml:"timeout-minutes"`
+	Environment    string            `yaml:"environment"`
+	Permissions    map[string]string `yaml:"permissions"`
+	Env            map[string]string `yaml:"env"`
+	Concurrency    struct {
 		Group            string `yaml:"group"`
 		CancelInProgress bool   `yaml:"cancel-in-progress"`
+		Queue            string `yaml:"queue"`
 	} `yaml:"concurrency"`
 	Steps []step `yaml:"steps"`
 }
@@ -262,6 +265,12 @@ func TestTrustBindsEachRoleToItsJobs(t *testing.T) {
 			if st.Condition["StringEquals"]["token.actions.githubusercontent.com:aud"] != "sts.amazonaws.com" {
 				t.Errorf("trust-%s.json: the audience is not sts.amazonaws.com", role)
 			}
+			// The repository by its immutable id, a claim AWS STS takes as a
+			// condition key: a repository renamed, or deleted and made
+			// again under the same name, is not the one trusted.
+			if st.Condition["StringEquals"]["token.actions.githubusercontent.com:repository_id"] != "<REPOSITORY_ID>" {
+				t.Errorf("trust-%s.json: no repository_id condition", role)
+			}
 			ops := 0
 			for op, keys := range st.Condition {
 				v, ok := keys["token.actions.githubusercontent.com:sub"]
@@ -342,9 +351,9 @@ func TestLifecycleGuard(t *testing.T) {
 		t.Skip("jq not installed (GitHub's runners have it)")
 	}
 	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "workflows", "deploy.yml"))
-	guard, up := strings.Index(string(b), "scripts/lifecycle-guard.sh"), strings.Index(string(b), "pulumi up --stack \"$TENANT\"")
+	guard, up := strings.Index(string(b), "scripts/lifecycle-guard.sh"), strings.Index(string(b), "tenantctl deploy \"$TENANT\" --plan")
 	if guard < 0 || up < 0 || guard > up {
-		t.Error("deploy.yml does not run the lifecycle guard before pulumi up")
+		t.Error("deploy.yml does not run the lifecycle guard before it applies the plan")
 	}
 	_, stacks, _ := workspace(t)
 	dir := filepath.Dir(stacks)
@@ -676,5 +685,30 @@ func TestPlanStackScript(t *testing.T) {
 	}
 	if md, _ := os.ReadFile(filepath.Join(dir, "broken.md")); !strings.HasPrefix(string(md), "### broken: the plan FAILED (exit 1)") {
 		t.Errorf("broken.md:\n%s", md)
+	}
+}
+
+// #35 item 6: a role's session lasts as long as the job may run
+// (configure-aws-credentials asks for one hour unless told; a 90-minute
+// deploy would lose its credentials mid-update), within the 12 hours a
+// role's MaxSessionDuration allows (IAM user guide, "Modifying a role
+// maximum session duration"); and every deploy waits its turn in its
+// stack's queue.
+func TestSessionsOutlastTheJobs(t *testing.T) {
+	for _, w := range workflows(t) {
+		for name, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if s.With["role-to-assume"] == "" {
+					continue
+				}
+				d, err := strconv.Atoi(s.With["role-duration-seconds"])
+				if err != nil || d < j.TimeoutMinutes*60 || d > 43200 || j.TimeoutMinutes == 0 {
+					t.Errorf("%s/%s: a session of %q seconds for a job of %d minutes", w.file, name, s.With["role-duration-seconds"], j.TimeoutMinutes)
+				}
+			}
+			if strings.HasPrefix(j.Concurrency.Group, "stack-") && w.file == "deploy.yml" && j.Concurrency.Queue != "max" {
+				t.Errorf("%s/%s: the stack's deploys are not queued (queue: %q)", w.file, name, j.Concurrency.Queue)
+			}
+		}
 	}
 }

@@ -957,8 +957,8 @@ func TestOnboardWritesTheFleetsDefaults(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, e.err)
 	}
 	cfg := e.stack(t, "umbrella")
-	if !slices.Equal(cfg.DeployerPrincipalArns, []string{"arn:aws:iam::123456789012:role/tenantkit/tenantkit-deploy"}) ||
-		!slices.Equal(cfg.RefreshPrincipalArns, []string{"arn:aws:iam::123456789012:role/tenantkit/tenantkit-drift"}) {
+	if !slices.Equal(cfg.DeployerPrincipalArns, []string{"arn:aws:iam::123456789012:role/tenantkit-pipeline/tenantkit-deploy"}) ||
+		!slices.Equal(cfg.RefreshPrincipalArns, []string{"arn:aws:iam::123456789012:role/tenantkit-pipeline/tenantkit-drift"}) {
 		t.Errorf("deployers %v, refreshers %v: want the baseline's", cfg.DeployerPrincipalArns, cfg.RefreshPrincipalArns)
 	}
 	path := stackfile.Path(e.StacksDir, "umbrella")

@@ -17,7 +17,9 @@ type Simulation struct {
 	SCPs             []any           `json:"serviceControlPolicies"`
 	RCPs             []any           `json:"resourceControlPolicies"`
 	ResourcePolicy   json.RawMessage `json:"resourcePolicy,omitempty"`
-	Request          Request         `json:"request"`
+	// PermissionBoundaries are the principal's permissions boundary.
+	PermissionBoundaries []NamedPolicy `json:"permissionBoundaryPolicies,omitempty"`
+	Request              Request       `json:"request"`
 }
 
 // NamedPolicy is an identity policy of a simulation.

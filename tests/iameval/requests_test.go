@@ -18,6 +18,7 @@ type principal struct {
 	arn      string
 	context  map[string]any
 	identity []namedPolicy
+	boundary []namedPolicy // its permissions boundary, if it has one
 }
 
 // session is a session of a role, holding the given identity policies.

@@ -53,6 +53,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.copies()
 	s.group = "watchdog"
 	s.watchdog()
+	s.group = "pipeline roles"
+	s.pipelineRoles()
 
 	outcomes := evaluate(t, s.list)
 	type tally struct{ run, failed int }

@@ -255,21 +255,21 @@ func (w *world) assumeDeployer(ctx context.Context) {
 	}
 }
 
-// createRole makes a role of the account's /tenantkit/ path that the
+// createRole makes a role of the pipelines' path, /tenantkit-pipeline/, that the
 // account may assume, and returns its ARN.
 func (w *world) createRole(ctx context.Context, name string) string {
 	w.t.Helper()
 	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, w.target.account)
-	role, err := iam.NewFromConfig(w.cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String("/tenantkit/"), AssumeRolePolicyDocument: aws.String(trust)})
+	role, err := iam.NewFromConfig(w.cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), Path: aws.String("/tenantkit-pipeline/"), AssumeRolePolicyDocument: aws.String(trust)})
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	return aws.ToString(role.Role.Arn)
 }
 
-// roleArn is a /tenantkit/ role's ARN in the world's account.
+// roleArn is a pipeline role's ARN in the world's account.
 func (w *world) roleArn(name string) string {
-	return fmt.Sprintf("arn:aws:iam::%s:role/tenantkit/%s", w.target.account, name)
+	return fmt.Sprintf("arn:aws:iam::%s:role/tenantkit-pipeline/%s", w.target.account, name)
 }
 
 // policyChangers reads the baseline key's policy and the shared archive's
