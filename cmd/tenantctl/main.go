@@ -11,9 +11,11 @@ import (
 	"syscall"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/term"
 
 	"github.com/tenantkit/tenantkit/components/tenant"
@@ -29,7 +31,7 @@ import (
 
 // commands are tenantctl's commands, in the order the help lists them.
 var commands = []cli.Command{
-	plan.Command, ops.OnboardCommand, ops.DeployCommand, ops.OffboardCommand, ops.ListCommand, verify.Command,
+	plan.Command, ops.OnboardCommand, ops.DeployCommand, ops.RecoverCommand, ops.OffboardCommand, ops.ListCommand, verify.Command,
 	{Name: "version", Synopsis: []string{"version"}, Summary: "print tenantctl's version (also in every report and evidence entry)"},
 	{Name: "help", Synopsis: []string{"help [command]", "<command> --help"}, Summary: "this help, or a command's"},
 }
@@ -84,6 +86,10 @@ func run(args []string, f *factory) int {
 		ctx, stop := interruptible(stderr)
 		defer stop()
 		return f.env().Deploy(ctx, args[1:])
+	case "recover":
+		ctx, stop := interruptible(stderr)
+		defer stop()
+		return f.env().Recover(ctx, args[1:])
 	case "list":
 		return f.env().List(args[1:])
 	case "verify":
@@ -175,6 +181,22 @@ func (f *factory) env() *ops.Env {
 	}
 	if in, ok := dep.(*deploy.Inline); ok {
 		in.SecretsProvider = e.SecretsProvider
+	}
+	if in, ok := dep.(*deploy.Inline); ok {
+		e.RecoverStack = func(ctx context.Context, tenant string) error {
+			t, _, err := stackfile.Load(e.StacksDir, tenant)
+			if err != nil {
+				return err
+			}
+			cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(t.Region))
+			if err != nil {
+				return err
+			}
+			return in.Recover(ctx, tenant, &deploy.Orphans{Tags: resourcegroupstaggingapi.NewFromConfig(cfg), EC2: ec2.NewFromConfig(cfg),
+				Logs: cloudwatchlogs.NewFromConfig(cfg), KMS: kms.NewFromConfig(cfg),
+				// Path-style against an emulator's endpoint, as verify does.
+				S3: s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = os.Getenv("AWS_ENDPOINT_URL") != "" })}, stdout)
+		}
 	}
 	e.DataKey = func(ctx context.Context, p config.SecretsProvider) (string, error) {
 		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(p.Region))

@@ -100,7 +100,7 @@ func TestSecretsOnlyWhereNeeded(t *testing.T) {
 					if m := secretRef.FindStringSubmatch(v); m == nil || m[1] == "GITHUB_TOKEN" {
 						continue
 					}
-					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") && !strings.Contains(s.Run, "tenantctl deploy") && !strings.Contains(s.Run, "scripts/plan-stack.sh") && !strings.Contains(s.Run, "scripts/lifecycle-guard.sh") {
+					if !strings.Contains(s.Run, "pulumi ") && !strings.Contains(s.Run, "tenantctl offboard") && !strings.Contains(s.Run, "tenantctl deploy") && !strings.Contains(s.Run, "tenantctl recover") && !strings.Contains(s.Run, "scripts/plan-stack.sh") && !strings.Contains(s.Run, "scripts/lifecycle-guard.sh") {
 						t.Errorf("%s/%s: step %q gets %s but runs no Pulumi command", w.file, name, s.Name, k)
 					}
 					if j.Environment == "" {
@@ -171,7 +171,7 @@ func TestPermissionsPerJob(t *testing.T) {
 // replaces a pending job when another joins its group: a queued drift
 // would drop a pending deploy).
 func TestStackGroups(t *testing.T) {
-	changes := regexp.MustCompile(`pulumi (up|destroy)\b|tenantctl offboard|tenantctl deploy "\$TENANT" --plan`)
+	changes := regexp.MustCompile(`pulumi (up|destroy)\b|tenantctl offboard|tenantctl deploy "\$TENANT" --plan|tenantctl recover`)
 	for _, w := range workflows(t) {
 		for name, j := range w.Jobs {
 			// Recording the day's steps writes files, no stack.

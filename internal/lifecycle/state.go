@@ -18,6 +18,7 @@ const (
 	StepDeleted = Step("deleted") // destroy done, nothing tagged remains
 	StepCorrect = Step("correct") // a mistaken cancellation date corrected
 	StepDeploy  = Step("deploy")  // an approved update plan applied
+	StepRecover = Step("recover") // a stack brought back after an interrupted update
 )
 
 // Check says whether a step may run on a tenant in its current state, and
@@ -57,6 +58,8 @@ func Check(t *config.Tenant, step Step, force bool) error {
 		case state == config.StateDeleting || state == config.StateDeleted:
 			return fmt.Errorf("tenant %s is %s: its deletion ran on the recorded dates, which can no longer change", t.TenantID, state)
 		}
+	case StepRecover:
+		// Whatever the state: a stopped suspension or deletion needs it most.
 	case StepDeploy:
 		if state == config.StateDeleting || state == config.StateDeleted {
 			return fmt.Errorf("tenant %s is %s: nothing of it is deployed again (offboarding destroys it)", t.TenantID, state)

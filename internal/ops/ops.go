@@ -54,6 +54,9 @@ type Env struct {
 	// provider, as Pulumi's cloud secrets manager does (32 random bytes,
 	// KMS Encrypt, base64); nil when this build reaches no KMS.
 	DataKey func(ctx context.Context, p config.SecretsProvider) (string, error)
+	// RecoverStack brings a stack back after an interrupted update
+	// (deploy.Inline.Recover with the account's clients); nil offline.
+	RecoverStack func(ctx context.Context, tenant string) error
 	// Now is the real clock: evidence records it, always.
 	Now func() time.Time
 	// Simulated is the JST day a step acts as (--today), zero for the

@@ -69,7 +69,7 @@ func TestLifecycleUnderFailure(t *testing.T) {
 		os.Remove(f)
 	}
 	onboard := map[string][]string{}
-	for _, n := range []string{"alpha", "beta", "ghost"} {
+	for _, n := range []string{"alpha", "beta", "ghost", "delta"} {
 		onboard[n] = []string{"onboard", n, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", w.certificateFor(ctx, n),
 			"--classifications", "confidential", "--alert-emails", "secops@example.co.jp"}
 		if r := w.tenantctl(append(onboard[n], "--no-deploy")...); r.code != 0 {
@@ -182,6 +182,46 @@ func TestLifecycleUnderFailure(t *testing.T) {
 		}
 		if ids := w.vpcIDs(ctx, "alpha"); len(ids) != 1 || ids[0] == vpc[0] {
 			t.Errorf("alpha's VPCs after the recovery and the re-run: %v, want one, not the deleted %s", ids, vpc[0])
+		}
+	})
+
+	t.Run("tenantctl recover does what the recovery says", func(t *testing.T) {
+		// The recover workflow's command (a CI job killed at its timeout
+		// leaves what a second Ctrl-C leaves): the lock released, the VPC
+		// AWS made and no state records deleted, the pending create
+		// cleared, and the step runs again to one VPC.
+		w := w.in(t)
+		fault := w.fault(faults, "Create aws:ec2/vpc:Vpc::delta-net-vpc slow 5m")
+		p := w.start(onboard["delta"]...)
+		w.waitFile(fault+".started", p)
+		p.ctrlC()
+		p.waitOut("tenantctl: stopping")
+		p.waitInFlight("delta-net-vpc")
+		p.ctrlC()
+		if r := p.wait(); r.code != 3 || !strings.Contains(r.stderr, "abandoning") {
+			t.Fatalf("an abandoned onboarding: %s", r)
+		}
+		os.Remove(fault)
+		orphan := w.vpcIDs(ctx, "delta")
+		if len(orphan) != 1 {
+			t.Fatalf("delta's VPCs in moto: %v", orphan)
+		}
+		r := w.tenantctl("recover", "delta", "--yes")
+		if r.code != 0 || !strings.Contains(r.stdout, "deleted aws:ec2/vpc:Vpc "+orphan[0]) {
+			t.Fatalf("tenantctl recover: %s", r)
+		}
+		if ids := w.vpcIDs(ctx, "delta"); len(ids) != 0 {
+			t.Errorf("the orphaned VPC is still there: %v", ids)
+		}
+		w.stackIsClean("delta")
+		if last := w.lastEntry("delta"); last.Step != lifecycle.StepRecover || strings.Contains(last.Summary, "FAILED") {
+			t.Errorf("the evidence of the recovery: %s %s", last.Step, last.Summary)
+		}
+		if again := w.tenantctl(onboard["delta"]...); again.code != 0 && again.code != 3 {
+			t.Fatalf("onboard delta after the recovery: %s", again)
+		}
+		if ids := w.vpcIDs(ctx, "delta"); len(ids) != 1 || ids[0] == orphan[0] {
+			t.Errorf("delta's VPCs after recover and the re-run: %v, want one, not the deleted %s", ids, orphan[0])
 		}
 	})
 
