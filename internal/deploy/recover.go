@@ -97,7 +97,9 @@ func (d *Inline) Recover(ctx context.Context, name string, o *Orphans, out io.Wr
 	if err != nil {
 		return fmt.Errorf("recover %s: %w", name, err)
 	}
-	say := func(format string, args ...any) { fmt.Fprintf(orDiscard(out), "recover %s: "+format+"\n", append([]any{name}, args...)...) }
+	say := func(format string, args ...any) {
+		fmt.Fprintf(orDiscard(out), "recover %s: "+format+"\n", append([]any{name}, args...)...)
+	}
 	if err := s.Cancel(ctx); err != nil {
 		return fmt.Errorf("recover %s: pulumi cancel: %w", name, err)
 	}
