@@ -7,7 +7,8 @@
 #   scripts/changed-stacks.sh BASE_REF >> "$GITHUB_OUTPUT"
 #   scripts/changed-stacks.sh --due >> "$GITHUB_OUTPUT"
 #
-# Prints matrix=<json>, count=<n>, baseline=true|false. An empty BASE_REF
+# Prints matrix=<json>, count=<n>, baseline=true|false, and ringN=<json>,
+# countN=<n> for the rings 0, 1 and 2 (with a BASE_REF). An empty BASE_REF
 # (a new branch, a schedule) means everything; --due means the tenants
 # whose offboarding step (suspend, delete) is due today, and no baseline.
 set -euo pipefail
@@ -66,3 +67,11 @@ fi
 echo "matrix=$matrix"
 echo "count=$(jq '.include | length' <<<"$matrix")"
 echo "baseline=$baseline"
+# The same tenants by ring (tenantkit:ring): the deploy workflow deploys
+# ring 0 (canaries) first, then 1, then 2, each only after the one before
+# it deployed without a failure.
+for ring in 0 1 2; do
+  r=$(jq -c --argjson ring "$ring" '{include: [.include[] | select(.ring == $ring)]}' <<<"$matrix")
+  echo "ring$ring=$r"
+  echo "count$ring=$(jq '.include | length' <<<"$r")"
+done

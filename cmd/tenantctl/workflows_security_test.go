@@ -32,6 +32,8 @@ type workflow struct {
 }
 
 type job struct {
+	// Uses is a called (reusable) workflow, ./.github/workflows/<file>.
+	Uses           string            `yaml:"uses"`
 	TimeoutMinutes int               `yaml:"timeout-minutes"`
 	Environment    string            `yaml:"environment"`
 	Permissions    map[string]string `yaml:"permissions"`
@@ -123,14 +125,30 @@ func TestSecretsOnlyWhereNeeded(t *testing.T) {
 // only where it publishes a release or commits the lifecycle's own writes.
 // Every checkout leaves no token in .git/config.
 func TestPermissionsPerJob(t *testing.T) {
-	for _, w := range workflows(t) {
+	all := workflows(t)
+	// A job that calls a workflow of this repository assumes a role when
+	// one of the called jobs does (they get no more than its permissions).
+	calledAssumes := func(uses string) bool {
+		for _, w := range all {
+			if "./.github/workflows/"+w.file != uses {
+				continue
+			}
+			for _, j := range w.Jobs {
+				if slices.ContainsFunc(j.Steps, func(s step) bool { return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") }) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, w := range all {
 		for p, v := range w.Permissions {
 			if v != "read" {
 				t.Errorf("%s: workflow permission %s: %s (grant it to the job that needs it)", w.file, p, v)
 			}
 		}
 		for name, j := range w.Jobs {
-			assumes := slices.ContainsFunc(j.Steps, func(s step) bool {
+			assumes := calledAssumes(j.Uses) || slices.ContainsFunc(j.Steps, func(s step) bool {
 				return strings.HasPrefix(s.Uses, "aws-actions/configure-aws-credentials@") || strings.HasPrefix(s.Uses, "actions/attest-build-provenance@")
 			})
 			if got := j.Permissions["id-token"] == "write"; got != assumes {
@@ -215,14 +233,14 @@ func TestTrustBindsEachRoleToItsJobs(t *testing.T) {
 					want[role] = append(want[role], sub)
 				}
 			}
-			if w.file == "deploy.yml" && name == "tenant" {
+			if w.file == "deploy-ring.yml" && name == "tenant" {
 				verifyRole := ""
 				for _, s := range j.Steps {
 					if m := roleVar.FindStringSubmatch(s.With["role-to-assume"]); m != nil {
 						verifyRole = m[1]
 					}
 					if strings.Contains(s.Run, "tenantctl verify") && verifyRole != "VERIFY" {
-						t.Errorf("deploy.yml verifies with the %s role, not the verify role", verifyRole)
+						t.Errorf("deploy-ring.yml verifies with the %s role, not the verify role", verifyRole)
 					}
 				}
 			}
@@ -350,10 +368,10 @@ func TestLifecycleGuard(t *testing.T) {
 	if _, err := exec.LookPath("jq"); err != nil {
 		t.Skip("jq not installed (GitHub's runners have it)")
 	}
-	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "workflows", "deploy.yml"))
+	b, _ := os.ReadFile(filepath.Join(repo(), ".github", "workflows", "deploy-ring.yml"))
 	guard, up := strings.Index(string(b), "scripts/lifecycle-guard.sh"), strings.Index(string(b), "tenantctl deploy \"$TENANT\" --plan")
 	if guard < 0 || up < 0 || guard > up {
-		t.Error("deploy.yml does not run the lifecycle guard before it applies the plan")
+		t.Error("deploy-ring.yml does not run the lifecycle guard before it applies the plan")
 	}
 	_, stacks, _ := workspace(t)
 	dir := filepath.Dir(stacks)
@@ -400,7 +418,7 @@ func TestLifecycleGuard(t *testing.T) {
 // change makes the baseline run first (scripts/changed-stacks.sh).
 func TestOnboardingByPullRequest(t *testing.T) {
 	for _, w := range workflows(t) {
-		for _, want := range map[string][]string{"pull-request.yml": {"preview"}, "deploy.yml": {"plan", "tenant"}}[w.file] {
+		for _, want := range map[string][]string{"pull-request.yml": {"preview"}, "deploy-ring.yml": {"plan", "tenant"}}[w.file] {
 			j := w.Jobs[want]
 			// tenantctl deploy creates a stack it does not find (the
 			// Automation API's upsert, with the stack file's secrets provider):
@@ -706,7 +724,7 @@ func TestSessionsOutlastTheJobs(t *testing.T) {
 					t.Errorf("%s/%s: a session of %q seconds for a job of %d minutes", w.file, name, s.With["role-duration-seconds"], j.TimeoutMinutes)
 				}
 			}
-			if strings.HasPrefix(j.Concurrency.Group, "stack-") && w.file == "deploy.yml" && j.Concurrency.Queue != "max" {
+			if strings.HasPrefix(j.Concurrency.Group, "stack-") && strings.HasPrefix(w.file, "deploy") && j.Concurrency.Queue != "max" {
 				t.Errorf("%s/%s: the stack's deploys are not queued (queue: %q)", w.file, name, j.Concurrency.Queue)
 			}
 		}

@@ -91,7 +91,9 @@ func TestWorkflowMatrixIsTenantctls(t *testing.T) {
 				t.Errorf("%s reads matrix.%s, which tenantctl list --format matrix does not print", filepath.Base(f), m[1])
 			}
 		}
-		if strings.Contains(string(b), "fromJSON(") && !strings.Contains(string(b), "scripts/changed-stacks.sh") {
+		// A called workflow takes its matrix from its caller, whose comes
+		// from the script (deploy-ring.yml from deploy.yml's rings).
+		if strings.Contains(string(b), "fromJSON(") && !strings.Contains(string(b), "scripts/changed-stacks.sh") && !strings.Contains(string(b), "fromJSON(inputs.matrix)") {
 			t.Errorf("%s builds a matrix without scripts/changed-stacks.sh", filepath.Base(f))
 		}
 	}
@@ -128,8 +130,10 @@ func TestChangedStacks(t *testing.T) {
 	git("init", "-q", "-b", "main")
 	git("add", ".")
 	git("commit", "-q", "-m", "base")
+	rings := map[string]map[string][]ops.MatrixEntry{}
 	changed := func(base string) (matrix map[string][]ops.MatrixEntry, baseline string) {
 		t.Helper()
+		clear(rings)
 		cmd := exec.Command(filepath.Join(repo(), "scripts", "changed-stacks.sh"), base)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TENANTCTL="+binary)
@@ -145,6 +149,15 @@ func TestChangedStacks(t *testing.T) {
 			}
 			if v, ok := strings.CutPrefix(line, "baseline="); ok {
 				baseline = v
+			}
+			for _, r := range []string{"ring0", "ring1", "ring2"} {
+				if v, ok := strings.CutPrefix(line, r+"="); ok {
+					var m map[string][]ops.MatrixEntry
+					if err := json.Unmarshal([]byte(v), &m); err != nil {
+						t.Fatalf("%s %q: %v", r, v, err)
+					}
+					rings[r] = m
+				}
 			}
 		}
 		return
@@ -164,11 +177,17 @@ func TestChangedStacks(t *testing.T) {
 	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), []string{"globex"}) || base != "true" {
 		t.Errorf("a stack change: %v baseline %s", tenantsOf(m), base)
 	}
-	// A component: everyone.
+	// A component: everyone, by ring: globex a canary (ring 0), the
+	// others in the default ring 1, no one in ring 2.
+	b, _ = os.ReadFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"))
+	os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"), append(b, []byte("  tenantkit:ring: 0\n")...), 0o644)
 	os.WriteFile(filepath.Join(dir, "components", "x.go"), []byte("package x // changed\n"), 0o644)
 	git("commit", "-q", "-am", "component")
 	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), testkit.ExampleTenants(t)) || base != "true" {
 		t.Errorf("a component change: %v baseline %s", tenantsOf(m), base)
+	}
+	if r0, r1, r2 := tenantsOf(rings["ring0"]), tenantsOf(rings["ring1"]), tenantsOf(rings["ring2"]); !slices.Equal(r0, []string{"globex"}) || !slices.Equal(r1, []string{"acme", "initech"}) || len(r2) != 0 {
+		t.Errorf("the rings: %v %v %v", r0, r1, r2)
 	}
 	// What runs Pulumi for every stack (a workflow, a script, the pinned
 	// CLI): everyone, in this run (#35 item 5).

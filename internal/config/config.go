@@ -35,6 +35,10 @@ var Tiers = []string{TierPublic, TierPrivate, TierIsolated}
 type Tenant struct {
 	TenantID    string `json:"tenantId"`
 	Environment string `json:"environment"`
+	// Ring orders a change's deploys across the fleet: ring 0 (canaries)
+	// first, then 1, then 2; a ring starts only when the one before it
+	// deployed without a failure. Default 1.
+	Ring int `json:"ring"`
 
 	// Data residency (WP-07).
 	Region           string `json:"region"`

@@ -86,9 +86,17 @@ var RetentionDays = []int{0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 var Classifications = []string{"public", "personal", "confidential"}
 
 // Defaults returns a tenant with every optional knob at its secure default.
+// DefaultRing is a tenant's ring unless its stack file says otherwise;
+// Rings is how many there are.
+const (
+	DefaultRing = 1
+	Rings       = 3
+)
+
 func Defaults() *Tenant {
 	return &Tenant{
 		Environment:           "production",
+		Ring:                  DefaultRing,
 		Region:                RegionTokyo,
 		AvailabilityZoneIDs:   []string{"apne1-az1", "apne1-az2", "apne1-az4"},
 		EgressMode:            "endpoints",

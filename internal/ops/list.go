@@ -25,6 +25,7 @@ type Row struct {
 	VpcCidr     string `json:"vpcCidr"`
 	Region      string `json:"region"`
 	Environment string `json:"environment"`
+	Ring        int    `json:"ring"`
 	CancelledOn string `json:"cancelledOn,omitempty"`
 	SuspendOn   string `json:"suspendOn,omitempty"`
 	DeleteBy    string `json:"deleteBy,omitempty"`
@@ -169,6 +170,8 @@ type MatrixEntry struct {
 	// Due is the offboarding step today requires (suspend, delete), empty
 	// when none: the offboarding workflow runs one job per due tenant.
 	Due string `json:"due"`
+	// Ring is the tenant's place in a change's rollout (config.Tenant.Ring).
+	Ring int `json:"ring"`
 }
 
 // Matrix is the workflows' matrix: the tenants that are not deleted.
@@ -176,7 +179,7 @@ func Matrix(rows []Row) map[string][]MatrixEntry {
 	out := []MatrixEntry{}
 	for _, r := range rows {
 		if r.State != "deleted" {
-			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due})
+			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due, Ring: r.Ring})
 		}
 	}
 	return map[string][]MatrixEntry{"include": out}
@@ -205,7 +208,7 @@ func (e *Env) Rows() ([]Row, []error, error) {
 			continue
 		}
 		l := t.Lifecycle
-		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Region: t.Region, Environment: t.Environment, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
+		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Region: t.Region, Environment: t.Environment, Ring: t.Ring, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
 		if l.DeleteBy != "" && l.State != "deleted" {
 			left := daysLeft(today, l.DeleteBy)
 			r.DaysLeft = &left
