@@ -23,6 +23,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/deploy"
+	"github.com/tenantkit/tenantkit/internal/evidence"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/plan"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
@@ -31,7 +32,7 @@ import (
 
 // commands are tenantctl's commands, in the order the help lists them.
 var commands = []cli.Command{
-	plan.Command, ops.OnboardCommand, ops.DeployCommand, ops.RecoverCommand, ops.OffboardCommand, ops.ListCommand, verify.Command,
+	plan.Command, ops.OnboardCommand, ops.DeployCommand, ops.RecoverCommand, ops.OffboardCommand, ops.ListCommand, verify.Command, evidence.Command,
 	{Name: "version", Synopsis: []string{"version"}, Summary: "print tenantctl's version (also in every report and evidence entry)"},
 	{Name: "help", Synopsis: []string{"help [command]", "<command> --help"}, Summary: "this help, or a command's"},
 }
@@ -92,6 +93,8 @@ func run(args []string, f *factory) int {
 		return f.env().Recover(ctx, args[1:])
 	case "list":
 		return f.env().List(args[1:])
+	case "evidence":
+		return evidence.Main(args[1:], stdout, stderr)
 	case "verify":
 		ctx, stop := cancellable()
 		defer stop()

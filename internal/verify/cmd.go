@@ -61,6 +61,9 @@ type Options struct {
 	Endpoint    string
 	Format      string
 	Out         string
+	// SignKey seals the reports' directory with this asymmetric KMS key
+	// (seal.go); "" writes them unsealed.
+	SignKey string
 	// Force replaces an existing --out file tenantctl did not write.
 	Force     bool
 	StacksDir string
@@ -130,6 +133,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Lang, "lang", catalog.LangFromEnv(), "language of the html reports: ja or en (default from the locale)")
 	fs.StringVar(&o.EvidenceDir, "evidence-dir", "evidence/lifecycle", "with --all: the lifecycle evidence, for the fleet page's offboarding timeline")
 	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout); an existing FILE is replaced only if it is a report tenantctl wrote")
+	fs.StringVar(&o.SignKey, "sign-key", "", "with --out or --out-dir: seal the directory (a manifest of every file's SHA-256, signed with this asymmetric KMS key, ECC_NIST_P256 SIGN_VERIFY; check it with tenantctl evidence verify); give each run a directory of its own")
 	fs.BoolVar(&o.Force, "force", false, "with --out or --out-dir: replace an existing file even if tenantctl did not write it (never a stack file, an inventory or lifecycle evidence)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
@@ -214,7 +218,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if code := credentials(); code != cli.ExitOK {
 			return code
 		}
-		return Fleet(ctx, o, stdout, stderr)
+		code := Fleet(ctx, o, stdout, stderr)
+		if o.SignKey != "" {
+			if err := seal(ctx, o, o.OutDir, stdout); err != nil {
+				fmt.Fprintf(stderr, "tenantctl verify: the reports are written but not sealed: %v\n", err)
+				return cli.ExitError
+			}
+		}
+		return code
 	}
 	if len(pos) != 1 || (o.Inventory == "") == !o.Discover {
 		return cli.UsageError(stderr, Command, "name one tenant and one of --inventory and --discover")
@@ -227,6 +238,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := writableReport(o.Out, o.Force); err != nil {
 			return usage("--out: %v", err)
 		}
+	}
+	if o.SignKey != "" && o.Out == "" {
+		return usage("--sign-key seals a directory of reports: give --out (in a directory of its own) or --all --out-dir")
 	}
 	if code := credentials(); code != cli.ExitOK {
 		return code
@@ -246,6 +260,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := writeReport(o.Out, report, o.Format, o.Force); err != nil {
 		fmt.Fprintf(stderr, "tenantctl verify: --out: %v\n", err)
 		return cli.ExitError
+	}
+	if o.SignKey != "" {
+		if err := seal(ctx, o, filepath.Dir(o.Out), stdout); err != nil {
+			fmt.Fprintf(stderr, "tenantctl verify: the report is written but not sealed: %v\n", err)
+			return cli.ExitError
+		}
 	}
 	return report.ExitCode()
 }

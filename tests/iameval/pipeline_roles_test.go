@@ -16,6 +16,7 @@ import (
 const (
 	stateBucket = "tenantkit-state-123456789012"
 	stateKeyID  = "0d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+	evidenceKey = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
 )
 
 // docCI is a template of docs/ci with the operators' values in it.
@@ -25,7 +26,7 @@ func docCI(t *testing.T, file string) json.RawMessage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.NewReplacer("<ACCOUNT>", account, "<STATE_BUCKET>", stateBucket, "<STATE_KEY_ID>", stateKeyID).Replace(string(b))
+	s := strings.NewReplacer("<ACCOUNT>", account, "<STATE_BUCKET>", stateBucket, "<STATE_KEY_ID>", stateKeyID, "<EVIDENCE_KEY_ID>", evidenceKey).Replace(string(b))
 	if strings.Contains(s, "<") {
 		t.Fatalf("%s: a placeholder left: %s", file, s)
 	}
@@ -132,6 +133,18 @@ func (s *suite) pipelineRoles() {
 	tenantKey.ResourcePolicy = s.w.acme.keyPolicy
 	s.add(allowed, "the verify role kms:GetKeyPolicy of a tenant key", tenantKey)
 	s.add(denied, "the verify role decrypts the state's secrets", onStateKey(verifier, "kms:Decrypt"))
+	// The evidence key (under the same delegating key policy): the verify
+	// role seals with it; the read roles do not.
+	onEvidenceKey := func(p principal, action string) simulation {
+		sim := simWith(p, action, arn("kms", "key/"+evidenceKey), tokyo)
+		sim.ResourcePolicy = stateKeyPolicy
+		return sim
+	}
+	s.add(allowed, "the verify role seals the reports (kms:Sign)", onEvidenceKey(verifier, "kms:Sign"))
+	s.add(allowed, "the verify role reads the evidence key's public key", onEvidenceKey(verifier, "kms:GetPublicKey"))
+	s.add(denied, "the preview role signs with the evidence key", onEvidenceKey(preview, "kms:Sign"))
+	// Who changes the account does not also sign the evidence about it.
+	s.add(explicitDeny, "the deploy role signs with the evidence key", onEvidenceKey(deployer, "kms:Sign"))
 	for _, r := range []struct{ action, resource string }{
 		{"s3:GetObject", stateObject}, {"s3:PutObject", stateLock},
 		{"ec2:AuthorizeSecurityGroupIngress", group}, {"s3:GetObject", dataObject},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,10 +20,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
 	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/deploy"
+	"github.com/tenantkit/tenantkit/internal/evidence"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 
@@ -216,7 +220,7 @@ const stateKey = "alias/tenantkit-state"
 
 // dayZero makes what the Day 0 runbook has the provider make by hand
 // before the baseline's first deploy (docs/operations.md): the state's
-// KMS key in Tokyo.
+// KMS key in Tokyo, and the key that seals the evidence.
 func (w *world) dayZero(ctx context.Context) {
 	w.t.Helper()
 	c := kms.NewFromConfig(w.cfg)
@@ -227,6 +231,15 @@ func (w *world) dayZero(ctx context.Context) {
 	if _, err := c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(stateKey), TargetKeyId: k.KeyMetadata.KeyId}); err != nil {
 		w.t.Fatal(err)
 	}
+	// The evidence signing key: asymmetric, ECC P-256, sign and verify.
+	e, err := c.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("tenantkit: seals the evidence reports"),
+		KeySpec: kmstypes.KeySpecEccNistP256, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(evidenceKey), TargetKeyId: e.KeyMetadata.KeyId}); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // tenantStack is a tenant's stack as tenantctl runs it: the secrets
@@ -234,6 +247,79 @@ func (w *world) dayZero(ctx context.Context) {
 func (w *world) tenantStack() *deploy.Inline {
 	e := &ops.Env{StacksDir: filepath.Join(w.work, "stacks"), BaselineDir: filepath.Join(w.work, "baseline")}
 	return &deploy.Inline{WorkDir: w.work, Program: tenantprog.Inline, Out: w.log, SecretsProvider: e.SecretsProvider}
+}
+
+// evidenceKey is the asymmetric key the reports are sealed with (Day 0:
+// it outlives every stack, so reports sealed years ago still check).
+const evidenceKey = "alias/tenantkit-evidence"
+
+// sealHolds (#37 item 1): the sealed reports check with the public key
+// as the provider publishes it (read from KMS here), and fail on a
+// one-byte edit of any file and on a manifest signed by another key.
+func (w *world) sealHolds(dir string) {
+	w.t.Helper()
+	ctx := context.Background()
+	c := kms.NewFromConfig(w.cfg)
+	pub, err := c.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(evidenceKey)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	published := filepath.Join(w.t.TempDir(), "published.pem")
+	if err := os.WriteFile(published, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub.PublicKey}), 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+	check := func(dir string) result { return w.tenantctl("evidence", "verify", dir, "--public-key", published) }
+	if r := check(dir); r.code != 0 || !strings.Contains(r.stdout, "as sealed") || !strings.Contains(r.stdout, "NOT AWS") {
+		w.t.Fatalf("evidence verify of the journey's reports: %s", r)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) < 6 {
+		w.t.Fatalf("the sealed directory holds %d files", len(entries))
+	}
+	for _, e := range entries {
+		if e.Name() == evidence.PublicKeyFile {
+			continue // not what is checked: the published key is
+		}
+		path := filepath.Join(dir, e.Name())
+		b, _ := os.ReadFile(path)
+		edited := slices.Clone(b)
+		edited[len(edited)/2] ^= 0x20
+		os.WriteFile(path, edited, 0o644)
+		if r := check(dir); r.code != 1 {
+			w.t.Errorf("a one-byte edit of %s: %s", e.Name(), r)
+		}
+		os.WriteFile(path, b, 0o644)
+	}
+	// Sealed again by someone holding another key: the published key
+	// refuses it.
+	other, err := c.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccNistP256, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	forged := filepath.Join(w.t.TempDir(), "forged")
+	os.MkdirAll(forged, 0o755)
+	for _, e := range entries {
+		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && e.Name() != evidence.ManifestFile && e.Name() != evidence.SignatureFile && e.Name() != evidence.PublicKeyFile {
+			os.WriteFile(filepath.Join(forged, e.Name()), b, 0o644)
+		}
+	}
+	if _, err := evidence.Seal(ctx, forged, names(entries), evidence.Run{Tenants: []string{w.tenant}}, evidence.KMS{Client: c, Key: aws.ToString(other.KeyMetadata.Arn)}, time.Now()); err != nil {
+		w.t.Fatal(err)
+	}
+	if r := check(forged); r.code != 1 || !strings.Contains(r.stderr, "signed by another key") {
+		w.t.Errorf("reports sealed by another key: %s", r)
+	}
+}
+
+// names are the report files among entries (the seal's own left out).
+func names(entries []os.DirEntry) []string {
+	var out []string
+	for _, e := range entries {
+		if n := e.Name(); n != evidence.ManifestFile && n != evidence.SignatureFile && n != evidence.PublicKeyFile {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // baselineStack is the account baseline as tenantctl's Automation API
@@ -372,9 +458,16 @@ func (w *world) verifyReport(args ...string) (*verify.Report, result) {
 func (w *world) fleetReports() {
 	w.t.Helper()
 	dir := filepath.Join(w.t.TempDir(), "reports")
-	r := w.tenantctl("verify", "--all", "--discover", "--out-dir", dir, "--format", "json,html,ocsf,csv", "--lang", "ja")
+	args := []string{"verify", "--all", "--discover", "--out-dir", dir, "--format", "json,html,ocsf,csv", "--lang", "ja"}
+	if !w.target.real {
+		args = append(args, "--sign-key", evidenceKey)
+	}
+	r := w.tenantctl(args...)
 	if r.code == 2 {
 		w.t.Fatalf("verify --all: %s", r)
+	}
+	if !w.target.real {
+		w.sealHolds(dir)
 	}
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(dir, name))

@@ -1,0 +1,111 @@
+package evidence_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/tenantkit/tenantkit/internal/evidence"
+	"github.com/tenantkit/tenantkit/tests/motoserver"
+)
+
+// keys makes ECC_NIST_P256 SIGN_VERIFY keys in moto, whose KMS signs
+// and answers the public key as AWS's does.
+func keys(t *testing.T, n int) (*kms.Client, []string) {
+	t.Helper()
+	s := motoserver.Start(t)
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion("ap-northeast-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := kms.NewFromConfig(cfg)
+	var ids []string
+	for range n {
+		k, err := c.CreateKey(context.Background(), &kms.CreateKeyInput{KeySpec: kmstypes.KeySpecEccNistP256, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, aws.ToString(k.KeyMetadata.Arn))
+	}
+	return c, ids
+}
+
+func write(t *testing.T, dir, name, body string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// #37 item 1: a sealed directory checks with the public key alone and
+// fails on a one-byte edit of any file (the manifest included), a file
+// added after the seal, and a manifest signed by another key.
+func TestSealAndCheck(t *testing.T) {
+	c, ids := keys(t, 2)
+	ctx := context.Background()
+	seal := func(t *testing.T, key string) (string, []byte) {
+		t.Helper()
+		dir := t.TempDir()
+		write(t, dir, "acme.json", `{"tenant":"acme","status":"PASS"}`)
+		write(t, dir, "acme.html", "<html>準拠</html>")
+		m, err := evidence.Seal(ctx, dir, []string{"acme.json", "acme.html"}, evidence.Run{Tenants: []string{"acme"}, Account: "123456789012",
+			Region: "ap-northeast-1", Caller: "arn:aws:sts::123456789012:assumed-role/tenantkit-verify/nightly", Mode: "discover", ToolVersion: "test"},
+			evidence.KMS{Client: c, Key: key}, time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Files) != 2 || m.Algorithm != evidence.Algorithm || m.KeyID != key {
+			t.Fatalf("manifest %+v", m)
+		}
+		pub, err := os.ReadFile(filepath.Join(dir, evidence.PublicKeyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dir, pub
+	}
+	dir, pub := seal(t, ids[0])
+	if m, err := evidence.Check(dir, pub); err != nil || m.Run.Caller == "" {
+		t.Fatalf("a sealed directory: %v", err)
+	}
+	if fp, _ := evidence.Fingerprint(pub); fp == "" {
+		t.Error("no fingerprint")
+	}
+	for _, name := range []string{"acme.json", "acme.html", evidence.ManifestFile} {
+		t.Run("one byte of "+name, func(t *testing.T) {
+			dir, pub := seal(t, ids[0])
+			b, _ := os.ReadFile(filepath.Join(dir, name))
+			b[len(b)/2] ^= 0x01
+			write(t, dir, name, string(b))
+			if _, err := evidence.Check(dir, pub); err == nil {
+				t.Errorf("a one-byte edit of %s passed", name)
+			}
+		})
+	}
+	t.Run("a file added", func(t *testing.T) {
+		dir, pub := seal(t, ids[0])
+		write(t, dir, "globex.json", "{}")
+		if _, err := evidence.Check(dir, pub); err == nil || !strings.Contains(err.Error(), "added after the seal") {
+			t.Errorf("an added file: %v", err)
+		}
+	})
+	t.Run("signed by another key", func(t *testing.T) {
+		// Edited, then sealed again by someone holding another key: the
+		// provider's published key refuses it.
+		dir, _ := seal(t, ids[1])
+		if _, err := evidence.Check(dir, pub); err == nil || !strings.Contains(err.Error(), "signed by another key") {
+			t.Errorf("a manifest signed by another key: %v", err)
+		}
+	})
+}

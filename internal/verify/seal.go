@@ -1,0 +1,89 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/clock"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/evidence"
+)
+
+// seal signs the reports in dir (#37 item 1): a manifest of every file
+// there with its SHA-256 and what the reader needs to know of the run,
+// signed with the asymmetric KMS key o.SignKey, its public key beside it.
+// A directory of its own per run: every file in it is sealed.
+func seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
+	region := o.Region
+	if region == "" {
+		region = config.RegionTokyo
+	}
+	calls := &Calls{}
+	cfg, err := LoadConfigTimeout(ctx, region, o.Endpoint, calls, o.RequestTimeout)
+	if err != nil {
+		return err
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return fmt.Errorf("who seals: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var files, tenants []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || e.Name() == evidence.ManifestFile || e.Name() == evidence.SignatureFile || e.Name() == evidence.PublicKeyFile {
+			continue
+		}
+		files = append(files, e.Name())
+		if stem, _, _ := strings.Cut(e.Name(), "."); stem != "index" && config.ValidateTenantID(stem) == nil && !slices.Contains(tenants, stem) {
+			tenants = append(tenants, stem)
+		}
+	}
+	if o.Tenant != "" {
+		tenants = []string{o.Tenant}
+	}
+	mode := "inventory"
+	if o.Discover {
+		mode = "discover"
+	}
+	run := evidence.Run{Tenants: tenants, Account: aws.ToString(id.Account), Region: region, Caller: aws.ToString(id.Arn), Mode: mode,
+		ToolVersion: cli.Version(), Commit: headCommit(o.StacksDir)}
+	// Not AWS when an endpoint is named or a call was sent elsewhere
+	// (the AWS config file, a per-service variable).
+	if seen := calls.NotAWS(); len(seen) > 0 || o.Endpoint != "" {
+		run.NotAWS, run.Endpoint = true, strings.Join(append(seen, o.Endpoint), " ")
+	}
+	m, err := evidence.Seal(ctx, dir, files, run, evidence.KMS{Client: kms.NewFromConfig(cfg), Key: o.SignKey}, clock.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sealed %d file(s) in %s with %s (public key SHA-256 %s): tenantctl evidence verify %s --fingerprint %s\n",
+		len(m.Files), dir, o.SignKey, m.PublicKeySHA256, dir, m.PublicKeySHA256)
+	return nil
+}
+
+// headCommit is the commit of the checkout holding dir ("" outside one).
+func headCommit(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	out, err := exec.Command("git", "-C", abs, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
