@@ -7,6 +7,7 @@
 package evidence
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
@@ -26,6 +27,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/tenantkit/tenantkit/internal/safefile"
 )
@@ -278,4 +282,63 @@ func hashFile(path string) (string, int64, error) {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), int64(len(b)), nil
+}
+
+// Store is the part of S3 an upload uses.
+type Store interface {
+	GetObjectLockConfiguration(ctx context.Context, in *s3.GetObjectLockConfigurationInput, opts ...func(*s3.Options)) (*s3.GetObjectLockConfigurationOutput, error)
+	PutObject(ctx context.Context, in *s3.PutObjectInput, opts ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+// Upload copies a sealed directory (its files, the manifest, signature
+// and public key) to s3://bucket/prefix/, only into a bucket whose Object
+// Lock holds every object for a default retention: what is uploaded can
+// be neither changed nor deleted until then, by anyone (S3 user guide,
+// "Locking objects with Object Lock"; a PUT without a retention of its own
+// takes the bucket's default). It returns the keys written.
+func Upload(ctx context.Context, c Store, dir, bucket, prefix string) ([]string, error) {
+	lock, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(bucket)})
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == "ObjectLockConfigurationNotFoundError" {
+		lock, err = &s3.GetObjectLockConfigurationOutput{}, nil // said below
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the evidence bucket %s: its Object Lock configuration: %w", bucket, err)
+	}
+	cfg := lock.ObjectLockConfiguration
+	if cfg == nil || cfg.ObjectLockEnabled != s3types.ObjectLockEnabledEnabled || cfg.Rule == nil || cfg.Rule.DefaultRetention == nil ||
+		(aws.ToInt32(cfg.Rule.DefaultRetention.Days) == 0 && aws.ToInt32(cfg.Rule.DefaultRetention.Years) == 0) {
+		return nil, fmt.Errorf("the evidence bucket %s has no Object Lock with a default retention: nothing was uploaded (evidence is kept where no one can change or delete it; docs/operations.md, Day 0)", bucket)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ManifestFile)); err != nil {
+		return nil, fmt.Errorf("%s is not sealed (no %s): seal it first (--sign-key)", dir, ManifestFile)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return keys, err
+		}
+		key := strings.TrimSuffix(prefix, "/") + "/" + e.Name()
+		sum := sha256.Sum256(b)
+		// A PUT into a bucket with a default retention must carry a
+		// checksum (S3 refuses it otherwise: "Content-MD5 or
+		// x-amz-sdk-checksum-algorithm header required").
+		// No retention of its own: S3 applies the bucket's default to a
+		// PUT that names none (S3 user guide, "Locking objects with Object
+		// Lock", default retention), and so does moto.
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(b),
+			ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:]))}); err != nil {
+			return keys, fmt.Errorf("upload %s: %w", key, err)
+		}
+		keys = append(keys, key)
+	}
+	return keys, nil
 }

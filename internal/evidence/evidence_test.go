@@ -12,6 +12,8 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/tenantkit/tenantkit/internal/evidence"
 	"github.com/tenantkit/tenantkit/tests/motoserver"
@@ -108,4 +110,56 @@ func TestSealAndCheck(t *testing.T) {
 			t.Errorf("a manifest signed by another key: %v", err)
 		}
 	})
+}
+
+// #37 item 2: sealed reports are kept only in a bucket whose Object Lock
+// holds them (moto applies the bucket's default retention to each PUT, as
+// S3 does); a bucket without it is refused before anything is written.
+func TestUploadOnlyUnderObjectLock(t *testing.T) {
+	c, ids := keys(t, 1)
+	ctx := context.Background()
+	cfg, _ := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("ap-northeast-1"))
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	mk := func(name string, lock bool) {
+		in := &s3.CreateBucketInput{Bucket: aws.String(name), ObjectLockEnabledForBucket: aws.Bool(lock),
+			CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintApNortheast1}}
+		if _, err := s3c.CreateBucket(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if lock {
+			if _, err := s3c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(name), ObjectLockConfiguration: &s3types.ObjectLockConfiguration{
+				ObjectLockEnabled: s3types.ObjectLockEnabledEnabled,
+				Rule:              &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionModeCompliance, Days: aws.Int32(400)}}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	mk("tk-evidence-locked", true)
+	mk("tk-evidence-open", false)
+	dir := t.TempDir()
+	write(t, dir, "acme.json", `{"tenant":"acme"}`)
+	if _, err := evidence.Upload(ctx, s3c, dir, "tk-evidence-locked", "nightly/2026-12-07"); err == nil {
+		t.Error("an unsealed directory was uploaded")
+	}
+	if _, err := evidence.Seal(ctx, dir, []string{"acme.json"}, evidence.Run{Tenants: []string{"acme"}}, evidence.KMS{Client: c, Key: ids[0]}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := evidence.Upload(ctx, s3c, dir, "tk-evidence-open", "nightly/2026-12-07"); err == nil || !strings.Contains(err.Error(), "no Object Lock") {
+		t.Errorf("a bucket without Object Lock: %v", err)
+	}
+	if out, _ := s3c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("tk-evidence-open")}); len(out.Contents) != 0 {
+		t.Errorf("%d objects written into the unlocked bucket", len(out.Contents))
+	}
+	keys, err := evidence.Upload(ctx, s3c, dir, "tk-evidence-locked", "nightly/2026-12-07")
+	if err != nil || len(keys) != 4 {
+		t.Fatalf("upload: %v %v", keys, err)
+	}
+	// Each object's lock as S3 states it on the object (HeadObject's
+	// x-amz-object-lock-* headers; moto 5.2.1 has no GetObjectRetention).
+	for _, k := range keys {
+		h, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("tk-evidence-locked"), Key: aws.String(k)})
+		if err != nil || h.ObjectLockMode != s3types.ObjectLockModeCompliance || h.ObjectLockRetainUntilDate == nil || !h.ObjectLockRetainUntilDate.After(time.Now().AddDate(0, 0, 399)) {
+			t.Errorf("%s: lock %v until %v, %v", k, h.ObjectLockMode, h.ObjectLockRetainUntilDate, err)
+		}
+	}
 }

@@ -64,6 +64,9 @@ type Options struct {
 	// SignKey seals the reports' directory with this asymmetric KMS key
 	// (seal.go); "" writes them unsealed.
 	SignKey string
+	// Upload keeps the sealed directory in the evidence bucket,
+	// s3://<bucket>/<prefix> (Object Lock required).
+	Upload string
 	// Force replaces an existing --out file tenantctl did not write.
 	Force     bool
 	StacksDir string
@@ -134,6 +137,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.EvidenceDir, "evidence-dir", "evidence/lifecycle", "with --all: the lifecycle evidence, for the fleet page's offboarding timeline")
 	fs.StringVar(&o.Out, "out", "", "write the report to FILE (default stdout); an existing FILE is replaced only if it is a report tenantctl wrote")
 	fs.StringVar(&o.SignKey, "sign-key", "", "with --out or --out-dir: seal the directory (a manifest of every file's SHA-256, signed with this asymmetric KMS key, ECC_NIST_P256 SIGN_VERIFY; check it with tenantctl evidence verify); give each run a directory of its own")
+	fs.StringVar(&o.Upload, "upload", "", "with --sign-key: keep the sealed reports in the evidence bucket, s3://<bucket>/<prefix> (its Object Lock's default retention then holds them)")
 	fs.BoolVar(&o.Force, "force", false, "with --out or --out-dir: replace an existing file even if tenantctl did not write it (never a stack file, an inventory or lifecycle evidence)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
@@ -204,6 +208,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return cli.ExitError
 		}
 		return cli.ExitOK
+	}
+	if o.Upload != "" {
+		if o.SignKey == "" {
+			return usage("--upload keeps sealed reports: give --sign-key too")
+		}
+		if _, _, err := ParseUpload(o.Upload); err != nil {
+			return usage("%v", err)
+		}
 	}
 	if o.All {
 		if len(pos) != 0 || (o.InventoryDir == "") == !o.Discover || o.OutDir == "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
@@ -72,7 +73,30 @@ func seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "sealed %d file(s) in %s with %s (public key SHA-256 %s): tenantctl evidence verify %s --fingerprint %s\n",
 		len(m.Files), dir, o.SignKey, m.PublicKeySHA256, dir, m.PublicKeySHA256)
+	if o.Upload == "" {
+		return nil
+	}
+	bucket, prefix, err := ParseUpload(o.Upload)
+	if err != nil {
+		return err
+	}
+	c := s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = o.Endpoint != "" })
+	keys, err := evidence.Upload(ctx, c, dir, bucket, prefix)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "kept %d file(s) in s3://%s/%s/ under the bucket's Object Lock\n", len(keys), bucket, strings.TrimSuffix(prefix, "/"))
 	return nil
+}
+
+// ParseUpload reads --upload s3://<bucket>/<prefix>.
+func ParseUpload(s string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(s, "s3://")
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if !ok || bucket == "" || strings.Trim(prefix, "/") == "" {
+		return "", "", fmt.Errorf("--upload %q: write s3://<evidence bucket>/<prefix of this run>, e.g. s3://tk-evidence-123456789012/nightly/2026-12-07", s)
+	}
+	return bucket, strings.Trim(prefix, "/"), nil
 }
 
 // headCommit is the commit of the checkout holding dir ("" outside one).

@@ -14,9 +14,10 @@ import (
 
 // The pipeline roles' templates and the values operators put in them.
 const (
-	stateBucket = "tenantkit-state-123456789012"
-	stateKeyID  = "0d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
-	evidenceKey = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+	stateBucket    = "tenantkit-state-123456789012"
+	stateKeyID     = "0d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+	evidenceKey    = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+	evidenceBucket = "tenantkit-evidence-123456789012"
 )
 
 // docCI is a template of docs/ci with the operators' values in it.
@@ -26,7 +27,7 @@ func docCI(t *testing.T, file string) json.RawMessage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.NewReplacer("<ACCOUNT>", account, "<STATE_BUCKET>", stateBucket, "<STATE_KEY_ID>", stateKeyID, "<EVIDENCE_KEY_ID>", evidenceKey).Replace(string(b))
+	s := strings.NewReplacer("<ACCOUNT>", account, "<STATE_BUCKET>", stateBucket, "<STATE_KEY_ID>", stateKeyID, "<EVIDENCE_KEY_ID>", evidenceKey, "<EVIDENCE_BUCKET>", evidenceBucket).Replace(string(b))
 	if strings.Contains(s, "<") {
 		t.Fatalf("%s: a placeholder left: %s", file, s)
 	}
@@ -143,6 +144,8 @@ func (s *suite) pipelineRoles() {
 	s.add(allowed, "the verify role seals the reports (kms:Sign)", onEvidenceKey(verifier, "kms:Sign"))
 	s.add(allowed, "the verify role reads the evidence key's public key", onEvidenceKey(verifier, "kms:GetPublicKey"))
 	s.add(denied, "the preview role signs with the evidence key", onEvidenceKey(preview, "kms:Sign"))
+	s.add(allowed, "the verify role keeps a report in the evidence bucket", simWith(verifier, "s3:PutObject", "arn:aws:s3:::"+evidenceBucket+"/nightly/2026-12-07/acme.json", tokyo))
+	s.add(denied, "the verify role keeps a file in another bucket", simWith(verifier, "s3:PutObject", dataObject, tokyo))
 	// Who changes the account does not also sign the evidence about it.
 	s.add(explicitDeny, "the deploy role signs with the evidence key", onEvidenceKey(deployer, "kms:Sign"))
 	for _, r := range []struct{ action, resource string }{

@@ -21,6 +21,9 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/components/baseline"
 	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
@@ -240,6 +243,24 @@ func (w *world) dayZero(ctx context.Context) {
 	if _, err := c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(evidenceKey), TargetKeyId: e.KeyMetadata.KeyId}); err != nil {
 		w.t.Fatal(err)
 	}
+	// The evidence bucket in Tokyo: Object Lock, COMPLIANCE, a default
+	// retention (400 days in production; a day here).
+	id, err := sts.NewFromConfig(w.cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.target.account = aws.ToString(id.Account)
+	s3c := s3.NewFromConfig(w.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	bucket := evidenceBucket(w.target.account)
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket), ObjectLockEnabledForBucket: aws.Bool(true),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintApNortheast1}}); err != nil {
+		w.t.Fatal(err)
+	}
+	if _, err := s3c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(bucket), ObjectLockConfiguration: &s3types.ObjectLockConfiguration{
+		ObjectLockEnabled: s3types.ObjectLockEnabledEnabled,
+		Rule:              &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionModeCompliance, Days: aws.Int32(1)}}}}); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // tenantStack is a tenant's stack as tenantctl runs it: the secrets
@@ -308,6 +329,34 @@ func (w *world) sealHolds(dir string) {
 	}
 	if r := check(forged); r.code != 1 || !strings.Contains(r.stderr, "signed by another key") {
 		w.t.Errorf("reports sealed by another key: %s", r)
+	}
+}
+
+// evidenceBucket is the Tokyo bucket the reports are kept in (Day 0).
+func evidenceBucket(account string) string { return "tenantkit-evidence-" + account }
+
+// keptUnderLock (#37 item 2): every file of the sealed directory is in the
+// evidence bucket, as written, under the bucket's Object Lock (HeadObject's
+// lock headers; moto 5.2.1 has no GetObjectRetention).
+func (w *world) keptUnderLock(dir, bucket, prefix string) {
+	w.t.Helper()
+	ctx := context.Background()
+	c := s3.NewFromConfig(w.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		key := prefix + "/" + e.Name()
+		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			w.t.Errorf("the evidence bucket lacks %s: %v", key, err)
+			continue
+		}
+		if h.ObjectLockMode != s3types.ObjectLockModeCompliance || h.ObjectLockRetainUntilDate == nil || !h.ObjectLockRetainUntilDate.After(time.Now()) {
+			w.t.Errorf("%s: lock %q until %v, want COMPLIANCE into the future", key, h.ObjectLockMode, h.ObjectLockRetainUntilDate)
+		}
+		local, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		if aws.ToInt64(h.ContentLength) != int64(len(local)) {
+			w.t.Errorf("%s: %d bytes kept, %d written", key, aws.ToInt64(h.ContentLength), len(local))
+		}
 	}
 }
 
@@ -459,8 +508,9 @@ func (w *world) fleetReports() {
 	w.t.Helper()
 	dir := filepath.Join(w.t.TempDir(), "reports")
 	args := []string{"verify", "--all", "--discover", "--out-dir", dir, "--format", "json,html,ocsf,csv", "--lang", "ja"}
+	bucket := evidenceBucket(w.target.account)
 	if !w.target.real {
-		args = append(args, "--sign-key", evidenceKey)
+		args = append(args, "--sign-key", evidenceKey, "--upload", "s3://"+bucket+"/journey/"+w.tenant)
 	}
 	r := w.tenantctl(args...)
 	if r.code == 2 {
@@ -468,6 +518,7 @@ func (w *world) fleetReports() {
 	}
 	if !w.target.real {
 		w.sealHolds(dir)
+		w.keptUnderLock(dir, bucket, "journey/"+w.tenant)
 	}
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(dir, name))
