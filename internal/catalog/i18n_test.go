@@ -64,3 +64,38 @@ func TestLangFromEnv(t *testing.T) {
 		}
 	}
 }
+
+// #37 item 5: the statement of applicability holds every section of the
+// whitepaper once, in order, each with a class; every control of the
+// catalog answers a section, and every control a section names exists.
+func TestApplicabilityCoversTheWhitepaper(t *testing.T) {
+	if len(Sections) != SectionCount {
+		t.Fatalf("%d sections, want %d", len(Sections), SectionCount)
+	}
+	named := map[string]bool{}
+	for i, s := range Sections {
+		if s.Number != i+1 || s.TitleJA == "" || s.TitleEN == "" || s.HowJA == "" || s.HowEN == "" || ClassName(s.Class, LangJA) == "" {
+			t.Errorf("section %d: %+v", i+1, s)
+		}
+		if s.Class == ClassTechnical && len(s.Controls) == 0 {
+			t.Errorf("§%d is technical and names no control", s.Number)
+		}
+		if s.Number >= 5 && s.ISO27002 == "" {
+			t.Errorf("§%d names no ISO/IEC 27002:2022 control", s.Number)
+		}
+		for _, c := range s.Controls {
+			if _, ok := ByID(c); !ok {
+				t.Errorf("§%d names %s, which is no control", s.Number, c)
+			}
+			named[c] = true
+		}
+	}
+	for _, c := range Controls {
+		if !named[c.ID] {
+			t.Errorf("%s answers no section of the statement", c.ID)
+		}
+		if a, b := ClausesOf(c.ID); len(a) == 0 || len(b) == 0 {
+			t.Errorf("%s has no clause IDs (%v, %v)", c.ID, a, b)
+		}
+	}
+}

@@ -34,6 +34,7 @@ func TableIn(lang string, checks map[string][]string) string {
 		}
 		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(c.Title), cell(c.TitleJA), c.Severity, cell(c.Plan), cell(live), cell(Process[c.ID]))
 	}
+	b.WriteString("\n" + ApplicabilityIn(LangEN))
 	return b.String()
 }
 
@@ -54,6 +55,7 @@ func tableJA(checks map[string][]string) string {
 		}
 		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(tx.Title), cell(tx.Section), severity[c.Severity], cell(tx.Plan), cell(live), cell(tx.Process))
 	}
+	b.WriteString("\n" + ApplicabilityIn(LangJA))
 	return b.String()
 }
 

@@ -87,6 +87,25 @@ func TestReportsInABrowser(t *testing.T) {
 			if !slices.Equal(ids, want) {
 				t.Errorf("controls on the page %v, want %v", ids, want)
 			}
+			// #37 item 5: every section of the whitepaper is on the page,
+			// in order, each with its class as the reader reads it, shown.
+			type section struct {
+				Number, Class, Label string
+				Shown                bool
+			}
+			rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]section](`[...document.querySelectorAll('#applicability tr[data-section]')].map(r => ({Number: r.dataset.section, Class: r.dataset.class, Label: r.cells[2].innerText, Shown: r.getBoundingClientRect().height > 0}))`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != catalog.SectionCount {
+				t.Errorf("%d sections of the whitepaper on the page, want %d", len(rows), catalog.SectionCount)
+			}
+			for i, r := range rows {
+				s := catalog.Sections[i]
+				if r.Number != strconv.Itoa(i+1) || r.Class != string(s.Class) || r.Label != catalog.ClassName(s.Class, lang) || !r.Shown {
+					t.Errorf("section %d on the page: %+v", i+1, r)
+				}
+			}
 			lang2, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
 			if lang2 != lang {
 				t.Errorf("html lang %q", lang2)

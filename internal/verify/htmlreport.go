@@ -101,7 +101,49 @@ func (r *Report) HTML(w io.Writer, lang string) error {
 	hdr.Caller, hdr.Mode = visible(r.Caller, ""), visible(r.Mode, "")
 	return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", map[string]any{
 		"Lang": lang, "W": words, "R": &hdr, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
+		"Applicability": applicability(r, lang), "Edition": catalog.Edition,
 	})
+}
+
+// applicabilityRow is one whitepaper section on the page: how it is met,
+// and, for a technical one, the statuses of its controls in this report.
+type applicabilityRow struct {
+	Number                   int
+	Title, Class, ClassLabel string
+	Controls                 []applicabilityControl
+	ISO27017, ISO27002, How  string
+}
+
+type applicabilityControl struct {
+	ID     string
+	Status catalog.Status
+}
+
+// applicability is the statement of applicability (catalog.Sections) with
+// the report's statuses: every one of the whitepaper's sections, WP-44
+// included (#37 item 5).
+func applicability(r *Report, lang string) []applicabilityRow {
+	status := map[string]catalog.Status{}
+	for _, c := range r.Controls {
+		status[c.ID] = c.Status
+	}
+	var out []applicabilityRow
+	for _, s := range catalog.Sections {
+		row := applicabilityRow{Number: s.Number, Title: s.TitleEN, Class: string(s.Class), ClassLabel: catalog.ClassName(s.Class, lang),
+			ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: s.HowEN}
+		if lang == catalog.LangJA {
+			row.Title, row.How = s.TitleJA, s.HowJA
+		}
+		for _, id := range s.Controls {
+			st, ok := status[id]
+			if !ok {
+				st = catalog.Unknown
+			}
+			row.Controls = append(row.Controls, applicabilityControl{id, st})
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // FleetTenant is one tenant of the fleet page: its report (nil when it

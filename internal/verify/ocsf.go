@@ -142,7 +142,7 @@ func (r *Report) OCSF() []OCSFFinding {
 				Compliance: ocsfCompliance{
 					Standards:    []string{"tenantkit controls of the cloud security whitepaper (JIS Q 27017 / ISO/IEC 27017)"},
 					Control:      c.ID,
-					Requirements: []string{"§" + c.Section + " " + en.Section + " (" + cat.TitleJA + ")"},
+					Requirements: requirements(c.ID, c.Section, en.Section, cat.TitleJA),
 					Desc:         en.Title,
 					StatusCode:   string(ch.Status),
 				},
@@ -194,4 +194,19 @@ func (r *Report) ocsf(w io.Writer) error {
 	}
 	_, err = fmt.Fprintln(w, string(jsonVisible(b)))
 	return err
+}
+
+// requirements are what a finding answers: the whitepaper's section, and
+// the ISO/IEC 27017:2015 and 27002:2022 clauses (catalog.Sections), as
+// Security Hub findings carry the framework requirements they map to.
+func requirements(id, section, title, titleJA string) []string {
+	out := []string{"§" + section + " " + title + " (" + titleJA + ")"}
+	a, b := catalog.ClausesOf(id)
+	for _, c := range a {
+		out = append(out, "ISO/IEC 27017:2015 "+c)
+	}
+	for _, c := range b {
+		out = append(out, "ISO/IEC 27002:2022 "+c)
+	}
+	return out
 }
