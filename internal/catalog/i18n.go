@@ -247,7 +247,9 @@ type Words struct {
 	DeleteBy, Done, Contents, ValuesAsRead, State, Caller, Mode string
 	// The statement of applicability.
 	Applicability, ApplicabilityNote, SectionNumber, Class, HowMet string
-	StatusMeaning                                                  map[Status]string
+	// What the reader needs of the run (#37 item 6).
+	Commit, Edition, Tenancy, TenancyShared, TenancyOwn string
+	StatusMeaning                                       map[Status]string
 	// StatusName is how a status is shown to a reader (the fleet page's
 	// NOT VERIFIED, NO REPORT and DELETED among them); the English
 	// status stays in the page's data attributes and CSS classes.
@@ -284,7 +286,10 @@ func WordsIn(lang string) Words {
 			Observations: "所見", Timeline: "解約の進行（§10）", Cancelled: "解約日", SuspendBy: "停止期限", DeleteBy: "削除期限", Done: "完了",
 			State: "状態", Caller: "実行者", Mode: "リソースの特定方法（inventory: スタックの出力、discover: タグと名前）", Contents: "目次", Applicability: "適用宣言書（ホワイトペーパー全44項）",
 			ApplicabilityNote: "ホワイトペーパー %s の全項について、満たし方と、本報告書での判定結果を示します。ISO/IEC 27002:2022 の番号は 27002:2013 からの対応（附属書 B）によります。",
-			SectionNumber:     "項番", Class: "区分", HowMet: "満たし方", ValuesAsRead: "リソース名と読み取った値は AWS から読んだままを表示しています（英語）。",
+			Commit:            "期待値を読んだスタック定義のコミット", Edition: "ホワイトペーパーの版", Tenancy: "AWS アカウントの共有",
+			TenancyShared: "この AWS アカウントを他の %d テナントと共有しています（プール型）。テナント間の分離はテナントごとの VPC、KMS キー、IAM ロールとバケットポリシーによるもので、WP-17、WP-19、WP-31 が検証します。アカウントの管理者（提供者の運用担当者）はすべてのテナントに到達できます。",
+			TenancyOwn:    "この AWS アカウントを使うテナントは本テナントのみです（サイロ型）。",
+			SectionNumber: "項番", Class: "区分", HowMet: "満たし方", ValuesAsRead: "リソース名と読み取った値は AWS から読んだままを表示しています（英語）。",
 			StatusMeaning: map[Status]string{
 				Pass:    "AWS から読み取り、管理策の要求どおりであった。",
 				Fail:    "AWS から読み取り、要求どおりでなかった（指摘事項）。",
@@ -310,7 +315,10 @@ func WordsIn(lang string) Words {
 		Observations: "Observations", Timeline: "Offboarding (§10)", Cancelled: "Cancelled", SuspendBy: "Suspend by", DeleteBy: "Delete by", Done: "Done",
 		State: "State", Caller: "Run by", Mode: "Resources found by (inventory: the stack's outputs; discover: tags and names)", Contents: "Contents", Applicability: "Statement of applicability (all 44 sections of the whitepaper)",
 		ApplicabilityNote: "How each section of the whitepaper (%s) is met, with this report's statuses. ISO/IEC 27002:2022 numbers follow its Annex B mapping from 27002:2013.",
-		SectionNumber:     "§", Class: "Class", HowMet: "How it is met", ValuesAsRead: "Resource names and observed values are shown as read from AWS.",
+		Commit:            "Stack files' commit (the expected values)", Edition: "Whitepaper edition", Tenancy: "AWS account tenancy",
+		TenancyShared: "This AWS account is shared with %d other tenant(s) (the pool model). Tenants are separated by their own VPC, KMS key, IAM roles and bucket policies, which WP-17, WP-19 and WP-31 verify; the account's administrators (the provider's operators) reach every tenant.",
+		TenancyOwn:    "No other tenant uses this AWS account (the silo model).",
+		SectionNumber: "§", Class: "Class", HowMet: "How it is met", ValuesAsRead: "Resource names and observed values are shown as read from AWS.",
 		StatusMeaning: map[Status]string{
 			Pass:    "Read from AWS and as the control requires.",
 			Fail:    "Read from AWS and not as required (a finding).",

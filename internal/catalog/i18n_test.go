@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"reflect"
 	"testing"
 	"unicode"
 )
@@ -96,6 +97,18 @@ func TestApplicabilityCoversTheWhitepaper(t *testing.T) {
 		}
 		if a, b := ClausesOf(c.ID); len(a) == 0 || len(b) == 0 {
 			t.Errorf("%s has no clause IDs (%v, %v)", c.ID, a, b)
+		}
+	}
+}
+
+// Every word of the pages has its text in both languages.
+func TestEveryWordInBothLanguages(t *testing.T) {
+	for _, lang := range Langs {
+		v := reflect.ValueOf(WordsIn(lang))
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.Kind() == reflect.String && f.String() == "" {
+				t.Errorf("%s: the word %s is empty", lang, v.Type().Field(i).Name)
+			}
 		}
 	}
 }

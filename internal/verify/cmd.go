@@ -581,6 +581,13 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if o.Inventoried == nil && o.Inventory == "" {
 		rep.Mode = "discover"
 	}
+	rep.Commit, rep.Edition = headCommit(o.StacksDir), catalog.Edition
+	// The account's tenancy: the other tenants whose stacks name the same
+	// account's region (one account holds every stack file's tenants).
+	if fleet, err := stackfile.Fleet(o.StacksDir, region, o.Tenant); err == nil {
+		n := len(fleet)
+		rep.SharedWith = &n
+	}
 	// The banner follows where the calls really went (#37 item 3): an
 	// endpoint from the AWS config file or a per-service variable makes a
 	// report NOT AWS as --endpoint does.

@@ -226,3 +226,24 @@ func TestJapanesePagesSayStatusesInJapanese(t *testing.T) {
 		}
 	}
 }
+
+// #37 item 6: the page says against which commit the expected values
+// were read, the whitepaper's edition, and whether the tenant shares its
+// AWS account, with what that does and does not give.
+func TestPageSaysTheRunsContext(t *testing.T) {
+	r := htmlReport(t)
+	r.Commit = "0123456789abcdef0123456789abcdef01234567"
+	for shared, want := range map[int]string{2: "他の 2 テナントと共有しています（プール型）", 0: "本テナントのみです（サイロ型）"} {
+		r.SharedWith = &shared
+		var b strings.Builder
+		if err := r.HTML(&b, catalog.LangJA); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		for _, s := range []string{want, `id="commit">0123456789abcdef`, `id="edition">` + catalog.Edition} {
+			if !strings.Contains(page, s) {
+				t.Errorf("shared with %d: the page lacks %q", shared, s)
+			}
+		}
+	}
+}

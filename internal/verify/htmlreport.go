@@ -2,6 +2,7 @@ package verify
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"io"
 	"strings"
@@ -101,7 +102,8 @@ func (r *Report) HTML(w io.Writer, lang string) error {
 	hdr.Caller, hdr.Mode = visible(r.Caller, ""), visible(r.Mode, "")
 	return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", map[string]any{
 		"Lang": lang, "W": words, "R": &hdr, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
-		"Applicability": applicability(r, lang), "Edition": catalog.Edition,
+		"Applicability": applicability(r, lang), "Edition": catalog.Edition, "Tenancy": tenancy(r, words),
+		"Commit": visible(r.Commit, ""),
 	})
 }
 
@@ -217,4 +219,17 @@ func checksOf(control string) []string {
 		}
 	}
 	return out
+}
+
+// tenancy says whether the tenant shares its AWS account, and what that
+// does and does not give (#37 item 6); "" when not known.
+func tenancy(r *Report, w catalog.Words) string {
+	switch {
+	case r.SharedWith == nil:
+		return ""
+	case *r.SharedWith > 0:
+		return fmt.Sprintf(w.TenancyShared, *r.SharedWith)
+	default:
+		return w.TenancyOwn
+	}
 }

@@ -36,6 +36,13 @@ type Report struct {
 	// outputs) or discover (by tags and names).
 	Caller string `json:"caller,omitempty"`
 	Mode   string `json:"mode,omitempty"`
+	// Commit is the checkout's commit the stack files (the expected
+	// values) and the catalog were read at; Edition the whitepaper's.
+	Commit  string `json:"commit,omitempty"`
+	Edition string `json:"whitepaperEdition,omitempty"`
+	// SharedWith counts the other tenants in the same AWS account and
+	// region (their stack files): 0 is an account of its own.
+	SharedWith *int `json:"sharedWith,omitempty"`
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
