@@ -94,7 +94,12 @@ func run(args []string, f *factory) int {
 	case "list":
 		return f.env().List(args[1:])
 	case "evidence":
-		return evidence.Main(args[1:], stdout, stderr)
+		ctx, stop := cancellable()
+		defer stop()
+		return evidence.MainWith(ctx, args[1:], stdout, stderr, func(ctx context.Context, dir, tenant, key, upload string) error {
+			return verify.Seal(ctx, verify.Options{Tenant: tenant, SignKey: key, Upload: upload, Endpoint: os.Getenv("AWS_ENDPOINT_URL"),
+				StacksDir: "stacks", Mode: "lifecycle evidence"}, dir, stdout)
+		})
 	case "verify":
 		ctx, stop := cancellable()
 		defer stop()

@@ -16,6 +16,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/tenantkit/tenantkit/internal/evidence"
+	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/tests/motoserver"
 )
 
@@ -160,6 +161,37 @@ func TestUploadOnlyUnderObjectLock(t *testing.T) {
 		h, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("tk-evidence-locked"), Key: aws.String(k)})
 		if err != nil || h.ObjectLockMode != s3types.ObjectLockModeCompliance || h.ObjectLockRetainUntilDate == nil || !h.ObjectLockRetainUntilDate.After(time.Now().AddDate(0, 0, 399)) {
 			t.Errorf("%s: lock %v until %v, %v", k, h.ObjectLockMode, h.ObjectLockRetainUntilDate, err)
+		}
+	}
+}
+
+// The deletion certificate is made only of an applied deletion, from its
+// evidence: the dates, what is kept and until when, the leftover check.
+func TestCertificateOfADeletion(t *testing.T) {
+	at := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	ev := &lifecycle.Evidence{Tenant: "acme", Entries: []lifecycle.Entry{
+		{Step: lifecycle.StepCancel, AtUTC: at, AtJST: "2026-12-07T12:00:00+09:00", Details: map[string]any{"cancelledOn": "2026-12-06"}},
+		{Step: lifecycle.StepSuspend, AtJST: "2026-12-08T01:17:00+09:00", Summary: "suspended: listeners answer 503", Details: map[string]any{"phase": "applied"}},
+	}}
+	if _, err := evidence.CertificateOf(ev); err == nil {
+		t.Fatal("a certificate of a tenant not deleted")
+	}
+	ev.Entries = append(ev.Entries, lifecycle.Entry{Step: lifecycle.StepDeleted, AtJST: "2026-12-20T01:17:00+09:00", Operator: "ci", Details: map[string]any{
+		"phase": "applied", "deleteBy": "2027-01-05", "keysDeletedOn": "2027-01-03", "keyDeletionWindowDays": float64(14),
+		"retained":  []any{map[string]any{"resource": "log archive bucket tk-acme-log-archive-<account>", "reason": "Object Lock COMPLIANCE", "retentionEndsBy": "2027-12-20"}},
+		"leftovers": []any{"arn:aws:s3:::tk-acme-log-archive-123456789012"},
+	}})
+	c, err := evidence.CertificateOf(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CancelledOn != "2026-12-06" || c.SuspendedAt == "" || c.KeysDeleted != "2027-01-03" || c.KeyWindow != 14 || len(c.Retained) != 1 || len(c.Leftovers) != 1 {
+		t.Errorf("certificate %+v", c)
+	}
+	ja := c.Markdown("ja")
+	for _, want := range []string{"削除証明書：テナント acme", "2027-01-03（待機期間 14 日", "tk-acme-log-archive-<account> | — | Object Lock COMPLIANCE | 2027-12-20"} {
+		if !strings.Contains(ja, want) {
+			t.Errorf("the Japanese certificate lacks %q:\n%s", want, ja)
 		}
 	}
 }

@@ -64,6 +64,9 @@ type Options struct {
 	// SignKey seals the reports' directory with this asymmetric KMS key
 	// (seal.go); "" writes them unsealed.
 	SignKey string
+	// Mode names, in a seal's manifest, how what is sealed was made when
+	// it is not a verification (the deletion certificate's "lifecycle").
+	Mode string
 	// Upload keeps the sealed directory in the evidence bucket,
 	// s3://<bucket>/<prefix> (Object Lock required).
 	Upload string

@@ -21,6 +21,13 @@ import (
 	"github.com/tenantkit/tenantkit/internal/evidence"
 )
 
+// Seal is seal for the other writers of evidence (the deletion
+// certificate): o.SignKey, o.Upload, o.Region, o.Endpoint, o.StacksDir and
+// o.Tenant say how.
+func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
+	return seal(ctx, o, dir, stdout)
+}
+
 // seal signs the reports in dir (#37 item 1): a manifest of every file
 // there with its SHA-256 and what the reader needs to know of the run,
 // signed with the asymmetric KMS key o.SignKey, its public key beside it.
@@ -56,7 +63,10 @@ func seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	if o.Tenant != "" {
 		tenants = []string{o.Tenant}
 	}
-	mode := "inventory"
+	mode := o.Mode
+	if mode == "" {
+		mode = "inventory"
+	}
 	if o.Discover {
 		mode = "discover"
 	}

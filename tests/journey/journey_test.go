@@ -667,9 +667,15 @@ func (w *world) offboard() {
 	}
 	// A suspended tenant's promise broken, one way at a time.
 	w.violate(context.Background(), inv, true)
+	if c := w.tenantctl("evidence", "certificate", w.tenant, "--out-dir", filepath.Join(w.t.TempDir(), "early")); c.code != 2 || !strings.Contains(c.stderr, "no applied deletion") {
+		w.t.Errorf("a deletion certificate before the deletion: %s", c)
+	}
 	r := w.tenantctl("offboard", "delete", w.tenant, "--yes")
 	if r.code != 0 {
 		w.t.Fatalf("offboard delete: %s", r)
+	}
+	if !w.target.real {
+		w.deletionCertificate()
 	}
 	// Re-running is harmless: the tenant is deleted, the command says so.
 	again := w.tenantctl("offboard", "delete", w.tenant, "--yes")
@@ -731,5 +737,36 @@ func (w *world) discoveryFindsTheInventory(ctx context.Context, invPath string) 
 	}
 	if a, b := norm(exported), norm(found); a != b {
 		w.t.Errorf("discovery finds another inventory than the program exported:\nexported %s\nfound %s", a, b)
+	}
+}
+
+// deletionCertificate (#37 item 7): after the deletion, its certificate in
+// both languages, sealed with the evidence key, kept in the evidence
+// bucket, and checking with the published key.
+func (w *world) deletionCertificate() {
+	w.t.Helper()
+	dir := filepath.Join(w.t.TempDir(), "certificate")
+	r := w.tenantctl("evidence", "certificate", w.tenant, "--out-dir", dir, "--sign-key", evidenceKey,
+		"--upload", "s3://"+evidenceBucket(w.target.account)+"/certificates/"+w.tenant)
+	if r.code != 0 {
+		w.t.Fatalf("evidence certificate: %s", r)
+	}
+	ja, _ := os.ReadFile(filepath.Join(dir, w.tenant+"-deletion.ja.md"))
+	en, _ := os.ReadFile(filepath.Join(dir, w.tenant+"-deletion.en.md"))
+	for _, want := range []string{"# 削除証明書：テナント " + w.tenant, "## 保持するもの", "tk-" + w.tenant + "-log-archive", "## 残存確認"} {
+		if !strings.Contains(string(ja), want) {
+			w.t.Errorf("the Japanese certificate lacks %q:\n%s", want, ja)
+		}
+	}
+	if !strings.Contains(string(en), "# Deletion certificate: tenant "+w.tenant) {
+		w.t.Errorf("the English certificate:\n%s", en)
+	}
+	w.keptUnderLock(dir, evidenceBucket(w.target.account), "certificates/"+w.tenant)
+	fp := regexp.MustCompile(`--fingerprint ([0-9a-f]{64})`).FindStringSubmatch(r.stdout)
+	if fp == nil {
+		w.t.Fatalf("no fingerprint said: %s", r)
+	}
+	if c := w.tenantctl("evidence", "verify", dir, "--fingerprint", fp[1]); c.code != 0 {
+		w.t.Errorf("evidence verify of the certificate: %s", c)
 	}
 }
