@@ -195,19 +195,18 @@ func (c *Baseline) Validate() error {
 	if c.SessionIdleMinutes < 1 || c.SessionIdleMinutes > 60 {
 		bad("sessionIdleMinutes", c.SessionIdleMinutes, "use 1 to 60 minutes")
 	}
-	for _, a := range c.DeployerPrincipalArns {
-		if !deployerPattern.MatchString(a) {
-			bad("deployerPrincipalArns", a, "write the IAM role or user ARN that runs Pulumi (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
-		}
-	}
-	for _, a := range c.TenantDeployerPrincipalArns {
-		if !deployerPattern.MatchString(a) {
-			bad("tenantDeployerPrincipalArns", a, "write the IAM role ARN of the deploy pipeline (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
-		}
-	}
-	for _, a := range c.TenantRefreshPrincipalArns {
-		if !deployerPattern.MatchString(a) {
-			bad("tenantRefreshPrincipalArns", a, "write the IAM role ARN of the drift pipeline (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
+	for _, who := range []struct {
+		field, what string
+		arns        []string
+	}{
+		{"deployerPrincipalArns", "IAM role or user ARN that runs Pulumi", c.DeployerPrincipalArns},
+		{"tenantDeployerPrincipalArns", "IAM role ARN of the deploy pipeline", c.TenantDeployerPrincipalArns},
+		{"tenantRefreshPrincipalArns", "IAM role ARN of the drift pipeline", c.TenantRefreshPrincipalArns},
+	} {
+		for _, a := range who.arns {
+			if !deployerPattern.MatchString(a) {
+				bad(who.field, a, "write the "+who.what+" (arn:aws:iam::<account>:role/<path/name>), not an assumed-role session or the account root")
+			}
 		}
 	}
 	if c.StateSecretsProvider != "" {

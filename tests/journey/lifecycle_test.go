@@ -62,24 +62,7 @@ func TestLifecycleUnderFailure(t *testing.T) {
 	t.Setenv("TENANTKIT_TEST_FAULTS", faults)
 	w.assumeDeployer(ctx)
 
-	// A fleet of its own (the region's VPC quota counts every stack file),
-	// stack files first; the baseline's trail then covers their buckets.
-	examples, _ := filepath.Glob(filepath.Join(w.work, "stacks", "Pulumi.*.yaml"))
-	for _, f := range examples {
-		os.Remove(f)
-	}
-	onboard := map[string][]string{}
-	for _, n := range []string{"alpha", "beta", "ghost", "delta"} {
-		onboard[n] = []string{"onboard", n, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", w.certificateFor(ctx, n),
-			"--classifications", "confidential", "--alert-emails", "secops@example.co.jp"}
-		if r := w.tenantctl(append(onboard[n], "--no-deploy")...); r.code != 0 {
-			t.Fatalf("onboard %s --no-deploy: %s", n, r)
-		}
-	}
-	base := w.baselineStack()
-	if _, err := base.Up(ctx, "tokyo"); err != nil {
-		t.Fatalf("baseline up: %v", err)
-	}
+	onboard := w.fleetOfItsOwn(ctx, "alpha", "beta", "ghost", "delta")
 	today := lifecycle.Today(clock.Now())
 
 	t.Run("never deployed is never built", func(t *testing.T) {
@@ -131,23 +114,7 @@ func TestLifecycleUnderFailure(t *testing.T) {
 
 	t.Run("a second Ctrl-C abandons, and the recovery named is enough", func(t *testing.T) {
 		w := w.in(t)
-		fault := w.fault(faults, "Create aws:ec2/vpc:Vpc::alpha-net-vpc slow 5m")
-		p := w.start(onboard["alpha"]...)
-		w.waitFile(fault+".started", p)
-		p.ctrlC()
-		p.waitOut("tenantctl: stopping")
-		// The second signal only once the other creates in flight have
-		// finished (the first lets them finish): a create the terminated
-		// CLI had not yet written as pending would be made in AWS by the
-		// plugin and known to no state, which is what Pulumi warns of on
-		// a terminate, not what this test is about.
-		p.waitInFlight("alpha-net-vpc")
-		p.ctrlC()
-		r := p.wait()
-		if r.code != 3 || !strings.Contains(r.stderr, "abandoning") {
-			t.Fatalf("an abandoned onboarding: %s", r)
-		}
-		os.Remove(fault)
+		w.abandonTheVPCsCreate(faults, "alpha", onboard["alpha"])
 		last := w.lastEntry("alpha")
 		rec, _ := last.Details["recovery"].([]any)
 		if last.Details["phase"] != lifecycle.PhaseInterrupted || len(rec) == 0 || !strings.Contains(fmt.Sprint(last.Details["pendingOperations"]), "alpha-net-vpc") {
@@ -191,17 +158,7 @@ func TestLifecycleUnderFailure(t *testing.T) {
 		// AWS made and no state records deleted, the pending create
 		// cleared, and the step runs again to one VPC.
 		w := w.in(t)
-		fault := w.fault(faults, "Create aws:ec2/vpc:Vpc::delta-net-vpc slow 5m")
-		p := w.start(onboard["delta"]...)
-		w.waitFile(fault+".started", p)
-		p.ctrlC()
-		p.waitOut("tenantctl: stopping")
-		p.waitInFlight("delta-net-vpc")
-		p.ctrlC()
-		if r := p.wait(); r.code != 3 || !strings.Contains(r.stderr, "abandoning") {
-			t.Fatalf("an abandoned onboarding: %s", r)
-		}
-		os.Remove(fault)
+		w.abandonTheVPCsCreate(faults, "delta", onboard["delta"])
 		orphan := w.vpcIDs(ctx, "delta")
 		if len(orphan) != 1 {
 			t.Fatalf("delta's VPCs in moto: %v", orphan)
@@ -603,4 +560,49 @@ func (w *world) waitFile(path string, p *process) {
 			w.t.Fatalf("never reached %s:\n%s", filepath.Base(path), p.err.String())
 		}
 	}
+}
+
+// fleetOfItsOwn replaces the example stacks (the region's VPC quota counts
+// every stack file) with these tenants' stack files, onboarded without a
+// deploy, then deploys the baseline, whose trail then covers their
+// buckets; it returns each tenant's onboard command.
+func (w *world) fleetOfItsOwn(ctx context.Context, tenants ...string) map[string][]string {
+	w.t.Helper()
+	examples, _ := filepath.Glob(filepath.Join(w.work, "stacks", "Pulumi.*.yaml"))
+	for _, f := range examples {
+		os.Remove(f)
+	}
+	onboard := map[string][]string{}
+	for _, n := range tenants {
+		onboard[n] = []string{"onboard", n, "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", w.certificateFor(ctx, n),
+			"--classifications", "confidential", "--alert-emails", "secops@example.co.jp"}
+		if r := w.tenantctl(append(onboard[n], "--no-deploy")...); r.code != 0 {
+			w.t.Fatalf("onboard %s --no-deploy: %s", n, r)
+		}
+	}
+	if _, err := w.baselineStack().Up(ctx, "tokyo"); err != nil {
+		w.t.Fatalf("baseline up: %v", err)
+	}
+	return onboard
+}
+
+// abandonTheVPCsCreate onboards a tenant whose VPC create is slow and
+// abandons it as an operator does: one Ctrl-C, then a second once the VPC
+// is the only create in flight (the first lets the others finish: a
+// create the terminated CLI had not yet written as pending would be made
+// in AWS by the plugin and known to no state, which is what Pulumi warns
+// of on a terminate, not what these tests are about).
+func (w *world) abandonTheVPCsCreate(faults, tenant string, onboard []string) {
+	w.t.Helper()
+	fault := w.fault(faults, "Create aws:ec2/vpc:Vpc::"+tenant+"-net-vpc slow 5m")
+	p := w.start(onboard...)
+	w.waitFile(fault+".started", p)
+	p.ctrlC()
+	p.waitOut("tenantctl: stopping")
+	p.waitInFlight(tenant + "-net-vpc")
+	p.ctrlC()
+	if r := p.wait(); r.code != 3 || !strings.Contains(r.stderr, "abandoning") {
+		w.t.Fatalf("an abandoned onboarding: %s", r)
+	}
+	os.Remove(fault)
 }

@@ -33,18 +33,7 @@ func TestApplyWhatWasApproved(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	w.assumeDeployer(ctx)
-	examples, _ := filepath.Glob(filepath.Join(w.work, "stacks", "Pulumi.*.yaml"))
-	for _, f := range examples {
-		os.Remove(f)
-	}
-	onboard := []string{"onboard", "alpha", "--ingress-cidrs", "198.51.100.0/24", "--certificate-arn", w.certificateFor(ctx, "alpha"),
-		"--classifications", "confidential", "--alert-emails", "secops@example.co.jp"}
-	if r := w.tenantctl(append(onboard, "--no-deploy")...); r.code != 0 {
-		t.Fatalf("onboard --no-deploy: %s", r)
-	}
-	if _, err := w.baselineStack().Up(ctx, "tokyo"); err != nil {
-		t.Fatalf("baseline up: %v", err)
-	}
+	onboard := w.fleetOfItsOwn(ctx, "alpha")["alpha"]
 	if r := w.tenantctl(onboard...); r.code != 0 && r.code != 3 {
 		t.Fatalf("onboard: %s", r)
 	}
