@@ -191,7 +191,7 @@ func TestChangedStacks(t *testing.T) {
 	}
 	// What runs Pulumi for every stack (a workflow, a script, the pinned
 	// CLI): everyone, in this run (#35 item 5).
-	for _, f := range []string{".github/workflows/deploy.yml", "scripts/select-stack.sh", "tools/pulumi/go.mod"} {
+	for _, f := range []string{".github/workflows/deploy.yml", "scripts/plan-stack.sh", "tools/pulumi/go.mod"} {
 		os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755)
 		os.WriteFile(filepath.Join(dir, f), []byte("changed\n"), 0o644)
 		git("add", ".")

@@ -22,7 +22,8 @@ import (
 // Everything about the tenants in Tokyo (#23 item 5, whitepaper §7): Pulumi
 // state in an S3 bucket of ap-northeast-1 and stack secrets under a KMS key
 // of ap-northeast-1, the self-managed backend the workflows take from
-// PULUMI_BACKEND_URL and PULUMI_SECRETS_PROVIDER. Run with the Pulumi CLI
+// PULUMI_BACKEND_URL and each stack file's secretsprovider (onboarding
+// writes the baseline's stateSecretsProvider there). Run with the Pulumi CLI
 // built from source against moto: the state lands in the Tokyo bucket, a
 // secret is encrypted with the Tokyo key and read back through it.
 func TestStateInTokyo(t *testing.T) {
