@@ -162,14 +162,14 @@ func ApplicabilityIn(lang string) string {
 		fmt.Fprintf(&b, "## 適用宣言書（ホワイトペーパー全%d項）\n\nホワイトペーパー %s の全項について、満たし方を示します。ISO/IEC 27002:2022 の番号は 27002:2013 からの対応（27002:2022 附属書 B）によります。\n\n", SectionCount, Edition)
 		b.WriteString("| 項番 | 項目 | 区分 | 管理策 | ISO/IEC 27017 | ISO/IEC 27002:2022 | 満たし方 |\n|---|---|---|---|---|---|---|\n")
 		for _, s := range Sections {
-			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s |\n", s.Number, cell(s.TitleJA), ClassName(s.Class, lang), cell(strings.Join(s.Controls, ", ")), cell(s.ISO27017), cell(s.ISO27002), cell(s.HowJA))
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s |\n", s.Number, Cell(s.TitleJA), ClassName(s.Class, lang), Cell(strings.Join(s.Controls, ", ")), Cell(s.ISO27017), Cell(s.ISO27002), Cell(s.HowJA))
 		}
 		return b.String()
 	}
 	fmt.Fprintf(&b, "## Statement of applicability (all %d sections of the whitepaper)\n\nHow each section of the whitepaper (%s) is met. ISO/IEC 27002:2022 numbers follow its Annex B mapping from 27002:2013.\n\n", SectionCount, Edition)
 	b.WriteString("| § | Section | Class | Controls | ISO/IEC 27017 | ISO/IEC 27002:2022 | How |\n|---|---|---|---|---|---|---|\n")
 	for _, s := range Sections {
-		fmt.Fprintf(&b, "| %d | %s (%s) | %s | %s | %s | %s | %s |\n", s.Number, cell(s.TitleEN), s.TitleJA, ClassName(s.Class, lang), cell(strings.Join(s.Controls, ", ")), cell(s.ISO27017), cell(s.ISO27002), cell(s.HowEN))
+		fmt.Fprintf(&b, "| %d | %s (%s) | %s | %s | %s | %s | %s |\n", s.Number, Cell(s.TitleEN), s.TitleJA, ClassName(s.Class, lang), Cell(strings.Join(s.Controls, ", ")), Cell(s.ISO27017), Cell(s.ISO27002), Cell(s.HowEN))
 	}
 	return b.String()
 }

@@ -32,7 +32,7 @@ func TableIn(lang string, checks map[string][]string) string {
 		if ids := checks[c.ID]; len(ids) > 0 {
 			live = fmt.Sprintf("%s (`%s`)", c.Live, strings.Join(ids, "`, `"))
 		}
-		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(c.Title), cell(c.TitleJA), c.Severity, cell(c.Plan), cell(live), cell(Process[c.ID]))
+		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, Cell(c.Title), Cell(c.TitleJA), c.Severity, Cell(c.Plan), Cell(live), Cell(Process[c.ID]))
 	}
 	b.WriteString("\n" + ApplicabilityIn(LangEN))
 	return b.String()
@@ -53,14 +53,14 @@ func tableJA(checks map[string][]string) string {
 		if ids := checks[c.ID]; len(ids) > 0 {
 			live = fmt.Sprintf("%s（`%s`）", tx.Live, strings.Join(ids, "`, `"))
 		}
-		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, cell(tx.Title), cell(tx.Section), severity[c.Severity], cell(tx.Plan), cell(live), cell(tx.Process))
+		fmt.Fprintf(&b, "| %s | **%s** %s | %s | %s | %s | %s | %s |\n", c.Section, c.ID, Cell(tx.Title), Cell(tx.Section), severity[c.Severity], Cell(tx.Plan), Cell(live), Cell(tx.Process))
 	}
 	b.WriteString("\n" + ApplicabilityIn(LangJA))
 	return b.String()
 }
 
-// cell is a table cell: a dash for nothing, pipes escaped.
-func cell(s string) string {
+// Cell is a Markdown table cell: a dash for nothing, pipes escaped.
+func Cell(s string) string {
 	if s == "" {
 		return "—"
 	}

@@ -81,22 +81,23 @@ func onThisMachine(endpoint string) bool {
 }
 
 // preview, up and destroy run one operation on a selected stack, whatever
-// its program's source.
-func preview(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[string]int, error) {
-	res, err := s.Preview(ctx, optpreview.ProgressStreams(orDiscard(out)))
+// its program's source; label names the operation in errors, opts add to
+// it (an update plan to save or to apply).
+func preview(ctx context.Context, s auto.Stack, label, name string, out io.Writer, opts ...optpreview.Option) (map[string]int, error) {
+	res, err := s.Preview(ctx, append(opts, optpreview.ProgressStreams(orDiscard(out)))...)
 	if err != nil {
-		return nil, classify("preview", name, interrupted(ctx, s, "preview", name, err))
+		return nil, classify(label, name, interrupted(ctx, s, "preview", name, err))
 	}
 	return changes(res.ChangeSummary), nil
 }
 
-func up(ctx context.Context, s auto.Stack, name string, out io.Writer) (map[string]any, error) {
+func up(ctx context.Context, s auto.Stack, label, name string, out io.Writer, opts ...optup.Option) (map[string]any, error) {
 	if Stopping(ctx) {
 		return nil, &Interrupted{Op: "up", Stack: name, Abandoned: ctx.Err() != nil, Err: errors.New("stopped before the deploy began")}
 	}
-	res, err := s.Up(ctx, optup.ProgressStreams(orDiscard(out)))
+	res, err := s.Up(ctx, append(opts, optup.ProgressStreams(orDiscard(out)))...)
 	if err != nil {
-		return nil, classify("up", name, interrupted(ctx, s, "up", name, err))
+		return nil, classify(label, name, interrupted(ctx, s, "up", name, err))
 	}
 	outputs := map[string]any{}
 	for k, v := range res.Outputs {

@@ -218,20 +218,34 @@ func pendingOperations(ctx context.Context, s auto.Stack) ([]Pending, error) {
 }
 
 func pendingOf(exp apitype.UntypedDeployment) ([]Pending, error) {
-	if len(exp.Deployment) == 0 {
-		return nil, nil
+	d, err := deploymentOf(exp)
+	if err != nil {
+		return nil, err
 	}
+	return pendingIn(d), nil
+}
+
+// deploymentOf reads an exported state (empty: a stack never updated).
+func deploymentOf(exp apitype.UntypedDeployment) (*apitype.DeploymentV3, error) {
 	var d apitype.DeploymentV3
+	if len(exp.Deployment) == 0 {
+		return &d, nil
+	}
 	if err := json.Unmarshal(exp.Deployment, &d); err != nil {
 		return nil, fmt.Errorf("read the exported state: %w", err)
 	}
+	return &d, nil
+}
+
+// pendingIn are a state's pending operations.
+func pendingIn(d *apitype.DeploymentV3) []Pending {
 	var out []Pending
 	for _, op := range d.PendingOperations {
 		provider, _, _ := strings.Cut(op.Resource.Provider, "::"+lastPart(op.Resource.Provider))
 		out = append(out, Pending{Op: string(op.Type), Type: string(op.Resource.Type), URN: string(op.Resource.URN),
 			Parent: string(op.Resource.Parent), Provider: provider})
 	}
-	return out, nil
+	return out
 }
 
 // lastPart is what follows a provider reference's last "::" (its id).

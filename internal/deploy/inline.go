@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -123,7 +122,7 @@ func (d *Inline) Preview(ctx context.Context, name string) (map[string]int, erro
 	if err != nil {
 		return nil, err
 	}
-	return preview(ctx, s, name, d.Out)
+	return preview(ctx, s, "preview", name, d.Out)
 }
 
 // Drift is `pulumi preview --refresh --expect-no-changes`: it reads every
@@ -182,7 +181,7 @@ func (d *Inline) Up(ctx context.Context, name string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return up(ctx, s, name, d.Out)
+	return up(ctx, s, "up", name, d.Out)
 }
 
 // Destroy implements Deployer.
@@ -262,11 +261,7 @@ func (d *Inline) SavePlan(ctx context.Context, name, path string) (map[string]in
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Preview(ctx, optpreview.Plan(path), optpreview.Diff(), optpreview.ProgressStreams(orDiscard(d.Out)))
-	if err != nil {
-		return nil, classify("preview --save-plan", name, interrupted(ctx, s, "preview", name, err))
-	}
-	return changes(res.ChangeSummary), nil
+	return preview(ctx, s, "preview --save-plan", name, d.Out, optpreview.Plan(path), optpreview.Diff())
 }
 
 // UpPlan implements Planner.
@@ -275,16 +270,5 @@ func (d *Inline) UpPlan(ctx context.Context, name, path string) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	if Stopping(ctx) {
-		return nil, &Interrupted{Op: "up", Stack: name, Abandoned: ctx.Err() != nil, Err: errors.New("stopped before the deploy began")}
-	}
-	res, err := s.Up(ctx, optup.Plan(path), optup.Diff(), optup.ProgressStreams(orDiscard(d.Out)))
-	if err != nil {
-		return nil, classify("up --plan", name, interrupted(ctx, s, "up", name, err))
-	}
-	outputs := map[string]any{}
-	for k, v := range res.Outputs {
-		outputs[k] = v.Value
-	}
-	return outputs, nil
+	return up(ctx, s, "up --plan", name, d.Out, optup.Plan(path), optup.Diff())
 }

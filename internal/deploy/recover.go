@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -108,14 +107,11 @@ func (d *Inline) Recover(ctx context.Context, name string, o *Orphans, out io.Wr
 	if err != nil {
 		return fmt.Errorf("recover %s: read the state: %w", name, err)
 	}
-	pending, err := pendingOf(exp)
+	state, err := deploymentOf(exp)
 	if err != nil {
 		return err
 	}
-	known, err := stateIDs(exp)
-	if err != nil {
-		return err
-	}
+	pending, known := pendingIn(state), stateIDs(state)
 	creates := 0
 	for _, p := range pending {
 		if p.Op != string(apitype.OperationTypeCreating) {
@@ -156,19 +152,12 @@ func (d *Inline) Recover(ctx context.Context, name string, o *Orphans, out io.Wr
 }
 
 // stateIDs are the ids of the state's resources, by type.
-func stateIDs(exp apitype.UntypedDeployment) (map[string][]string, error) {
+func stateIDs(d *apitype.DeploymentV3) map[string][]string {
 	out := map[string][]string{}
-	if len(exp.Deployment) == 0 {
-		return out, nil
-	}
-	var d apitype.DeploymentV3
-	if err := json.Unmarshal(exp.Deployment, &d); err != nil {
-		return nil, fmt.Errorf("read the exported state: %w", err)
-	}
 	for _, r := range d.Resources {
 		out[string(r.Type)] = append(out[string(r.Type)], string(r.ID))
 	}
-	return out, nil
+	return out
 }
 
 // orphans are the ids of the kind's resources tagged Tenant=<tenant> that

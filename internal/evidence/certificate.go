@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 )
 
@@ -81,35 +82,45 @@ func CertificateOf(ev *lifecycle.Evidence) (*Certificate, error) {
 	return c, nil
 }
 
-// Markdown is the certificate in a language (ja or en).
+// certificateTexts are the certificate's words in one language: the
+// format strings take, in order, the tenant; the dates, key window and
+// operator; the count of leftovers.
+type certificateTexts struct {
+	head, facts, deleted, kept, leftovers string
+}
+
+var certificateIn = map[string]certificateTexts{
+	"ja": {
+		head:      "# 削除証明書：テナント %s\n\nホワイトペーパー第10項（クラウドサービス利用者の資産の除去）に基づく削除の記録です。\n\n",
+		facts:     "| 項目 | 内容 |\n|---|---|\n| 解約日 | %s |\n| アクセス停止 | %s |\n| 削除の実施 | %s（期限 %s） |\n| KMS キーの削除 | %s（待機期間 %d 日。以後、暗号化されたデータは復号できません） |\n| 実施者 | %s（tenantkit %s） |\n\n",
+		deleted:   "## 削除したもの\n\nテナントのスタックのすべてのリソース（VPC、サブネット、ロードバランサー、インスタンス、データベースとその自動バックアップ、データ用バケットとその全バージョン、ロググループ、IAM ロール）を削除しました。\n\n",
+		kept:      "## 保持するもの（理由と期限）\n\n| リソース | 内容 | 理由 | 保持期限 | その後 |\n|---|---|---|---|---|\n",
+		leftovers: "\n## 残存確認\n\n削除後、テナントのタグを持つリソースを AWS に問い合わせ、設計上残すもの以外がないことを確認しました（%d 件、すべて上記の保持対象または削除待ちのキー）。\n",
+	},
+	"en": {
+		head:      "# Deletion certificate: tenant %s\n\nThe record of the deletion the whitepaper's section 10 (removal of cloud service customer assets) promises.\n\n",
+		facts:     "| | |\n|---|---|\n| Cancelled on | %s |\n| Access stopped | %s |\n| Deleted | %s (deadline %s) |\n| KMS keys deleted | %s (a %d-day window; from then no encrypted data can be read) |\n| By | %s (tenantkit %s) |\n\n",
+		deleted:   "## Deleted\n\nEvery resource of the tenant's stack (VPC, subnets, load balancer, instances, the database and its automated backups, the data buckets with every version, log groups, IAM roles).\n\n",
+		kept:      "## Kept, why and until when\n\n| Resource | Holds | Why | Kept until | Then |\n|---|---|---|---|---|\n",
+		leftovers: "\n## Leftover check\n\nAfter the destroy, AWS was asked for everything tagged with the tenant: nothing remains but what is kept by design (%d, all retained above or keys pending deletion).\n",
+	},
+}
+
+// Markdown is the certificate in a language (ja, or else en).
 func (c *Certificate) Markdown(lang string) string {
+	tx, ok := certificateIn[lang]
+	if !ok {
+		tx = certificateIn["en"]
+	}
+	cell := catalog.Cell
 	var b strings.Builder
-	dash := func(s string) string {
-		if s == "" {
-			return "—"
-		}
-		return strings.ReplaceAll(s, "|", "\\|")
+	fmt.Fprintf(&b, tx.head, c.Tenant)
+	fmt.Fprintf(&b, tx.facts, cell(c.CancelledOn), cell(c.SuspendedAt), cell(c.DeletedAt), cell(c.DeleteBy), cell(c.KeysDeleted), c.KeyWindow, cell(c.Operator), cell(c.ToolVersion))
+	b.WriteString(tx.deleted)
+	b.WriteString(tx.kept)
+	for _, r := range c.Retained {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r["resource"]), cell(r["holds"]), cell(r["reason"]), cell(r["retentionEndsBy"]), cell(r["disposal"]))
 	}
-	if lang == "ja" {
-		fmt.Fprintf(&b, "# 削除証明書：テナント %s\n\nホワイトペーパー第10項（クラウドサービス利用者の資産の除去）に基づく削除の記録です。\n\n", c.Tenant)
-		fmt.Fprintf(&b, "| 項目 | 内容 |\n|---|---|\n| 解約日 | %s |\n| アクセス停止 | %s |\n| 削除の実施 | %s（期限 %s） |\n| KMS キーの削除 | %s（待機期間 %d 日。以後、暗号化されたデータは復号できません） |\n| 実施者 | %s（tenantkit %s） |\n\n",
-			dash(c.CancelledOn), dash(c.SuspendedAt), dash(c.DeletedAt), dash(c.DeleteBy), dash(c.KeysDeleted), c.KeyWindow, dash(c.Operator), dash(c.ToolVersion))
-		b.WriteString("## 削除したもの\n\nテナントのスタックのすべてのリソース（VPC、サブネット、ロードバランサー、インスタンス、データベースとその自動バックアップ、データ用バケットとその全バージョン、ロググループ、IAM ロール）を削除しました。\n\n")
-		b.WriteString("## 保持するもの（理由と期限）\n\n| リソース | 内容 | 理由 | 保持期限 | その後 |\n|---|---|---|---|---|\n")
-		for _, r := range c.Retained {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", dash(r["resource"]), dash(r["holds"]), dash(r["reason"]), dash(r["retentionEndsBy"]), dash(r["disposal"]))
-		}
-		fmt.Fprintf(&b, "\n## 残存確認\n\n削除後、テナントのタグを持つリソースを AWS に問い合わせ、設計上残すもの以外がないことを確認しました（%d 件、すべて上記の保持対象または削除待ちのキー）。\n", len(c.Leftovers))
-	} else {
-		fmt.Fprintf(&b, "# Deletion certificate: tenant %s\n\nThe record of the deletion the whitepaper's section 10 (removal of cloud service customer assets) promises.\n\n", c.Tenant)
-		fmt.Fprintf(&b, "| | |\n|---|---|\n| Cancelled on | %s |\n| Access stopped | %s |\n| Deleted | %s (deadline %s) |\n| KMS keys deleted | %s (a %d-day window; from then no encrypted data can be read) |\n| By | %s (tenantkit %s) |\n\n",
-			dash(c.CancelledOn), dash(c.SuspendedAt), dash(c.DeletedAt), dash(c.DeleteBy), dash(c.KeysDeleted), c.KeyWindow, dash(c.Operator), dash(c.ToolVersion))
-		b.WriteString("## Deleted\n\nEvery resource of the tenant's stack (VPC, subnets, load balancer, instances, the database and its automated backups, the data buckets with every version, log groups, IAM roles).\n\n")
-		b.WriteString("## Kept, why and until when\n\n| Resource | Holds | Why | Kept until | Then |\n|---|---|---|---|---|\n")
-		for _, r := range c.Retained {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", dash(r["resource"]), dash(r["holds"]), dash(r["reason"]), dash(r["retentionEndsBy"]), dash(r["disposal"]))
-		}
-		fmt.Fprintf(&b, "\n## Leftover check\n\nAfter the destroy, AWS was asked for everything tagged with the tenant: nothing remains but what is kept by design (%d, all retained above or keys pending deletion).\n", len(c.Leftovers))
-	}
+	fmt.Fprintf(&b, tx.leftovers, len(c.Leftovers))
 	return b.String()
 }

@@ -132,9 +132,6 @@ func (k KMS) PublicKey(ctx context.Context) ([]byte, error) {
 	}
 	// The key's kind is judged from its material (Seal parses it and
 	// accepts only ECDSA P-256), not from the answer's KeySpec field.
-	if _, err := parseKey(out.PublicKey); err != nil {
-		return nil, fmt.Errorf("%s: %w: evidence is signed with an ECC_NIST_P256 key (KeyUsage SIGN_VERIFY)", k.Key, err)
-	}
 	return out.PublicKey, nil
 }
 
@@ -146,7 +143,7 @@ func Seal(ctx context.Context, dir string, files []string, run Run, s Signer, no
 		return nil, err
 	}
 	if _, err := parseKey(der); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w: evidence is signed with an ECC_NIST_P256 key (KeyUsage SIGN_VERIFY)", s.KeyID(), err)
 	}
 	m := &Manifest{Schema: Schema, SealedAt: now.UTC().Truncate(time.Second), Run: run, KeyID: s.KeyID(),
 		PublicKeySHA256: fingerprint(der), Algorithm: Algorithm}

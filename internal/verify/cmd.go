@@ -235,7 +235,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		code := Fleet(ctx, o, stdout, stderr)
 		if o.SignKey != "" {
-			if err := seal(ctx, o, o.OutDir, stdout); err != nil {
+			if err := Seal(ctx, o, o.OutDir, stdout); err != nil {
 				fmt.Fprintf(stderr, "tenantctl verify: the reports are written but not sealed: %v\n", err)
 				return cli.ExitError
 			}
@@ -277,7 +277,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cli.ExitError
 	}
 	if o.SignKey != "" {
-		if err := seal(ctx, o, filepath.Dir(o.Out), stdout); err != nil {
+		if err := Seal(ctx, o, filepath.Dir(o.Out), stdout); err != nil {
 			fmt.Fprintf(stderr, "tenantctl verify: the report is written but not sealed: %v\n", err)
 			return cli.ExitError
 		}
@@ -584,11 +584,23 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if o.Inventoried == nil && o.Inventory == "" {
 		rep.Mode = "discover"
 	}
-	rep.Commit, rep.Edition = headCommit(o.StacksDir), catalog.Edition
-	// The account's tenancy: the other tenants whose stacks name the same
-	// account's region (one account holds every stack file's tenants).
-	if fleet, err := stackfile.Fleet(o.StacksDir, region, o.Tenant); err == nil {
-		n := len(fleet)
+	// Read once per run, not once per tenant of a fleet: the checkout's
+	// commit, and the region's tenants (one account holds every stack
+	// file's tenants), for the account's tenancy.
+	rep.Commit, _ = remember(&s.shared, "commit/"+o.StacksDir, func() (string, error) { return headCommit(o.StacksDir), nil })
+	rep.Edition = catalog.Edition
+	if tenants, err := remember(&s.shared, "tenants/"+o.StacksDir+"/"+region, func() ([]string, error) {
+		fleet, err := stackfile.Fleet(o.StacksDir, region, "")
+		var names []string
+		for _, t := range fleet {
+			names = append(names, t.TenantID)
+		}
+		return names, err
+	}); err == nil {
+		n := len(tenants)
+		if slices.Contains(tenants, o.Tenant) {
+			n--
+		}
 		rep.SharedWith = &n
 	}
 	// The banner follows where the calls really went (#37 item 3): an

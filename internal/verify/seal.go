@@ -21,18 +21,14 @@ import (
 	"github.com/tenantkit/tenantkit/internal/evidence"
 )
 
-// Seal is seal for the other writers of evidence (the deletion
-// certificate): o.SignKey, o.Upload, o.Region, o.Endpoint, o.StacksDir and
-// o.Tenant say how.
-func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
-	return seal(ctx, o, dir, stdout)
-}
-
-// seal signs the reports in dir (#37 item 1): a manifest of every file
+// Seal signs the reports in dir (#37 item 1), for verify and for the
+// other writers of evidence (the deletion certificate; o.SignKey,
+// o.Upload, o.Region, o.Endpoint, o.StacksDir, o.Tenant and o.Mode say
+// how): a manifest of every file
 // there with its SHA-256 and what the reader needs to know of the run,
 // signed with the asymmetric KMS key o.SignKey, its public key beside it.
 // A directory of its own per run: every file in it is sealed.
-func seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
+func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	region := o.Region
 	if region == "" {
 		region = config.RegionTokyo

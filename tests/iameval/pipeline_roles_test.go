@@ -38,10 +38,9 @@ func docCI(t *testing.T, file string) json.RawMessage {
 // permission template and the boundary, as docs/ci says to install them.
 func pipelineRole(t *testing.T, name, template string) principal {
 	t.Helper()
-	load := func(file string) json.RawMessage { return docCI(t, file) }
 	p := session(role{Name: "tenantkit-" + name, Arn: fmt.Sprintf("arn:aws:iam::%s:role/tenantkit-pipeline/tenantkit-%s", account, name)},
-		namedPolicy{Name: template, Policy: load(template)})
-	p.boundary = []namedPolicy{{Name: "boundary.json", Policy: load("boundary.json")}}
+		namedPolicy{Name: template, Policy: docCI(t, template)})
+	p.boundary = []namedPolicy{{Name: "boundary.json", Policy: docCI(t, "boundary.json")}}
 	return p
 }
 
@@ -81,15 +80,13 @@ func (s *suite) pipelineRoles() {
 		{"cloudtrail:CreateTrail", arn("cloudtrail", "trail/tenantkit-shared")}, {"guardduty:CreateDetector", "*"},
 		{"s3:GetObject", stateObject}, {"s3:PutObject", stateObject},
 	} {
-		s.add(allowed, "the deploy role "+r.action, simWith(deployer, r.action, r.resource, tokyo))
+		s.add(allowed, "the deploy role "+r.action, simWith(deployer, r.action, r.resource, nil, tokyo))
 	}
 	// The state's key, under the key policy docs/ci gives it (the account
 	// decides through IAM): KMS needs both.
 	stateKeyPolicy := docCI(t, "state-key-policy.json")
 	onStateKey := func(p principal, action string) simulation {
-		sim := simWith(p, action, stateKey, tokyo)
-		sim.ResourcePolicy = stateKeyPolicy
-		return sim
+		return simWith(p, action, stateKey, stateKeyPolicy, tokyo)
 	}
 	s.add(allowed, "the deploy role decrypts the state's secrets", onStateKey(deployer, "kms:Decrypt"))
 	for _, g := range []string{"acme", "globex"} {
@@ -99,60 +96,56 @@ func (s *suite) pipelineRoles() {
 	s.addRoles(deployer, preview, testkit.RunBaseline(t).OfType("aws:iam/role:Role"))
 	// Never outside Japan, never a user or a key, never its own role or
 	// the boundary, never customer data.
-	s.add(explicitDeny, "the deploy role ec2:CreateVpc in us-east-1", simWith(deployer, "ec2:CreateVpc", strings.Replace(vpc, "ap-northeast-1", "us-east-1", 1), map[string]any{"aws:RequestedRegion": "us-east-1"}))
-	s.add(explicitDeny, "the deploy role iam:CreateUser", simWith(deployer, "iam:CreateUser", "arn:aws:iam::"+account+":user/backdoor", global))
-	s.add(explicitDeny, "the deploy role iam:CreateAccessKey", simWith(deployer, "iam:CreateAccessKey", "arn:aws:iam::"+account+":user/someone", global))
+	s.add(explicitDeny, "the deploy role ec2:CreateVpc in us-east-1", simWith(deployer, "ec2:CreateVpc", strings.Replace(vpc, "ap-northeast-1", "us-east-1", 1), nil, map[string]any{"aws:RequestedRegion": "us-east-1"}))
+	s.add(explicitDeny, "the deploy role iam:CreateUser", simWith(deployer, "iam:CreateUser", "arn:aws:iam::"+account+":user/backdoor", nil, global))
+	s.add(explicitDeny, "the deploy role iam:CreateAccessKey", simWith(deployer, "iam:CreateAccessKey", "arn:aws:iam::"+account+":user/someone", nil, global))
 	for _, a := range []string{"iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"} {
-		s.add(explicitDeny, "the deploy role "+a+" on its own role", simWith(deployer, a, "arn:aws:iam::"+account+":role/tenantkit-pipeline/tenantkit-deploy", global))
+		s.add(explicitDeny, "the deploy role "+a+" on its own role", simWith(deployer, a, "arn:aws:iam::"+account+":role/tenantkit-pipeline/tenantkit-deploy", nil, global))
 	}
-	s.add(explicitDeny, "the deploy role iam:CreatePolicyVersion on the boundary", simWith(deployer, "iam:CreatePolicyVersion", "arn:aws:iam::"+account+":policy/tenantkit-pipeline/tenantkit-boundary", global))
-	s.add(explicitDeny, "the deploy role s3:GetObject of customer data", simWith(deployer, "s3:GetObject", dataObject, tokyo))
+	s.add(explicitDeny, "the deploy role iam:CreatePolicyVersion on the boundary", simWith(deployer, "iam:CreatePolicyVersion", "arn:aws:iam::"+account+":policy/tenantkit-pipeline/tenantkit-boundary", nil, global))
+	s.add(explicitDeny, "the deploy role s3:GetObject of customer data", simWith(deployer, "s3:GetObject", dataObject, nil, tokyo))
 
 	// The read roles (preview, drift): read, lock and decrypt the state,
 	// change nothing.
 	for name, p := range map[string]principal{"preview": preview, "drift": drift} {
-		s.add(allowed, "the "+name+" role ec2:DescribeVpcs", simWith(p, "ec2:DescribeVpcs", "*", tokyo))
-		s.add(allowed, "the "+name+" role s3:GetBucketPolicy", simWith(p, "s3:GetBucketPolicy", dataBucket, tokyo))
-		s.add(allowed, "the "+name+" role reads the state", simWith(p, "s3:GetObject", stateObject, tokyo))
-		s.add(allowed, "the "+name+" role takes the stack's lock", simWith(p, "s3:PutObject", stateLock, tokyo))
+		s.add(allowed, "the "+name+" role ec2:DescribeVpcs", simWith(p, "ec2:DescribeVpcs", "*", nil, tokyo))
+		s.add(allowed, "the "+name+" role s3:GetBucketPolicy", simWith(p, "s3:GetBucketPolicy", dataBucket, nil, tokyo))
+		s.add(allowed, "the "+name+" role reads the state", simWith(p, "s3:GetObject", stateObject, nil, tokyo))
+		s.add(allowed, "the "+name+" role takes the stack's lock", simWith(p, "s3:PutObject", stateLock, nil, tokyo))
 		s.add(allowed, "the "+name+" role decrypts the state's secrets", onStateKey(p, "kms:Decrypt"))
-		s.add(denied, "the "+name+" role writes the state", simWith(p, "s3:PutObject", stateObject, tokyo))
-		s.add(denied, "the "+name+" role ec2:CreateVpc", simWith(p, "ec2:CreateVpc", vpc, tokyo))
-		s.add(denied, "the "+name+" role s3:PutBucketPolicy", simWith(p, "s3:PutBucketPolicy", dataBucket, tokyo))
-		s.add(denied, "the "+name+" role ec2:AuthorizeSecurityGroupIngress", simWith(p, "ec2:AuthorizeSecurityGroupIngress", group, tokyo))
-		s.add(explicitDeny, "the "+name+" role s3:GetObject of customer data", simWith(p, "s3:GetObject", dataObject, tokyo))
+		s.add(denied, "the "+name+" role writes the state", simWith(p, "s3:PutObject", stateObject, nil, tokyo))
+		s.add(denied, "the "+name+" role ec2:CreateVpc", simWith(p, "ec2:CreateVpc", vpc, nil, tokyo))
+		s.add(denied, "the "+name+" role s3:PutBucketPolicy", simWith(p, "s3:PutBucketPolicy", dataBucket, nil, tokyo))
+		s.add(denied, "the "+name+" role ec2:AuthorizeSecurityGroupIngress", simWith(p, "ec2:AuthorizeSecurityGroupIngress", group, nil, tokyo))
+		s.add(explicitDeny, "the "+name+" role s3:GetObject of customer data", simWith(p, "s3:GetObject", dataObject, nil, tokyo))
 	}
 	// The verify role: the reads verify makes; no state, no secrets.
 	for _, r := range []struct{ action, resource string }{
 		{"ec2:DescribeSecurityGroups", "*"}, {"s3:GetBucketPolicy", dataBucket}, {"cloudtrail:GetTrailStatus", arn("cloudtrail", "trail/tenantkit-shared")},
 	} {
-		s.add(allowed, "the verify role "+r.action, simWith(verifier, r.action, r.resource, tokyo))
+		s.add(allowed, "the verify role "+r.action, simWith(verifier, r.action, r.resource, nil, tokyo))
 	}
 	// The tenant key's policy as the program declares it: the verify role
 	// reads it (WP-17/key-policy), never decrypts with it.
-	tenantKey := simWith(verifier, "kms:GetKeyPolicy", s.w.acme.keyArn, tokyo)
-	tenantKey.ResourcePolicy = s.w.acme.keyPolicy
-	s.add(allowed, "the verify role kms:GetKeyPolicy of a tenant key", tenantKey)
+	s.add(allowed, "the verify role kms:GetKeyPolicy of a tenant key", simWith(verifier, "kms:GetKeyPolicy", s.w.acme.keyArn, s.w.acme.keyPolicy, tokyo))
 	s.add(denied, "the verify role decrypts the state's secrets", onStateKey(verifier, "kms:Decrypt"))
 	// The evidence key (under the same delegating key policy): the verify
 	// role seals with it; the read roles do not.
 	onEvidenceKey := func(p principal, action string) simulation {
-		sim := simWith(p, action, arn("kms", "key/"+evidenceKey), tokyo)
-		sim.ResourcePolicy = stateKeyPolicy
-		return sim
+		return simWith(p, action, arn("kms", "key/"+evidenceKey), stateKeyPolicy, tokyo)
 	}
 	s.add(allowed, "the verify role seals the reports (kms:Sign)", onEvidenceKey(verifier, "kms:Sign"))
 	s.add(allowed, "the verify role reads the evidence key's public key", onEvidenceKey(verifier, "kms:GetPublicKey"))
 	s.add(denied, "the preview role signs with the evidence key", onEvidenceKey(preview, "kms:Sign"))
-	s.add(allowed, "the verify role keeps a report in the evidence bucket", simWith(verifier, "s3:PutObject", "arn:aws:s3:::"+evidenceBucket+"/nightly/2026-12-07/acme.json", tokyo))
-	s.add(denied, "the verify role keeps a file in another bucket", simWith(verifier, "s3:PutObject", dataObject, tokyo))
+	s.add(allowed, "the verify role keeps a report in the evidence bucket", simWith(verifier, "s3:PutObject", "arn:aws:s3:::"+evidenceBucket+"/nightly/2026-12-07/acme.json", nil, tokyo))
+	s.add(denied, "the verify role keeps a file in another bucket", simWith(verifier, "s3:PutObject", dataObject, nil, tokyo))
 	// Who changes the account does not also sign the evidence about it.
 	s.add(explicitDeny, "the deploy role signs with the evidence key", onEvidenceKey(deployer, "kms:Sign"))
 	for _, r := range []struct{ action, resource string }{
 		{"s3:GetObject", stateObject}, {"s3:PutObject", stateLock},
 		{"ec2:AuthorizeSecurityGroupIngress", group}, {"s3:GetObject", dataObject},
 	} {
-		s.add(denied, "the verify role "+r.action+" on "+r.resource, simWith(verifier, r.action, r.resource, tokyo))
+		s.add(denied, "the verify role "+r.action+" on "+r.resource, simWith(verifier, r.action, r.resource, nil, tokyo))
 	}
 }
 
@@ -172,15 +165,16 @@ func (s *suite) addRoles(deployer, reader principal, roles []*graph.Resource) {
 		a := fmt.Sprintf("arn:aws:iam::%s:role%s%s", account, path, name)
 		global := map[string]any{"aws:RequestedRegion": "us-east-1"}
 		for _, action := range []string{"iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole", "iam:DeleteRole"} {
-			s.add(allowed, "the deploy role "+action+" "+a, simWith(deployer, action, a, global))
+			s.add(allowed, "the deploy role "+action+" "+a, simWith(deployer, action, a, nil, global))
 		}
-		s.add(denied, "the preview role iam:CreateRole "+a, simWith(reader, "iam:CreateRole", a, global))
+		s.add(denied, "the preview role iam:CreateRole "+a, simWith(reader, "iam:CreateRole", a, nil, global))
 	}
 }
 
-// simWith is a request of a principal with the boundary it holds.
-func simWith(p principal, action, resource string, extra map[string]any) simulation {
-	sim := request(p, action, resource, nil, extra)
+// simWith is a request of a principal with the boundary it holds, on a
+// resource under a resource policy (nil: none).
+func simWith(p principal, action, resource string, policy json.RawMessage, extra map[string]any) simulation {
+	sim := request(p, action, resource, policy, extra)
 	sim.PermissionBoundaries = p.boundary
 	return sim
 }
