@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -195,11 +196,49 @@ func runningVersion(ctx context.Context, t *Target, r *Run, expected string) (re
 // bootstrap is a launch template version's user data, decoded ("" when it
 // has none or it is not base64).
 func bootstrap(d *ec2types.ResponseLaunchTemplateData) string {
+	if d == nil {
+		return ""
+	}
 	b, err := base64.StdEncoding.DecodeString(aws.ToString(d.UserData))
 	if err != nil {
 		return ""
 	}
 	return string(b)
+}
+
+// unreadableBootstrap says what the template's user data was when
+// bootstrap could not read it: absent, or its length and why it is not
+// base64.
+func unreadableBootstrap(d *ec2types.ResponseLaunchTemplateData) string {
+	if d == nil || d.UserData == nil {
+		return "UserData absent"
+	}
+	if _, err := base64.StdEncoding.DecodeString(*d.UserData); err != nil {
+		return fmt.Sprintf("UserData of %d characters, not base64 (%v)", len(*d.UserData), err)
+	}
+	return fmt.Sprintf("UserData of %d characters, empty when decoded", len(*d.UserData))
+}
+
+// linesNaming are the bootstrap's lines holding any of the words, as
+// read (the first few), or how many lines held none.
+func linesNaming(ud string, words ...string) string {
+	var found []string
+	lines := strings.Split(ud, "\n")
+	for _, l := range lines {
+		for _, w := range words {
+			if strings.Contains(l, w) {
+				found = append(found, strconv.Quote(strings.TrimSpace(l)))
+				break
+			}
+		}
+	}
+	if len(found) == 0 {
+		return fmt.Sprintf("none of %d lines names %s", len(lines), strings.Join(words, ", "))
+	}
+	if len(found) > 6 {
+		found = append(found[:6], fmt.Sprintf("(+%d)", len(found)-6))
+	}
+	return strings.Join(found, "; ")
 }
 
 // instanceVolumes are the volumes attached to the group's instances, read

@@ -61,7 +61,7 @@ func TestListenersOnALaterPage(t *testing.T) {
 		`</Listeners></DescribeListenersResult><ResponseMetadata><RequestId>18e470d3-f39c-11e5-a53c-67205EXAMPLE</RequestId></ResponseMetadata></DescribeListenersResponse>`
 	w.pages("elasticloadbalancing", "DescribeListeners", "Marker", first, plain)
 	w.sslPolicies(map[string][2][]string{config.DefaultTLSPolicy: {{"TLSv1.3", "TLSv1.2"}, referenceCiphers}, config.ReferenceTLSPolicy: {{"TLSv1.3", "TLSv1.2"}, referenceCiphers}})
-	wantStatus(t, runWire(t, tg, "WP-21.2/listeners"), catalog.Fail, "plain listener")
+	wantStatus(t, runWire(t, tg, "WP-21.2/listeners"), catalog.Fail, "protocol HTTP on port 8080")
 }
 
 // A token that comes back, or tokens without end, are ERROR: the listing

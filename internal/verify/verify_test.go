@@ -564,7 +564,7 @@ func TestReportFormats(t *testing.T) {
 	for _, f := range []string{"text", "markdown"} {
 		buf.Reset()
 		// The text report wraps long findings: compared with the breaks undone.
-		if err := r.Write(&buf, f); err != nil || !strings.Contains(buf.String(), "WP-21.1") || !strings.Contains(strings.Join(strings.Fields(buf.String()), " "), "rotation off") {
+		if err := r.Write(&buf, f); err != nil || !strings.Contains(buf.String(), "WP-21.1") || !strings.Contains(strings.Join(strings.Fields(buf.String()), " "), "KeyRotationEnabled false") {
 			t.Errorf("%s: %v\n%s", f, err, buf.String())
 		}
 	}

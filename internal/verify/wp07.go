@@ -88,7 +88,7 @@ var _ = register(Check{ID: "WP-07/replication", Control: "WP-07", Title: "bucket
 			out, err := t.Clients.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(b)})
 			switch {
 			case isCode(err, "ReplicationConfigurationNotFoundError"): // S3 API reference, GetBucketReplication
-				r.Pass(res, "no replication", want)
+				r.Pass(res, answered("GetBucketReplication", err), want)
 				continue
 			case err != nil:
 				r.Error(res, err, want)

@@ -83,7 +83,7 @@ func listenersAnswer503(ctx context.Context, t *Target, r *Run) {
 	for _, l := range ls {
 		res := fmt.Sprintf("listener %s:%d", l.Protocol, aws.ToInt32(l.Port))
 		if len(l.DefaultActions) == 1 && l.DefaultActions[0].Type == elbtypes.ActionTypeEnumFixedResponse && l.DefaultActions[0].FixedResponseConfig != nil && aws.ToString(l.DefaultActions[0].FixedResponseConfig.StatusCode) == "503" {
-			r.Pass(res, "fixed response 503", "a fixed 503 while suspended")
+			r.Pass(res, "fixed response "+aws.ToString(l.DefaultActions[0].FixedResponseConfig.StatusCode), "a fixed 503 while suspended")
 		} else {
 			r.Fail(res, "default action "+actionsOf(l.DefaultActions), "a fixed 503 while suspended")
 		}

@@ -59,7 +59,7 @@ var _ = register(Check{ID: "WP-15/mfa-roles", Control: "WP-15", Title: "human ro
 			}
 			switch {
 			case len(doc.Statement) == 0:
-				r.Fail("role "+arn, "an empty trust policy", want)
+				r.Fail("role "+arn, fmt.Sprintf("a trust policy of %d statements", len(doc.Statement)), want)
 			case len(without) > 0:
 				r.Fail("role "+arn, strings.Join(without, "; "), want)
 			default:
@@ -87,7 +87,7 @@ var _ = register(Check{ID: "WP-15/password-policy", Control: "WP-15", Title: "th
 		case err != nil:
 			r.Error("account password policy", err, want)
 		case out == nil || out.PasswordPolicy == nil:
-			r.Fail("account password policy", "none", want)
+			r.Fail("account password policy", fieldOf(out, "PasswordPolicy"), want)
 		default:
 			p := out.PasswordPolicy
 			n := aws.ToInt32(p.MinimumPasswordLength)
@@ -152,7 +152,7 @@ var _ = register(Check{ID: "WP-15/iam-users", Control: "WP-15", Title: "no IAM u
 		if err != nil {
 			r.Error("IAM users of "+t.Inv.AccountID, err, want)
 		} else if len(users) == 0 {
-			r.Pass("IAM users of "+t.Inv.AccountID, "no IAM user", want)
+			r.Pass("IAM users of "+t.Inv.AccountID, fmt.Sprintf("%d IAM users", len(users)), want)
 		}
 		for _, u := range users {
 			r.Fail("IAM user "+u.name, fmt.Sprintf("an IAM user with %d active access keys", u.keys), want)
@@ -177,8 +177,8 @@ var _ = register(Check{ID: "WP-15/iam-users", Control: "WP-15", Title: "no IAM u
 		case !ok:
 			r.Error("root user of "+t.Inv.AccountID, errEmpty("iam:GetAccountSummary", "AccountAccessKeysPresent"), "no root access key")
 		case n > 0:
-			r.Fail("root user of "+t.Inv.AccountID, "root access keys present", "no root access key")
+			r.Fail("root user of "+t.Inv.AccountID, fmt.Sprintf("AccountAccessKeysPresent %d", n), "no root access key")
 		default:
-			r.Pass("root user of "+t.Inv.AccountID, "no root access key", "no root access key")
+			r.Pass("root user of "+t.Inv.AccountID, fmt.Sprintf("AccountAccessKeysPresent %d", n), "no root access key (AccountAccessKeysPresent 0)")
 		}
 	}})

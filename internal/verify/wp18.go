@@ -42,20 +42,28 @@ var _ = register(Check{ID: "WP-18/session-logging", Control: "WP-18", Title: "Se
 
 func defaultPreferences(ctx context.Context, t *Target, r *Run) {
 	const res = "SSM-SessionManagerRunShell"
-	out, err := accountWide(t, "session-prefs", func() (*ssm.GetDocumentOutput, error) {
+	type prefs struct {
+		out     *ssm.GetDocumentOutput
+		missing error // InvalidDocument: no preferences saved, sessions not logged
+	}
+	read, err := accountWide(t, "session-prefs", func() (prefs, error) {
 		out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(res)})
 		if isCode(err, "InvalidDocument") {
-			return nil, nil // no preferences saved: sessions are not logged
+			return prefs{missing: err}, nil
 		}
-		return out, err
+		return prefs{out: out}, err
 	})
+	out := read.out
 	want := fmt.Sprintf("cloudWatchLogGroupName %s, cloudWatchEncryptionEnabled true, kmsKeyId %s (the baseline key: no tenant host may use it, so a session naming no tenant document is refused)", expect.SessionLogGroup, t.Inv.ArchiveKeyArn)
 	switch {
 	case err != nil:
 		r.Error(res, err, want)
 		return
+	case read.missing != nil:
+		r.Fail(res, answered("GetDocument", read.missing)+": no Session Manager preferences in the account", want)
+		return
 	case out == nil:
-		r.Fail(res, "no Session Manager preferences in the account", want)
+		r.Error(res, errEmpty("ssm:GetDocument", "Content"), want)
 		return
 	}
 	p, err := awsdocs.SessionLogging(aws.ToString(out.Content))
@@ -75,7 +83,7 @@ func tenantDocument(ctx context.Context, t *Target, r *Run) {
 	out, err := t.Clients.SSM.GetDocument(ctx, &ssm.GetDocumentInput{Name: aws.String(name)})
 	switch {
 	case isCode(err, "InvalidDocument"):
-		r.Fail(name, "no such document: the tenant's hosts cannot hold a logged session", want)
+		r.Fail(name, answered("GetDocument", err)+": the tenant's hosts cannot hold a logged session", want)
 		return
 	case err != nil:
 		r.Error(name, err, want)
@@ -104,14 +112,15 @@ func sessionGroup(ctx context.Context, t *Target, r *Run) {
 		return
 	}
 	if g, ok := groups[group]; ok {
-		if k := aws.ToString(g.KmsKeyId); k != t.Inv.ArchiveKeyArn {
+		k := aws.ToString(g.KmsKeyId)
+		if k != t.Inv.ArchiveKeyArn {
 			r.Fail(group, fmt.Sprintf("kmsKeyId %q", k), want)
 			return
 		}
-		r.Pass(group, "kmsKeyId "+t.Inv.ArchiveKeyArn, want)
+		r.Pass(group, "kmsKeyId "+k, want)
 		return
 	}
-	r.Fail(group, "no such log group: no session can start (the agent refuses a group it cannot find encrypted)", want)
+	r.Fail(group, notAmong(len(groups), "log groups", "DescribeLogGroups")+": no session can start (the agent refuses a group it cannot find encrypted)", want)
 }
 
 // sessionGrants: the instance role may make every call the agent makes

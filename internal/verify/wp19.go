@@ -34,7 +34,7 @@ var _ = register(Check{ID: "WP-19/isolation", Control: "WP-19", Title: "the tena
 			if n := len(g.IpPermissions) + len(g.IpPermissionsEgress); n > 0 {
 				r.Fail("default security group "+aws.ToString(g.GroupId), fmt.Sprintf("%d rules", n), "no rules")
 			} else {
-				r.Pass("default security group "+aws.ToString(g.GroupId), "no rules", "no rules")
+				r.Pass("default security group "+aws.ToString(g.GroupId), fmt.Sprintf("%d rules", n), "no rules")
 			}
 			return
 		}

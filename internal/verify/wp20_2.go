@@ -55,7 +55,7 @@ var _ = register(Check{ID: "WP-20.2/nacls", Control: "WP-20.2", Title: "a networ
 			a, ok := aclOf[s]
 			switch {
 			case !ok:
-				r.Fail("subnet "+s, "no network ACL of the tenant", "a tier ACL")
+				r.Fail("subnet "+s, notAmong(len(aclOf), "subnets associated with an ACL of the VPC", "DescribeNetworkAcls"), "a tier ACL")
 			case aws.ToBool(a.IsDefault):
 				r.Fail("subnet "+s, "the default ACL "+aws.ToString(a.NetworkAclId)+" (allows all)", "the tier's deny-by-default ACL")
 			default:

@@ -14,8 +14,9 @@ import (
 var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "GuardDuty on with EBS malware protection",
 	Run: func(ctx context.Context, t *Target, r *Run) {
 		type detector struct {
-			id string
-			d  *guardduty.GetDetectorOutput
+			id  string
+			d   *guardduty.GetDetectorOutput
+			ids int // how many ListDetectors answered
 		}
 		det, err := accountWide(t, "guardduty", func() (*detector, error) {
 			ids, err := collectPages("guardduty:ListDetectors", func(tok *string) ([]string, *string, error) {
@@ -26,20 +27,20 @@ var _ = register(Check{ID: "WP-20.3/guardduty", Control: "WP-20.3", Title: "Guar
 				return out.DetectorIds, out.NextToken, nil
 			})
 			if err != nil || len(ids) == 0 {
-				return nil, err
+				return &detector{ids: len(ids)}, err
 			}
 			d, err := t.Clients.GuardDuty.GetDetector(ctx, &guardduty.GetDetectorInput{DetectorId: aws.String(ids[0])})
 			if err != nil {
 				return nil, fmt.Errorf("detector %s: %w", ids[0], err)
 			}
-			return &detector{ids[0], d}, nil
+			return &detector{ids[0], d, len(ids)}, nil
 		})
 		if err != nil {
 			r.Error("GuardDuty", err, "an enabled detector")
 			return
 		}
-		if det == nil {
-			r.Fail("GuardDuty", "no detector", "an enabled detector (account baseline)")
+		if det.d == nil {
+			r.Fail("GuardDuty", fmt.Sprintf("ListDetectors answered %d detectors", det.ids), "an enabled detector (account baseline)")
 			return
 		}
 		res := "detector " + det.id

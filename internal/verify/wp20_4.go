@@ -41,7 +41,7 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 			return
 		}
 		if d.MetadataOptions == nil || string(d.MetadataOptions.HttpTokens) != expect.IMDS.HttpTokens {
-			r.Fail(res, "IMDS tokens optional", "IMDSv2: HttpTokens required")
+			r.Fail(res, fieldOf(d, "MetadataOptions.HttpTokens"), "IMDSv2: HttpTokens required")
 			return
 		}
 		if hop := aws.ToInt32(d.MetadataOptions.HttpPutResponseHopLimit); hop != expect.IMDS.HopLimit {
@@ -50,12 +50,12 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 		}
 		for _, ni := range d.NetworkInterfaces {
 			if aws.ToBool(ni.AssociatePublicIpAddress) {
-				r.Fail(res, "public IP", "no public IP")
+				r.Fail(res, fieldOf(ni, "AssociatePublicIpAddress"), "no public IP")
 				return
 			}
 		}
 		if len(d.BlockDeviceMappings) == 0 {
-			r.Fail(res, "no block device mapping", "the root volume encrypted with the tenant key")
+			r.Fail(res, fieldOf(d, "BlockDeviceMappings"), "the root volume encrypted with the tenant key")
 			return
 		}
 		for _, b := range d.BlockDeviceMappings {
@@ -74,7 +74,7 @@ var _ = register(Check{ID: "WP-20.4/launch-template", Control: "WP-20.4", Title:
 		profile := expect.InstanceProfileArn(t.Inv.AccountID, t.Inv.Tenant)
 		switch {
 		case d.IamInstanceProfile == nil:
-			r.Fail(res, "no instance profile", "the tenant's instance profile "+profile)
+			r.Fail(res, fieldOf(d, "IamInstanceProfile"), "the tenant's instance profile "+profile)
 			return
 		case aws.ToString(d.IamInstanceProfile.Arn) != profile && aws.ToString(d.IamInstanceProfile.Name) != expect.InstanceRoleName(t.Inv.Tenant):
 			r.Fail(res, "instance profile "+aws.ToString(d.IamInstanceProfile.Arn)+aws.ToString(d.IamInstanceProfile.Name), "the tenant's instance profile "+profile)
@@ -118,9 +118,9 @@ var _ = register(Check{ID: "WP-20.4/subnets", Control: "WP-20.4", Title: "no sub
 			if s.MapPublicIpOnLaunch == nil {
 				r.Error(res, fmt.Errorf("the answer has no MapPublicIpOnLaunch"), "no public IPs mapped on launch")
 			} else if *s.MapPublicIpOnLaunch {
-				r.Fail(res, "maps public IPs on launch", "MapPublicIpOnLaunch false")
+				r.Fail(res, fieldOf(s, "MapPublicIpOnLaunch"), "MapPublicIpOnLaunch false")
 			} else {
-				r.Pass(res, "MapPublicIpOnLaunch false", "MapPublicIpOnLaunch false")
+				r.Pass(res, fieldOf(s, "MapPublicIpOnLaunch"), "MapPublicIpOnLaunch false")
 			}
 		}
 	}})
@@ -135,9 +135,9 @@ var _ = register(Check{ID: "WP-20.4/ebs-default", Control: "WP-20.4", Title: "EB
 			return
 		}
 		if !aws.ToBool(out.EbsEncryptionByDefault) {
-			r.Fail("account EBS settings", "encryption by default off", "on (account baseline)")
+			r.Fail("account EBS settings", fieldOf(out, "EbsEncryptionByDefault"), "EbsEncryptionByDefault true (account baseline)")
 		} else {
-			r.Pass("account EBS settings", "EbsEncryptionByDefault true", "EbsEncryptionByDefault true (account baseline)")
+			r.Pass("account EBS settings", fieldOf(out, "EbsEncryptionByDefault"), "EbsEncryptionByDefault true (account baseline)")
 		}
 	}})
 

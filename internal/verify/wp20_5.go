@@ -29,7 +29,7 @@ var _ = register(Check{ID: "WP-20.5/bootstrap", Control: "WP-20.5", Title: "the 
 		}
 		ud := bootstrap(d)
 		if ud == "" {
-			r.Fail(res, "no readable bootstrap", expected)
+			r.Fail(res, unreadableBootstrap(d), expected)
 			return
 		}
 		switch missing, err := awsdocs.MissingHostLogs(ud, group); {
@@ -38,7 +38,7 @@ var _ = register(Check{ID: "WP-20.5/bootstrap", Control: "WP-20.5", Title: "the 
 		case len(missing) > 0:
 			r.Fail(res, "not sent: "+strings.Join(missing, ", "), expected)
 		case !strings.Contains(ud, "rsyslog"):
-			r.Fail(res, "no rsyslog installed", expected)
+			r.Fail(res, fmt.Sprintf("a bootstrap of %d lines, none naming rsyslog", strings.Count(ud, "\n")+1), expected)
 		default:
 			r.Pass(res, "rsyslog installed; the agent sends "+strings.Join(hostLogPaths(), ", ")+" to "+group, expected)
 		}

@@ -35,13 +35,13 @@ var _ = register(Check{ID: "WP-21.1/bucket-encryption", Control: "WP-21.1", Titl
 				continue
 			}
 			if out == nil || out.ServerSideEncryptionConfiguration == nil || len(out.ServerSideEncryptionConfiguration.Rules) == 0 {
-				r.Fail(bucketRes(t, b), "no default encryption", "SSE-KMS with the tenant key")
+				r.Fail(bucketRes(t, b), fieldOf(out, "ServerSideEncryptionConfiguration.Rules"), "SSE-KMS with the tenant key")
 				continue
 			}
 			rule := out.ServerSideEncryptionConfiguration.Rules[0]
 			def := rule.ApplyServerSideEncryptionByDefault
 			if def == nil {
-				r.Fail(bucketRes(t, b), "no default encryption", "SSE-KMS with the tenant key")
+				r.Fail(bucketRes(t, b), fieldOf(rule, "ApplyServerSideEncryptionByDefault"), "SSE-KMS with the tenant key")
 				continue
 			}
 			algo, key := string(def.SSEAlgorithm), aws.ToString(def.KMSMasterKeyID)
@@ -59,7 +59,7 @@ var _ = register(Check{ID: "WP-21.1/bucket-encryption", Control: "WP-21.1", Titl
 			case def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKms && def.SSEAlgorithm != s3types.ServerSideEncryptionAwsKmsDsse:
 				r.Fail(bucketRes(t, b), algo, "aws:kms with "+want)
 			case !aws.ToBool(rule.BucketKeyEnabled):
-				r.Fail(bucketRes(t, b), "bucket key off", "bucket key enabled")
+				r.Fail(bucketRes(t, b), fieldOf(rule, "BucketKeyEnabled"), "BucketKeyEnabled true")
 			default:
 				// S3 returns the key as it was written: an ARN, a key id or an
 				// alias (S3 API reference, ServerSideEncryptionByDefault).
@@ -73,7 +73,7 @@ var _ = register(Check{ID: "WP-21.1/public-access-block", Control: "WP-21.1", Ti
 		for _, b := range t.Inv.AllBuckets() {
 			out, err := t.Clients.S3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(b)})
 			if isCode(err, "NoSuchPublicAccessBlockConfiguration") {
-				r.Fail(bucketRes(t, b), "no public access block", "all four flags on")
+				r.Fail(bucketRes(t, b), answered("GetPublicAccessBlock", err), "all four flags on")
 				continue
 			}
 			if err != nil {
@@ -105,7 +105,7 @@ var _ = register(Check{ID: "WP-21.1/key-rotation", Control: "WP-21.1", Title: "t
 			return
 		}
 		if !out.KeyRotationEnabled {
-			r.Fail("key "+t.Inv.KeyArn, "rotation off", "rotation enabled")
+			r.Fail("key "+t.Inv.KeyArn, fieldOf(out, "KeyRotationEnabled"), "KeyRotationEnabled true")
 			return
 		}
 		if out.RotationPeriodInDays == nil {
@@ -137,7 +137,7 @@ var _ = register(Check{ID: "WP-21.1/database", Control: "WP-21.1", Title: "the d
 		}
 		switch {
 		case !aws.ToBool(db.StorageEncrypted):
-			r.Fail(res, "storage not encrypted", "encrypted with "+t.Inv.KeyArn)
+			r.Fail(res, fieldOf(db, "StorageEncrypted"), "encrypted with "+t.Inv.KeyArn)
 		default:
 			keyVerdict(ctx, t, r, res, aws.ToString(db.KmsKeyId), t.Inv.KeyArn, "encrypted with the tenant key")
 		}
@@ -176,7 +176,7 @@ var _ = register(Check{ID: "WP-21.1/volumes", Control: "WP-21.1", Title: "the in
 		}
 		for _, v := range vols {
 			if !aws.ToBool(v.Encrypted) {
-				r.Fail(volumeRes(v), "not encrypted", want)
+				r.Fail(volumeRes(v), fieldOf(v, "Encrypted"), want)
 				continue
 			}
 			keyVerdict(ctx, t, r, volumeRes(v), aws.ToString(v.KmsKeyId), t.Inv.KeyArn, "encrypted")

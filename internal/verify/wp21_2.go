@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/policydoc"
 )
 
 var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buckets deny non-TLS and TLS below 1.2",
@@ -25,7 +27,7 @@ var _ = register(Check{ID: "WP-21.2/bucket-tls", Control: "WP-21.2", Title: "buc
 				if why := doc.TransportDenyProblem(); why != "" {
 					r.Fail(bucketRes(t, b), why, "reads denied without TLS and below TLS 1.2")
 				} else {
-					r.Pass(bucketRes(t, b), "denies reads with aws:SecureTransport false and s3:TlsVersion < 1.2", "reads denied without TLS and below TLS 1.2")
+					r.Pass(bucketRes(t, b), "denied by statements "+strings.Join(denySids(doc), ", "), "reads denied without TLS and below TLS 1.2")
 				}
 			}
 		}
@@ -57,7 +59,7 @@ var _ = register(Check{ID: "WP-21.2/listeners", Control: "WP-21.2", Title: "HTTP
 					r.Fail(res, "default action "+actionsOf(l.DefaultActions), "a redirect to HTTPS 443 (a fixed 503 while suspended)")
 				}
 			default:
-				r.Fail(res, "plain listener", "HTTPS, or HTTP 80 that redirects")
+				r.Fail(res, fmt.Sprintf("protocol %s on port %d", l.Protocol, aws.ToInt32(l.Port)), "HTTPS, or HTTP 80 that redirects")
 			}
 		}
 	}})
@@ -101,6 +103,17 @@ func readSSLPolicy(ctx context.Context, t *Target, name string) (sslPolicy, erro
 // same way): the Ext variants allow CBC-SHA1 and RSA key exchange on top.
 // A policy AWS adds later is judged the same way; one AWS does not know,
 // or a reference it does not answer, is ERROR.
+// denySids are the Sids of the policy's Deny statements, as read.
+func denySids(doc *policydoc.Document) []string {
+	var sids []string
+	for i, s := range doc.Statement {
+		if s.Effect == "Deny" {
+			sids = append(sids, cmp.Or(s.Sid, fmt.Sprintf("#%d", i+1)))
+		}
+	}
+	return sids
+}
+
 func tlsVerdict(ctx context.Context, t *Target, r *Run, res, policy string) {
 	expected := "the stack's " + t.Cfg.TLSPolicy + ": TLSv1.2 and TLSv1.3 only, ciphers within " + config.ReferenceTLSPolicy + "'s"
 	if policy != t.Cfg.TLSPolicy {
@@ -147,7 +160,7 @@ var _ = register(Check{ID: "WP-21.2/database-tls", Control: "WP-21.2", Title: "t
 			return
 		}
 		if len(db.DBParameterGroups) == 0 {
-			r.Fail(res, "no parameter group", "a parameter group with rds.force_ssl = 1")
+			r.Fail(res, fieldOf(db, "DBParameterGroups"), "a parameter group with rds.force_ssl = 1")
 			return
 		}
 		group := aws.ToString(db.DBParameterGroups[0].DBParameterGroupName)

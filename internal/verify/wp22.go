@@ -20,7 +20,7 @@ var _ = register(Check{ID: "WP-22/lifecycle", Control: "WP-22", Title: "noncurre
 		for _, b := range t.Inv.AllBuckets() {
 			out, err := t.Clients.S3.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(b)})
 			if isCode(err, "NoSuchLifecycleConfiguration") {
-				r.Fail(bucketRes(t, b), "no lifecycle", "an enabled rule expiring noncurrent versions")
+				r.Fail(bucketRes(t, b), answered("GetBucketLifecycleConfiguration", err), "an enabled rule expiring noncurrent versions")
 				continue
 			}
 			if err != nil {
@@ -87,7 +87,7 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 			return
 		}
 		if !aws.ToBool(db.CopyTagsToSnapshot) {
-			r.Fail(res, "CopyTagsToSnapshot false", "snapshots carry the tenant's tags")
+			r.Fail(res, fieldOf(db, "CopyTagsToSnapshot"), "snapshots carry the tenant's tags")
 			return
 		}
 		var manual []string
@@ -109,7 +109,7 @@ var _ = register(Check{ID: "WP-22/database", Control: "WP-22", Title: "database 
 			r.Fail(res, "manual snapshots "+strings.Join(manual, ", "), "no manual snapshot (it would outlive the deletion)")
 			return
 		}
-		r.Pass(res, "CopyTagsToSnapshot true, no manual snapshot", "snapshots carry the tenant's tags, none kept by hand")
+		r.Pass(res, fmt.Sprintf("%s, %d manual snapshots", fieldOf(db, "CopyTagsToSnapshot"), len(manual)), "snapshots carry the tenant's tags, none kept by hand")
 	}})
 
 // Backups (§26, §33): the automated backups kept as long as the stack says
@@ -129,11 +129,11 @@ var _ = register(Check{ID: "WP-22/database-backups", Control: "WP-22", Title: "d
 		days := int(aws.ToInt32(db.BackupRetentionPeriod))
 		switch {
 		case days == 0:
-			r.Fail(res, "automated backups off (retention 0)", want)
+			r.Fail(res, fmt.Sprintf("BackupRetentionPeriod %d: automated backups off", days), want)
 		case days != t.Cfg.Database.BackupRetentionDays:
 			r.Fail(res, fmt.Sprintf("automated backups kept %d days", days), want)
 		case !aws.ToBool(db.StorageEncrypted):
-			r.Fail(res, "unencrypted (and so are its backups)", want)
+			r.Fail(res, fieldOf(db, "StorageEncrypted")+" (and so are its backups)", want)
 		default:
 			r.Pass(res, fmt.Sprintf("automated backups kept %d days, encrypted", days), want)
 		}

@@ -44,7 +44,7 @@ var _ = register(Check{ID: "WP-24/alarms", Control: "WP-24", Title: "memory, CPU
 			res := "alarm " + name
 			j := slices.IndexFunc(alarms, func(a cwtypes.MetricAlarm) bool { return aws.ToString(a.AlarmName) == name })
 			if j < 0 {
-				r.Fail(res, "no such alarm", want)
+				r.Fail(res, notAmong(len(alarms), "alarms", "DescribeAlarms"), want)
 				continue
 			}
 			a := alarms[j]

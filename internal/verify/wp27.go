@@ -223,7 +223,7 @@ var _ = register(Check{ID: "WP-27/trail-coverage", Control: "WP-27", Title: "the
 			}
 		}
 		if len(t.Inv.Trail.Coverage) == 0 {
-			r.Fail(res, "the inventory names no bucket to cover", "the tenant's data buckets")
+			r.Fail(res, fmt.Sprintf("the inventory names %d buckets to cover", len(t.Inv.Trail.Coverage)), "the tenant's data buckets")
 		}
 	}})
 
@@ -245,7 +245,7 @@ var _ = register(Check{ID: "WP-27/alb-logs", Control: "WP-27", Title: "load-bala
 		case attr["access_logs.s3.bucket"] != t.Inv.Buckets.ServiceLogs:
 			r.Fail(res, "access logs to "+attr["access_logs.s3.bucket"], "access logs to "+t.Inv.Buckets.ServiceLogs)
 		case attr["routing.http.drop_invalid_header_fields.enabled"] != "true":
-			r.Fail(res, "invalid headers passed on", "routing.http.drop_invalid_header_fields.enabled=true")
+			r.Fail(res, "routing.http.drop_invalid_header_fields.enabled="+attr["routing.http.drop_invalid_header_fields.enabled"], "routing.http.drop_invalid_header_fields.enabled=true")
 		default:
 			r.Pass(res, "access logs to "+attr["access_logs.s3.bucket"]+", invalid headers dropped", "access logs to "+t.Inv.Buckets.ServiceLogs+", routing.http.drop_invalid_header_fields.enabled=true")
 		}
@@ -267,7 +267,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 			return
 		}
 		if _, ok := groups[group]; !ok {
-			r.Fail(res, "no such group", "the tenant's records of the shared trail in "+group)
+			r.Fail(res, notAmong(len(groups), "log groups", "DescribeLogGroups"), "the tenant's records of the shared trail in "+group)
 			return
 		}
 		// The buckets the stack file declares (#23 item 8), named as the
@@ -282,7 +282,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 			rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
 			switch {
 			case isCode(err, "ResourceNotFoundException"):
-				r.Fail(rres, "no such rule", "the tenant's "+kind+" records copied to "+group)
+				r.Fail(rres, answered("DescribeRule", err), "the tenant's "+kind+" records copied to "+group)
 				continue
 			case err != nil:
 				r.Error(rres, err, "the tenant's "+kind+" records copied to "+group)
@@ -330,8 +330,8 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 				r.Fail(pres, "document "+aws.ToString(p.PolicyDocument), "document "+wantPolicy+" (the baseline's)")
 				return
 			}
-			r.Pass(pres, "the baseline's document", "document "+wantPolicy+" (the baseline's)")
+			r.Pass(pres, "document "+aws.ToString(p.PolicyDocument), "document "+wantPolicy+" (the baseline's)")
 			return
 		}
-		r.Fail(pres, "no such policy: EventBridge cannot write the copies", "the baseline's policy (deploy the baseline stack)")
+		r.Fail(pres, notAmong(len(policies), "resource policies", "DescribeResourcePolicies")+": EventBridge cannot write the copies", "the baseline's policy (deploy the baseline stack)")
 	}})

@@ -71,7 +71,7 @@ var _ = register(Check{ID: "WP-28/database-timezone", Control: "WP-28", Title: "
 			return
 		}
 		if len(db.DBParameterGroups) == 0 {
-			r.Fail(res, "no parameter group", "a parameter group with "+want)
+			r.Fail(res, fieldOf(db, "DBParameterGroups"), "a parameter group with "+want)
 			return
 		}
 		group := aws.ToString(db.DBParameterGroups[0].DBParameterGroupName)
@@ -99,10 +99,10 @@ var _ = register(Check{ID: "WP-28/instance-clock", Control: "WP-28", Title: "ins
 		}
 		switch ud := bootstrap(d); {
 		case ud == "":
-			r.Fail(res, "no readable bootstrap", expected)
+			r.Fail(res, unreadableBootstrap(d), expected)
 		case !strings.Contains(ud, "169.254.169.123") || !strings.Contains(ud, "timedatectl set-timezone "+config.TimeZone):
-			r.Fail(res, "the bootstrap sets no chrony server 169.254.169.123 or no time zone "+config.TimeZone, expected)
+			r.Fail(res, "the bootstrap's clock lines: "+linesNaming(ud, "chrony", "169.254.169.123", "set-timezone"), expected)
 		default:
-			r.Pass(res, "the bootstrap sets chrony on 169.254.169.123 and timedatectl set-timezone "+config.TimeZone, expected)
+			r.Pass(res, "the bootstrap's clock lines: "+linesNaming(ud, "chrony", "169.254.169.123", "set-timezone"), expected)
 		}
 	}})

@@ -24,10 +24,10 @@ var _ = register(Check{ID: "WP-30/database-upgrades", Control: "WP-30", Title: "
 			return
 		}
 		if !aws.ToBool(db.AutoMinorVersionUpgrade) {
-			r.Fail(res, "AutoMinorVersionUpgrade false", "automatic minor version upgrades in the maintenance window")
+			r.Fail(res, fieldOf(db, "AutoMinorVersionUpgrade"), "automatic minor version upgrades in the maintenance window")
 			return
 		}
-		r.Pass(res, "AutoMinorVersionUpgrade true", "automatic minor version upgrades in the maintenance window")
+		r.Pass(res, fieldOf(db, "AutoMinorVersionUpgrade"), "automatic minor version upgrades in the maintenance window")
 	}})
 
 var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspector scans EC2 and ECR",
@@ -45,7 +45,7 @@ var _ = register(Check{ID: "WP-30/inspector", Control: "WP-30", Title: "Inspecto
 			}
 			rs := a.ResourceState
 			if rs.Ec2 == nil || rs.Ec2.Status != "ENABLED" || rs.Ecr == nil || rs.Ecr.Status != "ENABLED" {
-				r.Fail("Inspector in "+t.Inv.AccountID, "EC2 or ECR scanning not enabled", "EC2 and ECR ENABLED")
+				r.Fail("Inspector in "+t.Inv.AccountID, fieldOf(rs, "Ec2.Status")+", "+fieldOf(rs, "Ecr.Status"), "EC2 and ECR ENABLED")
 			} else {
 				r.Pass("Inspector in "+t.Inv.AccountID, fmt.Sprintf("EC2 %s, ECR %s", rs.Ec2.Status, rs.Ecr.Status), "EC2 and ECR ENABLED")
 			}
@@ -125,7 +125,7 @@ var _ = register(Check{ID: "WP-30/findings", Control: "WP-30", Title: "no active
 			return
 		}
 		if len(found) == 0 {
-			r.Pass("Inspector findings of "+t.Inv.Tenant, "no active HIGH or CRITICAL finding", expected)
+			r.Pass("Inspector findings of "+t.Inv.Tenant, fmt.Sprintf("%d active HIGH or CRITICAL findings", len(found)), expected)
 			return
 		}
 		for i, f := range found {
@@ -187,7 +187,7 @@ var _ = register(Check{ID: "WP-30/patch-compliance", Control: "WP-30", Title: "e
 			case !ok && t.age(launched[id]) < catalog.MaxAge.PatchScan:
 				r.Pending("instance "+id, fmt.Sprintf("launched %s ago, not scanned yet: the weekly association (%s) scans it by %s after launch", t.age(launched[id]).Round(time.Minute), expect.Patch.Schedule, catalog.MaxAge.PatchScan), expected)
 			case !ok:
-				r.Fail("instance "+id, "no patch state: never scanned by Patch Manager", expected)
+				r.Fail("instance "+id, notAmong(len(states), "patch states", "DescribeInstancePatchStates")+": never scanned by Patch Manager", expected)
 			case s.MissingCount > 0 || s.FailedCount > 0:
 				r.Fail("instance "+id, fmt.Sprintf("%d missing, %d failed (baseline %s, %s)", s.MissingCount, s.FailedCount, aws.ToString(s.BaselineId), s.Operation), expected)
 			case age > catalog.MaxAge.PatchScan:
@@ -238,7 +238,7 @@ var _ = register(Check{ID: "WP-30/inspector-coverage", Control: "WP-30", Title: 
 			case !ok && young:
 				r.Pending(res, fmt.Sprintf("launched %s ago, not yet covered", t.age(launched[id]).Round(time.Second)), expected)
 			case !ok:
-				r.Fail(res, "not covered by Inspector", expected)
+				r.Fail(res, notAmong(len(covered), "resources Inspector covers", "ListCoverage"), expected)
 			case c.ScanStatus == nil || c.ScanStatus.StatusCode != insptypes.ScanStatusCodeActive:
 				code := "none"
 				if c.ScanStatus != nil {
@@ -246,7 +246,7 @@ var _ = register(Check{ID: "WP-30/inspector-coverage", Control: "WP-30", Title: 
 				}
 				r.Fail(res, "scan status "+code, expected)
 			case c.LastScannedAt == nil && young:
-				r.Pending(res, "covered, not scanned yet", expected)
+				r.Pending(res, "covered, "+fieldOf(c, "LastScannedAt"), expected)
 			case c.LastScannedAt == nil || t.age(*c.LastScannedAt) > catalog.MaxAge.InspectorScan:
 				r.Fail(res, "the latest scan "+aws.ToTime(c.LastScannedAt).In(config.JST).Format("2006-01-02 15:04 JST"), expected)
 			default:

@@ -155,7 +155,7 @@ var _ = register(Check{ID: "WP-31/endpoints", Control: "WP-31", Title: "private 
 			if have[svc] {
 				r.Pass("VPC endpoint "+svc, "available in "+t.Inv.VpcID, "an available endpoint in "+t.Inv.VpcID)
 			} else {
-				r.Fail("VPC endpoint "+svc, "missing or not available", "an available endpoint in "+t.Inv.VpcID)
+				r.Fail("VPC endpoint "+svc, notAmong(len(have), "available endpoints of "+t.Inv.VpcID, "DescribeVpcEndpoints"), "an available endpoint in "+t.Inv.VpcID)
 			}
 		}
 	}})

@@ -48,7 +48,7 @@ var _ = register(Check{ID: "WP-37/alert-routes", Control: "WP-37", Title: "Inspe
 			rule, err := t.Clients.Events.DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(name)})
 			switch {
 			case isCode(err, "ResourceNotFoundException"): // EventBridge API reference, DescribeRule, errors
-				r.Fail(res, "no such rule", route.Description+", to the topic")
+				r.Fail(res, answered("DescribeRule", err), route.Description+", to the topic")
 				continue
 			case err != nil:
 				r.Error(res, err, route.Description)

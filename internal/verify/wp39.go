@@ -73,7 +73,7 @@ var _ = register(Check{ID: "WP-39/log-buckets", Control: "WP-39", Title: "log bu
 			if b == t.Inv.Buckets.LogArchive {
 				out, err := t.Clients.S3.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(b)})
 				if isCode(err, "ObjectLockConfigurationNotFoundError") {
-					r.Fail(bucketRes(t, b), "no Object Lock", fmt.Sprintf("Object Lock %s %d days", t.Cfg.ObjectLockMode, t.Cfg.ObjectLockDays))
+					r.Fail(bucketRes(t, b), answered("GetObjectLockConfiguration", err), fmt.Sprintf("Object Lock %s %d days", t.Cfg.ObjectLockMode, t.Cfg.ObjectLockDays))
 					continue
 				}
 				if err != nil {
@@ -150,7 +150,7 @@ var _ = register(Check{ID: "WP-39/access-log-copy", Control: "WP-39", Title: "th
 		out, err := t.Clients.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(src)})
 		switch {
 		case isCode(err, "ReplicationConfigurationNotFoundError"): // S3 API reference, GetBucketReplication
-			r.Fail(bucketRes(t, src), "no replication: access logs kept only where S3 cannot lock them", want)
+			r.Fail(bucketRes(t, src), answered("GetBucketReplication", err)+": access logs kept only where S3 cannot lock them", want)
 			return
 		case err != nil:
 			r.Error(bucketRes(t, src), err, want)
