@@ -89,7 +89,7 @@ func database(ctx context.Context, t *Target, r *Run, expected string) (db *rdsI
 	id := expect.DatabaseIdentifier(t.Cfg.TenantID)
 	res = "database " + id
 	if !t.Cfg.Database.Enabled {
-		r.NA("the stack declares no database")
+		r.NA("the stack declares no database", "スタックがデータベースを宣言していない")
 		return nil, res, false
 	}
 	db, err := cached(t, "db", func() (*rdsInstance, error) {

@@ -6,8 +6,10 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
 )
 
 // The HTML reports are for the customers' reviewers: one page per tenant and
@@ -24,6 +26,11 @@ var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 	// say shows a status in the page's language (the English stays in
 	// the data attributes and classes).
 	"say": func(w catalog.Words, s catalog.Status) string { return w.Say(s) },
+	// fill puts a value into a sentence of the page's words, marked as
+	// a value (not to be translated).
+	"fill": func(format, value string) template.HTML {
+		return template.HTML(fmt.Sprintf(template.HTMLEscapeString(format), `<code translate="no">`+template.HTMLEscapeString(value)+`</code>`))
+	},
 }).ParseFS(htmlFiles, "html/*.tmpl"))
 
 func styleSheet() template.CSS {
@@ -48,47 +55,119 @@ type htmlRow struct {
 	Check                        string
 	Status                       catalog.Status
 	Resource, Observed, Expected string
+	// Reason is an N/A's reason in the page's language, shown in place
+	// of the observed value (it is the tool's words, not a value).
+	Reason string
+	// ReadAt is when the observation was read, in JST.
+	ReadAt string
+}
+
+// notJudged is a check of a control that did not judge, beside others
+// that did: its status, and why (a reason in the page's language, or the
+// value a PENDING reading holds).
+type notJudged struct {
+	Check         string
+	Status        catalog.Status
+	Reason, Value string
+}
+
+// prose renders a catalog text: escaped, with `quoted` spans (commands,
+// keys, names) as code, which a reader copies and no one translates.
+func prose(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 && i < len(parts)-1 {
+			b.WriteString(`<code translate="no">` + template.HTMLEscapeString(p) + `</code>`)
+			continue
+		}
+		if i%2 == 1 {
+			b.WriteString("`")
+		}
+		b.WriteString(template.HTMLEscapeString(p))
+	}
+	return template.HTML(b.String())
+}
+
+// jst shows an RFC 3339 instant in JST (as read when it is not one).
+func jst(utc string) string {
+	at, err := time.Parse(time.RFC3339, utc)
+	if err != nil {
+		return visible(utc, "")
+	}
+	return at.In(config.JST).Format("2006-01-02 15:04:05")
 }
 
 type htmlControl struct {
-	ID, Section, SectionTitle, SectionTitleOther, Title string
-	Status                                              catalog.Status
-	Plan, Live, Remediation, Process                    string
-	Passed, Total                                       int
-	Rows                                                []htmlRow
+	ID, Section, SectionTitle, SectionTitleOther string
+	Title, Plan, Live, Remediation, Process      template.HTML
+	Status                                       catalog.Status
+	Passed, Total                                int
+	Rows                                         []htmlRow
 	// Label is the status as read (a PASS beside checks that did not
 	// judge says so); NotJudged names those checks.
 	Label     string
-	NotJudged []string
+	NotJudged []notJudged
 }
 
 // htmlControls is the report's controls in a language: the catalog's words,
 // the observations as read (visible: control characters and bidi overrides
 // shown as escapes, as in the other formats).
 func htmlControls(r *Report, lang string) []htmlControl {
-	other := catalog.LangEN
-	if lang != catalog.LangJA {
-		other = catalog.LangJA
-	}
+	other := otherLang(lang)
 	var out []htmlControl
 	for _, c := range r.Controls {
 		cat, _ := catalog.ByID(c.ID)
 		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
-		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: tx.Title,
-			Status: c.Status, Plan: tx.Plan, Live: tx.Live, Process: tx.Process, Passed: c.ChecksOK(), Total: len(c.Checks),
-			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel())), NotJudged: c.NotJudged}
+		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: prose(tx.Title),
+			Status: c.Status, Plan: prose(tx.Plan), Live: prose(tx.Live), Process: prose(tx.Process), Passed: c.ChecksOK(), Total: len(c.Checks),
+			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel()))}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
-			hc.Remediation = tx.Remediation
+			hc.Remediation = prose(tx.Remediation)
 		}
 		for _, ch := range c.Checks {
 			for _, o := range ch.Observations {
-				hc.Rows = append(hc.Rows, htmlRow{Check: ch.ID, Status: o.Status,
-					Resource: visible(o.Resource, ""), Observed: visible(o.Observed, ""), Expected: visible(o.Expected, "")})
+				row := htmlRow{Check: ch.ID, Status: o.Status, Resource: visible(o.Resource, ""), Observed: visible(o.Observed, ""),
+					Expected: visible(o.Expected, ""), ReadAt: jst(o.ReadAt)}
+				if o.Status == catalog.NA {
+					row.Reason, row.Observed = reasonIn(o, lang), ""
+				}
+				hc.Rows = append(hc.Rows, row)
+			}
+			if c.Status != catalog.NA && (ch.Status == catalog.NA || ch.Status == catalog.Pending) {
+				nj := notJudged{Check: ch.ID, Status: ch.Status}
+				for _, o := range ch.Observations {
+					if o.Status == ch.Status {
+						if o.Status == catalog.NA {
+							nj.Reason = reasonIn(o, lang)
+						} else {
+							nj.Value = visible(o.Observed, "")
+						}
+						break
+					}
+				}
+				hc.NotJudged = append(hc.NotJudged, nj)
 			}
 		}
 		out = append(out, hc)
 	}
 	return out
+}
+
+// otherLang is the language the page shows its second titles in.
+func otherLang(lang string) string {
+	if lang == catalog.LangJA {
+		return catalog.LangEN
+	}
+	return catalog.LangJA
+}
+
+// reasonIn is an N/A's reason in a language.
+func reasonIn(o Observation, lang string) string {
+	if lang == catalog.LangJA && o.ReasonJA != "" {
+		return visible(o.ReasonJA, "")
+	}
+	return visible(o.Observed, "")
 }
 
 // HTML writes the tenant's report as one HTML page in a language (ja, en).
@@ -103,7 +182,7 @@ func (r *Report) HTML(w io.Writer, lang string) error {
 	return htmlTemplates.ExecuteTemplate(w, "report.html.tmpl", map[string]any{
 		"Lang": lang, "W": words, "R": &hdr, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
 		"Applicability": applicability(r, lang), "Edition": catalog.Edition, "Tenancy": tenancy(r, words),
-		"Commit": visible(r.Commit, ""),
+		"Commit": visible(r.Commit, ""), "ModeMeans": words.ModeMeans[r.Mode], "Other": otherLang(lang),
 	})
 }
 
@@ -113,7 +192,8 @@ type applicabilityRow struct {
 	Number                   int
 	Title, Class, ClassLabel string
 	Controls                 []applicabilityControl
-	ISO27017, ISO27002, How  string
+	ISO27017, ISO27002       string
+	How                      template.HTML
 }
 
 type applicabilityControl struct {
@@ -132,9 +212,9 @@ func applicability(r *Report, lang string) []applicabilityRow {
 	var out []applicabilityRow
 	for _, s := range catalog.Sections {
 		row := applicabilityRow{Number: s.Number, Title: s.TitleEN, Class: string(s.Class), ClassLabel: catalog.ClassName(s.Class, lang),
-			ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: s.HowEN}
+			ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: prose(s.HowEN)}
 		if lang == catalog.LangJA {
-			row.Title, row.How = s.TitleJA, s.HowJA
+			row.Title, row.How = s.TitleJA, prose(s.HowJA)
 		}
 		for _, id := range s.Controls {
 			st, ok := status[id]
@@ -181,7 +261,7 @@ func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoi
 	type col struct{ ID, Title string }
 	var cols []col
 	for _, c := range controls {
-		cols = append(cols, col{c.ID, catalog.TextsOf(c, lang).Title})
+		cols = append(cols, col{c.ID, strings.ReplaceAll(catalog.TextsOf(c, lang).Title, "`", "")})
 	}
 	var rows []fleetRow
 	type timelineRow struct{ Tenant, State, Cancelled, SuspendBy, DeleteBy, Done string }
@@ -201,7 +281,7 @@ func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoi
 		}
 		rows = append(rows, row)
 		if t.Cancelled != "" {
-			timeline = append(timeline, timelineRow{visible(t.Tenant, ""), visible(t.State, ""), visible(t.Cancelled, ""), visible(t.SuspendBy, ""), visible(t.DeleteBy, ""), visible(t.Done, "")})
+			timeline = append(timeline, timelineRow{visible(t.Tenant, ""), words.StateName(visible(t.State, "")), visible(t.Cancelled, ""), visible(t.SuspendBy, ""), visible(t.DeleteBy, ""), visible(t.Done, "")})
 		}
 	}
 	return htmlTemplates.ExecuteTemplate(w, "fleet.html.tmpl", map[string]any{

@@ -54,6 +54,12 @@ type Observation struct {
 	Resource string         `json:"resource"`
 	Observed string         `json:"observed"`
 	Expected string         `json:"expected"`
+	// ReasonJA is an N/A's reason in Japanese (Observed holds the
+	// English): the reason is the tool's words, not a value read.
+	ReasonJA string `json:"reasonJa,omitempty"`
+	// ReadAt is when the observation was made (UTC, RFC 3339): an
+	// observation is as of its reading, not of the report (#37 item 6).
+	ReadAt string `json:"readAt,omitempty"`
 }
 
 // Run collects a check's observations.
@@ -92,8 +98,10 @@ func (r *Run) Error(resource string, err error, expected string) {
 	r.add(Observation{Status: catalog.Error, Resource: resource, Observed: "cannot read: " + describe(err), Expected: expected})
 }
 
-// NA records that the check does not apply, and why.
-func (r *Run) NA(why string) { r.add(Observation{Status: catalog.NA, Observed: why}) }
+// NA records that the check does not apply, and why, in English and in
+// Japanese (the Japanese pages show the reason; a test holds them to
+// Japanese).
+func (r *Run) NA(why, ja string) { r.add(Observation{Status: catalog.NA, Observed: why, ReasonJA: ja}) }
 
 func (r *Run) add(o Observation) {
 	r.mu.Lock()
@@ -102,6 +110,7 @@ func (r *Run) add(o Observation) {
 		r.dropped++
 		return
 	}
+	o.ReadAt = clock.Now().UTC().Format(time.RFC3339)
 	r.obs = append(r.obs, o)
 }
 

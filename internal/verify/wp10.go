@@ -22,9 +22,10 @@ var _ = register(Check{ID: "WP-10/suspended", Control: "WP-10", Title: "a suspen
 		}
 		if !t.Cfg.Suspended() {
 			if t.Cfg.Lifecycle.CancelledOn != "" {
-				r.NA("tenant " + t.Cfg.Lifecycle.State + ": cancelled on " + t.Cfg.Lifecycle.CancelledOn + ", suspension due on " + t.Cfg.Lifecycle.SuspendOn)
+				r.NA("tenant "+t.Cfg.Lifecycle.State+": cancelled on "+t.Cfg.Lifecycle.CancelledOn+", suspension due on "+t.Cfg.Lifecycle.SuspendOn,
+					"解約済み（"+t.Cfg.Lifecycle.CancelledOn+"）、停止期限 "+t.Cfg.Lifecycle.SuspendOn+" の前")
 			} else {
-				r.NA("tenant " + t.Cfg.Lifecycle.State + ": not offboarding")
+				r.NA("tenant "+t.Cfg.Lifecycle.State+": not offboarding", "解約の手続き中ではない")
 			}
 			return
 		}

@@ -171,7 +171,7 @@ var _ = register(Check{ID: "WP-21.1/volumes", Control: "WP-21.1", Title: "the in
 			return
 		}
 		if len(vols) == 0 {
-			r.NA("the group " + t.Inv.AutoScalingGroup + " has no instance, so no volume")
+			r.NA("the group "+t.Inv.AutoScalingGroup+" has no instance, so no volume", "Auto Scaling グループにインスタンスがなく、ボリュームもない")
 			return
 		}
 		for _, v := range vols {

@@ -256,7 +256,7 @@ var _ = register(Check{ID: "WP-27/trail-view", Control: "WP-27", Title: "the ten
 		id := t.Inv.Tenant
 		group := expect.TrailViewGroup(id)
 		if t.Inv.Trail.Mode == expect.TrailDedicated {
-			r.NA("dedicated trail mode: the tenant's own trail writes " + group + " (WP-27/trail)")
+			r.NA("dedicated trail mode: the tenant's own trail writes "+group+" (WP-27/trail)", "専用証跡モード：テナント自身の証跡がロググループに書き込む（WP-27 の証跡の確認で判定）")
 			return
 		}
 		groupArn := fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", t.Inv.Region, t.Inv.AccountID, group)
