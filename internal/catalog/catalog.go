@@ -137,7 +137,7 @@ var Controls = []Control{
 		"Log archive with Object Lock and retention from config; the service-logs bucket (which S3 will not lock) replicating every object into the archive, whose lock keeps the copies; deny-delete statement; log retention from config.",
 		"Same, read back."},
 	{"WP-44", "44", "Independent review: evidence reports", "情報セキュリティの独立したレビュー", Advisory,
-		"", "The report itself."},
+		"", "The report itself, its account cross-checked: the credentials' account (STS) is the one EC2 and KMS hold the tenant's VPC and key in."},
 }
 
 // ByID returns a control.

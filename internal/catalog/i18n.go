@@ -234,7 +234,7 @@ var Japanese = map[string]Texts{
 	},
 	"WP-44": {
 		Title:       "独立したレビュー：エビデンスとなる報告書",
-		Live:        "この報告書そのもの。",
+		Live:        "この報告書そのもの。アカウントを照合する：認証情報のアカウント（STS）が、EC2 と KMS がテナントの VPC と KMS キーを保持しているアカウントと一致すること。",
 		Remediation: "すべてのテナントで `tenantctl verify` を実行し（夜間のワークフロー）、報告書を保管する。",
 	},
 }

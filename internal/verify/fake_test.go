@@ -83,6 +83,9 @@ type world struct {
 
 	key      kmstypes.KeyMetadata
 	rotation bool
+	// keyAnswerArn, when set, is the Arn DescribeKey answers for the
+	// tenant key (a key ARN naming another account).
+	keyAnswerArn string
 	// noRotationPeriod: the answer leaves RotationPeriodInDays out (moto 5.2.1 does).
 	noRotationPeriod bool
 	keyTags          map[string]string
@@ -244,7 +247,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 	stdTags := map[string]string{"Tenant": id, "ManagedBy": "tenantkit", "Environment": cfg.Environment}
 	w := &world{ebsDefault: true, rotation: true, logging: true, buckets: map[string]*bucket{}, logTags: map[string]map[string]string{}}
 	w.vpcs = []ec2types.Vpc{
-		{VpcId: aws.String(vpcID), CidrBlock: aws.String(cfg.VpcCidr), DhcpOptionsId: aws.String("dopt-1"), Tags: tags("Tenant", id, "ManagedBy", "tenantkit", "Environment", cfg.Environment)},
+		{VpcId: aws.String(vpcID), OwnerId: aws.String(acct), CidrBlock: aws.String(cfg.VpcCidr), DhcpOptionsId: aws.String("dopt-1"), Tags: tags("Tenant", id, "ManagedBy", "tenantkit", "Environment", cfg.Environment)},
 		{VpcId: aws.String(decoyID), CidrBlock: aws.String("10.99.0.0/16"), Tags: tags("Tenant", "decoy")},
 	}
 	w.groups = []ec2types.SecurityGroup{
@@ -341,7 +344,7 @@ func newWorld(cfg *config.Tenant) (*world, *Inventory) {
 		}
 		w.buckets[b] = nb
 	}
-	w.key = kmstypes.KeyMetadata{KeyId: aws.String("k-1"), Arn: aws.String(keyArn), KeyState: kmstypes.KeyStateEnabled}
+	w.key = kmstypes.KeyMetadata{KeyId: aws.String("k-1"), Arn: aws.String(keyArn), KeyState: kmstypes.KeyStateEnabled, AWSAccountId: aws.String(acct)}
 	w.keys = map[string]kmstypes.KeyMetadata{
 		"alias/tk-" + id: {KeyId: aws.String("k-1"), Arn: aws.String(keyArn)},
 		"k-1":            {KeyId: aws.String("k-1"), Arn: aws.String(keyArn)},
@@ -657,6 +660,9 @@ func (f *kmsfake) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...
 	id := aws.ToString(in.KeyId)
 	if id == aws.ToString(f.key.Arn) {
 		md := f.key
+		if f.keyAnswerArn != "" {
+			md.Arn = aws.String(f.keyAnswerArn)
+		}
 		return &kms.DescribeKeyOutput{KeyMetadata: &md}, nil
 	}
 	if md, ok := f.keys[id]; ok {

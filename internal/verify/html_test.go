@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
 	"github.com/tenantkit/tenantkit/internal/catalog"
 )
 
@@ -245,5 +248,44 @@ func TestPageSaysTheRunsContext(t *testing.T) {
 				t.Errorf("shared with %d: the page lacks %q", shared, s)
 			}
 		}
+	}
+}
+
+// A tenant's report is the customer's page (#37 item 6): a route that
+// reaches another tenant, or a policy naming another tenant's role, is a
+// finding on it without that tenant's name, in every format.
+func TestCustomerPageNamesNoOtherTenant(t *testing.T) {
+	cfg, w, inv := acme(t)
+	w.routes[0].Routes = append(w.routes[0].Routes, ec2types.Route{DestinationCidrBlock: aws.String("10.16.16.0/20"), VpcPeeringConnectionId: aws.String("pcx-1")})
+	tgt := w.target(cfg, inv)
+	results := RunChecks(context.Background(), tgt, Checks(), 4)
+	// An observation from outside that names the other tenant's role.
+	results = append(results, CheckResult{ID: "WP-17/role-policies", Status: catalog.Fail, Observations: []Observation{{Status: catalog.Fail,
+		Resource: "role arn:aws:iam::111122223333:role/tenants/globex/app", Observed: `{"Condition":{"StringEquals":{"aws:ResourceTag/Tenant":"globex"}}}`, Expected: "tk-globex-data"}}})
+	r := NewReport(tgt, results, fakeNow, &Calls{})
+	if r.Status != catalog.Fail {
+		t.Fatalf("the route to the other tenant was not a finding: %s", r.Status)
+	}
+	found := false
+	for _, f := range catalog.Langs {
+		var b bytes.Buffer
+		if err := r.HTML(&b, f); err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []string{"json", "text", "markdown", "junit", "ocsf", "csv"} {
+			var o bytes.Buffer
+			if err := r.Write(&o, format); err != nil {
+				t.Fatal(err)
+			}
+			b.Write(o.Bytes())
+		}
+		if strings.Contains(b.String(), "globex") {
+			i := strings.Index(b.String(), "globex")
+			t.Errorf("%s: the report names the other tenant: …%s…", f, b.String()[max(0, i-80):i+20])
+		}
+		found = found || strings.Contains(b.String(), "reaches another tenant")
+	}
+	if !found {
+		t.Error("the finding no longer says the route reaches another tenant")
 	}
 }

@@ -27,7 +27,7 @@ func init() {
 		IMDSv2 EC2 EBS RDS SNS SSM SQS ECR ALB NAT ACL CIDR SSE API HTTP HTTPS CSV JSON HTML PDF OCSF SaaS SCP PR
 		CloudTrail CloudWatch Logs Insights GuardDuty Inspector EventBridge Scheduler Step Functions Session Manager
 		Systems Patch Object Lock Config Organizations GitHub Actions Pulumi
-		ISO IEC JIS CLD VPN CPU CLI ICT`) {
+		ISO IEC JIS CLD VPN CPU CLI ICT STS`) {
 		properNouns[w] = true
 	}
 }

@@ -66,6 +66,7 @@ func NewReport(t *Target, results []CheckResult, now time.Time, calls *Calls) *R
 	if calls != nil {
 		r.APICalls = calls.ByOperation()
 	}
+	withoutOtherTenants(r, otherTenantIDs(t))
 	r.Status = catalog.Pass
 	for _, c := range r.Controls {
 		switch {

@@ -293,6 +293,7 @@ var breakCases = []breakCase{
 		w.resourcePolicies = nil
 	}, "EventBridge cannot write"},
 	{"WP-39/log-retention", "retention shortened", func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[0].RetentionInDays = aws.Int32(7) }, "vpc-flow-logs"},
+	{"WP-44/account-witness", "the VPC held by another account", func(w *world, _ *config.Tenant, _ *Inventory) { w.vpcs[0].OwnerId = aws.String("444455556666") }, "vpc-tenant"},
 	{"WP-07/replication", "a data bucket copied abroad (#32)", func(w *world, _ *config.Tenant, inv *Inventory) {
 		w.buckets[inv.Buckets.Data["personal"]].replication = &s3types.ReplicationConfiguration{Role: aws.String("arn:aws:iam::111122223333:role/x"), Rules: []s3types.ReplicationRule{{
 			ID: aws.String("out"), Status: s3types.ReplicationRuleStatusEnabled, Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::somewhere-else")}}}}
@@ -384,7 +385,7 @@ func TestEachCheckFailsClosed(t *testing.T) {
 		"WP-31/endpoints": "DescribeVpcEndpoints", "WP-37/findings-rule": "DescribeRule", "WP-37/alert-routes": "DescribeRule", "WP-30/findings": "ListFindings", "WP-20.5/bootstrap": "DescribeLaunchTemplateVersions", "WP-28/instance-clock": "DescribeLaunchTemplateVersions", "WP-20.5/received": "DescribeLogStreams", "WP-30/patch-compliance": "DescribeInstancePatchStates", "WP-39/log-buckets": "GetBucketVersioning",
 		"WP-39/log-retention": "DescribeLogGroups", "WP-39/access-log-copy": "GetBucketReplication", "WP-27/trail-view": "DescribeLogGroups",
 		"WP-07/replication": "GetBucketReplication", "WP-15/iam-users": "ListUsers", "WP-17/key-policy": "GetKeyPolicy", "WP-17/role-policies": "ListRoles",
-		"WP-21.1/volumes": "DescribeVolumes", "WP-30/inspector-coverage": "ListCoverage",
+		"WP-21.1/volumes": "DescribeVolumes", "WP-30/inspector-coverage": "ListCoverage", "WP-44/account-witness": "DescribeKey",
 	}
 	// Checks that read no API (they compare the stack with the inventory)
 	// cannot meet an API failure.

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -28,8 +29,13 @@ var memoryCases = map[string]func(w *world, cfg *config.Tenant, inv *Inventory){
 	"20.5-stale-streams": func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.streamLastEvent = fakeNow.Add(-72 * time.Hour)
 	},
-	"21.1-log-group-no-key":     func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[1].KmsKeyId = nil },
-	"21.1-rotation-off":         func(w *world, _ *config.Tenant, _ *Inventory) { w.rotation = false },
+	"21.1-log-group-no-key": func(w *world, _ *config.Tenant, _ *Inventory) { w.logGroups[1].KmsKeyId = nil },
+	"21.1-rotation-off":     func(w *world, _ *config.Tenant, _ *Inventory) { w.rotation = false },
+	"44-vpc-elsewhere":      func(w *world, _ *config.Tenant, _ *Inventory) { w.vpcs[0].OwnerId = aws.String("444455556666") },
+	"44-key-elsewhere":      func(w *world, _ *config.Tenant, _ *Inventory) { w.key.AWSAccountId = aws.String("444455556666") },
+	"44-key-arn-elsewhere": func(w *world, _ *config.Tenant, _ *Inventory) {
+		w.keyAnswerArn = strings.Replace(aws.ToString(w.key.Arn), ":111122223333:", ":444455556666:", 1)
+	},
 	"21.1-database-unencrypted": func(w *world, _ *config.Tenant, _ *Inventory) { w.db.StorageEncrypted = aws.Bool(false) },
 	"24-alarm-operator": func(w *world, _ *config.Tenant, _ *Inventory) {
 		w.alarms[0].ComparisonOperator = cwtypes.ComparisonOperatorLessThanThreshold

@@ -52,6 +52,7 @@ const (
 	rdsNoDecrypt    = "RDS cannot turn storage encryption off on an existing instance"
 	clockInjected   = "a missed deadline needs the clock past it; the in-memory world's clock is injected"
 	motoNoTrailTime = "moto 5.2.1 reports a trail's start of logging as its latest delivery, never a later one"
+	motoOneAccount  = "moto holds every resource in the one account its STS answers for; an endpoint serving another account's resources is what the check exists to catch"
 )
 
 // Cases is the catalogue.
@@ -207,4 +208,9 @@ var Cases = []Case{
 	{ID: "39-lock-shortened", Check: "WP-39/log-buckets", Promise: "the archive locked as configured", Violation: "the archive's default retention 1 day"},
 	{ID: "39-copy-disabled", Check: "WP-39/access-log-copy", Promise: "access logs kept where no one can alter them", Violation: "the access-log copy rule disabled"},
 	{ID: "39-deny-delete-removed", Check: "WP-39/log-buckets", Promise: "log deletes denied", Violation: "the archive's delete deny removed"},
+
+	// WP-44: the report's account is the one AWS holds the tenant in.
+	{ID: "44-vpc-elsewhere", Check: "WP-44/account-witness", Promise: "the report is about the account it names", Violation: "EC2 names another account as the VPC's owner", Memory: motoOneAccount},
+	{ID: "44-key-elsewhere", Check: "WP-44/account-witness", Promise: "the report is about the account it names", Violation: "KMS names another account as the key's", Memory: motoOneAccount},
+	{ID: "44-key-arn-elsewhere", Check: "WP-44/account-witness", Promise: "the report is about the account it names", Violation: "the key's ARN names another account", Memory: motoOneAccount},
 }
