@@ -113,6 +113,10 @@ func readBytes(path string) ([]byte, error) {
 	return b, nil
 }
 
+// ReadFile reads a file of the stacks directory as a stack file is read:
+// a regular file (no link), at most MaxBytes.
+func ReadFile(path string) ([]byte, error) { return readBytes(path) }
+
 // ReadRaw reads a stack file into raw config values keyed by full key.
 func ReadRaw(path string) (map[string]string, error) {
 	b, err := readBytes(path)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,9 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/clock"
+	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/exceptions"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -440,5 +444,77 @@ func TestBannerFollowsTheResolvedEndpoint(t *testing.T) {
 	// #37 item 6: who ran it and how the resources were found.
 	if !strings.HasPrefix(rep.Caller, "arn:aws:") || rep.Mode != "inventory" {
 		t.Errorf("caller %q mode %q", rep.Caller, rep.Mode)
+	}
+}
+
+// The register of accepted exceptions (#37 item 6): a register that is
+// not valid stops verify before anything is read; a valid one is on the
+// tenant's report, changing no status.
+func TestExceptionsOnTheReport(t *testing.T) {
+	w := newWire(t)
+	_, inv := wireTarget(t, w)
+	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity(inv.AccountID))
+	w.fallback = func(wireRequest) (int, string) { return 400, "" } // the checks ERROR; the report is what is judged
+	invFile := filepath.Join(t.TempDir(), "acme-inventory.json")
+	b, _ := json.Marshal(map[string]any{"inventory": inv})
+	os.WriteFile(invFile, b, 0o644)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	stacks := t.TempDir()
+	for _, tenant := range testkit.ExampleTenants(t) {
+		b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi."+tenant+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(stacks, "Pulumi."+tenant+".yaml"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := clock.Now().In(config.JST)
+	register := func(until string) {
+		body := "exceptions:\n  - tenant: acme\n    control: WP-21.1\n    reason: key rotation is being moved to a new schedule\n    acceptedBy: Hanako Sato, CISO\n" +
+			"    acceptedOn: " + today.AddDate(0, 0, -3).Format("2006-01-02") + "\n    until: " + until + "\n"
+		if err := os.WriteFile(filepath.Join(stacks, exceptions.File), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func() (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), []string{"acme", "--inventory", invFile, "--endpoint", w.srv.URL, "--stacks-dir", stacks, "--baseline-dir", "",
+			"--format", "json"}, &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	register(today.AddDate(2, 0, 0).Format("2006-01-02"))
+	if code, out, errb := run(); code != cli.ExitBadInput || !strings.Contains(errb, "until") || !strings.Contains(errb, "at most 365 days") || out != "" {
+		t.Errorf("a register that is not valid: exit %d\n%s\n%s", code, out, errb)
+	}
+	register(today.AddDate(0, 0, 10).Format("2006-01-02"))
+	code, out, errb := run()
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("exit %d: %v\n%s\n%s", code, err, out, errb)
+	}
+	if len(rep.Exceptions) != 1 || !rep.Exceptions[0].Active || rep.Exceptions[0].AcceptedBy != "Hanako Sato, CISO" {
+		t.Errorf("the report's exceptions: %+v", rep.Exceptions)
+	}
+	// The same run without the register: the same statuses, the same exit.
+	if err := os.Remove(filepath.Join(stacks, exceptions.File)); err != nil {
+		t.Fatal(err)
+	}
+	code2, out2, _ := run()
+	var without Report
+	if err := json.Unmarshal([]byte(out2), &without); err != nil {
+		t.Fatal(err)
+	}
+	statuses := func(r Report) map[string]catalog.Status {
+		m := map[string]catalog.Status{}
+		for _, c := range r.Controls {
+			m[c.ID] = c.Status
+		}
+		return m
+	}
+	if code != code2 || rep.Status != without.Status || !maps.Equal(statuses(rep), statuses(without)) || len(without.Exceptions) != 0 {
+		t.Errorf("an exception changed a status: exit %d/%d, %s/%s\n%v\n%v", code, code2, rep.Status, without.Status, statuses(rep), statuses(without))
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/exceptions"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/safefile"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
@@ -502,6 +503,12 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if err != nil {
 		return bad("%v", err)
 	}
+	// The accepted exceptions, read once per run: a register that is not
+	// valid stops the run before anything is read (#37 item 6).
+	register, err := remember(&s.shared, "exceptions/"+o.StacksDir, func() ([]exceptions.Exception, error) { return exceptions.Load(o.StacksDir) })
+	if err != nil {
+		return bad("%v", err)
+	}
 	region := o.Region
 	if region == "" {
 		region = cfg.Region
@@ -589,6 +596,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	// file's tenants), for the account's tenancy.
 	rep.Commit, _ = remember(&s.shared, "commit/"+o.StacksDir, func() (string, error) { return headCommit(o.StacksDir), nil })
 	rep.Edition = catalog.Edition
+	rep.Exceptions = exceptions.For(register, o.Tenant, lifecycle.Today(now))
 	if tenants, err := remember(&s.shared, "tenants/"+o.StacksDir+"/"+region, func() ([]string, error) {
 		fleet, err := stackfile.Fleet(o.StacksDir, region, "")
 		var names []string

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/exceptions"
 )
 
 // The HTML reports are for the customers' reviewers: one page per tenant and
@@ -108,6 +109,8 @@ type htmlControl struct {
 	// judge says so); NotJudged names those checks.
 	Label     string
 	NotJudged []notJudged
+	// Excepted is the active exception that accepts this control failing.
+	Excepted *exceptions.Exception
 }
 
 // htmlControls is the report's controls in a language: the catalog's words,
@@ -121,7 +124,7 @@ func htmlControls(r *Report, lang string) []htmlControl {
 		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
 		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: prose(tx.Title),
 			Status: c.Status, Plan: prose(tx.Plan), Live: prose(tx.Live), Process: prose(tx.Process), Passed: c.ChecksOK(), Total: len(c.Checks),
-			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel()))}
+			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel())), Excepted: exceptions.Covers(htmlExceptions(r.Exceptions), c.ID)}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
 			hc.Remediation = prose(tx.Remediation)
 		}
@@ -150,6 +153,16 @@ func htmlControls(r *Report, lang string) []htmlControl {
 			}
 		}
 		out = append(out, hc)
+	}
+	return out
+}
+
+// htmlExceptions are the register's rows, every field as written.
+func htmlExceptions(es []exceptions.Exception) []exceptions.Exception {
+	out := make([]exceptions.Exception, len(es))
+	for i, e := range es {
+		out[i] = exceptions.Exception{Tenant: visible(e.Tenant, ""), Control: visible(e.Control, ""), Check: visible(e.Check, ""), Reason: visible(e.Reason, ""),
+			AcceptedBy: visible(e.AcceptedBy, ""), AcceptedOn: visible(e.AcceptedOn, ""), Until: visible(e.Until, ""), Ticket: visible(e.Ticket, ""), Active: e.Active}
 	}
 	return out
 }
@@ -183,6 +196,7 @@ func (r *Report) HTML(w io.Writer, lang string) error {
 		"Lang": lang, "W": words, "R": &hdr, "CSS": styleSheet(), "Legend": legend(words), "Controls": htmlControls(r, lang),
 		"Applicability": applicability(r, lang), "Edition": catalog.Edition, "Tenancy": tenancy(r, words),
 		"Commit": visible(r.Commit, ""), "ModeMeans": words.ModeMeans[r.Mode], "Other": otherLang(lang),
+		"Exceptions": htmlExceptions(r.Exceptions),
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/exceptions"
 )
 
 // properNouns are the Latin words a Japanese technical text keeps as they
@@ -91,6 +92,8 @@ func TestNoEnglishLeftInTheJapanesePages(t *testing.T) {
 	r := htmlReport(t)
 	sharedWith := 2
 	r.SharedWith, r.Commit, r.Caller, r.Mode, r.Endpoint = &sharedWith, "0123456789abcdef", "arn:aws:sts::111122223333:assumed-role/tenantkit-verify/nightly", "inventory", "http://127.0.0.1:5000"
+	r.Exceptions = []exceptions.Exception{{Tenant: "acme", Control: "WP-21.1", Reason: "rotation moves to a new schedule", AcceptedBy: "Hanako Sato, CISO",
+		AcceptedOn: "2026-11-01", Until: "2026-12-31", Ticket: "RISK-42", Active: true}}
 	var page, fleet bytes.Buffer
 	if err := r.HTML(&page, catalog.LangJA); err != nil {
 		t.Fatal(err)
@@ -99,6 +102,9 @@ func TestNoEnglishLeftInTheJapanesePages(t *testing.T) {
 		{Tenant: "globex", Status: string(catalog.NotVerified), State: "suspended", Cancelled: "2026-11-20", SuspendBy: "2026-11-21", DeleteBy: "2026-12-20"}},
 		"2026-11-26T00:30:00+09:00", "2026-11-25T15:30:00Z", "http://127.0.0.1:5000"); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), `id="exceptions"`) || !strings.Contains(page.String(), "excepted") {
+		t.Error("the register of exceptions is not on the page, or not beside its control")
 	}
 	for name, p := range map[string]string{"tenant page": page.String(), "fleet page": fleet.String()} {
 		left := englishLeft(t, p)

@@ -13,6 +13,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
+	"github.com/tenantkit/tenantkit/internal/exceptions"
 )
 
 // ReportSchema names the JSON report's format.
@@ -43,6 +44,10 @@ type Report struct {
 	// SharedWith counts the other tenants in the same AWS account and
 	// region (their stack files): 0 is an account of its own.
 	SharedWith *int `json:"sharedWith,omitempty"`
+	// Exceptions are the tenant's accepted exceptions (the register in the
+	// stacks directory): shown while they last and after, changing no
+	// status.
+	Exceptions []exceptions.Exception `json:"exceptions,omitempty"`
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
@@ -112,6 +117,14 @@ func (r *Report) ExitCode() int {
 		return cli.ExitError
 	}
 	return cli.ExitOK
+}
+
+// exceptionState says whether an exception lasts on the report's day.
+func exceptionState(e exceptions.Exception) string {
+	if e.Active {
+		return "ACTIVE"
+	}
+	return "EXPIRED or not yet begun"
 }
 
 // ToolVersion is tenantctl's version (cli.Version).
@@ -184,6 +197,12 @@ func (r *Report) text(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, e := range r.Exceptions {
+		fmt.Fprintf(&buf, "\nEXCEPTION %s %s: %s, accepted by %s on %s until %s: %s", visible(e.Control, ""), exceptionState(e), visible(e.Check, ""), visible(e.AcceptedBy, ""), visible(e.AcceptedOn, ""), visible(e.Until, ""), visible(e.Reason, ""))
+	}
+	if len(r.Exceptions) > 0 {
+		fmt.Fprintln(&buf)
+	}
 	if n := total(r.APICalls); n > 0 {
 		fmt.Fprintf(&buf, "\n%d AWS API calls; every finding in full: --format json or markdown\n", n)
 	}
@@ -254,6 +273,12 @@ func (r *Report) markdown(w io.Writer) error {
 	}
 	if len(partial) > 0 {
 		fmt.Fprintf(w, "\nChecks that did not judge (their control's status says nothing of them):\n\n%s\n", strings.Join(partial, "\n"))
+	}
+	if len(r.Exceptions) > 0 {
+		fmt.Fprintf(w, "\n## Accepted exceptions\n\nAn exception changes no status: the control's findings stand.\n\n| Control | Check | State | Accepted by | On | Until | Reason | Ticket |\n|---|---|---|---|---|---|---|---|\n")
+		for _, e := range r.Exceptions {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", esc(e.Control), esc(e.Check), exceptionState(e), esc(e.AcceptedBy), esc(e.AcceptedOn), esc(e.Until), esc(e.Reason), esc(e.Ticket))
+		}
 	}
 	fmt.Fprintf(w, "\n## Observations\n\n")
 	fmt.Fprintln(w, "| Control | § | Title | Status | Resource | Observed | Expected |")
