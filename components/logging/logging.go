@@ -283,6 +283,14 @@ func (l *Logging) roles(ctx *pulumi.Context, name string, args *Args, serviceLog
 			{Sid: "ReadTenantLogObjects", Effect: "Allow", Action: policydoc.List("s3:GetObject", "s3:GetObjectVersion"), Resource: policydoc.List(objects...)},
 			{Sid: "DecryptTenantArchive", Effect: "Allow", Action: policydoc.List("kms:Decrypt"), Resource: policydoc.List(args.ArchiveKeyArn),
 				Condition: policydoc.Condition{"StringEquals": {"kms:ViaService": policydoc.List(fmt.Sprintf("s3.%s.amazonaws.com", args.Region))}}},
+			// The customer's copy of its sealed reports in the account's
+			// evidence bucket (#37 item 2): its own prefix only. The copies
+			// are SSE-S3, so no key of the provider's is needed to read
+			// them; their integrity is the seal's and Object Lock's.
+			{Sid: "ListOwnEvidence", Effect: "Allow", Action: policydoc.List("s3:ListBucket"), Resource: policydoc.List(expect.BucketArn(expect.EvidenceBucket(args.AccountID))),
+				Condition: policydoc.Condition{"StringLike": {"s3:prefix": policydoc.List(expect.CustomerEvidencePrefix(args.TenantID), expect.CustomerEvidencePrefix(args.TenantID)+"*")}}},
+			{Sid: "ReadOwnEvidence", Effect: "Allow", Action: policydoc.List("s3:GetObject"),
+				Resource: policydoc.List(expect.BucketArn(expect.EvidenceBucket(args.AccountID)) + "/" + expect.CustomerEvidencePrefix(args.TenantID) + "*")},
 		}},
 		KeyArn: args.KeyArn,
 	}, child)

@@ -254,6 +254,10 @@ type Words struct {
 	SectionMark string
 	// The register of accepted exceptions.
 	Exceptions, ExceptionsNote, AcceptedBy, AcceptedOn, Until, Reason, Ticket, ExceptionActive, ExceptionInactive string
+	// Attached introduces a process document and its hash.
+	Attached string
+	// The history view of a tenant's reports.
+	History, Day, Seal, SealOK, SealNotChecked, SealBroken string
 	// ReadAt heads the column of when each observation was read.
 	ReadAt string
 	// ModeMeans says what each mode of finding the resources is.
@@ -305,6 +309,7 @@ func WordsIn(lang string) Words {
 			NotAWS:       "AWS ではありません：エミュレータまたはプロキシ %s に対して確認した結果です。AWS アカウントについてのエビデンスにはなりません。",
 			Observations: "所見", Timeline: "解約の進行（項番10）", Cancelled: "解約日", SuspendBy: "停止期限", DeleteBy: "削除期限", Done: "完了",
 			State: "状態", Caller: "実行者", Mode: "リソースの特定方法", Contents: "目次", ReadAt: "読み取り時刻（JST）", SectionMark: "項番",
+			Attached: "添付された実施記録", History: "判定の履歴", Day: "日付（JST）", Seal: "署名", SealOK: "署名どおり", SealNotChecked: "未確認（公開鍵の指定なし）", SealBroken: "署名と不一致",
 			Exceptions: "例外登録簿（受容したリスク）", ExceptionsNote: "例外は判定を変えません。管理策の指摘事項はそのまま残ります。理由と受容者は登録簿の記載どおりです。",
 			AcceptedBy: "受容者", AcceptedOn: "受容日", Until: "期限", Reason: "理由", Ticket: "記録", ExceptionActive: "有効", ExceptionInactive: "期限切れまたは開始前",
 			ModeMeans: map[string]string{"inventory": "スタックの出力による", "discover": "タグと名前による"},
@@ -338,6 +343,7 @@ func WordsIn(lang string) Words {
 		NotAWS:       "NOT AWS: verified against %s (an emulator or a proxy); this report is no evidence about an AWS account.",
 		Observations: "Observations", Timeline: "Offboarding (§10)", Cancelled: "Cancelled", SuspendBy: "Suspend by", DeleteBy: "Delete by", Done: "Done",
 		State: "State", Caller: "Run by", Mode: "Resources found by", Contents: "Contents", ReadAt: "Read at (JST)", SectionMark: "§",
+		Attached: "Attached evidence", History: "History", Day: "Day (JST)", Seal: "Seal", SealOK: "as sealed", SealNotChecked: "not checked (no public key given)", SealBroken: "NOT AS SEALED",
 		Exceptions: "Accepted exceptions (risks accepted)", ExceptionsNote: "An exception changes no status: the control's findings stand. Reason and who accepted it are as the register says.",
 		AcceptedBy: "Accepted by", AcceptedOn: "On", Until: "Until", Reason: "Reason", Ticket: "Record", ExceptionActive: "active", ExceptionInactive: "expired or not yet begun",
 		ModeMeans: map[string]string{"inventory": "the stack's outputs", "discover": "tags and names"}, Applicability: "Statement of applicability (all 44 sections of the whitepaper)",

@@ -294,6 +294,13 @@ type Store interface {
 // "Locking objects with Object Lock"; a PUT without a retention of its own
 // takes the bucket's default). It returns the keys written.
 func Upload(ctx context.Context, c Store, dir, bucket, prefix string) ([]string, error) {
+	return UploadAs(ctx, c, dir, bucket, prefix, "")
+}
+
+// UploadAs is Upload with each object's server-side encryption named
+// ("" for the bucket's default): a customer's copy is SSE-S3, which the
+// customer's own role reads without a key of the provider's.
+func UploadAs(ctx context.Context, c Store, dir, bucket, prefix string, sse s3types.ServerSideEncryption) ([]string, error) {
 	lock, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(bucket)})
 	var api smithy.APIError
 	if errors.As(err, &api) && api.ErrorCode() == "ObjectLockConfigurationNotFoundError" {
@@ -331,7 +338,7 @@ func Upload(ctx context.Context, c Store, dir, bucket, prefix string) ([]string,
 		// No retention of its own: S3 applies the bucket's default to a
 		// PUT that names none (S3 user guide, "Locking objects with Object
 		// Lock", default retention), and so does moto.
-		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(b),
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(b), ServerSideEncryption: sse,
 			ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256, ChecksumSHA256: aws.String(base64.StdEncoding.EncodeToString(sum[:]))}); err != nil {
 			return keys, fmt.Errorf("upload %s: %w", key, err)
 		}

@@ -35,6 +35,15 @@ func BucketName(tenantID, kind, accountID string) string {
 // BucketArn is the ARN of a bucket by name.
 func BucketArn(name string) string { return "arn:aws:s3:::" + name }
 
+// EvidenceBucket is the account's evidence bucket, made on Day 0 (Object
+// Lock, in Tokyo): the sealed reports of every run are kept there.
+func EvidenceBucket(account string) string { return "tenantkit-evidence-" + account }
+
+// CustomerEvidencePrefix is where the evidence bucket keeps a tenant's own
+// copy of its sealed reports (its reports only, sealed as its own), which
+// the tenant's log-reader role may list and read (#37 item 2).
+func CustomerEvidencePrefix(tenantID string) string { return "customers/" + tenantID + "/" }
+
 // DatabaseIdentifier is the RDS identifier of a tenant's database; its log
 // groups are /aws/rds/instance/<identifier>/<log>.
 func DatabaseIdentifier(tenantID string) string { return "tk-" + tenantID }

@@ -3,6 +3,8 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +23,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/exceptions"
+	"github.com/tenantkit/tenantkit/internal/procevidence"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
 
@@ -450,18 +453,68 @@ func TestBannerFollowsTheResolvedEndpoint(t *testing.T) {
 // The register of accepted exceptions (#37 item 6): a register that is
 // not valid stops verify before anything is read; a valid one is on the
 // tenant's report, changing no status.
-func TestExceptionsOnTheReport(t *testing.T) {
+// reportThroughMain sets up acme's verification through Main against a
+// wire endpoint whose checks ERROR (the report's own parts are what is
+// judged), in a copy of the example stacks; run runs it with more args.
+func reportThroughMain(t *testing.T) (stacks string, run func(args ...string) (int, string, string)) {
+	t.Helper()
 	w := newWire(t)
 	_, inv := wireTarget(t, w)
 	w.answer("sts", "GetCallerIdentity", xmlCallerIdentity(inv.AccountID))
-	w.fallback = func(wireRequest) (int, string) { return 400, "" } // the checks ERROR; the report is what is judged
+	w.fallback = func(wireRequest) (int, string) { return 400, "" }
 	invFile := filepath.Join(t.TempDir(), "acme-inventory.json")
 	b, _ := json.Marshal(map[string]any{"inventory": inv})
 	os.WriteFile(invFile, b, 0o644)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	stacks := t.TempDir()
+	stacks = t.TempDir()
+	for _, tenant := range testkit.ExampleTenants(t) {
+		b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi."+tenant+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(stacks, "Pulumi."+tenant+".yaml"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return stacks, func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), append([]string{"acme", "--inventory", invFile, "--endpoint", w.srv.URL, "--stacks-dir", stacks, "--baseline-dir", "",
+			"--format", "json"}, args...), &out, &errb)
+		return code, out.String(), errb.String()
+	}
+}
+
+// #37 item 5: the provider's process evidence is on the report, each
+// document with its SHA-256; a register that is not valid stops verify.
+func TestProcessEvidenceOnTheReport(t *testing.T) {
+	_, run := reportThroughMain(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "assessment-2026.pdf"), []byte("%PDF the assessment"), 0o644)
+	reg := "documents:\n  - section: 30\n    title: Annual vulnerability assessment\n    owner: Security team\n    file: assessment-2026.pdf\n    date: 2026-10-15\n"
+	os.WriteFile(filepath.Join(dir, procevidence.Register), []byte(reg), 0o644)
+	_, out, errb := run("--process-evidence", dir)
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, errb)
+	}
+	sum := sha256.Sum256([]byte("%PDF the assessment"))
+	if len(rep.ProcessEvidence) != 1 || rep.ProcessEvidence[0].SHA256 != hex.EncodeToString(sum[:]) || rep.ProcessEvidence[0].Section != 30 {
+		t.Errorf("process evidence %+v", rep.ProcessEvidence)
+	}
+	var page bytes.Buffer
+	if err := rep.HTML(&page, catalog.LangJA); err != nil || !strings.Contains(page.String(), "SHA-256 "+rep.ProcessEvidence[0].SHA256) {
+		t.Errorf("the page does not show the document's hash under its section: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, procevidence.Register), []byte(strings.Replace(reg, "assessment-2026.pdf", "missing.pdf", 1)), 0o644)
+	if code, _, errb := run("--process-evidence", dir); code != cli.ExitBadInput || !strings.Contains(errb, `file "missing.pdf"`) {
+		t.Errorf("a register naming a missing document: exit %d %s", code, errb)
+	}
+}
+
+func TestExceptionsOnTheReport(t *testing.T) {
+	stacks, mainRun := reportThroughMain(t)
 	for _, tenant := range testkit.ExampleTenants(t) {
 		b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi."+tenant+".yaml"))
 		if err != nil {
@@ -479,12 +532,7 @@ func TestExceptionsOnTheReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run := func() (int, string, string) {
-		var out, errb bytes.Buffer
-		code := Main(context.Background(), []string{"acme", "--inventory", invFile, "--endpoint", w.srv.URL, "--stacks-dir", stacks, "--baseline-dir", "",
-			"--format", "json"}, &out, &errb)
-		return code, out.String(), errb.String()
-	}
+	run := func() (int, string, string) { return mainRun() }
 	register(today.AddDate(2, 0, 0).Format("2006-01-02"))
 	if code, out, errb := run(); code != cli.ExitBadInput || !strings.Contains(errb, "until") || !strings.Contains(errb, "at most 365 days") || out != "" {
 		t.Errorf("a register that is not valid: exit %d\n%s\n%s", code, out, errb)

@@ -28,6 +28,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/exceptions"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/procevidence"
 	"github.com/tenantkit/tenantkit/internal/safefile"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -74,6 +75,9 @@ type Options struct {
 	// Force replaces an existing --out file tenantctl did not write.
 	Force     bool
 	StacksDir string
+	// ProcessDir holds the provider's process evidence (its register,
+	// procevidence.Register, and the documents); none when it has none.
+	ProcessDir string
 	// BaselineDir holds the account baseline's stack files: the expected
 	// account-wide settings (the password policy's minimum).
 	BaselineDir string
@@ -144,6 +148,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Upload, "upload", "", "with --sign-key: keep the sealed reports in the evidence bucket, s3://<bucket>/<prefix> (its Object Lock's default retention then holds them)")
 	fs.BoolVar(&o.Force, "force", false, "with --out or --out-dir: replace an existing file even if tenantctl did not write it (never a stack file, an inventory or lifecycle evidence)")
 	fs.StringVar(&o.StacksDir, "stacks-dir", "stacks", "directory of the tenant stack files (the expected values)")
+	fs.StringVar(&o.ProcessDir, "process-evidence", "evidence/process", "directory of the provider's process evidence (register.yaml and its documents), listed with their SHA-256 under their sections")
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
 	fs.IntVar(&o.Parallel, "parallel", 8, "checks run at once")
 	fs.BoolVar(&o.All, "all", false, "verify every tenant stack that is not deleted (a fleet report)")
@@ -509,6 +514,16 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if err != nil {
 		return bad("%v", err)
 	}
+	// The process evidence, hashed once per run (#37 item 5).
+	process, err := remember(&s.shared, "process/"+o.ProcessDir, func() ([]procevidence.Document, error) {
+		if o.ProcessDir == "" {
+			return nil, nil
+		}
+		return procevidence.Load(o.ProcessDir)
+	})
+	if err != nil {
+		return bad("%v", err)
+	}
 	region := o.Region
 	if region == "" {
 		region = cfg.Region
@@ -597,6 +612,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	rep.Commit, _ = remember(&s.shared, "commit/"+o.StacksDir, func() (string, error) { return headCommit(o.StacksDir), nil })
 	rep.Edition = catalog.Edition
 	rep.Exceptions = exceptions.For(register, o.Tenant, lifecycle.Today(now))
+	rep.ProcessEvidence = process
 	if tenants, err := remember(&s.shared, "tenants/"+o.StacksDir+"/"+region, func() ([]string, error) {
 		fleet, err := stackfile.Fleet(o.StacksDir, region, "")
 		var names []string

@@ -11,6 +11,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/exceptions"
+	"github.com/tenantkit/tenantkit/internal/procevidence"
 )
 
 // The HTML reports are for the customers' reviewers: one page per tenant and
@@ -208,6 +209,8 @@ type applicabilityRow struct {
 	Controls                 []applicabilityControl
 	ISO27017, ISO27002       string
 	How                      template.HTML
+	// Documents are the process evidence attached to the section.
+	Documents []procevidence.Document
 }
 
 type applicabilityControl struct {
@@ -229,6 +232,10 @@ func applicability(r *Report, lang string) []applicabilityRow {
 			ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: prose(s.HowEN)}
 		if lang == catalog.LangJA {
 			row.Title, row.How = s.TitleJA, prose(s.HowJA)
+		}
+		for _, d := range procevidence.OfSection(r.ProcessEvidence, s.Number) {
+			row.Documents = append(row.Documents, procevidence.Document{Section: d.Section, Title: visible(d.Title, ""), Owner: visible(d.Owner, ""),
+				File: visible(d.File, ""), Date: visible(d.Date, ""), SHA256: visible(d.SHA256, ""), Bytes: d.Bytes})
 		}
 		for _, id := range s.Controls {
 			st, ok := status[id]

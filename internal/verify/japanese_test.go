@@ -11,6 +11,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/exceptions"
+	"github.com/tenantkit/tenantkit/internal/procevidence"
 )
 
 // properNouns are the Latin words a Japanese technical text keeps as they
@@ -94,6 +95,8 @@ func TestNoEnglishLeftInTheJapanesePages(t *testing.T) {
 	r.SharedWith, r.Commit, r.Caller, r.Mode, r.Endpoint = &sharedWith, "0123456789abcdef", "arn:aws:sts::111122223333:assumed-role/tenantkit-verify/nightly", "inventory", "http://127.0.0.1:5000"
 	r.Exceptions = []exceptions.Exception{{Tenant: "acme", Control: "WP-21.1", Reason: "rotation moves to a new schedule", AcceptedBy: "Hanako Sato, CISO",
 		AcceptedOn: "2026-11-01", Until: "2026-12-31", Ticket: "RISK-42", Active: true}}
+	r.ProcessEvidence = []procevidence.Document{{Section: 30, Title: "Annual vulnerability assessment", Owner: "Security team", File: "assessment-2026.pdf",
+		Date: "2026-10-15", SHA256: strings.Repeat("ab", 32), Bytes: 10}}
 	var page, fleet bytes.Buffer
 	if err := r.HTML(&page, catalog.LangJA); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/exceptions"
+	"github.com/tenantkit/tenantkit/internal/procevidence"
 )
 
 // ReportSchema names the JSON report's format.
@@ -48,6 +49,9 @@ type Report struct {
 	// stacks directory): shown while they last and after, changing no
 	// status.
 	Exceptions []exceptions.Exception `json:"exceptions,omitempty"`
+	// ProcessEvidence are the provider's documents for the sections met
+	// by a process, each with its SHA-256 (sealed with the report).
+	ProcessEvidence []procevidence.Document `json:"processEvidence,omitempty"`
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
@@ -273,6 +277,12 @@ func (r *Report) markdown(w io.Writer) error {
 	}
 	if len(partial) > 0 {
 		fmt.Fprintf(w, "\nChecks that did not judge (their control's status says nothing of them):\n\n%s\n", strings.Join(partial, "\n"))
+	}
+	if len(r.ProcessEvidence) > 0 {
+		fmt.Fprintf(w, "\n## Process evidence\n\n| § | Document | Owner | Carried out | File | SHA-256 |\n|---|---|---|---|---|---|\n")
+		for _, d := range r.ProcessEvidence {
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", d.Section, esc(d.Title), esc(d.Owner), esc(d.Date), esc(d.File), d.SHA256)
+		}
 	}
 	if len(r.Exceptions) > 0 {
 		fmt.Fprintf(w, "\n## Accepted exceptions\n\nAn exception changes no status: the control's findings stand.\n\n| Control | Check | State | Accepted by | On | Until | Reason | Ticket |\n|---|---|---|---|---|---|---|---|\n")

@@ -13,12 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/evidence"
+	"github.com/tenantkit/tenantkit/internal/expect"
 )
 
 // Seal signs the reports in dir (#37 item 1), for verify and for the
@@ -73,7 +75,8 @@ func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	if seen := calls.NotAWS(); len(seen) > 0 || o.Endpoint != "" {
 		run.NotAWS, run.Endpoint = true, strings.Join(append(seen, o.Endpoint), " ")
 	}
-	m, err := evidence.Seal(ctx, dir, files, run, evidence.KMS{Client: kms.NewFromConfig(cfg), Key: o.SignKey}, clock.Now())
+	signer := evidence.KMS{Client: kms.NewFromConfig(cfg), Key: o.SignKey}
+	m, err := evidence.Seal(ctx, dir, files, run, signer, clock.Now())
 	if err != nil {
 		return err
 	}
@@ -92,6 +95,56 @@ func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "kept %d file(s) in s3://%s/%s/ under the bucket's Object Lock\n", len(keys), bucket, strings.TrimSuffix(prefix, "/"))
+	// Each customer's own copy (#37 item 2): its files only, sealed as its
+	// own (the manifest names that tenant alone), under its prefix, which
+	// its log-reader role may read.
+	for _, tenant := range tenants {
+		own := files
+		if o.Tenant == "" { // a fleet's directory: the fleet page is no customer's
+			own = nil
+			for _, f := range files {
+				if stem, _, _ := strings.Cut(f, "."); stem == tenant {
+					own = append(own, f)
+				}
+			}
+		}
+		if len(own) == 0 {
+			continue
+		}
+		run := run
+		run.Tenants = []string{tenant}
+		if err := customerCopy(ctx, c, signer, run, dir, own, bucket, expect.CustomerEvidencePrefix(tenant)+prefix, stdout); err != nil {
+			return fmt.Errorf("%s's own copy: %w", tenant, err)
+		}
+	}
+	return nil
+}
+
+// customerCopy seals the files of dir in a directory of their own for one
+// customer and keeps it under prefix, SSE-S3.
+func customerCopy(ctx context.Context, c evidence.Store, signer evidence.Signer, run evidence.Run, dir string, files []string, bucket, prefix string, stdout io.Writer) error {
+	copyDir, err := os.MkdirTemp("", "tenantkit-customer-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(copyDir)
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(copyDir, f), b, 0o600); err != nil {
+			return err
+		}
+	}
+	if _, err := evidence.Seal(ctx, copyDir, files, run, signer, clock.Now()); err != nil {
+		return err
+	}
+	keys, err := evidence.UploadAs(ctx, c, copyDir, bucket, prefix, s3types.ServerSideEncryptionAes256)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "kept %s's own copy, %d file(s), in s3://%s/%s/\n", run.Tenants[0], len(keys), bucket, prefix)
 	return nil
 }
 

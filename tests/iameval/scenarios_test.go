@@ -483,6 +483,19 @@ func (s *suite) copies() {
 	s.add(allowed, "acme's log reader stops its query", request(reader, "logs:StopQuery", "*", nil, nil))
 	s.add(denied, "acme's log reader lists the account's queries", request(reader, "logs:DescribeQueries", "*", nil, nil))
 	s.add(denied, "acme's log reader lists the account's log groups", request(reader, "logs:DescribeLogGroups", "*", nil, nil))
+	// The customer's copy of its sealed reports (#37 item 2): its own
+	// prefix of the evidence bucket, nothing else there.
+	evidence := expect.BucketArn(expect.EvidenceBucket(account))
+	own, corp := expect.CustomerEvidencePrefix("acme"), expect.CustomerEvidencePrefix("acme-corp")
+	s.add(allowed, "acme's log reader lists its own sealed reports", request(reader, "s3:ListBucket", evidence, nil, map[string]any{"s3:prefix": own + "nightly/"}))
+	s.add(allowed, "acme's log reader reads its own sealed report", request(reader, "s3:GetObject", evidence+"/"+own+"nightly/2026-12-07/acme.html", nil, nil))
+	s.add(allowed, "acme's log reader reads its copy's signature", request(reader, "s3:GetObject", evidence+"/"+own+"nightly/2026-12-07/manifest.sig", nil, nil))
+	s.add(denied, "acme's log reader lists acme-corp's sealed reports", request(reader, "s3:ListBucket", evidence, nil, map[string]any{"s3:prefix": corp}))
+	s.add(denied, "acme's log reader lists the whole evidence bucket", request(reader, "s3:ListBucket", evidence, nil, map[string]any{"s3:prefix": ""}))
+	s.add(denied, "acme's log reader reads acme-corp's sealed report", request(reader, "s3:GetObject", evidence+"/"+corp+"nightly/2026-12-07/acme-corp.html", nil, nil))
+	s.add(denied, "acme's log reader reads the fleet's run (every tenant)", request(reader, "s3:GetObject", evidence+"/nightly/2026-12-07/index.html", nil, nil))
+	s.add(denied, "acme's log reader reads a prefix that only starts like its own", request(reader, "s3:GetObject", evidence+"/customers/acme-corp/x", nil, nil))
+	s.add(denied, "acme's log reader deletes its own sealed report", request(reader, "s3:DeleteObject", evidence+"/"+own+"nightly/2026-12-07/acme.html", nil, nil))
 }
 
 // watchdog: the §10 deadline watchdog (components/baseline watch.go) reads

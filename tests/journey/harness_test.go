@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -29,6 +30,7 @@ import (
 	tenantprog "github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/deploy"
 	"github.com/tenantkit/tenantkit/internal/evidence"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 
@@ -519,6 +521,8 @@ func (w *world) fleetReports() {
 	if !w.target.real {
 		w.sealHolds(dir)
 		w.keptUnderLock(dir, bucket, "journey/"+w.tenant)
+		w.historyFromTheBucket(dir, bucket, "journey")
+		w.customersCopy(dir, bucket, expect.CustomerEvidencePrefix(w.tenant)+"journey/"+w.tenant)
 	}
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(dir, name))
@@ -555,5 +559,67 @@ func (w *world) fleetReports() {
 		for _, name := range []string{"index.html", w.tenant + ".html"} {
 			_ = os.WriteFile(filepath.Join(keep, name), []byte(read(name)), 0o644)
 		}
+	}
+}
+
+// historyFromTheBucket (#37 item 6): the history command reads the
+// tenant's day back from the evidence bucket, its seal checked with the
+// key published beside the reports.
+func (w *world) historyFromTheBucket(dir, bucket, prefix string) {
+	w.t.Helper()
+	var rep struct {
+		Status string
+		Time   struct{ JST string }
+	}
+	b, err := os.ReadFile(filepath.Join(dir, w.tenant+".json"))
+	if err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Time.JST) < 10 {
+		w.t.Fatalf("the tenant's report: %v", err)
+	}
+	day := rep.Time.JST[:10]
+	r := w.tenantctl("evidence", "history", w.tenant, "--bucket", "s3://"+bucket+"/"+prefix, "--from", day, "--to", day,
+		"--public-key", filepath.Join(dir, evidence.PublicKeyFile), "--format", "json")
+	var days []evidence.Day
+	if err := json.Unmarshal([]byte(r.stdout), &days); err != nil || len(days) != 1 {
+		w.t.Fatalf("evidence history: %v\n%s", err, r)
+	}
+	if d := days[0]; d.Day != day || string(d.Status) != rep.Status || d.Seal != "as sealed" || r.code != 0 {
+		w.t.Errorf("evidence history of %s: %+v (exit %d), want %s as sealed", day, d, r.code, rep.Status)
+	}
+}
+
+// customersCopy (#37 item 2): the customer's own copy is in its prefix of
+// the evidence bucket: its files only (no fleet page, no other tenant),
+// SSE-S3 (its log reader needs no key of the provider's), locked, and
+// sealed as its own: evidence verify passes on what the bucket holds and
+// names that tenant alone.
+func (w *world) customersCopy(dir, bucket, prefix string) {
+	w.t.Helper()
+	ctx := context.Background()
+	c := s3.NewFromConfig(w.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix + "/")})
+	if err != nil || len(out.Contents) == 0 {
+		w.t.Fatalf("no copy of the customer's own under s3://%s/%s/: %v", bucket, prefix, err)
+	}
+	got := w.t.TempDir()
+	for _, o := range out.Contents {
+		key := aws.ToString(o.Key)
+		name := path.Base(key)
+		if stem, _, _ := strings.Cut(name, "."); stem != w.tenant && name != evidence.ManifestFile && name != evidence.SignatureFile && name != evidence.PublicKeyFile {
+			w.t.Errorf("the customer's copy holds %s, which is not the tenant's", key)
+		}
+		obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+		if err != nil {
+			w.t.Fatalf("%s: %v", key, err)
+		}
+		b, _ := io.ReadAll(obj.Body)
+		obj.Body.Close()
+		if obj.ServerSideEncryption != s3types.ServerSideEncryptionAes256 || obj.ObjectLockMode != s3types.ObjectLockModeCompliance {
+			w.t.Errorf("%s: encryption %q, lock %q; want AES256 (SSE-S3) and COMPLIANCE", key, obj.ServerSideEncryption, obj.ObjectLockMode)
+		}
+		os.WriteFile(filepath.Join(got, name), b, 0o644)
+	}
+	r := w.tenantctl("evidence", "verify", got, "--public-key", filepath.Join(dir, evidence.PublicKeyFile))
+	if r.code != 0 || !strings.Contains(r.stdout, "as sealed") || !strings.Contains(r.stdout, "(tenants "+w.tenant+";") {
+		w.t.Errorf("the customer's copy does not check as its own: %s", r)
 	}
 }
