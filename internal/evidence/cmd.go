@@ -23,10 +23,10 @@ import (
 
 // Command is `tenantctl evidence` for the help.
 var Command = cli.Command{
-	Name:     "evidence",
+	Name: "evidence",
 	Synopsis: []string{"evidence verify DIR (--public-key FILE | --fingerprint SHA256)", "evidence certificate <tenant> --out-dir DIR [--sign-key KEY [--upload s3://BUCKET/PREFIX]]",
 		"evidence history <tenant> --bucket s3://BUCKET/PREFIX --from DAY [--to DAY] [--public-key FILE] [--format markdown|html|json] [--lang ja|en]"},
-	Summary:  "check a sealed directory of reports offline; write a deleted tenant's deletion certificate (§10); show a tenant's controls day by day from the evidence bucket",
+	Summary: "check a sealed directory of reports offline; write a deleted tenant's deletion certificate (§10); show a tenant's controls day by day from the evidence bucket",
 	Details: `Checks what tenantctl verify --sign-key sealed, with the public key alone
 (no AWS access): the manifest's signature, then each file's SHA-256; any
 edited, missing or added file fails, and so does a manifest signed by

@@ -84,7 +84,9 @@ func Load(dir string) ([]Document, error) {
 }
 
 func (d *Document) load(dir string) error {
-	bad := func(field string, value any, fix string) error { return fmt.Errorf("%s %q: %s", field, fmt.Sprint(value), fix) }
+	bad := func(field string, value any, fix string) error {
+		return fmt.Errorf("%s %q: %s", field, fmt.Sprint(value), fix)
+	}
 	if d.Section < 1 || d.Section > catalog.SectionCount {
 		return bad("section", d.Section, fmt.Sprintf("write the whitepaper section the document shows met, 1 to %d", catalog.SectionCount))
 	}
