@@ -3,6 +3,8 @@ package verify
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,5 +289,36 @@ func TestCustomerPageNamesNoOtherTenant(t *testing.T) {
 	}
 	if !found {
 		t.Error("the finding no longer says the route reaches another tenant")
+	}
+}
+
+// #37 item 5: the statement of applicability in the JSON and Markdown
+// reports too: all 44 sections, each with its class, and the controls'
+// statuses of this report.
+func TestStatementInEveryFormat(t *testing.T) {
+	r := htmlReport(t)
+	var js, md bytes.Buffer
+	if err := r.Write(&js, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(&md, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Applicability []Applicable }
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil || len(doc.Applicability) != catalog.SectionCount {
+		t.Fatalf("json: %v, %d sections", err, len(doc.Applicability))
+	}
+	for _, a := range doc.Applicability {
+		if a.Class == "" || a.How == "" {
+			t.Errorf("§%d: no class or no how", a.Section)
+		}
+		if a.Section == 21 && (len(a.Controls) == 0 || a.Controls[0].Status == catalog.Unknown) {
+			t.Errorf("§21 without its controls' statuses: %+v", a.Controls)
+		}
+	}
+	for _, s := range catalog.Sections {
+		if !strings.Contains(md.String(), fmt.Sprintf("\n| %d | ", s.Number)) {
+			t.Errorf("markdown lacks §%d", s.Number)
+		}
 	}
 }

@@ -52,6 +52,10 @@ type Report struct {
 	// ProcessEvidence are the provider's documents for the sections met
 	// by a process, each with its SHA-256 (sealed with the report).
 	ProcessEvidence []procevidence.Document `json:"processEvidence,omitempty"`
+	// Applicability is the statement of applicability with this report's
+	// statuses (#37 item 5): written with the JSON, made from the catalog,
+	// the controls and the process evidence when the report is written.
+	Applicability []Applicable `json:"applicability,omitempty"`
 	// APICalls counts the AWS calls the verification made, by operation.
 	APICalls map[string]int  `json:"apiCalls,omitempty"`
 	Controls []ControlResult `json:"controls"`
@@ -123,6 +127,50 @@ func (r *Report) ExitCode() int {
 	return cli.ExitOK
 }
 
+// Applicable is one whitepaper section in a report: how it is met, the
+// clauses it answers, its controls' statuses here and its documents.
+type Applicable struct {
+	Section   int                     `json:"section"`
+	TitleJA   string                  `json:"titleJa"`
+	TitleEN   string                  `json:"titleEn"`
+	Class     catalog.Class           `json:"class"`
+	ISO27017  string                  `json:"iso27017,omitempty"`
+	ISO27002  string                  `json:"iso27002,omitempty"`
+	Controls  []ApplicableControl     `json:"controls,omitempty"`
+	How       string                  `json:"how"`
+	Documents []procevidence.Document `json:"documents,omitempty"`
+}
+
+// ApplicableControl is a control of a section, with its status in the
+// report (UNKNOWN: not in this report).
+type ApplicableControl struct {
+	ID     string         `json:"id"`
+	Status catalog.Status `json:"status"`
+}
+
+// statement is the statement of applicability with the report's statuses
+// and documents: every one of the whitepaper's sections.
+func (r *Report) statement() []Applicable {
+	status := map[string]catalog.Status{}
+	for _, c := range r.Controls {
+		status[c.ID] = c.Status
+	}
+	var out []Applicable
+	for _, s := range catalog.Sections {
+		a := Applicable{Section: s.Number, TitleJA: s.TitleJA, TitleEN: s.TitleEN, Class: s.Class, ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: s.HowEN,
+			Documents: procevidence.OfSection(r.ProcessEvidence, s.Number)}
+		for _, id := range s.Controls {
+			st, ok := status[id]
+			if !ok {
+				st = catalog.Unknown
+			}
+			a.Controls = append(a.Controls, ApplicableControl{id, st})
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // exceptionState says whether an exception lasts on the report's day.
 func exceptionState(e exceptions.Exception) string {
 	if e.Active {
@@ -138,7 +186,9 @@ func ToolVersion() string { return cli.Version() }
 func (r *Report) Write(w io.Writer, format string) error {
 	switch format {
 	case "json":
-		b, err := json.MarshalIndent(r, "", "  ")
+		withSoA := *r
+		withSoA.Applicability = r.statement()
+		b, err := json.MarshalIndent(&withSoA, "", "  ")
 		if err != nil {
 			return err
 		}
@@ -277,6 +327,14 @@ func (r *Report) markdown(w io.Writer) error {
 	}
 	if len(partial) > 0 {
 		fmt.Fprintf(w, "\nChecks that did not judge (their control's status says nothing of them):\n\n%s\n", strings.Join(partial, "\n"))
+	}
+	fmt.Fprintf(w, "\n## Statement of applicability (all %d sections of the whitepaper, %s)\n\n| § | Section | Class | Controls (status here) | ISO/IEC 27017 | ISO/IEC 27002:2022 | How it is met |\n|---|---|---|---|---|---|---|\n", catalog.SectionCount, catalog.Edition)
+	for _, a := range r.statement() {
+		var ctl []string
+		for _, c := range a.Controls {
+			ctl = append(ctl, c.ID+" "+string(c.Status))
+		}
+		fmt.Fprintf(w, "| %d | %s (%s) | %s | %s | %s | %s | %s |\n", a.Section, esc(a.TitleEN), esc(a.TitleJA), catalog.ClassName(a.Class, catalog.LangEN), esc(strings.Join(ctl, ", ")), esc(a.ISO27017), esc(a.ISO27002), esc(a.How))
 	}
 	if len(r.ProcessEvidence) > 0 {
 		fmt.Fprintf(w, "\n## Process evidence\n\n| § | Document | Owner | Carried out | File | SHA-256 |\n|---|---|---|---|---|---|\n")
