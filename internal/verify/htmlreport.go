@@ -206,43 +206,27 @@ func (r *Report) HTML(w io.Writer, lang string) error {
 type applicabilityRow struct {
 	Number                   int
 	Title, Class, ClassLabel string
-	Controls                 []applicabilityControl
+	Controls                 []ApplicableControl
 	ISO27017, ISO27002       string
 	How                      template.HTML
 	// Documents are the process evidence attached to the section.
 	Documents []procevidence.Document
 }
 
-type applicabilityControl struct {
-	ID     string
-	Status catalog.Status
-}
-
 // applicability is the statement of applicability (catalog.Sections) with
 // the report's statuses: every one of the whitepaper's sections, WP-44
 // included (#37 item 5).
 func applicability(r *Report, lang string) []applicabilityRow {
-	status := map[string]catalog.Status{}
-	for _, c := range r.Controls {
-		status[c.ID] = c.Status
-	}
 	var out []applicabilityRow
-	for _, s := range catalog.Sections {
-		row := applicabilityRow{Number: s.Number, Title: s.TitleEN, Class: string(s.Class), ClassLabel: catalog.ClassName(s.Class, lang),
-			ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: prose(s.HowEN)}
+	for _, s := range r.statement() {
+		row := applicabilityRow{Number: s.Section, Title: s.TitleEN, Class: string(s.Class), ClassLabel: catalog.ClassName(s.Class, lang),
+			ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: prose(s.How), Controls: s.Controls}
 		if lang == catalog.LangJA {
 			row.Title, row.How = s.TitleJA, prose(s.HowJA)
 		}
-		for _, d := range procevidence.OfSection(r.ProcessEvidence, s.Number) {
+		for _, d := range s.Documents {
 			row.Documents = append(row.Documents, procevidence.Document{Section: d.Section, Title: visible(d.Title, ""), Owner: visible(d.Owner, ""),
 				File: visible(d.File, ""), Date: visible(d.Date, ""), SHA256: visible(d.SHA256, ""), Bytes: d.Bytes})
-		}
-		for _, id := range s.Controls {
-			st, ok := status[id]
-			if !ok {
-				st = catalog.Unknown
-			}
-			row.Controls = append(row.Controls, applicabilityControl{id, st})
 		}
 		out = append(out, row)
 	}

@@ -138,6 +138,7 @@ type Applicable struct {
 	ISO27002  string                  `json:"iso27002,omitempty"`
 	Controls  []ApplicableControl     `json:"controls,omitempty"`
 	How       string                  `json:"how"`
+	HowJA     string                  `json:"howJa"`
 	Documents []procevidence.Document `json:"documents,omitempty"`
 }
 
@@ -157,7 +158,7 @@ func (r *Report) statement() []Applicable {
 	}
 	var out []Applicable
 	for _, s := range catalog.Sections {
-		a := Applicable{Section: s.Number, TitleJA: s.TitleJA, TitleEN: s.TitleEN, Class: s.Class, ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: s.HowEN,
+		a := Applicable{Section: s.Number, TitleJA: s.TitleJA, TitleEN: s.TitleEN, Class: s.Class, ISO27017: s.ISO27017, ISO27002: s.ISO27002, How: s.HowEN, HowJA: s.HowJA,
 			Documents: procevidence.OfSection(r.ProcessEvidence, s.Number)}
 		for _, id := range s.Controls {
 			st, ok := status[id]
