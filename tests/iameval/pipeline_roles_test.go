@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/graph"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -138,6 +139,7 @@ func (s *suite) pipelineRoles() {
 	s.add(allowed, "the verify role reads the evidence key's public key", onEvidenceKey(verifier, "kms:GetPublicKey"))
 	s.add(denied, "the preview role signs with the evidence key", onEvidenceKey(preview, "kms:Sign"))
 	s.add(allowed, "the verify role keeps a report in the evidence bucket", simWith(verifier, "s3:PutObject", "arn:aws:s3:::"+evidenceBucket+"/nightly/2026-12-07/acme.json", nil, tokyo))
+	s.add(allowed, "the verify role keeps a customer's own copy", simWith(verifier, "s3:PutObject", "arn:aws:s3:::"+evidenceBucket+"/"+expect.CustomerEvidencePrefix("acme")+"nightly/2026-12-07/acme.json", nil, tokyo))
 	s.add(denied, "the verify role keeps a file in another bucket", simWith(verifier, "s3:PutObject", dataObject, nil, tokyo))
 	// Who changes the account does not also sign the evidence about it.
 	s.add(explicitDeny, "the deploy role signs with the evidence key", onEvidenceKey(deployer, "kms:Sign"))
