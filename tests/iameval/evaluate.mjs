@@ -73,7 +73,11 @@ async function evaluate(sim) {
     ),
     sessionPolicy: undefined,
     identityPolicies: sim.identityPolicies.map((p) => loadPolicy(p.policy, { name: p.name })),
-    serviceControlPolicies: [],
+    // The SCPs as runSimulation loads them (its simulationEngine.js).
+    serviceControlPolicies: (sim.serviceControlPolicies ?? []).map((c) => ({
+      orgIdentifier: c.orgIdentifier,
+      policies: c.policies.map((p) => loadPolicy(p.policy, { name: p.name }))
+    })),
     resourceControlPolicies: [],
     resourcePolicy: sim.resourcePolicy ? loadPolicy(sim.resourcePolicy, { name: 'resource' }) : undefined,
     permissionBoundaries: undefined,

@@ -21,14 +21,21 @@ const (
 	evidenceBucket = "tenantkit-evidence-123456789012"
 )
 
-// docCI is a template of docs/ci with the operators' values in it.
-func docCI(t *testing.T, file string) json.RawMessage {
+// docCIRaw is a template of docs/ci as written.
+func docCIRaw(t *testing.T, file string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "..", "docs", "ci", file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.NewReplacer("<ACCOUNT>", account, "<STATE_BUCKET>", stateBucket, "<STATE_KEY_ID>", stateKeyID, "<EVIDENCE_KEY_ID>", evidenceKey, "<EVIDENCE_BUCKET>", evidenceBucket).Replace(string(b))
+	return string(b)
+}
+
+// docCI is a template of docs/ci with the operators' values in it.
+func docCI(t *testing.T, file string) json.RawMessage {
+	t.Helper()
+	b := docCIRaw(t, file)
+	s := strings.NewReplacer("<ACCOUNT>", account, "<STATE_BUCKET>", stateBucket, "<STATE_KEY_ID>", stateKeyID, "<EVIDENCE_KEY_ID>", evidenceKey, "<EVIDENCE_BUCKET>", evidenceBucket).Replace(b)
 	if strings.Contains(s, "<") {
 		t.Fatalf("%s: a placeholder left: %s", file, s)
 	}

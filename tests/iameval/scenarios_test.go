@@ -53,6 +53,8 @@ func TestPolicySemantics(t *testing.T) {
 	s.copies()
 	s.group = "watchdog"
 	s.watchdog()
+	s.group = "cell SCP"
+	s.cellSCP()
 	s.group = "pipeline roles"
 	s.pipelineRoles()
 
