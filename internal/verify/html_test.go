@@ -250,6 +250,13 @@ func TestPageSaysTheRunsContext(t *testing.T) {
 				t.Errorf("shared with %d: the page lacks %q", shared, s)
 			}
 		}
+		// #38 item 4: the controls that judge isolation say it too.
+		for _, id := range []string{"WP-17", "WP-19"} {
+			sec := page[strings.Index(page, `<section class="control" id="`+id+`"`):]
+			if sec = sec[:strings.Index(sec, "</section>")]; !strings.Contains(sec, want) {
+				t.Errorf("%s's section does not say the account's tenancy (%d others)", id, shared)
+			}
+		}
 	}
 }
 

@@ -112,6 +112,9 @@ type htmlControl struct {
 	NotJudged []notJudged
 	// Excepted is the active exception that accepts this control failing.
 	Excepted *exceptions.Exception
+	// Tenancy, on the controls that judge isolation (WP-17, WP-19), says
+	// whether the account is shared and with how many tenants (#38 item 4).
+	Tenancy string
 }
 
 // htmlControls is the report's controls in a language: the catalog's words,
@@ -128,6 +131,9 @@ func htmlControls(r *Report, lang string) []htmlControl {
 			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel())), Excepted: exceptions.Covers(htmlExceptions(r.Exceptions), c.ID)}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
 			hc.Remediation = prose(tx.Remediation)
+		}
+		if c.ID == "WP-17" || c.ID == "WP-19" {
+			hc.Tenancy = tenancy(r, catalog.WordsIn(lang))
 		}
 		for _, ch := range c.Checks {
 			for _, o := range ch.Observations {
