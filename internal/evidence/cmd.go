@@ -178,6 +178,9 @@ func history(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(pos) != 1 || !strings.HasPrefix(*where, "s3://") || bucket == "" || !ok || prefix == "" {
 		return cli.UsageError(stderr, Command, "name one tenant and --bucket s3://<bucket>/<prefix>")
 	}
+	if err := config.ValidateTenantID(pos[0]); err != nil {
+		return cli.UsageError(stderr, Command, err.Error())
+	}
 	if *lang != catalog.LangJA && *lang != catalog.LangEN {
 		return cli.UsageError(stderr, Command, fmt.Sprintf("--lang %q: write ja or en", *lang))
 	}
@@ -230,7 +233,7 @@ func history(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// A day without a report, or whose seal did not hold, is a gap in the
 	// evidence: exit 1 so a job notices.
 	for _, d := range days {
-		if d.Status == catalog.NoReport || (d.Seal != "not checked" && !d.sealed()) {
+		if d.gap() {
 			return cli.ExitFail
 		}
 	}

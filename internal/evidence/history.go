@@ -49,13 +49,34 @@ type Day struct {
 	// Report is the report's key; Made when it was made (JST).
 	Report string `json:"report,omitempty"`
 	Made   string `json:"made,omitempty"`
-	// Seal: "as sealed", "NOT AS SEALED: why", "not sealed" or "not
-	// checked" (no public key given).
+	// Seal: SealHeld, "NOT AS SEALED: why", SealMissing or SealUnchecked
+	// (no public key given).
 	Seal string `json:"seal,omitempty"`
 }
 
+// What a Day says of its seal, besides "NOT AS SEALED: why".
+const (
+	SealHeld      = "as sealed"
+	SealMissing   = "not sealed"
+	SealUnchecked = "not checked"
+)
+
 // sealed reports whether a Day's seal held.
-func (d Day) sealed() bool { return d.Seal == "as sealed" }
+func (d Day) sealed() bool { return d.Seal == SealHeld }
+
+// gap tells a day the evidence does not vouch for: no report, or a seal
+// that was checked and did not hold.
+func (d Day) gap() bool {
+	return d.Status == catalog.NoReport || (d.Seal != SealUnchecked && !d.sealed())
+}
+
+// statusOf is the day's status of a control, "—" where its report has none.
+func (d Day) statusOf(id string) catalog.Status {
+	if s, ok := d.Controls[id]; ok {
+		return s
+	}
+	return "—"
+}
 
 // report is what the history reads of a tenant's report (verify's JSON,
 // schema tenantkit.verify/v1).
@@ -101,7 +122,13 @@ func History(ctx context.Context, c Bucket, bucket, prefix, tenant string, from,
 		}
 		token = out.NextContinuationToken
 	}
-	byDay := map[string]Day{}
+	// The latest report of each day in the period, with its directory's
+	// keys; only those are downloaded whole for their seals.
+	type latest struct {
+		day  Day
+		keys []string
+	}
+	byDay := map[string]latest{}
 	for dir, keys := range dirs {
 		key := dir + "/" + tenant + ".json"
 		if !slices.Contains(keys, key) {
@@ -115,22 +142,26 @@ func History(ctx context.Context, c Bucket, bucket, prefix, tenant string, from,
 		if err := json.Unmarshal(b, &r); err != nil || r.Schema != "tenantkit.verify/v1" || r.Tenant != tenant || len(r.Time.JST) < 10 {
 			return nil, fmt.Errorf("s3://%s/%s is not %s's verify report (schema tenantkit.verify/v1)", bucket, key, tenant)
 		}
-		d := Day{Day: r.Time.JST[:10], Status: r.Status, Report: key, Made: r.Time.JST, Controls: map[string]catalog.Status{}, Seal: "not checked"}
+		d := Day{Day: r.Time.JST[:10], Status: r.Status, Report: key, Made: r.Time.JST, Controls: map[string]catalog.Status{}, Seal: SealUnchecked}
+		if d.Day < from.String() || d.Day > to.String() {
+			continue
+		}
 		for _, ctl := range r.Controls {
 			d.Controls[ctl.ID] = ctl.Status
 		}
-		if publicKeyPEM != nil {
-			d.Seal = sealOf(ctx, c, bucket, keys, publicKeyPEM)
-		}
-		if old, ok := byDay[d.Day]; !ok || old.Made < d.Made {
-			byDay[d.Day] = d
+		if old, ok := byDay[d.Day]; !ok || old.day.Made < d.Made {
+			byDay[d.Day] = latest{d, keys}
 		}
 	}
 	var days []Day
 	for day := from; !to.Before(day); day = day.AddDays(1) {
-		d, ok := byDay[day.String()]
-		if !ok {
+		l, ok := byDay[day.String()]
+		d := l.day
+		switch {
+		case !ok:
 			d = Day{Day: day.String(), Status: catalog.NoReport}
+		case publicKeyPEM != nil:
+			d.Seal = sealOf(ctx, c, bucket, l.keys, publicKeyPEM)
 		}
 		days = append(days, d)
 	}
@@ -157,12 +188,12 @@ func sealOf(ctx context.Context, c Bucket, bucket string, keys []string, pub []b
 		}
 	}
 	if !sealed {
-		return "not sealed"
+		return SealMissing
 	}
 	if _, err := Check(tmp, pub); err != nil {
 		return "NOT AS SEALED: " + err.Error()
 	}
-	return "as sealed"
+	return SealHeld
 }
 
 func get(ctx context.Context, c Bucket, bucket, key string) ([]byte, error) {
@@ -209,12 +240,10 @@ func HistoryMarkdown(w io.Writer, tenant string, days []Day, lang string) {
 	for _, d := range days {
 		cells := make([]string, len(ids))
 		for i, id := range ids {
-			cells[i] = "—"
-			if s, ok := d.Controls[id]; ok {
-				cells[i] = words.Say(s)
-			}
+			cells[i] = words.Say(d.statusOf(id))
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", d.Day, words.Say(d.Status), sealWord(d, words), strings.Join(cells, " | "))
+		// The seal's reason is an error's text: a cell, escaped.
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", d.Day, words.Say(d.Status), catalog.Cell(sealWord(d, words)), strings.Join(cells, " | "))
 	}
 }
 
@@ -224,7 +253,7 @@ func sealWord(d Day, w catalog.Words) string {
 		return "—"
 	case d.sealed():
 		return w.SealOK
-	case d.Seal == "not checked":
+	case d.Seal == SealUnchecked:
 		return w.SealNotChecked
 	}
 	return w.SealBroken + " (" + d.Seal + ")"
@@ -234,12 +263,7 @@ var historyPage = template.Must(template.New("history").Funcs(template.FuncMap{
 	"say":   func(w catalog.Words, s catalog.Status) string { return w.Say(s) },
 	"class": func(s catalog.Status) string { return strings.NewReplacer(" ", "", "/", "").Replace(string(s)) },
 	"seal":  sealWord,
-	"cell": func(d Day, id string) catalog.Status {
-		if s, ok := d.Controls[id]; ok {
-			return s
-		}
-		return "—"
-	},
+	"cell":  Day.statusOf,
 }).Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="generator" content="tenantkit evidence history"><title>{{.W.History}}: {{.Tenant}}</title>
 <style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .4em;font-size:.85em}.s-FAIL,.s-ERROR,.s-NOREPORT{background:#fdd}.s-PASS{background:#dfd}</style></head>

@@ -109,6 +109,10 @@ func TestHistoryFromTheEvidenceBucket(t *testing.T) {
 	if code := evidence.MainWith(ctx, []string{"history", "acme", "--bucket", "s3://tk-evidence/nightly", "--from", "1 Dec"}, &out, &errb, nil); code != 2 || !strings.Contains(errb.String(), `--from "1 Dec"`) {
 		t.Errorf("bad --from: exit %d %s", code, errb.String())
 	}
+	errb.Reset()
+	if code := evidence.MainWith(ctx, []string{"history", "Acme|x", "--bucket", "s3://tk-evidence/nightly", "--from", "2026-12-01"}, &out, &errb, nil); code != 2 || !strings.Contains(errb.String(), "tenantId") {
+		t.Errorf("a tenant id that is none: exit %d %s", code, errb.String())
+	}
 }
 
 func must[T any](v T, err error) T {

@@ -14,13 +14,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
@@ -57,8 +57,6 @@ type register struct {
 	Exceptions []Exception `yaml:"exceptions"`
 }
 
-var tenantID = regexp.MustCompile(`^[a-z][a-z0-9-]{1,30}$`)
-
 // Load reads and validates the register in dir; no file is an empty
 // register. Every fault is named with its field, value and fix.
 func Load(dir string) ([]Exception, error) {
@@ -90,7 +88,7 @@ func Load(dir string) ([]Exception, error) {
 
 func (e Exception) validate() error {
 	bad := func(field, value, fix string) error { return fmt.Errorf("%s %q: %s", field, value, fix) }
-	if !tenantID.MatchString(e.Tenant) {
+	if config.ValidateTenantID(e.Tenant) != nil {
 		return bad("tenant", e.Tenant, "write the tenant's id, as in its stack file's name")
 	}
 	if _, ok := catalog.ByID(e.Control); !ok {
