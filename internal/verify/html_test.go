@@ -329,3 +329,17 @@ func TestStatementInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// One tenant's id may begin another's: acme-corp's own names stay its own
+// beside a tenant acme, and acme's are still replaced.
+func TestOtherTenantsReplacedNotTheOwn(t *testing.T) {
+	r := &Report{Controls: []ControlResult{{Checks: []CheckResult{{Observations: []Observation{{
+		Resource: "bucket tk-acme-corp-data-1", Observed: "route 10.0.0.0/16 → pcx-1 reaches tenant acme (10.0.0.0/16); role/tenants/acme/app; tenant acme-corp",
+		Expected: "Tenant=acme-corp"}}}}}}}
+	withoutOtherTenants(r, "acme-corp", []string{"acme"})
+	o := r.Controls[0].Checks[0].Observations[0]
+	if o.Resource != "bucket tk-acme-corp-data-1" || o.Expected != "Tenant=acme-corp" ||
+		o.Observed != "route 10.0.0.0/16 → pcx-1 reaches another tenant (10.0.0.0/16); role/tenants/another-tenant/app; tenant acme-corp" {
+		t.Errorf("%+v", o)
+	}
+}

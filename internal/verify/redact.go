@@ -19,37 +19,58 @@ import (
 const otherTenant = "another-tenant"
 
 // tenantNamePlaces are where a tenant's id stands in what AWS answers and
-// in the checks' words, NAME marking it, with what replaces it: the
-// checks' "tenant NAME", tenantkit's names (tk-NAME-…, /tenants/NAME/,
-// role/tenants/NAME/) and its Tenant tag. Only there, so that a tenant
-// called "app" or "logs" does not blank out those words everywhere.
-var tenantNamePlaces = [][2]string{
-	{`\btenant NAME\b`, "another tenant"},
-	{`(tk-)NAME(-|\b)`, "${1}" + otherTenant + "${2}"},
-	{`(tenants/)NAME(/|\b)`, "${1}" + otherTenant + "${2}"},
-	{`(Tenant[=:]\s?"?)NAME\b`, "${1}" + otherTenant},
-	{`(Tenant"?:\s*\[?")NAME"`, "${1}" + otherTenant + `"`},
+// in the checks' words: after prefix and before suffix (regular
+// expressions). The checks' "tenant <id>" reads "another tenant"
+// (dropPrefix); in tenantkit's names (tk-<id>-…, /tenants/<id>/,
+// role/tenants/<id>/) and the Tenant tag only the id is replaced. Only
+// there, so that a tenant called "app" or "logs" does not blank out those
+// words everywhere.
+var tenantNamePlaces = []struct {
+	prefix, suffix string
+	dropPrefix     bool
+}{
+	{`\btenant `, `\b`, true},
+	{`tk-`, `-|\b`, false},
+	{`tenants/`, `/|\b`, false},
+	{`Tenant[=:]\s?"?`, `\b`, false},
+	{`Tenant"?:\s*\[?"`, `"`, false},
 }
 
 // withoutOtherTenants rewrites the report's observations, findings and
-// not-judged notes so that none of the other tenants' ids remains.
-func withoutOtherTenants(r *Report, others []string) {
+// not-judged notes so that none of the other tenants' ids remains. One
+// expression per place matches every id at once, the longest first, and
+// the report's own id among them: a name of the tenant's own (tk-acme-corp-…
+// beside a tenant acme) is never taken for another's.
+func withoutOtherTenants(r *Report, own string, others []string) {
 	if len(others) == 0 {
 		return
 	}
-	type place struct {
-		re   *regexp.Regexp
-		with string
+	ids := slices.SortedFunc(slices.Values(append([]string{own}, others...)), func(a, b string) int { return len(b) - len(a) })
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = regexp.QuoteMeta(id)
 	}
-	var places []place
-	for _, name := range others {
-		for _, p := range tenantNamePlaces {
-			places = append(places, place{regexp.MustCompile(strings.ReplaceAll(p[0], "NAME", regexp.QuoteMeta(name))), p[1]})
-		}
+	alt := "(" + strings.Join(quoted, "|") + ")"
+	type place struct {
+		re         *regexp.Regexp
+		dropPrefix bool
+	}
+	places := make([]place, len(tenantNamePlaces))
+	for i, p := range tenantNamePlaces {
+		places[i] = place{regexp.MustCompile("(" + p.prefix + ")" + alt + "(" + p.suffix + ")"), p.dropPrefix}
 	}
 	clean := func(s string) string {
 		for _, p := range places {
-			s = p.re.ReplaceAllString(s, p.with)
+			s = p.re.ReplaceAllStringFunc(s, func(m string) string {
+				sm := p.re.FindStringSubmatch(m)
+				switch {
+				case sm == nil || sm[2] == own:
+					return m
+				case p.dropPrefix:
+					return "another tenant" + sm[3]
+				}
+				return sm[1] + otherTenant + sm[3]
+			})
 		}
 		return s
 	}

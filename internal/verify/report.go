@@ -79,7 +79,7 @@ func NewReport(t *Target, results []CheckResult, now time.Time, calls *Calls) *R
 	if calls != nil {
 		r.APICalls = calls.ByOperation()
 	}
-	withoutOtherTenants(r, otherTenantIDs(t))
+	withoutOtherTenants(r, t.Inv.Tenant, otherTenantIDs(t))
 	r.Status = catalog.Pass
 	for _, c := range r.Controls {
 		switch {
@@ -253,7 +253,11 @@ func (r *Report) text(w io.Writer) error {
 		return err
 	}
 	for _, e := range r.Exceptions {
-		fmt.Fprintf(&buf, "\nEXCEPTION %s %s: %s, accepted by %s on %s until %s: %s", visible(e.Control, ""), exceptionState(e), visible(e.Check, ""), visible(e.AcceptedBy, ""), visible(e.AcceptedOn, ""), visible(e.Until, ""), visible(e.Reason, ""))
+		what := visible(e.Control, "")
+		if e.Check != "" {
+			what += " (" + visible(e.Check, "") + ")"
+		}
+		fmt.Fprintf(&buf, "\nEXCEPTION %s %s: accepted by %s on %s until %s: %s", what, exceptionState(e), visible(e.AcceptedBy, ""), visible(e.AcceptedOn, ""), visible(e.Until, ""), visible(e.Reason, ""))
 	}
 	if len(r.Exceptions) > 0 {
 		fmt.Fprintln(&buf)
