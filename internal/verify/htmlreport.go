@@ -121,19 +121,19 @@ type htmlControl struct {
 // the observations as read (visible: control characters and bidi overrides
 // shown as escapes, as in the other formats).
 func htmlControls(r *Report, lang string) []htmlControl {
-	other := otherLang(lang)
+	other, words, excepted := otherLang(lang), catalog.WordsIn(lang), htmlExceptions(r.Exceptions)
 	var out []htmlControl
 	for _, c := range r.Controls {
 		cat, _ := catalog.ByID(c.ID)
 		tx, ox := catalog.TextsOf(cat, lang), catalog.TextsOf(cat, other)
 		hc := htmlControl{ID: c.ID, Section: c.Section, SectionTitle: tx.Section, SectionTitleOther: ox.Section, Title: prose(tx.Title),
 			Status: c.Status, Plan: prose(tx.Plan), Live: prose(tx.Live), Process: prose(tx.Process), Passed: c.ChecksOK(), Total: len(c.Checks),
-			Label: catalog.WordsIn(lang).Say(catalog.Status(c.StatusLabel())), Excepted: exceptions.Covers(htmlExceptions(r.Exceptions), c.ID)}
+			Label: words.Say(catalog.Status(c.StatusLabel())), Excepted: exceptions.Covers(excepted, c.ID)}
 		if c.Status == catalog.Fail || c.Status == catalog.Error {
 			hc.Remediation = prose(tx.Remediation)
 		}
 		if c.ID == "WP-17" || c.ID == "WP-19" {
-			hc.Tenancy = tenancy(r, catalog.WordsIn(lang))
+			hc.Tenancy = tenancy(r, words)
 		}
 		for _, ch := range c.Checks {
 			for _, o := range ch.Observations {
@@ -146,15 +146,10 @@ func htmlControls(r *Report, lang string) []htmlControl {
 			}
 			if c.Status != catalog.NA && (ch.Status == catalog.NA || ch.Status == catalog.Pending) {
 				nj := notJudged{Check: ch.ID, Status: ch.Status}
-				for _, o := range ch.Observations {
-					if o.Status == ch.Status {
-						if o.Status == catalog.NA {
-							nj.Reason = reasonIn(o, lang)
-						} else {
-							nj.Value = visible(o.Observed, "")
-						}
-						break
-					}
+				if o := ch.why(); ch.Status == catalog.NA {
+					nj.Reason = reasonIn(o, lang)
+				} else {
+					nj.Value = visible(o.Observed, "")
 				}
 				hc.NotJudged = append(hc.NotJudged, nj)
 			}

@@ -174,6 +174,18 @@ type CheckResult struct {
 	Observations []Observation  `json:"observations"`
 }
 
+// why is the observation that says why a check took its status (the
+// first of that status): for an N/A or PENDING check, why it did not
+// judge.
+func (r CheckResult) why() Observation {
+	for _, o := range r.Observations {
+		if o.Status == r.Status {
+			return o
+		}
+	}
+	return Observation{}
+}
+
 // status of a set of observations: FAIL beats ERROR beats PENDING beats
 // PASS; nothing observed at all is ERROR (a check that saw nothing proved
 // nothing).
@@ -308,14 +320,7 @@ func Controls(results []CheckResult) []ControlResult {
 		if cr.Status != catalog.NA {
 			for _, r := range rs {
 				if r.Status == catalog.NA || r.Status == catalog.Pending {
-					why := ""
-					for _, o := range r.Observations {
-						if o.Status == r.Status {
-							why = o.Observed
-							break
-						}
-					}
-					cr.NotJudged = append(cr.NotJudged, fmt.Sprintf("%s %s: %s", r.ID, r.Status, why))
+					cr.NotJudged = append(cr.NotJudged, fmt.Sprintf("%s %s: %s", r.ID, r.Status, r.why().Observed))
 				}
 			}
 		}
