@@ -149,7 +149,7 @@ func Seal(ctx context.Context, dir string, files []string, run Run, s Signer, no
 		PublicKeySHA256: fingerprint(der), Algorithm: Algorithm}
 	slices.Sort(files)
 	for _, f := range slices.Compact(files) {
-		if isSealFile(f) || filepath.IsAbs(f) || strings.HasPrefix(filepath.Clean(f), "..") {
+		if IsSealFile(f) || filepath.IsAbs(f) || strings.HasPrefix(filepath.Clean(f), "..") {
 			return nil, fmt.Errorf("evidence: %s cannot be sealed (a seal file, or outside %s)", f, dir)
 		}
 		sum, n, err := hashFile(filepath.Join(dir, f))
@@ -231,7 +231,7 @@ func Check(dir string, publicKeyPEM []byte) (*Manifest, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		if !e.IsDir() && !isSealFile(e.Name()) && !listed[e.Name()] {
+		if !e.IsDir() && !IsSealFile(e.Name()) && !listed[e.Name()] {
 			problems = append(problems, fmt.Sprintf("%s: not in the manifest (added after the seal)", e.Name()))
 		}
 	}
@@ -268,7 +268,9 @@ func parseKey(der []byte) (*ecdsa.PublicKey, error) {
 	return ec, nil
 }
 
-func isSealFile(name string) bool {
+// IsSealFile tells the files a seal adds (manifest, signature, public
+// key) from the files sealed.
+func IsSealFile(name string) bool {
 	return name == ManifestFile || name == SignatureFile || name == PublicKeyFile
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 // Register is the register's file name in its directory.
@@ -58,7 +59,7 @@ func Load(dir string) ([]Document, error) {
 	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	b, err := readRegular(path, 1<<20)
+	b, err := stackfile.ReadFile(path) // as the exceptions register is read
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,8 @@ func (d *Document) load(dir string) error {
 	return nil
 }
 
-// readRegular reads a regular file (no link) of at most limit bytes.
+// readRegular reads a document: a regular file (no link) of at most limit
+// bytes (MaxFile, above a stack file's limit: documents are PDFs).
 func readRegular(path string, limit int64) ([]byte, error) {
 	fi, err := os.Lstat(path)
 	switch {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,18 +47,27 @@ func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The files, and each tenant's among them: a file is a tenant's when
+	// its name's stem is the tenant's id (acme.json, acme.html); the fleet
+	// page's stem, index, is no tenant id (config.ReservedTenantIDs).
 	var files, tenants []string
+	byTenant := map[string][]string{}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || e.Name() == evidence.ManifestFile || e.Name() == evidence.SignatureFile || e.Name() == evidence.PublicKeyFile {
+		if !e.Type().IsRegular() || evidence.IsSealFile(e.Name()) {
 			continue
 		}
 		files = append(files, e.Name())
-		if stem, _, _ := strings.Cut(e.Name(), "."); stem != "index" && config.ValidateTenantID(stem) == nil && !slices.Contains(tenants, stem) {
-			tenants = append(tenants, stem)
+		if stem, _, _ := strings.Cut(e.Name(), "."); config.ValidateTenantID(stem) == nil {
+			if byTenant[stem] == nil {
+				tenants = append(tenants, stem)
+			}
+			byTenant[stem] = append(byTenant[stem], e.Name())
 		}
 	}
 	if o.Tenant != "" {
-		tenants = []string{o.Tenant}
+		// One tenant's run (a report, a deletion certificate): every file
+		// is that tenant's, whatever its name.
+		tenants, byTenant = []string{o.Tenant}, map[string][]string{o.Tenant: files}
 	}
 	mode := o.Mode
 	if mode == "" {
@@ -99,15 +107,7 @@ func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	// own (the manifest names that tenant alone), under its prefix, which
 	// its log-reader role may read.
 	for _, tenant := range tenants {
-		own := files
-		if o.Tenant == "" { // a fleet's directory: the fleet page is no customer's
-			own = nil
-			for _, f := range files {
-				if stem, _, _ := strings.Cut(f, "."); stem == tenant {
-					own = append(own, f)
-				}
-			}
-		}
+		own := byTenant[tenant]
 		if len(own) == 0 {
 			continue
 		}

@@ -366,7 +366,7 @@ func (w *world) keptUnderLock(dir, bucket, prefix string) {
 func names(entries []os.DirEntry) []string {
 	var out []string
 	for _, e := range entries {
-		if n := e.Name(); n != evidence.ManifestFile && n != evidence.SignatureFile && n != evidence.PublicKeyFile {
+		if n := e.Name(); !evidence.IsSealFile(n) {
 			out = append(out, n)
 		}
 	}
@@ -604,7 +604,7 @@ func (w *world) customersCopy(dir, bucket, prefix string) {
 	for _, o := range out.Contents {
 		key := aws.ToString(o.Key)
 		name := path.Base(key)
-		if stem, _, _ := strings.Cut(name, "."); stem != w.tenant && name != evidence.ManifestFile && name != evidence.SignatureFile && name != evidence.PublicKeyFile {
+		if stem, _, _ := strings.Cut(name, "."); stem != w.tenant && !evidence.IsSealFile(name) {
 			w.t.Errorf("the customer's copy holds %s, which is not the tenant's", key)
 		}
 		obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
