@@ -1,10 +1,13 @@
 package verify
 
 import (
+	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -21,15 +24,7 @@ import (
 // are what it evaluates to a value, and a local variable counts as
 // constant when every value assigned to it is.
 func TestObservationsComeFromTheAnswer(t *testing.T) {
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
-	pkgs, err := packages.Load(cfg, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pkgs) != 1 || len(pkgs[0].Errors) > 0 {
-		t.Fatalf("loading the package: %v", pkgs[0].Errors)
-	}
-	p := pkgs[0]
+	p := thisPackage(t)
 	calls := 0
 	for _, f := range p.Syntax {
 		name := p.Fset.Position(f.Pos()).Filename
@@ -235,3 +230,74 @@ func rootIdent(e ast.Expr) ast.Expr {
 		}
 	}
 }
+
+// TestFieldPathsExist: every fieldOf(answer, "A.B") names fields the
+// answer's type has (the SDK's field names), so a misspelt path is a
+// failing test, never an observation saying "the answer has no field".
+func TestFieldPathsExist(t *testing.T) {
+	p := thisPackage(t)
+	n := 0
+	for _, f := range p.Syntax {
+		ast.Inspect(f, func(node ast.Node) bool {
+			call, ok := node.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "fieldOf" {
+				return true
+			}
+			tv := p.TypesInfo.Types[call.Args[1]]
+			if tv.Value == nil {
+				t.Errorf("%s: fieldOf's path is not a constant", p.Fset.Position(call.Pos()))
+				return true
+			}
+			n++
+			typ := p.TypesInfo.TypeOf(call.Args[0])
+			for _, name := range strings.Split(constant.StringVal(tv.Value), ".") {
+				for {
+					if ptr, ok := typ.Underlying().(*types.Pointer); ok {
+						typ = ptr.Elem()
+						continue
+					}
+					break
+				}
+				obj, _, _ := types.LookupFieldOrMethod(typ, true, nil, name)
+				field, ok := obj.(*types.Var)
+				if !ok || !field.IsField() {
+					t.Errorf("%s: %s has no field %s", p.Fset.Position(call.Pos()), typ, name)
+					return true
+				}
+				typ = field.Type()
+			}
+			return true
+		})
+	}
+	if n < 20 {
+		t.Fatalf("found %d fieldOf calls; the analysis no longer finds them", n)
+	}
+}
+
+// thisPackage is this package, parsed and type-checked by Go's own tools,
+// once for the tests that read it.
+var thisPackage = func() func(t *testing.T) *packages.Package {
+	var once sync.Once
+	var pkg *packages.Package
+	var err error
+	return func(t *testing.T) *packages.Package {
+		t.Helper()
+		once.Do(func() {
+			var pkgs []*packages.Package
+			cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
+			if pkgs, err = packages.Load(cfg, "."); err == nil && (len(pkgs) != 1 || len(pkgs[0].Errors) > 0) {
+				err = fmt.Errorf("loading the package: %v", pkgs)
+			}
+			if err == nil {
+				pkg = pkgs[0]
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pkg
+	}
+}()

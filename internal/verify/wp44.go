@@ -30,7 +30,7 @@ var _ = register(Check{ID: "WP-44/account-witness", Control: "WP-44", Title: "th
 		} else {
 			witness("VPC "+t.Inv.VpcID, "OwnerId", aws.ToString(v.OwnerId))
 		}
-		md, err := describeKey(ctx, t.Clients.KMS, t.Inv.KeyArn)
+		md, err := readKey(ctx, t)
 		if err != nil {
 			r.Error("key "+t.Inv.KeyArn, err, want)
 			return
