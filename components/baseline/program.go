@@ -15,7 +15,7 @@ import (
 )
 
 // Keys are the baseline project's config keys.
-var Keys = []string{"region", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
+var Keys = []string{"region", "accountId", "roleArn", "addressPool", "capacity", "passwordMinLength", "passwordMaxAgeDays", "passwordReusePrevention", "sharedTrail",
 	"tenantStacksDir", "logRetentionDays", "objectLockMode", "objectLockDays", "sessionIdleMinutes",
 	"adoptAutoScalingRole", "adoptGuardDutyDetector", "adoptSessionPreferences", "deployerPrincipalArns", "quotas",
 	"operationsEmails", "stateSecretsProvider", "tenantDeployerPrincipalArns", "tenantRefreshPrincipalArns"}

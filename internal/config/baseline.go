@@ -12,9 +12,27 @@ import (
 const BaselineNamespace = "tenantkit-baseline"
 
 // Baseline is the account baseline stack's configuration: one stack per AWS account
-// and region (stacks in baseline/Pulumi.<stack>.yaml).
+// and region (stacks in baseline/Pulumi.<stack>.yaml). Each is a cell of the
+// fleet (cell.go): the stack's name is the cell's, and the tenants whose
+// stack files name it live in its account.
 type Baseline struct {
 	Region string `json:"region"`
+	// AccountID is the cell's AWS account: deploys (the provider's
+	// allowedAccountIds) and verify (sts:GetCallerIdentity) refuse any
+	// other before anything is read or changed. Empty: the account of the
+	// credentials the pipeline runs with (a fleet of one account).
+	AccountID string `json:"accountId"`
+	// RoleArn is the role the pipelines assume in the cell's account (the
+	// provider's assumeRole for deploys, sts:AssumeRole for verify). Empty:
+	// the pipeline's own credentials are the cell's.
+	RoleArn string `json:"roleArn"`
+	// AddressPool is where onboarding cuts the cell's tenants' VPC ranges
+	// from; ranges never overlap anywhere in the fleet (cells may be peered
+	// or share a transit network).
+	AddressPool string `json:"addressPool"`
+	// Capacity is how many tenants the cell takes (1: the silo model, one
+	// tenant per account); 0: as many as its quotas allow.
+	Capacity int `json:"capacity"`
 	// Password policy minimums (WP-15).
 	PasswordMinLength  int `json:"passwordMinLength"`
 	PasswordMaxAgeDays int `json:"passwordMaxAgeDays"`
@@ -78,7 +96,7 @@ type Baseline struct {
 // BaselineDefaults are the secure defaults.
 func BaselineDefaults() *Baseline {
 	return &Baseline{
-		Region: RegionTokyo, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
+		Region: RegionTokyo, AddressPool: DefaultAddressPool, PasswordMinLength: 14, PasswordMaxAgeDays: 90, PasswordReuse: 24,
 		SharedTrail: true, TenantStacksDir: "../stacks", LogRetentionDays: 0,
 		ObjectLockMode: "COMPLIANCE", ObjectLockDays: 365, SessionIdleMinutes: SessionIdleMinutes,
 		DeployerPrincipalArns: []string{}, Quotas: map[string]int{}, OperationsEmails: []string{},
@@ -119,6 +137,10 @@ func LoadBaseline(get Getter) (*Baseline, error) {
 		}
 	}
 	str("region", &c.Region)
+	str("accountId", &c.AccountID)
+	str("roleArn", &c.RoleArn)
+	str("addressPool", &c.AddressPool)
+	num("capacity", &c.Capacity)
 	num("passwordMinLength", &c.PasswordMinLength)
 	num("passwordMaxAgeDays", &c.PasswordMaxAgeDays)
 	num("passwordReusePrevention", &c.PasswordReuse)
@@ -174,6 +196,7 @@ func (c *Baseline) Validate() error {
 	if c.Region != RegionTokyo && c.Region != RegionOsaka {
 		bad("region", c.Region, "customer data stays in Japan (WP-07): use ap-northeast-1 or ap-northeast-3")
 	}
+	c.validateCell(bad)
 	if c.PasswordMinLength < 14 || c.PasswordMinLength > 128 {
 		bad("passwordMinLength", c.PasswordMinLength, "use 14 to 128 characters (WP-15)")
 	}

@@ -43,6 +43,10 @@ type Tenant struct {
 	// Data residency (WP-07).
 	Region           string `json:"region"`
 	DisasterRecovery bool   `json:"disasterRecovery"`
+	// Cell names the baseline stack whose account holds the tenant
+	// (cell.go). Empty: the one baseline of its region. A tenant never
+	// moves cells in place: a move is an offboard and an onboard.
+	Cell string `json:"cell"`
 
 	// Network (WP-19, WP-20, WP-31).
 	VpcCidr              string   `json:"vpcCidr"`

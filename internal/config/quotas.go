@@ -68,11 +68,32 @@ var Quotas = []Quota{
 		Page: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"},
 }
 
-// QuotaProblems says which quotas the tenants (one region's, not deleted)
-// would exceed, each naming the quota, the use, the limit and how to raise
-// it; raised holds the values the operator declared in the baseline.
-func QuotaProblems(tenants []*Tenant, raised map[string]int) []error {
+// CapacityQuota is the name a cell's capacity goes by among its quotas.
+const CapacityQuota = "capacity"
+
+// CellProblems says which of the cell's quotas and what of its capacity
+// the tenants (the cell's, not deleted) would exceed, each naming the
+// quota, the use, the limit and how to raise it. cell nil: one account for
+// the region at AWS's defaults.
+func CellProblems(cell *Cell, tenants []*Tenant) []error {
+	where, file, raised := "the region", "the baseline stack", map[string]int(nil)
+	if cell != nil {
+		where, file, raised = "cell "+cell.Name, "baseline/Pulumi."+cell.Name+".yaml", cell.Quotas
+		if cell.AccountID != "" {
+			where += " (account " + cell.AccountID + ")"
+		}
+	}
 	var errs []error
+	live := 0
+	for _, t := range tenants {
+		if t.Lifecycle.State != StateDeleted {
+			live++
+		}
+	}
+	if cell != nil && cell.Capacity > 0 && live > cell.Capacity {
+		errs = append(errs, &QuotaExceeded{Quota: CapacityQuota, msg: fmt.Sprintf("capacity of %s: %d tenants, %d allowed: raise capacity in %s or place the tenant in another cell (tenantctl onboard --cell)",
+			where, live, cell.Capacity, file)})
+	}
 	for _, q := range Quotas {
 		limit := q.Default
 		if v, ok := raised[q.Name]; ok {
@@ -91,8 +112,8 @@ func QuotaProblems(tenants []*Tenant, raised map[string]int) []error {
 		}
 		if use > limit {
 			sort.Strings(names)
-			errs = append(errs, &QuotaExceeded{Quota: q.Name, msg: fmt.Sprintf("quota %q (%s): %d needed in the region (%d before any tenant, then %v), %d allowed: request an increase in Service Quotas and declare it in the baseline stack (quotas: {%q: <value>}); %s",
-				q.Name, q.Service, use, q.Before, names, limit, q.Name, q.Page)})
+			errs = append(errs, &QuotaExceeded{Quota: q.Name, msg: fmt.Sprintf("quota %q (%s): %d needed in %s (%d before any tenant, then %v), %d allowed: request an increase in Service Quotas and declare it in %s (quotas: {%q: <value>}), or place the tenant in another cell; %s",
+				q.Name, q.Service, use, where, q.Before, names, limit, file, q.Name, q.Page)})
 		}
 	}
 	return errs

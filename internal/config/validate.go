@@ -73,6 +73,11 @@ func (t *Tenant) Validate() error {
 	if !slices.Contains([]string{"production", "staging", "development"}, t.Environment) {
 		bad("environment", t.Environment, "use production, staging or development")
 	}
+	if t.Cell != "" {
+		if err := ValidateCellName(t.Cell); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if t.Ring < 0 || t.Ring >= Rings {
 		bad("ring", t.Ring, "use 0 (canaries, deployed first) to %d; the default is %d", Rings-1, DefaultRing)
 	}

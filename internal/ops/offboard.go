@@ -437,7 +437,7 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 	}
 	keyDate := today.AddDays(window)
 	lockEnd := today.AddDays(t.ObjectLockDays)
-	base, err := stackfile.BaselineFor(e.BaselineDir, t.Region)
+	base, err := stackfile.BaselineOf(e.BaselineDir, t)
 	if err != nil {
 		return bad("%w", err)
 	}

@@ -46,6 +46,7 @@ type OnboardOptions struct {
 	Refreshers      string
 	Cidr            string
 	Pool            string
+	Cell            string
 	Prefix          int
 	DryRun          bool
 	NoDeploy        bool
@@ -71,7 +72,8 @@ func (e *Env) Onboard(ctx context.Context, args []string) int {
 	fs.StringVar(&o.Deployers, "deployer-principals", "", "role ARNs that run Pulumi for the tenant, comma-separated (default: the baseline's tenantDeployerPrincipalArns)")
 	fs.StringVar(&o.Refreshers, "refresh-principals", "", "role ARNs of the drift check, comma-separated (default: the baseline's tenantRefreshPrincipalArns)")
 	fs.StringVar(&o.Cidr, "cidr", "auto", "auto (allocate from --pool) or an explicit VPC CIDR")
-	fs.StringVar(&o.Pool, "pool", lifecycle.DefaultPool, "pool the automatic VPC range comes from")
+	fs.StringVar(&o.Cell, "cell", "auto", "auto (the first cell of the region with room: capacity, quotas, address pool) or a cell's name (baseline/Pulumi.<cell>.yaml)")
+	fs.StringVar(&o.Pool, "pool", "", "pool the automatic VPC range comes from (default: the cell's addressPool, "+lifecycle.DefaultPool+")")
 	fs.IntVar(&o.Prefix, "cidr-prefix", lifecycle.DefaultPrefix, fmt.Sprintf("prefix length of an automatic VPC range (16 to %d)", config.MaxVpcPrefix))
 	fs.BoolVar(&o.DryRun, "dry-run", false, "plan in memory and print the stack file; write nothing (works offline)")
 	fs.BoolVar(&o.NoDeploy, "no-deploy", false, "write the stack file and record the step; deploy nothing (works offline)")
@@ -111,7 +113,7 @@ var flagOf = map[string]string{
 	"ingressCidrs": "--ingress-cidrs", "certificateArn": "--certificate-arn", "alertEmails": "--alert-emails",
 	"trailMode": "--trail-mode", "egressMode": "--egress-mode", "database.enabled": "--database",
 	"adminPrincipalArns": "--admin-principals", "logReaderPrincipalArns": "--log-reader-principals", "vpcCidr": "--cidr",
-	"deployerPrincipalArns": "--deployer-principals", "refreshPrincipalArns": "--refresh-principals",
+	"deployerPrincipalArns": "--deployer-principals", "refreshPrincipalArns": "--refresh-principals", "cell": "--cell",
 }
 
 // asFlags rewrites field errors in terms of the flags that set them.
@@ -156,6 +158,9 @@ func (o OnboardOptions) Config() *config.Tenant {
 	if o.Cidr != "auto" {
 		t.VpcCidr = o.Cidr
 	}
+	if o.Cell != "auto" {
+		t.Cell = o.Cell
+	}
 	return t
 }
 
@@ -165,14 +170,13 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	}
 	cfg := o.Config()
 	auto := o.Cidr == "auto"
-	base, err := stackfile.BaselineFor(e.BaselineDir, cfg.Region)
-	if err != nil {
-		return bad("%w", err)
-	}
-	fleetDefaults(cfg, base)
-	pool, err := netip.ParsePrefix(o.Pool)
-	if auto && err != nil {
-		return bad("--pool %q: write an IPv4 CIDR such as %s", o.Pool, lifecycle.DefaultPool)
+	var pool netip.Prefix
+	if o.Pool != "" {
+		p, err := netip.ParsePrefix(o.Pool)
+		if auto && err != nil {
+			return bad("--pool %q: write an IPv4 CIDR such as %s", o.Pool, lifecycle.DefaultPool)
+		}
+		pool = p
 	}
 	if auto && (o.Prefix < 16 || o.Prefix > config.MaxVpcPrefix) {
 		return bad("--cidr-prefix %d: use 16 to %d (the VPC is cut into 16 subnets, and a load balancer's need /27 or larger)", o.Prefix, config.MaxVpcPrefix)
@@ -187,13 +191,16 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if len(errs) > 0 {
 		return bad("tenant %s: invalid settings, nothing was written:\n%w", o.Tenant, asFlags(errs))
 	}
+	// Where the tenant goes, read without the lock (taking it creates
+	// the lock file): a read of what is there, which atomic writes keep
+	// whole. Under the lock the placement is made again.
+	first := *cfg
+	_, exists, base, err := e.settle(&first, auto, pool, o.Prefix)
+	if err != nil {
+		return err
+	}
 	if o.DryRun {
-		// No lock (taking it creates the lock file): a read of what is
-		// there, which atomic writes keep whole.
-		_, exists, err := e.settle(cfg, auto, pool, o.Prefix)
-		if err != nil {
-			return err
-		}
+		*cfg = first
 		if err := e.planPasses(cfg); err != nil {
 			return err
 		}
@@ -201,7 +208,7 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 		if exists {
 			e.logf("dry run: %s exists with these settings (vpcCidr %s); nothing written", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.VpcCidr)
 		} else {
-			e.logf("dry run: would write %s (vpcCidr %s); nothing written. Its config:", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.VpcCidr)
+			e.logf("dry run: would write %s (cell %q, vpcCidr %s); nothing written. Its config:", stackfile.Path(e.StacksDir, cfg.TenantID), cfg.Cell, cfg.VpcCidr)
 			if base != nil && base.StateSecretsProvider != "" {
 				e.logf("  secretsprovider: %s (with a data key made by KMS when written)", base.StateSecretsProvider)
 			}
@@ -230,8 +237,11 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	}
 	path, changed, err := func() (string, bool, error) {
 		defer lock.Release()
-		if _, _, err := e.settle(cfg, auto, pool, o.Prefix); err != nil {
+		if _, _, _, err := e.settle(cfg, auto, pool, o.Prefix); err != nil {
 			return "", false, err
+		}
+		if cfg.Cell != first.Cell {
+			return "", false, failed("tenant %s: cell %s filled while it was being placed; run the command again (it places the tenant in the next cell with room)", cfg.TenantID, first.Cell)
 		}
 		if err := e.planPasses(cfg); err != nil {
 			return "", false, err
@@ -249,10 +259,14 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if err != nil {
 		return err
 	}
+	where := ""
+	if cfg.Cell != "" {
+		where = "cell " + cfg.Cell + ", "
+	}
 	if changed {
-		e.logf("wrote %s (vpcCidr %s); plan: every mandatory control passes", path, cfg.VpcCidr)
+		e.logf("wrote %s (%svpcCidr %s); plan: every mandatory control passes", path, where, cfg.VpcCidr)
 	} else {
-		e.logf("%s unchanged (vpcCidr %s); plan: every mandatory control passes", path, cfg.VpcCidr)
+		e.logf("%s unchanged (%svpcCidr %s); plan: every mandatory control passes", path, where, cfg.VpcCidr)
 	}
 	if o.NoDeploy {
 		if cfg.TrailMode == "shared" {
@@ -297,16 +311,26 @@ func (e *Env) verify(ctx context.Context, tenant string, outputs map[string]any)
 }
 
 // settle completes cfg against what is there: an existing stack keeps its
-// range and lifecycle and must match the inputs; a new one gets a free
-// range. It writes nothing; exists says whether the stack file is there.
-func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix int) (*config.Tenant, bool, error) {
+// cell, range and lifecycle and must match the inputs; a new one is placed
+// in a cell with room (place) and gets a free range there. It writes
+// nothing; exists says whether the stack file is there, base is the
+// baseline of the tenant's cell (nil: none).
+func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix int) (*config.Tenant, bool, *config.Baseline, error) {
 	if old, _, err := stackfile.Load(e.StacksDir, cfg.TenantID); err == nil {
 		if err := lifecycle.Check(old, lifecycle.StepOnboard, false); err != nil {
-			return nil, true, bad("%w", err)
+			return nil, true, nil, bad("%w", err)
 		}
 		if auto {
 			cfg.VpcCidr = old.VpcCidr
 		}
+		if cfg.Cell == "" {
+			cfg.Cell = old.Cell
+		}
+		base, err := stackfile.BaselineOf(e.BaselineDir, old)
+		if err != nil {
+			return nil, true, nil, bad("%w", err)
+		}
+		fleetDefaults(cfg, base)
 		cfg.Lifecycle = old.Lifecycle
 		if diff := differences(old, cfg); len(diff) > 0 {
 			for i, k := range diff {
@@ -314,57 +338,133 @@ func (e *Env) settle(cfg *config.Tenant, auto bool, pool netip.Prefix, prefix in
 					diff[i] = f
 				}
 			}
-			return nil, true, bad("stack %s exists with other settings (%s differ): edit %s, or offboard it first", cfg.TenantID, strings.Join(diff, ", "), stackfile.Path(e.StacksDir, cfg.TenantID))
+			hint := ""
+			if slices.Contains(diff, "--cell") {
+				hint = " (a tenant never moves cells in place: a move is an offboard and an onboard)"
+			}
+			return nil, true, nil, bad("stack %s exists with other settings (%s differ)%s: edit %s, or offboard it first", cfg.TenantID, strings.Join(diff, ", "), hint, stackfile.Path(e.StacksDir, cfg.TenantID))
 		}
-		return old, true, nil
+		return old, true, base, nil
 	} else if !errors.Is(err, stackfile.ErrNotFound) {
-		return nil, false, bad("%w", err)
+		return nil, false, nil, bad("%w", err)
 	}
 	// A stack whose range cannot be read might hold any range: a new
 	// range is never proven free of it, so nothing is allocated until it
 	// is fixed or moved.
 	others, problems, err := stackfile.Ranges(e.StacksDir, cfg.TenantID)
 	if err != nil {
-		return nil, false, bad("%w", err)
+		return nil, false, nil, bad("%w", err)
 	}
 	if len(problems) > 0 {
-		return nil, false, bad("tenant %s: no range can be chosen while a stack's range cannot be read (fix or move the file first): %w", cfg.TenantID, errors.Join(problems...))
+		return nil, false, nil, bad("tenant %s: no range can be chosen while a stack's range cannot be read (fix or move the file first): %w", cfg.TenantID, errors.Join(problems...))
 	}
-	taken := slices.Collect(maps.Values(others))
-	if auto {
-		p, err := lifecycle.Allocate(pool, prefix, taken, lifecycle.Reserved(cfg))
-		if err != nil {
-			return nil, false, bad("tenant %s: %w", cfg.TenantID, err)
-		}
-		cfg.VpcCidr = p.String()
-	} else if p, err := netip.ParsePrefix(cfg.VpcCidr); err == nil {
-		for n, q := range others {
-			if q.Overlaps(p) {
-				return nil, false, bad("--cidr %s overlaps stack %s (%s) (WP-31): choose another range or use --cidr auto", cfg.VpcCidr, n, q)
+	if !auto {
+		if p, err := netip.ParsePrefix(cfg.VpcCidr); err == nil {
+			for n, q := range others {
+				if q.Overlaps(p) {
+					return nil, false, nil, bad("--cidr %s overlaps stack %s (%s) (WP-31): choose another range or use --cidr auto", cfg.VpcCidr, n, q)
+				}
 			}
 		}
 	}
+	base, err := e.place(cfg, slices.Collect(maps.Values(others)), auto, pool, prefix)
+	if err != nil {
+		return nil, false, nil, err
+	}
 	if err := cfg.Validate(); err != nil {
-		return nil, false, bad("tenant %s: invalid settings, nothing was written:\n%w", cfg.TenantID, asFlags(fieldErrors(err)))
+		return nil, false, nil, bad("tenant %s: invalid settings, nothing was written:\n%w", cfg.TenantID, asFlags(fieldErrors(err)))
 	}
-	if err := e.withinQuotas(cfg); err != nil {
-		return nil, false, err
-	}
-	return nil, false, nil
+	return nil, false, base, nil
 }
 
-// withinQuotas refuses a new tenant that would take the region past one
-// of its quotas (config.Quotas, raised values from the baseline stack),
-// before anything is written: its deploy would fail halfway.
-func (e *Env) withinQuotas(cfg *config.Tenant) error {
-	probs, err := stackfile.QuotaProblems(e.StacksDir, e.BaselineDir, cfg)
+// place chooses the new tenant's cell: the one named (--cell), or the
+// first of its region, by name, with room for it: its capacity, every
+// quota (config.CellProblems, counted per cell) and a free range in its
+// address pool (ranges never overlap anywhere in the fleet, taken). With
+// no room anywhere it fails naming, cell by cell, what stops it, before
+// anything is written. Without any baseline stack the region is one
+// account at AWS's default quotas.
+func (e *Env) place(cfg *config.Tenant, taken []netip.Prefix, auto bool, pool netip.Prefix, prefix int) (*config.Baseline, error) {
+	cells, err := stackfile.Cells(e.BaselineDir)
 	if err != nil {
-		return bad("%w", err)
+		return nil, bad("%w", err)
 	}
-	if len(probs) > 0 {
-		return bad("tenant %s would take %s past its quotas, nothing was written:\n%w", cfg.TenantID, cfg.Region, errors.Join(probs...))
+	var candidates []config.Cell
+	if cfg.Cell != "" {
+		c, err := config.ResolveCell(cells, cfg)
+		if err != nil {
+			return nil, bad("tenant %s: %w", cfg.TenantID, asFlags([]error{err}))
+		}
+		candidates = []config.Cell{c}
+	} else {
+		for _, c := range cells {
+			if c.Region == cfg.Region {
+				candidates = append(candidates, c)
+			}
+		}
+		if len(cells) > 0 && len(candidates) == 0 {
+			return nil, bad("tenant %s: no cell is in %s (cells: %s): add a baseline stack there first", cfg.TenantID, cfg.Region, strings.Join(cellNames(cells), ", "))
+		}
 	}
+	if len(candidates) == 0 {
+		// No baseline stack: one account for the region, AWS's defaults.
+		if err := e.fits(cfg, nil, taken, auto, pool, prefix); err != nil {
+			return nil, failed("tenant %s would take %s past its quotas, nothing was written:\n%w", cfg.TenantID, cfg.Region, err)
+		}
+		return nil, nil
+	}
+	var full []error
+	for _, c := range candidates {
+		try := *cfg
+		try.Cell = c.Name
+		if err := e.fits(&try, &c, taken, auto, pool, prefix); err != nil {
+			full = append(full, fmt.Errorf("cell %s: %w", c.Name, err))
+			continue
+		}
+		*cfg = try
+		fleetDefaults(cfg, c.Baseline)
+		return c.Baseline, nil
+	}
+	if len(candidates) == 1 && cfg.Cell != "" {
+		return nil, failed("tenant %s: cell %s has no room, nothing was written:\n%w\nname another cell (--cell) or leave --cell auto", cfg.TenantID, cfg.Cell, errors.Join(full...))
+	}
+	return nil, failed("tenant %s: no cell in %s has room, nothing was written:\n%w\nraise what stops a cell in its baseline stack, or add a cell (baseline/Pulumi.<cell>.yaml, docs/cells.md)", cfg.TenantID, cfg.Region, errors.Join(full...))
+}
+
+// fits says why cfg does not fit in cell (nil: AWS's default quotas):
+// capacity and quotas first, then a free range from the pool (--pool, else
+// the cell's), which it writes into cfg.
+func (e *Env) fits(cfg *config.Tenant, cell *config.Cell, taken []netip.Prefix, auto bool, pool netip.Prefix, prefix int) error {
+	fleet, err := stackfile.Fleet(e.StacksDir, cell, cfg.Region, cfg.TenantID)
+	if err != nil {
+		return err
+	}
+	if probs := config.CellProblems(cell, append(fleet, cfg)); len(probs) > 0 {
+		return errors.Join(probs...)
+	}
+	if !auto {
+		return nil
+	}
+	if !pool.IsValid() {
+		pool = netip.MustParsePrefix(lifecycle.DefaultPool)
+		if cell != nil {
+			pool = cell.Pool()
+		}
+	}
+	p, err := lifecycle.Allocate(pool, prefix, taken, lifecycle.Reserved(cfg))
+	if err != nil {
+		return err
+	}
+	cfg.VpcCidr = p.String()
 	return nil
+}
+
+func cellNames(cells []config.Cell) []string {
+	var out []string
+	for _, c := range cells {
+		out = append(out, c.Name)
+	}
+	return out
 }
 
 func differences(a, b *config.Tenant) []string {

@@ -23,7 +23,7 @@ func (e *Env) SecretsProvider(tenant string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	base, err := stackfile.BaselineFor(e.BaselineDir, t.Region)
+	base, err := stackfile.BaselineOf(e.BaselineDir, t)
 	if err != nil {
 		return "", err
 	}

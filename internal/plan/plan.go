@@ -458,31 +458,48 @@ func writeMarkdown(w io.Writer, r *Report) {
 	fmt.Fprintln(w)
 }
 
-// fleetQuotas counts every region's tenants against its quotas
-// (config.Quotas, raised values from the baseline stack of the region).
+// fleetQuotas counts every cell's tenants against its quotas and capacity
+// (config.CellProblems, raised values from the cell's baseline stack); a
+// tenant whose cell cannot be found is a problem of its own. Without any
+// baseline stack, each region is one account at AWS's defaults.
 func fleetQuotas(stacksDir, baselineDir string) []error {
 	names, err := stackfile.List(stacksDir)
 	if err != nil {
 		return []error{err}
 	}
-	byRegion := map[string][]*config.Tenant{}
+	cells, err := stackfile.Cells(baselineDir)
+	if err != nil {
+		return []error{err}
+	}
+	type key struct{ cell, region string }
+	byCell := map[key][]*config.Tenant{}
+	found := map[string]config.Cell{}
+	var out []error
 	for _, n := range names {
 		t, _, err := stackfile.Load(stacksDir, n)
 		if err != nil {
 			continue // reported with the unreadable stacks
 		}
-		byRegion[t.Region] = append(byRegion[t.Region], t)
-	}
-	var out []error
-	for _, region := range slices.Sorted(maps.Keys(byRegion)) {
-		var raised map[string]int
-		if b, err := stackfile.BaselineFor(baselineDir, region); err != nil {
-			out = append(out, err)
-		} else if b != nil {
-			raised = b.Quotas
+		k := key{region: t.Region}
+		if len(cells) > 0 || t.Cell != "" {
+			c, err := config.ResolveCell(cells, t)
+			if err != nil {
+				out = append(out, fmt.Errorf("tenant %s: %w", t.TenantID, err))
+				continue
+			}
+			k.cell, found[c.Name] = c.Name, c
 		}
-		for _, e := range config.QuotaProblems(byRegion[region], raised) {
-			out = append(out, fmt.Errorf("%s: %w", region, e))
+		byCell[k] = append(byCell[k], t)
+	}
+	keys := slices.SortedFunc(maps.Keys(byCell), func(a, b key) int { return strings.Compare(a.cell+"/"+a.region, b.cell+"/"+b.region) })
+	for _, k := range keys {
+		var cell *config.Cell
+		where := k.region
+		if c, ok := found[k.cell]; ok {
+			cell, where = &c, "cell "+c.Name
+		}
+		for _, e := range config.CellProblems(cell, byCell[k]) {
+			out = append(out, fmt.Errorf("%s: %w", where, e))
 		}
 	}
 	return out

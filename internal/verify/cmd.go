@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/term"
 
@@ -438,7 +439,10 @@ type Session struct {
 	RequestTimeout time.Duration
 	mu             sync.Mutex
 	clients        map[string]*Clients
-	shared         Memo
+	// shared holds what the run reads once (the registers, the cells);
+	// cells the account-wide reads of each cell (memoOf).
+	shared Memo
+	cells  map[string]*Memo
 	// breaker stops asking a host that was silent or unreachable, for
 	// every tenant and region of the session (breaker.go).
 	breaker *breaker
@@ -462,10 +466,11 @@ func NewSession(endpoint string) *Session {
 	return &Session{endpoint: endpoint, clients: map[string]*Clients{}, shared: Memo{ForgetErrors: true}}
 }
 
-func (s *Session) clientsFor(ctx context.Context, region string) (*Clients, error) {
+func (s *Session) clientsFor(ctx context.Context, region, roleArn string) (*Clients, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.clients[region]; ok {
+	key := region + "|" + roleArn
+	if c, ok := s.clients[key]; ok {
 		return c, nil
 	}
 	awsCfg, err := LoadConfigTimeout(ctx, region, s.endpoint, nil, s.RequestTimeout)
@@ -483,9 +488,33 @@ func (s *Session) clientsFor(ctx context.Context, region string) (*Clients, erro
 		copied.Transport, copied.Timeout = s.breaker, 0
 		awsCfg.HTTPClient = &copied
 	}
+	if roleArn != "" {
+		// The cell's role, assumed with the pipeline's own credentials
+		// (sts:AssumeRole; the SDK renews the session before it expires):
+		// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+		awsCfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(awsCfg), roleArn, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = "tenantkit-verify"
+		}))
+	}
 	c := NewClients(awsCfg, s.endpoint)
-	s.clients[region] = c
+	s.clients[key] = c
 	return c, nil
+}
+
+// memoOf is the memo of the account-wide reads of one cell (one account):
+// a fleet's cells never share an answer.
+func (s *Session) memoOf(cell string) *Memo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cells == nil {
+		s.cells = map[string]*Memo{}
+	}
+	m, ok := s.cells[cell]
+	if !ok {
+		m = &Memo{ForgetErrors: true}
+		s.cells[cell] = m
+	}
+	return m
 }
 
 // Verify verifies one tenant in this session.
@@ -528,11 +557,63 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if region == "" {
 		region = cfg.Region
 	}
+	// The tenant's cell: the account to reach, the role to reach it by,
+	// the baseline it was built beside.
+	cells, err := remember(&s.shared, "cells/"+o.BaselineDir, func() ([]config.Cell, error) { return stackfile.Cells(o.BaselineDir) })
+	if err != nil {
+		return bad("%v", err)
+	}
+	var cell *config.Cell
+	if len(cells) > 0 || cfg.Cell != "" {
+		c, err := config.ResolveCell(cells, cfg)
+		if err != nil {
+			return bad("tenant %s: %v", o.Tenant, err)
+		}
+		cell = &c
+	}
+	cellName, roleArn := region, ""
+	if cell != nil {
+		cellName, roleArn = cell.Name, cell.RoleArn
+	}
+	memo := s.memoOf(cellName)
 	calls := &Calls{}
 	ctx = WithCalls(ctx, calls)
-	clients, err := s.clientsFor(ctx, region)
+	clients, err := s.clientsFor(ctx, region, roleArn)
 	if err != nil {
 		return bad("AWS configuration: %v", err)
+	}
+	// Whatever the mode, the credentials must be the cell's account before
+	// anything is read (discovery reads), and the inventory's after:
+	// account-wide checks would otherwise judge another account.
+	// An endpoint that does not answer is said within one request timeout:
+	// the breaker stops asking it after the first (the retries meet the
+	// open circuit at once), while a connection the endpoint closed under
+	// a reused keep-alive is retried as the SDK retries it.
+	caller, err := remember(memo, "caller", func() ([2]string, error) {
+		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return [2]string{}, err
+		}
+		if aws.ToString(out.Account) == "" {
+			return [2]string{}, fmt.Errorf("the answer names no account")
+		}
+		return [2]string{aws.ToString(out.Account), aws.ToString(out.Arn)}, nil
+	})
+	who := caller[0]
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+			fmt.Fprintf(stderr, "tenantctl verify: the endpoint does not answer (sts:GetCallerIdentity, no answer within %s); nothing was checked: %v\n", s.requestTimeout(), err)
+			return nil, cli.ExitError
+		}
+		if roleArn != "" {
+			fmt.Fprintf(stderr, "tenantctl verify: %s: reach cell %s through its role %s (sts:AssumeRole, then sts:GetCallerIdentity): %v; nothing was checked\n", o.Tenant, cellName, roleArn, err)
+			return nil, cli.ExitError
+		}
+		fmt.Fprintf(stderr, "tenantctl verify: who am I (sts:GetCallerIdentity): %v\n", err)
+		return nil, cli.ExitError
+	}
+	if cell != nil && cell.AccountID != "" && who != cell.AccountID {
+		return bad("tenant %s lives in cell %s, account %s; the credentials reached account %s: nothing was read. Verify with credentials for %s (the cell's roleArn, or the pipeline's own)", o.Tenant, cell.Name, cell.AccountID, who, cell.AccountID)
 	}
 	inv := o.Inventoried
 	if inv != nil {
@@ -556,40 +637,15 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	if inv.Tenant != o.Tenant {
 		return bad("the inventory is tenant %q's, not %q's", inv.Tenant, o.Tenant)
 	}
-	// Whatever the mode, the credentials must be the inventory's account:
-	// account-wide checks would otherwise judge another account.
-	// An endpoint that does not answer is said within one request timeout:
-	// the breaker stops asking it after the first (the retries meet the
-	// open circuit at once), while a connection the endpoint closed under
-	// a reused keep-alive is retried as the SDK retries it.
-	caller, err := remember(&s.shared, "caller/"+region, func() ([2]string, error) {
-		out, err := clients.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return [2]string{}, err
-		}
-		if aws.ToString(out.Account) == "" {
-			return [2]string{}, fmt.Errorf("the answer names no account")
-		}
-		return [2]string{aws.ToString(out.Account), aws.ToString(out.Arn)}, nil
-	})
-	who := caller[0]
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
-			fmt.Fprintf(stderr, "tenantctl verify: the endpoint does not answer (sts:GetCallerIdentity, no answer within %s); nothing was checked: %v\n", s.requestTimeout(), err)
-			return nil, cli.ExitError
-		}
-		fmt.Fprintf(stderr, "tenantctl verify: who am I (sts:GetCallerIdentity): %v\n", err)
-		return nil, cli.ExitError
-	}
 	if who != inv.AccountID {
 		return bad("the credentials are account %s's, the inventory of %s is account %s's: verify with credentials for %s", who, o.Tenant, inv.AccountID, inv.AccountID)
 	}
-	baselineCfg, err := stackfile.BaselineFor(o.BaselineDir, region)
-	if err != nil {
-		return bad("%v", err)
+	var baselineCfg *config.Baseline
+	if cell != nil {
+		baselineCfg = cell.Baseline
 	}
 	now := clock.Now()
-	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: clients, Baseline: baselineCfg, Shared: &s.shared}
+	t := &Target{Inv: inv, Cfg: cfg, OtherCidrs: others, Clients: clients, Baseline: baselineCfg, Shared: memo}
 	if o.Progress != nil {
 		t.Progress = func(done, total int, check string) {
 			fmt.Fprintf(o.Progress, "verify %s: %d/%d %s\n", o.Tenant, done, total, check)
@@ -607,14 +663,17 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 		rep.Mode = "discover"
 	}
 	// Read once per run, not once per tenant of a fleet: the checkout's
-	// commit, and the region's tenants (one account holds every stack
-	// file's tenants), for the account's tenancy.
+	// commit, and the cell's tenants (one account holds them), for the
+	// account's tenancy.
 	rep.Commit, _ = remember(&s.shared, "commit/"+o.StacksDir, func() (string, error) { return headCommit(o.StacksDir), nil })
 	rep.Edition = catalog.Edition
 	rep.Exceptions = exceptions.For(register, o.Tenant, lifecycle.Today(now))
 	rep.ProcessEvidence = process
-	if tenants, err := remember(&s.shared, "tenants/"+o.StacksDir+"/"+region, func() ([]string, error) {
-		fleet, err := stackfile.Fleet(o.StacksDir, region, "")
+	if cell != nil {
+		rep.Cell = cell.Name
+	}
+	if tenants, err := remember(memo, "tenants/"+o.StacksDir, func() ([]string, error) {
+		fleet, err := stackfile.Fleet(o.StacksDir, cell, region, "")
 		var names []string
 		for _, t := range fleet {
 			names = append(names, t.TenantID)

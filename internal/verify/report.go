@@ -45,6 +45,9 @@ type Report struct {
 	// SharedWith counts the other tenants in the same AWS account and
 	// region (their stack files): 0 is an account of its own.
 	SharedWith *int `json:"sharedWith,omitempty"`
+	// Cell names the cell (baseline stack, one AWS account) the tenant
+	// lives in; empty in a fleet without cells.
+	Cell string `json:"cell,omitempty"`
 	// Exceptions are the tenant's accepted exceptions (the register in the
 	// stacks directory): shown while they last and after, changing no
 	// status.
