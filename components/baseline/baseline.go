@@ -28,6 +28,7 @@ import (
 	"github.com/tenantkit/tenantkit/components/logging"
 	"github.com/tenantkit/tenantkit/components/loggroups"
 	"github.com/tenantkit/tenantkit/components/storage"
+	"github.com/tenantkit/tenantkit/components/tenant"
 	"github.com/tenantkit/tenantkit/internal/awsdocs"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
@@ -71,10 +72,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, err
 	}
 	var err error
-	b.Provider, err = aws.NewProvider(ctx, name+"-aws", &aws.ProviderArgs{
+	provider := &aws.ProviderArgs{
 		Region:      pulumi.String(cfg.Region),
 		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{"ManagedBy": pulumi.String("tenantkit"), "Scope": pulumi.String("account-baseline")}},
-	}, pulumi.Parent(b))
+	}
+	// The stack is its cell: the cell's role, the cell's account only.
+	tenant.CellAccess(provider, &config.Cell{Name: ctx.Stack(), Baseline: cfg})
+	b.Provider, err = aws.NewProvider(ctx, name+"-aws", provider, pulumi.Parent(b))
 	if err != nil {
 		return nil, err
 	}

@@ -191,3 +191,20 @@ func TestAdoptionSwitches(t *testing.T) {
 		}
 	}
 }
+
+// #38: the baseline is its cell: its provider may act in the cell's
+// account only (the example names 123456789012) and assumes no role the
+// example does not name.
+func TestBaselineReachesOnlyItsCell(t *testing.T) {
+	g := testkit.RunBaseline(t)
+	ps := g.OfType("pulumi:providers:aws")
+	if len(ps) != 1 {
+		t.Fatalf("%d AWS providers, want 1", len(ps))
+	}
+	if got, ok := ps[0].Get("allowedAccountIds").([]any); !ok || len(got) != 1 || got[0] != "123456789012" {
+		t.Errorf("allowedAccountIds = %v, want the cell's [123456789012]", ps[0].Get("allowedAccountIds"))
+	}
+	if v := ps[0].Get("assumeRole"); v != nil {
+		t.Errorf("assumeRole = %v, but the example cell names no role", v)
+	}
+}

@@ -34,8 +34,8 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 }
 
 // Coverage lists the data buckets of the tenants in dir that the shared
-// trail must cover: trailMode shared, not deleted, in the baseline's region.
-func Coverage(dir, region string) (func(account string) []string, error) {
+// trail must cover: trailMode shared, not deleted, in the baseline's cell.
+func Coverage(dir string, cell config.Cell) (func(account string) []string, error) {
 	names, err := stackfile.List(dir)
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func Coverage(dir, region string) (func(account string) []string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.TrailMode == expect.TrailShared && t.Lifecycle.State != config.StateDeleted && t.Region == region {
+		if t.TrailMode == expect.TrailShared && t.Lifecycle.State != config.StateDeleted && cell.Holds(t) {
 			tenants = append(tenants, t)
 		}
 	}
@@ -69,14 +69,17 @@ func Program(ctx *pulumi.Context) error {
 }
 
 func build(ctx *pulumi.Context, cfg *Config) error {
+	// The stack is a cell: its name the cell's, its tenants those whose
+	// stack files name it.
+	cell := config.Cell{Name: ctx.Stack(), Baseline: cfg}
 	var cover func(string) []string
 	if cfg.SharedTrail {
 		var err error
-		if cover, err = Coverage(cfg.TenantStacksDir, cfg.Region); err != nil {
+		if cover, err = Coverage(cfg.TenantStacksDir, cell); err != nil {
 			return fmt.Errorf("baseline: read the tenant stacks the shared trail covers (tenantStacksDir %q): %w", cfg.TenantStacksDir, err)
 		}
 	}
-	deadlines, err := Deadlines(cfg.TenantStacksDir, cfg.Region, clock.Now())
+	deadlines, err := Deadlines(cfg.TenantStacksDir, cell, clock.Now())
 	if err != nil {
 		return fmt.Errorf("baseline: read the tenant stacks' deadlines for the watchdog (tenantStacksDir %q): %w", cfg.TenantStacksDir, err)
 	}

@@ -10,14 +10,15 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/policydoc"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 // Deadlines are the §10 deadlines of the tenants in dir, in the
-// baseline's region, still ahead at now (expect.WatchesOf, expect.Pending).
-func Deadlines(dir, region string, now time.Time) ([]expect.Watch, error) {
+// baseline's cell, still ahead at now (expect.WatchesOf, expect.Pending).
+func Deadlines(dir string, cell config.Cell, now time.Time) ([]expect.Watch, error) {
 	names, err := stackfile.List(dir)
 	if err != nil {
 		return nil, err
@@ -28,7 +29,7 @@ func Deadlines(dir, region string, now time.Time) ([]expect.Watch, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.Region == region {
+		if cell.Holds(t) {
 			out = append(out, expect.Pending(expect.WatchesOf(t), now)...)
 		}
 	}

@@ -41,7 +41,12 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := New(ctx, cfg.TenantID, cfg)
+	// The program runs beside the baseline stacks, the cells.
+	cell, err := stackfile.CellOf("baseline", cfg)
+	if err != nil {
+		return fmt.Errorf("tenant %s: its cell: %w", cfg.TenantID, err)
+	}
+	t, err := NewInCell(ctx, cfg.TenantID, cfg, cell)
 	if err != nil {
 		return err
 	}

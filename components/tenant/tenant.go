@@ -55,15 +55,24 @@ func Tags(cfg *config.Tenant) map[string]string {
 // everything; Pulumi.yaml disables default providers, so no resource can
 // land in another region unnoticed (WP-07).
 func New(ctx *pulumi.Context, name string, cfg *config.Tenant, opts ...pulumi.ResourceOption) (*Tenant, error) {
+	return NewInCell(ctx, name, cfg, nil, opts...)
+}
+
+// NewInCell builds the tenant in its cell (nil: the credentials' own
+// account): the provider assumes the cell's role and acts in the cell's
+// account only (CellAccess).
+func NewInCell(ctx *pulumi.Context, name string, cfg *config.Tenant, cell *config.Cell, opts ...pulumi.ResourceOption) (*Tenant, error) {
 	t := &Tenant{}
 	if err := ctx.RegisterComponentResource("tenantkit:tenant:Tenant", name, t, opts...); err != nil {
 		return nil, err
 	}
 	var err error
-	t.Provider, err = aws.NewProvider(ctx, name+"-aws", &aws.ProviderArgs{
+	args := &aws.ProviderArgs{
 		Region:      pulumi.String(cfg.Region),
 		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(Tags(cfg))},
-	}, pulumi.Parent(t))
+	}
+	CellAccess(args, cell)
+	t.Provider, err = aws.NewProvider(ctx, name+"-aws", args, pulumi.Parent(t))
 	if err != nil {
 		return nil, err
 	}
@@ -181,4 +190,22 @@ func InterfaceEndpoints(cfg *config.Tenant) []string {
 		}
 	}
 	return out
+}
+
+// CellAccess gives the provider of a stack in cell what reaches the cell's
+// account and nothing else: the role the pipelines assume there
+// (assumeRole) and the one account the provider may act in
+// (allowedAccountIds: the provider checks the account its credentials
+// resolve to before its first call, and refuses any other).
+// https://www.pulumi.com/registry/packages/aws/api-docs/provider/
+func CellAccess(args *aws.ProviderArgs, cell *config.Cell) {
+	if cell == nil {
+		return
+	}
+	if cell.RoleArn != "" {
+		args.AssumeRole = &aws.ProviderAssumeRoleArgs{RoleArn: pulumi.String(cell.RoleArn), SessionName: pulumi.String("tenantkit-" + cell.Name)}
+	}
+	if cell.AccountID != "" {
+		args.AllowedAccountIds = pulumi.StringArray{pulumi.String(cell.AccountID)}
+	}
 }

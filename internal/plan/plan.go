@@ -460,46 +460,44 @@ func writeMarkdown(w io.Writer, r *Report) {
 
 // fleetQuotas counts every cell's tenants against its quotas and capacity
 // (config.CellProblems, raised values from the cell's baseline stack); a
-// tenant whose cell cannot be found is a problem of its own. Without any
-// baseline stack, each region is one account at AWS's defaults.
+// tenant whose cell cannot be found is a problem of its own. Where no cell
+// is known, each region is one account at AWS's defaults.
 func fleetQuotas(stacksDir, baselineDir string) []error {
 	names, err := stackfile.List(stacksDir)
 	if err != nil {
 		return []error{err}
 	}
-	cells, err := stackfile.Cells(baselineDir)
+	resolve, err := stackfile.Resolver(baselineDir)
 	if err != nil {
 		return []error{err}
 	}
-	type key struct{ cell, region string }
-	byCell := map[key][]*config.Tenant{}
-	found := map[string]config.Cell{}
+	type place struct {
+		cell   *config.Cell
+		region string
+	}
+	byCell := map[string][]*config.Tenant{}
+	places := map[string]place{}
 	var out []error
 	for _, n := range names {
 		t, _, err := stackfile.Load(stacksDir, n)
 		if err != nil {
 			continue // reported with the unreadable stacks
 		}
-		k := key{region: t.Region}
-		if len(cells) > 0 || t.Cell != "" {
-			c, err := config.ResolveCell(cells, t)
-			if err != nil {
-				out = append(out, fmt.Errorf("tenant %s: %w", t.TenantID, err))
-				continue
-			}
-			k.cell, found[c.Name] = c.Name, c
+		cell, err := resolve(t)
+		if err != nil {
+			out = append(out, err)
+			continue
 		}
-		byCell[k] = append(byCell[k], t)
+		key := t.Region
+		if cell != nil {
+			key = "cell " + cell.Name
+		}
+		places[key] = place{cell, t.Region}
+		byCell[key] = append(byCell[key], t)
 	}
-	keys := slices.SortedFunc(maps.Keys(byCell), func(a, b key) int { return strings.Compare(a.cell+"/"+a.region, b.cell+"/"+b.region) })
-	for _, k := range keys {
-		var cell *config.Cell
-		where := k.region
-		if c, ok := found[k.cell]; ok {
-			cell, where = &c, "cell "+c.Name
-		}
-		for _, e := range config.CellProblems(cell, byCell[k]) {
-			out = append(out, fmt.Errorf("%s: %w", where, e))
+	for _, key := range slices.Sorted(maps.Keys(byCell)) {
+		for _, e := range config.CellProblems(places[key].cell, byCell[key]) {
+			out = append(out, fmt.Errorf("%s: %w", key, e))
 		}
 	}
 	return out

@@ -236,9 +236,11 @@ func TestFleetPlanCountsQuotas(t *testing.T) {
 		body = strings.ReplaceAll(body, "10.16.0.0/20", cidr)
 		os.WriteFile(filepath.Join(dir, "Pulumi."+n+".yaml"), []byte(body), 0o644)
 	}
+	// The stacks' cell, at AWS's default quotas.
 	base := t.TempDir()
+	os.WriteFile(filepath.Join(base, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n"), 0o644)
 	code, out, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all")
-	if code != ExitFail || !strings.Contains(errs, `quota "VPCs per Region"`) {
+	if code != ExitFail || !strings.Contains(errs, `cell tokyo: quota "VPCs per Region"`) {
 		t.Fatalf("six VPCs in the region: exit %d %s", code, errs)
 	}
 	// #36 item 4: every format says FAIL and names the quota, not only

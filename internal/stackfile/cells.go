@@ -1,7 +1,9 @@
 package stackfile
 
 import (
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/tenantkit/tenantkit/internal/config"
 )
@@ -35,22 +37,37 @@ func Cells(dir string) ([]config.Cell, error) {
 }
 
 // CellOf reads the cell of t from the baseline stacks of dir
-// (config.ResolveCell): nil, with no error, when dir is "" or holds no
-// baseline stack and t names no cell (nothing to count against but AWS's
-// defaults).
+// (config.ResolveCell): nil, with no error, where no cell is known: dir is
+// "" or does not exist (a checkout without the baselines, a unit test), or
+// holds no baseline stack and t names no cell.
 func CellOf(dir string, t *config.Tenant) (*config.Cell, error) {
+	resolve, err := Resolver(dir)
+	if err != nil {
+		return nil, err
+	}
+	return resolve(t)
+}
+
+// Resolver reads the cells of dir once and finds each tenant's, as CellOf
+// does.
+func Resolver(dir string) (func(t *config.Tenant) (*config.Cell, error), error) {
+	if _, err := os.Stat(dir); dir == "" || errors.Is(err, os.ErrNotExist) {
+		return func(*config.Tenant) (*config.Cell, error) { return nil, nil }, nil
+	}
 	cells, err := Cells(dir)
 	if err != nil {
 		return nil, err
 	}
-	if len(cells) == 0 && t.Cell == "" {
-		return nil, nil
-	}
-	c, err := config.ResolveCell(cells, t)
-	if err != nil {
-		return nil, fmt.Errorf("tenant %s: %w", t.TenantID, err)
-	}
-	return &c, nil
+	return func(t *config.Tenant) (*config.Cell, error) {
+		if len(cells) == 0 && t.Cell == "" {
+			return nil, nil
+		}
+		c, err := config.ResolveCell(cells, t)
+		if err != nil {
+			return nil, fmt.Errorf("tenant %s: %w", t.TenantID, err)
+		}
+		return &c, nil
+	}, nil
 }
 
 // QuotaProblems counts t with the other tenants of its cell in dir against

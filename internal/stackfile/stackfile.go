@@ -625,4 +625,3 @@ func OtherCidrs(dir, self string) (map[string]netip.Prefix, error) {
 	cidrs, _, err := Ranges(dir, self)
 	return cidrs, err
 }
-

@@ -559,17 +559,9 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	// The tenant's cell: the account to reach, the role to reach it by,
 	// the baseline it was built beside.
-	cells, err := remember(&s.shared, "cells/"+o.BaselineDir, func() ([]config.Cell, error) { return stackfile.Cells(o.BaselineDir) })
+	cell, err := remember(&s.shared, "cell/"+o.BaselineDir+"/"+cfg.Cell+"/"+cfg.Region, func() (*config.Cell, error) { return stackfile.CellOf(o.BaselineDir, cfg) })
 	if err != nil {
 		return bad("%v", err)
-	}
-	var cell *config.Cell
-	if len(cells) > 0 || cfg.Cell != "" {
-		c, err := config.ResolveCell(cells, cfg)
-		if err != nil {
-			return bad("tenant %s: %v", o.Tenant, err)
-		}
-		cell = &c
 	}
 	cellName, roleArn := region, ""
 	if cell != nil {
@@ -629,7 +621,7 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 			fmt.Fprintln(stderr, "tenantctl verify: --discover needs clients that can list subnets, launch templates and load balancers")
 			return nil, cli.ExitError
 		}
-		if inv, err = Discover(ctx, &Finder{STS: clients.STS, EC2: fe, ELB: fl, KMS: clients.KMS}, cfg); err != nil {
+		if inv, err = Discover(ctx, &Finder{Account: who, STS: clients.STS, EC2: fe, ELB: fl, KMS: clients.KMS}, cfg); err != nil {
 			fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
 			return nil, cli.ExitError
 		}

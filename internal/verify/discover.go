@@ -18,10 +18,13 @@ import (
 
 // Finder is what discovery reads beyond the checks' clients.
 type Finder struct {
-	STS STS
-	EC2 finderEC2
-	ELB finderELB
-	KMS keyDescriber
+	// Account, when known (the session asked sts:GetCallerIdentity once
+	// for the cell), spares each tenant the question; else STS answers it.
+	Account string
+	STS     STS
+	EC2     finderEC2
+	ELB     finderELB
+	KMS     keyDescriber
 }
 
 type finderEC2 interface {
@@ -43,11 +46,14 @@ func tagged(tags []ec2types.Tag, tenant string) bool { return tagValue(tags, "Te
 // filter did), the rest by the names the components give (tk-<tenant>-...).
 // It needs the stack config for the classifications and the trail mode.
 func Discover(ctx context.Context, f *Finder, cfg *config.Tenant) (*Inventory, error) {
-	id, err := f.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, fmt.Errorf("discover: who am I: %w", err)
+	acct := f.Account
+	if acct == "" {
+		id, err := f.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return nil, fmt.Errorf("discover: who am I: %w", err)
+		}
+		acct = aws.ToString(id.Account)
 	}
-	acct := aws.ToString(id.Account)
 	if acct == "" {
 		return nil, fmt.Errorf("discover: who am I: the answer names no account")
 	}

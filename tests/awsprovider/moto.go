@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -65,6 +66,14 @@ type Moto struct {
 // moto server takes any credentials; the static ones are only used when
 // none are configured.
 func NewMoto(ctx context.Context, endpoint, region string) (*Moto, error) {
+	return NewMotoAs(ctx, endpoint, region, "", "")
+}
+
+// NewMotoAs is NewMoto with the provider's assumeRole: the clients act
+// with the credentials sts:AssumeRole gives for roleArn (moto answers a
+// role of another account with that account's credentials), as the
+// bridged provider does before its first call.
+func NewMotoAs(ctx context.Context, endpoint, region, roleArn, session string) (*Moto, error) {
 	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(region)}
 	if endpoint != "" {
 		opts = append(opts, awsconfig.WithBaseEndpoint(endpoint))
@@ -76,6 +85,13 @@ func NewMoto(ctx context.Context, endpoint, region string) (*Moto, error) {
 	if endpoint != "" && !haveCredentials(ctx, cfg) {
 		cfg.Credentials = credentials.NewStaticCredentialsProvider("testing", "testing", "")
 	}
+	if roleArn != "" {
+		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), roleArn, func(o *stscreds.AssumeRoleOptions) {
+			if session != "" {
+				o.RoleSessionName = session
+			}
+		}))
+	}
 	m := &Moto{Endpoint: endpoint, Region: region,
 		ec2: ec2.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),
 		logs: cloudwatchlogs.NewFromConfig(cfg), elb: elbv2.NewFromConfig(cfg), asg: autoscaling.NewFromConfig(cfg),
@@ -86,6 +102,9 @@ func NewMoto(ctx context.Context, endpoint, region string) (*Moto, error) {
 	}
 	id, err := m.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
+		if roleArn != "" {
+			return nil, fmt.Errorf("assume role %s at %s: %w", roleArn, endpointName(endpoint), err)
+		}
 		return nil, fmt.Errorf("the account behind %s: %w", endpointName(endpoint), err)
 	}
 	m.Account = aws.ToString(id.Account)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,9 +34,28 @@ func (a *Account) configure(ctx context.Context, req plugin.ConfigureRequest) (p
 	if endpoint == "aws" {
 		endpoint = ""
 	}
-	m, err := NewMoto(ctx, endpoint, region)
+	// assumeRole and allowedAccountIds as the bridged provider takes them
+	// (CheckConfig JSON-encodes objects and lists): the role assumed before
+	// the first call, then the account its credentials resolve to refused
+	// unless allowed ("AWS account ID not allowed: <id>", before any change;
+	// terraform-provider-aws internal/conns/config.go).
+	var assume struct {
+		RoleArn     string `json:"roleArn"`
+		SessionName string `json:"sessionName"`
+	}
+	if err := decodeConfig(in["assumeRole"], &assume); err != nil {
+		return plugin.ConfigureResponse{}, fmt.Errorf("assumeRole: %w", err)
+	}
+	var allowed []string
+	if err := decodeConfig(in["allowedAccountIds"], &allowed); err != nil {
+		return plugin.ConfigureResponse{}, fmt.Errorf("allowedAccountIds: %w", err)
+	}
+	m, err := NewMotoAs(ctx, endpoint, region, assume.RoleArn, assume.SessionName)
 	if err != nil {
 		return plugin.ConfigureResponse{}, err
+	}
+	if len(allowed) > 0 && !slices.Contains(allowed, m.Account) {
+		return plugin.ConfigureResponse{}, fmt.Errorf("AWS account ID not allowed: %s", m.Account)
 	}
 	if v := in["defaultTags"]; v.IsString() && v.StringValue() != "" {
 		var dt struct {
@@ -52,6 +72,22 @@ func (a *Account) configure(ctx context.Context, req plugin.ConfigureRequest) (p
 	a.moto, a.ID, a.Region = m, m.Account, region
 	a.mu.Unlock()
 	return plugin.ConfigureResponse{}, nil
+}
+
+// decodeConfig reads a provider config value CheckConfig JSON-encoded (or
+// an engine that passed it as it is) into out; nothing set leaves out.
+func decodeConfig(v resource.PropertyValue, out any) error {
+	switch {
+	case v.IsString() && v.StringValue() != "":
+		return json.Unmarshal([]byte(v.StringValue()), out)
+	case v.IsObject() || v.IsArray():
+		b, err := json.Marshal(v.Mappable())
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(b, out)
+	}
+	return nil
 }
 
 // backend is the moto handler of a type, when the account is moto's.
