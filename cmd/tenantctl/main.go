@@ -26,7 +26,6 @@ import (
 	"github.com/tenantkit/tenantkit/internal/evidence"
 	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/plan"
-	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
 )
 
@@ -192,11 +191,7 @@ func (f *factory) env() *ops.Env {
 	}
 	if in, ok := dep.(*deploy.Inline); ok {
 		e.RecoverStack = func(ctx context.Context, tenant string) error {
-			t, _, err := stackfile.Load(e.StacksDir, tenant)
-			if err != nil {
-				return err
-			}
-			cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(t.Region))
+			cfg, err := e.CellConfig(ctx, tenant)
 			if err != nil {
 				return err
 			}
@@ -236,11 +231,7 @@ func (f *factory) env() *ops.Env {
 		return nil
 	}
 	e.Leftovers = func(ctx context.Context, tenant string) ([]string, error) {
-		t, _, err := stackfile.Load(e.StacksDir, tenant)
-		if err != nil {
-			return nil, err
-		}
-		cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(t.Region))
+		cfg, err := e.CellConfig(ctx, tenant)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,10 @@ type State struct {
 	Exists bool
 	// Lifecycle is "" when the stack exports no inventory (never updated).
 	Lifecycle string
+	// Account is the AWS account the last deploy built the stack in (the
+	// inventory's accountId): the cell it lives in, whatever the stack
+	// file now says.
+	Account string
 }
 
 // StateReader reads what is deployed.
@@ -46,7 +50,9 @@ func (d *Inline) DeployedState(ctx context.Context, name string) (State, error) 
 	for k, v := range out {
 		values[k] = v.Value
 	}
-	return State{Exists: true, Lifecycle: LifecycleOf(values)}, nil
+	inv, _ := values["inventory"].(map[string]any)
+	account, _ := inv["accountId"].(string)
+	return State{Exists: true, Lifecycle: LifecycleOf(values), Account: account}, nil
 }
 
 // existing selects a stack the backend holds, and fails if it holds none:

@@ -118,3 +118,25 @@ func TestCellKeysValidated(t *testing.T) {
 		}
 	}
 }
+
+// A tenant never moves cells silently: a stack file that names another
+// cell than the account its stack was deployed in is refused before any
+// preview, naming both accounts and the way to move (the suspension stays
+// recorded, not applied); in its own cell's account, it deploys.
+func TestNoSilentCellMove(t *testing.T) {
+	e := newEnv(t, "2026-12-10")
+	cancelled(t, e, "initech", "2026-12-09")
+	e.dep.accounts = map[string]string{"initech": "222233334444"} // deployed in another cell's account
+	code := e.Offboard(context.Background(), []string{"suspend", "initech", "--yes"})
+	if code == cli.ExitOK || !strings.Contains(e.err.String(), "deployed in account 222233334444") || !strings.Contains(e.err.String(), "never moves cells") {
+		t.Fatalf("suspend of a tenant whose file names another cell: exit %d %s", code, e.err)
+	}
+	if len(e.dep.calls) != 0 {
+		t.Errorf("the deployer was called: %v", e.dep.calls)
+	}
+	e.dep.accounts["initech"] = "123456789012" // its cell's account
+	e.err.Reset()
+	if code := e.Offboard(context.Background(), []string{"suspend", "initech", "--yes"}); code != cli.ExitOK {
+		t.Errorf("suspend in its own cell: exit %d %s", code, e.err)
+	}
+}

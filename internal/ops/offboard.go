@@ -206,6 +206,9 @@ func (e *Env) previewThenUp(ctx context.Context, tenant string) (map[string]any,
 	if stopped(ctx) {
 		return nil, &deploy.Interrupted{Op: "preview", Stack: tenant, Err: errors.New("stopped before the deploy began")}
 	}
+	if err := e.inItsCell(ctx, tenant); err != nil {
+		return nil, err
+	}
 	if _, err := e.Deployer.Preview(ctx, tenant); err != nil {
 		return nil, err
 	}
@@ -492,6 +495,9 @@ func (e *Env) delete(ctx context.Context, tenant string, f offFlags) error {
 		}
 		_ = e.record(tenant, lifecycle.StepDelete, "deletion FAILED at up: "+err.Error(), details)
 		return failed("%w (the stack stays deleting; run delete again)", err)
+	}
+	if err := e.inItsCell(ctx, tenant); err != nil {
+		return err
 	}
 	if err := e.Deployer.Destroy(ctx, tenant); err != nil {
 		if deploy.IsInterrupted(err) || stopped(ctx) {

@@ -281,6 +281,9 @@ func (e *Env) onboard(ctx context.Context, o OnboardOptions) error {
 	if stopped(ctx) {
 		return e.interrupted(cfg.TenantID, lifecycle.StepOnboard, "deploy", errors.New("stopped before the deploy began; the stack file is written"), nil, o.command())
 	}
+	if err := e.inItsCell(ctx, cfg.TenantID); err != nil {
+		return err
+	}
 	if _, err := e.Deployer.Preview(ctx, cfg.TenantID); err != nil {
 		if deploy.IsInterrupted(err) || stopped(ctx) {
 			return e.interrupted(cfg.TenantID, lifecycle.StepOnboard, "deploy (preview)", err, nil, o.command())

@@ -24,6 +24,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/deploy"
@@ -349,4 +351,51 @@ func fieldErrors(err error) []error {
 func isField(err error, field string) bool {
 	var fe *config.FieldError
 	return errors.As(err, &fe) && fe.Field == field
+}
+
+// CellConfig is the AWS configuration of the tenant's cell, its account
+// checked (deploy.CellConfig): what tenantctl's own calls into the
+// tenant's account use.
+func (e *Env) CellConfig(ctx context.Context, tenant string) (aws.Config, error) {
+	t, _, err := stackfile.Load(e.StacksDir, tenant)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cell, err := stackfile.CellOf(e.BaselineDir, t)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	return deploy.CellConfig(ctx, cell, t.Region)
+}
+
+// inItsCell refuses to deploy a tenant whose stack the backend holds as
+// built in another account than its cell's: a tenant never moves cells
+// silently (a stack file edited to name another cell would have the
+// provider look for its resources where they are not, and build them
+// again there). A move is an offboard and an onboard.
+func (e *Env) inItsCell(ctx context.Context, tenant string) error {
+	r, ok := e.Deployer.(deploy.StateReader)
+	if !ok {
+		return nil
+	}
+	t, _, err := stackfile.Load(e.StacksDir, tenant)
+	if err != nil {
+		return bad("%w", err)
+	}
+	cell, err := stackfile.CellOf(e.BaselineDir, t)
+	if err != nil {
+		return bad("%w", err)
+	}
+	if cell == nil || cell.AccountID == "" {
+		return nil
+	}
+	st, err := r.DeployedState(ctx, tenant)
+	if err != nil {
+		return failed("tenant %s: what the backend holds of its stack: %w", tenant, err)
+	}
+	if st.Account != "" && st.Account != cell.AccountID {
+		return bad("tenant %s is deployed in account %s, and its stack file names cell %s (account %s): nothing was deployed. A tenant never moves cells in place: put the cell back in %s, or move it by offboarding it and onboarding it anew (docs/cells.md)",
+			tenant, st.Account, cell.Name, cell.AccountID, stackfile.Path(e.StacksDir, tenant))
+	}
+	return nil
 }

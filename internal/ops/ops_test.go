@@ -39,6 +39,8 @@ type fake struct {
 	stacks   string // the stacks directory up deploys from
 	deployed map[string]string
 	absent   map[string]bool
+	// accounts are the accounts the stacks were deployed in (none: unsaid).
+	accounts map[string]string
 	// duringPreview runs while the preview runs (another writer, say).
 	duringPreview func()
 }
@@ -53,7 +55,7 @@ func (f *fake) DeployedState(_ context.Context, s string) (deploy.State, error) 
 	if !ok {
 		st = config.StateActive
 	}
-	return deploy.State{Exists: true, Lifecycle: st}, nil
+	return deploy.State{Exists: true, Lifecycle: st, Account: f.accounts[s]}, nil
 }
 
 func (f *fake) Ready() error { return f.notReady }
