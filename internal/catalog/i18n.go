@@ -242,6 +242,11 @@ var Japanese = map[string]Texts{
 // Words of the reports, in both languages.
 type Words struct {
 	Report, Fleet, Tenant, Account, Region, Time, Tool, Overall, Control, Section,
+	// Cell heads a group of the fleet page: the tenants of one cell (one
+	// AWS account); NoCell the tenants of a fleet without cells.
+	Cell, NoCell string
+	// TenantsIn counts a cell's tenants ("%d").
+	TenantsIn string
 	Status, Checks, Resource, Observed, Expected, WhatChecked, PlanRule, LiveChecks,
 	WhatToDo, Process, Legend, NotAWS, Observations, Timeline, Cancelled, SuspendBy,
 	DeleteBy, Done, Contents, ValuesAsRead, State, Caller, Mode string
@@ -301,6 +306,7 @@ const (
 func WordsIn(lang string) Words {
 	if lang == LangJA {
 		return Words{
+			Cell: "セル", NoCell: "セルの指定なし", TenantsIn: "テナント数 %d",
 			Report: "エビデンス報告書", Fleet: "全テナントの状況", Tenant: "テナント", Account: "アカウント", Region: "リージョン",
 			Time: "作成日時", Tool: "ツール", Overall: "総合判定", Control: "管理策", Section: "ホワイトペーパーの項番",
 			Status: "判定", Checks: "確認項目", Resource: "リソース", Observed: "読み取った値", Expected: "あるべき値",
@@ -335,6 +341,7 @@ func WordsIn(lang string) Words {
 		}
 	}
 	return Words{
+		Cell: "Cell", NoCell: "No cell named", TenantsIn: "%d tenants",
 		Report: "Evidence report", Fleet: "Fleet", Tenant: "Tenant", Account: "Account", Region: "Region",
 		Time: "Made", Tool: "Tool", Overall: "Overall", Control: "Control", Section: "Whitepaper section",
 		Status: "Status", Checks: "Checks", Resource: "Resource", Observed: "Observed", Expected: "Expected",

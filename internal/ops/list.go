@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,10 +22,13 @@ const ListSchema = "tenantkit.tenants/v1"
 
 // Row is one tenant in the list.
 type Row struct {
-	Tenant      string `json:"tenant"`
-	State       string `json:"state"`
-	VpcCidr     string `json:"vpcCidr"`
-	Region      string `json:"region"`
+	Tenant  string `json:"tenant"`
+	State   string `json:"state"`
+	VpcCidr string `json:"vpcCidr"`
+	Region  string `json:"region"`
+	// Cell is the cell (one AWS account) the tenant lives in; empty in a
+	// fleet without cells.
+	Cell        string `json:"cell,omitempty"`
 	Environment string `json:"environment"`
 	Ring        int    `json:"ring"`
 	CancelledOn string `json:"cancelledOn,omitempty"`
@@ -95,7 +100,8 @@ workflows in .github/workflows consume.`,
 func (e *Env) List(args []string) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	e.dirFlags(fs)
-	format := fs.String("format", "text", "text, json or matrix")
+	format := fs.String("format", "text", "text, json, matrix (one entry per tenant) or cells (one entry per cell: the workflows' shards)")
+	only := fs.String("cell", "", "list the tenants of this cell only")
 	pos, code, done := cli.ParseCommand(ListCommand, fs, args, e.Stdout, e.Stderr)
 	if done {
 		return code
@@ -103,14 +109,17 @@ func (e *Env) List(args []string) int {
 	if len(pos) != 0 {
 		return cli.UsageError(e.Stderr, ListCommand, "takes no arguments")
 	}
-	if *format != "text" && *format != "json" && *format != "matrix" {
-		return cli.UsageError(e.Stderr, ListCommand, "--format %q: use text, json or matrix", *format)
+	if !slices.Contains([]string{"text", "json", "matrix", "cells"}, *format) {
+		return cli.UsageError(e.Stderr, ListCommand, "--format %q: use text, json, matrix or cells", *format)
 	}
 	rows, problems, err := e.Rows()
 	if err != nil {
 		return e.exit("list", bad("%w", err))
 	}
-	if *format != "matrix" { // the workflows' matrix needs no backend
+	if *only != "" {
+		rows = slices.DeleteFunc(rows, func(r Row) bool { return r.Cell != *only })
+	}
+	if *format != "matrix" && *format != "cells" { // the workflows' matrices need no backend
 		if why := e.deployed(rows); why != "" && len(rows) > 0 {
 			fmt.Fprintf(e.Stderr, "tenantctl list: deployed state unknown (%s); the states listed are the stack files'\n", why)
 		}
@@ -137,9 +146,13 @@ func (e *Env) List(args []string) int {
 		b, _ := json.Marshal(Matrix(rows))
 		fmt.Fprintln(e.Stdout, string(b))
 		return code
+	case "cells":
+		b, _ := json.Marshal(CellMatrix(rows))
+		fmt.Fprintln(e.Stdout, string(b))
+		return code
 	}
 	w := tabwriter.NewWriter(e.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "TENANT\tSTATE\tDEPLOYED\tVPC CIDR\tCANCELLED\tSUSPEND ON\tDELETE BY\tDAYS LEFT\tDUE")
+	fmt.Fprintln(w, "TENANT\tCELL\tSTATE\tDEPLOYED\tVPC CIDR\tCANCELLED\tSUSPEND ON\tDELETE BY\tDAYS LEFT\tDUE")
 	for _, r := range rows {
 		left := "-"
 		if r.DaysLeft != nil {
@@ -156,7 +169,7 @@ func (e *Env) List(args []string) int {
 		case strings.HasPrefix(dep, "unknown"):
 			dep = "unknown"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Tenant, r.State, dep, r.VpcCidr, dash(r.CancelledOn), dash(r.SuspendOn), dash(r.DeleteBy), left, dash(due))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Tenant, dash(r.Cell), r.State, dep, r.VpcCidr, dash(r.CancelledOn), dash(r.SuspendOn), dash(r.DeleteBy), left, dash(due))
 	}
 	w.Flush()
 	return code
@@ -172,6 +185,34 @@ type MatrixEntry struct {
 	Due string `json:"due"`
 	// Ring is the tenant's place in a change's rollout (config.Tenant.Ring).
 	Ring int `json:"ring"`
+	// Cell is the tenant's cell: its job assumes the cell's role.
+	Cell string `json:"cell,omitempty"`
+}
+
+// CellEntry is one cell in the workflows' sharded matrices: a job per
+// cell (GitHub allows 256 jobs in a matrix; a cell's tenants run inside
+// its job), so cells run in parallel, each within its own account's API
+// limits.
+type CellEntry struct {
+	Cell   string `json:"cell"`
+	Region string `json:"region"`
+	// Tenants counts the cell's tenants that are not deleted.
+	Tenants int `json:"tenants"`
+}
+
+// CellMatrix is the workflows' matrix of cells, sorted by name.
+func CellMatrix(rows []Row) map[string][]CellEntry {
+	count := map[[2]string]int{}
+	for _, r := range rows {
+		if r.State != "deleted" {
+			count[[2]string{r.Cell, r.Region}]++
+		}
+	}
+	out := []CellEntry{}
+	for _, k := range slices.SortedFunc(maps.Keys(count), func(a, b [2]string) int { return strings.Compare(a[0]+"/"+a[1], b[0]+"/"+b[1]) }) {
+		out = append(out, CellEntry{Cell: k[0], Region: k[1], Tenants: count[k]})
+	}
+	return map[string][]CellEntry{"include": out}
 }
 
 // Matrix is the workflows' matrix: the tenants that are not deleted.
@@ -179,7 +220,7 @@ func Matrix(rows []Row) map[string][]MatrixEntry {
 	out := []MatrixEntry{}
 	for _, r := range rows {
 		if r.State != "deleted" {
-			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due, Ring: r.Ring})
+			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due, Ring: r.Ring, Cell: r.Cell})
 		}
 	}
 	return map[string][]MatrixEntry{"include": out}
@@ -200,6 +241,10 @@ func (e *Env) Rows() ([]Row, []error, error) {
 		return nil, nil, err
 	}
 	today := e.today()
+	resolve, err := stackfile.Resolver(e.BaselineDir)
+	if err != nil {
+		return nil, nil, err
+	}
 	var rows []Row
 	for _, n := range names {
 		t, _, err := stackfile.Load(e.StacksDir, n)
@@ -208,7 +253,12 @@ func (e *Env) Rows() ([]Row, []error, error) {
 			continue
 		}
 		l := t.Lifecycle
-		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Region: t.Region, Environment: t.Environment, Ring: t.Ring, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
+		r := Row{Tenant: n, State: l.State, VpcCidr: t.VpcCidr, Region: t.Region, Cell: t.Cell, Environment: t.Environment, Ring: t.Ring, CancelledOn: l.CancelledOn, SuspendOn: l.SuspendOn, DeleteBy: l.DeleteBy}
+		if c, err := resolve(t); err != nil {
+			problems = append(problems, err)
+		} else if c != nil {
+			r.Cell = c.Name
+		}
 		if l.DeleteBy != "" && l.State != "deleted" {
 			left := daysLeft(today, l.DeleteBy)
 			r.DaysLeft = &left

@@ -601,9 +601,9 @@ func TestList(t *testing.T) {
 		rows[f[0]] = f
 	}
 	for tenant, want := range map[string][]string{
-		"acme":    {"acme", "active", "unknown", "10.16.0.0/20", "-", "-", "-", "-", "-"},
-		"globex":  {"globex", "suspended", "unknown", "10.16.16.0/20", "2026-11-20", "2026-11-21", "2026-12-20", "25", "-"},
-		"initech": {"initech", "active", "unknown", "10.16.32.0/22", "-", "-", "-", "-", "-"},
+		"acme":    {"acme", "tokyo", "active", "unknown", "10.16.0.0/20", "-", "-", "-", "-", "-"},
+		"globex":  {"globex", "tokyo", "suspended", "unknown", "10.16.16.0/20", "2026-11-20", "2026-11-21", "2026-12-20", "25", "-"},
+		"initech": {"initech", "tokyo", "active", "unknown", "10.16.32.0/22", "-", "-", "-", "-", "-"},
 	} {
 		if !slices.Equal(rows[tenant], want) {
 			t.Errorf("list row %v, want %v", rows[tenant], want)
@@ -624,7 +624,7 @@ func TestListSaysWhatIsDeployed(t *testing.T) {
 	if code := e.List(nil); code != cli.ExitOK {
 		t.Fatalf("exit %d %s", code, e.err)
 	}
-	for _, want := range []string{"acme     active  yes, 2026-11-24T10:00:00Z, 172 resources", "globex   active  no  ", "initech  active  no  "} {
+	for _, want := range []string{"acme     tokyo  active  yes, 2026-11-24T10:00:00Z, 172 resources", "globex   tokyo  active  no  ", "initech  tokyo  active  no  "} {
 		if !strings.Contains(e.out.String(), want) {
 			t.Errorf("list lacks %q:\n%s", want, e.out)
 		}

@@ -832,6 +832,12 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		var tenants []FleetTenant
 		for _, r := range rows {
 			ft := FleetTenant{Tenant: r.tenant, Report: r.result, Status: r.status}
+			switch {
+			case r.result != nil && r.result.Cell != "":
+				ft.Cell = r.result.Cell
+			case r.cfg != nil:
+				ft.Cell = r.cfg.Cell
+			}
 			if r.result != nil && r.report != "" {
 				ft.ReportFile = r.tenant + ".html"
 			}

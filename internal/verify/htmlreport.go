@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,6 +240,8 @@ func applicability(r *Report, lang string) []applicabilityRow {
 // its §10 dates.
 type FleetTenant struct {
 	Tenant string
+	// Cell is the tenant's cell (its report's, else its stack file's).
+	Cell   string
 	Report *Report
 	// Status is the report's status, or why there is none (one word or
 	// two: NOT VERIFIED, NO REPORT, DELETED).
@@ -252,12 +255,25 @@ type fleetRow struct {
 	Tenant, Report string
 	Status         catalog.Status
 	Cells          []catalog.Status
+	// Group, on the first row of a cell, heads the cell's tenants.
+	Group *fleetGroup
+}
+
+type fleetGroup struct {
+	Cell, Title string
 }
 
 // FleetHTML writes the fleet's page: a tenant × control grid, each cell the
-// control's status in that tenant's report, and the offboarding timeline.
+// control's status in that tenant's report, its tenants grouped by cell
+// (one AWS account each), and the offboarding timeline.
 func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoint string) error {
 	words := catalog.WordsIn(lang)
+	tenants = slices.Clone(tenants)
+	slices.SortStableFunc(tenants, func(a, b FleetTenant) int { return strings.Compare(a.Cell, b.Cell) })
+	count := map[string]int{}
+	for _, t := range tenants {
+		count[t.Cell]++
+	}
 	var controls []catalog.Control
 	for _, c := range catalog.Controls {
 		if len(checksOf(c.ID)) > 0 {
@@ -272,8 +288,18 @@ func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoi
 	var rows []fleetRow
 	type timelineRow struct{ Tenant, State, Cancelled, SuspendBy, DeleteBy, Done string }
 	var timeline []timelineRow
-	for _, t := range tenants {
+	for i, t := range tenants {
 		row := fleetRow{Tenant: visible(t.Tenant, ""), Report: visible(t.ReportFile, ""), Status: catalog.Status(visible(t.Status, ""))}
+		if i == 0 || t.Cell != tenants[i-1].Cell {
+			title := words.NoCell
+			if t.Cell != "" {
+				title = words.Cell + " " + visible(t.Cell, "")
+				if t.Report != nil && t.Report.Account != "" {
+					title += " (" + words.Account + " " + visible(t.Report.Account, "") + ")"
+				}
+			}
+			row.Group = &fleetGroup{Cell: visible(t.Cell, ""), Title: title + " — " + fmt.Sprintf(words.TenantsIn, count[t.Cell])}
+		}
 		for _, c := range controls {
 			st := catalog.Status("—")
 			if t.Report != nil {
@@ -291,7 +317,7 @@ func FleetHTML(w io.Writer, lang string, tenants []FleetTenant, jst, utc, endpoi
 		}
 	}
 	return htmlTemplates.ExecuteTemplate(w, "fleet.html.tmpl", map[string]any{
-		"Lang": lang, "W": words, "CSS": styleSheet(), "Legend": legend(words), "Controls": cols, "Rows": rows, "Timeline": timeline,
+		"Lang": lang, "W": words, "CSS": styleSheet(), "Legend": legend(words), "Controls": cols, "Rows": rows, "Timeline": timeline, "Span": len(cols) + 2,
 		"JST": visible(jst, ""), "UTC": visible(utc, ""), "Tool": visible(ToolVersion(), ""), "Endpoint": visible(endpoint, ""),
 	})
 }
