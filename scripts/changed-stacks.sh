@@ -7,16 +7,23 @@
 #   scripts/changed-stacks.sh BASE_REF >> "$GITHUB_OUTPUT"
 #   scripts/changed-stacks.sh --due >> "$GITHUB_OUTPUT"
 #
-# Prints matrix=<json>, count=<n>, baseline=true|false, and ringN=<json>,
-# countN=<n> for the rings 0, 1 and 2 (with a BASE_REF). An empty BASE_REF
-# (a new branch, a schedule) means everything; --due means the tenants
-# whose offboarding step (suspend, delete) is due today, and no baseline.
+# Prints matrix=<json>, count=<n>, baseline=true|false, baselines=<json>
+# (the cells whose baseline stack must deploy: {"include":[{"cell":...}]}),
+# cells=<json> (every cell with tenants, `tenantctl list --format cells`:
+# the nightly jobs' shards), and ringN=<json>, countN=<n> for the rings 0,
+# 1 and 2 (with a BASE_REF). An empty BASE_REF (a new branch, a schedule)
+# means everything; --due means the tenants whose offboarding step
+# (suspend, delete) is due today, and no baseline.
+#
+# A change to one cell's baseline stack (baseline/Pulumi.<cell>.yaml)
+# deploys that cell's baseline only, and no tenant; a tenant's stack file,
+# that tenant and its own cell's baseline (whose shared trail covers it).
 set -euo pipefail
 base=${1:-}
 tenantctl=${TENANTCTL:-tenantctl}
 
 all=false baseline=false
-declare -a tenants=()
+declare -a tenants=() cells=()
 # list exits 1 when a §10 deadline was missed (said on stderr): the matrix
 # is still whole, and the run that acts on it must go on.
 list_matrix() {
@@ -28,11 +35,21 @@ list_matrix() {
   printf '%s\n' "$out"
 }
 
+list_cells() {
+  local out rc=0
+  out=$("$tenantctl" list --format cells) || rc=$?
+  if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+    return "$rc"
+  fi
+  printf '%s\n' "$out"
+}
+
 if [[ $base == --due ]]; then
   matrix=$(list_matrix | jq -c '{include: [.include[] | select(.due != "")]}')
   echo "matrix=$matrix"
   echo "count=$(jq '.include | length' <<<"$matrix")"
   echo "baseline=false"
+  echo 'baselines={"include":[]}'
   exit 0
 fi
 if [[ -z $base ]] || ! git rev-parse --quiet --verify "$base^{commit}" >/dev/null; then
@@ -46,12 +63,13 @@ else
       # every stack, never on the next unrelated merge.
       components/*|internal/*|cmd/*|main.go|Pulumi.yaml|go.mod|go.sum|.github/*|scripts/*|tools/*)
         all=true baseline=true ;;
+      baseline/Pulumi.*.yaml)
+        c=${f#baseline/Pulumi.}; [[ $c == yaml ]] || cells+=("${c%.yaml}") ;;
       baseline/*)
         baseline=true ;;
       stacks/Pulumi.*.yaml)
         # The shared trail covers the tenants' buckets: a tenant stack
-        # change is a baseline change too.
-        baseline=true
+        # change is a change of its cell's baseline too.
         t=${f#stacks/Pulumi.}; tenants+=("${t%.yaml}") ;;
     esac
   done < <(git diff --name-only "$base" HEAD)
@@ -66,7 +84,24 @@ else
 fi
 echo "matrix=$matrix"
 echo "count=$(jq '.include | length' <<<"$matrix")"
+# The baselines to deploy: every cell's when shared code or the baseline
+# program changed ($baseline), else the cells named by their own stack
+# file or by a changed tenant's. A tenant whose file names no cell lives
+# in its region's one baseline (tenantkit:cell empty): every baseline.
+every=$(for f in baseline/Pulumi.*.yaml; do [[ -e $f ]] || continue; c=${f#baseline/Pulumi.}; echo "${c%.yaml}"; done | jq -R . | jq -cs sort)
+if $all || $baseline; then
+  picked=$every
+else
+  named=$(printf '%s\n' "${cells[@]+"${cells[@]}"}" | jq -R 'select(. != "")' | jq -cs .)
+  ofTenants=$(jq -c '[.include[] | .cell // ""]' <<<"$matrix")
+  picked=$(jq -cn --argjson every "$every" --argjson named "$named" --argjson t "$ofTenants" \
+    'if ($t | index("")) then $every else ($named + $t) | unique | map(select(. as $c | $every | index($c))) end')
+fi
+baselines=$(jq -c '{include: [.[] | {cell: .}]}' <<<"$picked")
+if [[ $(jq '.include | length' <<<"$baselines") -gt 0 ]]; then baseline=true; else baseline=false; fi
 echo "baseline=$baseline"
+echo "baselines=$baselines"
+echo "cells=$(list_cells)"
 # The same tenants by ring (tenantkit:ring): the deploy workflow deploys
 # ring 0 (canaries) first, then 1, then 2, each only after the one before
 # it deployed without a failure.

@@ -9,6 +9,7 @@
 #   scripts/measure.sh journey    # the journey (tests/journey), cold then warm
 #   scripts/measure.sh hostile    # verify against a hostile endpoint, one process per mode
 #   scripts/measure.sh release    # one GoReleaser snapshot target, cold build cache
+#   scripts/measure.sh fleet      # plan --all and verify --all, 10/100/1,000 tenants in 10 cells
 #
 # Each line: what, wall seconds, peak resident memory of the largest
 # process (GNU time's %M), cores. Run it on an otherwise idle machine:
@@ -74,6 +75,20 @@ if [[ $what == all || $what == hostile ]]; then
   # BenchmarkHostileFleet: verify --all, 500 tenants, --request-timeout 2s.
   go test ./internal/verify -run '^$' -bench 'HostileFleet' -benchtime 1x -count 1 |
     awk '/^BenchmarkHostileFleet/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; split($1, n, "/"); printf "verify --all, 500 tenants, endpoint %-10s %7.1f s  %6d requests  exit %d\n", n[2], v["s/run"], v["requests/run"], v["exit"] }'
+fi
+if [[ $what == all || $what == fleet ]]; then
+  # BenchmarkPlanFleetCells and BenchmarkFleetVerify (#38): the fleet in 10
+  # cells, in the in-memory world; one size per process, so no run
+  # inherits another's heap. Flat means the per-tenant figures of 100 and
+  # 1,000 tenants agree.
+  for n in 10 100 1000; do
+    go test ./internal/plan -run '^$' -bench "PlanFleetCells/$n\$" -benchtime 1x -count 1 -timeout 30m |
+      awk -v n="$n" '/^BenchmarkPlanFleetCells/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; printf "plan --all,   %5d tenants in 10 cells  %7.1f ms/tenant  %6.2f MiB allocated/tenant  %5.0f AWS calls/tenant\n", n, v["ms/tenant"], v["alloc-MiB/tenant"], v["calls/tenant"] }'
+  done
+  for n in 10 100 1000; do
+    go test ./internal/verify -run '^$' -bench "FleetVerify/$n\$" -benchtime 1x -count 1 -timeout 30m |
+      awk -v n="$n" '/^BenchmarkFleetVerify/ { for (i = 1; i <= NF; i++) v[$(i+1)] = $i; printf "verify --all, %5d tenants in 10 cells  %7.1f ms/tenant  %6.2f MiB allocated/tenant  %5.0f AWS calls/tenant  %3.0f per-account calls/cell  peak heap %5.0f KiB/tenant\n", n, v["ms/tenant"], v["alloc-MiB/tenant"], v["calls/tenant"], v["account-calls/cell"], v["peak-heap-KiB/tenant"] }'
+  done
 fi
 if [[ $what == all || $what == release ]]; then
   # The released binary's build: one target (this machine's), as the

@@ -127,13 +127,20 @@ func TestChangedStacks(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "stacks", "Pulumi."+n+".yaml"), b, 0o644)
 	}
 	os.WriteFile(filepath.Join(dir, "components", "x.go"), []byte("package x\n"), 0o644)
+	// Two cells: the examples' tokyo, and tokyo-b, with no tenant yet.
+	os.MkdirAll(filepath.Join(dir, "baseline"), 0o755)
+	example, _ := os.ReadFile(filepath.Join(repo(), "baseline", "Pulumi.tokyo.yaml"))
+	os.WriteFile(filepath.Join(dir, "baseline", "Pulumi.tokyo.yaml"), example, 0o644)
+	os.WriteFile(filepath.Join(dir, "baseline", "Pulumi.tokyo-b.yaml"), []byte(strings.Replace(string(example), "123456789012", "222233334444", 1)), 0o644)
 	git("init", "-q", "-b", "main")
 	git("add", ".")
 	git("commit", "-q", "-m", "base")
 	rings := map[string]map[string][]ops.MatrixEntry{}
+	var baselines []string // the cells whose baseline deploys
 	changed := func(base string) (matrix map[string][]ops.MatrixEntry, baseline string) {
 		t.Helper()
 		clear(rings)
+		baselines = nil
 		cmd := exec.Command(filepath.Join(repo(), "scripts", "changed-stacks.sh"), base)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TENANTCTL="+binary)
@@ -149,6 +156,15 @@ func TestChangedStacks(t *testing.T) {
 			}
 			if v, ok := strings.CutPrefix(line, "baseline="); ok {
 				baseline = v
+			}
+			if v, ok := strings.CutPrefix(line, "baselines="); ok {
+				var m map[string][]ops.MatrixEntry
+				if err := json.Unmarshal([]byte(v), &m); err != nil {
+					t.Fatalf("baselines %q: %v", v, err)
+				}
+				for _, e := range m["include"] {
+					baselines = append(baselines, e.Cell)
+				}
 			}
 			for _, r := range []string{"ring0", "ring1", "ring2"} {
 				if v, ok := strings.CutPrefix(line, r+"="); ok {
@@ -174,8 +190,16 @@ func TestChangedStacks(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"))
 	os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"), append(b, []byte("  tenantkit:noncurrentVersionDays: 60\n")...), 0o644)
 	git("commit", "-q", "-am", "globex")
-	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), []string{"globex"}) || base != "true" {
-		t.Errorf("a stack change: %v baseline %s", tenantsOf(m), base)
+	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), []string{"globex"}) || base != "true" || !slices.Equal(baselines, []string{"tokyo"}) {
+		t.Errorf("a stack change: %v baseline %s of cells %v, want globex and its cell tokyo's baseline", tenantsOf(m), base, baselines)
+	}
+	// #38 item 5: one cell's baseline stack: that cell's baseline alone,
+	// and no tenant.
+	b, _ = os.ReadFile(filepath.Join(dir, "baseline", "Pulumi.tokyo-b.yaml"))
+	os.WriteFile(filepath.Join(dir, "baseline", "Pulumi.tokyo-b.yaml"), append(b, []byte("  tenantkit-baseline:capacity: 10\n")...), 0o644)
+	git("commit", "-q", "-am", "tokyo-b")
+	if m, base := changed("HEAD~1"); len(tenantsOf(m)) != 0 || base != "true" || !slices.Equal(baselines, []string{"tokyo-b"}) {
+		t.Errorf("a change of tokyo-b's baseline: tenants %v, baseline %s of cells %v; want no tenant and tokyo-b's baseline", tenantsOf(m), base, baselines)
 	}
 	// A component: everyone, by ring: globex a canary (ring 0), the
 	// others in the default ring 1, no one in ring 2.
@@ -183,8 +207,8 @@ func TestChangedStacks(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.globex.yaml"), append(b, []byte("  tenantkit:ring: 0\n")...), 0o644)
 	os.WriteFile(filepath.Join(dir, "components", "x.go"), []byte("package x // changed\n"), 0o644)
 	git("commit", "-q", "-am", "component")
-	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), testkit.ExampleTenants(t)) || base != "true" {
-		t.Errorf("a component change: %v baseline %s", tenantsOf(m), base)
+	if m, base := changed("HEAD~1"); !slices.Equal(tenantsOf(m), testkit.ExampleTenants(t)) || base != "true" || !slices.Equal(baselines, []string{"tokyo", "tokyo-b"}) {
+		t.Errorf("a component change: %v baseline %s of cells %v", tenantsOf(m), base, baselines)
 	}
 	if r0, r1, r2 := tenantsOf(rings["ring0"]), tenantsOf(rings["ring1"]), tenantsOf(rings["ring2"]); !slices.Equal(r0, []string{"globex"}) || !slices.Equal(r1, []string{"acme", "initech"}) || len(r2) != 0 {
 		t.Errorf("the rings: %v %v %v", r0, r1, r2)

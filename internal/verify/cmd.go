@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,7 +86,12 @@ type Options struct {
 	Parallel    int
 	// All verifies every tenant stack that is not deleted: inventories from
 	// InventoryDir/<tenant>.json (or discovery), reports into OutDir.
-	All          bool
+	All bool
+	// Cell, with All, verifies the tenants of that cell only (the
+	// workflows' shard of one cell).
+	Cell string
+	// session, when set, is the fleet's session (the tests' in-memory world).
+	session      *Session
 	InventoryDir string
 	OutDir       string
 	// FleetTimeout bounds a --all run (0: DefaultFleetTimeout).
@@ -153,6 +159,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.BaselineDir, "baseline-dir", "baseline", "directory of the account baseline's stack files (the expected account settings)")
 	fs.IntVar(&o.Parallel, "parallel", 8, "checks run at once")
 	fs.BoolVar(&o.All, "all", false, "verify every tenant stack that is not deleted (a fleet report)")
+	fs.StringVar(&o.Cell, "cell", "", "with --all: the tenants of this cell (baseline stack) only")
 	fs.StringVar(&o.InventoryDir, "inventory-dir", "", "with --all: the inventories, one <tenant>.json each")
 	fs.StringVar(&o.OutDir, "out-dir", "", "with --all: write each tenant's report there")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", DefaultRequestTimeout, "give up on one AWS request after this long (then ERROR)")
@@ -446,6 +453,9 @@ type Session struct {
 	// breaker stops asking a host that was silent or unreachable, for
 	// every tenant and region of the session (breaker.go).
 	breaker *breaker
+	// clientsOf, in the tests' in-memory world, gives a tenant's clients
+	// in place of an endpoint's.
+	clientsOf func(tenant string) *Clients
 }
 
 func (s *Session) requestTimeout() time.Duration {
@@ -533,10 +543,14 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	others, err := stackfile.OtherCidrs(o.StacksDir, o.Tenant)
+	// Every stack's range, read once per run (a fleet of 1,000 read every
+	// stack file 1,000 times), this tenant's left out.
+	ranges, err := remember(&s.shared, "ranges/"+o.StacksDir, func() (map[string]netip.Prefix, error) { return stackfile.OtherCidrs(o.StacksDir, "") })
 	if err != nil {
 		return bad("%v", err)
 	}
+	others := maps.Clone(ranges)
+	delete(others, o.Tenant)
 	// The accepted exceptions, read once per run: a register that is not
 	// valid stops the run before anything is read (#37 item 6).
 	register, err := remember(&s.shared, "exceptions/"+o.StacksDir, func() ([]exceptions.Exception, error) { return exceptions.Load(o.StacksDir) })
@@ -570,8 +584,10 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	memo := s.memoOf(cellName)
 	calls := &Calls{}
 	ctx = WithCalls(ctx, calls)
-	clients, err := s.clientsFor(ctx, region, roleArn)
-	if err != nil {
+	var clients *Clients
+	if s.clientsOf != nil {
+		clients = s.clientsOf(o.Tenant)
+	} else if clients, err = s.clientsFor(ctx, region, roleArn); err != nil {
 		return bad("AWS configuration: %v", err)
 	}
 	// Whatever the mode, the credentials must be the cell's account before
@@ -687,7 +703,34 @@ func (s *Session) Verify(ctx context.Context, o Options, stderr io.Writer) (*Rep
 	return rep, cli.ExitOK
 }
 
-// Fleet verifies every tenant that is not deleted, 4 tenants at a time,
+// TenantsPerCell is how many of one cell's tenants verify --all reads at
+// once: the API limits are each account's, so the cells run side by side.
+const TenantsPerCell = 4
+
+// fleetCells is each tenant's cell by name ("" where no cell is known; a
+// stack that cannot be read or placed is left to the tenant's own run,
+// which reports it).
+func fleetCells(o Options, names []string) (map[string]string, error) {
+	resolve, err := stackfile.Resolver(o.BaselineDir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		t, _, err := stackfile.Load(o.StacksDir, n)
+		if err != nil {
+			continue
+		}
+		if c, err := resolve(t); err == nil && c != nil {
+			out[n] = c.Name
+		} else if err != nil {
+			out[n] = t.Cell
+		}
+	}
+	return out, nil
+}
+
+// Fleet verifies every tenant that is not deleted, 4 tenants of a cell at a time,
 // writes each report into OutDir and a summary to stdout. Exit 1 if any
 // tenant FAILs, else 3 if any could not be verified completely (an ERROR, or
 // an unreadable stack or inventory), else 0.
@@ -699,6 +742,21 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	}
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "tenantctl verify: skipped: %v\n", p)
+	}
+	// Each tenant's cell: the cells run side by side, each at most four
+	// tenants at a time, within its own account's API limits; --cell keeps
+	// one cell's tenants.
+	cellOf, err := fleetCells(o, names)
+	if err != nil {
+		fmt.Fprintf(stderr, "tenantctl verify: %v\n", err)
+		return cli.ExitBadInput
+	}
+	if o.Cell != "" {
+		names = slices.DeleteFunc(names, func(n string) bool { return cellOf[n] != o.Cell })
+		if len(names) == 0 {
+			fmt.Fprintf(stderr, "tenantctl verify: --cell %s: no tenant lives in that cell (tenantctl list --format cells lists the cells)\n", o.Cell)
+			return cli.ExitBadInput
+		}
 	}
 	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "tenantctl verify: --out-dir: %v\n", err)
@@ -720,8 +778,11 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 		cfg    *config.Tenant
 	}
 	rows := make([]row, len(names))
-	session := NewSession(o.Endpoint)
-	session.RequestTimeout = o.RequestTimeout
+	session := o.session
+	if session == nil {
+		session = NewSession(o.Endpoint)
+		session.RequestTimeout = o.RequestTimeout
+	}
 	// The fleet's deadline (#36 item 1): past it no tenant begins, those in
 	// flight end with what they have (the rest ERROR), and the summary and
 	// the fleet page are written all the same.
@@ -731,12 +792,18 @@ func Fleet(ctx context.Context, o Options, stdout, stderr io.Writer) int {
 	}
 	fctx, cancelFleet := context.WithTimeout(ctx, fleetTimeout)
 	defer cancelFleet()
-	sem := make(chan struct{}, 4)
+	sems := map[string]chan struct{}{}
+	for _, n := range names {
+		if sems[cellOf[n]] == nil {
+			sems[cellOf[n]] = make(chan struct{}, TenantsPerCell)
+		}
+	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	finished := 0
 	for i, n := range names {
 		wg.Add(1)
+		sem := sems[cellOf[n]]
 		go func() {
 			defer wg.Done()
 			rows[i] = row{tenant: n}
