@@ -2,6 +2,8 @@ package ops_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/tenantkit/tenantkit/internal/cli"
+	"github.com/tenantkit/tenantkit/internal/ops"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -138,5 +141,39 @@ func TestNoSilentCellMove(t *testing.T) {
 	e.err.Reset()
 	if code := e.Offboard(context.Background(), []string{"suspend", "initech", "--yes"}); code != cli.ExitOK {
 		t.Errorf("suspend in its own cell: exit %d %s", code, e.err)
+	}
+}
+
+// The workflows' shards: list --format cells gives one entry per cell
+// with its tenants counted; --cell keeps one cell's tenants, and its
+// matrix entries name the cell.
+func TestListShardsByCell(t *testing.T) {
+	e := newEnv(t, "2026-11-25")
+	addCell(t, e, "tokyo-b", "  tenantkit-baseline:addressPool: 10.64.0.0/16\n")
+	if code := e.Onboard(context.Background(), onboardArgs("stark", "--no-deploy", "--cell", "tokyo-b")); code != cli.ExitOK {
+		t.Fatalf("onboard stark: exit %d %s", code, e.err)
+	}
+	e.out.Reset()
+	if code := e.List([]string{"--format", "cells"}); code != cli.ExitOK {
+		t.Fatalf("list --format cells: exit %d %s", code, e.err)
+	}
+	var cells map[string][]ops.CellEntry
+	if err := json.Unmarshal(e.out.Bytes(), &cells); err != nil {
+		t.Fatal(err)
+	}
+	want := []ops.CellEntry{{Cell: "tokyo", Region: "ap-northeast-1", Tenants: 3}, {Cell: "tokyo-b", Region: "ap-northeast-1", Tenants: 1}}
+	if !slices.Equal(cells["include"], want) {
+		t.Errorf("cells %+v, want %+v", cells["include"], want)
+	}
+	e.out.Reset()
+	if code := e.List([]string{"--format", "matrix", "--cell", "tokyo-b"}); code != cli.ExitOK {
+		t.Fatalf("list --cell tokyo-b: exit %d %s", code, e.err)
+	}
+	var m map[string][]ops.MatrixEntry
+	if err := json.Unmarshal(e.out.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m["include"]) != 1 || m["include"][0].Tenant != "stark" || m["include"][0].Cell != "tokyo-b" {
+		t.Errorf("tokyo-b's matrix: %+v", m["include"])
 	}
 }

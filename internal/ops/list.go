@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -209,7 +210,7 @@ func CellMatrix(rows []Row) map[string][]CellEntry {
 		}
 	}
 	out := []CellEntry{}
-	for _, k := range slices.SortedFunc(maps.Keys(count), func(a, b [2]string) int { return strings.Compare(a[0]+"/"+a[1], b[0]+"/"+b[1]) }) {
+	for _, k := range slices.SortedFunc(maps.Keys(count), func(a, b [2]string) int { return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1])) }) {
 		out = append(out, CellEntry{Cell: k[0], Region: k[1], Tenants: count[k]})
 	}
 	return map[string][]CellEntry{"include": out}

@@ -190,3 +190,41 @@ func TestFleetPageNameIsNoTenants(t *testing.T) {
 		t.Errorf("a tenant could be named %q and lose its report to the fleet page", strings.TrimSuffix(FleetPage, filepath.Ext(FleetPage)))
 	}
 }
+
+// #38: the fleet page groups the tenants by cell, each group headed by its
+// cell, its account and its count, in Japanese too; a tenant of no cell is
+// in a group of its own.
+func TestFleetPageGroupsByCell(t *testing.T) {
+	rep := func(account string) *Report { return &Report{Account: account} }
+	tenants := []FleetTenant{
+		{Tenant: "bob", Cell: "cell-b", Report: rep("222222222222"), Status: "PASS"},
+		{Tenant: "ann", Cell: "cell-a", Report: rep("111111111111"), Status: "PASS"},
+		{Tenant: "amy", Cell: "cell-a", Report: rep("111111111111"), Status: "FAIL"},
+		{Tenant: "old", Status: "NOT VERIFIED"},
+	}
+	for lang, want := range map[string][]string{
+		"en": {"Cell cell-a (Account 111111111111) — 2 tenants", "Cell cell-b (Account 222222222222) — 1 tenants", "No cell named — 1 tenants"},
+		"ja": {"セル cell-a (アカウント 111111111111) — テナント数 2", "セル cell-b (アカウント 222222222222) — テナント数 1", "セルの指定なし — テナント数 1"},
+	} {
+		var b bytes.Buffer
+		if err := FleetHTML(&b, lang, tenants, "2026-12-07 09:00", "2026-12-07T00:00:00Z", ""); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the fleet page lacks the group %q", lang, w)
+			}
+		}
+		// Each cell's tenants follow its heading, before the next cell's.
+		order := []string{`data-cell=""`, `data-tenant="old"`, `data-cell="cell-a"`, `data-tenant="ann"`, `data-tenant="amy"`, `data-cell="cell-b"`, `data-tenant="bob"`}
+		at := -1
+		for _, o := range order {
+			i := strings.Index(page, o)
+			if i <= at {
+				t.Errorf("%s: %s is not after the row before it in %v", lang, o, order)
+			}
+			at = i
+		}
+	}
+}
