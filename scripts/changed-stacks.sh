@@ -11,7 +11,8 @@
 # (the cells whose baseline stack must deploy: {"include":[{"cell":...}]}),
 # cells=<json> (every cell with tenants, `tenantctl list --format cells`:
 # the nightly jobs' shards), and ringN=<json>, countN=<n> for the rings 0,
-# 1 and 2 (with a BASE_REF). An empty BASE_REF (a new branch, a schedule)
+# 1 and 2 with ringNcells=<json> (each ring sharded by cell, with a
+# BASE_REF). An empty BASE_REF (a new branch, a schedule)
 # means everything; --due means the tenants whose offboarding step
 # (suspend, delete) is due today, and no baseline.
 #
@@ -105,8 +106,13 @@ echo "cells=$(list_cells)"
 # The same tenants by ring (tenantkit:ring): the deploy workflow deploys
 # ring 0 (canaries) first, then 1, then 2, each only after the one before
 # it deployed without a failure.
+# ringNcells shards each ring by cell: one entry per cell, its tenants'
+# matrix in `shard`, so deploy.yml calls deploy-ring.yml once per cell and
+# no matrix holds more than one cell's tenants (GitHub allows 256 jobs in
+# a matrix).
 for ring in 0 1 2; do
   r=$(jq -c --argjson ring "$ring" '{include: [.include[] | select(.ring == $ring)]}' <<<"$matrix")
   echo "ring$ring=$r"
   echo "count$ring=$(jq '.include | length' <<<"$r")"
+  echo "ring${ring}cells=$(jq -c '{include: [.include | group_by(.cell // "")[] | {cell: (.[0].cell // ""), region: .[0].region, shard: ({include: .} | tojson)}]}' <<<"$r")"
 done

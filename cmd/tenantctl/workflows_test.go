@@ -78,9 +78,13 @@ func TestWorkflowsLint(t *testing.T) {
 // output, and every matrix comes from scripts/changed-stacks.sh, which
 // reads `tenantctl list --format matrix`.
 func TestWorkflowMatrixIsTenantctls(t *testing.T) {
-	keys := map[string]bool{}
-	for _, f := range reflect.VisibleFields(reflect.TypeOf(ops.MatrixEntry{})) {
-		keys[strings.Split(f.Tag.Get("json"), ",")[0]] = true
+	// The tenants' matrix, the cells' (list --format cells), and the
+	// script's shard of a ring by cell (a tenants' matrix as a string).
+	keys := map[string]bool{"shard": true}
+	for _, typ := range []reflect.Type{reflect.TypeOf(ops.MatrixEntry{}), reflect.TypeOf(ops.CellEntry{})} {
+		for _, f := range reflect.VisibleFields(typ) {
+			keys[strings.Split(f.Tag.Get("json"), ",")[0]] = true
+		}
 	}
 	files, _ := filepath.Glob(filepath.Join(repo(), ".github", "workflows", "*.yml"))
 	used := regexp.MustCompile(`(?:^|[^.\w])matrix\.([A-Za-z_-]+)`)
@@ -98,8 +102,8 @@ func TestWorkflowMatrixIsTenantctls(t *testing.T) {
 		}
 	}
 	script, _ := os.ReadFile(filepath.Join(repo(), "scripts", "changed-stacks.sh"))
-	if !strings.Contains(string(script), `list --format matrix`) {
-		t.Error("scripts/changed-stacks.sh does not read tenantctl list --format matrix")
+	if !strings.Contains(string(script), `list --format matrix`) || !strings.Contains(string(script), `list --format cells`) || !strings.Contains(string(script), `shard: `) {
+		t.Error("scripts/changed-stacks.sh does not read tenantctl list --format matrix and --format cells, or shards no ring by cell")
 	}
 }
 
@@ -136,10 +140,12 @@ func TestChangedStacks(t *testing.T) {
 	git("add", ".")
 	git("commit", "-q", "-m", "base")
 	rings := map[string]map[string][]ops.MatrixEntry{}
+	shards := map[string]map[string]map[string][]ops.MatrixEntry{} // ringNcells → cell → its tenants' matrix
 	var baselines []string // the cells whose baseline deploys
 	changed := func(base string) (matrix map[string][]ops.MatrixEntry, baseline string) {
 		t.Helper()
 		clear(rings)
+		clear(shards)
 		baselines = nil
 		cmd := exec.Command(filepath.Join(repo(), "scripts", "changed-stacks.sh"), base)
 		cmd.Dir = dir
@@ -164,6 +170,25 @@ func TestChangedStacks(t *testing.T) {
 				}
 				for _, e := range m["include"] {
 					baselines = append(baselines, e.Cell)
+				}
+			}
+			for _, r := range []string{"ring0cells", "ring1cells", "ring2cells"} {
+				if v, ok := strings.CutPrefix(line, r+"="); ok {
+					var m map[string][]struct {
+						Cell  string `json:"cell"`
+						Shard string `json:"shard"`
+					}
+					if err := json.Unmarshal([]byte(v), &m); err != nil {
+						t.Fatalf("%s %q: %v", r, v, err)
+					}
+					shards[r] = map[string]map[string][]ops.MatrixEntry{}
+					for _, e := range m["include"] {
+						var tenants map[string][]ops.MatrixEntry
+						if err := json.Unmarshal([]byte(e.Shard), &tenants); err != nil {
+							t.Fatalf("%s's shard of %s %q: %v", r, e.Cell, e.Shard, err)
+						}
+						shards[r][e.Cell] = tenants
+					}
 				}
 			}
 			for _, r := range []string{"ring0", "ring1", "ring2"} {
@@ -212,6 +237,14 @@ func TestChangedStacks(t *testing.T) {
 	}
 	if r0, r1, r2 := tenantsOf(rings["ring0"]), tenantsOf(rings["ring1"]), tenantsOf(rings["ring2"]); !slices.Equal(r0, []string{"globex"}) || !slices.Equal(r1, []string{"acme", "initech"}) || len(r2) != 0 {
 		t.Errorf("the rings: %v %v %v", r0, r1, r2)
+	}
+	// Each ring sharded by cell: one call of deploy-ring.yml per cell,
+	// each with its cell's tenants alone.
+	if got := shards["ring1cells"]; len(got) != 1 || got["tokyo"] == nil || !slices.Equal(tenantsOf(got["tokyo"]), []string{"acme", "initech"}) {
+		t.Errorf("ring 1 by cell: %v", got)
+	}
+	if got := shards["ring2cells"]; len(got) != 0 {
+		t.Errorf("ring 2 by cell, with no tenant in it: %v", got)
 	}
 	// What runs Pulumi for every stack (a workflow, a script, the pinned
 	// CLI): everyone, in this run (#35 item 5).
