@@ -97,7 +97,7 @@ func run(args []string, f *factory) int {
 		defer stop()
 		return evidence.MainWith(ctx, args[1:], stdout, stderr, func(ctx context.Context, dir, tenant, key, upload string) error {
 			return verify.Seal(ctx, verify.Options{Tenant: tenant, SignKey: key, Upload: upload, Endpoint: os.Getenv("AWS_ENDPOINT_URL"),
-				StacksDir: "stacks", Mode: "lifecycle evidence"}, dir, stdout)
+				StacksDir: "stacks", BaselineDir: "baseline", Mode: "lifecycle evidence"}, dir, stdout)
 		})
 	case "verify":
 		ctx, stop := cancellable()

@@ -161,7 +161,7 @@ func TestListShardsByCell(t *testing.T) {
 	if err := json.Unmarshal(e.out.Bytes(), &cells); err != nil {
 		t.Fatal(err)
 	}
-	want := []ops.CellEntry{{Cell: "tokyo", Region: "ap-northeast-1", Tenants: 3}, {Cell: "tokyo-b", Region: "ap-northeast-1", Tenants: 1}}
+	want := []ops.CellEntry{{Cell: "tokyo", Region: "ap-northeast-1", Account: "123456789012", Tenants: 3}, {Cell: "tokyo-b", Region: "ap-northeast-1", Account: "222233334444", Tenants: 1}}
 	if !slices.Equal(cells["include"], want) {
 		t.Errorf("cells %+v, want %+v", cells["include"], want)
 	}
@@ -173,7 +173,7 @@ func TestListShardsByCell(t *testing.T) {
 	if err := json.Unmarshal(e.out.Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
-	if len(m["include"]) != 1 || m["include"][0].Tenant != "stark" || m["include"][0].Cell != "tokyo-b" {
+	if len(m["include"]) != 1 || m["include"][0].Tenant != "stark" || m["include"][0].Cell != "tokyo-b" || m["include"][0].Account != "222233334444" {
 		t.Errorf("tokyo-b's matrix: %+v", m["include"])
 	}
 }

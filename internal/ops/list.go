@@ -29,7 +29,9 @@ type Row struct {
 	Region  string `json:"region"`
 	// Cell is the cell (one AWS account) the tenant lives in; empty in a
 	// fleet without cells.
-	Cell        string `json:"cell,omitempty"`
+	Cell string `json:"cell,omitempty"`
+	// Account is the cell's account, where its baseline names one.
+	Account     string `json:"account,omitempty"`
 	Environment string `json:"environment"`
 	Ring        int    `json:"ring"`
 	CancelledOn string `json:"cancelledOn,omitempty"`
@@ -188,6 +190,9 @@ type MatrixEntry struct {
 	Ring int `json:"ring"`
 	// Cell is the tenant's cell: its job assumes the cell's role.
 	Cell string `json:"cell,omitempty"`
+	// Account is the cell's account: its evidence bucket is
+	// tenantkit-evidence-<account>.
+	Account string `json:"account,omitempty"`
 }
 
 // CellEntry is one cell in the workflows' sharded matrices: a job per
@@ -197,21 +202,23 @@ type MatrixEntry struct {
 type CellEntry struct {
 	Cell   string `json:"cell"`
 	Region string `json:"region"`
+	// Account is the cell's account, where its baseline names one.
+	Account string `json:"account,omitempty"`
 	// Tenants counts the cell's tenants that are not deleted.
 	Tenants int `json:"tenants"`
 }
 
 // CellMatrix is the workflows' matrix of cells, sorted by name.
 func CellMatrix(rows []Row) map[string][]CellEntry {
-	count := map[[2]string]int{}
+	count := map[[3]string]int{}
 	for _, r := range rows {
 		if r.State != "deleted" {
-			count[[2]string{r.Cell, r.Region}]++
+			count[[3]string{r.Cell, r.Region, r.Account}]++
 		}
 	}
 	out := []CellEntry{}
-	for _, k := range slices.SortedFunc(maps.Keys(count), func(a, b [2]string) int { return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1])) }) {
-		out = append(out, CellEntry{Cell: k[0], Region: k[1], Tenants: count[k]})
+	for _, k := range slices.SortedFunc(maps.Keys(count), func(a, b [3]string) int { return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1])) }) {
+		out = append(out, CellEntry{Cell: k[0], Region: k[1], Account: k[2], Tenants: count[k]})
 	}
 	return map[string][]CellEntry{"include": out}
 }
@@ -221,7 +228,7 @@ func Matrix(rows []Row) map[string][]MatrixEntry {
 	out := []MatrixEntry{}
 	for _, r := range rows {
 		if r.State != "deleted" {
-			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due, Ring: r.Ring, Cell: r.Cell})
+			out = append(out, MatrixEntry{Tenant: r.Tenant, State: r.State, Region: r.Region, Due: r.Due, Ring: r.Ring, Cell: r.Cell, Account: r.Account})
 		}
 	}
 	return map[string][]MatrixEntry{"include": out}
@@ -258,7 +265,7 @@ func (e *Env) Rows() ([]Row, []error, error) {
 		if c, err := resolve(t); err != nil {
 			problems = append(problems, err)
 		} else if c != nil {
-			r.Cell = c.Name
+			r.Cell, r.Account = c.Name, c.AccountID
 		}
 		if l.DeleteBy != "" && l.State != "deleted" {
 			left := daysLeft(today, l.DeleteBy)

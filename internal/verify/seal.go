@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -20,6 +21,7 @@ import (
 	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/evidence"
 	"github.com/tenantkit/tenantkit/internal/expect"
+	"github.com/tenantkit/tenantkit/internal/stackfile"
 )
 
 // Seal signs the reports in dir (#37 item 1), for verify and for the
@@ -97,7 +99,18 @@ func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c := s3.NewFromConfig(cfg, func(so *s3.Options) { so.UsePathStyle = o.Endpoint != "" })
+	ucfg, cell, err := uploadConfig(ctx, o, cfg, bucket)
+	if err != nil {
+		return err
+	}
+	if cell != nil {
+		// A cell's bucket keeps its own tenants' reports: the customers'
+		// log readers of that account read their copies there.
+		if err := ofCell(o, *cell, tenants); err != nil {
+			return err
+		}
+	}
+	c := s3.NewFromConfig(ucfg, func(so *s3.Options) { so.UsePathStyle = o.Endpoint != "" })
 	keys, err := evidence.Upload(ctx, c, dir, bucket, prefix)
 	if err != nil {
 		return err
@@ -116,6 +129,55 @@ func Seal(ctx context.Context, o Options, dir string, stdout io.Writer) error {
 		if err := customerCopy(ctx, c, signer, run, dir, own, bucket, expect.CustomerEvidencePrefix(tenant)+prefix, stdout); err != nil {
 			return fmt.Errorf("%s's own copy: %w", tenant, err)
 		}
+	}
+	return nil
+}
+
+// uploadConfig is the configuration the reports are kept with: the evidence
+// bucket of a cell's account (expect.EvidenceBucket, made on the cell's Day
+// 0, where the tenants' log readers read their own copies) is written
+// through the cell's role, its account checked; any other bucket with the
+// run's own credentials (a fleet of one account).
+func uploadConfig(ctx context.Context, o Options, cfg aws.Config, bucket string) (aws.Config, *config.Cell, error) {
+	cells, err := stackfile.Cells(o.BaselineDir)
+	if err != nil {
+		return cfg, nil, err
+	}
+	for _, c := range cells {
+		if c.AccountID == "" || expect.EvidenceBucket(c.AccountID) != bucket {
+			continue
+		}
+		if c.RoleArn == "" {
+			return cfg, &c, nil
+		}
+		ucfg := cfg.Copy()
+		ucfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), c.RoleArn, func(ro *stscreds.AssumeRoleOptions) {
+			ro.RoleSessionName = "tenantkit-evidence"
+		}))
+		id, err := sts.NewFromConfig(ucfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return cfg, nil, fmt.Errorf("keep the reports in cell %s's bucket %s through its role %s: %w", c.Name, bucket, c.RoleArn, err)
+		}
+		if got := aws.ToString(id.Account); got != c.AccountID {
+			return cfg, nil, fmt.Errorf("cell %s is account %s; its role reached account %s: nothing was kept", c.Name, c.AccountID, got)
+		}
+		return ucfg, &c, nil
+	}
+	return cfg, nil, nil
+}
+
+// ofCell refuses to keep another cell's tenants in a cell's bucket, where
+// their log readers could never read their copies.
+func ofCell(o Options, cell config.Cell, tenants []string) error {
+	var others []string
+	for _, t := range tenants {
+		cfg, _, err := stackfile.Load(o.StacksDir, t)
+		if err != nil || !cell.Holds(cfg) {
+			others = append(others, t)
+		}
+	}
+	if len(others) > 0 {
+		return fmt.Errorf("%s is cell %s's evidence bucket, and %s live elsewhere: nothing was kept. Keep each cell's reports in its own bucket (tenantctl verify --all --cell %s)", expect.EvidenceBucket(cell.AccountID), cell.Name, strings.Join(others, ", "), cell.Name)
 	}
 	return nil
 }

@@ -16,9 +16,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/tenantkit/tenantkit/internal/clock"
+	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/verify"
@@ -40,9 +43,10 @@ func (c cell) role() string { return "arn:aws:iam::" + c.account + ":role/tenant
 // each cell's baseline and tenants deploy through the cell's role; one
 // cell's credentials can neither see nor change the other's resources;
 // verify --all reaches every tenant through its cell, says whom each
-// account is shared with, and refuses a cell whose credentials reach
-// another account, as the provider refuses to deploy there; offboarding
-// suspends and deletes a tenant in each cell.
+// account is shared with, keeps each cell's sealed reports in that cell's
+// evidence bucket (the customers' copies beside them), and refuses a cell
+// whose credentials reach another account, as the provider refuses to
+// deploy there; offboarding suspends and deletes a tenant in each cell.
 func TestCells(t *testing.T) {
 	if os.Getenv("TENANTKIT_E2E") == "1" {
 		t.Skip("the two-cell journey needs two accounts of an organization with a role the pipeline may assume in each; against a real organization it is not wired yet (it runs against moto)")
@@ -172,6 +176,37 @@ func TestCells(t *testing.T) {
 		}
 	}
 
+	// Each cell keeps its own tenants' sealed reports in its own evidence
+	// bucket (made on the cell's Day 0), written through the cell's role;
+	// each customer's copy is there for its log reader. A run that mixes
+	// cells is refused before anything is kept.
+	for _, c := range cells {
+		evidenceBucketIn(ctx, t, c.cfg, c.account)
+		out := filepath.Join(t.TempDir(), "sealed")
+		r := w.tenantctl("verify", "--all", "--cell", c.name, "--discover", "--out-dir", out, "--format", "json,html",
+			"--sign-key", evidenceKey, "--upload", "s3://"+evidenceBucket(c.account)+"/nightly/"+c.name)
+		if r.code != 0 && r.code != 3 {
+			t.Fatalf("verify --all --cell %s, sealed and kept: %s", c.name, r)
+		}
+		s3c := s3.NewFromConfig(c.cfg, func(o *s3.Options) { o.UsePathStyle = true })
+		for n, home := range want {
+			for _, key := range []string{"nightly/" + c.name + "/" + n + ".json", expect.CustomerEvidencePrefix(n) + "nightly/" + c.name + "/" + n + ".json"} {
+				_, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(evidenceBucket(c.account)), Key: aws.String(key)})
+				if home == c.name && err != nil {
+					t.Errorf("%s's bucket lacks %s: %v", c.name, key, err)
+				}
+				if home != c.name && err == nil {
+					t.Errorf("%s's bucket holds %s, a tenant of another cell", c.name, key)
+				}
+			}
+		}
+	}
+	mixed := w.tenantctl("verify", "--all", "--discover", "--out-dir", filepath.Join(t.TempDir(), "mixed"), "--format", "json",
+		"--sign-key", evidenceKey, "--upload", "s3://"+evidenceBucket(cells[0].account)+"/mixed")
+	if !strings.Contains(mixed.stderr, "live elsewhere") {
+		t.Errorf("both cells' reports into cell-a's bucket: %s", mixed)
+	}
+
 	// A cell whose credentials reach another account: verify reads
 	// nothing, and the provider deploys nothing.
 	path := filepath.Join(w.work, "baseline", "Pulumi.cell-b.yaml")
@@ -258,4 +293,21 @@ func vpcsIn(ctx context.Context, t *testing.T, cfg aws.Config, tenant string) []
 		ids = append(ids, aws.ToString(v.VpcId))
 	}
 	return ids
+}
+
+// evidenceBucketIn makes a cell's evidence bucket, as the cell's Day 0
+// does: Object Lock, COMPLIANCE, a day's default retention here.
+func evidenceBucketIn(ctx context.Context, t *testing.T, cfg aws.Config, account string) {
+	t.Helper()
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	bucket := evidenceBucket(account)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket), ObjectLockEnabledForBucket: aws.Bool(true),
+		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraintApNortheast1}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(bucket), ObjectLockConfiguration: &s3types.ObjectLockConfiguration{
+		ObjectLockEnabled: s3types.ObjectLockEnabledEnabled,
+		Rule:              &s3types.ObjectLockRule{DefaultRetention: &s3types.DefaultRetention{Mode: s3types.ObjectLockRetentionModeCompliance, Days: aws.Int32(1)}}}}); err != nil {
+		t.Fatal(err)
+	}
 }
