@@ -288,3 +288,34 @@ func tail(s string) string {
 	}
 	return s
 }
+
+// #38: quotas are counted per cell, not per region. Eight tenants in two
+// cells of Tokyo, four each, fit AWS's default of 5 VPCs in each account
+// (the default VPC and four); counted per region, as before cells, the
+// nine VPCs failed the fleet. A ninth tenant in one cell fails that cell
+// alone, naming it.
+func TestFleetPlanCountsQuotasPerCell(t *testing.T) {
+	dir, base := t.TempDir(), t.TempDir()
+	for _, c := range []string{"cell-a", "cell-b"} {
+		os.WriteFile(filepath.Join(base, "Pulumi."+c+".yaml"), []byte("config:\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n"), 0o644)
+	}
+	acme, _ := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
+	write := func(i int, cell string) {
+		n := fmt.Sprintf("ten%d", i)
+		body := strings.ReplaceAll(string(acme), "tenantkit:tenantId: acme", "tenantkit:tenantId: "+n)
+		body = strings.ReplaceAll(body, "10.16.0.0/20", fmt.Sprintf("10.%d.0.0/20", 100+i))
+		body = strings.ReplaceAll(body, "tenantkit:cell: tokyo", "tenantkit:cell: "+cell)
+		os.WriteFile(filepath.Join(dir, "Pulumi."+n+".yaml"), []byte(body), 0o644)
+	}
+	for i := range 8 {
+		write(i, []string{"cell-a", "cell-b"}[i%2])
+	}
+	if code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all"); code != ExitOK || strings.Contains(errs, "quota") {
+		t.Fatalf("four tenants in each of two cells: exit %d %s", code, errs)
+	}
+	write(8, "cell-a")
+	code, _, errs := run("--stacks-dir", dir, "--baseline-dir", base, "--all")
+	if code != ExitFail || !strings.Contains(errs, `cell cell-a: quota "VPCs per Region"`) || strings.Contains(errs, "cell cell-b: quota") {
+		t.Errorf("a fifth tenant in cell-a: exit %d %s", code, errs)
+	}
+}
