@@ -26,19 +26,11 @@ tenantctl=${TENANTCTL:-tenantctl}
 all=false baseline=false
 declare -a tenants=() cells=()
 # list exits 1 when a §10 deadline was missed (said on stderr): the matrix
-# is still whole, and the run that acts on it must go on.
-list_matrix() {
+# is still whole, and the run that acts on it must go on. list_as FORMAT:
+# matrix (one entry per tenant) or cells (one per cell).
+list_as() {
   local out rc=0
-  out=$("$tenantctl" list --format matrix) || rc=$?
-  if [[ $rc -ne 0 && $rc -ne 1 ]]; then
-    return "$rc"
-  fi
-  printf '%s\n' "$out"
-}
-
-list_cells() {
-  local out rc=0
-  out=$("$tenantctl" list --format cells) || rc=$?
+  out=$("$tenantctl" list --format "$1") || rc=$?
   if [[ $rc -ne 0 && $rc -ne 1 ]]; then
     return "$rc"
   fi
@@ -46,7 +38,7 @@ list_cells() {
 }
 
 if [[ $base == --due ]]; then
-  matrix=$(list_matrix | jq -c '{include: [.include[] | select(.due != "")]}')
+  matrix=$(list_as matrix | jq -c '{include: [.include[] | select(.due != "")]}')
   echo "matrix=$matrix"
   echo "count=$(jq '.include | length' <<<"$matrix")"
   echo "baseline=false"
@@ -76,7 +68,7 @@ else
   done < <(git diff --name-only "$base" HEAD)
 fi
 
-full=$(list_matrix)
+full=$(list_as matrix)
 if $all; then
   matrix=$full
 else
@@ -102,7 +94,7 @@ baselines=$(jq -c '{include: [.[] | {cell: .}]}' <<<"$picked")
 if [[ $(jq '.include | length' <<<"$baselines") -gt 0 ]]; then baseline=true; else baseline=false; fi
 echo "baseline=$baseline"
 echo "baselines=$baselines"
-echo "cells=$(list_cells)"
+echo "cells=$(list_as cells)"
 # The same tenants by ring (tenantkit:ring): the deploy workflow deploys
 # ring 0 (canaries) first, then 1, then 2, each only after the one before
 # it deployed without a failure.

@@ -102,7 +102,7 @@ func TestWorkflowMatrixIsTenantctls(t *testing.T) {
 		}
 	}
 	script, _ := os.ReadFile(filepath.Join(repo(), "scripts", "changed-stacks.sh"))
-	if !strings.Contains(string(script), `list --format matrix`) || !strings.Contains(string(script), `list --format cells`) || !strings.Contains(string(script), `shard: `) {
+	if !strings.Contains(string(script), `list --format "$1"`) || !strings.Contains(string(script), `$(list_as matrix)`) || !strings.Contains(string(script), `$(list_as cells)`) || !strings.Contains(string(script), `shard: `) {
 		t.Error("scripts/changed-stacks.sh does not read tenantctl list --format matrix and --format cells, or shards no ring by cell")
 	}
 }

@@ -13,43 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
-
-// FleetCells is how many cells the fleet benchmarks spread tenants over.
-const FleetCells = 10
-
-// fleetOfCells writes n tenant stacks made from acme's, spread round-robin
-// over FleetCells cells (baseline stacks cell-00 … cell-09), each with its
-// own /22 of 10.16.0.0/12, and returns the stacks and baselines
-// directories and the tenants' names.
-func fleetOfCells(tb testing.TB, n int, account string) (stacks, baselines string, names []string) {
-	tb.Helper()
-	stacks, baselines = tb.TempDir(), tb.TempDir()
-	for c := range FleetCells {
-		body := fmt.Sprintf("config:\n  tenantkit-baseline:accountId: %q\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n", account)
-		if err := os.WriteFile(filepath.Join(baselines, fmt.Sprintf("Pulumi.cell-%02d.yaml", c)), []byte(body), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	src, err := os.ReadFile(filepath.Join(testkit.StacksDir(), "Pulumi.acme.yaml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for i := range n {
-		name := fmt.Sprintf("t%04d", i)
-		s := strings.Replace(string(src), "tenantId: acme", "tenantId: "+name, 1)
-		s = strings.Replace(s, "cell: tokyo", fmt.Sprintf("cell: cell-%02d", i%FleetCells), 1)
-		s = strings.Replace(s, "10.16.0.0/20", fmt.Sprintf("10.%d.%d.0/22", 16+i/64, 4*(i%64)), 1)
-		if err := os.WriteFile(stackfile.Path(stacks, name), []byte(s), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		names = append(names, name)
-	}
-	return stacks, baselines, names
-}
 
 // BenchmarkFleetVerify is verify --all over 10, 100 and 1,000 tenants in
 // 10 cells, in the in-memory world (each tenant its own fake account
@@ -63,7 +29,9 @@ func fleetOfCells(tb testing.TB, n int, account string) (stacks, baselines strin
 func BenchmarkFleetVerify(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			stacks, baselines, names := fleetOfCells(b, n, acct)
+			stacks, baselines, names := testkit.CellFleet(b, n, func(int) string {
+				return fmt.Sprintf("config:\n  tenantkit-baseline:accountId: %q\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n", acct)
+			})
 			worlds := map[string]*world{}
 			invDir := b.TempDir()
 			for _, name := range names {
@@ -103,10 +71,10 @@ func BenchmarkFleetVerify(b *testing.B) {
 					b.Fatalf("verify --all of %d tenants: exit %d\n%.2000s", n, code, errb.String())
 				}
 				total, perAccount := 0, 0
-				for c := range FleetCells {
+				for c := range testkit.Cells {
 					sum, least, members := 0, -1, 0
 					for i, name := range names {
-						if i%FleetCells != c {
+						if i%testkit.Cells != c {
 							continue
 						}
 						k := worlds[name].total()
@@ -121,7 +89,7 @@ func BenchmarkFleetVerify(b *testing.B) {
 				}
 				b.ReportMetric(elapsed.Seconds()*1000/float64(n), "ms/tenant")
 				b.ReportMetric(float64(total-perAccount)/float64(n), "calls/tenant")
-				b.ReportMetric(float64(perAccount)/float64(min(n, FleetCells)), "account-calls/cell")
+				b.ReportMetric(float64(perAccount)/float64(min(n, testkit.Cells)), "account-calls/cell")
 				b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n)/(1<<20), "alloc-MiB/tenant")
 				b.ReportMetric(float64(top-before.HeapAlloc)/float64(n)/(1<<10), "peak-heap-KiB/tenant")
 			}
@@ -161,5 +129,3 @@ func samplePeakHeap() func() uint64 {
 		return top.Load()
 	}
 }
-
-var _ = config.Namespace
