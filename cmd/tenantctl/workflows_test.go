@@ -141,7 +141,7 @@ func TestChangedStacks(t *testing.T) {
 	git("commit", "-q", "-m", "base")
 	rings := map[string]map[string][]ops.MatrixEntry{}
 	shards := map[string]map[string]map[string][]ops.MatrixEntry{} // ringNcells → cell → its tenants' matrix
-	var baselines []string // the cells whose baseline deploys
+	var baselines []string                                         // the cells whose baseline deploys
 	changed := func(base string) (matrix map[string][]ops.MatrixEntry, baseline string) {
 		t.Helper()
 		clear(rings)

@@ -3,10 +3,10 @@ package ops_test
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
