@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -211,6 +212,11 @@ func newWorld(t *testing.T) *world {
 			t.Fatalf("install the test aws plugin: %s", r)
 		}
 		w.dayZero(context.Background())
+	} else {
+		// The example baseline's cell is account 123456789012 (moto's);
+		// against a real account the working copy names the account the
+		// credentials are for, so tenantctl's account check meets it.
+		w.setBaselineConfig(map[string]string{"tenantkit-baseline:accountId": strconv.Quote(w.accountID(context.Background()))})
 	}
 	return w
 }
