@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/tenantkit/tenantkit/internal/config"
@@ -33,19 +32,7 @@ func TestCellConfigReachesTheCell(t *testing.T) {
 			srv := testkit.STSCells(t, tc.assumed)
 			t.Setenv("AWS_ENDPOINT_URL", srv.URL)
 			cfg, err := CellConfig(ctx, tc.cell, "ap-northeast-1")
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			creds, err := cfg.Credentials.Retrieve(ctx)
-			if err != nil || creds.AccessKeyID != tc.wantKey {
-				t.Errorf("key %q (%v), want %s", creds.AccessKeyID, err, tc.wantKey)
-			}
+			testkit.WantKey(t, cfg, err, tc.wantKey, tc.wantErr)
 		})
 	}
 }

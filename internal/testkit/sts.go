@@ -1,6 +1,8 @@
 package testkit
 
 import (
+	"context"
+
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // PipelineAccount is the account STSCells answers for the pipeline's own
@@ -53,4 +57,24 @@ func STSCells(t *testing.T, assumedAccount string) *httptest.Server {
 	t.Setenv("AWS_SESSION_TOKEN", "")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	return srv
+}
+
+// WantKey holds what reaching a cell gave: the error wantErr names, or
+// (wantErr "") credentials of the key wantKey. It says whether to go on.
+func WantKey(t *testing.T, cfg aws.Config, err error, wantKey, wantErr string) bool {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err %v, want %q", err, wantErr)
+		}
+		return false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil || creds.AccessKeyID != wantKey {
+		t.Errorf("the credentials are key %q (%v), want %s", creds.AccessKeyID, err, wantKey)
+	}
+	return true
 }
