@@ -20,10 +20,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/term"
 
+	"github.com/tenantkit/tenantkit/internal/awscell"
 	"github.com/tenantkit/tenantkit/internal/catalog"
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/clock"
@@ -499,12 +499,8 @@ func (s *Session) clientsFor(ctx context.Context, region, roleArn string) (*Clie
 		awsCfg.HTTPClient = &copied
 	}
 	if roleArn != "" {
-		// The cell's role, assumed with the pipeline's own credentials
-		// (sts:AssumeRole; the SDK renews the session before it expires):
-		// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
-		awsCfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(awsCfg), roleArn, func(o *stscreds.AssumeRoleOptions) {
-			o.RoleSessionName = "tenantkit-verify"
-		}))
+		// The cell's role; its account is checked once per cell in Verify.
+		awsCfg = awscell.Assume(awsCfg, roleArn, "tenantkit-verify")
 	}
 	c := NewClients(awsCfg, s.endpoint)
 	s.clients[key] = c

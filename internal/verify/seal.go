@@ -10,12 +10,12 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/tenantkit/tenantkit/internal/awscell"
 	"github.com/tenantkit/tenantkit/internal/cli"
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/config"
@@ -147,19 +147,9 @@ func uploadConfig(ctx context.Context, o Options, cfg aws.Config, bucket string)
 		if c.AccountID == "" || expect.EvidenceBucket(c.AccountID) != bucket {
 			continue
 		}
-		if c.RoleArn == "" {
-			return cfg, &c, nil
-		}
-		ucfg := cfg.Copy()
-		ucfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), c.RoleArn, func(ro *stscreds.AssumeRoleOptions) {
-			ro.RoleSessionName = "tenantkit-evidence"
-		}))
-		id, err := sts.NewFromConfig(ucfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		ucfg, err := awscell.Reach(ctx, cfg, c, "tenantkit-evidence")
 		if err != nil {
-			return cfg, nil, fmt.Errorf("keep the reports in cell %s's bucket %s through its role %s: %w", c.Name, bucket, c.RoleArn, err)
-		}
-		if got := aws.ToString(id.Account); got != c.AccountID {
-			return cfg, nil, fmt.Errorf("cell %s is account %s; its role reached account %s: nothing was kept", c.Name, c.AccountID, got)
+			return cfg, nil, fmt.Errorf("keep the reports in cell %s's bucket %s: %w", c.Name, bucket, err)
 		}
 		return ucfg, &c, nil
 	}

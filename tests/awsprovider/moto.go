@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -32,6 +31,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/tenantkit/tenantkit/internal/awscell"
 )
 
 // Moto is the AWS behind the provider: one moto_server (or, with
@@ -86,11 +87,7 @@ func NewMotoAs(ctx context.Context, endpoint, region, roleArn, session string) (
 		cfg.Credentials = credentials.NewStaticCredentialsProvider("testing", "testing", "")
 	}
 	if roleArn != "" {
-		cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), roleArn, func(o *stscreds.AssumeRoleOptions) {
-			if session != "" {
-				o.RoleSessionName = session
-			}
-		}))
+		cfg = awscell.Assume(cfg, roleArn, session)
 	}
 	m := &Moto{Endpoint: endpoint, Region: region,
 		ec2: ec2.NewFromConfig(cfg), kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg),

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -20,6 +19,7 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/tenantkit/tenantkit/internal/awscell"
 	"github.com/tenantkit/tenantkit/internal/clock"
 	"github.com/tenantkit/tenantkit/internal/expect"
 	"github.com/tenantkit/tenantkit/internal/lifecycle"
@@ -69,8 +69,7 @@ func TestCells(t *testing.T) {
 	}
 	for i := range cells {
 		c := &cells[i]
-		c.cfg = w.cfg.Copy()
-		c.cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(w.cfg), c.role()))
+		c.cfg = awscell.Assume(w.cfg, c.role(), "")
 		trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, pipeline)
 		if _, err := iam.NewFromConfig(c.cfg).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("tenantkit-cell"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
 			t.Fatalf("vend %s: %v", c.name, err)
