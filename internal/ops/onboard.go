@@ -409,9 +409,14 @@ func (e *Env) place(cfg *config.Tenant, taken []netip.Prefix, auto bool, pool ne
 			return nil, bad("tenant %s: no cell is in %s (cells: %s): add a baseline stack there first", cfg.TenantID, cfg.Region, strings.Join(cellNames(cells), ", "))
 		}
 	}
+	// The region's stacks, read once for every cell tried.
+	region, err := stackfile.Fleet(e.StacksDir, nil, cfg.Region, cfg.TenantID)
+	if err != nil {
+		return nil, bad("%w", err)
+	}
 	if len(candidates) == 0 {
 		// No baseline stack: one account for the region, AWS's defaults.
-		if err := e.fits(cfg, nil, taken, auto, pool, prefix); err != nil {
+		if err := fits(cfg, nil, region, taken, auto, pool, prefix); err != nil {
 			return nil, failed("tenant %s would take %s past its quotas, nothing was written:\n%w", cfg.TenantID, cfg.Region, err)
 		}
 		return nil, nil
@@ -420,7 +425,7 @@ func (e *Env) place(cfg *config.Tenant, taken []netip.Prefix, auto bool, pool ne
 	for _, c := range candidates {
 		try := *cfg
 		try.Cell = c.Name
-		if err := e.fits(&try, &c, taken, auto, pool, prefix); err != nil {
+		if err := fits(&try, &c, region, taken, auto, pool, prefix); err != nil {
 			full = append(full, fmt.Errorf("cell %s: %w", c.Name, err))
 			continue
 		}
@@ -434,13 +439,14 @@ func (e *Env) place(cfg *config.Tenant, taken []netip.Prefix, auto bool, pool ne
 	return nil, failed("tenant %s: no cell in %s has room, nothing was written:\n%w\nraise what stops a cell in its baseline stack, or add a cell (baseline/Pulumi.<cell>.yaml, docs/cells.md)", cfg.TenantID, cfg.Region, errors.Join(full...))
 }
 
-// fits says why cfg does not fit in cell (nil: AWS's default quotas):
-// capacity and quotas first, then a free range from the pool (--pool, else
-// the cell's), which it writes into cfg.
-func (e *Env) fits(cfg *config.Tenant, cell *config.Cell, taken []netip.Prefix, auto bool, pool netip.Prefix, prefix int) error {
-	fleet, err := stackfile.Fleet(e.StacksDir, cell, cfg.Region, cfg.TenantID)
-	if err != nil {
-		return err
+// fits says why cfg does not fit in cell (nil: the region's one account at
+// AWS's default quotas) beside the region's other tenants: capacity and
+// quotas first, then a free range from the pool (--pool, else the
+// cell's), which it writes into cfg.
+func fits(cfg *config.Tenant, cell *config.Cell, region []*config.Tenant, taken []netip.Prefix, auto bool, pool netip.Prefix, prefix int) error {
+	fleet := region
+	if cell != nil {
+		fleet = slices.DeleteFunc(slices.Clone(region), func(t *config.Tenant) bool { return !cell.Holds(t) })
 	}
 	if probs := config.CellProblems(cell, append(fleet, cfg)); len(probs) > 0 {
 		return errors.Join(probs...)
