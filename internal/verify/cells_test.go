@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/tenantkit/tenantkit/internal/config"
 	"github.com/tenantkit/tenantkit/internal/stackfile"
 	"github.com/tenantkit/tenantkit/internal/testkit"
 )
@@ -19,6 +21,7 @@ import (
 func TestCellBucketWrittenThroughItsRole(t *testing.T) {
 	stacks, baselines := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(baselines, "Pulumi.tokyo-b.yaml"), []byte("config:\n  tenantkit-baseline:accountId: \"222233334444\"\n  tenantkit-baseline:roleArn: arn:aws:iam::222233334444:role/tenantkit-cell\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(baselines, "Pulumi.tokyo-c.yaml"), []byte("config:\n  tenantkit-baseline:accountId: \"333344445555\"\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n"), 0o644)
 	os.WriteFile(filepath.Join(baselines, "Pulumi.tokyo.yaml"), []byte("config:\n  tenantkit-baseline:accountId: \"123456789012\"\n  tenantkit-baseline:operationsEmails: [\"ops-rota@example.co.jp\"]\n"), 0o644)
 	acme, _ := os.ReadFile(stackfile.Path(testkit.StacksDir(), "acme"))
 	os.WriteFile(stackfile.Path(stacks, "acme"), acme, 0o644) // cell tokyo
@@ -31,6 +34,7 @@ func TestCellBucketWrittenThroughItsRole(t *testing.T) {
 		{"a cell's bucket, through its role", "tenantkit-evidence-222233334444", "222233334444", "ASIACELL", "", true},
 		{"a cell's role reaching another account", "tenantkit-evidence-222233334444", "999999999999", "", "reached account 999999999999", false},
 		{"a cell without a role: the run's own", "tenantkit-evidence-123456789012", "", "AKIDEXAMPLE", "", true},
+		{"a cell without a role, the run in another account", "tenantkit-evidence-333344445555", "", "", "reached account 123456789012", false},
 		{"no cell's bucket: the run's own", "tk-evidence-elsewhere", "", "AKIDEXAMPLE", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,10 +54,11 @@ func TestCellBucketWrittenThroughItsRole(t *testing.T) {
 		})
 	}
 	cells, _ := stackfile.Cells(baselines)
-	if err := ofCell(Options{StacksDir: stacks}, cells[1], []string{"stark"}); err != nil {
+	i := slices.IndexFunc(cells, func(c config.Cell) bool { return c.Name == "tokyo-b" })
+	if err := ofCell(Options{StacksDir: stacks}, cells[i], []string{"stark"}); err != nil {
 		t.Errorf("stark's reports in its own cell's bucket: %v", err)
 	}
-	if err := ofCell(Options{StacksDir: stacks}, cells[1], []string{"acme", "stark"}); err == nil || !strings.Contains(err.Error(), "acme live elsewhere") {
+	if err := ofCell(Options{StacksDir: stacks}, cells[i], []string{"acme", "stark"}); err == nil || !strings.Contains(err.Error(), "acme live elsewhere") {
 		t.Errorf("acme's reports in tokyo-b's bucket: %v", err)
 	}
 }
